@@ -1,0 +1,30 @@
+/**
+ * The one piece of global state besides the kernel caches: the default device for factories.
+ * `src/index.ts` installs the CPU device at import.
+ *
+ * @since 0.1.0
+ */
+import type { Device } from "./backend.js"
+
+let defaultDevice: Device | undefined
+
+/** The device factories use when none is given (the CPU unless changed with {@link setDefaultDevice}). */
+export const getDefaultDevice = (): Device => {
+  if (defaultDevice === undefined) throw new Error("typegrad: no default device installed (import from \"typegrad\", not from internal modules)")
+  return defaultDevice
+}
+
+/**
+ * Set the device factories use when none is given; returns the previous one.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const prev = tg.setDefaultDevice(tg.cpu)
+ * @since 0.1.0
+ * @category devices
+ */
+export const setDefaultDevice = (d: Device): Device | undefined => {
+  const prev = defaultDevice
+  defaultDevice = d
+  return prev
+}

@@ -1,0 +1,83 @@
+/**
+ * `Tensor<S, D, V>`: an n-dimensional array whose shape `S`, dtype `D` and device kind `V` live in
+ * the type. At run time a tensor is either concrete (storage on a device) or a tracer of a
+ * transform; user code cannot tell them apart, which is what lets `grad`, `vmap` and `jit` trace
+ * ordinary functions.
+ *
+ * @since 0.1.0
+ */
+import type { DeviceKind, DType, Shape } from "../shape/index.js"
+import type { Aval } from "./aval.js"
+import { numel } from "./aval.js"
+import type { Device, Storage } from "./backend.js"
+import type { Interpreter } from "./interpreter.js"
+
+/** A value owned by a transform's interpreter (a dual number, a staged variable, a batched value). */
+export abstract class Tracer {
+  abstract readonly interpreter: Interpreter
+}
+
+/** Runtime sizes: literal where the type knows them. */
+export type ShapeValue<S extends Shape> = number extends S["length"]
+  ? ReadonlyArray<number>
+  : { readonly [K in keyof S]: S[K] extends number ? S[K] : number }
+
+/**
+ * A tensor of shape `S`, dtype `D` (default `"f32"`) on a device of kind `V`.
+ *
+ * Shape and dtype are invariant: a `Tensor<[2, 3]>` is not a `Tensor<[2, number]>`; use
+ * {@link assertShape} to re-type a tensor at a boundary. The device kind is covariant, so a
+ * `Tensor<[2, 3], "f32", "cpu">` is also a `Tensor<[2, 3]>` (any device).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([[1, 2, 3], [4, 5, 6]]) // Tensor<[2, 3], "f32", "cpu">
+ * x.sum({ axis: 1 }).toArraySync() // [6, 15]
+ * @since 0.1.0
+ * @category tensors
+ */
+export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f32", out V extends DeviceKind = DeviceKind> {
+  /** Sizes of each dimension. */
+  readonly shape: ShapeValue<S>
+  readonly dtype: D
+  readonly device: Device<V>
+  /** @internal concrete storage, or the tracer of the transform that owns this value */
+  readonly _impl: Storage | Tracer
+  /** @internal */
+  readonly aval: Aval
+
+  /** @internal use the factories (`tensor`, `zeros`, …) */
+  constructor(aval: Aval, device: Device, impl: Storage | Tracer) {
+    this.aval = aval
+    this.shape = aval.shape as ShapeValue<S>
+    this.dtype = aval.dtype as D
+    this.device = device as Device<V>
+    this._impl = impl
+  }
+
+  /** Number of dimensions. */
+  get ndim(): S["length"] {
+    return this.aval.shape.length
+  }
+  /** Number of elements. */
+  get size(): number {
+    return numel(this.aval.shape)
+  }
+  /** True while this value is traced by a transform (inside `grad`, `vmap`, `jit`, …). */
+  get isTracer(): boolean {
+    return this._impl instanceof Tracer
+  }
+
+  toString(): string {
+    return `Tensor<[${this.aval.shape.join(", ")}], ${this.aval.dtype}, ${this.device.name}>${this.isTracer ? " (traced)" : ""}`
+  }
+}
+
+/**
+ * The erased tensor type used inside the library and for "any tensor" positions in user code.
+ *
+ * @since 0.1.0
+ * @category tensors
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTensor = Tensor<any, any, any>
