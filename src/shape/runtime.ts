@@ -10,7 +10,7 @@ import { addDim, cancel, fail, fmtDim, fmtProd, fmtShape, kind, normAxes, normAx
 
 export { fmtDim, fmtShape, normAxes, normAxis, numel, stridesOf } from "./runtime-core.js"
 export type { RDim } from "./runtime-core.js"
-export { type IndexPlan, parseIndex, sliceShape, sliceSpecNormalize } from "./runtime-slice.js"
+export { type AxisPlan, type IndexPlan, parseIndex, sliceShape, sliceSpecNormalize } from "./runtime-slice.js"
 export { conv2dShape, pool2dShape, windowOut } from "./runtime-window.js"
 
 type S = ReadonlyArray<RDim>

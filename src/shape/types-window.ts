@@ -69,7 +69,7 @@ export type WindowOut<N, K, S, P, Dl, Op extends string, Axis extends string> =
 type P0<X> = X extends readonly [infer a, unknown] ? a : X
 type P1<X> = X extends readonly [unknown, infer b] ? b : X
 /** option K of O, or Dflt when absent/undefined */
-type Opt<O, K extends string, Dflt> = O extends { readonly [P in K]?: infer V } ? ([Exclude<V, undefined>] extends [never] ? Dflt : Exclude<V, undefined>) : Dflt
+type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefined>] extends [never] ? Dflt : Exclude<O[K], undefined>) : Dflt
 type Hw<X, N, K, O, SDflt, Op extends string> = [
   WindowOut<X, P0<K>, P0<Opt<O, "stride", SDflt>>, P0<Opt<O, "padding", 0>>, P0<Opt<O, "dilation", 1>>, Op, "height">,
   WindowOut<N, P1<K>, P1<Opt<O, "stride", SDflt>>, P1<Opt<O, "padding", 0>>, P1<Opt<O, "dilation", 1>>, Op, "width">,
