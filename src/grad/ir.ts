@@ -1,0 +1,122 @@
+/**
+ * The staged IR ("jaxpr"): a program in A-normal form. Every value is a `Var` bound once, either
+ * as an input, a constant (a tensor captured from outside, closure-converted into `constVars`),
+ * or the output of one equation. Produced by the staging interpreter; consumed by `evalJaxpr`,
+ * the transpose pass, `jit` and the control-flow primitives (whose bodies are jaxprs).
+ *
+ * @since 0.1.0
+ */
+import type { Aval } from "../ops/aval.js"
+import { bind } from "../ops/interpreter.js"
+import type { ParamsOf, Primitive, PrimitiveName } from "../ops/primitive.js"
+import type { AnyTensor } from "../ops/tensor.js"
+
+let nextId = 0
+
+/**
+ * A variable of the IR: bound once, typed by its abstract value.
+ * @since 0.1.0
+ * @category ir
+ */
+export class Var {
+  readonly id = nextId++
+  constructor(readonly aval: Aval) {}
+}
+
+/**
+ * One primitive application: `outs = prim(inputs; params)`.
+ * @since 0.1.0
+ * @category ir
+ */
+export interface Eqn<P extends PrimitiveName = PrimitiveName> {
+  readonly prim: Primitive<P>
+  readonly params: ParamsOf<P>
+  readonly inputs: ReadonlyArray<Var>
+  readonly outs: ReadonlyArray<Var>
+}
+
+/**
+ * A staged program: `(constVars = consts, inVars) -> outs`.
+ * @since 0.1.0
+ * @category ir
+ */
+export interface Jaxpr {
+  readonly constVars: ReadonlyArray<Var>
+  readonly consts: ReadonlyArray<AnyTensor>
+  readonly inVars: ReadonlyArray<Var>
+  readonly eqns: ReadonlyArray<Eqn>
+  readonly outs: ReadonlyArray<Var>
+}
+
+/**
+ * A jaxpr whose constants became leading inputs (closure conversion): what a control-flow
+ * primitive carries in its params; the constants travel as explicit operands so every
+ * transform sees them.
+ * @since 0.1.0
+ * @category ir
+ */
+export interface ClosedJaxpr {
+  readonly inVars: ReadonlyArray<Var>
+  readonly eqns: ReadonlyArray<Eqn>
+  readonly outs: ReadonlyArray<Var>
+}
+
+/** Closure-convert: `[program over (consts..., inputs...), consts]`. */
+export const closeOver = (j: Jaxpr): [ClosedJaxpr, AnyTensor[]] => [
+  { inVars: [...j.constVars, ...j.inVars], eqns: j.eqns, outs: j.outs },
+  [...j.consts],
+]
+
+const avalStr = (a: Aval) => `${a.dtype}[${a.shape.join(",")}]`
+const paramStr = (p: unknown): string => {
+  const entries = Object.entries(p as object).filter(([, v]) => typeof v !== "object" || v === null || Array.isArray(v))
+  return entries.length === 0 ? "" : `[${entries.map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.join(",")})` : String(v)}`).join(" ")}]`
+}
+
+/**
+ * Print a jaxpr like JAX does: `{ lambda c0:f32[] ; a:f32[3] . let b:f32[3] = mul a c0 in (b) }`.
+ *
+ * @example
+ * import { makeJaxpr, showJaxpr } from "typegrad"
+ * console.log(showJaxpr(makeJaxpr((x) => x.mul(2))(tg.zeros([3])).jaxpr))
+ * @since 0.1.0
+ * @category ir
+ */
+export const showJaxpr = (j: Jaxpr | ClosedJaxpr, indent = ""): string => {
+  const names = new Map<Var, string>()
+  const name = (v: Var) => {
+    let n = names.get(v)
+    if (n === undefined) {
+      const k = names.size
+      n = (k >= 26 ? String.fromCharCode(97 + (Math.floor(k / 26) - 1)) : "") + String.fromCharCode(97 + (k % 26))
+      names.set(v, n)
+    }
+    return n
+  }
+  const decl = (v: Var) => `${name(v)}:${avalStr(v.aval)}`
+  const consts = "constVars" in j ? j.constVars.map(decl).join(" ") : ""
+  const head = `${indent}{ lambda ${consts}${consts ? " " : ""}; ${j.inVars.map(decl).join(" ")} . let`
+  const body = j.eqns.map((e) => `${indent}    ${e.outs.map(decl).join(" ")} = ${e.prim.name}${paramStr(e.params)} ${e.inputs.map(name).join(" ")}`)
+  return [head, ...body, `${indent}  in (${j.outs.map(name).join(", ")}) }`].join("\n")
+}
+
+/**
+ * Evaluate a jaxpr on tensors under the current interpreter (so it can itself be transformed).
+ *
+ * @example
+ * import { evalJaxpr, makeJaxpr } from "typegrad"
+ * const { jaxpr } = makeJaxpr((x) => x.exp())(x0)
+ * const [y] = evalJaxpr(jaxpr, [x1])
+ * @since 0.1.0
+ * @category ir
+ */
+export const evalJaxpr = (j: Jaxpr | ClosedJaxpr, args: ReadonlyArray<AnyTensor>): AnyTensor[] => {
+  const env = new Map<Var, AnyTensor>()
+  if ("constVars" in j) j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
+  j.inVars.forEach((v, i) => env.set(v, args[i]!))
+  for (const e of j.eqns) {
+    const outs = bind(e.prim, e.inputs.map((v) => env.get(v)!), e.params)
+    e.outs.forEach((v, i) => env.set(v, outs[i]!))
+  }
+  return j.outs.map((v) => env.get(v)!)
+}

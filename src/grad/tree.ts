@@ -1,0 +1,306 @@
+/**
+ * Pytrees: nested arrays, tuples and plain records whose leaves are tensors. Transforms flatten
+ * their inputs and outputs here, in a canonical order (record keys sorted), so `{ w, b }` and
+ * `{ b, w }` agree. The fp-ts instances (Functor, Foldable, Traversable over the leaves; a Monoid
+ * summing gradient trees) are defined over the flattened form `Flat<A>`.
+ *
+ * @since 0.1.0
+ */
+import type { Applicative } from "fp-ts/lib/Applicative.js"
+import type { Foldable1 } from "fp-ts/lib/Foldable.js"
+import type { Functor1 } from "fp-ts/lib/Functor.js"
+import type { Monoid } from "fp-ts/lib/Monoid.js"
+import type { Traversable1 } from "fp-ts/lib/Traversable.js"
+import type { HKT } from "fp-ts/HKT"
+import * as RA from "fp-ts/lib/ReadonlyArray.js"
+import { ShapeError } from "../errors.js"
+import * as lax from "../ops/lax.js"
+import { Tensor, type AnyTensor } from "../ops/tensor.js"
+
+/**
+ * A tree of tensors: a tensor, an array/tuple of trees, or a plain record of trees.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * const params: Tree.PyTree = { w: tg.zeros([2, 2]), b: [tg.zeros([2])] }
+ * @since 0.1.0
+ * @category pytrees
+ */
+export type PyTree = AnyTensor | ReadonlyArray<PyTree> | { readonly [k: string]: PyTree }
+
+/**
+ * The structure of a tree without its leaves.
+ * @since 0.1.0
+ * @category pytrees
+ */
+export type TreeDef =
+  | { readonly kind: "leaf" }
+  | { readonly kind: "array"; readonly children: ReadonlyArray<TreeDef> }
+  | { readonly kind: "record"; readonly keys: ReadonlyArray<string>; readonly children: ReadonlyArray<TreeDef> }
+
+const leafDef: TreeDef = { kind: "leaf" }
+
+const isRecord = (x: unknown): x is { readonly [k: string]: unknown } => {
+  if (typeof x !== "object" || x === null) return false
+  const proto = Object.getPrototypeOf(x)
+  return proto === Object.prototype || proto === null
+}
+
+const describe = (x: unknown): string => (x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x)
+
+/**
+ * Leaves in canonical order and the structure.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * const [leaves, def] = Tree.flatten({ w: w, b: b }) // leaves = [b, w] (sorted keys)
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
+  const leaves: AnyTensor[] = []
+  const go = (t: unknown, path: string): TreeDef => {
+    if (t instanceof Tensor) {
+      leaves.push(t)
+      return leafDef
+    }
+    if (Array.isArray(t)) return { kind: "array", children: t.map((c, i) => go(c, `${path}[${i}]`)) }
+    if (isRecord(t)) {
+      const keys = Object.keys(t).sort()
+      return { kind: "record", keys, children: keys.map((k) => go(t[k], path ? `${path}.${k}` : k)) }
+    }
+    throw ShapeError.of("pytree", `the leaf at ${path || "the root"} is a ${describe(t)}, expected a tensor, an array or a plain record`)
+  }
+  const def = go(tree, "")
+  return [leaves, def]
+}
+
+/**
+ * Rebuild a tree of structure `def` from leaves in canonical order.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * const [leaves, def] = Tree.flatten(params)
+ * const same = Tree.unflatten(def, leaves)
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const unflatten = <T = PyTree>(def: TreeDef, leaves: ReadonlyArray<unknown>): T => {
+  let i = 0
+  const go = (d: TreeDef): unknown => {
+    switch (d.kind) {
+      case "leaf":
+        return leaves[i++]
+      case "array":
+        return d.children.map(go)
+      case "record":
+        return Object.fromEntries(d.keys.map((k, j) => [k, go(d.children[j]!)]))
+    }
+  }
+  const out = go(def)
+  if (i !== leaves.length) throw ShapeError.of("pytree", `unflatten: ${leaves.length} leaves for a structure with ${i}`)
+  return out as T
+}
+
+/**
+ * The leaves of a tree, in canonical order.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.leaves({ b: b, a: [a1, a2] }) // [a1, a2, b]
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const leaves = (tree: unknown): AnyTensor[] => flatten(tree)[0]
+
+/**
+ * The structure of a tree (its `TreeDef`).
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.structureEquals(Tree.structure({ w, b }), Tree.structure({ b, w })) // true
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const structure = (tree: unknown): TreeDef => flatten(tree)[1]
+
+/**
+ * Printable form of a structure, e.g. `{b: *, w: [*, *]}`; equal strings mean equal structures.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.show(Tree.structure({ w: [x, y] })) // "{w: [*, *]}"
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const show = (def: TreeDef): string => {
+  switch (def.kind) {
+    case "leaf":
+      return "*"
+    case "array":
+      return `[${def.children.map(show).join(", ")}]`
+    case "record":
+      return `{${def.keys.map((k, i) => `${k}: ${show(def.children[i]!)}`).join(", ")}}`
+  }
+}
+
+/**
+ * Whether two structures are equal.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.structureEquals(Tree.structure([x]), Tree.structure([y])) // true
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const structureEquals = (a: TreeDef, b: TreeDef): boolean => show(a) === show(b)
+
+/** Number of leaves of a structure. */
+export const numLeaves = (def: TreeDef): number =>
+  def.kind === "leaf" ? 1 : def.children.reduce((s, c) => s + numLeaves(c), 0)
+
+/**
+ * Apply `f` to every leaf, keeping the structure (and the type, for shape-preserving `f`).
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * const halved = Tree.map(params, (p) => p.mul(0.5))
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const map = <T>(tree: T, f: (leaf: AnyTensor, index: number) => AnyTensor): T => {
+  const [ls, def] = flatten(tree)
+  return unflatten<T>(def, ls.map(f))
+}
+
+/**
+ * Apply `f` leaf-wise over trees of equal structure (e.g. an optimizer step over params and grads).
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * const next = Tree.zipWith(params, grads, (p, g) => p.sub(g.mul(0.1)))
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const zipWith = <T>(a: T, b: unknown, f: (x: AnyTensor, y: AnyTensor, index: number) => AnyTensor): T => {
+  const [la, da] = flatten(a)
+  const [lb, db] = flatten(b)
+  if (!structureEquals(da, db)) throw ShapeError.of("Tree.zipWith", `structures differ: ${show(da)} vs ${show(db)}`)
+  return unflatten<T>(da, la.map((x, i) => f(x, lb[i]!, i)))
+}
+
+/**
+ * Pair up leaves of trees of equal structure.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.zip([params, grads]) // [[p0, g0], [p1, g1], ...]
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const zip = (trees: ReadonlyArray<unknown>): AnyTensor[][] => {
+  const flat = trees.map(flatten)
+  const d0 = flat[0]![1]
+  flat.forEach(([, d]) => {
+    if (!structureEquals(d, d0)) throw ShapeError.of("Tree.zip", `structures differ: ${show(d0)} vs ${show(d)}`)
+  })
+  return flat[0]![0].map((_, i) => flat.map(([ls]) => ls[i]!))
+}
+
+// ------------------------------------------------------------------ fp-ts instances
+
+/** URI of the flattened-tree functor. */
+export const URI = "typegrad/Tree.Flat"
+export type URI = typeof URI
+
+/**
+ * A tree in flattened form: a structure and its leaves of any type `A` (sizes, names, tensors…).
+ * @since 0.1.0
+ * @category instances
+ */
+export interface Flat<A> {
+  readonly def: TreeDef
+  readonly leaves: ReadonlyArray<A>
+}
+
+declare module "fp-ts/HKT" {
+  interface URItoKind<A> {
+    readonly "typegrad/Tree.Flat": Flat<A>
+  }
+}
+
+/**
+ * Flatten into the `Flat` form the fp-ts instances work on.
+ *
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.Functor.map(Tree.toFlat(params), (p) => p.size)
+ * @since 0.1.0
+ * @category instances
+ */
+export const toFlat = (tree: unknown): Flat<AnyTensor> => {
+  const [ls, def] = flatten(tree)
+  return { def, leaves: ls }
+}
+
+/** Rebuild a tree (any leaf type) from its flat form. */
+export const fromFlat = <T = PyTree>(fa: Flat<unknown>): T => unflatten<T>(fa.def, fa.leaves)
+
+/**
+ * Functor over the leaves.
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.Functor.map(Tree.toFlat({ a: x }), (t) => t.shape)
+ * @since 0.1.0
+ * @category instances
+ */
+export const Functor: Functor1<URI> = { URI, map: (fa, f) => ({ def: fa.def, leaves: fa.leaves.map((a) => f(a)) }) }
+
+/**
+ * Foldable over the leaves (canonical order).
+ * @example
+ * import { Tree } from "typegrad"
+ * Tree.Foldable.reduce(Tree.toFlat(params), 0, (n, t) => n + t.size) // parameter count
+ * @since 0.1.0
+ * @category instances
+ */
+export const Foldable: Foldable1<URI> = {
+  URI,
+  reduce: (fa, b, f) => fa.leaves.reduce(f, b),
+  foldMap: (M) => (fa, f) => fa.leaves.reduce((acc, a) => M.concat(acc, f(a)), M.empty),
+  reduceRight: (fa, b, f) => fa.leaves.reduceRight((acc, a) => f(a, acc), b),
+}
+
+const traverse = <F>(F: Applicative<F>) => <A, B>(ta: Flat<A>, f: (a: A) => HKT<F, B>): HKT<F, Flat<B>> =>
+  F.map(RA.traverse(F)(f)(ta.leaves), (leaves) => ({ def: ta.def, leaves }))
+
+/**
+ * Traversable over the leaves: effectful leaf maps (validation with `Either`, all-or-nothing with `Option`).
+ * @example
+ * import * as O from "fp-ts/lib/Option.js"
+ * import { Tree } from "typegrad"
+ * Tree.Traversable.traverse(O.Applicative)(Tree.toFlat(params), (t) => (t.size > 0 ? O.some(t) : O.none))
+ * @since 0.1.0
+ * @category instances
+ */
+export const Traversable: Traversable1<URI> = {
+  ...Functor,
+  ...Foldable,
+  traverse: traverse as Traversable1<URI>["traverse"],
+  sequence: (<F>(F: Applicative<F>) => <A>(ta: Flat<HKT<F, A>>) => traverse(F)(ta, (x) => x)) as Traversable1<URI>["sequence"],
+}
+
+/**
+ * The Monoid summing trees leaf-wise (gradient accumulation); `empty` is the zero tree shaped like `like`.
+ *
+ * @example
+ * import { concatAll } from "fp-ts/lib/Monoid.js"
+ * import { Tree } from "typegrad"
+ * const total = concatAll(Tree.sumMonoid(params))([g1, g2, g3])
+ * @since 0.1.0
+ * @category instances
+ */
+export const sumMonoid = <T>(like: T): Monoid<T> => ({
+  concat: (a, b) => zipWith(a, b, (x, y) => lax.add(x, y)),
+  empty: map(like, (x) => lax.zerosLike(x)),
+})

@@ -1,0 +1,173 @@
+/**
+ * Vectorising map: the batching interpreter carries (value, batch axis) pairs and applies each
+ * primitive's `batch` rule, so `vmap(f)` runs `f` once on whole batches.
+ *
+ * @since 0.1.0
+ */
+import { ShapeError } from "../errors.js"
+import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
+import * as lax from "../ops/lax.js"
+import type { ParamsOf, Primitive, PrimitiveName } from "../ops/primitive.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import type { DeviceKind, DType, Shape } from "../shape/index.js"
+import * as Tree from "./tree.js"
+
+/** A batched value: `value` holds every example along axis `bdim`. */
+export class BatchTracer extends Tracer {
+  constructor(
+    readonly interpreter: BatchInterpreter,
+    readonly value: AnyTensor,
+    readonly bdim: number,
+  ) {
+    super()
+  }
+}
+
+export class BatchInterpreter extends Interpreter {
+  constructor(transform: string, parent: Interpreter, readonly size: number) {
+    super(transform, parent)
+  }
+
+  /** Wrap a batched value (`bdim` null: the same for every example, left plain). */
+  wrap(value: AnyTensor, bdim: number | null): AnyTensor {
+    if (bdim === null) return value
+    const aval = { shape: value.shape.filter((_: number, i: number) => i !== bdim), dtype: value.dtype }
+    return new Tensor(aval, value.device, new BatchTracer(this, value, bdim))
+  }
+
+  unpack(t: AnyTensor, op: string): readonly [AnyTensor, number | null] {
+    const tr = this.own(t, op) as BatchTracer | null
+    return tr === null ? [t, null] : [tr.value, tr.bdim]
+  }
+
+  override process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+    const pairs = args.map((a) => this.unpack(a, prim.name))
+    const vals = pairs.map(([v]) => v)
+    if (pairs.every(([, d]) => d === null)) return withInterpreter(this.parent!, () => bind(prim, vals, params))
+    const [outs, dims] = withInterpreter(this.parent!, () => prim.batch(vals, pairs.map(([, d]) => d), params))
+    return outs.map((o, i) => this.wrap(o, dims[i] ?? null))
+  }
+}
+
+/** Move (or create, by broadcasting) the batch axis of `v` to `to`. */
+export const moveBatchAxis = (v: AnyTensor, from: number | null, to: number, size: number): AnyTensor =>
+  from === null ? lax.moveAxis(lax.broadcastTo(v, [size, ...v.shape]), 0, to) : lax.moveAxis(v, from, to)
+
+/** Run `f` on batched inputs (`inDims[i]` = batch axis of `args[i]`), returning (value, batch axis) pairs. */
+export const batchFlat = (
+  transform: string,
+  f: (xs: AnyTensor[]) => AnyTensor[],
+  args: ReadonlyArray<AnyTensor>,
+  inDims: ReadonlyArray<number | null>,
+  size: number,
+): Array<readonly [AnyTensor, number | null]> => {
+  const B = new BatchInterpreter(transform, currentInterpreter(), size)
+  try {
+    const outs = withInterpreter(B, () => f(args.map((a, i) => B.wrap(a, inDims[i]!))))
+    return outs.map((o) => B.unpack(o, transform))
+  } finally {
+    B.active = false
+  }
+}
+
+/**
+ * Which axis of each leaf is mapped: a number (negative counts from the end), `null` (not
+ * mapped), or a tree prefix giving one spec per subtree (JAX's prefix semantics).
+ * @since 0.1.0
+ * @category transforms
+ */
+export type AxisSpec = number | null | ReadonlyArray<AxisSpec> | { readonly [k: string]: AxisSpec }
+
+/** One axis per leaf of `tree`, expanding the prefix `spec`. */
+const resolveAxes = (spec: AxisSpec | undefined, tree: unknown, what: string): Array<number | null> => {
+  const out: Array<number | null> = []
+  const go = (s: AxisSpec | undefined, t: unknown, path: string) => {
+    if (s === undefined || s === null || typeof s === "number") {
+      for (const _ of Tree.leaves(t)) out.push(s ?? null)
+      return
+    }
+    if (Array.isArray(s)) {
+      if (!Array.isArray(t) || t.length !== s.length)
+        throw ShapeError.of("vmap", `${what} spec at ${path || "the root"} has ${s.length} entries, the value is not an array of that length`)
+      s.forEach((c, i) => go(c as AxisSpec, t[i], `${path}[${i}]`))
+      return
+    }
+    const r = s as { readonly [k: string]: AxisSpec }
+    if (typeof t !== "object" || t === null || Array.isArray(t) || t instanceof Tensor)
+      throw ShapeError.of("vmap", `${what} spec at ${path || "the root"} is a record, the value is not`)
+    for (const k of Object.keys(t).sort()) {
+      if (!(k in r)) throw ShapeError.of("vmap", `${what} spec has no entry for ${path ? `${path}.${k}` : k}`)
+      go(r[k], (t as Record<string, unknown>)[k], path ? `${path}.${k}` : k)
+    }
+  }
+  go(spec, tree, "")
+  return out
+}
+
+const normAxis = (a: number | null, ndim: number, what: string): number | null => {
+  if (a === null) return null
+  const n = a < 0 ? a + ndim : a
+  if (!Number.isInteger(n) || n < 0 || n >= ndim) throw ShapeError.of("vmap", `${what} axis ${a} is out of range for rank ${ndim}`)
+  return n
+}
+
+/** Options of `vmap`. */
+export interface VmapOptions {
+  /** mapped axis of each argument (default 0 for every leaf) */
+  readonly inAxes?: AxisSpec
+  /** where the mapped axis goes in each output (default 0) */
+  readonly outAxes?: AxisSpec
+}
+
+/** A tree whose tensors may have any shape (vmapped arguments carry an extra axis). */
+export type Unshaped<T> = T extends Tensor<infer _S, infer D, infer V> ? Tensor<any, D, V>
+  : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Unshaped<T[K]> }
+  : T extends object ? { [K in keyof T]: Unshaped<T[K]> } : T
+
+/** A tree whose tensors gained a leading mapped axis. */
+export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends DType, infer V extends DeviceKind> ? Tensor<[number, ...S], D, V>
+  : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Batched<T[K]> }
+  : T extends object ? { [K in keyof T]: Batched<T[K]> } : T
+
+/**
+ * Vectorise `f` over a mapped axis of its arguments. `f` is written for one example; the result
+ * takes and returns batches. Leaves with axis `null` are shared by every example.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const dot = (a: tg.Tensor<[3]>, b: tg.Tensor<[3]>) => a.mul(b).sum()
+ * tg.vmap(dot, { inAxes: [0, null] })(tg.ones([8, 3]), tg.ones([3])) // shape [8]
+ * @since 0.1.0
+ * @category transforms
+ */
+export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R): (...args: Unshaped<A>) => Batched<R>
+export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions): (...args: Unshaped<A>) => Unshaped<R>
+export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: Unshaped<A>) => unknown {
+  return (...args) => {
+    const [leaves, def] = Tree.flatten(args)
+    const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) => normAxis(a, leaves[i]!.shape.length, "inAxes"))
+    let size: number | null = null
+    inDims.forEach((d, i) => {
+      if (d === null) return
+      const n = leaves[i]!.shape[d]!
+      if (size !== null && n !== size) throw ShapeError.of("vmap", `mapped axes have different sizes (${size} and ${n})`, ...leaves.map((l) => l.shape))
+      size = n
+    })
+    if (size === null) throw ShapeError.of("vmap", "no argument is mapped (every inAxes entry is null)")
+    let outTree: unknown
+    const pairs = batchFlat("vmap", (xs) => {
+      outTree = f(...Tree.unflatten<A>(def, xs))
+      return Tree.leaves(outTree)
+    }, leaves, inDims, size)
+    const outDims = resolveAxes(options.outAxes === undefined ? 0 : options.outAxes, outTree, "outAxes")
+    const outs = pairs.map(([v, d], i) => {
+      const to = normAxis(outDims[i]!, v.shape.length + (d === null ? 1 : 0), "outAxes")
+      if (to === null) {
+        if (d !== null) throw ShapeError.of("vmap", `output ${i} varies over the mapped axis but its outAxes entry is null`, v.shape)
+        return v
+      }
+      return moveBatchAxis(v, d, to, size!)
+    })
+    return Tree.unflatten(Tree.structure(outTree), outs)
+  }
+}
