@@ -98,12 +98,14 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => AnyTensor, a
  * @since 0.1.0
  * @category transforms
  */
-export const grad = <A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number> = 0>(
+export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): (...args: A) => A[0]
+export function grad<A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number>>(
   f: (...args: A) => AnyTensor,
-  options?: GradOptions<I>,
-): ((...args: A) => Picked<A, I>) => {
+  options: GradOptions<I>,
+): (...args: A) => Picked<A, I>
+export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0)
-  return (...args) => g(...args)[1] as Picked<A, I>
+  return (...args: A) => g(...args)[1]
 }
 
 /**
@@ -115,10 +117,11 @@ export const grad = <A extends ReadonlyArray<unknown>, const I extends number | 
  * @since 0.1.0
  * @category transforms
  */
-export const valueAndGrad = <A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number> = 0>(
+export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): (...args: A) => [AnyTensor, A[0]]
+export function valueAndGrad<A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number>>(
   f: (...args: A) => AnyTensor,
-  options?: GradOptions<I>,
-): ((...args: A) => [AnyTensor, Picked<A, I>]) => {
-  const g = valueAndGradImpl("grad", f, options?.argnums ?? 0)
-  return (...args) => g(...args) as [AnyTensor, Picked<A, I>]
+  options: GradOptions<I>,
+): (...args: A) => [AnyTensor, Picked<A, I>]
+export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
+  return valueAndGradImpl("grad", f, options?.argnums ?? 0)
 }
