@@ -66,12 +66,12 @@ export const jacfwd = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyT
     const [x, g] = partial(f, args, options.argnums ?? 0, "jacfwd")
     const n = numel(x.shape)
     let outShape: ReadonlyArray<number> = []
-    const [[v, d]] = batchFlat("jacfwd", ([t]) => {
+    const [v, d] = batchFlat("jacfwd", ([t]) => {
       const [[y], [ty]] = jvpFlat("jacfwd", g, [x], [t!])
       outShape = y!.shape
       return [instantiate(ty!, y!)]
-    }, [basis(x, x.shape)], [0], n)
-    return toJacobian(v!, d!, n, outShape, x.shape, true)
+    }, [basis(x, x.shape)], [0], n)[0]!
+    return toJacobian(v, d, n, outShape, x.shape, true)
   }
 
 /**
@@ -88,8 +88,8 @@ export const jacrev = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyT
     const [x, g] = partial(f, args, options.argnums ?? 0, "jacrev")
     const [[y], pull] = vjpFlat("jacrev", g, [x])
     const m = numel(y!.shape)
-    const [[v, d]] = batchFlat("jacrev", ([c]) => [instantiate(pull([c!])[0]!, x)], [basis(y!, y!.shape)], [0], m)
-    return toJacobian(v!, d!, m, y!.shape, x.shape, false)
+    const [v, d] = batchFlat("jacrev", ([c]) => [instantiate(pull([c!])[0]!, x)], [basis(y!, y!.shape)], [0], m)[0]!
+    return toJacobian(v, d, m, y!.shape, x.shape, false)
   }
 
 /**
