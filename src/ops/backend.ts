@@ -13,7 +13,32 @@ export interface Storage {
   readonly __storage: true
 }
 
-/** A staged program handed to a backend for compilation (see `src/grad/ir.ts`). */
+/** A variable of a staged program. */
+export interface ProgramVar {
+  readonly aval: Aval
+}
+
+/** One equation of a staged program: `outs = prim(inputs; params)`. */
+export interface ProgramEqn {
+  readonly prim: { readonly name: PrimitiveName }
+  readonly params: unknown
+  readonly inputs: ReadonlyArray<ProgramVar>
+  readonly outs: ReadonlyArray<ProgramVar>
+}
+
+/**
+ * A staged program as a backend sees it (the `Jaxpr` of `src/grad/ir.ts` satisfies this):
+ * variables are identified by object identity; `constVars` are bound to the `consts` handed to
+ * `compile`, `inVars` to the inputs of each `run`.
+ */
+export interface Program {
+  readonly constVars: ReadonlyArray<ProgramVar>
+  readonly inVars: ReadonlyArray<ProgramVar>
+  readonly eqns: ReadonlyArray<ProgramEqn>
+  readonly outs: ReadonlyArray<ProgramVar>
+}
+
+/** A compiled program: runs the whole staged function on storages (one submission on GPUs). */
 export interface CompiledProgram {
   run(inputs: ReadonlyArray<Storage>): Storage[]
 }
@@ -40,6 +65,11 @@ export interface Backend {
   read(s: Storage, aval: Aval): Promise<HostArray>
   /** Whether the backend can hold this dtype (f64 is CPU-only; f16 needs `shader-f16`). */
   supports(dtype: DType): boolean
+  /**
+   * Optional: compile a staged program (used by `jit`), e.g. fusing elementwise chains into one
+   * loop or one kernel. Without it, `jit` replays the program one `run` per equation.
+   */
+  compile?(program: Program, consts: ReadonlyArray<Storage>): CompiledProgram
 }
 
 /**

@@ -46,10 +46,9 @@ export type Unify<A, B, Ctx extends string> = Kind<A> extends "dyn" ? B
 export type NormAxis<A extends number, R extends number, Op extends string> =
   `${A}` extends `${bigint}`
     ? `${A}` extends `-${infer K extends number}`
-      ? CmpLE<ToLE<K>, ToLE<R>> extends "gt" ? AxisError<A, R, Op> : FromLE<SubLE<ToLE<R>, ToLE<K>>>
-      : CmpLE<ToLE<A>, ToLE<R>> extends "lt" ? A : AxisError<A, R, Op>
-    : AxisError<A, R, Op>
-type AxisError<A extends number, R extends number, Op extends string> = ShapeMismatch<`${Op}: axis ${A} out of range for rank ${R}`>
+      ? CmpLE<ToLE<K>, ToLE<R>> extends "gt" ? ShapeMismatch<`${Op}: axis ${A} out of range for rank ${R}`> : FromLE<SubLE<ToLE<R>, ToLE<K>>>
+      : CmpLE<ToLE<A>, ToLE<R>> extends "lt" ? A : ShapeMismatch<`${Op}: axis ${A} out of range for rank ${R}`>
+    : ShapeMismatch<`${Op}: axis ${A} out of range for rank ${R}`>
 
 /** Normalise a list of axes into a union of indices; repeats are an error. @internal */
 export type NormAxes<A, R extends number, Op extends string, A0 = A, Acc = never> =

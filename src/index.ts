@@ -1,0 +1,18 @@
+/**
+ * typegrad: differentiable tensor computing for TypeScript — shapes, dtypes and devices in the
+ * type system; JAX-style transforms; CPU and WebGPU backends.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * let grid = tg.zeros([100, 100]).at("45:55, 45:55").set(100)
+ * @since 0.1.0
+ */
+import { cpu } from "./device/cpu/index.js"
+import { setDefaultDevice } from "./ops/defaults.js"
+
+setDefaultDevice(cpu)
+
+export * from "./ops/index.js"
+export { cpu } from "./device/cpu/index.js"
+export * from "./errors.js"
+export type * from "./shape/types.js"

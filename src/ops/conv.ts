@@ -1,0 +1,95 @@
+/**
+ * 2-D convolution and pooling on NCHW tensors, composed from the `unfold` (im2col) primitive and
+ * a batched matmul — so gradients, batching and both backends come from those two primitives.
+ *
+ * @since 0.1.0
+ */
+import {
+  conv2dShape, pool2dShape,
+  type Conv2d, type Conv2dOpts, type DeviceKind, type DType, type FloatDType, type Guard, type Pool2d, type Pool2dOpts,
+  type SameDevice, type SameDType, type Shape,
+} from "../shape/index.js"
+import type { Pair as PairT } from "../shape/index.js"
+import { commonDevice } from "./interpreter.js"
+import * as lax from "./lax.js"
+import type { UnfoldParams } from "./primitive.js"
+import type { AnyTensor, Tensor } from "./tensor.js"
+import type { Out } from "./typing.js"
+
+const pair = (p: PairT | undefined, d: number): readonly [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])
+
+const windows = (x: AnyTensor, kernel: readonly [number, number], o: Pool2dOpts, value: number, defaultStride: readonly [number, number]): AnyTensor => {
+  const [ph, pw] = pair(o.padding, 0)
+  const p: UnfoldParams = { kernel, stride: o.stride === undefined ? defaultStride : pair(o.stride, 1), dilation: pair(o.dilation, 1), padding: [ph, ph, pw, pw], value }
+  return lax.unfold(x, p)
+}
+
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch): `x: [N, C, H, W]`, `w: [O, C/groups, kh, kw]`
+ * with stride, zero padding, dilation and groups. The output size is computed by the type.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.zeros([8, 3, 32, 32])
+ * const w = tg.zeros([16, 3, 3, 3])
+ * const y = tg.conv2d(x, w, { padding: 1 }) // Tensor<[8, 16, 32, 32]>
+ * @since 0.1.0
+ * @category convolution
+ */
+export const conv2d = <X extends Shape, W extends Shape, D1 extends DType, D2 extends DType, V1 extends DeviceKind, V2 extends DeviceKind, const O extends Conv2dOpts = {}>(
+  x: Tensor<X, D1, V1>,
+  w: Tensor<W, D2, V2> & NoInfer<Guard<SameDevice<V1, V2, "conv2d", SameDType<D1, D2, "conv2d", Conv2d<X, W, O>>>>>,
+  options?: O,
+): Out<Conv2d<X, W, O>, D1, V1> => {
+  const o: Conv2dOpts = options ?? {}
+  const out = conv2dShape(x.shape, w.shape, o) as number[]
+  commonDevice([x, w], "conv2d")
+  const N = x.shape[0] as number
+  const [Oc, Cg, kh, kw] = w.shape as number[]
+  const g = o.groups ?? 1
+  const [OH, OW] = [out[2]!, out[3]!]
+  const cols = windows(x, [kh!, kw!], { padding: o.padding ?? 0, stride: o.stride ?? 1, dilation: o.dilation ?? 1 }, 0, [1, 1])
+  // [N, C, kh, kw, OH, OW] -> [N, G, C/G·kh·kw, OH·OW];  w -> [G, O/G, C/G·kh·kw]
+  const K = Cg! * kh! * kw!
+  const colsG = lax.reshape(cols, [N!, g, K, OH * OW])
+  const wG = lax.reshape(w, [1, g, Oc! / g, K])
+  const y = lax.matmul(lax.broadcastTo(wG, [N!, g, Oc! / g, K]), colsG)
+  return lax.reshape(y, [N!, Oc!, OH, OW]) as never
+}
+
+const poolKernel = (k: PairT) => pair(k, 1)
+
+/**
+ * 2-D max pooling on `[N, C, H, W]` (stride defaults to the kernel; padding counts as −∞).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.maxPool2d(tg.zeros([1, 3, 32, 32]), 2) // Tensor<[1, 3, 16, 16]>
+ * @since 0.1.0
+ * @category convolution
+ */
+export const maxPool2d = <X extends Shape, D extends DType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
+  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "maxPool2d">>>, kernel: K, options?: O,
+): Out<Pool2d<X, K, O, "maxPool2d">, D, V> => {
+  pool2dShape(x.shape, kernel, options ?? {}, "maxPool2d")
+  const k = poolKernel(kernel)
+  return lax.reduceMax(windows(x, k, options ?? {}, -Infinity, k), [2, 3]) as never
+}
+
+/**
+ * 2-D average pooling on `[N, C, H, W]` (stride defaults to the kernel; zero padding is counted,
+ * as PyTorch's default `count_include_pad`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.avgPool2d(tg.ones([1, 1, 4, 4]), 2).toArraySync() // [[[[1, 1], [1, 1]]]]
+ * @since 0.1.0
+ * @category convolution
+ */
+export const avgPool2d = <X extends Shape, D extends FloatDType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
+  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "avgPool2d">>>, kernel: K, options?: O,
+): Out<Pool2d<X, K, O, "avgPool2d">, D, V> => {
+  pool2dShape(x.shape, kernel, options ?? {}, "avgPool2d")
+  const k = poolKernel(kernel)
+  return lax.div(lax.reduceSum(windows(x, k, options ?? {}, 0, k), [2, 3]), k[0] * k[1]) as never
+}

@@ -1,0 +1,326 @@
+/**
+ * Creating tensors: from nested literals (shape inferred by the type), from typed arrays (the
+ * "from-numpy" of TypeScript), constant fills, ranges, identity, random samples from keys.
+ *
+ * @since 0.1.0
+ */
+import type { DeviceKind, Dim, DType, Shape } from "../shape/index.js"
+import { DTypeError, ShapeError } from "../errors.js"
+import { hostConvert, numel, type HostArray } from "./aval.js"
+import type { Device } from "./backend.js"
+import { getDefaultDevice } from "./defaults.js"
+import { checkDType } from "./interpreter.js"
+import * as lax from "./lax.js"
+import { normalHost, uniformHost, type Key } from "./random.js"
+import { Tensor, type AnyTensor } from "./tensor.js"
+import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
+
+/** Where and as what to create a tensor. */
+export interface CreateOptions<D extends DType = DType, V extends DeviceKind = DeviceKind> {
+  readonly dtype?: D
+  readonly device?: Device<V>
+}
+
+/** The dtype of a host typed array. */
+export type HostDType<A> = A extends Float64Array ? "f64" : A extends Int32Array ? "i32" : A extends Uint8Array ? "bool" : "f32"
+
+const dev = (o?: CreateOptions): Device => o?.device ?? getDefaultDevice()
+
+/** @internal a tensor holding `data` (converted to `dtype`) on `device` */
+export const fromHost = (data: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType, device: Device): AnyTensor => {
+  const aval = { shape: [...shape], dtype }
+  checkDType(device, aval, "tensor")
+  return new Tensor(aval, device, device.backend.upload(hostConvert(data, dtype), aval))
+}
+
+const nestedShape = (data: NestedData): number[] => {
+  const shape: number[] = []
+  let x: NestedData = data
+  while (Array.isArray(x)) {
+    shape.push(x.length)
+    x = (x as ReadonlyArray<NestedData>)[0] as NestedData
+    if (x === undefined) break
+  }
+  return shape
+}
+const flatten = (data: NestedData, shape: ReadonlyArray<number>, depth: number, out: number[]): void => {
+  if (depth === shape.length) {
+    if (Array.isArray(data)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
+    out.push(typeof data === "boolean" ? (data ? 1 : 0) : (data as number))
+    return
+  }
+  if (!Array.isArray(data) || data.length !== shape[depth])
+    throw ShapeError.of("tensor", `ragged nested data: expected ${shape[depth]} elements at depth ${depth}`, shape)
+  for (const d of data as ReadonlyArray<NestedData>) flatten(d, shape, depth + 1, out)
+}
+const firstLeaf = (data: NestedData): unknown => (Array.isArray(data) ? (data.length > 0 ? firstLeaf(data[0] as NestedData) : undefined) : data)
+
+/**
+ * A tensor from nested literal data (shape and dtype inferred by the type) or from a typed array
+ * and a shape (no copy semantics leak: the data is copied onto the device).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const a = tg.tensor([[1, 2, 3], [4, 5, 6]])            // Tensor<[2, 3], "f32", "cpu">
+ * const b = tg.tensor(new Float64Array([1, 2, 3, 4]), [2, 2]) // Tensor<[2, 2], "f64", "cpu">
+ * const m = tg.tensor([true, false])                      // Tensor<[2], "bool", "cpu">
+ * @since 0.1.0
+ * @category constructors
+ */
+export function tensor<const T extends NestedData, D extends DType = DTypeOfNested<T>, V extends DeviceKind = "cpu">(
+  data: T,
+  options?: CreateOptions<D, V>,
+): Tensor<ShapeOfNested<T>, NoInfer<D>, NoInfer<V>>
+export function tensor<A extends HostArray, const S extends ReadonlyArray<number>, D extends DType = HostDType<A>, V extends DeviceKind = "cpu">(
+  data: A,
+  shape: S,
+  options?: CreateOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>>
+export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> | CreateOptions, b?: CreateOptions): AnyTensor {
+  if (ArrayBuffer.isView(data)) {
+    const shape = a as ReadonlyArray<number> | undefined
+    if (!Array.isArray(shape)) throw ShapeError.of("tensor", "a typed array needs an explicit shape", [])
+    if (numel(shape) !== data.length)
+      throw ShapeError.of("tensor", `${data.length} elements cannot fill shape [${shape.join(", ")}] (${numel(shape)} elements)`, shape)
+    const dt = b?.dtype ?? hostDType(data)
+    return fromHost(data, shape, dt, dev(b))
+  }
+  const opts = a as CreateOptions | undefined
+  const shape = nestedShape(data)
+  const flat: number[] = []
+  flatten(data, shape, 0, flat)
+  const dt = opts?.dtype ?? (typeof firstLeaf(data) === "boolean" ? "bool" : "f32")
+  return fromHost(flat, shape, dt, dev(opts))
+}
+
+const hostDType = (a: HostArray): DType => {
+  if (a instanceof Float32Array) return "f32"
+  if (a instanceof Float64Array) return "f64"
+  if (a instanceof Int32Array) return "i32"
+  if (a instanceof Uint8Array) return "bool"
+  throw new DTypeError({ op: "tensor", dtypes: [], message: "tensor: unsupported typed array (use Float32Array, Float64Array, Int32Array or Uint8Array)" })
+}
+
+/**
+ * A rank-0 tensor.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.scalar(3).item() // 3
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> =>
+  fromHost([value], [], options?.dtype ?? "f32", dev(options)) as Tensor<[], D, V>
+
+const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+}
+
+/**
+ * A tensor filled with `value`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.full([2, 2], 7).toArraySync() // [[7, 7], [7, 7]]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const full = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  shape: S, value: number, options?: CreateOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("full", shape)
+  const dt = options?.dtype ?? "f32"
+  return lax.broadcastTo(fromHost([value], [], dt, dev(options)), shape) as Tensor<[...S], D, V>
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const g = tg.zeros([100, 100]) // Tensor<[100, 100], "f32", "cpu">
+ * @since 0.1.0
+ * @category constructors
+ */
+export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  shape: S, options?: CreateOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 0, options)
+
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.ones([3]).toArraySync() // [1, 1, 1]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  shape: S, options?: CreateOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 1, options)
+
+/**
+ * Zeros (or ones, or `value`) with the shape, dtype and device of `x`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const z = tg.zerosLike(tg.ones([2, 3])) // Tensor<[2, 3], "f32", "cpu">
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fullLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, value: number): Tensor<S, D, V> =>
+  lax.full(x.shape, value, x) as Tensor<S, D, V>
+/** Zeros like `x`. @example tg.zerosLike(x) @since 0.1.0 @category constructors */
+export const zerosLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> => fullLike(x, 0)
+/** Ones like `x`. @example tg.onesLike(x) @since 0.1.0 @category constructors */
+export const onesLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> => fullLike(x, 1)
+
+/**
+ * Evenly spaced values `start, start + step, …` below `stop` (one argument: `0 … n-1`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.arange(4).toArraySync()        // [0, 1, 2, 3]   Tensor<[4]>
+ * tg.arange(1, 2, 0.25).toArraySync() // [1, 1.25, 1.5, 1.75]
+ * @since 0.1.0
+ * @category constructors
+ */
+export function arange<const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(n: N, options?: CreateOptions<D, V>): Tensor<[N], NoInfer<D>, NoInfer<V>>
+export function arange<D extends DType = "f32", V extends DeviceKind = "cpu">(start: number, stop: number, step?: number, options?: CreateOptions<D, V>): Tensor<[number], NoInfer<D>, NoInfer<V>>
+export function arange(a: number, b?: number | CreateOptions, c?: number, d?: CreateOptions): AnyTensor {
+  const [start, stop, step, opts] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b]
+  if (step === 0 || !Number.isFinite(step)) throw ShapeError.of("arange", `step must be finite and non-zero, got ${step}`, [])
+  const n = Math.max(0, Math.ceil((stop - start) / step))
+  const data = new Float64Array(n)
+  for (let i = 0; i < n; i++) data[i] = start + i * step
+  return fromHost(data, [n], opts?.dtype ?? "f32", dev(opts))
+}
+
+/**
+ * `n` evenly spaced values from `start` to `stop` inclusive.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.linspace(0, 1, 5).toArraySync() // [0, 0.25, 0.5, 0.75, 1]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const linspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  start: number, stop: number, n: N, options?: CreateOptions<D, V>,
+): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
+  checkShape("linspace", [n])
+  const data = new Float64Array(n)
+  for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1)
+  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+}
+
+/**
+ * The identity matrix (or an `n × m` matrix with ones on the diagonal).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.eye(2).toArraySync() // [[1, 0], [0, 1]]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const eye = <const N extends number, const M extends number = N, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  n: N, m?: M, options?: CreateOptions<D, V>,
+): Tensor<[N, M], NoInfer<D>, NoInfer<V>> => {
+  const cols = m ?? n
+  checkShape("eye", [n, cols])
+  const data = new Float64Array(n * cols)
+  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1
+  return fromHost(data, [n, cols], options?.dtype ?? "f32", dev(options)) as Tensor<[N, M], D, V>
+}
+
+/** Options of the random samplers. */
+export interface RandomOptions<D extends DType, V extends DeviceKind> extends CreateOptions<D, V> {
+  readonly mean?: number
+  readonly std?: number
+  readonly low?: number
+  readonly high?: number
+}
+
+/**
+ * Standard normal samples (or `mean + std·z`), reproducible from the key.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const w = tg.normal(tg.key(0), [784, 256], { std: 0.05 })
+ * @since 0.1.0
+ * @category random
+ */
+export const normal = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, shape: S, options?: RandomOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("normal", shape)
+  const dt = options?.dtype ?? "f32"
+  const z = normalHost(key, numel(shape), dt)
+  const m = options?.mean ?? 0, s = options?.std ?? 1
+  for (let i = 0; i < z.length; i++) z[i] = m + s * z[i]!
+  return fromHost(z, shape, dt, dev(options)) as Tensor<[...S], D, V>
+}
+
+/**
+ * Uniform samples in `[low, high)` (default `[0, 1)`), reproducible from the key.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const u = tg.uniform(tg.key(1), [3], { low: -1, high: 1 })
+ * @since 0.1.0
+ * @category random
+ */
+export const uniform = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, shape: S, options?: RandomOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("uniform", shape)
+  const dt = options?.dtype ?? "f32"
+  const u = uniformHost(key, numel(shape), dt)
+  const lo = options?.low ?? 0, hi = options?.high ?? 1
+  for (let i = 0; i < u.length; i++) u[i] = lo + (hi - lo) * u[i]!
+  return fromHost(u, shape, dt, dev(options)) as Tensor<[...S], D, V>
+}
+
+/**
+ * Bernoulli samples (`true` with probability `p`), reproducible from the key.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const keep = tg.bernoulli(tg.key(2), 0.9, [128]) // Tensor<[128], "bool", "cpu">
+ * @since 0.1.0
+ * @category random
+ */
+export const bernoulli = <const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
+  key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
+): Tensor<[...S], "bool", NoInfer<V>> => {
+  checkShape("bernoulli", shape)
+  const u = uniformHost(key, numel(shape), "f32")
+  for (let i = 0; i < u.length; i++) u[i] = u[i]! < p ? 1 : 0
+  return fromHost(u, shape, "bool", dev(options)) as Tensor<[...S], "bool", V>
+}
+
+/**
+ * Re-type a tensor whose shape the compiler does not know, checked at run time; named dims
+ * (`"B"`) bind to the first size seen and must agree thereafter.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * declare const x: tg.Tensor<number[]>
+ * const y = tg.assertShape(x, ["B", 784]) // Tensor<["B", 784]>, throws ShapeError otherwise
+ * @since 0.1.0
+ * @category shapes
+ */
+export const assertShape = <const S extends Shape, D extends DType, V extends DeviceKind, T extends Shape>(
+  x: Tensor<T, D, V>, shape: S,
+): Tensor<[...S], D, V> => {
+  const bound = new Map<string, number>()
+  const ok = x.shape.length === shape.length && shape.every((d: Dim, i) => {
+    const actual = x.shape[i]!
+    if (typeof d === "number") return d === actual
+    if (!bound.has(d)) bound.set(d, actual)
+    return bound.get(d) === actual
+  })
+  if (!ok) throw ShapeError.of("assertShape", `expected [${shape.join(", ")}], got [${x.shape.join(", ")}]`, shape, x.shape)
+  return x as unknown as Tensor<[...S], D, V>
+}

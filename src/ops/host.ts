@@ -1,0 +1,116 @@
+/**
+ * Reading tensors back to the host: synchronous on the CPU (allowed by the type only there), an
+ * Effect for any device (GPU readback is asynchronous).
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import type { DeviceKind, DType, Shape } from "../shape/index.js"
+import { DeviceLost, ShapeError, TracerLeak } from "../errors.js"
+import type { HostArray, HostOf } from "./aval.js"
+import type { Storage } from "./backend.js"
+import { Tracer, type AnyTensor, type Tensor } from "./tensor.js"
+import type { Elem, Nested } from "./typing.js"
+
+const storageOf = (x: AnyTensor, op: string): Storage => {
+  const impl = x._impl
+  if (impl instanceof Tracer)
+    throw new TracerLeak({
+      transform: impl.interpreter.transform,
+      message: `${op}: cannot read the value of a tensor traced by ${impl.interpreter.transform}; return it from the transformed function and read it outside`,
+    })
+  return impl
+}
+
+/** @internal nested JS arrays from flat host data */
+export const nest = (data: HostArray, shape: ReadonlyArray<number>, bool: boolean): unknown => {
+  const conv = (v: number) => (bool ? v !== 0 : v)
+  if (shape.length === 0) return conv(data[0]!)
+  const go = (d: number, off: number): unknown => {
+    const n = shape[d]!
+    if (d === shape.length - 1) {
+      const out = new Array<unknown>(n)
+      for (let i = 0; i < n; i++) out[i] = conv(data[off + i]!)
+      return out
+    }
+    const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1)
+    return Array.from({ length: n }, (_, i) => go(d + 1, off + i * stride))
+  }
+  return go(0, 0)
+}
+
+/**
+ * The flat host data of a CPU tensor (a typed array owned by the tensor: do not mutate it).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.dataSync(tg.tensor([1, 2])) // Float32Array [1, 2]
+ * @since 0.1.0
+ * @category host access
+ */
+export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => {
+  const s = storageOf(x, "dataSync")
+  const read = x.device.backend.readSync
+  if (read === undefined) throw new Error(`dataSync: ${x.device.name} has no synchronous host access; use toArray (an Effect)`)
+  return read(s, x.aval) as HostOf[D]
+}
+
+/**
+ * Nested JS arrays of a CPU tensor's values (booleans for bool tensors).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.toArraySync(tg.tensor([[1, 2], [3, 4]])) // [[1, 2], [3, 4]]
+ * @since 0.1.0
+ * @category host access
+ */
+export const toArraySync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Nested<S, Elem<D>> =>
+  nest(dataSync(x), x.shape, x.dtype === "bool") as Nested<S, Elem<D>>
+
+/**
+ * The single value of a one-element CPU tensor.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.item(tg.scalar(3)) // 3
+ * @since 0.1.0
+ * @category host access
+ */
+export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Elem<D> => {
+  if (x.size !== 1) throw ShapeError.of("item", `needs exactly one element, got [${x.shape.join(", ")}]`, x.shape)
+  const v = dataSync(x)[0]!
+  return (x.dtype === "bool" ? v !== 0 : v) as Elem<D>
+}
+
+/**
+ * Read a tensor on any device back to the host as flat typed data (an Effect: GPU readback is
+ * asynchronous and may fail with `DeviceLost`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { Effect } from "effect"
+ * const xs = await Effect.runPromise(tg.data(tg.tensor([1, 2]))) // Float32Array [1, 2]
+ * @since 0.1.0
+ * @category host access
+ */
+export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<HostOf[D], DeviceLost> =>
+  Effect.suspend(() => {
+    const s = storageOf(x, "data")
+    return Effect.tryPromise({
+      try: () => x.device.backend.read(s, x.aval) as Promise<HostOf[D]>,
+      catch: (cause) => new DeviceLost({ message: `readback from ${x.device.name} failed: ${String(cause)}`, reason: String(cause) }),
+    })
+  })
+
+/**
+ * Read a tensor on any device back as nested JS arrays (an Effect).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { Effect } from "effect"
+ * const rows = await Effect.runPromise(tg.toArray(tg.tensor([[1, 2]]))) // [[1, 2]]
+ * @since 0.1.0
+ * @category host access
+ */
+export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Nested<S, Elem<D>>, DeviceLost> =>
+  Effect.map(data(x), (d) => nest(d, x.shape, x.dtype === "bool") as Nested<S, Elem<D>>)

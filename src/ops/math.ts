@@ -1,0 +1,153 @@
+/**
+ * Elementwise math: arithmetic with NumPy broadcasting and scalars, powers, transcendental
+ * functions, comparisons, `where` and `cast`. Binary ops promote dtypes (bool < i32 < f16 < f32 <
+ * f64); a plain number takes the tensor's dtype.
+ *
+ * @since 0.1.0
+ */
+import { broadcastShapes, type Broadcast, type DeviceKind, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../shape/index.js"
+import { promote } from "./aval.js"
+import { commonDevice } from "./interpreter.js"
+import * as lax from "./lax.js"
+import type { CompareOp } from "./primitive.js"
+import type { AnyTensor, Tensor } from "./tensor.js"
+import type { BinCheck, BinOut, CmpOut, DeviceOf, DTypeOf, Operand, Out, ShapeOf } from "./typing.js"
+
+/** @internal run a broadcasting binary op with promotion and the public op's name in errors */
+export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => AnyTensor, a: AnyTensor, b: Operand): AnyTensor => {
+  if (typeof b === "number") return f(a, b)
+  commonDevice([a, b], op)
+  broadcastShapes(a.shape, b.shape)
+  const dt = promote(a.dtype, b.dtype)
+  return f(lax.cast(a, dt), lax.cast(b, dt))
+}
+
+/**
+ * `a + b` with broadcasting (`b` may be a number).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.add(tg.tensor([[1, 2], [3, 4]]), tg.tensor([10, 20])).toArraySync() // [[11, 22], [13, 24]]
+ * @since 0.1.0
+ * @category arithmetic
+ */
+export const add = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "add">>): BinOut<A, D, V, T> =>
+  binaryOp("add", lax.add, a, b) as BinOut<A, D, V, T>
+/** `a - b` with broadcasting. @example tg.sub(tg.tensor([3, 4]), 1) // [2, 3] @since 0.1.0 @category arithmetic */
+export const sub = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "sub">>): BinOut<A, D, V, T> =>
+  binaryOp("sub", lax.sub, a, b) as BinOut<A, D, V, T>
+/** `a · b` elementwise with broadcasting. @example tg.mul(tg.tensor([1, 2]), 3) // [3, 6] @since 0.1.0 @category arithmetic */
+export const mul = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "mul">>): BinOut<A, D, V, T> =>
+  binaryOp("mul", lax.mul, a, b) as BinOut<A, D, V, T>
+/** `a / b` elementwise with broadcasting (integer tensors truncate). @example tg.div(tg.tensor([1, 2]), 4) // [0.25, 0.5] @since 0.1.0 @category arithmetic */
+export const div = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "div">>): BinOut<A, D, V, T> =>
+  binaryOp("div", lax.div, a, b) as BinOut<A, D, V, T>
+/** `a ** b` elementwise with broadcasting (float tensors). @example tg.pow(tg.tensor([2, 3]), 2) // [4, 9] @since 0.1.0 @category arithmetic */
+export const pow = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "pow">>): BinOut<A, D, V, T> =>
+  binaryOp("pow", lax.pow, a, b) as BinOut<A, D, V, T>
+/** Elementwise maximum with broadcasting. @example tg.maximum(tg.tensor([1, 5]), 3) // [3, 5] @since 0.1.0 @category arithmetic */
+export const maximum = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "maximum">>): BinOut<A, D, V, T> =>
+  binaryOp("maximum", lax.max, a, b) as BinOut<A, D, V, T>
+/** Elementwise minimum with broadcasting. @example tg.minimum(tg.tensor([1, 5]), 3) // [1, 3] @since 0.1.0 @category arithmetic */
+export const minimum = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "minimum">>): BinOut<A, D, V, T> =>
+  binaryOp("minimum", lax.min, a, b) as BinOut<A, D, V, T>
+
+const cmp = (op: CompareOp) => (a: AnyTensor, b: lax.TensorLike) => lax.compare(a, b, op)
+/** `a < b` elementwise (bool). @example tg.lt(tg.tensor([1, 5]), 3) // [true, false] @since 0.1.0 @category comparisons */
+export const lt = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "lt">>): CmpOut<A, V, T> =>
+  binaryOp("lt", cmp("lt"), a, b) as CmpOut<A, V, T>
+/** `a <= b` elementwise (bool). @example tg.le(x, 0) @since 0.1.0 @category comparisons */
+export const le = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "le">>): CmpOut<A, V, T> =>
+  binaryOp("le", cmp("le"), a, b) as CmpOut<A, V, T>
+/** `a > b` elementwise (bool). @example tg.gt(x, 0) @since 0.1.0 @category comparisons */
+export const gt = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "gt">>): CmpOut<A, V, T> =>
+  binaryOp("gt", cmp("gt"), a, b) as CmpOut<A, V, T>
+/** `a >= b` elementwise (bool). @example tg.ge(x, 0) @since 0.1.0 @category comparisons */
+export const ge = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "ge">>): CmpOut<A, V, T> =>
+  binaryOp("ge", cmp("ge"), a, b) as CmpOut<A, V, T>
+/** `a == b` elementwise (bool). @example tg.eq(x, 0) @since 0.1.0 @category comparisons */
+export const eq = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "eq">>): CmpOut<A, V, T> =>
+  binaryOp("eq", cmp("eq"), a, b) as CmpOut<A, V, T>
+/** `a != b` elementwise (bool). @example tg.ne(x, 0) @since 0.1.0 @category comparisons */
+export const ne = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "ne">>): CmpOut<A, V, T> =>
+  binaryOp("ne", cmp("ne"), a, b) as CmpOut<A, V, T>
+
+type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
+const unary = <Dc extends DType>(f: (x: AnyTensor) => AnyTensor): Unary<Dc> => f as Unary<Dc>
+
+/** `-x`. @example tg.neg(tg.tensor([1, -2])) // [-1, 2] @since 0.1.0 @category math */
+export const neg: Unary = unary(lax.neg)
+/** `|x|`. @example tg.abs(tg.tensor([-1, 2])) // [1, 2] @since 0.1.0 @category math */
+export const abs: Unary = unary(lax.abs)
+/** The sign of `x` (−1, 0 or 1). @example tg.sign(tg.tensor([-3, 0, 2])) // [-1, 0, 1] @since 0.1.0 @category math */
+export const sign: Unary = unary(lax.sign)
+/** `e^x`. @example tg.exp(tg.tensor([0])) // [1] @since 0.1.0 @category math */
+export const exp: Unary<FloatDType> = unary(lax.exp)
+/** Natural logarithm. @example tg.log(tg.tensor([1])) // [0] @since 0.1.0 @category math */
+export const log: Unary<FloatDType> = unary(lax.log)
+/** `log(1 + x)`, accurate near 0. @example tg.log1p(tg.tensor([1e-8])) @since 0.1.0 @category math */
+export const log1p: Unary<FloatDType> = unary(lax.log1p)
+/** Square root. @example tg.sqrt(tg.tensor([4])) // [2] @since 0.1.0 @category math */
+export const sqrt: Unary<FloatDType> = unary(lax.sqrt)
+/** Sine. @example tg.sin(tg.tensor([0])) // [0] @since 0.1.0 @category math */
+export const sin: Unary<FloatDType> = unary(lax.sin)
+/** Cosine. @example tg.cos(tg.tensor([0])) // [1] @since 0.1.0 @category math */
+export const cos: Unary<FloatDType> = unary(lax.cos)
+/** Hyperbolic tangent. @example tg.tanh(tg.tensor([0])) // [0] @since 0.1.0 @category math */
+export const tanh: Unary<FloatDType> = unary(lax.tanh)
+/** Logistic sigmoid `1 / (1 + e^-x)`, stable for large |x|. @example tg.sigmoid(tg.tensor([0])) // [0.5] @since 0.1.0 @category math */
+export const sigmoid: Unary<FloatDType> = unary(lax.sigmoid)
+/** `x²`. @example tg.square(tg.tensor([3])) // [9] @since 0.1.0 @category math */
+export const square: Unary = unary((x) => lax.mul(x, x))
+/** `1 / x`. @example tg.reciprocal(tg.tensor([4])) // [0.25] @since 0.1.0 @category math */
+export const reciprocal: Unary<FloatDType> = unary((x) => lax.div(lax.scalar(1, x), x))
+
+/**
+ * Elementwise choice: `a` where `cond` is true, else `b` (all three broadcast).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([-1, 2])
+ * tg.where(tg.gt(x, 0), x, 0).toArraySync() // [0, 2]
+ * @since 0.1.0
+ * @category comparisons
+ */
+export const where = <C extends Shape, V extends DeviceKind, TA extends Operand, TB extends Operand>(
+  cond: Tensor<C, "bool", V>,
+  a: TA & (TA extends number ? unknown : Guard<SameDevice<V, DeviceOf<TA>, "where", Broadcast<C, ShapeOf<TA>>>>),
+  b: TB & (TB extends number ? unknown : Guard<SameDevice<V, DeviceOf<TB>, "where", Broadcast<Broadcast<C, ShapeOf<TA>> & Shape, ShapeOf<TB>>>>),
+): Out<Broadcast<Broadcast<C, ShapeOf<TA>> & Shape, ShapeOf<TB>>, WhereDType<TA, TB>, V> => {
+  const ts = [cond, a, b].filter((x): x is AnyTensor => typeof x !== "number")
+  commonDevice(ts, "where")
+  let shape: ReadonlyArray<unknown> = cond.shape
+  for (const t of ts) shape = broadcastShapes(shape as number[], t.shape)
+  const dt = typeof a === "number" ? (typeof b === "number" ? "f32" : b.dtype) : typeof b === "number" ? a.dtype : promote(a.dtype, b.dtype)
+  const la = typeof a === "number" ? lax.scalar(a, cond, dt) : lax.cast(a, dt)
+  const lb = typeof b === "number" ? lax.scalar(b, cond, dt) : lax.cast(b, dt)
+  return lax.where(cond, la, lb) as never
+}
+type WhereDType<TA, TB> = TA extends number ? (TB extends number ? "f32" : DTypeOf<TB>) : TB extends number ? DTypeOf<TA> : Promote<DTypeOf<TA>, DTypeOf<TB>>
+
+/**
+ * Convert to another dtype (floats truncate toward zero into i32; non-zero becomes true).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.cast(tg.tensor([1.7, -1.7]), "i32").toArraySync() // [1, -1]
+ * @since 0.1.0
+ * @category dtypes
+ */
+export const cast = <S extends Shape, D extends DType, V extends DeviceKind, D2 extends DType>(x: Tensor<S, D, V>, dtype: D2): Tensor<S, D2, V> =>
+  lax.cast(x, dtype) as Tensor<S, D2, V>
+
+/**
+ * The identity with a zero derivative: gradients do not flow through it.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.grad((x: tg.Tensor<[]>) => tg.stopGradient(x).mul(x))(tg.scalar(3)).item() // 3
+ * @since 0.1.0
+ * @category transforms
+ */
+export const stopGradient = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> =>
+  lax.stopGradient(x) as Tensor<S, D, V>

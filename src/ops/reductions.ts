@@ -1,0 +1,182 @@
+/**
+ * Reductions along axes (with `keepdims`), and the composites built on them: mean, var,
+ * logsumexp, softmax, logSoftmax, norm.
+ *
+ * @since 0.1.0
+ */
+import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../shape/index.js"
+import { ShapeError } from "../errors.js"
+import { numel } from "./aval.js"
+import * as lax from "./lax.js"
+import type { AnyTensor, Tensor } from "./tensor.js"
+import type { Out } from "./typing.js"
+
+/** Which axes to reduce (all when absent) and whether to keep them as size 1. */
+export interface ReduceOptions {
+  readonly axis?: number | ReadonlyArray<number>
+  readonly keepdims?: boolean
+}
+export type AxisOf<O> = O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A : undefined
+export type KeepOf<O> = O extends { readonly keepdims: infer K extends boolean } ? K : false
+/** Result of reducing `S` with options `O`. */
+export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>, KeepOf<O>, Op>
+
+/** @internal axes + keepdims for an erased tensor */
+export const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+  const axes = normAxes(o?.axis, x.shape.length, op)
+  const y = f(x, axes)
+  return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
+}
+const countOf = (x: AnyTensor, o?: ReduceOptions) => numel(normAxes(o?.axis, x.shape.length, "mean").map((a) => x.shape[a]!))
+
+type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
+  options?: O,
+) => Out<Reduced<S, O, Op>, D, V>
+
+/**
+ * Sum over `axis` (all axes by default).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([[1, 2, 3], [4, 5, 6]])
+ * tg.sum(x).item()                           // 21
+ * tg.sum(x, { axis: 1 }).toArraySync()       // [6, 15]
+ * tg.sum(x, { axis: 0, keepdims: true })     // Tensor<[1, 3]>
+ * @since 0.1.0
+ * @category reductions
+ */
+export const sum: ReduceFn<"sum"> = (x, o) => reduceWith("sum", lax.reduceSum, x, o) as never
+/** Product over `axis`. @example tg.prod(tg.tensor([2, 3, 4])).item() // 24 @since 0.1.0 @category reductions */
+export const prod: ReduceFn<"prod"> = (x, o) => reduceWith("prod", lax.reduceProd, x, o) as never
+/** Maximum over `axis` (ties share the gradient). @example tg.max(tg.tensor([1, 5, 2])).item() // 5 @since 0.1.0 @category reductions */
+export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x, o) as never
+/** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
+export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
+/** Mean over `axis`. @example tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3 @since 0.1.0 @category reductions */
+export const mean: ReduceFn<"mean", FloatDType> = (x, o) => meanE(x, o) as never
+const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
+
+/** Options of `variance`: `correction` is subtracted from the count (0: population, 1: sample). */
+export interface VarOptions extends ReduceOptions {
+  readonly correction?: number
+}
+/**
+ * Variance over `axis`: mean of squared deviations, divided by `n − correction` (default 0).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.variance(tg.tensor([1, 2, 3, 4])).item()                   // 1.25
+ * tg.variance(tg.tensor([1, 2, 3, 4]), { correction: 1 }).item() // 1.6666…
+ * @since 0.1.0
+ * @category reductions
+ */
+export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends VarOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, options?: O,
+): Out<Reduced<S, O, "var">, D, V> => {
+  const n = countOf(x, options)
+  const d = lax.sub(x, meanE(x, { ...(options?.axis !== undefined ? { axis: options.axis } : {}), keepdims: true }))
+  const ss = reduceWith("var", lax.reduceSum, lax.mul(d, d), options)
+  return lax.div(ss, Math.max(n - (options?.correction ?? 0), 0)) as never
+}
+
+/** Options of `argmax`/`argmin`: one axis (flattened index when absent). */
+export interface ArgOptions {
+  readonly axis?: number
+  readonly keepdims?: boolean
+}
+type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
+) => Out<Reduced<S, O, Op>, "i32", V>
+const argWith = (op: "max" | "min") => (x: AnyTensor, o?: ArgOptions): AnyTensor => {
+  if (o?.axis === undefined) {
+    if (x.size === 0) throw ShapeError.of(`arg${op}`, "empty tensor", x.shape)
+    const y = lax.argReduce(lax.reshape(x, [x.size]), 0, op)
+    return o?.keepdims ? lax.reshape(y, x.shape.map(() => 1)) : y
+  }
+  const axis = normAxis(o.axis, x.shape.length, `arg${op}`)
+  const y = lax.argReduce(x, axis, op)
+  return o.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, [axis])) : y
+}
+/** Index of the maximum along `axis` (i32). @example tg.argmax(tg.tensor([[1, 9], [8, 2]]), { axis: 1 }).toArraySync() // [1, 0] @since 0.1.0 @category reductions */
+export const argmax: ArgFn<"argmax"> = (x, o) => argWith("max")(x, o) as never
+/** Index of the minimum along `axis` (i32). @example tg.argmin(tg.tensor([3, 1, 2])).item() // 1 @since 0.1.0 @category reductions */
+export const argmin: ArgFn<"argmin"> = (x, o) => argWith("min")(x, o) as never
+
+/** @internal log Σ exp x, stabilised by the (gradient-free) maximum */
+export const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+  const axes = normAxes(o?.axis, x.shape.length, "logsumexp")
+  // NOTE: shifting by max(x) keeps exp from overflowing; a -inf max (all -inf) shifts by 0 instead of NaN
+  const m0 = lax.stopGradient(lax.reduceMax(x, axes))
+  const m = lax.where(lax.compare(lax.abs(m0), Infinity, "eq"), 0, m0)
+  const mk = lax.reshape(m, lax.keepDimsShape(x.shape, axes))
+  const y = lax.add(lax.log(lax.reduceSum(lax.exp(lax.sub(x, mk)), axes)), m)
+  return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
+}
+/**
+ * `log Σ exp(x)` over `axis`, computed without overflow.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.logsumexp(tg.tensor([1000, 1000])).item() // 1000.6931…
+ * @since 0.1.0
+ * @category reductions
+ */
+export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE(x, o) as never
+
+/** The axis of softmax-like ops (default −1). */
+export interface AxisOption {
+  readonly axis?: number
+}
+/**
+ * Softmax along `axis` (default the last): `exp(x) / Σ exp(x)`, shifted for stability.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.softmax(tg.tensor([0, Math.log(3)])).toArraySync() // [0.25, 0.75]
+ * @since 0.1.0
+ * @category activations
+ */
+export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
+  const axis = normAxis(options?.axis ?? -1, x.shape.length, "softmax")
+  const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, [axis]), lax.keepDimsShape(x.shape, [axis])))))
+  return lax.div(e, lax.reshape(lax.reduceSum(e, [axis]), lax.keepDimsShape(x.shape, [axis]))) as Tensor<S, D, V>
+}
+/**
+ * `log(softmax(x))` along `axis`, computed as `x − logsumexp(x)`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.logSoftmax(tg.tensor([0, 0])).toArraySync() // [-0.693…, -0.693…]
+ * @since 0.1.0
+ * @category activations
+ */
+export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
+  const axis = normAxis(options?.axis ?? -1, x.shape.length, "logSoftmax")
+  return lax.sub(x, logsumexpE(x, { axis, keepdims: true })) as Tensor<S, D, V>
+}
+
+/** Options of `norm`: `ord` 1, 2 (default) or `Infinity`. */
+export interface NormOptions extends ReduceOptions {
+  readonly ord?: 1 | 2 | typeof Infinity
+}
+/**
+ * Vector norm over `axis` (all axes by default): ord 1 (Σ|x|), 2 (√Σx², default) or ∞ (max|x|).
+ * NOTE: the 2-norm's gradient is undefined (NaN) at exactly zero.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.norm(tg.tensor([3, 4])).item()                      // 5
+ * tg.norm(tg.tensor([3, -4]), { ord: Infinity }).item()  // 4
+ * @since 0.1.0
+ * @category reductions
+ */
+export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends NormOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, options?: O,
+): Out<Reduced<S, O, "norm">, D, V> => {
+  const ord = options?.ord ?? 2
+  if (ord === 1) return reduceWith("norm", lax.reduceSum, lax.abs(x), options) as never
+  if (ord === Infinity) return reduceWith("norm", lax.reduceMax, lax.abs(x), options) as never
+  if (ord !== 2) throw ShapeError.of("norm", `ord must be 1, 2 or Infinity, got ${String(ord)}`, x.shape)
+  return lax.sqrt(reduceWith("norm", lax.reduceSum, lax.mul(x, x), options)) as never
+}
