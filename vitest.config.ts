@@ -8,6 +8,7 @@ export default defineConfig({
       "test/**/*.test.ts",
       "examples/**/*.test.ts",
       "docs/**/*.test.ts",
+      "typetest/**/*.test.ts",
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
