@@ -1,0 +1,56 @@
+/**
+ * The WebGPU `Backend`: ops enqueue kernels into the device's open batch and return at once;
+ * only `read` waits (it submits the batch, then maps a staging buffer).
+ *
+ * @since 0.1.0
+ */
+import type { DType } from "../../shape/index.js"
+import { numel, type Aval, type HostArray } from "../../ops/aval.js"
+import type { Backend, Device, Storage } from "../../ops/backend.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import type { GpuContext } from "./context.js"
+import { fromDevice, storageBytes, toDevice } from "./dtype.js"
+import { gpuKernels } from "./kernels/index.js"
+import type { GpuKernel } from "./kernels/common.js"
+import { GpuStorage } from "./memory.js"
+
+/** The WebGPU backend of one device; `ctx` is internal. */
+export interface WebGpuBackend extends Backend {
+  readonly kind: "webgpu"
+  /** @internal */
+  readonly ctx: GpuContext
+}
+
+const storage = (s: Storage): GpuStorage => {
+  if (!(s instanceof GpuStorage)) throw new Error("webgpu: got storage of another device")
+  return s
+}
+
+export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
+  kind: "webgpu",
+  ctx,
+  upload: (data: HostArray, aval: Aval) => {
+    ctx.live()
+    const bytes = toDevice(data, aval.dtype)
+    const s = ctx.pool.alloc(bytes.byteLength, true)
+    ctx.device.queue.writeBuffer(s.buffer, 0, bytes)
+    return s
+  },
+  run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
+    ctx.live()
+    const k = gpuKernels[prim] as GpuKernel<ParamsOf<P>>
+    return [k(ctx, inputs.map(storage), inAvals, params, outAvals[0]!)]
+  },
+  read: async (s: Storage, aval: Aval) => {
+    const n = numel(aval.shape)
+    const buf = await ctx.read(storage(s).buffer, storageBytes(aval.dtype, n))
+    return fromDevice(buf, aval.dtype, n)
+  },
+  supports: (d: DType) => d === "f32" || d === "i32" || d === "bool" || (d === "f16" && ctx.features.f16),
+})
+
+/** The context behind a WebGPU device (throws for other devices). */
+export const contextOf = (device: Device): GpuContext => {
+  if (device.kind !== "webgpu") throw new Error(`webgpu: ${device.name} is not a WebGPU device`)
+  return (device.backend as WebGpuBackend).ctx
+}

@@ -1,0 +1,8 @@
+/**
+ * The WebGPU device: acquisition (Effect service, layer, Promise), memory scopes and statistics.
+ *
+ * @since 0.1.0
+ */
+export { acquireWebGpu, memoryStats, releaseWebGpu, synchronize, WebGpu, type WebGpuOptions } from "./service.js"
+export { scope, type MemoryStats } from "./memory.js"
+export { own } from "./own.js"

@@ -1,0 +1,203 @@
+/**
+ * GPU memory: buffers pooled by size class, shared by storages (a reshape shares its input's
+ * buffer), returned to the pool when the last storage is released: deterministically at the end
+ * of a {@link scope}, or when the storage is garbage-collected (FinalizationRegistry).
+ *
+ * @since 0.1.0
+ */
+import type { Storage } from "../../ops/backend.js"
+
+/** Live and pooled GPU memory of one device. */
+export interface MemoryStats {
+  /** buffers owned by at least one live tensor */
+  readonly liveBuffers: number
+  readonly liveBytes: number
+  /** buffers kept for reuse */
+  readonly pooledBuffers: number
+  readonly pooledBytes: number
+}
+
+/** Round a request up to its size class: ≤ 25% waste, at least 256 bytes. */
+export const sizeClass = (bytes: number): number => {
+  if (bytes <= 256) return 256
+  const step = 2 ** (Math.ceil(Math.log2(bytes)) - 3)
+  return Math.ceil(bytes / step) * step
+}
+
+/** One pooled GPU buffer and the number of storages that share it. */
+export class Allocation {
+  refs = 0
+  constructor(readonly buffer: GPUBuffer, readonly bytes: number) {}
+}
+
+/** WebGPU storage of one tensor: a view of a pooled buffer. */
+export class GpuStorage implements Storage {
+  declare readonly __storage: true
+  released = false
+  constructor(readonly pool: BufferPool, readonly alloc: Allocation) {}
+  get buffer(): GPUBuffer {
+    if (this.released) throw new Error("webgpu: a tensor was used after the scope that made it closed (return it from scope(...) to keep it)")
+    return this.alloc.buffer
+  }
+  /** Drop this storage's claim on its buffer (idempotent). */
+  release(): void {
+    if (this.released) return
+    this.released = true
+    finalizer.unregister(this)
+    this.pool.unref(this.alloc)
+  }
+}
+
+const finalizer = new FinalizationRegistry<{ pool: BufferPool; alloc: Allocation }>((h) => {
+  if (!h.pool.closed) h.pool.unref(h.alloc)
+})
+
+// ------------------------------------------------------------------ scopes
+
+const scopes: Array<Set<GpuStorage>> = []
+
+const collectStorages = (x: unknown, out: Set<Storage>, seen: Set<unknown>): void => {
+  if (x === null || typeof x !== "object" || seen.has(x)) return
+  seen.add(x)
+  const impl = (x as { _impl?: unknown })._impl
+  if (impl instanceof GpuStorage) out.add(impl)
+  else if (Array.isArray(x)) for (const v of x) collectStorages(v, out, seen)
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectStorages(v, out, seen)
+}
+
+/**
+ * Run `f` and release the GPU memory of every tensor it created, except the tensors it returns
+ * (found anywhere in a returned array/record tree). Deterministic: no garbage collector involved.
+ * A tensor made inside and kept elsewhere (not returned) must not be used afterwards.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { scope } from "typegrad/webgpu"
+ * let grid = tg.zeros([100, 100], { device: gpu })
+ * for (let i = 0; i < 500; i++) grid = scope(() => step(grid)) // memory stays flat
+ * @since 0.1.0
+ * @category memory
+ */
+export const scope = <A>(f: () => A): A => {
+  const frame = new Set<GpuStorage>()
+  scopes.push(frame)
+  let result: A
+  try {
+    result = f()
+  } catch (e) {
+    scopes.pop()
+    for (const s of frame) s.release()
+    throw e
+  }
+  scopes.pop()
+  const keep = new Set<Storage>()
+  collectStorages(result, keep, new Set())
+  const parent = scopes[scopes.length - 1]
+  for (const s of frame) {
+    if (!keep.has(s)) s.release()
+    else parent?.add(s)
+  }
+  return result
+}
+
+// ------------------------------------------------------------------ the pool
+
+/** The buffers of one device: live ones, and free ones by size class. */
+export class BufferPool {
+  closed = false
+  private readonly free = new Map<number, GPUBuffer[]>()
+  /** freed while the open batch may still use them: reusable for kernel outputs, not for uploads */
+  private readonly freedInBatch = new Map<number, GPUBuffer[]>()
+  private live = 0
+  private liveBytes = 0
+  private pooled = 0
+  private pooledBytes = 0
+
+  constructor(
+    private readonly create: (bytes: number) => GPUBuffer,
+    /** whether a command batch is open (buffers freed now may still be read by it) */
+    private readonly batchOpen: () => boolean,
+    /** keep at most this many bytes pooled; the rest is destroyed after the batch */
+    private readonly maxPooledBytes: number,
+    private readonly destroyLater: (b: GPUBuffer) => void,
+  ) {}
+
+  /** A storage of at least `bytes` bytes. `forUpload`: the buffer will be written by `queue.writeBuffer`. */
+  alloc(bytes: number, forUpload: boolean): GpuStorage {
+    const cls = sizeClass(bytes)
+    const buffer = this.take(this.free, cls) ?? (forUpload ? undefined : this.take(this.freedInBatch, cls)) ?? this.create(cls)
+    return this.adopt(new Allocation(buffer, cls))
+  }
+
+  /** A second storage on the same buffer (reshape). */
+  share(s: GpuStorage): GpuStorage {
+    s.buffer // throws if released
+    return this.adopt(s.alloc)
+  }
+
+  private adopt(a: Allocation): GpuStorage {
+    if (a.refs++ === 0) {
+      this.live++
+      this.liveBytes += a.bytes
+    }
+    const s = new GpuStorage(this, a)
+    finalizer.register(s, { pool: this, alloc: a }, s)
+    scopes[scopes.length - 1]?.add(s)
+    return s
+  }
+
+  private take(m: Map<number, GPUBuffer[]>, cls: number): GPUBuffer | undefined {
+    const b = m.get(cls)?.pop()
+    if (b !== undefined) {
+      this.pooled--
+      this.pooledBytes -= cls
+    }
+    return b
+  }
+
+  /** @internal one storage let go of `a` */
+  unref(a: Allocation): void {
+    if (--a.refs > 0 || this.closed) return
+    this.live--
+    this.liveBytes -= a.bytes
+    if (this.pooledBytes + a.bytes > this.maxPooledBytes) return this.destroyLater(a.buffer)
+    const m = this.batchOpen() ? this.freedInBatch : this.free
+    let list = m.get(a.bytes)
+    if (list === undefined) m.set(a.bytes, (list = []))
+    list.push(a.buffer)
+    this.pooled++
+    this.pooledBytes += a.bytes
+  }
+
+  /** The batch was submitted: buffers freed during it are now safe for uploads too. */
+  batchSubmitted(): void {
+    for (const [cls, list] of this.freedInBatch) {
+      let dst = this.free.get(cls)
+      if (dst === undefined) this.free.set(cls, (dst = []))
+      dst.push(...list)
+    }
+    this.freedInBatch.clear()
+  }
+
+  /** Destroy the pooled buffers (keeps live ones). */
+  trim(): void {
+    for (const m of [this.free, this.freedInBatch]) {
+      for (const list of m.values()) for (const b of list) this.destroyLater(b)
+      m.clear()
+    }
+    this.pooled = 0
+    this.pooledBytes = 0
+  }
+
+  stats(): MemoryStats {
+    return { liveBuffers: this.live, liveBytes: this.liveBytes, pooledBuffers: this.pooled, pooledBytes: this.pooledBytes }
+  }
+
+  /** The device is gone: forget everything (its buffers died with it). */
+  close(): void {
+    this.closed = true
+    this.free.clear()
+    this.freedInBatch.clear()
+    this.live = this.liveBytes = this.pooled = this.pooledBytes = 0
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Tie a tensor's GPU memory to an Effect `Scope`.
+ *
+ * @since 0.1.0
+ */
+import { Effect, type Scope } from "effect"
+import type { AnyTensor } from "../../ops/tensor.js"
+import { GpuStorage } from "./memory.js"
+
+/**
+ * Release `t`'s GPU buffer when the enclosing Effect scope closes (deterministic, fiber-safe);
+ * `t` must not be used afterwards. CPU tensors are returned untouched.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * Effect.scoped(Effect.gen(function* () {
+ *   const x = yield* own(tg.to(tg.tensor([1, 2, 3]), gpu))
+ *   return yield* toArray(x.mul(2))
+ * }))
+ * @since 0.1.0
+ * @category memory
+ */
+export const own = <T extends AnyTensor>(t: T): Effect.Effect<T, never, Scope.Scope> =>
+  Effect.as(Effect.addFinalizer(() => Effect.sync(() => (t._impl instanceof GpuStorage ? t._impl.release() : undefined))), t)
