@@ -1,0 +1,8 @@
+/**
+ * `typegrad/testing`: arbitraries and gradient checks for property tests.
+ *
+ * @example
+ * import { arbTensor, checkGrads } from "typegrad/testing"
+ * @since 0.1.0
+ */
+export * from "./testing/index.js"

@@ -1,0 +1,208 @@
+/**
+ * `checkGrads`: numerical verification of a function's derivatives, in f64 on the CPU — forward
+ * mode against central finite differences, reverse mode against forward mode through the
+ * dot-product identity `<J·t, c> = <t, Jᵀ·c>`, and (order 2) the same for the reverse-mode
+ * derivative seen as a function of the arguments.
+ *
+ * @since 0.1.0
+ */
+import { Data } from "effect"
+import { jvp } from "../grad/jvp.js"
+import * as Tree from "../grad/tree.js"
+import { vjp } from "../grad/vjp.js"
+import { isFloat } from "../ops/aval.js"
+import { dataSync } from "../ops/host.js"
+import * as lax from "../ops/lax.js"
+import type { AnyTensor } from "../ops/tensor.js"
+import { fromValues } from "./arbitraries.js"
+
+/** Options of {@link checkGrads}. */
+export interface CheckGradsOptions {
+  /** 1: first derivatives; 2: also the derivatives of the reverse-mode derivative (default 1) */
+  readonly order?: 1 | 2
+  /** `"fwd"`: JVP vs finite differences; `"rev"`: VJP vs JVP (dot-product identity). Default both. */
+  readonly modes?: ReadonlyArray<"fwd" | "rev">
+  /** finite-difference step (default 1e-5) */
+  readonly eps?: number
+  /** absolute tolerance (default 1e-6) */
+  readonly atol?: number
+  /** relative tolerance (default 1e-5) */
+  readonly rtol?: number
+  /** seed of the random tangent and cotangent directions (default 0) */
+  readonly seed?: number
+}
+
+/**
+ * A derivative that disagrees with its reference. `argument` is the path of the argument leaf
+ * (`args[0].w`), `where` the output element with the largest error.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export class GradCheckError extends Data.TaggedError("GradCheckError")<{
+  readonly mode: "fwd" | "rev"
+  readonly order: number
+  readonly argument: string
+  readonly maxError: number
+  readonly where: string
+  readonly message: string
+}> {}
+
+interface Tol {
+  readonly eps: number
+  readonly atol: number
+  readonly rtol: number
+}
+
+/** Uniform values in [-1, 1) from a seeded generator (mulberry32). */
+const directions = (seed: number) => {
+  let s = seed >>> 0
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return (like: AnyTensor): AnyTensor =>
+    isFloat(like.dtype) ? fromValues(Array.from({ length: like.size }, () => 2 * next() - 1), like.shape, like.dtype) : lax.zerosLike(like)
+}
+
+const host = (x: AnyTensor): Float64Array => Float64Array.from(dataSync(x))
+
+/** Paths of the leaves of `def` in canonical order: `args[0]`, `args[1].w`, … */
+const leafPaths = (def: Tree.TreeDef, root: string): string[] => {
+  switch (def.kind) {
+    case "leaf":
+      return [root]
+    case "array":
+      return def.children.flatMap((c, i) => leafPaths(c, `${root}[${i}]`))
+    case "record":
+      return def.children.flatMap((c, i) => leafPaths(c, `${root}.${def.keys[i]}`))
+  }
+}
+
+const index = (flat: number, shape: ReadonlyArray<number>): string => {
+  const idx: number[] = []
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(flat % shape[d]!)
+    flat = Math.floor(flat / shape[d]!)
+  }
+  return `[${idx.join(", ")}]`
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) || v === 0 ? v.toPrecision(6) : v.toExponential(3)
+
+/** Largest tolerance-relative error of `got` against `want` over all output leaves. */
+const worst = (got: ReadonlyArray<Float64Array>, want: ReadonlyArray<Float64Array>, outs: ReadonlyArray<AnyTensor>, tol: Tol) => {
+  let best = { ratio: 0, abs: 0, where: "", got: 0, want: 0 }
+  got.forEach((g, o) =>
+    g.forEach((v, k) => {
+      const w = want[o]![k]!
+      const abs = Number.isNaN(v) !== Number.isNaN(w) ? Infinity : Math.abs(v - w) || 0
+      const ratio = abs / (tol.atol + tol.rtol * Math.abs(w))
+      if (ratio > best.ratio) best = { ratio, abs, where: `output ${outs.length > 1 ? `${o} ` : ""}at ${index(k, outs[o]!.shape)}`, got: v, want: w }
+    }),
+  )
+  return best
+}
+
+const dot = (a: ReadonlyArray<Float64Array>, b: ReadonlyArray<Float64Array>): [number, number] => {
+  let s = 0, scale = 0
+  a.forEach((x, o) => x.forEach((v, k) => ((s += v * b[o]![k]!), (scale += Math.abs(v * b[o]![k]!)))))
+  return [s, scale]
+}
+
+const fail = (mode: "fwd" | "rev", order: number, argument: string, maxError: number, where: string, detail: string): never => {
+  const what = mode === "fwd" ? "forward mode (JVP vs central finite differences)" : "reverse mode (VJP vs JVP, <J·t, c> = <t, Jᵀ·c>)"
+  const of = order === 1 ? "" : " of the reverse-mode derivative (order 2)"
+  throw new GradCheckError({
+    mode, order, argument, maxError, where,
+    message: `checkGrads: ${what}${of} is wrong for ${argument}: max error ${fmt(maxError)} at ${where}; ${detail}`,
+  })
+}
+
+type Flat = (xs: AnyTensor[]) => AnyTensor[]
+
+const checkFlat = (f: Flat, xs: AnyTensor[], names: ReadonlyArray<string>, modes: ReadonlyArray<"fwd" | "rev">, tol: Tol, seed: number, order: number, maxOrder: number): void => {
+  const draw = directions(seed)
+  const ys = f(xs)
+  const floatOut = ys.map((y) => isFloat(y.dtype))
+  const diff = xs.map((x) => isFloat(x.dtype))
+  const ts = xs.map(draw)
+  const zeros = xs.map((x) => lax.zerosLike(x))
+  const only = (i: number) => xs.map((_, j) => (j === i ? ts[i]! : zeros[j]!))
+  const tol$ = `tolerance atol ${fmt(tol.atol)} + rtol ${fmt(tol.rtol)}·|expected|`
+
+  // J·t_i by central differences along t_i (one argument at a time, so failures name it)
+  const fd = (i: number): Float64Array[] => {
+    const x = host(xs[i]!), t = host(ts[i]!)
+    const at = (s: number) => f(xs.map((v, j) => (j === i ? fromValues(x.map((xk, k) => xk + s * tol.eps * t[k]!), v.shape, v.dtype) : v)))
+    const up = at(1).map(host), dn = at(-1).map(host)
+    return up.map((u, o) => (floatOut[o] ? u.map((v, k) => (v - dn[o]![k]!) / (2 * tol.eps)) : new Float64Array(u.length)))
+  }
+  const jvps: Array<Float64Array[] | undefined> = []
+  if (modes.includes("fwd"))
+    xs.forEach((_, i) => {
+      if (!diff[i]) return
+      const [, touts] = jvp((...a: AnyTensor[]) => f(a), xs, only(i))
+      const got = touts.map(host), want = fd(i)
+      jvps[i] = got
+      const w = worst(got, want, ys, tol)
+      if (w.ratio > 1) fail("fwd", order, names[i]!, w.abs, w.where, `jvp ${fmt(w.got)}, finite differences ${fmt(w.want)} (${tol$})`)
+    })
+
+  if (modes.includes("rev")) {
+    const cs = ys.map(draw)
+    const [, pullback] = vjp((...a: AnyTensor[]) => f(a), ...xs)
+    const cts = pullback(cs).map(host)
+    const c = cs.map(host)
+    xs.forEach((_, i) => {
+      if (!diff[i]) return
+      const [lhs, s1] = dot(jvps[i] ?? fd(i), c)
+      const [rhs, s2] = dot([host(ts[i]!)], [cts[i]!])
+      const err = Math.abs(lhs - rhs)
+      if (!(err <= tol.atol + tol.rtol * Math.max(s1, s2)))
+        fail("rev", order, names[i]!, err, "the dot product", `<J·t, c> = ${fmt(lhs)}, <t, Jᵀ·c> = ${fmt(rhs)} (${tol$} of the summed terms)`)
+    })
+    if (order < maxOrder) {
+      // the pullback at fixed cotangents, as a function of the arguments
+      const g: Flat = (a) => vjp((...b: AnyTensor[]) => f(b), ...a)[1](cs).filter((_, i) => diff[i])
+      checkFlat(g, xs, names, modes, tol, seed + 1, order + 1, maxOrder)
+    }
+  } else if (order < maxOrder) {
+    const g: Flat = (a) => jvp((...b: AnyTensor[]) => f(b), a, ts)[1]
+    checkFlat(g, xs, names, modes, tol, seed + 1, order + 1, maxOrder)
+  }
+}
+
+/**
+ * Check the derivatives of `f` at `args` numerically; throws a {@link GradCheckError} naming the
+ * argument, the largest error and where it occurs.
+ *
+ * `args` (and `f`'s result) are pytrees of tensors. Float arguments are converted to `f64` and
+ * `f` runs on the CPU, so `f` must accept f64 tensors (build constants with the dtype of its
+ * inputs). Tangent and cotangent directions are random (seeded) and the check runs one argument
+ * at a time. Pick `args` away from kinks (`abs`, `relu` at 0) and poles, where finite
+ * differences do not estimate the derivative.
+ *
+ * - `"fwd"`: `jvp(f)` along a random direction equals central finite differences.
+ * - `"rev"`: `vjp(f)` satisfies `<J·t, c> = <t, Jᵀ·c>` against the JVP (or finite differences).
+ * - `order: 2`: the same checks for `x ↦ Jᵀ(x)·c` (forward-over-reverse, reverse-over-reverse).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { checkGrads } from "typegrad/testing"
+ * const f = (x: tg.AnyTensor, w: tg.AnyTensor) => tg.tanh(tg.matmul(x, w)).sum()
+ * checkGrads(f, [tg.tensor([[0.1, 0.2]], { dtype: "f64" }), tg.tensor([[1], [-1]], { dtype: "f64" })], { order: 2 })
+ * @since 0.1.0
+ * @category testing
+ */
+export const checkGrads = <A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, args: A, options: CheckGradsOptions = {}): void => {
+  const [leaves, def] = Tree.flatten(args)
+  const names = leafPaths(def, "args")
+  const xs = leaves.map((x) => (isFloat(x.dtype) ? lax.cast(x, "f64") : x))
+  const flat: Flat = (a) => Tree.leaves(f(...Tree.unflatten<A>(def, a)))
+  const tol = { eps: options.eps ?? 1e-5, atol: options.atol ?? 1e-6, rtol: options.rtol ?? 1e-5 }
+  checkFlat(flat, xs, names, options.modes ?? ["fwd", "rev"], tol, options.seed ?? 0, 1, options.order ?? 1)
+}
