@@ -20,7 +20,7 @@ const reduceEval = (name: string) => ([x]: ReadonlyArray<Aval>, { axes }: { read
       throw ShapeError.of(name, `axes [${axes.join(", ")}] must be sorted, unique and within rank ${r}`, x!.shape)
   })
   if (x!.dtype === "bool") throw new DTypeError({ op: name, dtypes: ["bool"], message: `${name}: cast bool tensors to i32 or f32 before reducing` })
-  if (name !== "reduceSum" && name !== "reduceProd")
+  if (name !== "sum" && name !== "prod")
     axes.forEach((a) => {
       if (x!.shape[a] === 0) throw ShapeError.of(name, `cannot reduce the empty axis ${a} (no identity element)`, x!.shape)
     })
