@@ -4,11 +4,11 @@
  * @since 0.1.0
  */
 import { hostAlloc, hostConvert, numel, type Aval, type HostArray } from "../../ops/aval.js"
-import { compareScalar } from "../../ops/binary.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
-import { primitives } from "../../ops/registry.js"
+import { broadcastMap } from "./codegen.js"
+import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
 import { gemm } from "./matmul.js"
-import { broadcastMap2, broadcastTo, contiguous, stridedCopy } from "./strided.js"
+import { broadcastTo, contiguous, stridedCopy } from "./strided.js"
 import { fold, unfold } from "./window.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
@@ -20,17 +20,10 @@ export type CpuKernel<P extends PrimitiveName> = (
 
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
 
-const unary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([x], _a, _p, out) => {
-  const f = primitives[p].scalar!
-  const y = alloc(out)
-  for (let i = 0; i < y.length; i++) y[i] = f(x![i]!)
-  return y
-}
-const binary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([a, b], [aa, ab], _p, out) => {
-  const y = alloc(out)
-  broadcastMap2(a!, aa!.shape, b!, ab!.shape, y, out.shape, primitives[p].scalar! as (x: number, y: number) => number)
-  return y
-}
+// elementwise kernels are generated loops (codegen.ts) over the primitive's scalar expression
+const unary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([x], [ax], _p, out) => broadcastMap(exprOf(p), [x!], [ax!.shape], alloc(out), out.shape)
+const binary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([a, b], [aa, ab], _p, out) =>
+  broadcastMap(exprOf(p), [a!, b!], [aa!.shape, ab!.shape], alloc(out), out.shape)
 
 type Acc = (acc: number, v: number) => number
 const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f: Acc): CpuKernel<P> => ([x], [ax], params, out) => {
@@ -72,21 +65,9 @@ export const cpuKernels = {
   neg: unary("neg"), exp: unary("exp"), log: unary("log"), log1p: unary("log1p"), sin: unary("sin"), cos: unary("cos"),
   sqrt: unary("sqrt"), tanh: unary("tanh"), sigmoid: unary("sigmoid"), abs: unary("abs"), sign: unary("sign"),
   add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"), max: binary("max"), min: binary("min"),
-  compare: ([a, b], [aa, ab], { op }, out) => {
-    const y = alloc(out)
-    const f = compareScalar[op]
-    broadcastMap2(a!, aa!.shape, b!, ab!.shape, y, out.shape, (u, v) => (f(u, v) ? 1 : 0))
-    return y
-  },
-  where: ([c, a, b], avals, _p, out) => {
-    const n = numel(out.shape)
-    const full = (x: HostArray, av: Aval) => (x.length === n ? x : broadcastTo(x, av.shape, out.shape, hostAlloc(av.dtype, n)))
-    const cc = full(c!, avals[0]!), aa = full(a!, avals[1]!), bb = full(b!, avals[2]!)
-    const y = alloc(out)
-    for (let i = 0; i < n; i++) y[i] = cc[i] ? aa[i]! : bb[i]!
-    return y
-  },
-  cast: ([x], _a, { dtype }) => hostConvert(x!, dtype),
+  compare: ([a, b], [aa, ab], { op }, out) => broadcastMap(compareExpr[op], [a!, b!], [aa!.shape, ab!.shape], alloc(out), out.shape),
+  where: (xs, avals, _p, out) => broadcastMap(whereExpr, xs, avals.map((a) => a.shape), alloc(out), out.shape),
+  cast: ([x], [ax], { dtype }, out) => (dtype === "f16" ? hostConvert(x!, dtype) : broadcastMap(castExpr[dtype], [x!], [ax!.shape], alloc(out), out.shape)),
   stopGradient: ([x]) => x!,
   reduceSum: reduce(0, (a, v) => a + v),
   reduceProd: reduce(1, (a, v) => a * v),
