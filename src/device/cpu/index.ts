@@ -8,12 +8,10 @@ import type { Aval, HostArray } from "../../ops/aval.js"
 import type { Backend, Device, Storage } from "../../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
+import { CpuStorage } from "./storage.js"
+import { viewKernels } from "./views.js"
 
-/** CPU storage: a contiguous typed array, never mutated once a tensor owns it. */
-export class CpuStorage implements Storage {
-  declare readonly __storage: true
-  constructor(readonly data: HostArray) {}
-}
+export { CpuStorage }
 
 const data = (s: Storage): HostArray => (s as CpuStorage).data
 
@@ -21,6 +19,8 @@ export const cpuBackend: Backend = {
   kind: "cpu",
   upload: (h: HostArray) => new CpuStorage(h.slice()),
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
+    const v = viewKernels[prim]
+    if (v !== undefined) return [v(inputs as ReadonlyArray<CpuStorage>, inAvals, params, outAvals[0]!)]
     const k = cpuKernels[prim] as CpuKernel<P>
     return [new CpuStorage(k(inputs.map(data), inAvals, params, outAvals[0]!))]
   },
