@@ -1,0 +1,130 @@
+/**
+ * `jit(f)`: stage `f` once per input signature (tree structure, shapes, dtypes, device), compile
+ * the jaxpr with the device's backend (`Backend.compile`: fused loops on CPU, generated kernels
+ * on WebGPU) and replay it on later calls. Under another transform (`grad(jit(f))`) the function
+ * is simply inlined, so jit composes with everything.
+ *
+ * @since 0.1.0
+ */
+import type { Aval } from "../ops/aval.js"
+import type { CompiledProgram, Device, Storage } from "../ops/backend.js"
+import { currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import type { Jaxpr } from "./ir.js"
+import { stageFlat } from "./staging.js"
+import * as Tree from "./tree.js"
+
+/**
+ * Stage `f` on the given example arguments and return its jaxpr (for inspection or for backends).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x) => x.mul(x).sin())(tg.zeros([3]))
+ * console.log(tg.showJaxpr(jaxpr))
+ * @since 0.1.0
+ * @category transforms
+ */
+export const makeJaxpr = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R) =>
+  (...args: A): { readonly jaxpr: Jaxpr; readonly outDef: Tree.TreeDef } => {
+    const [leaves, def] = Tree.flatten(args)
+    let outDef: Tree.TreeDef | undefined
+    const jaxpr = stageFlat("jit", (xs) => {
+      const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
+      outDef = d
+      return outs
+    }, leaves.map((l) => l.aval), leaves.map((l) => l.device))
+    return { jaxpr, outDef: outDef! }
+  }
+
+/** Replay a jaxpr one backend `run` per equation, with shape rules and tensors skipped. */
+const replay = (j: Jaxpr, device: Device): CompiledProgram => {
+  const slots = new Map<unknown, number>()
+  const slot = (v: unknown) => {
+    let s = slots.get(v)
+    if (s === undefined) slots.set(v, (s = slots.size))
+    return s
+  }
+  j.constVars.forEach(slot)
+  j.inVars.forEach(slot)
+  const steps = j.eqns.map((e) => ({ e, ins: e.inputs.map(slot), outs: e.outs.map(slot), inAvals: e.inputs.map((v) => v.aval), outAvals: e.outs.map((v) => v.aval) }))
+  const consts = j.consts.map((c) => c._impl as Storage)
+  const outSlots = j.outs.map(slot)
+  return {
+    run: (inputs) => {
+      const R: Storage[] = [...consts, ...inputs]
+      for (const { e, ins, outs, inAvals, outAvals } of steps) {
+        const ys = device.backend.run(e.prim.name, ins.map((s) => R[s]!), inAvals, e.params, outAvals)
+        outs.forEach((s, k) => (R[s] = ys[k]!))
+      }
+      return outSlots.map((s) => R[s]!)
+    },
+  }
+}
+
+interface Entry {
+  readonly program: CompiledProgram
+  readonly outAvals: ReadonlyArray<Aval>
+  readonly outDef: Tree.TreeDef
+  readonly device: Device
+  readonly jaxpr: Jaxpr
+}
+
+/** Options of `jit`. */
+export interface JitOptions {
+  /** use the backend's compiler (default true); false replays the jaxpr op by op */
+  readonly compile?: boolean
+}
+
+/** A jitted function; `lower` exposes the staged program for the given arguments. */
+export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & {
+  /** the jaxpr `f` stages to for these arguments (cached like a call) */
+  readonly lower: (...args: A) => Jaxpr
+  /** number of distinct signatures staged so far */
+  readonly cacheSize: () => number
+}
+
+/**
+ * Stage `f` once per input signature and replay the compiled program on later calls. Arguments
+ * are trees of tensors; anything else (numbers, options) must be closed over.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const f = tg.jit((x: tg.Tensor<[3]>) => x.mul(x).add(1).exp())
+ * f(tg.tensor([1, 2, 3])) // staged and compiled on the first call, replayed afterwards
+ * @since 0.1.0
+ * @category transforms
+ */
+export const jit = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> => {
+  const cache = new Map<string, Entry>()
+  const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
+    const key = `${Tree.show(def)}|${leaves.map((l) => `${l.dtype}[${l.shape.join(",")}]@${l.device.name}`).join(";")}`
+    let e = cache.get(key)
+    if (e === undefined) {
+      const { jaxpr, outDef } = makeJaxpr(f)(...args)
+      const all = [...leaves, ...jaxpr.consts]
+      const device = all[0]?.device
+      if (device === undefined || all.some((t) => t.device !== device)) throw new Error("jit: the function has no tensor inputs or constants on one device")
+      const compile = options.compile !== false ? device.backend.compile : undefined
+      const consts = jaxpr.consts.map((c) => c._impl as Storage)
+      const program = compile !== undefined ? compile.call(device.backend, jaxpr, consts) : replay(jaxpr, device)
+      e = { program, outAvals: jaxpr.outs.map((v) => v.aval), outDef, device, jaxpr }
+      cache.set(key, e)
+    }
+    return e
+  }
+  const call = (...args: A): R => {
+    if (currentInterpreter() !== evalInterpreter) return f(...args)
+    const [leaves, def] = Tree.flatten(args)
+    // leaked tracers take the eager path, which reports them
+    if (leaves.some((l) => l._impl instanceof Tracer)) return f(...args)
+    const e = entry(args, leaves, def)
+    const outs = e.program.run(leaves.map((l) => l._impl as Storage))
+    return Tree.unflatten<R>(e.outDef, outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)))
+  }
+  const lower = (...args: A): Jaxpr => {
+    const [leaves, def] = Tree.flatten(args)
+    return entry(args, leaves, def).jaxpr
+  }
+  return Object.assign(call, { lower, cacheSize: () => cache.size })
+}
+
