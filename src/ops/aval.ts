@@ -34,6 +34,10 @@ export const stridesOf = (shape: ReadonlyArray<number>): number[] => {
 }
 
 export const isFloat = (d: DType): boolean => d === "f32" || d === "f64" || d === "f16"
+/** A DTypeError unless `dtype` is a float: for composites whose integer form would silently truncate (mean, variance, avgPool2d, reciprocal). */
+export const requireFloat = (op: string, dtype: DType): void => {
+  if (!isFloat(dtype)) throw new DTypeError({ op, dtypes: [dtype], message: `${op}: expected a float tensor, got ${dtype}` })
+}
 
 /** Allocate zeroed host storage for `n` elements of dtype `d`. */
 export const hostAlloc = (d: DType, n: number): HostArray => {

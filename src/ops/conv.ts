@@ -10,6 +10,7 @@ import {
   type SameDevice, type SameDType, type Shape,
 } from "../shape/index.js"
 import type { Pair as PairT } from "../shape/index.js"
+import { requireFloat } from "./aval.js"
 import { commonDevice } from "./interpreter.js"
 import * as lax from "./lax.js"
 import type { UnfoldParams } from "./primitive.js"
@@ -90,6 +91,7 @@ export const avgPool2d = <X extends Shape, D extends FloatDType, V extends Devic
   x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "avgPool2d">>>, kernel: K, options?: O,
 ): Out<Pool2d<X, K, O, "avgPool2d">, D, V> => {
   pool2dShape(x.shape, kernel, options ?? {}, "avgPool2d")
+  requireFloat("avgPool2d", x.dtype)
   const k = poolKernel(kernel)
   return lax.div(lax.reduceSum(windows(x, k, options ?? {}, 0, k), [2, 3]), k[0] * k[1]) as never
 }

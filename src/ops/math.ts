@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { broadcastShapes, type Broadcast, type DeviceKind, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../shape/index.js"
-import { promote } from "./aval.js"
+import { promote, requireFloat } from "./aval.js"
 import { commonDevice } from "./interpreter.js"
 import * as lax from "./lax.js"
 import type { CompareOp } from "./primitive.js"
@@ -100,7 +100,10 @@ export const sigmoid: Unary<FloatDType> = unary(lax.sigmoid)
 /** `x²`. @example tg.square(tg.tensor([3])) // [9] @since 0.1.0 @category math */
 export const square: Unary = unary((x) => lax.mul(x, x))
 /** `1 / x`. @example tg.reciprocal(tg.tensor([4])) // [0.25] @since 0.1.0 @category math */
-export const reciprocal: Unary<FloatDType> = unary((x) => lax.div(lax.scalar(1, x), x))
+export const reciprocal: Unary<FloatDType> = unary((x) => {
+  requireFloat("reciprocal", x.dtype)
+  return lax.div(lax.scalar(1, x), x)
+})
 
 /**
  * Elementwise choice: `a` where `cond` is true, else `b` (all three broadcast).

@@ -6,7 +6,7 @@
  */
 import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../shape/index.js"
 import { ShapeError } from "../errors.js"
-import { numel } from "./aval.js"
+import { numel, requireFloat } from "./aval.js"
 import * as lax from "./lax.js"
 import type { AnyTensor, Tensor } from "./tensor.js"
 import type { Out } from "./typing.js"
@@ -54,7 +54,10 @@ export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x
 /** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
 export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
 /** Mean over `axis`. @example tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3 @since 0.1.0 @category reductions */
-export const mean: ReduceFn<"mean", FloatDType> = (x, o) => meanE(x, o) as never
+export const mean: ReduceFn<"mean", FloatDType> = (x, o) => {
+  requireFloat("mean", x.dtype)
+  return meanE(x, o) as never
+}
 const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
 
 /** Options of `variance`: `correction` is subtracted from the count (0: population, 1: sample). */
@@ -74,6 +77,7 @@ export interface VarOptions extends ReduceOptions {
 export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends VarOptions = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, options?: O,
 ): Out<Reduced<S, O, "var">, D, V> => {
+  requireFloat("variance", x.dtype)
   const n = countOf(x, options)
   const d = lax.sub(x, meanE(x, { ...(options?.axis !== undefined ? { axis: options.axis } : {}), keepdims: true }))
   const ss = reduceWith("var", lax.reduceSum, lax.mul(d, d), options)
