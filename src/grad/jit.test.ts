@@ -3,7 +3,7 @@ import * as lax from "../ops/lax.js"
 import type { AnyTensor } from "../ops/tensor.js"
 import { showJaxpr } from "./ir.js"
 import { jit, makeJaxpr } from "./jit.js"
-import { arr, item, t } from "./test-util.js"
+import { arr, close, item, t } from "./test-util.js"
 import { grad } from "./vjp.js"
 import { vmap } from "./vmap.js"
 
@@ -16,11 +16,13 @@ const chain = (x: AnyTensor, y: AnyTensor) => {
 
 describe("jit", () => {
   const x = t([0.1, 0.5, -0.3, 2, 1, -1], "f32"), y = t([1, 2, 3, 4, 5, 6], "f32")
-  it("jit(f)(x) equals f(x) bit for bit (fused f32 loop rounds per op)", () => {
+  it("jit(f)(x) equals f(x) (f32 within rounding, f64 exactly)", () => {
     const f = jit(chain)
-    expect(arr(f(x, y))).toEqual(arr(chain(x, y)))
-    expect(arr(f(x, y))).toEqual(arr(chain(x, y)))
+    expect(close(arr(f(x, y)), arr(chain(x, y)), 1e-6)).toBe(true)
+    expect(close(arr(f(x, y)), arr(chain(x, y)), 1e-6)).toBe(true)
     expect(f.cacheSize()).toBe(1)
+    const x64 = t([0.1, 0.5, -0.3, 2, 1, -1]), y64 = t([1, 2, 3, 4, 5, 6])
+    expect(arr(jit(chain)(x64, y64))).toEqual(arr(chain(x64, y64)))
     const unfused = jit(chain, { compile: false })
     expect(arr(unfused(x, y))).toEqual(arr(chain(x, y)))
   })

@@ -97,7 +97,8 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
 export const jit = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> => {
   const cache = new Map<string, Entry>()
   const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
-    const key = `${Tree.show(def)}|${leaves.map((l) => `${l.dtype}[${l.shape.join(",")}]@${l.device.name}`).join(";")}`
+    let key = Tree.show(def)
+    for (const l of leaves) key += `|${l.dtype}[${l.shape.join(",")}]@${l.device.name}`
     let e = cache.get(key)
     if (e === undefined) {
       const { jaxpr, outDef } = makeJaxpr(f)(...args)

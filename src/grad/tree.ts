@@ -59,20 +59,41 @@ const describe = (x: unknown): string => (x === null ? "null" : typeof x === "ob
  */
 export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
   const leaves: AnyTensor[] = []
-  const go = (t: unknown, path: string): TreeDef => {
+  const go = (t: unknown): TreeDef => {
     if (t instanceof Tensor) {
       leaves.push(t)
       return leafDef
     }
-    if (Array.isArray(t)) return { kind: "array", children: t.map((c, i) => go(c, `${path}[${i}]`)) }
+    if (Array.isArray(t)) return { kind: "array", children: t.map(go) }
     if (isRecord(t)) {
       const keys = Object.keys(t).sort()
-      return { kind: "record", keys, children: keys.map((k) => go(t[k], path ? `${path}.${k}` : k)) }
+      return { kind: "record", keys, children: keys.map((k) => go(t[k])) }
     }
-    throw ShapeError.of("pytree", `the leaf at ${path || "the root"} is a ${describe(t)}, expected a tensor, an array or a plain record`)
+    const [path, bad] = findBad(tree, "")!
+    throw ShapeError.of("pytree", `the leaf at ${path || "the root"} is a ${describe(bad)}, expected a tensor, an array or a plain record`)
   }
-  const def = go(tree, "")
+  const def = go(tree)
   return [leaves, def]
+}
+
+/** Path and value of the first node that is neither a tensor, an array nor a plain record. */
+const findBad = (t: unknown, path: string): [string, unknown] | undefined => {
+  if (t instanceof Tensor) return undefined
+  if (Array.isArray(t)) {
+    for (let i = 0; i < t.length; i++) {
+      const r = findBad(t[i], `${path}[${i}]`)
+      if (r) return r
+    }
+    return undefined
+  }
+  if (isRecord(t)) {
+    for (const k of Object.keys(t).sort()) {
+      const r = findBad(t[k], path ? `${path}.${k}` : k)
+      if (r) return r
+    }
+    return undefined
+  }
+  return [path, t]
 }
 
 /**
