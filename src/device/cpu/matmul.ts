@@ -1,55 +1,98 @@
 /**
- * Blocked GEMM for the CPU backend: C[b] = A[b]·B[b] on row-major contiguous arrays.
- * Panels of B (KC×NC) stay in cache while 4 rows of A stream through a 4×(NC) register-blocked
- * inner loop (i-k-j order: the innermost loop is unit-stride over B and C).
+ * Packed GEMM for the CPU backend: C[b] = A[b]·B[b] on row-major contiguous arrays (Goto/BLIS
+ * order). A KC×NC panel of B is packed into 4-column strips and a KC×4 strip of A into a small
+ * buffer, both Float64Array, so the 4×4 micro-kernel reads two unit-stride monomorphic arrays and
+ * keeps its 16 accumulators in registers. Panels accumulate into an f64 block of C, so f32 results
+ * carry one rounding whatever the depth. Only the packing loops see the caller's array types.
  *
  * @since 0.1.0
  */
 import type { HostArray } from "../../ops/aval.js"
 
-const KC = 128
+const MR = 4
+const NR = 4
+const KC = 256
 const NC = 512
 
 export const gemm = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: number, k: number, n: number): void => {
-  for (let p = 0; p < batch; p++) gemm1(a, p * m * k, b, p * k * n, c, p * m * n, m, k, n)
+  if (m === 0 || n === 0) return
+  const nc = Math.min(NC, n)
+  const kc = Math.min(KC, k)
+  const pa = new Float64Array(kc * MR)
+  const pb = new Float64Array(kc * (Math.ceil(nc / NR) * NR))
+  const acc = new Float64Array(m * nc)
+  for (let p = 0; p < batch; p++) gemm1(a, p * m * k, b, p * k * n, c, p * m * n, m, k, n, pa, pb, acc)
 }
 
-const gemm1 = (a: HostArray, ao: number, b: HostArray, bo: number, c: HostArray, co: number, m: number, k: number, n: number): void => {
-  // accumulate in f64 rows so f32 results carry one rounding, then store
-  const acc = new Float64Array(4 * Math.min(n, NC))
+const gemm1 = (
+  a: HostArray, ao: number, b: HostArray, bo: number, c: HostArray, co: number, m: number, k: number, n: number,
+  pa: Float64Array, pb: Float64Array, acc: Float64Array,
+): void => {
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0)
-    let i = 0
-    for (; i + 4 <= m; i += 4) {
-      acc.fill(0, 0, 4 * nc)
-      for (let k0 = 0; k0 < k; k0 += KC) {
-        const kc = Math.min(KC, k - k0)
-        for (let kk = k0; kk < k0 + kc; kk++) {
-          const a0 = a[ao + i * k + kk]!, a1 = a[ao + (i + 1) * k + kk]!, a2 = a[ao + (i + 2) * k + kk]!, a3 = a[ao + (i + 3) * k + kk]!
-          const br = bo + kk * n + j0
-          for (let j = 0; j < nc; j++) {
-            const bv = b[br + j]!
-            acc[j] = acc[j]! + a0 * bv
-            acc[nc + j] = acc[nc + j]! + a1 * bv
-            acc[2 * nc + j] = acc[2 * nc + j]! + a2 * bv
-            acc[3 * nc + j] = acc[3 * nc + j]! + a3 * bv
-          }
-        }
-      }
-      for (let r = 0; r < 4; r++) {
-        const cr = co + (i + r) * n + j0
-        for (let j = 0; j < nc; j++) c[cr + j] = acc[r * nc + j]!
+    acc.fill(0, 0, m * nc)
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0)
+      packB(b, bo + k0 * n + j0, n, kc, nc, pb)
+      for (let i0 = 0; i0 < m; i0 += MR) {
+        const h = Math.min(MR, m - i0)
+        packA(a, ao + i0 * k + k0, k, kc, h, pa)
+        for (let js = 0; js < nc; js += NR) micro4x4(pa, pb, js * kc, kc, acc, i0 * nc + js, nc, h, Math.min(NR, nc - js))
       }
     }
-    for (; i < m; i++) {
-      acc.fill(0, 0, nc)
-      for (let kk = 0; kk < k; kk++) {
-        const av = a[ao + i * k + kk]!
-        const br = bo + kk * n + j0
-        for (let j = 0; j < nc; j++) acc[j] = acc[j]! + av * b[br + j]!
-      }
-      const cr = co + i * n + j0
-      for (let j = 0; j < nc; j++) c[cr + j] = acc[j]!
+    for (let i = 0; i < m; i++) {
+      const src = i * nc, dst = co + i * n + j0
+      for (let j = 0; j < nc; j++) c[dst + j] = acc[src + j]!
     }
   }
+}
+
+/** pb[strip s][p][q] = B[k0 + p, j0 + s·NR + q] (zero past the panel's last column). */
+const packB = (b: HostArray, off: number, ld: number, kc: number, nc: number, pb: Float64Array): void => {
+  for (let js = 0; js < nc; js += NR) {
+    const w = Math.min(NR, nc - js)
+    let d = js * kc
+    for (let p = 0, s = off + js; p < kc; p++, s += ld, d += NR) {
+      if (w === NR) {
+        pb[d] = b[s]!
+        pb[d + 1] = b[s + 1]!
+        pb[d + 2] = b[s + 2]!
+        pb[d + 3] = b[s + 3]!
+      } else for (let q = 0; q < NR; q++) pb[d + q] = q < w ? b[s + q]! : 0
+    }
+  }
+}
+
+/** pa[p][r] = A[i0 + r, k0 + p] (zero past the last row). */
+const packA = (a: HostArray, off: number, ld: number, kc: number, h: number, pa: Float64Array): void => {
+  for (let r = 0; r < MR; r++) {
+    if (r < h) for (let p = 0, s = off + r * ld; p < kc; p++, s++) pa[p * MR + r] = a[s]!
+    else for (let p = 0; p < kc; p++) pa[p * MR + r] = 0
+  }
+}
+
+/** acc[4×4 block at `o`, row stride `ld`] += pa(kc×4)ᵀ · pb(kc×4), storing only the h×w valid part. */
+const micro4x4 = (pa: Float64Array, pb: Float64Array, bo: number, kc: number, acc: Float64Array, o: number, ld: number, h: number, w: number): void => {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0
+  for (let p = 0, ai = 0, bi = bo; p < kc; p++, ai += 4, bi += 4) {
+    const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!
+    const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3
+  }
+  if (h === 4 && w === 4) {
+    acc[o] = acc[o]! + c00; acc[o + 1] = acc[o + 1]! + c01; acc[o + 2] = acc[o + 2]! + c02; acc[o + 3] = acc[o + 3]! + c03
+    o += ld
+    acc[o] = acc[o]! + c10; acc[o + 1] = acc[o + 1]! + c11; acc[o + 2] = acc[o + 2]! + c12; acc[o + 3] = acc[o + 3]! + c13
+    o += ld
+    acc[o] = acc[o]! + c20; acc[o + 1] = acc[o + 1]! + c21; acc[o + 2] = acc[o + 2]! + c22; acc[o + 3] = acc[o + 3]! + c23
+    o += ld
+    acc[o] = acc[o]! + c30; acc[o + 1] = acc[o + 1]! + c31; acc[o + 2] = acc[o + 2]! + c32; acc[o + 3] = acc[o + 3]! + c33
+    return
+  }
+  const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33]
+  for (let r = 0; r < h; r++) for (let q = 0; q < w; q++) acc[o + r * ld + q] = acc[o + r * ld + q]! + t[r * 4 + q]!
 }

@@ -14,21 +14,30 @@ export const unfold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams,
   for (let nc = 0; nc < N * C; nc++) {
     const xb = nc * H * W
     for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++)
-        for (let oh = 0; oh < OH; oh++) {
+      for (let j = 0; j < kw; j++) {
+        // output columns whose input column ow·sw − pl + j·dw lies inside [0, W)
+        const [lo, hi] = inside(j * dw - pl, sw, W, OW)
+        for (let oh = 0; oh < OH; oh++, o += OW) {
           const h = oh * sh - pt + i * dh
-          if (h < 0 || h >= H) {
+          if (h < 0 || h >= H || lo >= hi) {
             out.fill(p.value, o, o + OW)
-            o += OW
             continue
           }
-          const row = xb + h * W
-          for (let ow = 0; ow < OW; ow++) {
-            const w = ow * sw - pl + j * dw
-            out[o++] = w >= 0 && w < W ? x[row + w]! : p.value
-          }
+          if (lo > 0) out.fill(p.value, o, o + lo)
+          if (hi < OW) out.fill(p.value, o + hi, o + OW)
+          const row = xb + h * W + j * dw - pl
+          if (sw === 1) for (let ow = lo; ow < hi; ow++) out[o + ow] = x[row + ow]!
+          else for (let ow = lo, s = row + lo * sw; ow < hi; ow++, s += sw) out[o + ow] = x[s]!
         }
+      }
   }
+}
+
+/** The range [lo, hi) of `ow` in [0, OW) with 0 ≤ ow·stride + shift < W. */
+const inside = (shift: number, stride: number, W: number, OW: number): [number, number] => {
+  const lo = Math.min(OW, Math.max(0, Math.ceil(-shift / stride)))
+  const hi = Math.max(lo, Math.min(OW, Math.floor((W - 1 - shift) / stride) + 1))
+  return [lo, hi]
 }
 
 export const fold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams, out: HostArray, os: ReadonlyArray<number>): void => {
@@ -40,18 +49,14 @@ export const fold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams, o
   for (let nc = 0; nc < N * C; nc++) {
     const xb = nc * H * W
     for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++)
-        for (let oh = 0; oh < OH; oh++) {
+      for (let j = 0; j < kw; j++) {
+        const [lo, hi] = inside(j * dw - pl, sw, W, OW)
+        for (let oh = 0; oh < OH; oh++, o += OW) {
           const h = oh * sh - pt + i * dh
-          if (h < 0 || h >= H) {
-            o += OW
-            continue
-          }
-          const row = xb + h * W
-          for (let ow = 0; ow < OW; ow++, o++) {
-            const w = ow * sw - pl + j * dw
-            if (w >= 0 && w < W) out[row + w] = out[row + w]! + x[o]!
-          }
+          if (h < 0 || h >= H) continue
+          const row = xb + h * W + j * dw - pl
+          for (let ow = lo, d = row + lo * sw; ow < hi; ow++, d += sw) out[d] = out[d]! + x[o + ow]!
         }
+      }
   }
 }
