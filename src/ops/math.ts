@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { broadcastShapes, type Broadcast, type DeviceKind, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../shape/index.js"
+import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../shape/index.js"
 import { promote, requireFloat } from "./aval.js"
 import { commonDevice } from "./interpreter.js"
 import * as lax from "./lax.js"
@@ -118,8 +118,8 @@ export const reciprocal: Unary<FloatDType> = unary((x) => {
 export const where = <C extends Shape, V extends DeviceKind, TA extends Operand, TB extends Operand>(
   cond: Tensor<C, "bool", V>,
   a: TA & (TA extends number ? unknown : Guard<SameDevice<V, DeviceOf<TA>, "where", Broadcast<C, ShapeOf<TA>>>>),
-  b: TB & (TB extends number ? unknown : Guard<SameDevice<V, DeviceOf<TB>, "where", Broadcast<Broadcast<C, ShapeOf<TA>> & Shape, ShapeOf<TB>>>>),
-): Out<Broadcast<Broadcast<C, ShapeOf<TA>> & Shape, ShapeOf<TB>>, WhereDType<TA, TB>, V> => {
+  b: TB & (TB extends number ? unknown : Guard<SameDevice<V, DeviceOf<TB>, "where", Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>, Dim[]>>>),
+): Out<Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>>, WhereDType<TA, TB>, V> => {
   const ts = [cond, a, b].filter((x): x is AnyTensor => typeof x !== "number")
   commonDevice(ts, "where")
   let shape: ReadonlyArray<unknown> = cond.shape
@@ -129,6 +129,11 @@ export const where = <C extends Shape, V extends DeviceKind, TA extends Operand,
   const lb = typeof b === "number" ? lax.scalar(b, cond, dt) : lax.cast(b, dt)
   return lax.where(cond, la, lb) as never
 }
+// NOTE: not `Broadcast<Broadcast<C, A> & Shape, B>`: a tuple intersected with an array type no longer
+// matches the tuple patterns of Broadcast (`[2, 3] & Shape` came out as `(2 | 3)[]`)
+/** Broadcast of three shapes; `OnError` stands in when the first two already clash (reported on `a`). */
+type Broadcast3<C extends Shape, A extends Shape, B extends Shape, OnError = never> =
+  Broadcast<C, A> extends infer R ? (R extends Shape ? Broadcast<R, B> : [OnError] extends [never] ? R : OnError) : never
 type WhereDType<TA, TB> = TA extends number ? (TB extends number ? "f32" : DTypeOf<TB>) : TB extends number ? DTypeOf<TA> : Promote<DTypeOf<TA>, DTypeOf<TB>>
 
 /**
