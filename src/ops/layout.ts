@@ -159,7 +159,9 @@ export interface At<S extends Shape, D extends DType, V extends DeviceKind, Spec
 }
 type UpdateCheck<S extends Shape, V extends DeviceKind, Spec extends string, T> = T extends number
   ? unknown
-  : Guard<SameDevice<V, DeviceOf<T>, "at", Expand<ShapeOf<T>, Slice<S, Spec> & Shape>>>
+  : Guard<SameDevice<V, DeviceOf<T>, "at", Slice<S, Spec> extends infer R extends Shape ? Expand<ShapeOf<T>, R> : unknown>>
+// NOTE: not `Expand<…, Slice<S, Spec> & Shape>`: a tuple intersected with an array type no longer
+// matches Expand's tuple patterns, so every value shape passed
 
 /** @internal functional update: pad the value back to the full shape, then select or add */
 export const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): AnyTensor => {
