@@ -84,12 +84,12 @@ const ctFor = (ct: Tangent, arg: AnyTensor | LinearIn, f: (c: AnyTensor) => AnyT
 // d(a + b) = da + db
 export const addP: Primitive<"add"> = binary("add", {
   scalar: (a, b) => a + b, wgsl: "a + b",
-  jvp: (_a, _b, y, ta, tb) => ta instanceof Zero ? (tb instanceof Zero ? tb : toOut(tb, y.shape)) : tb instanceof Zero ? toOut(ta, y.shape) : lax.add(ta, tb),
+  jvp: (_a, _b, y, ta, tb) => ta instanceof Zero ? (tb instanceof Zero ? new Zero(y.aval) : toOut(tb, y.shape)) : tb instanceof Zero ? toOut(ta, y.shape) : lax.add(ta, tb),
 }, ([ct], [a, b]) => [ctFor(ct!, a!, (c) => c), ctFor(ct!, b!, (c) => c)])
 // d(a - b) = da - db
 export const subP: Primitive<"sub"> = binary("sub", {
   scalar: (a, b) => a - b, wgsl: "a - b",
-  jvp: (_a, _b, y, ta, tb) => ta instanceof Zero ? (tb instanceof Zero ? tb : toOut(lax.neg(tb), y.shape)) : tb instanceof Zero ? toOut(ta, y.shape) : lax.sub(ta, tb),
+  jvp: (_a, _b, y, ta, tb) => ta instanceof Zero ? (tb instanceof Zero ? new Zero(y.aval) : toOut(lax.neg(tb), y.shape)) : tb instanceof Zero ? toOut(ta, y.shape) : lax.sub(ta, tb),
 }, ([ct], [a, b]) => [ctFor(ct!, a!, (c) => c), ctFor(ct!, b!, lax.neg)])
 // d(a·b) = da·b + a·db
 export const mulP: Primitive<"mul"> = binary("mul", {
@@ -128,7 +128,7 @@ export const powP: Primitive<"pow"> = binary("pow", {
   domain: { ranges: [[0.5, 2], [-2, 2]] },
 }, null)
 const minMaxJvp = (gt: CompareOp) => (a: AnyTensor, b: AnyTensor, y: AnyTensor, ta: Tangent, tb: Tangent): Tangent => {
-  if (ta instanceof Zero && tb instanceof Zero) return ta
+  if (ta instanceof Zero && tb instanceof Zero) return new Zero(y.aval)
   // ties split the tangent evenly (as JAX does)
   const A = inst(ta, y.shape, y), Bt = inst(tb, y.shape, y)
   return lax.where(lax.compare(a, b, gt), A, lax.where(lax.compare(a, b, "eq"), lax.mul(lax.add(A, Bt), 0.5), Bt))

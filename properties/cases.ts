@@ -1,0 +1,178 @@
+/**
+ * Case generators for every primitive of the registry: a `Spec` (input shapes, dtypes and value
+ * ranges, parameters, the expected output aval) drawn per primitive, then concrete f64 CPU
+ * inputs drawn from the primitive's `domain`. Elementwise primitives get generic cases from
+ * their `domain.kind`; the others have a parameter generator in `custom` below.
+ */
+import * as fc from "fast-check"
+import type { Aval } from "../src/ops/aval.js"
+import { numel } from "../src/ops/aval.js"
+import type { CompareOp, ParamsOf, Primitive, PrimitiveName, UnfoldParams } from "../src/ops/primitive.js"
+import { windowCount } from "../src/ops/linalg.js"
+import { paddedLen } from "../src/ops/structural.js"
+import type { AnyTensor } from "../src/ops/tensor.js"
+import type { DType } from "../src/shape/index.js"
+import { arbAxes, arbBroadcastShapes, arbShape, arbTensor } from "../src/testing/index.js"
+
+export interface Input {
+  readonly shape: ReadonlyArray<number>
+  readonly dtype: DType
+}
+
+export interface Spec<P extends PrimitiveName = PrimitiveName> {
+  readonly params: ParamsOf<P>
+  readonly inputs: ReadonlyArray<Input>
+  /** the output aval, computed independently of `abstractEval` */
+  readonly out: Aval
+  /** inputs to differentiate (default: the domain's `diffArgs`, else every float input) */
+  readonly diffArgs?: ReadonlyArray<number>
+  /** finite-difference step and tolerances when f64 defaults do not apply (casts to f32) */
+  readonly tol?: { readonly eps: number; readonly atol: number; readonly rtol: number }
+}
+
+/** A spec with `examples` independent input sets (example 0 for the laws, all of them for vmap). */
+export interface Case<P extends PrimitiveName = PrimitiveName> {
+  readonly prim: Primitive<P>
+  readonly spec: Spec<P>
+  readonly examples: ReadonlyArray<ReadonlyArray<AnyTensor>>
+}
+
+const f64 = (shape: ReadonlyArray<number>): Input => ({ shape, dtype: "f64" })
+const same = (shape: ReadonlyArray<number>, n: number) => Array.from({ length: n }, () => f64(shape))
+const small = { maxRank: 3, maxDim: 4 } as const
+
+const unaryCase = (): fc.Arbitrary<Spec> =>
+  arbShape(small).map((s) => ({ params: {}, inputs: [f64(s)], out: { shape: s, dtype: "f64" } }))
+
+const binaryCase = (params: {} = {}, dtype: DType = "f64"): fc.Arbitrary<Spec> =>
+  arbBroadcastShapes(2, small).map(([out, a, b]) => ({ params, inputs: [f64(a!), f64(b!)], out: { shape: out!, dtype } }))
+
+// NOTE: rank ≥ 1: the CPU reduce kernel throws on a rank-0 input (axes []), which lax never emits
+const reduceCase = (): fc.Arbitrary<Spec> =>
+  arbShape({ ...small, minRank: 1 }).chain((s) =>
+    arbAxes(s.length).map((axes) => ({ params: { axes }, inputs: [f64(s)], out: { shape: s.filter((_, i) => !axes.includes(i)), dtype: "f64" } })),
+  )
+
+/** Split the prime factors of `n` into up to `rank` dims (reshape targets). */
+const arbRegroup = (s: ReadonlyArray<number>): fc.Arbitrary<number[]> => {
+  const factors: number[] = []
+  for (let n = numel(s), p = 2; n > 1; ) n % p === 0 ? (factors.push(p), (n /= p)) : p++
+  return fc.tuple(fc.integer({ min: 0, max: 4 }), fc.array(fc.nat(), { minLength: factors.length, maxLength: factors.length })).map(([rank, where]) => {
+    const r = Math.max(rank, factors.length > 0 ? 1 : 0)
+    const out = new Array<number>(r).fill(1)
+    factors.forEach((f, i) => (out[where[i]! % r] *= f))
+    return out
+  })
+}
+
+const permutation = (r: number) => fc.shuffledSubarray(Array.from({ length: r }, (_, i) => i), { minLength: r, maxLength: r })
+
+/** One strided window per axis of `s`: start, step, size (size 0 allowed). */
+const arbSlice = (s: ReadonlyArray<number>) =>
+  fc.tuple(...s.map((n) =>
+    fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: 3 })).chain(([start, step]) =>
+      fc.integer({ min: 0, max: Math.floor((n - 1 - start) / step) + 1 }).map((size) => [start, step, size] as const)),
+  ))
+
+const arbPad = (s: ReadonlyArray<number>) =>
+  fc.tuple(...s.map((n) =>
+    fc.tuple(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -2, max: 2 }), fc.integer({ min: 0, max: 2 }))
+      .filter(([lo, hi, int]) => paddedLen(n, lo, hi, int) >= 0)))
+
+/** Window parameters and an image `[N, C, H, W]` they fit. */
+const arbWindow = fc
+  .record({
+    n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }),
+    kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    padding: fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })),
+    value: fc.constantFrom(0, 1.5),
+  })
+  .map(({ n, c, h, w, ...p }) => {
+    const oh = windowCount(h, p.kernel[0], p.stride[0], p.dilation[0], p.padding[0], p.padding[1])
+    const ow = windowCount(w, p.kernel[1], p.stride[1], p.dilation[1], p.padding[2], p.padding[3])
+    return { image: [n, c, h, w] as const, cols: [n, c, p.kernel[0], p.kernel[1], oh, ow] as const, p: p as UnfoldParams }
+  })
+  .filter(({ cols }) => cols[4] >= 1 && cols[5] >= 1)
+
+const castSources: ReadonlyArray<DType> = ["f64", "i32", "bool"]
+const castTargets: ReadonlyArray<DType> = ["f64", "f32", "i32", "bool"]
+
+/** Parameter generators for the primitives whose inputs are not plain broadcasting floats. */
+const custom: { readonly [P in PrimitiveName]?: fc.Arbitrary<Spec<P>> } = {
+  compare: fc.constantFrom<CompareOp>("lt", "le", "gt", "ge", "eq", "ne").chain((op) => binaryCase({ op }, "bool")) as fc.Arbitrary<Spec<"compare">>,
+  where: arbBroadcastShapes(3, small).map(([out, c, a, b]) => ({ params: {}, inputs: [{ shape: c!, dtype: "bool" }, f64(a!), f64(b!)], out: { shape: out!, dtype: "f64" } })),
+  cast: fc.tuple(arbShape(small), fc.constantFrom(...castSources), fc.constantFrom(...castTargets)).map(([s, from, dtype]) => ({
+    params: { dtype }, inputs: [{ shape: s, dtype: from }], out: { shape: s, dtype },
+    diffArgs: from === "f64" && (dtype === "f64" || dtype === "f32") ? [0] : [],
+    // NOTE: an f32 result rounds x ± eps·t to 7 digits: take a large step (the map is linear)
+    ...(dtype === "f32" ? { tol: { eps: 1e-2, atol: 1e-4, rtol: 1e-4 } } : {}),
+  })),
+  reduceSum: reduceCase() as fc.Arbitrary<Spec<"reduceSum">>,
+  reduceMax: reduceCase() as fc.Arbitrary<Spec<"reduceMax">>,
+  reduceMin: reduceCase() as fc.Arbitrary<Spec<"reduceMin">>,
+  reduceProd: reduceCase() as fc.Arbitrary<Spec<"reduceProd">>,
+  argReduce: arbShape({ ...small, minRank: 1 }).chain((s) =>
+    fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.constantFrom<"max" | "min">("max", "min")).map(([axis, op]) => ({
+      params: { axis, op }, inputs: [f64(s)], out: { shape: s.filter((_, i) => i !== axis), dtype: "i32" as const },
+    }))),
+  reshape: arbShape(small).chain((s) => arbRegroup(s).map((shape) => ({ params: { shape }, inputs: [f64(s)], out: { shape, dtype: "f64" as const } }))),
+  broadcastTo: arbBroadcastShapes(1, small).map(([shape, s]) => ({ params: { shape: shape! }, inputs: [f64(s!)], out: { shape: shape!, dtype: "f64" } })),
+  transpose: arbShape(small).chain((s) => permutation(s.length).map((perm) => ({
+    params: { perm }, inputs: [f64(s)], out: { shape: perm.map((p) => s[p]!), dtype: "f64" as const },
+  }))),
+  slice: arbShape({ minRank: 1, maxRank: 3, maxDim: 6 }).chain((s) => arbSlice(s).map((w) => ({
+    params: { starts: w.map((a) => a[0]), steps: w.map((a) => a[1]), sizes: w.map((a) => a[2]) },
+    inputs: [f64(s)], out: { shape: w.map((a) => a[2]), dtype: "f64" as const },
+  }))),
+  pad: fc.tuple(arbShape({ minRank: 1, maxRank: 3, maxDim: 4 }), fc.constantFrom(0, -1.25)).chain(([s, value]) => arbPad(s).map((p) => ({
+    params: { lo: p.map((a) => a[0]), hi: p.map((a) => a[1]), interior: p.map((a) => a[2]), value },
+    inputs: [f64(s)], out: { shape: s.map((n, i) => paddedLen(n, ...p[i]!)), dtype: "f64" as const },
+  }))),
+  concat: fc.tuple(arbShape({ minRank: 1, maxRank: 3, maxDim: 3 }), fc.nat(), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }))
+    .filter(([, , sizes]) => sizes.some((n) => n > 0))
+    .map(([s, a, sizes]) => {
+      const axis = a % s.length
+      const withSize = (n: number) => s.map((d, i) => (i === axis ? n : d))
+      return { params: { axis }, inputs: sizes.map((n) => f64(withSize(n))), out: { shape: withSize(sizes.reduce((x, y) => x + y, 0)), dtype: "f64" as const } }
+    }),
+  matmul: fc.tuple(arbShape({ maxRank: 2, maxDim: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))
+    .map(([batch, m, k, n]) => ({ params: {}, inputs: [f64([...batch, m, k]), f64([...batch, k, n])], out: { shape: [...batch, m, n], dtype: "f64" as const } })),
+  unfold: arbWindow.map(({ image, cols, p }) => ({ params: p, inputs: [f64(image)], out: { shape: cols, dtype: "f64" as const } })),
+  fold: arbWindow.map(({ image, cols, p }) => ({
+    params: { ...p, size: [image[2], image[3]] as const }, inputs: [f64(cols)], out: { shape: image, dtype: "f64" as const },
+  })),
+}
+
+/** The spec generator of a primitive; throws for a custom-domain primitive without one. */
+export const specFor = <P extends PrimitiveName>(prim: Primitive<P>): fc.Arbitrary<Spec<P>> => {
+  const c = custom[prim.name] as fc.Arbitrary<Spec<P>> | undefined
+  if (c !== undefined) return c
+  if (prim.domain.kind === "unary") return unaryCase() as fc.Arbitrary<Spec<P>>
+  if (prim.domain.kind === "binary") return binaryCase() as fc.Arbitrary<Spec<P>>
+  throw new Error(`properties: primitive ${prim.name} has a custom domain but no case generator in properties/cases.ts`)
+}
+
+/** Differentiable inputs of a spec. */
+export const diffArgsOf = (prim: Primitive, spec: Spec): ReadonlyArray<number> =>
+  prim.domain.nonDiff ? [] : spec.diffArgs ?? prim.domain.diffArgs ?? spec.inputs.flatMap((x, i) => (x.dtype === "f64" || x.dtype === "f32" ? [i] : []))
+
+/** Concrete inputs of a spec, drawn from the primitive's domain. */
+const arbInputs = (prim: Primitive, spec: Spec): fc.Arbitrary<AnyTensor[]> => {
+  const d = prim.domain
+  return fc.tuple(...spec.inputs.map((x, i) => {
+    const [min, max] = d.ranges?.[i] ?? [-2, 2]
+    return arbTensor(x.shape, { dtype: x.dtype, min, max, ...(d.awayFromZero === undefined ? {} : { awayFromZero: d.awayFromZero }) })
+  }))
+}
+
+/**
+ * Cases of `prim`: a spec and `examples` input sets for it.
+ *
+ * @example
+ * fc.assert(fc.property(arbCase(primitives.sin, 1), (c) => law(c)))
+ */
+export const arbCase = <P extends PrimitiveName>(prim: Primitive<P>, examples = 1): fc.Arbitrary<Case<P>> =>
+  specFor(prim).chain((spec) =>
+    fc.array(arbInputs(prim as Primitive, spec as Spec), { minLength: examples, maxLength: examples }).map((ex) => ({ prim, spec, examples: ex })))
