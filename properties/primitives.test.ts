@@ -12,7 +12,7 @@ import { adjointLaw, batchLaw, gradLaw, isLinear, linearityLaw, shapeLaw, zeroLa
 
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 12)
 const seed = fc.integer()
-const check = <T>(arb: fc.Arbitrary<T>, law: (t: T) => void, runs = numRuns) => fc.assert(fc.property(arb, law), { numRuns: runs })
+const check = <T>(arb: fc.Arbitrary<T>, law: (t: T) => void, runs = numRuns) => fc.assert(fc.property(arb, law), { numRuns: runs, includeErrorInReport: true })
 
 /** Batch axis per input (`null`: shared), at least one input batched. */
 const arbPlan = (ranks: ReadonlyArray<number>): fc.Arbitrary<BatchPlan> =>

@@ -26,7 +26,7 @@ describe("checkGrads", () => {
     expect(err).toBeInstanceOf(GradCheckError)
     const g = err as GradCheckError
     expect(g.argument).toBe("args[0]")
-    expect(g.message).toMatch(/^checkGrads: forward mode \(JVP vs central finite differences\) is wrong for args\[0\]: max error .* at output at \[\d\]; jvp .*, finite differences/)
+    expect(g.message).toMatch(/^checkGrads: forward mode \(JVP vs central finite differences\) is wrong for args\[0\]: max error .* at output index \[\d\]; jvp .*, finite differences/)
   })
   it("accepts f32 arguments (checked in f64) and integer arguments (not differentiated)", () => {
     const f = (x: AnyTensor, n: AnyTensor) => lax.mul(lax.exp(x), lax.cast(n, x.dtype))

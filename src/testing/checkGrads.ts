@@ -101,7 +101,7 @@ const worst = (got: ReadonlyArray<Float64Array>, want: ReadonlyArray<Float64Arra
       const w = want[o]![k]!
       const abs = Number.isNaN(v) !== Number.isNaN(w) ? Infinity : Math.abs(v - w) || 0
       const ratio = abs / (tol.atol + tol.rtol * Math.abs(w))
-      if (ratio > best.ratio) best = { ratio, abs, where: `output ${outs.length > 1 ? `${o} ` : ""}at ${index(k, outs[o]!.shape)}`, got: v, want: w }
+      if (ratio > best.ratio) best = { ratio, abs, where: `output ${outs.length > 1 ? `${o} ` : ""}index ${index(k, outs[o]!.shape)}`, got: v, want: w }
     }),
   )
   return best
