@@ -13,11 +13,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const run = promisify(execFile)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
-const work = join(root, "node_modules", ".cache", "typegrad-docs")
+const work = join(root, "node_modules", ".cache", `typegrad-docs-${process.pid}`) // one per run: runs may overlap
 const entry = join(root, "src", "index.js") // NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
 
 export interface Block {
@@ -84,6 +84,8 @@ beforeAll(async () => {
   const line = r.stdout.split("\n").find((l) => l.startsWith("@@results "))
   outcomes = line === undefined ? {} : JSON.parse(line.slice("@@results ".length))
 }, 300_000)
+
+afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe("docs examples", () => {
   it("finds the examples and the skipped (nocheck) blocks", () => {
