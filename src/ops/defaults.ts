@@ -15,13 +15,11 @@ export const getDefaultDevice = (): Device => {
 }
 
 /**
- * Set the device factories use when none is given; returns the previous one.
+ * Install the device factories use when none is given; returns the previous one. Internal: the
+ * package entry installs the CPU, and there is deliberately no public setter, so that a factory's
+ * result type (`"cpu"` unless a `device` option says otherwise) stays true.
  *
- * @example
- * import * as tg from "typegrad"
- * const prev = tg.setDefaultDevice(tg.cpu)
- * @since 0.1.0
- * @category devices
+ * @internal
  */
 export const setDefaultDevice = (d: Device): Device | undefined => {
   const prev = defaultDevice
