@@ -7,6 +7,7 @@ export default defineConfig({
       "properties/**/*.test.ts",
       "test/**/*.test.ts",
       "examples/**/*.test.ts",
+      "typetest/**/*.test.ts",
       "docs/**/*.test.ts",
       "typetest/**/*.test.ts",
     ],
