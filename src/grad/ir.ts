@@ -8,7 +8,7 @@
  */
 import type { Aval } from "../ops/aval.js"
 import { bind } from "../ops/interpreter.js"
-import type { ParamsOf, Primitive, PrimitiveName } from "../ops/primitive.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
 import type { AnyTensor } from "../ops/tensor.js"
 
 let nextId = 0
@@ -28,7 +28,7 @@ export class Var {
  * @since 0.1.0
  * @category ir
  */
-export interface Eqn<P extends PrimitiveName = PrimitiveName> {
+export interface Eqn<P extends OpName = OpName> {
   readonly prim: Primitive<P>
   readonly params: ParamsOf<P>
   readonly inputs: ReadonlyArray<Var>
@@ -49,23 +49,29 @@ export interface Jaxpr {
 }
 
 /**
- * A jaxpr whose constants became leading inputs (closure conversion): what a control-flow
- * primitive carries in its params; the constants travel as explicit operands so every
- * transform sees them.
+ * Closure conversion: the same program with its constants as leading inputs (and none captured),
+ * plus the constants. Control-flow primitives carry such closed bodies and pass the constants as
+ * explicit operands, so every transform sees them.
  * @since 0.1.0
  * @category ir
  */
-export interface ClosedJaxpr {
-  readonly inVars: ReadonlyArray<Var>
-  readonly eqns: ReadonlyArray<Eqn>
-  readonly outs: ReadonlyArray<Var>
-}
-
-/** Closure-convert: `[program over (consts..., inputs...), consts]`. */
-export const closeOver = (j: Jaxpr): [ClosedJaxpr, AnyTensor[]] => [
-  { inVars: [...j.constVars, ...j.inVars], eqns: j.eqns, outs: j.outs },
+export const closeOver = (j: Jaxpr): [Jaxpr, AnyTensor[]] => [
+  { constVars: [], consts: [], inVars: [...j.constVars, ...j.inVars], eqns: j.eqns, outs: j.outs },
   [...j.consts],
 ]
+
+/** Drop equations whose outputs are never used. */
+export const dce = (j: Jaxpr): Jaxpr => {
+  const live = new Set<Var>(j.outs)
+  const kept: Eqn[] = []
+  for (let i = j.eqns.length - 1; i >= 0; i--) {
+    const e = j.eqns[i]!
+    if (!e.outs.some((v) => live.has(v))) continue
+    kept.push(e)
+    e.inputs.forEach((v) => live.add(v))
+  }
+  return { ...j, eqns: kept.reverse() }
+}
 
 const avalStr = (a: Aval) => `${a.dtype}[${a.shape.join(",")}]`
 const paramStr = (p: unknown): string => {
@@ -82,7 +88,7 @@ const paramStr = (p: unknown): string => {
  * @since 0.1.0
  * @category ir
  */
-export const showJaxpr = (j: Jaxpr | ClosedJaxpr, indent = ""): string => {
+export const showJaxpr = (j: Jaxpr, indent = ""): string => {
   const names = new Map<Var, string>()
   const name = (v: Var) => {
     let n = names.get(v)
@@ -94,7 +100,7 @@ export const showJaxpr = (j: Jaxpr | ClosedJaxpr, indent = ""): string => {
     return n
   }
   const decl = (v: Var) => `${name(v)}:${avalStr(v.aval)}`
-  const consts = "constVars" in j ? j.constVars.map(decl).join(" ") : ""
+  const consts = j.constVars.map(decl).join(" ")
   const head = `${indent}{ lambda ${consts}${consts ? " " : ""}; ${j.inVars.map(decl).join(" ")} . let`
   const body = j.eqns.map((e) => `${indent}    ${e.outs.map(decl).join(" ")} = ${e.prim.name}${paramStr(e.params)} ${e.inputs.map(name).join(" ")}`)
   return [head, ...body, `${indent}  in (${j.outs.map(name).join(", ")}) }`].join("\n")
@@ -110,9 +116,9 @@ export const showJaxpr = (j: Jaxpr | ClosedJaxpr, indent = ""): string => {
  * @since 0.1.0
  * @category ir
  */
-export const evalJaxpr = (j: Jaxpr | ClosedJaxpr, args: ReadonlyArray<AnyTensor>): AnyTensor[] => {
+export const evalJaxpr = (j: Jaxpr, args: ReadonlyArray<AnyTensor>): AnyTensor[] => {
   const env = new Map<Var, AnyTensor>()
-  if ("constVars" in j) j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
+  j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
   j.inVars.forEach((v, i) => env.set(v, args[i]!))
   for (const e of j.eqns) {
     const outs = bind(e.prim, e.inputs.map((v) => env.get(v)!), e.params)

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import type { Aval } from "../ops/aval.js"
-import type { CompiledProgram, Device, Storage } from "../ops/backend.js"
+import type { CompiledProgram, Device, Program, Storage } from "../ops/backend.js"
+import type { ParamsOf, PrimitiveName } from "../ops/primitive.js"
 import { currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import type { Jaxpr } from "./ir.js"
@@ -53,7 +54,10 @@ const replay = (j: Jaxpr, device: Device): CompiledProgram => {
     run: (inputs) => {
       const R: Storage[] = [...consts, ...inputs]
       for (const { e, ins, outs, inAvals, outAvals } of steps) {
-        const ys = device.backend.run(e.prim.name, ins.map((s) => R[s]!), inAvals, e.params, outAvals)
+        const xs = ins.map((s) => R[s]!)
+        const ys = e.prim.impl !== undefined
+          ? e.prim.impl(xs.map((x, k) => new Tensor(inAvals[k]!, device, x)), e.params).map((y) => y._impl as Storage)
+          : device.backend.run(e.prim.name as PrimitiveName, xs, inAvals, e.params as ParamsOf<PrimitiveName>, outAvals)
         outs.forEach((s, k) => (R[s] = ys[k]!))
       }
       return outSlots.map((s) => R[s]!)
@@ -105,9 +109,10 @@ export const jit = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
       if (device === undefined || all.some((t) => t.device !== device)) throw new Error("jit: the function has no tensor inputs or constants on one device")
-      const compile = options.compile !== false ? device.backend.compile : undefined
+      // higher-order primitives (scan, cond, …) run through their impl: replay those programs
+      const compile = options.compile !== false && jaxpr.eqns.every((q) => q.prim.impl === undefined) ? device.backend.compile : undefined
       const consts = jaxpr.consts.map((c) => c._impl as Storage)
-      const program = compile !== undefined ? compile.call(device.backend, jaxpr, consts) : replay(jaxpr, device)
+      const program = compile !== undefined ? compile.call(device.backend, jaxpr as unknown as Program, consts) : replay(jaxpr, device)
       e = { program, outAvals: jaxpr.outs.map((v) => v.aval), outDef, device, jaxpr }
       cache.set(key, e)
     }

@@ -7,7 +7,7 @@
  */
 import { isFloat } from "../ops/aval.js"
 import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
-import { Zero, type ParamsOf, type Primitive, type PrimitiveName, type Tangent } from "../ops/primitive.js"
+import { Zero, type OpName, type ParamsOf, type Primitive, type Tangent } from "../ops/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import { ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
@@ -41,7 +41,7 @@ export class JvpInterpreter extends Interpreter {
     return tr === null ? [t, new Zero(t.aval)] : [tr.primal, tr.tangent]
   }
 
-  override process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+  override process<P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
     const primals: AnyTensor[] = []
     const tangents: Tangent[] = []
     let live = false

@@ -9,9 +9,9 @@
 import type { Aval } from "../ops/aval.js"
 import type { Device } from "../ops/backend.js"
 import { bind, checkDType, commonDevice, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
-import type { ParamsOf, Primitive, PrimitiveName } from "../ops/primitive.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
-import { Var, type Eqn, type Jaxpr } from "./ir.js"
+import { closeOver, dce, Var, type Eqn, type Jaxpr } from "./ir.js"
 
 /** A staged value: the variable that will hold it. */
 export class StagingTracer extends Tracer {
@@ -48,7 +48,7 @@ export class StagingInterpreter extends Interpreter {
     return v
   }
 
-  override process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+  override process<P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
     if (!args.some((a) => this.own(a, prim.name) !== null)) return withInterpreter(this.parent!, () => bind(prim, args, params))
     const device = commonDevice(args, prim.name)
     const inputs = args.map((a) => this.varOf(a, prim.name))
@@ -86,3 +86,11 @@ export const stageFlat = (
     S.active = false
   }
 }
+
+/** Stage `f` and closure-convert: a closed body (dead code removed) and the constants it captured. */
+export const stageClosed = (
+  transform: string,
+  f: (xs: AnyTensor[]) => AnyTensor[],
+  avals: ReadonlyArray<Aval>,
+  devices: ReadonlyArray<Device>,
+): [Jaxpr, AnyTensor[]] => closeOver(dce(stageFlat(transform, f, avals, devices)))

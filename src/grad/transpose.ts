@@ -10,7 +10,7 @@ import { bind } from "../ops/interpreter.js"
 import * as lax from "../ops/lax.js"
 import { LinearIn, Zero, type Tangent } from "../ops/primitive.js"
 import type { AnyTensor } from "../ops/tensor.js"
-import type { ClosedJaxpr, Eqn, Jaxpr, Var } from "./ir.js"
+import type { Eqn, Jaxpr, Var } from "./ir.js"
 
 /** Zero-aware sum of two cotangents. */
 export const addTangents = (a: Tangent, b: Tangent): Tangent => (a instanceof Zero ? b : b instanceof Zero ? a : lax.add(a, b))
@@ -23,14 +23,14 @@ export const instantiate = (t: Tangent, like: AnyTensor): AnyTensor => (t instan
  * of its other inputs (`j.consts` are known too).
  */
 export const transposeJaxpr = (
-  j: Jaxpr | ClosedJaxpr,
+  j: Jaxpr,
   linear: ReadonlyArray<boolean>,
   known: ReadonlyArray<AnyTensor | null>,
   cts: ReadonlyArray<Tangent>,
 ): Tangent[] => {
   const env = new Map<Var, AnyTensor>()
   const isLin = new Set<Var>()
-  if ("constVars" in j) j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
+  j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
   j.inVars.forEach((v, i) => (linear[i] ? isLin.add(v) : env.set(v, known[i]!)))
   const linEqns: Eqn[] = []
   for (const e of j.eqns) {

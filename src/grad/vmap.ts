@@ -7,7 +7,7 @@
 import { ShapeError } from "../errors.js"
 import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
 import * as lax from "../ops/lax.js"
-import type { ParamsOf, Primitive, PrimitiveName } from "../ops/primitive.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import * as Tree from "./tree.js"
@@ -40,7 +40,7 @@ export class BatchInterpreter extends Interpreter {
     return tr === null ? [t, null] : [tr.value, tr.bdim]
   }
 
-  override process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+  override process<P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
     const pairs = args.map((a) => this.unpack(a, prim.name))
     const vals = pairs.map(([v]) => v)
     if (pairs.every(([, d]) => d === null)) return withInterpreter(this.parent!, () => bind(prim, vals, params))

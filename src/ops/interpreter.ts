@@ -8,7 +8,7 @@
 import { DeviceMismatch, DTypeError, TracerLeak } from "../errors.js"
 import type { Aval } from "./aval.js"
 import type { Device, Storage } from "./backend.js"
-import type { ParamsOf, Primitive, PrimitiveName } from "./primitive.js"
+import type { OpName, ParamsOf, Primitive, PrimitiveName } from "./primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "./tensor.js"
 
 /** An interpreter of primitives. `transform` names it in errors ("grad", "vmap", "jit", …). */
@@ -22,7 +22,7 @@ export abstract class Interpreter {
   ) {
     this.level = parent === null ? 0 : parent.level + 1
   }
-  abstract process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[]
+  abstract process<P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[]
 
   /** The tracer of `t` if this interpreter owns it; null for values to treat as constants. */
   own(t: AnyTensor, op: string): Tracer | null {
@@ -60,7 +60,8 @@ export class EvalInterpreter extends Interpreter {
   constructor() {
     super("eval", null)
   }
-  process<P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+  process<P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] {
+    if (prim.impl !== undefined) return prim.impl(args, params)
     const storages: Storage[] = []
     for (const a of args) {
       const impl = a._impl
@@ -77,7 +78,7 @@ export class EvalInterpreter extends Interpreter {
     const inAvals = args.map((a) => a.aval)
     const outAvals = prim.abstractEval(inAvals, params)
     for (const av of outAvals) checkDType(device, av, prim.name)
-    const outs = device.backend.run(prim.name, storages, inAvals, params, outAvals)
+    const outs = device.backend.run(prim.name as PrimitiveName, storages, inAvals, params as ParamsOf<PrimitiveName>, outAvals)
     return outs.map((s, i) => new Tensor(outAvals[i]!, device, s))
   }
 }
@@ -105,9 +106,9 @@ export const withInterpreter = <A>(interp: Interpreter, f: () => A): A => {
 }
 
 /** Apply a primitive under the current interpreter. */
-export const bind = <P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] =>
+export const bind = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] =>
   current.process(prim, args, params)
 
 /** `bind` for single-output primitives. */
-export const bind1 = <P extends PrimitiveName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor =>
+export const bind1 = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor =>
   current.process(prim, args, params)[0]!

@@ -57,8 +57,20 @@ export interface UnfoldParams {
   readonly value: number
 }
 
+/** Kernel primitives: every backend implements each of these. */
 export type PrimitiveName = keyof PrimitiveParams
-export type ParamsOf<P extends PrimitiveName> = PrimitiveParams[P]
+
+/**
+ * Higher-order primitives (control flow, custom derivative calls) whose parameters hold staged
+ * bodies or user functions. They are declared by `src/grad` (interface merging), evaluated by their
+ * `impl` in terms of other primitives, and never reach a backend's kernel table.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ControlParams {}
+export type ControlName = keyof ControlParams
+/** Every primitive an interpreter can see. */
+export type OpName = PrimitiveName | ControlName
+export type ParamsOf<P extends OpName> = (PrimitiveParams & ControlParams)[P]
 
 /** A symbolic zero tangent/cotangent: known to be zero, never materialised unless needed. */
 export class Zero {
@@ -88,13 +100,13 @@ export interface Domain {
 }
 
 /** Batching: `dims[i]` is the batch axis of `args[i]` (null = not batched). */
-export type BatchRule<P extends PrimitiveName> = (
+export type BatchRule<P extends OpName> = (
   args: ReadonlyArray<AnyTensor>,
   dims: ReadonlyArray<number | null>,
   params: ParamsOf<P>,
 ) => readonly [ReadonlyArray<AnyTensor>, ReadonlyArray<number | null>]
 
-export interface Primitive<P extends PrimitiveName = PrimitiveName> {
+export interface Primitive<P extends OpName = PrimitiveName> {
   readonly name: P
   /** runtime shape/dtype rule; throws ShapeError/DTypeError naming the public op */
   readonly abstractEval: (inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>) => Aval[]
@@ -108,7 +120,7 @@ export interface Primitive<P extends PrimitiveName = PrimitiveName> {
    * Linear primitives only: cotangents of the `LinearIn` inputs (null for constant inputs),
    * given output cotangents.
    */
-  readonly transpose: P extends LinearPrimitiveName
+  readonly transpose: P extends LinearPrimitiveName | ControlName
     ? (cts: ReadonlyArray<Tangent>, args: ReadonlyArray<AnyTensor | LinearIn>, params: ParamsOf<P>) => Array<Tangent | null>
     : null
   readonly batch: BatchRule<P>
@@ -117,6 +129,8 @@ export interface Primitive<P extends PrimitiveName = PrimitiveName> {
   readonly scalar?: (...xs: number[]) => number
   /** elementwise primitives: the WGSL expression over `a`, `b`, `c` (used by WebGPU kernels and fusion) */
   readonly wgsl?: string
+  /** higher-order primitives: evaluation in terms of other primitives (instead of a backend kernel) */
+  readonly impl?: (args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>) => AnyTensor[]
 }
 
 /** Primitives linear in (some of) their inputs; each must carry a transpose rule. */
