@@ -8,7 +8,7 @@ import * as tg from "../src/index.js"
 import { arbShape, arbTensor, checkGrads } from "../src/testing/index.js"
 
 type T = tg.AnyTensor
-const numRuns = Math.max(4, Math.round(Number(process.env.PROPERTY_RUNS ?? 12) / 2))
+const numRuns = Math.max(4, Math.round(Number(process.env.PROPERTY_RUNS ?? 40) / 2))
 const check = <A>(arb: fc.Arbitrary<A>, law: (a: A) => void) => fc.assert(fc.property(arb, law), { numRuns, includeErrorInReport: true })
 
 /** A tensor with an axis drawn from its rank (negative half the time). */

@@ -10,7 +10,7 @@ import type { Primitive } from "../src/ops/primitive.js"
 import { arbCase, specFor } from "./cases.js"
 import { adjointLaw, batchLaw, gradLaw, isLinear, linearityLaw, shapeLaw, zeroLaw, type BatchPlan } from "./laws.js"
 
-const numRuns = Number(process.env.PROPERTY_RUNS ?? 12)
+const numRuns = Number(process.env.PROPERTY_RUNS ?? 40)
 const seed = fc.integer()
 const check = <T>(arb: fc.Arbitrary<T>, law: (t: T) => void, runs = numRuns) => fc.assert(fc.property(arb, law), { numRuns: runs, includeErrorInReport: true })
 
