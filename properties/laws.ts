@@ -57,8 +57,11 @@ export const shapeLaw = (c: Case): void => {
     fail(c, "(a) shape rule", `the CPU kernel returns ${data.length} ${kernel.dtype} values for ${fmtAval(rule!)}`)
 }
 
-/** (b) fwd: JVP = central finite differences; (c) rev: `<J·t, c> = <t, Jᵀ·c>` (J·t by finite differences). */
-export const gradLaw = (mode: "fwd" | "rev") => (c: Case): void => {
+/**
+ * (b) fwd: JVP = central finite differences; (c) rev: `<J·t, c> = <t, Jᵀ·c>` (J·t by finite
+ * differences); (h) order 2: both, also for the pullback `x ↦ Jᵀ(x)·c` (the rules' own derivatives).
+ */
+export const gradLaw = (mode: "fwd" | "rev" | "order2") => (c: Case): void => {
   const args = c.examples[0]!
   const diff = diffArgsOf(c.prim, c.spec)
   if (diff.length === 0) return
@@ -68,9 +71,11 @@ export const gradLaw = (mode: "fwd" | "rev") => (c: Case): void => {
     return run(c, full)
   }
   try {
-    checkGrads(f, diff.map((i) => args[i]!), { modes: [mode], ...c.spec.tol })
+    const options = mode === "order2" ? { order: 2 as const } : { modes: [mode] }
+    checkGrads(f, diff.map((i) => args[i]!), { ...options, ...c.spec.tol })
   } catch (e) {
-    fail(c, mode === "fwd" ? "(b) JVP vs finite differences" : "(c) VJP dot-product identity", String((e as Error).message))
+    const law = { fwd: "(b) JVP vs finite differences", rev: "(c) VJP dot-product identity", order2: "(h) second derivatives" }[mode]
+    fail(c, law, String((e as Error).message))
   }
 }
 

@@ -26,6 +26,7 @@ for (const prim of Object.values(primitives) as Primitive[]) {
     if (diff) {
       it("(b) JVP = central finite differences", () => check(arbCase(prim), gradLaw("fwd")))
       it("(c) VJP dot-product identity", () => check(arbCase(prim), gradLaw("rev")))
+      it("(h) second derivatives (checkGrads order 2)", () => check(arbCase(prim), gradLaw("order2"), Math.ceil(numRuns / 4)))
       it("(e) JVP linear in the tangent", () => check(fc.tuple(arbCase(prim), seed), ([c, s]) => linearityLaw(c, s)))
     }
     if (isLinear(prim)) it("(d) transpose rule is the adjoint", () => check(fc.tuple(arbCase(prim), seed), ([c, s]) => adjointLaw(c, s)))
