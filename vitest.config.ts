@@ -7,7 +7,6 @@ export default defineConfig({
       "properties/**/*.test.ts",
       "test/**/*.test.ts",
       "examples/**/*.test.ts",
-      "typetest/**/*.test.ts",
       "docs/**/*.test.ts",
       "typetest/**/*.test.ts",
     ],

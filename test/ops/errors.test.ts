@@ -37,7 +37,7 @@ describe("ShapeError on number-dim tensors", () => {
     const msg = "reshape: cannot reshape [2, 3] (6 elements) into [7] (7 elements)"
     expectShapeError(() => z(2, 3).reshape([7]), "reshape", msg, [[2, 3], [7]])
     expectShapeError(() => tg.reshape(z(2, 3), [7]), "reshape", msg)
-    expect(() => z(2, 3).reshape([-1, -1])).toThrow(ShapeError)
+    expect(() => z(2, 3).reshape([-1, -1] as number[])).toThrow(ShapeError)
     expect(() => z(2, 3).reshape([4, -1])).toThrow(ShapeError)
   })
   test("broadcasting add/sub/mul/where: the message names both shapes and the clashing dims", () => {
