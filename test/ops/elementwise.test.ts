@@ -286,3 +286,42 @@ describe("f64 on the CPU keeps double precision", () => {
     expect(numel(got.shape)).toBe(60)
   })
 })
+
+describe("leakyRelu, stopGradient, assertShape", () => {
+  test("leakyRelu: x where positive, slope·x elsewhere (default slope 0.01)", () => {
+    const xs = [-2, -0.5, 0, 3]
+    expectClose(tg.leakyRelu(t64(xs, [4]), 0.1).dataSync(), xs.map((v) => (v > 0 ? v : 0.1 * v)), { rtol: 1e-15 })
+    expectClose(tg.leakyRelu(t64(xs, [4])).dataSync(), xs.map((v) => (v > 0 ? v : 0.01 * v)), { rtol: 1e-15 })
+  })
+  test("stopGradient is the identity on values", () => {
+    const x = tg.tensor([[1, -2]])
+    expect(tg.stopGradient(x).toArraySync()).toEqual([[1, -2]])
+  })
+  test("assertShape re-types a matching tensor and throws ShapeError otherwise; named dims bind once", () => {
+    const dyn = tg.zeros([4, 784] as number[])
+    const y = tg.assertShape(dyn, ["B", 784])
+    expect(y.shape).toEqual([4, 784])
+    expect(() => tg.assertShape(dyn, ["B", 10])).toThrow("assertShape: expected [B, 10], got [4, 784]")
+    expect(() => tg.assertShape(tg.zeros([2, 3] as number[]), ["N", "N"])).toThrow(tg.ShapeError)
+    expect(tg.assertShape(tg.zeros([3, 3] as number[]), ["N", "N"]).shape).toEqual([3, 3])
+  })
+})
+
+describe("bool tensors", () => {
+  test("flow through layout ops and read back as booleans", () => {
+    const m = tg.tensor([[true, false, true], [false, false, true]])
+    expect(m.transpose().toArraySync()).toEqual([[true, false], [false, false], [true, true]])
+    expect(m.slice(":, 1:").reshape([4]).toArraySync()).toEqual([false, true, false, true])
+    expect(tg.concat([m, m.slice("0:1")]).shape).toEqual([3, 3])
+    expect(tg.stack([m.slice("0"), m.slice("1")], 1).toArraySync()).toEqual([[true, false], [false, false], [true, true]])
+    expect(m.at("0, 0").set(0).toArraySync()[0]).toEqual([false, false, true])
+    expect(tg.pad(tg.tensor([true]), [[1, 1]]).toArraySync()).toEqual([false, true, false])
+    expect(tg.expand(tg.tensor([true]), [3]).toArraySync()).toEqual([true, true, true])
+  })
+  test("comparisons of bools, where with a bool condition of rank 0", () => {
+    const a = tg.tensor([true, false]), b = tg.tensor([true, true])
+    expect(a.eq(b).toArraySync()).toEqual([true, false])
+    expect(tg.where(tg.tensor(true), tg.tensor([1, 2]), 0).toArraySync()).toEqual([1, 2])
+    expect(a.cast("f32").sum().item()).toBe(1)
+  })
+})
