@@ -48,7 +48,13 @@ export class GpuContext {
   private pendingChecks: Array<Promise<void>> = []
   private error: Error | null = null
 
-  constructor(readonly device: GPUDevice, readonly description: string, readonly isFallback = false) {
+  constructor(
+    readonly device: GPUDevice,
+    readonly description: string,
+    readonly isFallback: boolean,
+    /** NOTE: Dawn's GPU object (from `create`) must stay reachable while its device is used: if it is collected the device dies mid-flight (crashes in native code) */
+    private instance: unknown,
+  ) {
     this.features = { f16: device.features.has("shader-f16"), subgroups: device.features.has("subgroups") }
     this.align = device.limits.minUniformBufferOffsetAlignment
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: UNIFORM_DST, label: "typegrad-uniforms" })
@@ -73,6 +79,7 @@ export class GpuContext {
   /** Destroy the device (scope close); later use fails with DeviceLost. */
   destroy(): void {
     this.released = true
+    this.instance = null
     this.lost ??= new DeviceLost({ reason: "released", message: `webgpu: the device ${this.description} was released (its scope closed); acquire a new one` })
     this.pool.close()
     this.device.destroy()

@@ -77,7 +77,7 @@ const acquireContext = async (options: WebGpuOptions): Promise<GpuContext> => {
   try {
     const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits: limits })
     const info = adapter.info
-    return new GpuContext(device, info.description || info.device || info.vendor || "adapter", info.isFallbackAdapter)
+    return new GpuContext(device, info.description || info.device || info.vendor || "adapter", info.isFallbackAdapter, gpu)
   } catch (e) {
     throw unavailable([...tried, "requestDevice"], `requestDevice failed: ${String(e)}`)
   }

@@ -28,7 +28,7 @@ export const unfold: GpuKernel<ParamsOf<"unfold">> = (g, [x], [ax], p, out) => {
   if (h >= 0 && h < H && w >= 0 && w < W) { y[gid] = x[(nc * H + h) * W + w]; } else { y[gid] = ${lit(p.value, d)}; }
 }
 `
-  g.dispatch(src, [x!, y], words(n, ax!.shape[2]!, ax!.shape[3]!, ax!.shape, p), Math.ceil(n / WG))
+  g.dispatch(src, [x!, y], words(n, ax!.shape[2]!, ax!.shape[3]!, out.shape, p), Math.ceil(n / WG))
   return y
 }
 
