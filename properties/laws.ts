@@ -11,6 +11,7 @@ import { bind } from "../src/ops/interpreter.js"
 import * as lax from "../src/ops/lax.js"
 import { LinearIn, Zero, type LinearPrimitiveName, type ParamsOf, type Primitive, type PrimitiveName, type Tangent } from "../src/ops/primitive.js"
 import type { AnyTensor } from "../src/ops/tensor.js"
+import { uniformFrom } from "../src/testing/arbitraries.js"
 import { checkGrads, fromValues } from "../src/testing/index.js"
 import { describeCase, diffArgsOf, type Case } from "./cases.js"
 
@@ -23,15 +24,9 @@ const fail = (c: Case, law: string, detail: string): never => {
   throw new LawError(`${law} fails for ${describeCase(c)}: ${detail}`)
 }
 
-/** Seeded uniform values in [-1, 1) (mulberry32). */
+/** Seeded random numbers in [-1, 1) and random tensors of an aval. */
 export const rng = (seed: number) => {
-  let s = seed >>> 0
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = Math.imul(s ^ (s >>> 15), s | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1
-  }
+  const next = uniformFrom(seed)
   return { next, like: (a: Aval) => fromValues(Array.from({ length: numel(a.shape) }, next), a.shape, a.dtype) }
 }
 
@@ -52,9 +47,9 @@ export const shapeLaw = (c: Case): void => {
   const [rule] = c.prim.abstractEval(args.map((a) => a.aval), c.spec.params as never)
   if (!sameAval(rule!, c.spec.out)) fail(c, "(a) shape rule", `abstractEval gives ${fmtAval(rule!)}, expected ${fmtAval(c.spec.out)}`)
   const data = dataSync(run(c, args)[0]!)
-  const kernel = { shape: [data.length], dtype: dtypeOfHost(data, c.prim.name) }
-  if (data.length !== numel(rule!.shape) || kernel.dtype !== rule!.dtype)
-    fail(c, "(a) shape rule", `the CPU kernel returns ${data.length} ${kernel.dtype} values for ${fmtAval(rule!)}`)
+  const dtype = dtypeOfHost(data, c.prim.name)
+  if (data.length !== numel(rule!.shape) || dtype !== rule!.dtype)
+    fail(c, "(a) shape rule", `the CPU kernel returns ${data.length} ${dtype} values for ${fmtAval(rule!)}`)
 }
 
 /**

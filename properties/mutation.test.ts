@@ -11,9 +11,9 @@ import { Zero, type Primitive, type PrimitiveName } from "../src/ops/primitive.j
 import { primitives } from "../src/ops/registry.js"
 import type { AnyTensor } from "../src/ops/tensor.js"
 import { arbCase } from "./cases.js"
-import { adjointLaw, batchLaw, gradLaw, zeroLaw } from "./laws.js"
+import { adjointLaw, batchLaw, gradLaw, shapeLaw, zeroLaw } from "./laws.js"
 
-type Rule = "jvp" | "transpose" | "batch"
+type Rule = "abstractEval" | "jvp" | "transpose" | "batch"
 
 /** Run `body` with `prim[key]` replaced by `rule`. */
 const inject = <P extends PrimitiveName, K extends Rule>(prim: Primitive<P>, key: K, rule: Primitive<P>[K], body: () => void): void => {
@@ -85,6 +85,12 @@ describe("mutation: the laws reject wrong rules", () => {
       return [ys, touts.map((t, i) => (t instanceof Zero ? lax.zerosLike(ys[i]!) : t))]
     }
     inject(mul, "jvp", wrong, () => caught(seeded(mul), ([c, s]) => zeroLaw(c, s), /\(f\) zero in → zero out fails for mul/))
+  })
+
+  it("a shape rule of reduceSum that keeps the reduced axes fails (a)", () => {
+    const { reduceSum } = primitives
+    const wrong: Primitive<"reduceSum">["abstractEval"] = ([x], { axes }) => [{ shape: x!.shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype: x!.dtype }]
+    inject(reduceSum, "abstractEval", wrong, () => caught(arbCase(reduceSum), shapeLaw, /\(a\) shape rule fails for reduceSum/))
   })
 
   it("a batching rule of reduceSum that ignores the batch axis fails (g)", () => {

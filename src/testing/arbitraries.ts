@@ -144,6 +144,17 @@ export function arbTensor(shape: ReadonlyArray<number> | fc.Arbitrary<ReadonlyAr
   return shape instanceof fc.Arbitrary ? shape.chain(of) : of(shape)
 }
 
+/** @internal seeded uniform values in [-1, 1) (mulberry32): the random directions of gradient checks */
+export const uniformFrom = (seed: number): (() => number) => {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = Math.imul(s ^ (s >>> 15), s | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1
+  }
+}
+
 /** A CPU tensor from flat values (the arbitraries' constructor; no dtype inference, no checks). */
 export const fromValues = (values: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType = "f64"): Tensor<number[], DType, "cpu"> => {
   const aval = { shape: [...shape], dtype }

@@ -14,13 +14,13 @@ import { isFloat } from "../ops/aval.js"
 import { dataSync } from "../ops/host.js"
 import * as lax from "../ops/lax.js"
 import type { AnyTensor } from "../ops/tensor.js"
-import { fromValues } from "./arbitraries.js"
+import { fromValues, uniformFrom } from "./arbitraries.js"
 
 /** Options of {@link checkGrads}. */
 export interface CheckGradsOptions {
-  /** 1: first derivatives; 2: also the derivatives of the reverse-mode derivative (default 1) */
+  /** 1: first derivatives; 2: also the derivatives of `x ↦ Jᵀ(x)·c` (of `x ↦ J(x)·t` with `modes: ["fwd"]`). Default 1. */
   readonly order?: 1 | 2
-  /** `"fwd"`: JVP vs finite differences; `"rev"`: VJP vs JVP (dot-product identity). Default both. */
+  /** `"fwd"`: JVP vs finite differences; `"rev"`: VJP by the dot-product identity against the JVP (or finite differences without `"fwd"`). Default both. */
   readonly modes?: ReadonlyArray<"fwd" | "rev">
   /** finite-difference step (default 1e-5) */
   readonly eps?: number
@@ -54,18 +54,11 @@ interface Tol {
   readonly rtol: number
 }
 
-/** Uniform values in [-1, 1) from a seeded generator (mulberry32). */
+/** Random (seeded) tangents or cotangents like `like`: uniform in [-1, 1), zeros for non-float dtypes. */
 const directions = (seed: number) => {
-  let s = seed >>> 0
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = uniformFrom(seed)
   return (like: AnyTensor): AnyTensor =>
-    isFloat(like.dtype) ? fromValues(Array.from({ length: like.size }, () => 2 * next() - 1), like.shape, like.dtype) : lax.zerosLike(like)
+    isFloat(like.dtype) ? fromValues(Array.from({ length: like.size }, next), like.shape, like.dtype) : lax.zerosLike(like)
 }
 
 const host = (x: AnyTensor): Float64Array => Float64Array.from(dataSync(x))
@@ -114,8 +107,8 @@ const dot = (a: ReadonlyArray<Float64Array>, b: ReadonlyArray<Float64Array>): [n
 }
 
 const fail = (mode: "fwd" | "rev", order: number, argument: string, maxError: number, where: string, detail: string): never => {
-  const what = mode === "fwd" ? "forward mode (JVP vs central finite differences)" : "reverse mode (VJP vs JVP, <J·t, c> = <t, Jᵀ·c>)"
-  const of = order === 1 ? "" : " of the reverse-mode derivative (order 2)"
+  const what = mode === "fwd" ? "forward mode (JVP vs central finite differences)" : "reverse mode (VJP, <J·t, c> = <t, Jᵀ·c>)"
+  const of = order === 1 ? "" : ` at order ${order} (the derivative of the derivative)`
   throw new GradCheckError({
     mode, order, argument, maxError, where,
     message: `checkGrads: ${what}${of} is wrong for ${argument}: max error ${fmt(maxError)} at ${where}; ${detail}`,
@@ -124,7 +117,16 @@ const fail = (mode: "fwd" | "rev", order: number, argument: string, maxError: nu
 
 type Flat = (xs: AnyTensor[]) => AnyTensor[]
 
-const checkFlat = (f: Flat, xs: AnyTensor[], names: ReadonlyArray<string>, modes: ReadonlyArray<"fwd" | "rev">, tol: Tol, seed: number, order: number, maxOrder: number): void => {
+interface Ctx {
+  /** paths of the argument leaves */
+  readonly names: ReadonlyArray<string>
+  readonly modes: ReadonlyArray<"fwd" | "rev">
+  readonly tol: Tol
+  readonly maxOrder: number
+}
+
+const checkFlat = (f: Flat, xs: AnyTensor[], ctx: Ctx, seed: number, order: number): void => {
+  const { names, modes, tol } = ctx
   const draw = directions(seed)
   const ys = f(xs)
   const floatOut = ys.map((y) => isFloat(y.dtype))
@@ -132,7 +134,7 @@ const checkFlat = (f: Flat, xs: AnyTensor[], names: ReadonlyArray<string>, modes
   const ts = xs.map(draw)
   const zeros = xs.map((x) => lax.zerosLike(x))
   const only = (i: number) => xs.map((_, j) => (j === i ? ts[i]! : zeros[j]!))
-  const tol$ = `tolerance atol ${fmt(tol.atol)} + rtol ${fmt(tol.rtol)}·|expected|`
+  const tolText = `tolerance atol ${fmt(tol.atol)} + rtol ${fmt(tol.rtol)}·|expected|`
 
   // J·t_i by central differences along t_i (one argument at a time, so failures name it)
   const fd = (i: number): Float64Array[] => {
@@ -149,7 +151,7 @@ const checkFlat = (f: Flat, xs: AnyTensor[], names: ReadonlyArray<string>, modes
       const got = touts.map(host), want = fd(i)
       jvps[i] = got
       const w = worst(got, want, ys, tol)
-      if (w.ratio > 1) fail("fwd", order, names[i]!, w.abs, w.where, `jvp ${fmt(w.got)}, finite differences ${fmt(w.want)} (${tol$})`)
+      if (w.ratio > 1) fail("fwd", order, names[i]!, w.abs, w.where, `jvp ${fmt(w.got)}, finite differences ${fmt(w.want)} (${tolText})`)
     })
 
   if (modes.includes("rev")) {
@@ -163,16 +165,17 @@ const checkFlat = (f: Flat, xs: AnyTensor[], names: ReadonlyArray<string>, modes
       const [rhs, s2] = dot([host(ts[i]!)], [cts[i]!])
       const err = Math.abs(lhs - rhs)
       if (!(err <= tol.atol + tol.rtol * Math.max(s1, s2)))
-        fail("rev", order, names[i]!, err, "the dot product", `<J·t, c> = ${fmt(lhs)}, <t, Jᵀ·c> = ${fmt(rhs)} (${tol$} of the summed terms)`)
+        fail("rev", order, names[i]!, err, "the dot product", `<J·t, c> = ${fmt(lhs)}, <t, Jᵀ·c> = ${fmt(rhs)} (${tolText} of the summed terms)`)
     })
-    if (order < maxOrder) {
+    if (order < ctx.maxOrder) {
       // the pullback at fixed cotangents, as a function of the arguments
       const g: Flat = (a) => vjp((...b: AnyTensor[]) => f(b), ...a)[1](cs).filter((_, i) => diff[i])
-      checkFlat(g, xs, names, modes, tol, seed + 1, order + 1, maxOrder)
+      checkFlat(g, xs, ctx, seed + 1, order + 1)
     }
-  } else if (order < maxOrder) {
+  } else if (order < ctx.maxOrder) {
+    // forward mode only: the JVP along fixed tangents, as a function of the arguments
     const g: Flat = (a) => jvp((...b: AnyTensor[]) => f(b), a, ts)[1]
-    checkFlat(g, xs, names, modes, tol, seed + 1, order + 1, maxOrder)
+    checkFlat(g, xs, ctx, seed + 1, order + 1)
   }
 }
 
@@ -204,5 +207,5 @@ export const checkGrads = <A extends ReadonlyArray<unknown>>(f: (...args: A) => 
   const xs = leaves.map((x) => (isFloat(x.dtype) ? lax.cast(x, "f64") : x))
   const flat: Flat = (a) => Tree.leaves(f(...Tree.unflatten<A>(def, a)))
   const tol = { eps: options.eps ?? 1e-5, atol: options.atol ?? 1e-6, rtol: options.rtol ?? 1e-5 }
-  checkFlat(flat, xs, names, options.modes ?? ["fwd", "rev"], tol, options.seed ?? 0, 1, options.order ?? 1)
+  checkFlat(flat, xs, { names, modes: options.modes ?? ["fwd", "rev"], tol, maxOrder: options.order ?? 1 }, options.seed ?? 0, 1)
 }
