@@ -110,6 +110,11 @@ export const argmin: ArgFn<"argmin"> = (x, o) => argWith("min")(x, o) as never
 /** @internal log Σ exp x, stabilised by the (gradient-free) maximum */
 export const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, "logsumexp")
+  // NOTE: an empty axis has no max to shift by; its sum of exps is 0, so the result is log 0 = −∞
+  if (axes.some((a) => x.shape[a] === 0)) {
+    const out = o?.keepdims ? lax.keepDimsShape(x.shape, axes) : x.shape.filter((_: number, i: number) => !axes.includes(i))
+    return lax.full(out, -Infinity, x)
+  }
   // NOTE: shifting by max(x) keeps exp from overflowing; a -inf max (all -inf) shifts by 0 instead of NaN
   const m0 = lax.stopGradient(lax.reduceMax(x, axes))
   const m = lax.where(lax.compare(lax.abs(m0), Infinity, "eq"), 0, m0)
@@ -143,6 +148,7 @@ export interface AxisOption {
  */
 export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
   const axis = normAxis(options?.axis ?? -1, x.shape.length, "softmax")
+  if (x.shape[axis] === 0) return x // nothing to normalise (and no max to shift by)
   const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, [axis]), lax.keepDimsShape(x.shape, [axis])))))
   return lax.div(e, lax.reshape(lax.reduceSum(e, [axis]), lax.keepDimsShape(x.shape, [axis]))) as Tensor<S, D, V>
 }

@@ -67,6 +67,18 @@ describe("reductions vs brute force over random axis subsets", () => {
     expect(x.sum({ axis: [0, 1] }).item()).toBe(21)
   })
 
+  test("f32 sums of many terms stay accurate (no naive f32 running sum)", () => {
+    const n = 1_000_000, v = Math.fround(0.1)
+    expect(Math.abs(tg.full([n], 0.1).sum().item() - n * v) / (n * v)).toBeLessThan(1e-6)
+    expect(Math.abs(tg.full([1000, 1000], 0.1).mean().item() - v)).toBeLessThan(1e-7)
+  })
+  test("NaN propagates through max/min and maximum; argmax points at the NaN", () => {
+    expect(tg.tensor([NaN, 1]).max().item()).toBeNaN()
+    expect(tg.tensor([1, NaN]).min().item()).toBeNaN()
+    expect(tg.tensor([1, NaN, 3]).argmax().item()).toBe(1)
+    const m = tg.maximum(tg.tensor([1, NaN]), tg.tensor([NaN, 1])).toArraySync()
+    expect(m.every(Number.isNaN)).toBe(true)
+  })
   test("a rank-0 tensor reduces to itself", () => {
     expect(tg.sum(tg.scalar(4)).item()).toBe(4)
     expect(tg.max(tg.scalar(4)).item()).toBe(4)
@@ -163,6 +175,13 @@ describe("logsumexp, softmax, logSoftmax", () => {
   test("logsumexp of all -inf is -inf, not NaN; +inf stays +inf", () => {
     expect(tg.tensor([-Infinity, -Infinity]).logsumexp().item()).toBe(-Infinity)
     expect(tg.tensor([Infinity, 0]).logsumexp().item()).toBe(Infinity)
+  })
+  test("over an empty axis: logsumexp is log 0 = −∞; softmax and logSoftmax return the empty tensor", () => {
+    expect(tg.zeros([0, 3]).logsumexp({ axis: 0 }).toArraySync()).toEqual([-Infinity, -Infinity, -Infinity])
+    expect(tg.logsumexp(tg.zeros([2, 0]), { axis: -1, keepdims: true }).toArraySync()).toEqual([[-Infinity], [-Infinity]])
+    expect(tg.softmax(tg.zeros([0, 3]), { axis: 0 }).shape).toEqual([0, 3])
+    expect(tg.logSoftmax(tg.zeros([2, 0])).shape).toEqual([2, 0])
+    expect(tg.softmax(tg.zeros([0, 3])).shape).toEqual([0, 3])
   })
   test("softmax = exp(x)/Σexp(x) along each axis (brute force), rows sum to 1", () => {
     const shape = [3, 4, 5]
