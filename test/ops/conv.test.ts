@@ -94,6 +94,16 @@ describe("conv2d", () => {
     const want = conv2dRef(x, xs, w, ws, [2, 2], [1, 1], [1, 1], 1)
     expectClose(tg.conv2d(t64(x, xs), t64(w, ws), { stride: 2, padding: 1 }).dataSync(), want.data, { rtol: 1e-12 })
   })
+  test("a non-contiguous (NHWC → NCHW permuted) input gives the same result as a contiguous copy", () => {
+    const nhwc = randData([2, 6, 5, 3], 31), w = randData([4, 3, 3, 3], 32)
+    const nchw = Array.from({ length: 180 }, (_, i) => {
+      const [n, c, h, x] = [Math.floor(i / 90), Math.floor(i / 30) % 3, Math.floor(i / 5) % 6, i % 5]
+      return nhwc[((n * 6 + h) * 5 + x) * 3 + c]!
+    })
+    const want = conv2dRef(nchw, [2, 3, 6, 5], w, [4, 3, 3, 3], [1, 1], [1, 1], [1, 1], 1)
+    const got = tg.conv2d(t64(nhwc, [2, 6, 5, 3]).permute([0, 3, 1, 2]), t64(w, [4, 3, 3, 3]), { padding: 1 })
+    expectClose(got.dataSync(), want.data, { rtol: 1e-12, atol: 1e-12 })
+  })
   test("random configurations vs the reference", () => {
     const arb = fc.record({
       n: fc.integer({ min: 1, max: 2 }), g: fc.integer({ min: 1, max: 3 }), cg: fc.integer({ min: 1, max: 2 }), og: fc.integer({ min: 1, max: 2 }),

@@ -91,6 +91,24 @@ describe("matmul", () => {
       { numRuns: 60 },
     )
   })
+  test("non-contiguous operands: transposed, strided slices, broadcast (stride-0) views", () => {
+    const a = randData([9, 7], 11), b = randData([9, 5], 12)
+    // aᵀ·b from the transposed view vs the reference on an explicitly transposed copy
+    const aT = Array.from({ length: 63 }, (_, i) => a[(i % 9) * 7 + Math.floor(i / 9)]!)
+    expectClose(t64(a, [9, 7]).transpose().matmul(t64(b, [9, 5])).dataSync(), matmulRef(aT, [7, 9], b, [9, 5]).data, { rtol: 1e-12 })
+    // every other row of a 10×4 matrix
+    const c = randData([10, 4], 13), w = randData([4, 3], 14)
+    const even = Array.from({ length: 20 }, (_, i) => c[Math.floor(i / 4) * 8 + (i % 4)]!)
+    expectClose(t64(c, [10, 4]).slice("::2").matmul(t64(w, [4, 3])).dataSync(), matmulRef(even, [5, 4], w, [4, 3]).data, { rtol: 1e-12 })
+    // a row broadcast to 6 rows
+    const r = randData([1, 4], 15)
+    const rows = Array.from({ length: 24 }, (_, i) => r[i % 4]!)
+    expectClose(tg.expand(t64(r, [1, 4]), [6, 4]).matmul(t64(w, [4, 3])).dataSync(), matmulRef(rows, [6, 4], w, [4, 3]).data, { rtol: 1e-12 })
+  })
+  test("larger than a cache block: 130×67 @ 67×129 (f64)", () => {
+    const a = randData([130, 67], 21), b = randData([67, 129], 22)
+    expectClose(t64(a, [130, 67]).matmul(t64(b, [67, 129])).dataSync(), matmulRef(a, [130, 67], b, [67, 129]).data, { rtol: 1e-11, atol: 1e-11 })
+  })
   test("i32 matmul is exact", () => {
     const a = tg.tensor([[1, 2], [3, 4]], { dtype: "i32" })
     const y = a.matmul(a)
