@@ -20,8 +20,9 @@ const viaScan = (w: AnyTensor, h0: AnyTensor, xs: AnyTensor) => {
 }
 const unrolled = (w: AnyTensor, h0: AnyTensor, xs: AnyTensor) => {
   let h = h0, total: AnyTensor = lax.scalar(0, h0)
-  for (let i = 0; i < xs.shape[0]; i++) {
-    const [h2, y] = step(w)(h, lax.reshape(lax.slice(xs, [i, 0], [1, 1], [1, xs.shape[1]]), [xs.shape[1]]))
+  const [n, m] = xs.shape as [number, number]
+  for (let i = 0; i < n; i++) {
+    const [h2, y] = step(w)(h, lax.reshape(lax.slice(xs, [i, 0], [1, 1], [1, m]), [m]))
     h = h2
     total = lax.add(total, lax.reduceSum(y, [0]))
   }
