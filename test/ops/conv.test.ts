@@ -4,10 +4,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
-import { expectClose, randData } from "./ref.js"
+import { expectClose, randData, t32, t64 } from "./ref.js"
 
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
-const t32 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float32Array(data), [...shape] as number[])
 type P2 = readonly [number, number]
 const outSize = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1
 

@@ -3,11 +3,9 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { DTypeError } from "../../src/index.js"
-import { binaryRef, broadcastPair, expectClose, nest, numel, randData } from "./ref.js"
+import { binaryRef, broadcastPair, expectClose, nest, numel, randData, t32, t64 } from "./ref.js"
 
 const f32 = Math.fround
-const t32 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float32Array(data), [...shape] as number[])
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
 
 const binaries = {
   add: { op: tg.add, ref: (a: number, b: number) => a + b },

@@ -3,9 +3,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
-import { expectClose, fromFn, nest, numel, randData, ravel } from "./ref.js"
+import { expectClose, fromFn, nest, numel, randData, ravel, t64 } from "./ref.js"
 
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
 const iota = (s: number[]) => t64(Array.from({ length: numel(s) }, (_, i) => i), s)
 
 describe("reshape and flatten keep row-major order", () => {

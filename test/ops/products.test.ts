@@ -3,10 +3,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { DTypeError } from "../../src/index.js"
-import { broadcastRef, expectClose, numel, randData, ravel, unravel } from "./ref.js"
+import { broadcastRef, expectClose, numel, randData, ravel, t32, t64, unravel } from "./ref.js"
 
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
-const t32 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float32Array(data), [...shape] as number[])
 
 /** NumPy matmul by brute force: promote 1-D, broadcast batch dims, triple loop per batch, squeeze. */
 const matmulRef = (a: ArrayLike<number>, as: number[], b: ArrayLike<number>, bs: number[]) => {

@@ -3,9 +3,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
-import { expectClose, fromFn, numel, randData, ravel, unravel } from "./ref.js"
+import { expectClose, fromFn, numel, randData, ravel, t64, unravel } from "./ref.js"
 
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
 
 /** Reduce `data: shape` over `axes` with a fold over each output cell's group (brute force). */
 const reduceRef = (data: ArrayLike<number>, shape: number[], axes: number[], f: (group: number[]) => number, keepdims = false) => {

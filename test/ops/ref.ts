@@ -1,7 +1,13 @@
 // Independent references for the op tests: plain-JS shapes, strides, brute-force broadcasting,
-// a seeded generator and tolerant comparisons. Nothing here calls typegrad.
+// a seeded generator and tolerant comparisons. Nothing here computes with typegrad; it only builds
+// input tensors from plain data (t64, t32).
 import fc from "fast-check"
 import { expect } from "vitest"
+import * as tg from "../../src/index.js"
+
+/** An f64 / f32 tensor of runtime shape from flat row-major data. */
+export const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
+export const t32 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float32Array(data), [...shape] as number[])
 
 export type Nd = number | boolean | Nd[]
 

@@ -4,9 +4,8 @@ import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
-import { flat, nest, randData, shapeOfNd, type Nd } from "./ref.js"
+import { flat, nest, randData, shapeOfNd, t64, type Nd } from "./ref.js"
 
-const t64 = (data: ArrayLike<number>, shape: ReadonlyArray<number>) => tg.tensor(new Float64Array(data), [...shape] as number[])
 
 // ---- the reference: Python's slice.indices + basic indexing, written from the language spec ----
 type Part = { kind: "int"; i: number } | { kind: "slice"; start?: number; stop?: number; step?: number } | { kind: "none" } | { kind: "ellipsis" }
