@@ -3,6 +3,7 @@
 // written with plain Float32Array loops (each operation rounded to f32, in the same order).
 import { describe, expect, test } from "vitest"
 import * as tg from "../src/index.js"
+import { heat, initialGrid } from "./heat.js"
 
 const N = 100, STEPS = 500
 
@@ -52,5 +53,7 @@ describe("heat equation on a 100×100 grid (f32, CPU)", () => {
       total += v
     }
     expect(total).toBeLessThanOrEqual(10 * 10 * 100 + 1e-2) // the initial square held 10·10·100
+    // the packaged example (examples/heat.ts, run by the demo) computes the same grid
+    expect(Array.from(heat(initialGrid()).dataSync())).toEqual(Array.from(got))
   })
 })

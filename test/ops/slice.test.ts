@@ -18,7 +18,7 @@ const parsePart = (p: string): Part => {
   return { kind: "slice", ...(a !== undefined && { start: a }), ...(b !== undefined && { stop: b }), ...(c !== undefined && { step: c }) }
 }
 /** `range(*slice(start, stop, step).indices(n))` */
-export const sliceIndices = (n: number, p: { start?: number; stop?: number; step?: number }): number[] => {
+const sliceIndices = (n: number, p: { start?: number; stop?: number; step?: number }): number[] => {
   const step = p.step ?? 1
   const clamp = (v: number | undefined, dflt: number, lo: number, hi: number) => (v === undefined ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi))
   const out: number[] = []
@@ -32,7 +32,7 @@ export const sliceIndices = (n: number, p: { start?: number; stop?: number; step
   return out
 }
 /** NumPy basic indexing of nested arrays (throws on out-of-range integers and extra indices). */
-export const pySlice = (x: Nd, spec: string, rank = shapeOfNd(x).length): Nd => {
+const pySlice = (x: Nd, spec: string, rank = shapeOfNd(x).length): Nd => {
   const parts = spec.split(",").map(parsePart)
   const used = parts.filter((p) => p.kind === "int" || p.kind === "slice").length
   if (used > rank || parts.filter((p) => p.kind === "ellipsis").length > 1) throw new Error("too many indices")
@@ -120,7 +120,7 @@ describe("slice", () => {
     const x = tg.arange(20).reshape([4, 5])
     const want = pySlice(pySlice(x.toArraySync(), "1:, ::2"), "::2, 1:")
     expect(x.slice("1:, ::2").slice("::2, 1:").toArraySync()).toEqual(want)
-    expect(x.transpose().slice("1:3, ::-1".replace("::-1", "::3")).toArraySync()).toEqual(pySlice(x.transpose().toArraySync(), "1:3, ::3"))
+    expect(x.transpose().slice("1:3, ::3").toArraySync()).toEqual(pySlice(x.transpose().toArraySync(), "1:3, ::3"))
   })
 
   test("random specs on random shapes vs the reference (positive steps)", () => {
