@@ -17,7 +17,7 @@ describe.skipIf(gpu === null)("every primitive: WebGPU agrees with CPU", () => {
     it(p, async () => {
       const r = rng(0x5eed + p.length * 7919 + p.charCodeAt(0))
       for (let run = 0; run < RUNS; run++) {
-        const c = cases[p](r)
+        const c: Case = cases[p](r)
         const values = c.inputs.map((inp) => data(r, inp))
         const want = runOn(cpu, p, c, values)
         const got = runOn(gpu!, p, c, values)

@@ -8,6 +8,7 @@ import type { DType } from "../../shape/index.js"
 import { numel, type Aval, type HostArray } from "../../ops/aval.js"
 import type { Backend, Device, Storage } from "../../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { compileProgram } from "./compile.js"
 import type { GpuContext } from "./context.js"
 import { fromDevice, storageBytes, toDevice } from "./dtype.js"
 import { gpuKernels } from "./kernels/index.js"
@@ -46,6 +47,7 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
     const buf = await ctx.read(storage(s).buffer, storageBytes(aval.dtype, n))
     return fromDevice(buf, aval.dtype, n)
   },
+  compile: (program, consts) => compileProgram(ctx, program, consts),
   supports: (d: DType) => d === "f32" || d === "i32" || d === "bool" || (d === "f16" && ctx.features.f16),
 })
 

@@ -10,7 +10,7 @@ import { numel, type Aval } from "../../../ops/aval.js"
 import { compareWgsl } from "../../../ops/binary.js"
 import type { CompareOp, PrimitiveName } from "../../../ops/primitive.js"
 import { primitives } from "../../../ops/registry.js"
-import { broadcastStrides, contiguous } from "../../cpu/strided.js"
+import { contiguous } from "../../cpu/strided.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
@@ -41,7 +41,7 @@ export const scalarFn = (prim: PrimitiveName, params: unknown, ins: ReadonlyArra
   }
 }
 
-const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
+export const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
   const ty = (d: DType) => (vec ? `vec4<${T(d)}>` : T(d))
   const args = f.ins.map((d, i) => `${"abc"[i]}: ${ty(d)}`).join(", ")
   return `fn ${name}(${args}) -> ${ty(f.out)} { return ${f.expr}; }\n`
@@ -50,42 +50,59 @@ const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
 /** How an operand is indexed from the output index. */
 type Mode = "same" | "scalar" | "strided"
 
+/** An operand as the kernel reads it: `shape` broadcasts to the output; elements at `offset + Σ i·strides` of its buffer. */
+export interface Operand {
+  readonly storage: GpuStorage
+  readonly aval: Aval
+  readonly offset?: number
+  readonly strides?: ReadonlyArray<number>
+}
+
+/** Strides of an operand over the output shape (0 on broadcast axes). */
+const stridesOver = (op: Operand, out: ReadonlyArray<number>): number[] => {
+  const own = op.strides ?? contiguous(op.aval.shape)
+  const lead = out.length - op.aval.shape.length
+  return out.map((d, i) => (i < lead || (op.aval.shape[i - lead] === 1 && d !== 1) ? 0 : own[i - lead]!))
+}
+
 /**
- * Run `fn` elementwise over broadcast operands. `extra` lets fusion pass a body of several
- * statements instead of one function call: it maps input names to a result expression.
+ * Run a kernel elementwise over broadcast operands into one or more outputs of one shape.
+ * `body` maps the operands' value expressions to statements and one result per output; `vecDecls`
+ * (the same functions over vec4) enables 4-wide loads and stores for contiguous f32 kernels.
  */
 export const elementwise = (
   g: GpuContext,
-  xs: ReadonlyArray<GpuStorage>,
-  inAvals: ReadonlyArray<Aval>,
-  out: Aval,
+  ops: ReadonlyArray<Operand>,
+  outs: ReadonlyArray<Aval>,
   decls: string,
-  body: (names: ReadonlyArray<string>) => { readonly lines: string; readonly result: string },
+  body: (names: ReadonlyArray<string>) => { readonly lines: string; readonly results: ReadonlyArray<string> },
   vecDecls?: string,
-): GpuStorage => {
-  const y = alloc(g, out)
-  const n = numel(out.shape)
-  if (n === 0) return y
-  const cs = contiguous(out.shape)
-  const col = collapse(out.shape, [cs, ...inAvals.map((a) => broadcastStrides(a.shape, out.shape))])
+): GpuStorage[] => {
+  const ys = outs.map((o) => alloc(g, o))
+  const shape = outs[0]!.shape
+  const n = numel(shape)
+  if (n === 0) return ys
+  const cs = contiguous(shape)
+  const col = collapse(shape, [cs, ...ops.map((o) => stridesOver(o, shape))])
   const rank = col.shape.length
   const outSt = col.strides[0]!
-  const modes: Mode[] = inAvals.map((a, k) => {
+  const modes: Mode[] = ops.map((o, k) => {
     const st = col.strides[k + 1]!
-    if (numel(a.shape) === 1) return "scalar"
-    return st.every((s, d) => s === outSt[d]) ? "same" : "strided"
+    if (numel(o.aval.shape) === 1) return "scalar"
+    return (o.offset ?? 0) === 0 && st.every((s, d) => s === outSt[d]) ? "same" : "strided"
   })
-  const dtypes = [...inAvals.map((a) => a.dtype), out.dtype]
-  const vec = vecDecls !== undefined && n % 4 === 0 && modes.every((m) => m !== "strided") && dtypes.every((d) => d === "f32")
+  const dtypes = [...ops.map((o) => o.aval.dtype), ...outs.map((o) => o.dtype)]
+  const vec = vecDecls !== undefined && n % 4 === 0 && modes.every((m) => m !== "strided") && dtypes.every((d) => d === "f32") &&
+    ops.every((o, k) => modes[k] !== "scalar" || (o.offset ?? 0) === 0)
   const w = new Words().u(vec ? n / 4 : n)
   if (!vec) w.u(...col.shape)
-  const strideAt: number[] = []
+  const at: number[] = []
   modes.forEach((m, k) => {
-    if (m === "strided") ((strideAt[k] = w.length), w.u(...col.strides[k + 1]!))
+    if (m !== "same") ((at[k] = w.length), w.u(ops[k]!.offset ?? 0, ...(m === "strided" ? col.strides[k + 1]! : [])))
   })
   let src = enables(dtypes) + uniforms(w.length)
-  inAvals.forEach((a, k) => (src += binding(k + 1, `x${k}`, vec && modes[k] === "same" ? "vec4<f32>" : T(a.dtype))))
-  src += binding(inAvals.length + 1, "y", vec ? "vec4<f32>" : T(out.dtype), true)
+  ops.forEach((o, k) => (src += binding(k + 1, `x${k}`, vec && modes[k] === "same" ? "vec4<f32>" : T(o.aval.dtype))))
+  outs.forEach((o, j) => (src += binding(ops.length + 1 + j, `y${j}`, vec ? "vec4<f32>" : T(o.dtype), true)))
   src += vec ? vecDecls : decls
   src += main() + "  if (gid >= p(0)) { return; }\n"
   if (modes.includes("strided")) {
@@ -95,21 +112,20 @@ export const elementwise = (
   }
   const names = modes.map((m, k) => {
     if (m === "same") return `x${k}[gid]`
-    if (m === "scalar") return vec ? `vec4<f32>(x${k}[0])` : `x${k}[0]`
-    const idx = Array.from({ length: rank }, (_, d) => `c${d} * p(${strideAt[k]! + d}u)`).join(" + ")
-    return `x${k}[${idx}]`
+    if (m === "scalar") return vec ? `vec4<f32>(x${k}[p(${at[k]}u)])` : `x${k}[p(${at[k]}u)]`
+    const idx = Array.from({ length: rank }, (_, d) => ` + c${d} * p(${at[k]! + 1 + d}u)`).join("")
+    return `x${k}[p(${at[k]}u)${idx}]`
   })
   const b = body(names)
-  src += b.lines + `  y[gid] = ${b.result};\n}\n`
-  g.dispatch(src, [...xs, y], w.build(), Math.ceil((vec ? n / 4 : n) / WG))
-  return y
+  src += b.lines + b.results.map((r, j) => `  y${j}[gid] = ${r};\n`).join("") + "}\n"
+  g.dispatch(src, [...ops.map((o) => o.storage), ...ys], w.build(), Math.ceil((vec ? n / 4 : n) / WG))
+  return ys
 }
 
 /** The kernel of one elementwise primitive. */
 export const ewKernel = (prim: PrimitiveName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
   const f = scalarFn(prim, params, inAvals.map((a) => a.dtype), out.dtype)
-  const call = (names: ReadonlyArray<string>) => ({ lines: "", result: `f(${names.join(", ")})` })
-  return elementwise(g, xs, inAvals, out, fnDecl("f", f, false), call, fnDecl("f", f, true))
+  const call = (names: ReadonlyArray<string>) => ({ lines: "", results: [`f(${names.join(", ")})`] })
+  return elementwise(g, xs.map((storage, k) => ({ storage, aval: inAvals[k]! })), [out], fnDecl("f", f, false), call, fnDecl("f", f, true))[0]!
 }
 
-export { fnDecl }

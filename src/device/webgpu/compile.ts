@@ -1,0 +1,238 @@
+/**
+ * `jit` on WebGPU: a staged program becomes a short list of kernels. Chains of elementwise
+ * equations of one output shape fuse into one generated kernel (several outputs allowed); slices
+ * and broadcasts feeding only that chain are folded into its index math; a chain consumed only by
+ * a reduction fuses into the reduction's loads. Everything else runs its own kernel. All of it
+ * goes into the device's open batch (one submission per call), and intermediates are released
+ * as soon as the call returns.
+ *
+ * @since 0.1.0
+ */
+import { numel, type Aval } from "../../ops/aval.js"
+import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { contiguous } from "../cpu/strided.js"
+import type { GpuContext } from "./context.js"
+import { elementwise, fnDecl, scalarFn, type Operand } from "./kernels/elementwise.js"
+import { gpuKernels } from "./kernels/index.js"
+import type { GpuKernel } from "./kernels/common.js"
+import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
+import type { GpuStorage } from "./memory.js"
+
+const ELEMENTWISE = new Set<PrimitiveName>([
+  "neg", "exp", "log", "log1p", "sin", "cos", "sqrt", "tanh", "sigmoid", "abs", "sign",
+  "add", "sub", "mul", "div", "pow", "max", "min", "compare", "where", "cast", "stopGradient",
+])
+const REDUCE: Partial<Record<PrimitiveName, ReduceOp>> = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" }
+
+const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
+
+/** A view folded into a fused kernel: read `base` at `offset + Σ i·strides`. */
+interface View {
+  readonly base: ProgramVar
+  readonly offset: number
+  readonly strides: ReadonlyArray<number>
+}
+
+type Step =
+  | { readonly kind: "op"; readonly eqn: ProgramEqn }
+  | {
+    readonly kind: "fused"
+    readonly eqns: ReadonlyArray<ProgramEqn>
+    readonly inputs: ReadonlyArray<ProgramVar>
+    readonly views: ReadonlyArray<View | null>
+    readonly outputs: ReadonlyArray<ProgramVar>
+    readonly reduce: ProgramEqn | null
+  }
+
+/** The view an eqn's output is of its input, when it is a pure re-indexing (slice, broadcastTo, transpose, reshape of contiguous). */
+const viewOf = (e: ProgramEqn): View | null => {
+  const x = e.inputs[0]!
+  const st = contiguous(x.aval.shape)
+  switch (e.prim.name) {
+    case "slice": {
+      const p = e.params as ParamsOf<"slice">
+      return { base: x, offset: p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
+    }
+    case "transpose":
+      return { base: x, offset: 0, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
+    case "broadcastTo": {
+      const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
+      return { base: x, offset: 0, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
+    }
+    default:
+      return null
+  }
+}
+
+/** Partition the program into steps. */
+const plan = (program: Program): Step[] => {
+  const uses = new Map<ProgramVar, number>()
+  const use = (v: ProgramVar) => uses.set(v, (uses.get(v) ?? 0) + 1)
+  program.eqns.forEach((e) => e.inputs.forEach(use))
+  program.outs.forEach(use)
+  const producer = new Map<ProgramVar, ProgramEqn>()
+  program.eqns.forEach((e) => e.outs.forEach((v) => producer.set(v, e)))
+  const steps: Step[] = []
+  let group: ProgramEqn[] = []
+  const close = (reduce: ProgramEqn | null) => {
+    if (group.length === 0) return
+    const made = new Set(group.flatMap((e) => e.outs))
+    const inputs = [...new Set(group.flatMap((e) => e.inputs).filter((v) => !made.has(v)))]
+    const inside = new Map<ProgramVar, number>()
+    group.forEach((e) => e.inputs.forEach((v) => inside.set(v, (inside.get(v) ?? 0) + 1)))
+    if (reduce !== null) inside.set(reduce.inputs[0]!, (inside.get(reduce.inputs[0]!) ?? 0) + 1)
+    const outputs = [...made].filter((v) => (uses.get(v) ?? 0) > (inside.get(v) ?? 0))
+    // a view used only by this group is read in place; its eqn was deferred, so drop it
+    const views = inputs.map((v) => {
+      const p = producer.get(v)
+      return p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? viewOf(p) : null
+    })
+    inputs.forEach((v, k) => {
+      const p = producer.get(v)
+      if (p !== undefined && deferred.has(p) && views[k] === null) materialize(p)
+      if (p !== undefined && views[k] !== null) deferred.delete(p)
+    })
+    steps.push({ kind: "fused", eqns: group, inputs, views, outputs, reduce })
+    group = []
+  }
+  // views are deferred until we know whether a fused group swallows them
+  const deferred = new Set<ProgramEqn>()
+  const materialize = (e: ProgramEqn) => {
+    deferred.delete(e)
+    steps.push({ kind: "op", eqn: e })
+  }
+  const flushDeferred = (needed: ReadonlyArray<ProgramVar>) => {
+    for (const v of needed) {
+      const p = producer.get(v)
+      if (p !== undefined && deferred.has(p)) materialize(p)
+    }
+  }
+  for (const e of program.eqns) {
+    const name = e.prim.name
+    const shape = e.outs[0]!.aval.shape
+    if (ELEMENTWISE.has(name)) {
+      if (group.length > 0 && !same(group[0]!.outs[0]!.aval.shape, shape)) close(null)
+      group.push(e)
+      continue
+    }
+    const red = REDUCE[name]
+    const x = e.inputs[0]
+    if (red !== undefined && group.length > 0 && x !== undefined && group.some((q) => q.outs[0] === x) && uses.get(x) === 1 &&
+      reduceView(x.aval.shape, (e.params as { axes: ReadonlyArray<number> }).axes) !== null) {
+      close(e)
+      continue
+    }
+    close(null)
+    if (viewOf(e) !== null && numel(e.outs[0]!.aval.shape) > 0) {
+      flushDeferred(e.inputs)
+      deferred.add(e)
+      continue
+    }
+    flushDeferred(e.inputs)
+    steps.push({ kind: "op", eqn: e })
+  }
+  close(null)
+  for (const e of [...deferred]) materialize(e)
+  return order(steps, program)
+}
+
+/** Deferred views were appended late: order steps so each runs after its inputs exist. */
+const order = (steps: Step[], program: Program): Step[] => {
+  const ready = new Set<ProgramVar>([...program.constVars, ...program.inVars])
+  const ins = (s: Step) => (s.kind === "op" ? s.eqn.inputs : s.views.map((v, k) => v?.base ?? s.inputs[k]!))
+  const outs = (s: Step) => (s.kind === "op" ? s.eqn.outs : s.reduce !== null ? [...s.outputs, ...s.reduce.outs] : s.outputs)
+  const out: Step[] = []
+  const pending = [...steps]
+  while (pending.length > 0) {
+    const i = pending.findIndex((s) => ins(s).every((v) => ready.has(v)))
+    if (i < 0) throw new Error("webgpu jit: could not order the fused program")
+    const [s] = pending.splice(i, 1)
+    out.push(s!)
+    outs(s!).forEach((v) => ready.add(v))
+  }
+  return out
+}
+
+/** Compile a staged program for the device behind `g`. */
+export const compileProgram = (g: GpuContext, program: Program, consts: ReadonlyArray<Storage>): CompiledProgram => {
+  const steps = plan(program)
+  return {
+    run: (inputs) => {
+      g.live()
+      const R = new Map<ProgramVar, GpuStorage>()
+      program.constVars.forEach((v, i) => R.set(v, consts[i] as GpuStorage))
+      program.inVars.forEach((v, i) => R.set(v, inputs[i] as GpuStorage))
+      const made: GpuStorage[] = []
+      for (const s of steps) {
+        if (s.kind === "op") {
+          const k = gpuKernels[s.eqn.prim.name] as GpuKernel<unknown>
+          const y = k(g, s.eqn.inputs.map((v) => R.get(v)!), s.eqn.inputs.map((v) => v.aval), s.eqn.params, s.eqn.outs[0]!.aval)
+          R.set(s.eqn.outs[0]!, y)
+          made.push(y)
+        } else runFused(g, s, R, made)
+      }
+      const outs = program.outs.map((v) => R.get(v)!)
+      const keep = new Set<GpuStorage>(outs)
+      for (const s of made) if (!keep.has(s)) s.release()
+      // intermediates never escape; an output that is an input, a constant or repeated gets its own claim
+      const fresh = new Set(made)
+      return outs.map((s) => (fresh.delete(s) ? s : g.pool.share(s)))
+    },
+  }
+}
+
+const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<ProgramVar, GpuStorage>, made: GpuStorage[]): void => {
+  const name = new Map<ProgramVar, string>()
+  let decls = "", vecDecls = "", lines = ""
+  const body = (names: ReadonlyArray<string>) => {
+    s.inputs.forEach((v, k) => name.set(v, `in${k}`))
+    lines = names.map((n, k) => `  let in${k} = ${n};\n`).join("")
+    s.eqns.forEach((e, i) => {
+      const v = `t${i}`
+      lines += `  let ${v} = f${i}(${e.inputs.map((x) => name.get(x)!).join(", ")});\n`
+      name.set(e.outs[0]!, v)
+    })
+    return { lines, results: s.outputs.map((v) => name.get(v)!) }
+  }
+  s.eqns.forEach((e, i) => {
+    const f = scalarFn(e.prim.name, e.params, e.inputs.map((v) => v.aval.dtype), e.outs[0]!.aval.dtype)
+    decls += fnDecl(`f${i}`, f, false)
+    vecDecls += fnDecl(`f${i}`, f, true)
+  })
+  const operands: Operand[] = s.inputs.map((v, k) => {
+    const view = s.views[k]
+    return view === null || view === undefined
+      ? { storage: R.get(v)!, aval: v.aval }
+      : { storage: R.get(view.base)!, aval: v.aval, offset: view.offset, strides: view.strides }
+  })
+  if (s.reduce === null) {
+    const ys = elementwise(g, operands, s.outputs.map((v) => v.aval), decls, body, vecDecls)
+    s.outputs.forEach((v, j) => (R.set(v, ys[j]!), made.push(ys[j]!)))
+    return
+  }
+  // fused into a reduction: every operand must be indexable by the flat input index
+  const red = s.reduce
+  const x = red.inputs[0]!
+  const flat = operands.every((o) => same(o.aval.shape, x.aval.shape) && o.offset === undefined)
+  if (!flat || s.outputs.length > 0) {
+    const ys = elementwise(g, operands, [...s.outputs, x].map((v) => v.aval), decls, (n) => {
+      const b = body(n)
+      return { lines: b.lines, results: [...b.results, name.get(x)!] }
+    }, vecDecls)
+    ;[...s.outputs, x].forEach((v, j) => (R.set(v, ys[j]!), made.push(ys[j]!)))
+    const y = (gpuKernels[red.prim.name] as GpuKernel<unknown>)(g, [R.get(x)!], [x.aval], red.params, red.outs[0]!.aval)
+    R.set(red.outs[0]!, y)
+    made.push(y)
+    return
+  }
+  const axes = (red.params as { axes: ReadonlyArray<number> }).axes
+  const load = (idx: string) => {
+    const b = body(operands.map((o, k) => (numel(o.aval.shape) === 1 ? `x${k}[0]` : `x${k}[${idx}]`)))
+    return { lines: b.lines.replace(/^/gm, "    "), value: name.get(x)! }
+  }
+  const y = reduceRows(g, operands.map((o) => o.storage), operands.map((o) => o.aval.dtype), red.outs[0]!.aval as Aval, REDUCE[red.prim.name]!,
+    reduceView(x.aval.shape, axes)!, load, decls)
+  R.set(red.outs[0]!, y)
+  made.push(y)
+}
