@@ -140,3 +140,23 @@ x.mean({ axis: -3 })
 x.max({ axis: [0, 5] })
 // @ts-expect-error mean needs a float dtype
 tg.mean(i)
+
+// float-only ops refuse integer and bool tensors in the method forms too
+// @ts-expect-error exp of i32 (method)
+i.exp()
+// @ts-expect-error log of bool (method)
+c1.log()
+// @ts-expect-error mean of i32 (method)
+i.mean({ axis: 0 })
+// @ts-expect-error softmax of i32 (method)
+i.softmax()
+// @ts-expect-error gelu of i32 (method)
+i.gelu()
+// @ts-expect-error avgPool2d of i32 (method)
+tg.zeros([1, 1, 2, 2], { dtype: "i32" }).avgPool2d(2)
+const f1 = d.exp().mean({ axis: 0 })
+const f2 = x.softmax({ axis: 0 }).norm({ ord: 1 })
+export type FloatMethods = [
+  Expect<Equal<typeof f1, tg.Tensor<[3], "f64", "cpu">>>,
+  Expect<Equal<typeof f2, tg.Tensor<[], "f32", "cpu">>>,
+]

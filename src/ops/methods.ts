@@ -6,7 +6,7 @@
  */
 import type { Effect } from "effect"
 import type {
-  Conv2d, Conv2dOpts, DeviceKind, Dot, DType, Expand, Flatten, Guard, Matmul, Outer, Pad, Pair, Permute, Pool2d, Pool2dOpts,
+  Conv2d, Conv2dOpts, DeviceKind, Dot, DType, Expand, Flatten, FloatDType, Guard, Matmul, Outer, Pad, Pair, Permute, Pool2d, Pool2dOpts,
   Reshape, SameDevice, SameDType, Shape, Slice, Squeeze, Transpose, Unsqueeze,
 } from "../shape/index.js"
 import type { DeviceLost } from "../errors.js"
@@ -57,33 +57,33 @@ declare module "./tensor.js" {
     /** Sign (−1, 0, 1). @example x.sign() */
     sign(): Tensor<S, D, V>
     /** `e^this` (float dtypes). @example x.exp() */
-    exp(): Tensor<S, D, V>
+    exp(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Natural log (float dtypes). @example x.log() */
-    log(): Tensor<S, D, V>
+    log(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** `log(1 + this)`. @example x.log1p() */
-    log1p(): Tensor<S, D, V>
+    log1p(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Square root. @example x.sqrt() */
-    sqrt(): Tensor<S, D, V>
+    sqrt(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Sine. @example x.sin() */
-    sin(): Tensor<S, D, V>
+    sin(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Cosine. @example x.cos() */
-    cos(): Tensor<S, D, V>
+    cos(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Hyperbolic tangent. @example x.tanh() */
-    tanh(): Tensor<S, D, V>
+    tanh(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Logistic sigmoid. @example x.sigmoid() */
-    sigmoid(): Tensor<S, D, V>
+    sigmoid(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** `this²`. @example x.square() */
     square(): Tensor<S, D, V>
     /** `1 / this`. @example x.reciprocal() */
-    reciprocal(): Tensor<S, D, V>
+    reciprocal(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** `max(this, 0)`. @example x.relu() */
     relu(): Tensor<S, D, V>
     /** GELU (exact, or `{ approximate: "tanh" }`). @example x.gelu() */
-    gelu(options?: nn.GeluOptions): Tensor<S, D, V>
+    gelu(this: Tensor<S, D & FloatDType, V>, options?: nn.GeluOptions): Tensor<S, D, V>
     /** `log(1 + e^this)`, stable. @example x.softplus() */
-    softplus(): Tensor<S, D, V>
+    softplus(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** `this·σ(this)`. @example x.silu() */
-    silu(): Tensor<S, D, V>
+    silu(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
     /** Convert the dtype. @example x.cast("i32") */
     cast<D2 extends DType>(dtype: D2): Tensor<S, D2, V>
 
@@ -96,21 +96,21 @@ declare module "./tensor.js" {
     /** Minimum over axes. @example x.min() */
     min<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
     /** Mean over axes. @example x.mean({ axis: -1, keepdims: true }) */
-    mean<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>): Out<red.Reduced<S, O, "mean">, D, V>
+    mean<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>): Out<red.Reduced<S, O, "mean">, D, V>
     /** Variance over axes (`correction` 0 by default). @example x.variance({ axis: 0 }) */
-    variance<const O extends red.VarOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
+    variance<const O extends red.VarOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
     /** Index of the maximum (i32). @example x.argmax({ axis: 1 }) */
     argmax<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
     /** Index of the minimum (i32). @example x.argmin() */
     argmin<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>): Out<red.Reduced<S, O, "argmin">, "i32", V>
     /** `log Σ exp` over axes, stable. @example x.logsumexp({ axis: -1 }) */
-    logsumexp<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
+    logsumexp<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
     /** Vector norm (ord 1, 2, ∞). @example x.norm({ axis: 1 }) */
-    norm<const O extends red.NormOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
+    norm<const O extends red.NormOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
     /** Softmax along an axis (default −1). @example x.softmax() */
-    softmax(options?: red.AxisOption): Tensor<S, D, V>
+    softmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
     /** Log-softmax along an axis (default −1). @example x.logSoftmax() */
-    logSoftmax(options?: red.AxisOption): Tensor<S, D, V>
+    logSoftmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
 
     /** New shape, same data (−1 inferred). @example x.reshape([3, -1]) */
     reshape<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Reshape<S, T>>>): Out<Reshape<S, T>, D, V>
@@ -153,7 +153,7 @@ declare module "./tensor.js" {
     /** 2-D max pooling. @example x.maxPool2d(2) */
     maxPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(kernel: K & NoInfer<Guard<Pool2d<S, K, O, "maxPool2d">>>, options?: O): Out<Pool2d<S, K, O, "maxPool2d">, D, V>
     /** 2-D average pooling. @example x.avgPool2d(2) */
-    avgPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(kernel: K & NoInfer<Guard<Pool2d<S, K, O, "avgPool2d">>>, options?: O): Out<Pool2d<S, K, O, "avgPool2d">, D, V>
+    avgPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(this: Tensor<S, D & FloatDType, V>, kernel: K & NoInfer<Guard<Pool2d<S, K, O, "avgPool2d">>>, options?: O): Out<Pool2d<S, K, O, "avgPool2d">, D, V>
 
     /** Nested arrays of the values (CPU tensors only, by type). @example tg.tensor([1, 2]).toArraySync() */
     toArraySync(this: Tensor<S, D, "cpu">): Nested<S, Elem<D>>
