@@ -205,11 +205,14 @@ describe("at(spec).set / .add (functional update)", () => {
         fc.tuple(bound, bound, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([a, b, c]) => `${a ?? ""}:${b ?? ""}${c === undefined ? "" : `:${c}`}`),
         fc.integer({ min: -n, max: n - 1 }).map(String),
       )
-      return fc.tuple(fc.constant(s), fc.tuple(...s.map(part)), fc.boolean(), fc.boolean(), fc.integer())
+      return fc.tuple(fc.constant(s), fc.tuple(...s.map(part)), fc.nat(s.length), fc.constantFrom("", "None", "..."), fc.boolean(), fc.boolean(), fc.integer())
     })
     fc.assert(
-      fc.property(arb, ([s, parts, add, scalarValue, seed]) => {
-        const spec = parts.join(", ")
+      fc.property(arb, ([s, parts, at0, extra, add, scalarValue, seed]) => {
+        const ps: string[] = [...parts]
+        if (extra === "None") ps.splice(at0, 0, "None")
+        if (extra === "...") ps.splice(at0, Math.min(1, ps.length - at0), "...")
+        const spec = ps.join(", ")
         const data = randData(s, seed)
         const region = pySliceShape(s, spec)
         const vData = randData(region, seed + 1)
