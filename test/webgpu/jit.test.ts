@@ -43,7 +43,7 @@ describe.skipIf(gpu === null)("jit on WebGPU", () => {
     const before = memoryStats(gpu!).liveBytes
     for (let i = 0; i < 200; i++) {
       const next = step(g)
-      ;(g._impl as { release(): void }).release()
+      ;(g._impl as unknown as { release(): void }).release()
       g = next
     }
     await read(g)

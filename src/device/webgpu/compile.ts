@@ -123,12 +123,14 @@ const plan = (program: Program): Step[] => {
       close(e)
       continue
     }
-    close(null)
     if (viewOf(e) !== null && numel(e.outs[0]!.aval.shape) > 0) {
+      // a view does not end the open group unless it reads what the group makes
+      if (group.some((q) => q.outs[0] === x)) close(null)
       flushDeferred(e.inputs)
       deferred.add(e)
       continue
     }
+    close(null)
     flushDeferred(e.inputs)
     steps.push({ kind: "op", eqn: e })
   }

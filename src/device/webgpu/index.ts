@@ -4,5 +4,5 @@
  * @since 0.1.0
  */
 export { acquireWebGpu, memoryStats, releaseWebGpu, synchronize, WebGpu, type WebGpuOptions } from "./service.js"
-export { scope, type MemoryStats } from "./memory.js"
+export { iterate, scope, type MemoryStats } from "./memory.js"
 export { own } from "./own.js"

@@ -100,6 +100,30 @@ export const scope = <A>(f: () => A): A => {
   return result
 }
 
+/**
+ * Run a loop `state = f(state, i)` for `n` steps with flat GPU memory: each step runs in a
+ * {@link scope}, and each intermediate state is released once the next one exists (the initial
+ * state is left alone: the caller may still hold it).
+ *
+ * @example
+ * const final = iterate(initGrid, 10_000, (grid) => heatStep(grid)) // live memory stays ~2 grids
+ * @since 0.1.0
+ * @category memory
+ */
+export const iterate = <A>(init: A, n: number, f: (state: A, i: number) => A): A => {
+  let state = init
+  for (let i = 0; i < n; i++) {
+    const prev = state
+    state = scope(() => f(prev, i))
+    if (i === 0) continue
+    const keep = new Set<Storage>(), old = new Set<Storage>()
+    collectStorages(state, keep, new Set())
+    collectStorages(prev, old, new Set())
+    for (const s of old) if (!keep.has(s)) (s as GpuStorage).release()
+  }
+  return state
+}
+
 // ------------------------------------------------------------------ the pool
 
 /** The buffers of one device: live ones, and free ones by size class. */

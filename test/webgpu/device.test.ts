@@ -1,0 +1,87 @@
+// Device acquisition and typed failures: layers and scopes, DeviceUnavailable, DeviceLost (and
+// re-acquisition), KernelCompileError, OutOfMemory, readback and transfers.
+import { Effect, Exit } from "effect"
+import { describe, expect, it } from "vitest"
+import { cpu } from "../../src/device/cpu/index.js"
+import { contextOf } from "../../src/device/webgpu/backend.js"
+import { acquireWebGpu, memoryStats, own, releaseWebGpu, WebGpu } from "../../src/device/webgpu/index.js"
+import { toArray } from "../../src/device/readback.js"
+import { to, transfer } from "../../src/device/transfer.js"
+import { DeviceLost, DeviceUnavailable, KernelCompileError, OutOfMemory } from "../../src/errors.js"
+import * as lax from "../../src/ops/lax.js"
+import { gpu, gpuSuite, tensorOn } from "./gpu.js"
+
+gpuSuite()
+
+describe.skipIf(gpu === null)("WebGpu service", () => {
+  it("a layer acquires the device and destroys it when its scope closes", async () => {
+    let device: typeof gpu = null
+    const name = await Effect.runPromise(Effect.gen(function* () {
+      const w = yield* WebGpu
+      device = w.device
+      const x = to(tensorOn(cpu, [1, 2, 3], [3]), w.device)
+      const y = yield* toArray(lax.mul(x, x))
+      expect(Array.from(y)).toEqual([1, 4, 9])
+      return w.device.name
+    }).pipe(Effect.provide(WebGpu.layer())))
+    expect(name).toMatch(/^webgpu:/)
+    expect(() => lax.neg(to(tensorOn(cpu, [1], [1]), device!))).toThrow(DeviceLost)
+  })
+
+  it("a lost device surfaces DeviceLost; a fresh one can be acquired", async () => {
+    const d = await acquireWebGpu()
+    const x = to(tensorOn(cpu, [1, 2], [2]), d)
+    contextOf(d).device.destroy() // what a driver reset looks like to us
+    await new Promise((r) => setTimeout(r, 50))
+    expect(() => lax.exp(x)).toThrow(DeviceLost)
+    const exit = await Effect.runPromiseExit(toArray(x))
+    expect(Exit.isFailure(exit) && String(exit.cause)).toContain("DeviceLost")
+    const again = await acquireWebGpu()
+    expect(Array.from(await again.backend.read(to(tensorOn(cpu, [5], [1]), again)._impl as never, { shape: [1], dtype: "f32" }))).toEqual([5])
+    releaseWebGpu(again)
+  })
+
+  it("bad WGSL fails with KernelCompileError carrying the shader and message", async () => {
+    const bad = "@compute @workgroup_size(1) fn main() { let x: f32 = nope; }"
+    const err = await contextOf(gpu!).compile(bad).then(() => null, (e: unknown) => e)
+    expect(err).toBeInstanceOf(KernelCompileError)
+    expect((err as KernelCompileError).shader).toBe(bad)
+    expect((err as KernelCompileError).message).toContain("nope")
+  })
+
+  it("an allocation beyond the device limits fails with OutOfMemory naming the size", () => {
+    const n = 2 ** 30
+    try {
+      contextOf(gpu!).pool.alloc(n * 4, false)
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(OutOfMemory)
+      expect((e as OutOfMemory).bytes).toBeGreaterThanOrEqual(n * 4)
+    }
+  })
+
+  it("no adapter → DeviceUnavailable naming what was tried", async () => {
+    const exit = await Effect.runPromiseExit(Effect.scoped(WebGpu.acquire({ requiredFeatures: ["no-such-feature" as GPUFeatureName] })))
+    expect(Exit.isFailure(exit)).toBe(true)
+    const err = Exit.isFailure(exit) ? (exit.cause as unknown as { reasons?: unknown[] }) : null
+    expect(String(exit)).toContain("DeviceUnavailable")
+    void err
+    await expect(acquireWebGpu({ requiredFeatures: ["no-such-feature" as GPUFeatureName] })).rejects.toBeInstanceOf(DeviceUnavailable)
+  })
+
+  it("to/transfer move trees between CPU and WebGPU; own() frees on scope close", async () => {
+    const tree = { w: tensorOn(cpu, [1, 2, 3, 4], [2, 2]), layers: [tensorOn(cpu, [5], [1])] }
+    const onGpu = to(tree, gpu!)
+    expect(onGpu.w.device).toBe(gpu)
+    const back = await Effect.runPromise(transfer(onGpu, cpu))
+    expect(Array.from(back.w._impl ? (cpu.backend.readSync!(back.w._impl as never, back.w.aval)) : [])).toEqual([1, 2, 3, 4])
+    expect(() => to(onGpu, cpu)).toThrow(/transfer/)
+    const before = memoryStats(gpu!).liveBuffers
+    await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const x = yield* own(to(tensorOn(cpu, [1, 2], [2]), gpu!))
+      expect(memoryStats(gpu!).liveBuffers).toBe(before + 1)
+      return yield* toArray(x)
+    })))
+    expect(memoryStats(gpu!).liveBuffers).toBe(before)
+  })
+})
