@@ -54,7 +54,7 @@ export const arbBroadcastShapes = (n: number, options: ShapeOptions = {}): fc.Ar
     return fc.tuple(...Array.from({ length: n }, () => operand)).map((ops) => {
       // the result is the broadcast of the operands (a dim may have become 1 in all of them)
       const rank = Math.max(0, ...ops.map((s) => s.length))
-      const res = Array.from({ length: rank }, (_, i) => Math.max(1, ...ops.map((s) => s[i - (rank - s.length)] ?? 1)))
+      const res = Array.from({ length: rank }, (_, i) => ops.map((s) => s[i - (rank - s.length)] ?? 1).find((d) => d !== 1) ?? 1)
       return [res, ...ops]
     })
   })
