@@ -53,6 +53,16 @@ describe("mutation: the laws reject wrong rules", () => {
     holds(arbCase(sin), gradLaw("fwd"))
   })
 
+  it("a JVP of sin right at first order but not differentiable itself passes (b) and fails (h)", () => {
+    const { sin } = primitives
+    // d sin = stopGradient(cos x)·dx: the right value, but its own derivative is lost
+    const frozen: Primitive<"sin">["jvp"] = ([x], [t]) => [[bind1(sin, [x!], {})], [t instanceof Zero ? t : lax.mul(t!, lax.stopGradient(lax.cos(x!)))]]
+    inject(sin, "jvp", frozen, () => {
+      holds(arbCase(sin), gradLaw("fwd"))
+      caught(arbCase(sin), gradLaw("order2"), /\(h\) second derivatives fails for sin\(.*at order 2/s)
+    })
+  })
+
   it("a JVP of exp off by a factor fails (b) even on scalars", () => {
     const { exp } = primitives
     const wrong: Primitive<"exp">["jvp"] = ([x], [t]) => {
