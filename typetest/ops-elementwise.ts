@@ -88,11 +88,11 @@ export type Compare = [
 tg.where(x, x, 0)
 
 // broadcast mismatches underline the second operand, in free and method forms
-// @ts-expect-error broadcast: [2, 3] vs [4]
+// @ts-expect-error add/sub: cannot broadcast [2, 3] with [4]
 tg.add(x, tg.zeros([4]))
-// @ts-expect-error broadcast: [2, 3] vs [4]
+// @ts-expect-error add/sub: cannot broadcast [2, 3] with [4]
 x.add(tg.zeros([4]))
-// @ts-expect-error broadcast: [2, 3] vs [2]
+// @ts-expect-error cannot broadcast [2, 3] with [2]
 x.mul(tg.ones([2]))
 // @ts-expect-error broadcast in comparisons too
 x.lt(tg.ones([3, 3]))

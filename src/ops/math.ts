@@ -17,7 +17,7 @@ import type { BinCheck, BinOut, CmpOut, DeviceOf, DTypeOf, Operand, Out, ShapeOf
 export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => AnyTensor, a: AnyTensor, b: Operand): AnyTensor => {
   if (typeof b === "number") return f(a, b)
   commonDevice([a, b], op)
-  broadcastShapes(a.shape, b.shape)
+  broadcastShapes(a.shape, b.shape, op)
   const dt = promote(a.dtype, b.dtype)
   return f(lax.cast(a, dt), lax.cast(b, dt))
 }
@@ -117,13 +117,13 @@ export const reciprocal: Unary<FloatDType> = unary((x) => {
  */
 export const where = <C extends Shape, V extends DeviceKind, TA extends Operand, TB extends Operand>(
   cond: Tensor<C, "bool", V>,
-  a: TA & (TA extends number ? unknown : Guard<SameDevice<V, DeviceOf<TA>, "where", Broadcast<C, ShapeOf<TA>>>>),
+  a: TA & (TA extends number ? unknown : Guard<SameDevice<V, DeviceOf<TA>, "where", Broadcast<C, ShapeOf<TA>, "where">>>),
   b: TB & (TB extends number ? unknown : Guard<SameDevice<V, DeviceOf<TB>, "where", Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>, Dim[]>>>),
 ): Out<Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>>, WhereDType<TA, TB>, V> => {
   const ts = [cond, a, b].filter((x): x is AnyTensor => typeof x !== "number")
   commonDevice(ts, "where")
   let shape: ReadonlyArray<unknown> = cond.shape
-  for (const t of ts) shape = broadcastShapes(shape as number[], t.shape)
+  for (const t of ts) shape = broadcastShapes(shape as number[], t.shape, "where")
   const dt = typeof a === "number" ? (typeof b === "number" ? "f32" : b.dtype) : typeof b === "number" ? a.dtype : promote(a.dtype, b.dtype)
   const la = typeof a === "number" ? lax.scalar(a, cond, dt) : lax.cast(a, dt)
   const lb = typeof b === "number" ? lax.scalar(b, cond, dt) : lax.cast(b, dt)
@@ -133,7 +133,7 @@ export const where = <C extends Shape, V extends DeviceKind, TA extends Operand,
 // matches the tuple patterns of Broadcast (`[2, 3] & Shape` came out as `(2 | 3)[]`)
 /** Broadcast of three shapes; `OnError` stands in when the first two already clash (reported on `a`). */
 type Broadcast3<C extends Shape, A extends Shape, B extends Shape, OnError = never> =
-  Broadcast<C, A> extends infer R ? (R extends Shape ? Broadcast<R, B> : [OnError] extends [never] ? R : OnError) : never
+  Broadcast<C, A, "where"> extends infer R ? (R extends Shape ? Broadcast<R, B, "where"> : [OnError] extends [never] ? R : OnError) : never
 type WhereDType<TA, TB> = TA extends number ? (TB extends number ? "f32" : DTypeOf<TB>) : TB extends number ? DTypeOf<TA> : Promote<DTypeOf<TA>, DTypeOf<TB>>
 
 /**

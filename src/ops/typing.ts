@@ -27,7 +27,7 @@ type OpDevice<T, Other extends DeviceKind> = T extends number ? Other : DeviceOf
 /** The check attached to the second operand of a broadcasting binary op. */
 export type BinCheck<A extends Shape, V extends DeviceKind, T, Op extends string> = T extends number
   ? unknown
-  : Guard<SameDevice<V, OpDevice<T, V>, Op, Broadcast<A, OpShape<T>>>>
+  : Guard<SameDevice<V, OpDevice<T, V>, Op, Broadcast<A, OpShape<T>, Op>>>
 /** Result of a broadcasting binary op `a ∘ b` with `a: Tensor<A, D, V>`. */
 export type BinOut<A extends Shape, D extends DType, V extends DeviceKind, T> = Out<Broadcast<A, OpShape<T>>, Promote<D, OpDType<T, D>>, V>
 /** Same, with a boolean result (comparisons). */

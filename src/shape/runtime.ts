@@ -22,7 +22,7 @@ type S = ReadonlyArray<RDim>
  * @since 0.1.0
  * @category shape functions
  */
-export function broadcastShapes(a: S, b: S): RDim[] {
+export function broadcastShapes(a: S, b: S, op = "broadcast"): RDim[] {
   const out: RDim[] = []
   for (let i = 1; i <= Math.max(a.length, b.length); i++) {
     const x = i <= a.length ? a[a.length - i]! : undefined
@@ -32,7 +32,8 @@ export function broadcastShapes(a: S, b: S): RDim[] {
     else if (x === 1) out.unshift(y)
     else if (kind(x) === "dyn") out.unshift(kind(y) === "dyn" ? null : y)
     else if (kind(y) === "dyn") out.unshift(x)
-    else fail("broadcast", `${fmtShape(a)} vs ${fmtShape(b)} (dim ${fmtDim(x)} vs ${fmtDim(y)})`, a, b)
+    else if (op === "broadcast") fail(op, `${fmtShape(a)} vs ${fmtShape(b)} (dim ${fmtDim(x)} vs ${fmtDim(y)})`, a, b)
+    else fail(op, `cannot broadcast ${fmtShape(a)} with ${fmtShape(b)} (dim ${fmtDim(x)} vs ${fmtDim(y)})`, a, b)
   }
   return out
 }

@@ -181,18 +181,22 @@ type BroadcastDim2<A, B> = [A] extends [1] ? B
  * @example
  * type S = Broadcast<[8, 1, 6, 1], [7, 1, 5]> // [8, 7, 6, 5]
  * type E = Broadcast<[2, 3], [4]> // ShapeMismatch<"broadcast: [2, 3] vs [4] (dim 3 vs 4)">
+ * type F = Broadcast<[2, 3], [4], "add"> // ShapeMismatch<"add: cannot broadcast [2, 3] with [4] (dim 3 vs 4)">
  * @since 0.1.0
  * @category shape functions
  */
-export type Broadcast<A extends Shape, B extends Shape> =
-  [IsTuple<A>, IsTuple<B>] extends [true, true] ? BroadcastLoop<A, B, A, B, []> : Dim[]
-type BroadcastLoop<A, B, A0, B0, Acc extends Dim[]> =
+export type Broadcast<A extends Shape, B extends Shape, Op extends string = "broadcast"> =
+  [IsTuple<A>, IsTuple<B>] extends [true, true] ? BroadcastLoop<A, B, A, B, [], Op> : Dim[]
+type BroadcastMsg<Op extends string, A0, B0, a, b> = Op extends "broadcast"
+  ? `broadcast: ${FmtShape<A0>} vs ${FmtShape<B0>} (dim ${FmtDim<a>} vs ${FmtDim<b>})`
+  : `${Op}: cannot broadcast ${FmtShape<A0>} with ${FmtShape<B0>} (dim ${FmtDim<a>} vs ${FmtDim<b>})`
+type BroadcastLoop<A, B, A0, B0, Acc extends Dim[], Op extends string> =
   A extends readonly [...infer AI, infer a]
     ? B extends readonly [...infer BI, infer b]
       ? BroadcastDim<a, b> extends infer r
         ? [r] extends [false]
-          ? ShapeMismatch<`broadcast: ${FmtShape<A0>} vs ${FmtShape<B0>} (dim ${FmtDim<a>} vs ${FmtDim<b>})`>
-          : BroadcastLoop<AI, BI, A0, B0, [r & Dim, ...Acc]>
+          ? ShapeMismatch<BroadcastMsg<Op, A0, B0, a, b>>
+          : BroadcastLoop<AI, BI, A0, B0, [r & Dim, ...Acc], Op>
         : never
       : [...Sp<A>, ...Acc]
     : [...Sp<B>, ...Acc]
