@@ -159,11 +159,13 @@ const order = (steps: Step[], program: Program): Step[] => {
 /** Compile a staged program for the device behind `g`. */
 export const compileProgram = (g: GpuContext, program: Program, consts: ReadonlyArray<Storage>): CompiledProgram => {
   const steps = plan(program)
+  // the program owns its constants: they outlive the scope that traced it
+  const owned = consts.map((c) => g.pool.share(c as GpuStorage, true))
   return {
     run: (inputs) => {
       g.live()
       const R = new Map<ProgramVar, GpuStorage>()
-      program.constVars.forEach((v, i) => R.set(v, consts[i] as GpuStorage))
+      program.constVars.forEach((v, i) => R.set(v, owned[i]!))
       program.inVars.forEach((v, i) => R.set(v, inputs[i] as GpuStorage))
       const made: GpuStorage[] = []
       for (const s of steps) {

@@ -153,20 +153,20 @@ export class BufferPool {
     return this.adopt(new Allocation(buffer, cls))
   }
 
-  /** A second storage on the same buffer (reshape). */
-  share(s: GpuStorage): GpuStorage {
+  /** A second storage on the same buffer (reshape). `pinned`: not owned by the current scope (a compiled program's constants). */
+  share(s: GpuStorage, pinned = false): GpuStorage {
     s.buffer // throws if released
-    return this.adopt(s.alloc)
+    return this.adopt(s.alloc, pinned)
   }
 
-  private adopt(a: Allocation): GpuStorage {
+  private adopt(a: Allocation, pinned = false): GpuStorage {
     if (a.refs++ === 0) {
       this.live++
       this.liveBytes += a.bytes
     }
     const s = new GpuStorage(this, a)
     finalizer.register(s, { pool: this, alloc: a }, s)
-    scopes[scopes.length - 1]?.add(s)
+    if (!pinned) scopes[scopes.length - 1]?.add(s)
     return s
   }
 
