@@ -105,8 +105,8 @@ export const adjointLaw = (c: Case, seed: number): void => {
     const Lx = run(c, args, params)[0]!
     const y = r.like(Lx.aval)
     const cts = rule([y], args.map((a, i) => (set.includes(i) ? new LinearIn(a.aval) : a)), params)
-    let [lhs, scale] = dotHost(host(Lx), host(y))
-    let rhs = 0
+    const [lhs, outScale] = dotHost(host(Lx), host(y))
+    let rhs = 0, scale = outScale
     for (const i of set) {
       const ct = cts[i]
       if (ct === null || ct === undefined) fail(c, "(d) transpose", `no cotangent for linear input ${i}`)
