@@ -8,7 +8,8 @@ import { ShapeError } from "../errors.js"
 import { isFloat } from "../ops/aval.js"
 import * as lax from "../ops/lax.js"
 import type { Tangent } from "../ops/primitive.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import type { AnyTensor, Tensor } from "../ops/tensor.js"
+import type { DeviceKind } from "../shape/index.js"
 import { linearizeFlat } from "./linearize.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
@@ -62,6 +63,16 @@ export interface GradOptions<I> {
   readonly argnums?: I
 }
 
+/** The loss type with the device kind of the first tensor found in the actual arguments (a declared `Tensor<[]>` loss is "any device"). */
+type OnDeviceOf<R, B> = R extends Tensor<infer S, infer D, infer _V> ? Tensor<S, D, FirstDevice<B>> : R
+type FirstDevice<B, Depth extends unknown[] = []> = Depth["length"] extends 8 ? DeviceKind
+  : B extends readonly [infer H, ...infer T]
+    ? H extends Tensor<infer _S, infer _D, infer V> ? V
+    : H extends ReadonlyArray<infer E> ? FirstDevice<[E, ...T], [...Depth, 0]>
+    : H extends Record<string, unknown> ? FirstDevice<[H[keyof H], ...T], [...Depth, 0]>
+    : FirstDevice<T, [...Depth, 0]>
+    : DeviceKind
+
 type Picked<A extends ReadonlyArray<unknown>, I> = I extends number ? A[I] : { -readonly [K in keyof I]: I[K] extends number ? A[I[K]] : never }
 
 const valueAndGradImpl = (transform: string, f: (...args: never) => AnyTensor, argnums: number | ReadonlyArray<number>) =>
@@ -98,11 +109,11 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => AnyTensor, a
  * @since 0.1.0
  * @category transforms
  */
-export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): (...args: A) => A[0]
+export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): <B extends A>(...args: B) => B[0]
 export function grad<A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number>>(
   f: (...args: A) => AnyTensor,
   options: GradOptions<I>,
-): (...args: A) => Picked<A, I>
+): <B extends A>(...args: B) => Picked<B, I>
 export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0)
   return (...args: A) => g(...args)[1]
@@ -117,11 +128,11 @@ export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTen
  * @since 0.1.0
  * @category transforms
  */
-export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): (...args: A) => [AnyTensor, A[0]]
-export function valueAndGrad<A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number>>(
-  f: (...args: A) => AnyTensor,
+export function valueAndGrad<A extends ReadonlyArray<unknown>, R extends AnyTensor>(f: (...args: A) => R): <B extends A>(...args: B) => [OnDeviceOf<R, B>, B[0]]
+export function valueAndGrad<A extends ReadonlyArray<unknown>, R extends AnyTensor, const I extends number | ReadonlyArray<number>>(
+  f: (...args: A) => R,
   options: GradOptions<I>,
-): (...args: A) => [AnyTensor, Picked<A, I>]
+): <B extends A>(...args: B) => [OnDeviceOf<R, B>, Picked<B, I>]
 export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
   return valueAndGradImpl("grad", f, options?.argnums ?? 0)
 }
