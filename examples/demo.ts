@@ -7,10 +7,7 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
-import { to } from "../src/device/transfer.js"
-import { acquireWebGpu, releaseWebGpu } from "../src/device/webgpu/index.js"
-import { valueAndGrad } from "../src/grad/vjp.js"
-import { heat, initialGrid } from "./heat.js"
+import { heatStep, initialGrid } from "./heat.js"
 
 /** The device the demo runs on, why it was picked, and how to let it go. */
 export interface Picked {
@@ -25,31 +22,33 @@ const software = /llvmpipe|lavapipe|swiftshader|software/i
  * BEST DEVICE: the one place that picks where the demo runs. A hardware WebGPU adapter if there
  * is one; otherwise the CPU, saying why. A software adapter (Mesa's lavapipe) is passed over: it
  * is there for correctness tests and is slower than the CPU backend.
- *
- * NOTE: WebGPU is tried only with TYPEGRAD_DEMO_WEBGPU=1 for now: with the limits and features
- * typegrad requests, Dawn on lavapipe can crash the process (SIGSEGV/abort) seconds after the
- * device is acquired, even when released. Make it the default once that is fixed.
+ * `TYPEGRAD_DEMO_DEVICE=cpu` skips the WebGPU probe.
  */
 export const bestDevice = async (env: Readonly<Record<string, string | undefined>> = process.env): Promise<Picked> => {
   const cpu = (why: string): Picked => ({ device: tg.cpu, why: `cpu (${why})`, release: () => {} })
-  if (env["TYPEGRAD_DEMO_WEBGPU"] !== "1") return cpu("WebGPU not tried; set TYPEGRAD_DEMO_WEBGPU=1 to try it")
+  if (env["TYPEGRAD_DEMO_DEVICE"] === "cpu") return cpu("TYPEGRAD_DEMO_DEVICE=cpu")
   let gpu: tg.Device<"webgpu">
   try {
-    gpu = await acquireWebGpu({ powerPreference: "high-performance" })
+    gpu = await tg.acquireWebGpu({ powerPreference: "high-performance" })
   } catch (e) {
     return cpu(e instanceof tg.DeviceUnavailable ? `no WebGPU adapter: ${e.message}` : `WebGPU failed: ${String(e)}`)
   }
   if (software.test(gpu.name)) {
-    releaseWebGpu(gpu)
+    tg.releaseWebGpu(gpu)
     return cpu(`the only WebGPU adapter is a software one, ${gpu.name}`)
   }
-  return { device: gpu, why: gpu.name, release: () => releaseWebGpu(gpu) }
+  return { device: gpu, why: gpu.name, release: () => tg.releaseWebGpu(gpu) }
 }
 
-/** The heat equation, 100 × 100, on `device`: milliseconds and the centre cell. */
+/**
+ * The heat equation, 100 × 100, on `device`: milliseconds and the centre cell. The step is
+ * jitted (fused loops on the CPU, fused kernels and one submission per step on WebGPU) and
+ * `iterate` releases each old grid as soon as the next exists, so memory stays flat.
+ */
 export const runHeat = async (device: tg.Device, steps = 500): Promise<{ readonly ms: number; readonly centre: number }> => {
+  const step = tg.jit(heatStep<tg.DeviceKind>)
   const t0 = performance.now()
-  const grid = heat(to(initialGrid(), device), steps)
+  const grid = tg.iterate(tg.to(initialGrid(), device), steps, (g) => step(g))
   const centre = (await Effect.runPromise(grid.slice("50, 50").toArray())) as number
   return { ms: performance.now() - t0, centre }
 }
@@ -58,7 +57,7 @@ export const runHeat = async (device: tg.Device, steps = 500): Promise<{ readonl
 export const fermatPoint = (steps = 200, lr = 0.5): { readonly point: number[]; readonly loss: number; readonly ms: number } => {
   const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
   const loss = (c: tg.Tensor<[2], "f32", "cpu">) => cities.sub(c).norm({ axis: 1 }).sum()
-  const step = valueAndGrad(loss)
+  const step = tg.valueAndGrad(loss)
   const t0 = performance.now()
   let centre = tg.tensor([1, 1])
   let value = 0

@@ -14,6 +14,9 @@ setDefaultDevice(cpu)
 
 export * from "./ops/index.js"
 export { cpu } from "./device/cpu/index.js"
+export * from "./device/webgpu/index.js"
+export { to, transfer, type OnDevice } from "./device/transfer.js"
+export type { ReadbackError } from "./ops/host.js"
 export * from "./errors.js"
 export type * from "./shape/types.js"
 export * from "./grad/index.js"

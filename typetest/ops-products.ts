@@ -128,8 +128,8 @@ export type Host = [
   Expect<Equal<typeof h2, boolean[]>>,
   Expect<Equal<typeof h3, number>>,
   Expect<Equal<typeof h4, Float64Array>>,
-  Expect<Equal<typeof h5, Effect.Effect<number[][], tg.DeviceLost>>>,
-  Expect<Equal<typeof h6, Effect.Effect<Float32Array, tg.DeviceLost>>>,
+  Expect<Equal<typeof h5, Effect.Effect<number[][], tg.ReadbackError>>>,
+  Expect<Equal<typeof h6, Effect.Effect<Float32Array, tg.ReadbackError>>>,
 ]
 // @ts-expect-error toArraySync on a webgpu tensor
 gpu23.toArraySync()

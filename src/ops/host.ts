@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
-import { DeviceLost, ShapeError, TracerLeak } from "../errors.js"
+import { DeviceLost, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../errors.js"
 import type { HostArray, HostOf } from "./aval.js"
 import type { Storage } from "./backend.js"
 import { Tracer, type AnyTensor, type Tensor } from "./tensor.js"
@@ -82,9 +82,14 @@ export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): 
   return (x.dtype === "bool" ? v !== 0 : v) as Elem<D>
 }
 
+/** What a readback can fail with: a device's asynchronous errors surface here. */
+export type ReadbackError = DeviceLost | OutOfMemory | KernelCompileError
+const isReadbackError = (e: unknown): e is ReadbackError => e instanceof DeviceLost || e instanceof OutOfMemory || e instanceof KernelCompileError
+
 /**
  * Read a tensor on any device back to the host as flat typed data (an Effect: GPU readback is
- * asynchronous and may fail with `DeviceLost`).
+ * asynchronous and may fail with `DeviceLost`, or report a deferred `OutOfMemory` /
+ * `KernelCompileError` of the work it waits for).
  *
  * @example
  * import * as tg from "typegrad"
@@ -93,13 +98,12 @@ export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): 
  * @since 0.1.0
  * @category host access
  */
-export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<HostOf[D], DeviceLost> =>
+export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<HostOf[D], ReadbackError> =>
   Effect.suspend(() => {
     const s = storageOf(x, "data")
-    return Effect.tryPromise({
-      try: () => x.device.backend.read(s, x.aval) as Promise<HostOf[D]>,
-      catch: (cause) => new DeviceLost({ message: `readback from ${x.device.name} failed: ${String(cause)}`, reason: String(cause) }),
-    })
+    return Effect.tryPromise({ try: () => x.device.backend.read(s, x.aval) as Promise<HostOf[D]>, catch: (e) => e }).pipe(
+      Effect.catchIf(isReadbackError, Effect.fail, Effect.die),
+    )
   })
 
 /**
@@ -112,5 +116,5 @@ export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
  * @since 0.1.0
  * @category host access
  */
-export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Nested<S, Elem<D>>, DeviceLost> =>
+export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Nested<S, Elem<D>>, ReadbackError> =>
   Effect.map(data(x), (d) => nest(d, x.shape, x.dtype === "bool") as Nested<S, Elem<D>>)

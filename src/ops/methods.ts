@@ -9,7 +9,6 @@ import type {
   Conv2d, Conv2dOpts, DeviceKind, Dot, DType, Expand, Flatten, FloatDType, Guard, Matmul, Outer, Pad, Pair, Permute, Pool2d, Pool2dOpts,
   Reshape, SameDevice, SameDType, Shape, Slice, Squeeze, Transpose, Unsqueeze,
 } from "../shape/index.js"
-import type { DeviceLost } from "../errors.js"
 import type { HostOf } from "./aval.js"
 import * as conv from "./conv.js"
 import * as host from "./host.js"
@@ -162,9 +161,9 @@ declare module "./tensor.js" {
     /** The single value of a one-element CPU tensor. @example tg.scalar(3).item() */
     item(this: Tensor<S, D, "cpu">): Elem<D>
     /** Read back as nested arrays from any device (an Effect). @example await Effect.runPromise(x.toArray()) */
-    toArray(): Effect.Effect<Nested<S, Elem<D>>, DeviceLost>
+    toArray(): Effect.Effect<Nested<S, Elem<D>>, host.ReadbackError>
     /** Read back flat typed data from any device (an Effect). @example await Effect.runPromise(x.data()) */
-    data(): Effect.Effect<HostOf[D], DeviceLost>
+    data(): Effect.Effect<HostOf[D], host.ReadbackError>
   }
 }
 
