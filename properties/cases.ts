@@ -188,7 +188,7 @@ const KINK_GAP = 1e-3
  */
 export const kinkFree = (c: Case): boolean => {
   const [x, y] = c.examples[0]!
-  const far = (d: AnyTensor) => Array.from(dataSync(d)).every((v) => v >= KINK_GAP)
+  const far = (d: AnyTensor) => Float64Array.from(dataSync(d)).every((v) => v >= KINK_GAP)
   switch (c.prim.name) {
     case "max":
     case "min":
@@ -198,7 +198,7 @@ export const kinkFree = (c: Case): boolean => {
       // the distance of every non-extremal element to its group's extremum
       const { axes } = c.spec.params as { readonly axes: ReadonlyArray<number> }
       const gap = lax.abs(lax.sub(x!, expandReduced(c.prim.name === "reduceMax" ? lax.reduceMax(x!, axes) : lax.reduceMin(x!, axes), x!.shape, axes)))
-      const extremal = Array.from(dataSync(lax.reduceSum(lax.cast(lax.compare(gap, KINK_GAP, "lt"), "i32"), axes)))
+      const extremal = Float64Array.from(dataSync(lax.reduceSum(lax.cast(lax.compare(gap, KINK_GAP, "lt"), "i32"), axes)))
       return extremal.every((n) => n === 1)
     }
     default:
