@@ -103,6 +103,12 @@ const GRID = 2 ** 30
  * Values in `[min, max]` (≥ `awayFromZero` in magnitude), uniform over a fine grid rather than
  * over the bit patterns of doubles: no bias toward 0 or the bounds, so random tensors have no
  * ties and sit away from kinks — what finite differences need. Shrinks toward `min`.
+ *
+ * @example
+ * import { arbValues } from "typegrad/testing"
+ * arbValues(6, { min: 0.1, max: 3 }) // fc.Arbitrary<number[]> of length 6
+ * @since 0.1.0
+ * @category arbitraries
  */
 export const arbValues = (n: number, options: TensorOptions = {}): fc.Arbitrary<number[]> => {
   const lo = options.min ?? -2, hi = options.max ?? 2, away = options.awayFromZero ?? 0
@@ -155,7 +161,15 @@ export const uniformFrom = (seed: number): (() => number) => {
   }
 }
 
-/** A CPU tensor from flat values (the arbitraries' constructor; no dtype inference, no checks). */
+/**
+ * A CPU tensor from flat values (the arbitraries' constructor; no dtype inference, no checks).
+ *
+ * @example
+ * import { fromValues } from "typegrad/testing"
+ * fromValues([1, 2, 3, 4], [2, 2]) // Tensor<number[], "f64", "cpu">
+ * @since 0.1.0
+ * @category arbitraries
+ */
 export const fromValues = (values: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType = "f64"): Tensor<number[], DType, "cpu"> => {
   const aval = { shape: [...shape], dtype }
   return new Tensor(aval, cpu, cpu.backend.upload(hostConvert(values, dtype), aval))

@@ -36,6 +36,9 @@ export interface CheckGradsOptions {
  * A derivative that disagrees with its reference. `argument` is the path of the argument leaf
  * (`args[0].w`), `where` the output element with the largest error.
  *
+ * @example
+ * import { checkGrads, GradCheckError } from "typegrad/testing"
+ * try { checkGrads(f, args) } catch (e) { if (e instanceof GradCheckError) console.log(e.argument, e.maxError) }
  * @since 0.1.0
  * @category testing
  */
