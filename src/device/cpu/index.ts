@@ -7,6 +7,7 @@ import type { DType } from "../../shape/index.js"
 import type { Aval, HostArray } from "../../ops/aval.js"
 import type { Backend, Device, Storage } from "../../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { compileCpu } from "./compile.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
 import { CpuStorage } from "./storage.js"
 import { viewKernels } from "./views.js"
@@ -27,6 +28,7 @@ export const cpuBackend: Backend = {
   readSync: (s: Storage) => data(s),
   read: (s: Storage) => Promise.resolve(data(s)),
   supports: (d: DType) => d !== "f16",
+  compile: (program, consts) => compileCpu(program, consts),
 }
 
 /**

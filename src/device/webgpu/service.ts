@@ -38,6 +38,13 @@ const LIMITS = [
 const unavailable = (tried: ReadonlyArray<string>, why: string) =>
   new DeviceUnavailable({ tried, message: `webgpu: no device (${why}); tried ${tried.join(", ")}` })
 
+/**
+ * Dawn GPU objects by flag set, kept for the life of the process. NOTE: a collected Dawn instance
+ * takes its native threads down with it (seen as SIGSEGV/abort seconds after a device was released
+ * on lavapipe), so instances are never dropped; each acquisition still gets a fresh adapter.
+ */
+const dawnInstances = new Map<string, GPU>()
+
 const findGpu = async (options: WebGpuOptions, tried: string[]): Promise<GPU> => {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator
   if (nav?.gpu !== undefined) {
@@ -47,9 +54,14 @@ const findGpu = async (options: WebGpuOptions, tried: string[]): Promise<GPU> =>
   const flags = [...(options.dawnFlags ?? [])]
   tried.push(`Dawn via the webgpu package, create([${flags.map((f) => JSON.stringify(f)).join(", ")}])`)
   try {
+    const key = JSON.stringify(flags)
+    const cached = dawnInstances.get(key)
+    if (cached !== undefined) return cached
     const m = await import("webgpu")
     Object.assign(globalThis, m.globals)
-    return m.create(flags)
+    const gpu = m.create(flags)
+    dawnInstances.set(key, gpu)
+    return gpu
   } catch (e) {
     throw unavailable(tried, `the webgpu package failed to load: ${String(e)}`)
   }
