@@ -29,6 +29,8 @@ type Acc = (acc: number, v: number) => number
 const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f: Acc): CpuKernel<P> => ([x], [ax], params, out) => {
   const { axes } = params as { readonly axes: ReadonlyArray<number> }
   const shape = ax!.shape
+  // reducing over no axes is the identity (this also covers rank-0 inputs)
+  if (axes.length === 0) return hostConvert(x!, out.dtype)
   const acc = new Float64Array(numel(out.shape)).fill(init)
   const r = shape.length
   if (x!.length > 0) {
