@@ -15,23 +15,7 @@ export interface Aval {
 /** Host-side storage of a tensor: one typed array per dtype (f16 is held as f32 on the host; bool as 0/1 bytes). */
 export type HostArray = Float32Array | Float64Array | Int32Array | Uint8Array
 
-/** Number of elements of a shape. */
-export const numel = (shape: ReadonlyArray<number>): number => {
-  let n = 1
-  for (const d of shape) n *= d
-  return n
-}
-
-/** Row-major strides of a contiguous shape. */
-export const stridesOf = (shape: ReadonlyArray<number>): number[] => {
-  const s = new Array<number>(shape.length)
-  let acc = 1
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc
-    acc *= shape[i]!
-  }
-  return s
-}
+export { numel, stridesOf } from "../shape/index.js"
 
 export const isFloat = (d: DType): boolean => d === "f32" || d === "f64" || d === "f16"
 /** A DTypeError unless `dtype` is a float: for composites whose integer form would silently truncate (mean, variance, avgPool2d, reciprocal). */

@@ -22,6 +22,13 @@ export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => Any
   return f(lax.cast(a, dt), lax.cast(b, dt))
 }
 
+/** The typed signature shared by the broadcasting binary ops. */
+type BinaryFn<Op extends string> = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(
+  a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, Op>>,
+) => BinOut<A, D, V, T>
+const binary = <Op extends string>(op: Op, f: (a: AnyTensor, b: lax.TensorLike) => AnyTensor): BinaryFn<Op> =>
+  ((a: AnyTensor, b: Operand) => binaryOp(op, f, a, b)) as BinaryFn<Op>
+
 /**
  * `a + b` with broadcasting (`b` may be a number).
  *
@@ -31,46 +38,37 @@ export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => Any
  * @since 0.1.0
  * @category arithmetic
  */
-export const add = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "add">>): BinOut<A, D, V, T> =>
-  binaryOp("add", lax.add, a, b) as BinOut<A, D, V, T>
+export const add: BinaryFn<"add"> = binary("add", lax.add)
 /** `a - b` with broadcasting. @example tg.sub(tg.tensor([3, 4]), 1) // [2, 3] @since 0.1.0 @category arithmetic */
-export const sub = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "sub">>): BinOut<A, D, V, T> =>
-  binaryOp("sub", lax.sub, a, b) as BinOut<A, D, V, T>
+export const sub: BinaryFn<"sub"> = binary("sub", lax.sub)
 /** `a · b` elementwise with broadcasting. @example tg.mul(tg.tensor([1, 2]), 3) // [3, 6] @since 0.1.0 @category arithmetic */
-export const mul = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "mul">>): BinOut<A, D, V, T> =>
-  binaryOp("mul", lax.mul, a, b) as BinOut<A, D, V, T>
+export const mul: BinaryFn<"mul"> = binary("mul", lax.mul)
 /** `a / b` elementwise with broadcasting (integer tensors truncate). @example tg.div(tg.tensor([1, 2]), 4) // [0.25, 0.5] @since 0.1.0 @category arithmetic */
-export const div = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "div">>): BinOut<A, D, V, T> =>
-  binaryOp("div", lax.div, a, b) as BinOut<A, D, V, T>
+export const div: BinaryFn<"div"> = binary("div", lax.div)
 /** `a ** b` elementwise with broadcasting (float tensors). @example tg.pow(tg.tensor([2, 3]), 2) // [4, 9] @since 0.1.0 @category arithmetic */
-export const pow = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "pow">>): BinOut<A, D, V, T> =>
-  binaryOp("pow", lax.pow, a, b) as BinOut<A, D, V, T>
+export const pow: BinaryFn<"pow"> = binary("pow", lax.pow)
 /** Elementwise maximum with broadcasting. @example tg.maximum(tg.tensor([1, 5]), 3) // [3, 5] @since 0.1.0 @category arithmetic */
-export const maximum = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "maximum">>): BinOut<A, D, V, T> =>
-  binaryOp("maximum", lax.max, a, b) as BinOut<A, D, V, T>
+export const maximum: BinaryFn<"maximum"> = binary("maximum", lax.max)
 /** Elementwise minimum with broadcasting. @example tg.minimum(tg.tensor([1, 5]), 3) // [1, 3] @since 0.1.0 @category arithmetic */
-export const minimum = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "minimum">>): BinOut<A, D, V, T> =>
-  binaryOp("minimum", lax.min, a, b) as BinOut<A, D, V, T>
+export const minimum: BinaryFn<"minimum"> = binary("minimum", lax.min)
 
-const cmp = (op: CompareOp) => (a: AnyTensor, b: lax.TensorLike) => lax.compare(a, b, op)
+type CompareFn<Op extends string> = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(
+  a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, Op>>,
+) => CmpOut<A, V, T>
+const compare = <Op extends CompareOp>(op: Op): CompareFn<Op> =>
+  ((a: AnyTensor, b: Operand) => binaryOp(op, (x, y) => lax.compare(x, y, op), a, b)) as CompareFn<Op>
 /** `a < b` elementwise (bool). @example tg.lt(tg.tensor([1, 5]), 3) // [true, false] @since 0.1.0 @category comparisons */
-export const lt = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "lt">>): CmpOut<A, V, T> =>
-  binaryOp("lt", cmp("lt"), a, b) as CmpOut<A, V, T>
+export const lt: CompareFn<"lt"> = compare("lt")
 /** `a <= b` elementwise (bool). @example tg.le(x, 0) @since 0.1.0 @category comparisons */
-export const le = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "le">>): CmpOut<A, V, T> =>
-  binaryOp("le", cmp("le"), a, b) as CmpOut<A, V, T>
+export const le: CompareFn<"le"> = compare("le")
 /** `a > b` elementwise (bool). @example tg.gt(x, 0) @since 0.1.0 @category comparisons */
-export const gt = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "gt">>): CmpOut<A, V, T> =>
-  binaryOp("gt", cmp("gt"), a, b) as CmpOut<A, V, T>
+export const gt: CompareFn<"gt"> = compare("gt")
 /** `a >= b` elementwise (bool). @example tg.ge(x, 0) @since 0.1.0 @category comparisons */
-export const ge = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "ge">>): CmpOut<A, V, T> =>
-  binaryOp("ge", cmp("ge"), a, b) as CmpOut<A, V, T>
+export const ge: CompareFn<"ge"> = compare("ge")
 /** `a == b` elementwise (bool). @example tg.eq(x, 0) @since 0.1.0 @category comparisons */
-export const eq = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "eq">>): CmpOut<A, V, T> =>
-  binaryOp("eq", cmp("eq"), a, b) as CmpOut<A, V, T>
+export const eq: CompareFn<"eq"> = compare("eq")
 /** `a != b` elementwise (bool). @example tg.ne(x, 0) @since 0.1.0 @category comparisons */
-export const ne = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, "ne">>): CmpOut<A, V, T> =>
-  binaryOp("ne", cmp("ne"), a, b) as CmpOut<A, V, T>
+export const ne: CompareFn<"ne"> = compare("ne")
 
 type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
 const unary = <Dc extends DType>(f: (x: AnyTensor) => AnyTensor): Unary<Dc> => f as Unary<Dc>

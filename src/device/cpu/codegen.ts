@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import type { HostArray } from "../../ops/aval.js"
+import { stridesOf } from "../../shape/index.js"
 
 /** An operand of a map: its array, offset and strides over the map's shape (0 on broadcast axes). */
 export interface Operand {
@@ -160,15 +161,7 @@ export const stridedMap = (
 }
 
 /** Row-major strides of a contiguous shape. */
-export const contiguous = (shape: ReadonlyArray<number>): number[] => {
-  const s = new Array<number>(shape.length)
-  let acc = 1
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc
-    acc *= shape[i]!
-  }
-  return s
-}
+export const contiguous = stridesOf
 
 /** Strides of `shape` (row-major) as seen from a broadcast output shape (0 on broadcast axes). */
 export const broadcastStrides = (shape: ReadonlyArray<number>, out: ReadonlyArray<number>): number[] => {
