@@ -32,6 +32,23 @@ describe.skipIf(gpu === null)("every primitive: WebGPU agrees with CPU", () => {
   }
 })
 
+describe.skipIf(gpu === null)("vec4 kernels", () => {
+  // contiguous f32 with a multiple of 4 elements takes the vec4 path: every elementwise expression must type-check there
+  it("every float elementwise primitive on [4, 8] (and [8] against [4, 8])", async () => {
+    const r = rng(17)
+    for (const p of Object.keys(primitives) as PrimitiveName[]) {
+      const dom = primitives[p].domain
+      if (dom.kind === "custom") continue
+      for (const shapes of dom.kind === "unary" ? [[[4, 8]]] : [[[4, 8], [4, 8]], [[8], [4, 8]]]) {
+        const c: Case = { inputs: shapes.map((shape, i) => ({ shape, dtype: "f32" as DType, range: dom.ranges?.[i] ?? [-2, 2], ...(dom.awayFromZero === undefined ? {} : { away: dom.awayFromZero }) })), params: p === "compare" ? { op: "le" } : {} }
+        const values = c.inputs.map((inp) => data(r, inp))
+        const { worst, at } = mismatch(await read(runOn(gpu!, p, c, values)), await read(runOn(cpu, p, c, values)), 1e-5, 1e-4)
+        expect(worst, `${p} ${JSON.stringify(shapes)} element ${at}`).toBeLessThanOrEqual(1)
+      }
+    }
+  })
+})
+
 describe.skipIf(gpu === null)("dtypes", () => {
   it("i32 arithmetic, reductions and matmul", async () => {
     const r = rng(7)

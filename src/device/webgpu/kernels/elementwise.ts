@@ -41,10 +41,17 @@ export const scalarFn = (prim: PrimitiveName, params: unknown, ins: ReadonlyArra
   }
 }
 
+/**
+ * `fn name(...)`. With `vec`, a vec4 function applying the scalar one per lane: the primitives'
+ * expressions are written for scalars (`select(.., a >= 0.0)`, `clamp(a, -15.0, 15.0)` do not
+ * type-check over vec4), and the lanes cost the same on SIMT hardware; the win of vec4 is the loads.
+ */
 export const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
-  const ty = (d: DType) => (vec ? `vec4<${T(d)}>` : T(d))
-  const args = f.ins.map((d, i) => `${"abc"[i]}: ${ty(d)}`).join(", ")
-  return `fn ${name}(${args}) -> ${ty(f.out)} { return ${f.expr}; }\n`
+  const args = (ty: (d: DType) => string) => f.ins.map((d, i) => `${"abc"[i]}: ${ty(d)}`).join(", ")
+  const scalar = `fn ${vec ? `${name}_s` : name}(${args(T)}) -> ${T(f.out)} { return ${f.expr}; }\n`
+  if (!vec) return scalar
+  const lane = (l: string) => `${name}_s(${f.ins.map((_, i) => `${"abc"[i]}.${l}`).join(", ")})`
+  return scalar + `fn ${name}(${args((d) => `vec4<${T(d)}>`)}) -> vec4<${T(f.out)}> { return vec4<${T(f.out)}>(${["x", "y", "z", "w"].map(lane).join(", ")}); }\n`
 }
 
 /** How an operand is indexed from the output index. */
