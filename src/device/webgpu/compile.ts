@@ -13,7 +13,7 @@ import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
 import { contiguous } from "../cpu/strided.js"
 import type { GpuContext } from "./context.js"
-import { elementwise, fnDecl, scalarFn, type Operand } from "./kernels/elementwise.js"
+import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"
 import { gpuKernels } from "./kernels/index.js"
 import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
@@ -27,11 +27,15 @@ const REDUCE: Partial<Record<PrimitiveName, ReduceOp>> = { reduceSum: "sum", red
 
 const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
-/** A view folded into a fused kernel: read `base` at `offset + Σ i·strides`. */
+/**
+ * A view folded into a fused kernel: read `base` at `offset + Σ i·strides`. With `pad`, `i` is
+ * the output coordinate mapped back through the pad (fill value where it lands on no element).
+ */
 interface View {
   readonly base: ProgramVar
   readonly offset: number
   readonly strides: ReadonlyArray<number>
+  readonly pad?: PadView
 }
 
 type Step =
@@ -45,20 +49,39 @@ type Step =
     readonly reduce: ProgramEqn | null
   }
 
-/** The view an eqn's output is of its input, when it is a pure re-indexing (slice, broadcastTo, transpose, reshape of contiguous). */
-const viewOf = (e: ProgramEqn): View | null => {
+/**
+ * The view an eqn's output is of its input, when it is a pure re-indexing (slice, broadcastTo,
+ * transpose, reshape) or a pad. `inner`: the input is itself a view, read through (null when that
+ * does not compose: anything over a pad, a reshape that merges or splits strided axes).
+ */
+const viewOf = (e: ProgramEqn, inner: View | null = null): View | null => {
   const x = e.inputs[0]!
-  const st = contiguous(x.aval.shape)
+  if (inner?.pad !== undefined) return null
+  const st = inner?.strides ?? contiguous(x.aval.shape)
+  const base = inner?.base ?? x, off = inner?.offset ?? 0
   switch (e.prim.name) {
     case "slice": {
       const p = e.params as ParamsOf<"slice">
-      return { base: x, offset: p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
+      return { base, offset: off + p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
     }
     case "transpose":
-      return { base: x, offset: 0, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
+      return { base, offset: off, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
     case "broadcastTo": {
       const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
-      return { base: x, offset: 0, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
+      return { base, offset: off, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
+    }
+    case "reshape": {
+      const out = e.outs[0]!.aval.shape
+      if (inner === null) return { base, offset: off, strides: contiguous(out) }
+      // through a strided view: only size-1 axes may come and go
+      const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
+      if (kept.length !== out.filter((d) => d !== 1).length || !same(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
+      let k = 0
+      return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
+    }
+    case "pad": {
+      const p = e.params as ParamsOf<"pad">
+      return { base, offset: off, strides: st, pad: { lo: p.lo, step: p.interior.map((i) => i + 1), len: x.aval.shape, value: p.value } }
     }
     default:
       return null
@@ -84,9 +107,12 @@ const plan = (program: Program): Step[] => {
     if (reduce !== null) inside.set(reduce.inputs[0]!, (inside.get(reduce.inputs[0]!) ?? 0) + 1)
     const outputs = [...made].filter((v) => (uses.get(v) ?? 0) > (inside.get(v) ?? 0))
     // a view used only by this group is read in place; its eqn was deferred, so drop it
+    // a pad is read in place only at the group's own shape (its index map does not broadcast)
+    const shape = group[0]!.outs[0]!.aval.shape
     const views = inputs.map((v) => {
       const p = producer.get(v)
-      return p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? viewOf(p) : null
+      const view = p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? composed.get(p) ?? viewOf(p) : null
+      return view !== null && view.pad !== undefined && !same(v.aval.shape, shape) ? null : view
     })
     inputs.forEach((v, k) => {
       const p = producer.get(v)
@@ -98,8 +124,14 @@ const plan = (program: Program): Step[] => {
   }
   // views are deferred until we know whether a fused group swallows them
   const deferred = new Set<ProgramEqn>()
+  // a pad whose input is a deferred view read by nothing else reads through that view; if the pad
+  // must run as its own kernel after all, the view runs first
+  const composed = new Map<ProgramEqn, View>()
+  const absorbed = new Map<ProgramEqn, ProgramEqn>()
   const materialize = (e: ProgramEqn) => {
     deferred.delete(e)
+    const inner = absorbed.get(e)
+    if (inner !== undefined) materialize(inner)
     steps.push({ kind: "op", eqn: e })
   }
   const flushDeferred = (needed: ReadonlyArray<ProgramVar>) => {
@@ -126,6 +158,17 @@ const plan = (program: Program): Step[] => {
     if (viewOf(e) !== null && numel(e.outs[0]!.aval.shape) > 0) {
       // a view does not end the open group unless it reads what the group makes
       if (group.some((q) => q.outs[0] === x)) close(null)
+      const inner = x === undefined ? undefined : producer.get(x)
+      if (inner !== undefined && deferred.has(inner) && uses.get(x!) === 1) {
+        const view = viewOf(e, composed.get(inner) ?? viewOf(inner))
+        if (view !== null) {
+          deferred.delete(inner)
+          composed.set(e, view)
+          absorbed.set(e, inner)
+          deferred.add(e)
+          continue
+        }
+      }
       flushDeferred(e.inputs)
       deferred.add(e)
       continue
@@ -206,9 +249,9 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
   })
   const operands: Operand[] = s.inputs.map((v, k) => {
     const view = s.views[k]
-    return view === null || view === undefined
-      ? { storage: R.get(v)!, aval: v.aval }
-      : { storage: R.get(view.base)!, aval: v.aval, offset: view.offset, strides: view.strides }
+    if (view === null || view === undefined) return { storage: R.get(v)!, aval: v.aval }
+    const o = { storage: R.get(view.base)!, aval: v.aval, offset: view.offset, strides: view.strides }
+    return view.pad === undefined ? o : { ...o, pad: view.pad }
   })
   if (s.reduce === null) {
     const ys = elementwise(g, operands, s.outputs.map((v) => v.aval), decls, body, vecDecls)
@@ -218,7 +261,9 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
   // fused into a reduction: every operand must be indexable by the flat input index
   const red = s.reduce
   const x = red.inputs[0]!
-  const flat = operands.every((o) => same(o.aval.shape, x.aval.shape) && o.offset === undefined)
+  // a view that is its base read in order (a reshape) is as good as a plain input
+  const inOrder = (o: Operand) => o.offset === undefined || (o.offset === 0 && o.pad === undefined && same(o.strides!, contiguous(o.aval.shape)))
+  const flat = operands.every((o) => (same(o.aval.shape, x.aval.shape) || numel(o.aval.shape) === 1) && inOrder(o))
   if (!flat || s.outputs.length > 0) {
     const ys = elementwise(g, operands, [...s.outputs, x].map((v) => v.aval), decls, (n) => {
       const b = body(n)

@@ -40,6 +40,8 @@ export class GpuContext {
   private encoder: GPUCommandEncoder | null = null
   private pass: GPUComputePassEncoder | null = null
   private dispatches = 0
+  /** kernels dispatched since the device was acquired (tests count a jitted call's kernels with it) */
+  dispatched = 0
   private readonly arena: GPUBuffer
   private readonly arenaData = new Uint32Array(ARENA_BYTES / 4)
   private arenaUsed = 0
@@ -164,6 +166,7 @@ export class GpuContext {
     pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }))
     const x = Math.min(groups, MAX_GROUPS)
     pass.dispatchWorkgroups(x, Math.ceil(groups / x))
+    this.dispatched++
     if (++this.dispatches >= MAX_BATCH) this.flush()
   }
 

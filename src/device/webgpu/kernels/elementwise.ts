@@ -55,15 +55,35 @@ export const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
 }
 
 /** How an operand is indexed from the output index. */
-type Mode = "same" | "scalar" | "strided"
+type Mode = "same" | "scalar" | "strided" | "padded"
 
-/** An operand as the kernel reads it: `shape` broadcasts to the output; elements at `offset + Σ i·strides` of its buffer. */
+/**
+ * A pad folded into an operand's loads (jit): output coordinate `c` reads element `(c - lo) / step`
+ * of the padded input when that is a whole index inside `len`, else `value`. Per-axis arrays.
+ */
+export interface PadView {
+  readonly lo: ReadonlyArray<number>
+  /** interior + 1 */
+  readonly step: ReadonlyArray<number>
+  /** the padded input's shape */
+  readonly len: ReadonlyArray<number>
+  readonly value: number
+}
+
+/**
+ * An operand as the kernel reads it: `shape` broadcasts to the output; elements at
+ * `offset + Σ i·strides` of its buffer. With `pad`, `shape` is the output shape, and `strides`
+ * index the padded input (whose coordinates `pad` maps from the output's).
+ */
 export interface Operand {
   readonly storage: GpuStorage
   readonly aval: Aval
   readonly offset?: number
   readonly strides?: ReadonlyArray<number>
+  readonly pad?: PadView
 }
+
+const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** Strides of an operand over the output shape (0 on broadcast axes). */
 const stridesOver = (op: Operand, out: ReadonlyArray<number>): number[] => {
@@ -90,35 +110,67 @@ export const elementwise = (
   const n = numel(shape)
   if (n === 0) return ys
   const cs = contiguous(shape)
-  const col = collapse(shape, [cs, ...ops.map((o) => stridesOver(o, shape))])
+  // a padded operand maps every output axis on its own: no collapsing then
+  const padded = ops.some((o) => o.pad !== undefined)
+  const strides = [cs, ...ops.map((o) => (o.pad !== undefined ? shape.map(() => 0) : stridesOver(o, shape)))]
+  const col = padded ? { shape: [...shape], strides } : collapse(shape, strides)
   const rank = col.shape.length
   const outSt = col.strides[0]!
   const modes: Mode[] = ops.map((o, k) => {
+    if (o.pad !== undefined) {
+      if (!same(o.aval.shape, shape)) throw new Error("webgpu: a padded operand must have the output's shape")
+      return "padded"
+    }
     const st = col.strides[k + 1]!
     if (numel(o.aval.shape) === 1) return "scalar"
     return (o.offset ?? 0) === 0 && st.every((s, d) => s === outSt[d]) ? "same" : "strided"
   })
   const dtypes = [...ops.map((o) => o.aval.dtype), ...outs.map((o) => o.dtype)]
-  const vec = vecDecls !== undefined && n % 4 === 0 && modes.every((m) => m !== "strided") && dtypes.every((d) => d === "f32") &&
+  const vec = vecDecls !== undefined && n % 4 === 0 && modes.every((m) => m === "same" || m === "scalar") && dtypes.every((d) => d === "f32") &&
     ops.every((o, k) => modes[k] !== "scalar" || (o.offset ?? 0) === 0)
   const w = new Words().u(vec ? n / 4 : n)
   if (!vec) w.u(...col.shape)
   const at: number[] = []
   modes.forEach((m, k) => {
-    if (m !== "same") ((at[k] = w.length), w.u(ops[k]!.offset ?? 0, ...(m === "strided" ? col.strides[k + 1]! : [])))
+    const o = ops[k]!
+    if (m === "same") return
+    at[k] = w.length
+    w.u(o.offset ?? 0)
+    if (m === "strided") w.u(...col.strides[k + 1]!)
+    if (m === "padded") {
+      const pd = o.pad!
+      for (let d = 0; d < rank; d++) w.u(o.strides![d]!, pd.lo[d]!, pd.step[d]!, pd.len[d]!)
+      if (o.aval.dtype === "f32" || o.aval.dtype === "f16") w.f(pd.value)
+      else w.u(o.aval.dtype === "bool" ? (pd.value !== 0 ? 1 : 0) : Math.trunc(pd.value))
+    }
   })
   let src = enables(dtypes) + uniforms(w.length)
   ops.forEach((o, k) => (src += binding(k + 1, `x${k}`, vec && modes[k] === "same" ? "vec4<f32>" : T(o.aval.dtype))))
   outs.forEach((o, j) => (src += binding(ops.length + 1 + j, `y${j}`, vec ? "vec4<f32>" : T(o.dtype), true)))
   src += vec ? vecDecls : decls
   src += main() + "  if (gid >= p(0)) { return; }\n"
-  if (modes.includes("strided")) {
+  if (modes.includes("strided") || modes.includes("padded")) {
     src += "  var r = gid;\n"
     for (let d = rank - 1; d >= 1; d--) src += `  let c${d} = r % p(${1 + d}u); r = r / p(${1 + d}u);\n`
     src += "  let c0 = r;\n"
   }
+  // padded operands: the fill value unless every axis lands on an input element
+  modes.forEach((m, k) => {
+    if (m !== "padded") return
+    const a = at[k]!, fill = a + 1 + 4 * rank, d = ops[k]!.aval.dtype
+    src += `  var v${k} = ${d === "f32" ? `pf(${fill}u)` : d === "f16" ? `f16(pf(${fill}u))` : d === "i32" ? `ps(${fill}u)` : `p(${fill}u)`};\n`
+    let ok = "true", idx = `p(${a}u)`
+    for (let i = 0; i < rank; i++) {
+      const q = `q${k}_${i}`, b = a + 1 + 4 * i
+      src += `  let ${q} = i32(c${i}) - ps(${b + 1}u);\n`
+      ok += ` && ${q} >= 0 && ${q} % ps(${b + 2}u) == 0 && ${q} / ps(${b + 2}u) < ps(${b + 3}u)`
+      idx += ` + u32(${q} / ps(${b + 2}u)) * p(${b}u)`
+    }
+    src += `  if (${ok}) { v${k} = x${k}[${idx}]; }\n`
+  })
   const names = modes.map((m, k) => {
     if (m === "same") return `x${k}[gid]`
+    if (m === "padded") return `v${k}`
     if (m === "scalar") return vec ? `vec4<f32>(x${k}[p(${at[k]}u)])` : `x${k}[p(${at[k]}u)]`
     const idx = Array.from({ length: rank }, (_, d) => ` + c${d} * p(${at[k]! + 1 + d}u)`).join("")
     return `x${k}[p(${at[k]}u)${idx}]`
