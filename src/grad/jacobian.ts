@@ -13,6 +13,8 @@ import { jvpFlat } from "./jvp.js"
 import { instantiate } from "./transpose.js"
 import { vjpFlat } from "./vjp.js"
 import { batchFlat, moveBatchAxis } from "./vmap.js"
+import type { Guard } from "../shape/index.js"
+import type { ArgnumsCheck, Jacobian } from "./typing.js"
 
 /** The identity basis `[n, ...shape]` of tensors shaped like `like`. */
 const basis = (like: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => {
@@ -47,10 +49,13 @@ const toJacobian = (v: AnyTensor, d: number | null, n: number, outer: ReadonlyAr
 }
 
 /** Options of the Jacobian transforms. */
-export interface JacobianOptions {
+export interface JacobianOptions<N extends number = number> {
   /** which argument to differentiate (default 0) */
-  readonly argnums?: number
+  readonly argnums?: N
 }
+
+/** `f`'s argument types; `N` the differentiated one; the result is generic over the actual arguments. */
+type JacobianOf<A extends ReadonlyArray<unknown>, R, N extends number> = <B extends A>(...args: B) => Jacobian<R, B[N]>
 
 /**
  * Forward-mode Jacobian (`[...out, ...in]`); efficient for few inputs and many outputs.
@@ -61,8 +66,12 @@ export interface JacobianOptions {
  * @since 0.1.0
  * @category transforms
  */
-export const jacfwd = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options: JacobianOptions = {}) =>
-  (...args: A): AnyTensor => {
+export function jacfwd<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const N extends number = 0>(
+  f: (...args: A) => R,
+  options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "jacfwd">>,
+): JacobianOf<A, R, N>
+export function jacfwd(f: (...args: never) => AnyTensor, options: JacobianOptions = {}) {
+  return (...args: ReadonlyArray<unknown>): AnyTensor => {
     const [x, g] = partial(f, args, options.argnums ?? 0, "jacfwd")
     const n = numel(x.shape)
     let outShape: ReadonlyArray<number> = []
@@ -73,6 +82,7 @@ export const jacfwd = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyT
     }, [basis(x, x.shape)], [0], n)[0]!
     return toJacobian(v, d, n, outShape, x.shape, true)
   }
+}
 
 /**
  * Reverse-mode Jacobian (`[...out, ...in]`); efficient for few outputs and many inputs.
@@ -83,14 +93,19 @@ export const jacfwd = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyT
  * @since 0.1.0
  * @category transforms
  */
-export const jacrev = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options: JacobianOptions = {}) =>
-  (...args: A): AnyTensor => {
+export function jacrev<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const N extends number = 0>(
+  f: (...args: A) => R,
+  options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "jacrev">>,
+): JacobianOf<A, R, N>
+export function jacrev(f: (...args: never) => AnyTensor, options: JacobianOptions = {}) {
+  return (...args: ReadonlyArray<unknown>): AnyTensor => {
     const [x, g] = partial(f, args, options.argnums ?? 0, "jacrev")
     const [[y], pull] = vjpFlat("jacrev", g, [x])
     const m = numel(y!.shape)
     const [v, d] = batchFlat("jacrev", ([c]) => [instantiate(pull([c!])[0]!, x)], [basis(y!, y!.shape)], [0], m)[0]!
     return toJacobian(v, d, m, y!.shape, x.shape, false)
   }
+}
 
 /**
  * Hessian of a scalar function (`[...in, ...in]`), as forward-over-reverse `jacfwd(jacrev(f))`.
@@ -101,5 +116,10 @@ export const jacrev = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyT
  * @since 0.1.0
  * @category transforms
  */
-export const hessian = <A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options: JacobianOptions = {}) =>
-  jacfwd(jacrev(f, options), options)
+export function hessian<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const N extends number = 0>(
+  f: (...args: A) => R,
+  options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "hessian">>,
+): <B extends A>(...args: B) => Jacobian<Jacobian<R, B[N]>, B[N]>
+export function hessian(f: (...args: never) => AnyTensor, options: JacobianOptions = {}) {
+  return jacfwd(jacrev(f, options) as (...args: never) => AnyTensor, options)
+}

@@ -79,13 +79,16 @@ export interface JitOptions {
   readonly compile?: boolean
 }
 
-/** A jitted function; `lower` exposes the staged program for the given arguments. */
-export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & {
+/** The methods a jitted function adds to `f`'s own call signature(s). */
+export interface JitMethods<A extends ReadonlyArray<unknown>> {
   /** the jaxpr `f` stages to for these arguments (cached like a call) */
   readonly lower: (...args: A) => Jaxpr
   /** number of distinct signatures staged so far */
   readonly cacheSize: () => number
 }
+
+/** A jitted function; `lower` exposes the staged program for the given arguments. */
+export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & JitMethods<A>
 
 /**
  * Stage `f` once per input signature and replay the compiled program on later calls. Arguments
@@ -98,7 +101,8 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
  * @since 0.1.0
  * @category transforms
  */
-export const jit = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> => {
+export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions): F & JitMethods<Parameters<F>>
+export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
   const cache = new Map<string, Entry>()
   const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
     let key = Tree.show(def)

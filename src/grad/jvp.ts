@@ -12,6 +12,7 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import { ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
+import type { FirstDevice, OnDevice } from "./typing.js"
 
 /** A dual number of a JVP interpreter. */
 export class JvpTracer extends Tracer {
@@ -87,7 +88,11 @@ export const jvpFlat = (
  * @since 0.1.0
  * @category transforms
  */
-export const jvp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, primals: A, tangents: A): [R, R] => {
+export const jvp = <A extends ReadonlyArray<unknown>, R>(
+  f: (...args: A) => R,
+  primals: A,
+  tangents: NoInfer<A>,
+): [OnDevice<R, FirstDevice<A>>, OnDevice<R, FirstDevice<A>>] => {
   const [ps, def] = Tree.flatten(primals)
   const [ts, tdef] = Tree.flatten(tangents)
   if (!Tree.structureEquals(def, tdef))
@@ -103,5 +108,6 @@ export const jvp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, p
     outDef = d
     return o
   }, ps, ts)
-  return [Tree.unflatten<R>(outDef!, outs), Tree.unflatten<R>(outDef!, touts.map((t, i) => instantiate(t, outs[i]!)))]
+  type Out = OnDevice<R, FirstDevice<A>>
+  return [Tree.unflatten<Out>(outDef!, outs), Tree.unflatten<Out>(outDef!, touts.map((t, i) => instantiate(t, outs[i]!)))]
 }

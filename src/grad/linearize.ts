@@ -15,6 +15,7 @@ import { jvpFlat } from "./jvp.js"
 import { StagingInterpreter } from "./staging.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
+import type { FirstDevice, OnDevice } from "./typing.js"
 
 /** A linearized function: primal outputs, the linear tangent jaxpr, and which inputs it is linear in. */
 export interface Linearized {
@@ -50,7 +51,11 @@ export const linearizeFlat = (transform: string, f: (xs: AnyTensor[]) => AnyTens
  * @since 0.1.0
  * @category transforms
  */
-export const linearize = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] => {
+export const linearize = <A extends ReadonlyArray<unknown>, R>(
+  f: (...args: A) => R,
+  ...primals: A
+): [OnDevice<R, FirstDevice<A>>, (...tangents: A) => OnDevice<R, FirstDevice<A>>] => {
+  type Out = OnDevice<R, FirstDevice<A>>
   const [leaves, def] = Tree.flatten(primals)
   let outDef: Tree.TreeDef | undefined
   const lin = linearizeFlat("linearize", (xs) => {
@@ -58,6 +63,6 @@ export const linearize = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) =
     outDef = d
     return outs
   }, leaves)
-  const apply = (...tangents: A): R => Tree.unflatten<R>(outDef!, evalJaxpr(lin.jaxpr, Tree.leaves(tangents)))
-  return [Tree.unflatten<R>(outDef!, lin.outs), apply]
+  const apply = (...tangents: A): Out => Tree.unflatten<Out>(outDef!, evalJaxpr(lin.jaxpr, Tree.leaves(tangents)))
+  return [Tree.unflatten<Out>(outDef!, lin.outs), apply]
 }

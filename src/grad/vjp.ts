@@ -9,10 +9,11 @@ import { isFloat } from "../ops/aval.js"
 import * as lax from "../ops/lax.js"
 import type { Tangent } from "../ops/primitive.js"
 import type { AnyTensor, Tensor } from "../ops/tensor.js"
-import type { DeviceKind } from "../shape/index.js"
+import type { Guard } from "../shape/index.js"
 import { linearizeFlat } from "./linearize.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
+import type { ArgnumsCheck, FirstDevice, LossCheck, OnDevice, Picked } from "./typing.js"
 
 /** Flat vjp: outputs and the pullback from output cotangents to input cotangents. */
 export const vjpFlat = (
@@ -35,7 +36,7 @@ export const vjpFlat = (
  * @since 0.1.0
  * @category transforms
  */
-export const vjp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => A] => {
+export const vjp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnDevice<R, FirstDevice<A>>, (ct: OnDevice<R, FirstDevice<A>>) => A] => {
   const [leaves, def] = Tree.flatten(primals)
   let outDef: Tree.TreeDef | undefined
   const [outs, pull] = vjpFlat("vjp", (xs) => {
@@ -43,7 +44,7 @@ export const vjp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, .
     outDef = d
     return o
   }, leaves)
-  const pullback = (ct: R): A => {
+  const pullback = (ct: OnDevice<R, FirstDevice<A>>): A => {
     const [cts, ctDef] = Tree.flatten(ct)
     if (!Tree.structureEquals(ctDef, outDef!))
       throw ShapeError.of("vjp", `the cotangent's structure ${Tree.show(ctDef)} differs from the output's ${Tree.show(outDef!)}`)
@@ -54,7 +55,7 @@ export const vjp = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, .
     })
     return Tree.unflatten<A>(def, pull(cts).map((c, i) => instantiate(c, leaves[i]!)))
   }
-  return [Tree.unflatten<R>(outDef!, outs), pullback]
+  return [Tree.unflatten<OnDevice<R, FirstDevice<A>>>(outDef!, outs), pullback]
 }
 
 /** Options of `grad` and `valueAndGrad`. */
@@ -65,15 +66,6 @@ export interface GradOptions<I> {
 
 /** The loss type with the device kind of the first tensor found in the actual arguments (a declared `Tensor<[]>` loss is "any device"). */
 type OnDeviceOf<R, B> = R extends Tensor<infer S, infer D, infer _V> ? Tensor<S, D, FirstDevice<B>> : R
-type FirstDevice<B, Depth extends unknown[] = []> = Depth["length"] extends 8 ? DeviceKind
-  : B extends readonly [infer H, ...infer T]
-    ? H extends Tensor<infer _S, infer _D, infer V> ? V
-    : H extends ReadonlyArray<infer E> ? FirstDevice<[E, ...T], [...Depth, 0]>
-    : H extends Record<string, unknown> ? FirstDevice<[H[keyof H], ...T], [...Depth, 0]>
-    : FirstDevice<T, [...Depth, 0]>
-    : DeviceKind
-
-type Picked<A extends ReadonlyArray<unknown>, I> = I extends number ? A[I] : { -readonly [K in keyof I]: I[K] extends number ? A[I[K]] : never }
 
 const valueAndGradImpl = (transform: string, f: (...args: never) => AnyTensor, argnums: number | ReadonlyArray<number>) =>
   (...args: ReadonlyArray<unknown>): [AnyTensor, unknown] => {
@@ -109,10 +101,12 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => AnyTensor, a
  * @since 0.1.0
  * @category transforms
  */
-export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor): <B extends A>(...args: B) => B[0]
-export function grad<A extends ReadonlyArray<unknown>, const I extends number | ReadonlyArray<number>>(
-  f: (...args: A) => AnyTensor,
-  options: GradOptions<I>,
+export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
+  f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
+): <B extends A>(...args: B) => B[0]
+export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const I extends number | ReadonlyArray<number> = 0>(
+  f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
+  options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => Picked<B, I>
 export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0)
@@ -128,10 +122,12 @@ export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTen
  * @since 0.1.0
  * @category transforms
  */
-export function valueAndGrad<A extends ReadonlyArray<unknown>, R extends AnyTensor>(f: (...args: A) => R): <B extends A>(...args: B) => [OnDeviceOf<R, B>, B[0]]
-export function valueAndGrad<A extends ReadonlyArray<unknown>, R extends AnyTensor, const I extends number | ReadonlyArray<number>>(
-  f: (...args: A) => R,
-  options: GradOptions<I>,
+export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
+  f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
+): <B extends A>(...args: B) => [OnDeviceOf<R, B>, B[0]]
+export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const I extends number | ReadonlyArray<number> = 0>(
+  f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
+  options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, Picked<B, I>]
 export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => AnyTensor, options?: GradOptions<number | ReadonlyArray<number>>) {
   return valueAndGradImpl("grad", f, options?.argnums ?? 0)

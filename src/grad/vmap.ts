@@ -11,6 +11,7 @@ import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import * as Tree from "./tree.js"
+import type { BatchSize, FirstDevice, InSpec, OutSpec, VmapCheck, VmapOut } from "./typing.js"
 
 /** A batched value: `value` holds every example along axis `bdim`. */
 export class BatchTracer extends Tracer {
@@ -130,6 +131,18 @@ export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends
   : T extends object ? { [K in keyof T]: Batched<T[K]> } : T
 
 /**
+ * The vmapped `f` (declared arguments `A`, result `R`, options `O`): it takes the actual
+ * arguments `B` — each mapped tensor has one more axis than declared, at its `inAxes` entry, and
+ * the other dims must fit — and returns `R` with the batch axis inserted at `outAxes` (its size
+ * is the mapped size of the arguments where the type knows it, else `number`).
+ * @since 0.1.0
+ * @category transforms
+ */
+export type Vmapped<A extends ReadonlyArray<unknown>, R, O> = <B extends Unshaped<A>>(
+  ...args: B & VmapCheck<A, B, InSpec<O>>
+) => VmapOut<R, BatchSize<A, B, InSpec<O>>, OutSpec<O>, FirstDevice<B>>
+
+/**
  * Vectorise `f` over a mapped axis of its arguments. `f` is written for one example; the result
  * takes and returns batches. Leaves with axis `null` are shared by every example.
  *
@@ -140,9 +153,11 @@ export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends
  * @since 0.1.0
  * @category transforms
  */
-export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R): (...args: Unshaped<A>) => Batched<R>
-export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions): (...args: Unshaped<A>) => Unshaped<R>
-export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: Unshaped<A>) => unknown {
+export function vmap<A extends ReadonlyArray<unknown> = AnyTensor[], R = unknown, const O extends VmapOptions = Record<never, never>>(
+  f: (...args: A) => R,
+  options?: O,
+): Vmapped<A, R, O>
+export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: ReadonlyArray<unknown>) => unknown {
   return (...args) => {
     const [leaves, def] = Tree.flatten(args)
     const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) => normAxis(a, leaves[i]!.shape.length, "inAxes"))
