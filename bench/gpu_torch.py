@@ -1,6 +1,9 @@
 """PyTorch peer of bench/gpu.ts: the same workloads in fp32 (TF32 off), medians of 5, on CUDA.
 
     python bench/gpu_torch.py [--small]      (writes $OUT/gpu_torch.json when OUT is set)
+
+On the GPU machine, after `bash .gpu/run.sh` (which writes $OUT/gpu.json), this also prints each
+typegrad row as a ratio to PyTorch's in the same run, against the issue's targets.
 """
 import json, os, statistics, sys, time
 import torch
@@ -50,3 +53,23 @@ out = os.environ.get("OUT")
 if out:
     with open(os.path.join(out, "gpu_torch.json"), "w") as f:
         json.dump(dict(device=dev, small=small, rows=rows), f, indent=2)
+
+# ratios against bench/gpu.ts's results of the same run (same OUT)
+tg_path = os.path.join(out or "/tmp/out", "gpu.json")
+if os.path.exists(tg_path):
+    with open(tg_path) as f:
+        tg = json.load(f)
+    torch_rows = {r["workload"]: r for r in rows}
+    print(f"\ntypegrad ({tg['device']}) / PyTorch ({dev}), same machine:")
+    for r in tg["rows"]:
+        t = torch_rows.get(r["workload"])
+        if t is None:
+            continue
+        if r["unit"] == "µs/step":
+            ratio, what, target = t["ms"] / r["ms"], "× faster than PyTorch eager", 5.0 if r["variant"] == "jit" else None
+        else:
+            ratio, what = r["value"] / t["value"], "× PyTorch throughput"
+            n = int(r["workload"].split("=")[1]) if r["workload"].startswith("sgemm") else None
+            target = 0.8 if n is not None and n >= 2048 else 0.9 if r["workload"].startswith("y=") else None
+        mark = "" if target is None else ("  (target %.1f: %s)" % (target, "met" if ratio >= target else "NOT met"))
+        print(f"{r['workload']:28} {r['variant']:6} {ratio:8.3f}{what}{mark}")
