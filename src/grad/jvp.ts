@@ -88,7 +88,7 @@ export const jvpFlat = (
  * @since 0.1.0
  * @category transforms
  */
-export const jvp = <A extends ReadonlyArray<unknown>, R>(
+export const jvp = <A extends ReadonlyArray<unknown> | readonly [], R>(
   f: (...args: A) => R,
   primals: A,
   tangents: NoInfer<A>,
