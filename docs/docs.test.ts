@@ -2,7 +2,8 @@
  * The docs' examples run as tests. From README.md, docs/getting-started.md and every other
  * `docs/*.md` that contains the line `<!-- docs-test: runnable -->`, each ```ts block is written to
  * its own module (under node_modules/.cache, so `effect` and friends resolve), with
- * `from "typegrad"` rewritten to this checkout's src/index.ts. A block without that import gets
+ * `from "typegrad"` and `from "typegrad/testing"` rewritten to this checkout's src/index.ts and
+ * src/testing.ts. A block without a `typegrad` import gets
  * `import * as tg from "typegrad"` prepended. All blocks are type-checked with TypeScript 5.9 and
  * TypeScript 7, then run in order in one tsx process; each block must finish without throwing.
  *
@@ -18,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 const run = promisify(execFile)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const work = join(root, "node_modules", ".cache", `typegrad-docs-${process.pid}`) // one per run: runs may overlap
-const entry = join(root, "src", "index.js") // NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
+// NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
+const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js") }
 
 export interface Block {
   readonly doc: string
@@ -41,10 +43,10 @@ export const extractBlocks = (doc: string, text: string): Block[] => {
   return blocks
 }
 
-/** The block as a module: `typegrad` imports point at this checkout; no import → `tg` is prepended. */
+/** The block as a module: `typegrad(/testing)` imports point at this checkout; no import → `tg` is prepended. */
 const prepare = (code: string): { readonly text: string; readonly added: number } => {
-  const rewritten = code.replace(/from\s+["']typegrad["']/g, `from ${JSON.stringify(entry)}`)
-  return rewritten !== code ? { text: rewritten, added: 0 } : { text: `import * as tg from ${JSON.stringify(entry)}\n${code}`, added: 1 }
+  const rewritten = code.replace(/from\s+["'](typegrad(?:\/testing)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
+  return rewritten !== code ? { text: rewritten, added: 0 } : { text: `import * as tg from ${JSON.stringify(entries.typegrad)}\n${code}`, added: 1 }
 }
 
 const docs = [
