@@ -36,23 +36,25 @@ describe.skipIf(gpu === null)("memory", () => {
     g = iterate(g, 2, (x) => step(x))
     await read(g)
     const base = memoryStats(gpu!)
-    let peak = 0, peakPooled = 0
+    let peak = 0, peakTotal = 0
     g = iterate(g, STEPS, (x, i) => {
       const next = step(x)
       if (i % 97 === 0) {
         const m = memoryStats(gpu!)
-        ;((peak = Math.max(peak, m.liveBytes)), (peakPooled = Math.max(peakPooled, m.pooledBytes)))
+        ;((peak = Math.max(peak, m.liveBytes)), (peakTotal = Math.max(peakTotal, m.liveBytes + m.pooledBytes)))
       }
       return next
     })
     const got = await read(g)
     const end = memoryStats(gpu!)
     // live at the end: what was live before, plus the loop's final grid (iterate leaves its initial grid to the caller);
-    // during the loop at most one more (the next grid while a step returns): the step's own intermediate never escapes
-    expect(end.liveBytes).toBe(base.liveBytes + grid)
-    expect(end.liveBuffers).toBe(base.liveBuffers + 1)
+    // during the loop at most one more (the next grid while a step returns): the step's own intermediate never escapes.
+    // Bounds, not equalities: the collector may finalize earlier tests' tensors meanwhile (live → pooled), so the
+    // pool is bounded together with the live memory
+    expect(end.liveBytes).toBeLessThanOrEqual(base.liveBytes + grid)
+    expect(end.liveBuffers).toBeLessThanOrEqual(base.liveBuffers + 1)
     expect(peak).toBeLessThanOrEqual(base.liveBytes + 2 * grid)
-    expect(peakPooled).toBeLessThanOrEqual(base.pooledBytes + 4 * grid)
+    expect(peakTotal).toBeLessThanOrEqual(base.liveBytes + base.pooledBytes + 4 * grid)
     let c = initGrid(N, cpu)
     const cstep = jit(heatStep)
     for (let i = 0; i < STEPS + 2; i++) c = cstep(c)
