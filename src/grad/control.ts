@@ -18,6 +18,7 @@ import { stageClosed } from "./staging.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
 import { batchFlat, moveBatchAxis } from "./vmap.js"
+import type { ScanLength, Stacked, Unstacked } from "./typing.js"
 
 export interface ScanParams {
   /** (consts..., carry..., x slices...) -> (carry..., y slices...) */
@@ -229,12 +230,12 @@ export const whileP: Primitive<"whileLoop"> = {
  * @since 0.1.0
  * @category control flow
  */
-export const scan = <C, X, Y>(
-  f: (carry: C, x: X) => readonly [C, Y],
+export const scan = <C, XS, Y, const L extends number | undefined = undefined>(
+  f: (carry: C, x: Unstacked<XS>) => readonly [C, Y],
   init: C,
-  xs: X,
-  options: { readonly length?: number; readonly reverse?: boolean } = {},
-): [C, Y] => {
+  xs: XS,
+  options: { readonly length?: L; readonly reverse?: boolean } = {},
+): [C, Stacked<Y, ScanLength<XS, L>>] => {
   const [initL, cDef] = Tree.flatten(init)
   const [xsL, xDef] = Tree.flatten(xs)
   const length = options.length ?? xsL[0]?.shape[0]
@@ -245,7 +246,7 @@ export const scan = <C, X, Y>(
   let yDef: Tree.TreeDef | undefined
   const avals = [...initL.map(avalOf), ...xsL.map((x) => sliceAval(x.aval))]
   const [body, consts] = stageClosed("scan", (ins) => {
-    const [c2, y] = f(Tree.unflatten<C>(cDef, ins.slice(0, initL.length)), Tree.unflatten<X>(xDef, ins.slice(initL.length)))
+    const [c2, y] = f(Tree.unflatten<C>(cDef, ins.slice(0, initL.length)), Tree.unflatten<Unstacked<XS>>(xDef, ins.slice(initL.length)))
     const [cl, d] = Tree.flatten(c2)
     if (!Tree.structureEquals(d, cDef) || cl.some((c, i) => c.dtype !== initL[i]!.dtype || c.shape.join() !== initL[i]!.shape.join()))
       throw ShapeError.of("scan", `the body must return a carry shaped like init: ${Tree.show(cDef)} of ${initL.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}, got ${cl.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}`)
@@ -254,7 +255,7 @@ export const scan = <C, X, Y>(
     return [...cl, ...yl]
   }, avals, devicesOf([...initL, ...xsL], avals.length))
   const outs = bind(scanP, [...consts, ...initL, ...xsL], { body, numConsts: consts.length, numCarry: initL.length, length, reverse: options.reverse ?? false })
-  return [Tree.unflatten<C>(cDef, outs.slice(0, initL.length)), Tree.unflatten<Y>(yDef!, outs.slice(initL.length))]
+  return [Tree.unflatten<C>(cDef, outs.slice(0, initL.length)), Tree.unflatten<Stacked<Y, ScanLength<XS, L>>>(yDef!, outs.slice(initL.length))]
 }
 
 /**
@@ -267,7 +268,7 @@ export const scan = <C, X, Y>(
  * @since 0.1.0
  * @category control flow
  */
-export const fori = <C>(lo: number, hi: number, body: (i: AnyTensor, carry: C) => C, init: C): C => {
+export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, carry: C) => C, init: C): C => {
   const n = Math.max(0, hi - lo)
   const like = Tree.leaves(init)[0]
   if (like === undefined) throw ShapeError.of("fori", "the carry must hold at least one tensor")

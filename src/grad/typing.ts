@@ -24,14 +24,14 @@ type IsAny<T> = 0 extends 1 & T ? true : false
  */
 export type FirstDevice<B, Depth extends unknown[] = []> = Depth["length"] extends 8 ? DeviceKind
   : B extends readonly [infer H, ...infer T]
-    ? H extends Tensor<infer _S, infer _D, infer V> ? V
+    ? H extends Tensor<infer _S, infer _D, infer V extends DeviceKind> ? V
     : H extends ReadonlyArray<infer E> ? FirstDevice<[E, ...T], [...Depth, 0]>
     : H extends Record<string, unknown> ? FirstDevice<[H[keyof H], ...T], [...Depth, 0]>
     : FirstDevice<T, [...Depth, 0]>
     : DeviceKind
 
 /** `V0` when it names one device; a declared "any device" (the full union) becomes the actual `V`. @internal */
-export type FollowDevice<V0, V> = IsAny<V0> extends true ? V0 : [DeviceKind] extends [V0] ? V : V0
+export type FollowDevice<V0 extends DeviceKind, V extends DeviceKind> = IsAny<V0> extends true ? V0 : [DeviceKind] extends [V0] ? V : V0
 
 /**
  * A result tree of `f` whose "any device" tensors take the device `V` of the actual arguments:
@@ -39,8 +39,8 @@ export type FollowDevice<V0, V> = IsAny<V0> extends true ? V0 : [DeviceKind] ext
  * tensors unless it moves them explicitly (then its declared device is kept).
  * @internal
  */
-export type OnDevice<R, V> = IsAny<R> extends true ? R
-  : R extends Tensor<infer S, infer D, infer V0> ? ([DeviceKind] extends [V0] ? (IsAny<V0> extends true ? R : Tensor<S, D, V & DeviceKind>) : R)
+export type OnDevice<R, V extends DeviceKind> = IsAny<R> extends true ? R
+  : R extends Tensor<infer S, infer D, infer V0> ? ([DeviceKind] extends [V0] ? (IsAny<V0> extends true ? R : Tensor<S, D, V>) : R)
   : R extends ReadonlyArray<unknown> ? { [K in keyof R]: OnDevice<R[K], V> }
   : R extends (...args: never) => unknown ? R
   : R extends object ? { [K in keyof R]: OnDevice<R[K], V> }
@@ -77,10 +77,10 @@ type OutOfRange<A extends ReadonlyArray<unknown>, N> = N extends number ? (IsLit
  * @internal
  */
 export type Jacobian<R, X> = IsAny<R> extends true ? R
-  : R extends Tensor<infer O, infer D, infer V0>
-    ? X extends Tensor<infer I, infer _D, infer V>
+  : R extends Tensor<infer O, infer D, infer V0 extends DeviceKind>
+    ? X extends Tensor<infer I, infer _D, infer V extends DeviceKind>
       ? [IsAny<O>, IsAny<I>] extends [false, false]
-        ? Tensor<[IsTuple<O>, IsTuple<I>] extends [true, true] ? [...O, ...I] : Dim[], D, FollowDevice<V0, V> & DeviceKind>
+        ? Tensor<[IsTuple<O>, IsTuple<I>] extends [true, true] ? [...O, ...I] : Dim[], D, FollowDevice<V0, V>>
         : Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
       : ShapeMismatch<"jacobian: the differentiated argument must be a tensor">
     : ShapeMismatch<"jacobian: the function must return a single tensor">
@@ -186,12 +186,40 @@ export type InsertAxis<S extends Shape, Ax, N> = [Ax] extends [null] ? S
     : S extends readonly unknown[] ? [number, ...{ [K in keyof S]: number }] : Dim[]
 
 /** The outputs of a vmapped function: each tensor leaf gains the batch axis `N` where `Sp` says. @internal */
-export type VmapOut<R, N, Sp, V> = [Sp] extends [number | null] ? VOutLeaves<R, N, Sp, V>
+export type VmapOut<R, N, Sp, V extends DeviceKind> = [Sp] extends [number | null] ? VOutLeaves<R, N, Sp, V>
   : [Sp] extends [ReadonlyArray<unknown>] ? (R extends ReadonlyArray<unknown> ? { [K in keyof R]: VmapOut<R[K], N, At<Sp, K>, V> } : VOutLeaves<R, N, number, V>)
   : [Sp] extends [{ readonly [k: string]: unknown }] ? (R extends object ? { [K in keyof R]: VmapOut<R[K], N, K extends keyof Sp ? Sp[K] : number, V> } : VOutLeaves<R, N, number, V>)
   : VOutLeaves<R, N, number, V>
-type VOutLeaves<R, N, Ax, V> = IsAny<R> extends true ? R
-  : R extends Tensor<infer S extends Shape, infer D, infer V0> ? (IsAny<S> extends true ? R : Tensor<InsertAxis<S, Ax, N>, D, FollowDevice<V0, V> & DeviceKind>)
+type VOutLeaves<R, N, Ax, V extends DeviceKind> = IsAny<R> extends true ? R
+  : R extends Tensor<infer S extends Shape, infer D, infer V0 extends DeviceKind> ? (IsAny<S> extends true ? R : Tensor<InsertAxis<S, Ax, N>, D, FollowDevice<V0, V>>)
   : R extends ReadonlyArray<unknown> ? { [K in keyof R]: VOutLeaves<R[K], N, Ax, V> }
   : R extends object ? { [K in keyof R]: VOutLeaves<R[K], N, Ax, V> }
   : R
+
+// ------------------------------------------------------------------ scan
+
+/** One step of a tree of stacked tensors: each tensor leaf loses its leading axis. @internal */
+export type Unstacked<T> = IsAny<T> extends true ? T
+  : T extends Tensor<infer S extends Shape, infer D, infer V>
+    ? IsAny<S> extends true ? T : S extends readonly [Dim, ...infer R extends Shape] ? Tensor<R, D, V> : T
+  : T extends ReadonlyArray<unknown> ? { [K in keyof T]: Unstacked<T[K]> }
+  : T extends object ? { [K in keyof T]: Unstacked<T[K]> }
+  : T
+
+/** A tree of per-step results stacked along a new leading axis of size `L`. @internal */
+export type Stacked<T, L> = IsAny<T> extends true ? T
+  : T extends Tensor<infer S extends Shape, infer D, infer V>
+    ? IsAny<S> extends true ? T : IsTuple<S> extends true ? Tensor<[L & Dim, ...S], D, V> : T
+  : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Stacked<T[K], L> }
+  : T extends object ? { [K in keyof T]: Stacked<T[K], L> }
+  : T
+
+/** The trip count of `scan`: a literal `options.length`, else the leading dim of the first `xs` leaf, else `number`. @internal */
+export type ScanLength<XS, L> = IsLitNum<L> extends true ? L : Leading<XS>
+type Leading<T, Depth extends unknown[] = []> = Depth["length"] extends 8 ? number
+  : IsAny<T> extends true ? number
+  : T extends Tensor<infer S, infer _D, infer _V> ? (IsAny<S> extends true ? number : S extends readonly [infer H, ...unknown[]] ? (Kind<H> extends "dyn" ? number : H) : number)
+  : T extends readonly [infer H, ...infer _R] ? Leading<H, [...Depth, 0]>
+  : T extends ReadonlyArray<infer E> ? Leading<E, [...Depth, 0]>
+  : T extends Record<string, unknown> ? Leading<T[keyof T], [...Depth, 0]>
+  : number
