@@ -100,15 +100,20 @@ export type Trees = [
 const loss = (w: tg.Tensor<[3]>, x: tg.Tensor<[3]>) => w.mul(x).tanh().sum()
 const c1 = tg.vmap(tg.grad(loss), { inAxes: [null, 0] })(v3, tg.ones([4, 3]))
 const c2 = tg.vmap((x: tg.Tensor<[3]>, t: tg.Tensor<[3]>) => tg.jvp((y: tg.Tensor<[3]>) => y.exp(), [x], [t]))(b83, b83)
-// nested: the outer size is known; the inner one is `number` (the inner vmapped function is
-// generic, and TypeScript erases its type parameter when passing it to the outer vmap)
+// nested: the outer vmap reads the inner declaration (the inner mapped axes become `number`
+// dims), so the outer arguments are checked and the outer size is known; the inner size is `number`
 const c3 = tg.vmap(tg.vmap((a: tg.Tensor<[]>, b: tg.Tensor<[]>) => a.mul(b), { inAxes: [null, 0] }), { inAxes: [0, null] })(tg.ones([2]), tg.ones([3]))
+const pairwise = tg.vmap(tg.vmap(dot, { inAxes: [null, 0] }), { inAxes: [0, null] })
+const c5 = pairwise(tg.ones([2, 3]), tg.ones([5, 3]))
+const c6 = tg.vmap(tg.vmap(total), { inAxes: 1, outAxes: 1 })(tg.ones([4, 6, 3]))
 const c4 = tg.jit(tg.vmap(total))(b83)
 export type Composition = [
   Expect<Equal<typeof c1, Cpu<[4, 3]>>>,
   Expect<Equal<typeof c2, [Cpu<[8, 3]>, Cpu<[8, 3]>]>>,
   Expect<Equal<typeof c3, Cpu<[2, number]>>>,
   Expect<Equal<typeof c4, Cpu<[8]>>>,
+  Expect<Equal<typeof c5, Cpu<[2, number]>>>,
+  Expect<Equal<typeof c6, Cpu<[number, 6]>>>,
 ]
 
 // the erased tensor type and unannotated functions (an op on `AnyTensor` gives unknown rank)
@@ -143,5 +148,9 @@ tg.vmap(layer, { inAxes: [null, 0] })(params, tg.ones([5, 3]))
 tg.vmap(total)(tg.ones([8, 3], { dtype: "f64" }))
 // @ts-expect-error a GPU batch for a CPU-only function
 tg.vmap((x: Cpu<[3]>) => x.sum())(gpu)
+// @ts-expect-error nested: the shared [5, 4] does not fit the inner declaration [number, 3]
+pairwise(tg.ones([2, 3]), tg.ones([5, 4]))
+// @ts-expect-error nested: the outer mapped [2, 4] does not fit [3]
+pairwise(tg.ones([2, 4]), tg.ones([5, 3]))
 // @ts-expect-error the result is [8], not [3]
 export const wrongOut: Cpu<[3]> = tg.vmap(total)(b83)

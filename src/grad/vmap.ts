@@ -138,9 +138,15 @@ export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends
  * @since 0.1.0
  * @category transforms
  */
-export type Vmapped<A extends ReadonlyArray<unknown>, R, O> = <B extends Unshaped<A>>(
+export type Vmapped<A extends ReadonlyArray<unknown>, R, O> = (<B extends Unshaped<A>>(
   ...args: B & VmapCheck<A, B, InSpec<O>>
-) => VmapOut<R, BatchSize<A, B, InSpec<O>>, OutSpec<O>, FirstDevice<B>>
+) => VmapOut<R, BatchSize<A, B, InSpec<O>>, OutSpec<O>, FirstDevice<B>>) & VmapBrand<A, R, O>
+
+declare const vmapped: unique symbol
+/** Type-only record of a vmapped function's declaration, so that an outer `vmap` can read it (nothing at run time). */
+interface VmapBrand<A, R, O> {
+  readonly [vmapped]: readonly [A, R, O]
+}
 
 /**
  * Vectorise `f` over a mapped axis of its arguments. `f` is written for one example; the result
@@ -153,12 +159,16 @@ export type Vmapped<A extends ReadonlyArray<unknown>, R, O> = <B extends Unshape
  * @since 0.1.0
  * @category transforms
  */
+export function vmap<A extends ReadonlyArray<unknown>, R, O1, const O extends VmapOptions = Record<never, never>>(
+  f: VmapBrand<A, R, O1> & ((...args: never) => unknown),
+  options?: O,
+): Vmapped<Extract<VmapOut<A, number, InSpec<O1>, DeviceKind>, ReadonlyArray<unknown>>, VmapOut<R, number, OutSpec<O1>, DeviceKind>, O>
 export function vmap<A extends ReadonlyArray<unknown> = AnyTensor[], R = unknown, const O extends VmapOptions = Record<never, never>>(
   f: (...args: A) => R,
   options?: O,
 ): Vmapped<A, R, O>
-export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: ReadonlyArray<unknown>) => unknown {
-  return (...args) => {
+export function vmap(f: (...args: never) => unknown, options: VmapOptions = {}): unknown {
+  return (...args: unknown[]) => {
     const [leaves, def] = Tree.flatten(args)
     const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) => normAxis(a, leaves[i]!.shape.length, "inAxes"))
     let size: number | null = null
@@ -171,7 +181,7 @@ export function vmap<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, 
     if (size === null) throw ShapeError.of("vmap", "no argument is mapped (every inAxes entry is null)")
     let outTree: unknown
     const pairs = batchFlat("vmap", (xs) => {
-      outTree = f(...Tree.unflatten<A>(def, xs))
+      outTree = (f as (...a: unknown[]) => unknown)(...Tree.unflatten<unknown[]>(def, xs))
       return Tree.leaves(outTree)
     }, leaves, inDims, size)
     const outDims = resolveAxes(options.outAxes === undefined ? 0 : options.outAxes, outTree, "outAxes")
