@@ -152,5 +152,7 @@ tg.vmap((x: Cpu<[3]>) => x.sum())(gpu)
 pairwise(tg.ones([2, 3]), tg.ones([5, 4]))
 // @ts-expect-error nested: the outer mapped [2, 4] does not fit [3]
 pairwise(tg.ones([2, 4]), tg.ones([5, 3]))
+// @ts-expect-error vmap: an inAxes spec has 1 entries for an array of 2
+tg.vmap(dot, { inAxes: [0] })(b83, b83)
 // @ts-expect-error the result is [8], not [3]
 export const wrongOut: Cpu<[3]> = tg.vmap(total)(b83)

@@ -108,9 +108,14 @@ export type OutSpec<O> = "outAxes" extends keyof O ? O["outAxes" & keyof O] : 0
  * nothing and sizes the batch as `number`.
  */
 type VWalk<D, X, Sp> = [Sp] extends [number | null] ? VLeaves<D, X, Sp>
-  : [Sp] extends [ReadonlyArray<unknown>] ? (X extends ReadonlyArray<unknown> ? { [K in keyof Sp]: VWalk<At<D, K>, At<X, K>, Sp[K]> }[number] : Size<number>)
+  : [Sp] extends [ReadonlyArray<unknown>]
+    ? X extends ReadonlyArray<unknown>
+      ? SameLength<Len<Sp>, Len<X>> extends true ? { [K in keyof Sp]: VWalk<At<D, K>, At<X, K>, Sp[K]> }[number]
+      : ShapeMismatch<`vmap: an inAxes spec has ${Len<Sp> & number} entries for an array of ${Len<X> & number}`>
+      : Size<number>
   : [Sp] extends [{ readonly [k: string]: unknown }] ? (AxisSpecLike extends Sp ? Size<number> : { [K in keyof Sp]: VWalk<At<D, K>, At<X, K>, Sp[K]> }[keyof Sp])
   : Size<number>
+type SameLength<A, B> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type At<T, K> = K extends keyof T ? T[K] : any
 type AxisSpecLike = { readonly [k: string]: never }
