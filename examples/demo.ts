@@ -7,6 +7,7 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
+import { solve } from "./facility.js"
 import { heatStep, initialGrid } from "./heat.js"
 
 /** The device the demo runs on, why it was picked, and how to let it go. */
@@ -53,20 +54,11 @@ export const runHeat = async (device: tg.Device, steps = 500): Promise<{ readonl
   return { ms: performance.now() - t0, centre }
 }
 
-/** Plain gradient descent to the point minimising the summed distance to three cities (CPU). */
+/** Plain gradient descent to the point minimising the summed distance to three cities (CPU; see facility.ts). */
 export const fermatPoint = (steps = 200, lr = 0.5): { readonly point: number[]; readonly loss: number; readonly ms: number } => {
-  const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
-  const loss = (c: tg.Tensor<[2], "f32", "cpu">) => cities.sub(c).norm({ axis: 1 }).sum()
-  const step = tg.valueAndGrad(loss)
   const t0 = performance.now()
-  let centre = tg.tensor([1, 1])
-  let value = 0
-  for (let i = 0; i < steps; i++) {
-    const [l, g] = step(centre)
-    value = Number(l.item())
-    centre = centre.sub(g.mul(lr))
-  }
-  return { point: centre.toArraySync(), loss: value, ms: performance.now() - t0 }
+  const { point, distance } = solve(steps, lr)
+  return { point, loss: distance, ms: performance.now() - t0 }
 }
 
 /** What one run of the demo measured. */

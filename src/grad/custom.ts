@@ -264,8 +264,8 @@ export const customJvp = <A extends ReadonlyArray<unknown>, R>(
  *
  * @example
  * import * as tg from "typegrad"
- * // straight-through estimator: round forward, identity backward
- * const ste = tg.customVjp((x) => x.round(), (x) => [x.round(), null], (_r, g) => [g])
+ * // straight-through estimator: sign forward, identity backward
+ * const ste = tg.customVjp((x: tg.Tensor<[3]>) => x.sign(), (x) => [x.sign(), null], (_r, g) => [g])
  * @since 0.1.0
  * @category transforms
  */

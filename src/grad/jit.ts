@@ -11,7 +11,7 @@ import type { CompiledProgram, Device, Program, Storage } from "../ops/backend.j
 import type { ParamsOf, PrimitiveName } from "../ops/primitive.js"
 import { currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
-import type { Jaxpr } from "./ir.js"
+import { dce, type Jaxpr } from "./ir.js"
 import { stageFlat } from "./staging.js"
 import * as Tree from "./tree.js"
 
@@ -29,11 +29,12 @@ export const makeJaxpr = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) =
   (...args: A): { readonly jaxpr: Jaxpr; readonly outDef: Tree.TreeDef } => {
     const [leaves, def] = Tree.flatten(args)
     let outDef: Tree.TreeDef | undefined
-    const jaxpr = stageFlat("jit", (xs) => {
+    // dead code goes: e.g. jit(grad(f)) stages the primal of f, which no output needs
+    const jaxpr = dce(stageFlat("jit", (xs) => {
       const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
       outDef = d
       return outs
-    }, leaves.map((l) => l.aval), leaves.map((l) => l.device))
+    }, leaves.map((l) => l.aval), leaves.map((l) => l.device)))
     return { jaxpr, outDef: outDef! }
   }
 
