@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-export { grad, valueAndGrad, vjp, type GradOptions } from "./vjp.js"
+export { grad, valueAndGrad, vjp, type GradAuxOptions, type GradOptions, type VjpAuxOptions } from "./vjp.js"
 export { jvp } from "./jvp.js"
 export { linearize } from "./linearize.js"
 export { hessian, jacfwd, jacrev, type JacobianOptions } from "./jacobian.js"
