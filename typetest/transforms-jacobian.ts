@@ -60,8 +60,8 @@ export type Fallbacks = [
 
 // ------------------------------------------------------------------ negatives
 
-// @ts-expect-error the function must return a single tensor
-tg.jacfwd((x: tg.Tensor<[3]>) => [x, x])
+// @ts-expect-error the function must return tensors (a number is not a tree of tensors)
+export const notTree: Cpu<[3, 3]> = tg.jacfwd((x: tg.Tensor<[3]>) => 3)(x3)
 // @ts-expect-error jacrev: argnums 2 is out of range for 2 argument(s)
 tg.jacrev((a: tg.Tensor<[2, 3]>, x: tg.Tensor<[3]>) => a.matmul(x), { argnums: 2 })
 // @ts-expect-error an argument of the wrong shape
@@ -70,3 +70,18 @@ tg.jacfwd(toTwo)(m23)
 export const wrongJac: Cpu<[3, 2]> = tg.jacrev(toTwo)(x3)
 // @ts-expect-error a hessian of [3] -> [] is [3, 3], not [3]
 export const wrongHess: Cpu<[3]> = tg.hessian((x: tg.Tensor<[3]>) => x.sum())(x3)
+
+// ------------------------------------------------------------------ pytrees and argnums tuples
+
+const params = { w: tg.ones([2, 3]), b: tg.ones([2]) }
+const model = (p: typeof params, x: tg.Tensor<[3]>) => ({ y: p.w.matmul(x).add(p.b), s: p.b.sum() })
+const jt = tg.jacrev(model)(params, x3)
+const jtf = tg.jacfwd(model)(params, x3)
+const jtup = tg.jacrev((a: tg.Tensor<[2, 3]>, x: tg.Tensor<[3]>) => [a.matmul(x), x.sum()] as const, { argnums: [0, 1] })(m23, x3)
+const htree = tg.hessian((p: { a: tg.Tensor<[]>; b: tg.Tensor<[2]> }) => p.b.mul(p.a).sum())({ a: tg.scalar(1), b: tg.ones([2]) })
+export type TreeJacobians = [
+  Expect<Equal<typeof jt, { y: { w: Cpu<[2, 2, 3]>; b: Cpu<[2, 2]> }; s: { w: Cpu<[2, 3]>; b: Cpu<[2]> } }>>,
+  Expect<Equal<typeof jtf, typeof jt>>,
+  Expect<Equal<typeof jtup, [[Cpu<[2, 2, 3]>, Cpu<[2, 3]>], [Cpu<[2, 3]>, Cpu<[3]>]]>>,
+  Expect<Equal<typeof htree, { a: { a: Cpu<[]>; b: Cpu<[2]> }; b: { a: Cpu<[2]>; b: Cpu<[2, 2]> } }>>,
+]

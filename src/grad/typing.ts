@@ -72,18 +72,34 @@ type OutOfRange<A extends ReadonlyArray<unknown>, N> = N extends number ? (IsLit
 // ------------------------------------------------------------------ jacobians
 
 /**
- * The Jacobian of `R` (a tensor of shape `O`) with respect to `X` (shape `I`): `[...O, ...I]`,
- * with `R`'s dtype on the argument's device. `any` shapes give the erased tensor type.
+ * The Jacobian of `R` with respect to `X` (JAX semantics over pytrees): a tree shaped like `R`
+ * whose leaves are trees shaped like `X`; the leaf for output tensor `O` and input tensor `I` is
+ * `[...O, ...I]`, with `O`'s dtype on the argument's device. `any` shapes give the erased tensor
+ * type.
  * @internal
  */
 export type Jacobian<R, X> = IsAny<R> extends true ? R
-  : R extends Tensor<infer O, infer D, infer V0 extends DeviceKind>
-    ? X extends Tensor<infer I, infer _D, infer V extends DeviceKind>
-      ? [IsAny<O>, IsAny<I>] extends [false, false]
-        ? Tensor<[IsTuple<O>, IsTuple<I>] extends [true, true] ? [...O, ...I] : Dim[], D, FollowDevice<V0, V>>
-        : Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-      : ShapeMismatch<"jacobian: the differentiated argument must be a tensor">
-    : ShapeMismatch<"jacobian: the function must return a single tensor">
+  : R extends Tensor<infer _O, infer _D, infer _V> ? JacobianIn<R, X>
+  : R extends (...args: never) => unknown ? ShapeMismatch<"jacobian: the function must return a tensor or a tree of tensors">
+  : R extends ReadonlyArray<unknown> ? { -readonly [K in keyof R]: Jacobian<R[K], X> }
+  : R extends object ? { -readonly [K in keyof R]: Jacobian<R[K], X> }
+  : ShapeMismatch<"jacobian: the function must return a tensor or a tree of tensors">
+
+/** One output tensor `R` against the input tree `X`. */
+type JacobianIn<R, X> = IsAny<X> extends true ? Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  : X extends Tensor<infer _I, infer _D, infer _V> ? JacobianLeaf<R, X>
+  : X extends (...args: never) => unknown ? ShapeMismatch<"jacobian: the differentiated argument must be a tensor or a tree of tensors">
+  : X extends ReadonlyArray<unknown> ? { -readonly [K in keyof X]: JacobianIn<R, X[K]> }
+  : X extends object ? { -readonly [K in keyof X]: JacobianIn<R, X[K]> }
+  : ShapeMismatch<"jacobian: the differentiated argument must be a tensor or a tree of tensors">
+
+type JacobianLeaf<R, X> = R extends Tensor<infer O, infer D, infer V0 extends DeviceKind>
+  ? X extends Tensor<infer I, infer _D, infer V extends DeviceKind>
+    ? [IsAny<O>, IsAny<I>] extends [false, false]
+      ? Tensor<[IsTuple<O>, IsTuple<I>] extends [true, true] ? [...O, ...I] : Dim[], D, FollowDevice<V0, V>>
+      : Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+    : never
+  : never
 
 // ------------------------------------------------------------------ vmap
 
