@@ -1,78 +1,111 @@
 /**
  * `jit` on the CPU: a staged program becomes a list of closures over a register file of typed
- * arrays (no interpreter, no shape rules, no tensor objects per op), and runs of elementwise
- * equations over one shape are fused into a single generated loop. NOTE: intermediates of a fused
- * f32 loop stay in f64 registers (rounding each to f32 with `Math.fround` made loops 5x slower),
- * so fused f32 results may differ from eager ones in the last bit; f64 results are identical.
+ * arrays (no interpreter, no shape rules, no tensor objects per op). Runs of elementwise
+ * equations over one shape (any dtypes: arithmetic, comparisons, `where`, `cast`) are fused into
+ * one generated loop (`fused.ts`), and `slice`, `transpose`, `broadcastTo`, `reshape` and `pad`
+ * feeding such a loop are folded into its reads as index transforms (offset + strides; a pad tests
+ * the index and reads its fill value outside the input) instead of being materialised. The heat
+ * step is thus 2 loops: the five slices and the arithmetic, then `grid + pad(lap)`.
+ *
+ * NOTE: intermediates of a fused f32 loop stay in f64 locals (rounding each to f32 with
+ * `Math.fround` made loops 5x slower), so fused f32 results may differ from eager ones in the last
+ * bit; an f32 intermediate is rounded where it feeds a non-f32 result (a comparison, a cast), and
+ * i32/bool intermediates wrap as their stores would, so f64, i32 and bool results are identical.
  *
  * @since 0.1.0
  */
-import { isFloat, numel, type HostArray } from "../../ops/aval.js"
+import type { HostArray } from "../../ops/aval.js"
 import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
-import type { PrimitiveName } from "../../ops/primitive.js"
-import { primitives } from "../../ops/registry.js"
-import { CpuStorage } from "./index.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { contiguous, copyExpr, type Expr } from "./codegen.js"
+import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
+import { generateLoop, type LoopEqn, type LoopInput, type PadMap, type Regs, type Source } from "./fused.js"
+import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
 
-type Regs = Array<HostArray | undefined>
 type Step = (regs: Regs) => void
 
-/** Inline JS for common scalar ops; the rest call the primitive's `scalar` function. */
-const inline: Partial<Record<PrimitiveName, (a: string, b: string) => string>> = {
-  neg: (a) => `(-${a})`, exp: (a) => `Math.exp(${a})`, log: (a) => `Math.log(${a})`, log1p: (a) => `Math.log1p(${a})`,
-  sin: (a) => `Math.sin(${a})`, cos: (a) => `Math.cos(${a})`, sqrt: (a) => `Math.sqrt(${a})`, tanh: (a) => `Math.tanh(${a})`,
-  abs: (a) => `Math.abs(${a})`, add: (a, b) => `(${a} + ${b})`, sub: (a, b) => `(${a} - ${b})`, mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`, pow: (a, b) => `Math.pow(${a}, ${b})`,
-}
+const ARITH = new Set<PrimitiveName>([
+  "neg", "exp", "log", "log1p", "sin", "cos", "sqrt", "tanh", "sigmoid", "abs", "sign",
+  "add", "sub", "mul", "div", "pow", "max", "min",
+])
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
-
-const isElementwise = (e: ProgramEqn): boolean => {
-  const out = e.outs[0]!.aval
-  return primitives[e.prim.name].scalar !== undefined && e.outs.length === 1 && isFloat(out.dtype) && out.dtype !== "f16" &&
-    e.inputs.every((v) => v.aval.dtype === out.dtype)
-}
-
-/** One generated loop computing `group` (consecutive elementwise equations over one shape). */
-const fuseGroup = (group: ReadonlyArray<ProgramEqn>, slot: (v: ProgramVar) => number, live: (v: ProgramVar) => boolean): Step => {
-  const n = numel(group[0]!.outs[0]!.aval.shape)
-  const dtype = group[0]!.outs[0]!.aval.dtype
-  const local = new Map<ProgramVar, string>()
-  const head: string[] = []
-  const body: string[] = []
-  const loads: string[] = []
-  const ref = (v: ProgramVar): string => {
-    const l = local.get(v)
-    if (l !== undefined) return l
-    const k = local.size
-    const name = `x${k}`
-    if (numel(v.aval.shape) === 1) head.push(`const ${name} = R[${slot(v)}][0];`)
-    else {
-      head.push(`const a${k} = R[${slot(v)}];`)
-      loads.push(`const ${name} = a${k}[i];`)
+/** The scalar expression of a fusable elementwise equation (the same ones eager kernels use). */
+const exprFor = (e: ProgramEqn): Expr | undefined => {
+  if (e.outs.length !== 1) return undefined
+  const name = e.prim.name
+  if (ARITH.has(name)) return exprOf(name)
+  switch (name) {
+    case "compare": return compareExpr[(e.params as ParamsOf<"compare">).op]
+    case "where": return whereExpr
+    case "cast": {
+      const d = (e.params as ParamsOf<"cast">).dtype
+      return d === "f16" ? undefined : castExpr[d]
     }
-    local.set(v, name)
-    return name
+    case "stopGradient": return copyExpr
+    default: return undefined
   }
-  const outs: Array<[ProgramVar, string]> = []
-  group.forEach((e, j) => {
-    const [a, b] = e.inputs.map(ref) as [string, string | undefined]
-    const gen = inline[e.prim.name]
-    const expr = gen !== undefined ? gen(a, b ?? "") : `S.${e.prim.name}(${[a, b].filter((x) => x !== undefined).join(", ")})`
-    const name = `v${j}`
-    body.push(`const ${name} = ${expr};`)
-    local.set(e.outs[0]!, name)
-    if (live(e.outs[0]!)) outs.push([e.outs[0]!, name])
-  })
-  const alloc = outs.map(([v], k) => `const o${k} = R[${slot(v)}] = new ${dtype === "f64" ? "Float64Array" : "Float32Array"}(${n});`)
-  const store = outs.map(([, name], k) => `o${k}[i] = ${name};`)
-  const src = [...head, ...alloc, `for (let i = 0; i < ${n}; i++) {`, ...loads, ...body, ...store, "}"].join("\n")
-  const scalars = Object.fromEntries(group.map((e) => [e.prim.name, primitives[e.prim.name].scalar]))
-  return new Function("S", `return (R) => {\n${src}\n}`)(scalars) as Step
+}
+
+const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
+
+/** A deferred view: `base` read at `offset + Σ i·strides` (through `pad` when given), over the view's shape. */
+interface View {
+  readonly base: ProgramVar
+  readonly offset: number
+  readonly strides: ReadonlyArray<number>
+  readonly pad?: PadMap
+}
+
+/**
+ * The view an eqn's output is of its input when it is a re-indexing (slice, broadcastTo,
+ * transpose, reshape) or a pad; `inner` is the input's own deferred view. Null when it does not
+ * compose (anything over a pad, a reshape that merges or splits strided axes).
+ */
+const viewOf = (e: ProgramEqn, inner: View | null): View | null => {
+  const x = e.inputs[0]!
+  if (inner?.pad !== undefined) return null
+  const st = inner?.strides ?? contiguous(x.aval.shape)
+  const base = inner?.base ?? x, off = inner?.offset ?? 0
+  switch (e.prim.name) {
+    case "slice": {
+      const p = e.params as ParamsOf<"slice">
+      return { base, offset: off + p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
+    }
+    case "transpose":
+      return { base, offset: off, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
+    case "broadcastTo": {
+      const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
+      return { base, offset: off, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
+    }
+    case "reshape": {
+      const out = e.outs[0]!.aval.shape
+      if (inner === null) return { base, offset: off, strides: contiguous(out) }
+      // through a strided view: only size-1 axes may come and go
+      const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
+      if (!same(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
+      let k = 0
+      return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
+    }
+    case "pad": {
+      const p = e.params as ParamsOf<"pad">
+      return { base, offset: off, strides: st, pad: { lo: p.lo, step: p.interior.map((i) => i + 1), len: x.aval.shape, value: p.value } }
+    }
+    default:
+      return null
+  }
+}
+
+/** A compiled CPU program; `steps` counts what runs per call (`loops` of them generated fused loops). */
+export interface CpuCompiledProgram extends CompiledProgram {
+  readonly steps: number
+  readonly loops: number
+  /** the generated loops' source, for inspection */
+  readonly sources: ReadonlyArray<string>
 }
 
 /** Compile a staged program for the CPU backend. */
-export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): CompiledProgram => {
+export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): CpuCompiledProgram => {
   const slots = new Map<ProgramVar, number>()
   const slot = (v: ProgramVar) => {
     let s = slots.get(v)
@@ -81,37 +114,94 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Co
   }
   program.constVars.forEach(slot)
   program.inVars.forEach(slot)
-  // last use of every variable outside a fusion group decides what a group must materialise
-  const usedBy = new Map<ProgramVar, number[]>()
-  program.eqns.forEach((e, i) => e.inputs.forEach((v) => usedBy.set(v, [...(usedBy.get(v) ?? []), i])))
+  const usedBy = new Map<ProgramVar, ProgramEqn[]>()
+  program.eqns.forEach((e) => e.inputs.forEach((v) => usedBy.set(v, [...(usedBy.get(v) ?? []), e])))
   const outSet = new Set(program.outs)
 
+  // a value read only by generated loops (directly or through views) never escapes a call: its
+  // buffer is allocated once and reused (kernels may return their input, so they never see one)
+  const VIEWS = ["slice", "transpose", "broadcastTo", "reshape", "pad"]
+  const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => VIEWS.includes(q.prim.name) || exprFor(q) !== undefined)
   const steps: Step[] = []
-  const eqns = program.eqns
-  for (let i = 0; i < eqns.length; ) {
-    const e = eqns[i]!
-    if (isElementwise(e)) {
-      const shape = e.outs[0]!.aval.shape
-      const inGroup = new Set<ProgramVar>()
-      let j = i
-      for (; j < eqns.length; j++) {
-        const g = eqns[j]!
-        const ok = isElementwise(g) && g.outs[0]!.aval.dtype === e.outs[0]!.aval.dtype && sameShape(g.outs[0]!.aval.shape, shape) &&
-          g.inputs.every((v) => inGroup.has(v) || sameShape(v.aval.shape, shape) || numel(v.aval.shape) === 1)
-        if (!ok) break
-        g.outs.forEach((v) => inGroup.add(v))
+  const sources: string[] = []
+  let loops = 0
+  /** variables whose register is written before the step being planned runs */
+  const ready = new Set<ProgramVar>([...program.constVars, ...program.inVars])
+  const views = new Map<ProgramVar, View>()
+  let group: ProgramEqn[] = []
+  let made = new Set<ProgramVar>()
+
+  const sourceOf = (v: ProgramVar): Source => {
+    const w = ready.has(v) ? undefined : views.get(v)
+    if (w === undefined) return { slot: slot(v), offset: 0, strides: contiguous(v.aval.shape) }
+    return w.pad === undefined ? { slot: slot(w.base), offset: w.offset, strides: w.strides } : { slot: slot(w.base), offset: w.offset, strides: w.strides, pad: w.pad }
+  }
+  const emitLoop = (shape: ReadonlyArray<number>, eqns: ReadonlyArray<ProgramEqn>, outs: ReadonlyArray<ProgramVar>, extra: ReadonlyArray<ProgramVar> = []) => {
+    const inside = new Set(eqns.flatMap((e) => e.outs))
+    const inputs = [...new Set([...extra, ...eqns.flatMap((e) => e.inputs)].filter((v) => !inside.has(v)))]
+    const index = new Map<ProgramVar, number>()
+    inputs.forEach((v, k) => index.set(v, k))
+    eqns.forEach((e, i) => index.set(e.outs[0]!, inputs.length + i))
+    const loopInputs: LoopInput[] = inputs.map((v) => ({ shape: v.aval.shape, dtype: v.aval.dtype, src: sourceOf(v) }))
+    const loopEqns: LoopEqn[] = eqns.map((e) => ({
+      expr: exprFor(e)!, inputs: e.inputs.map((v) => index.get(v)!), dtype: e.outs[0]!.aval.dtype,
+      boolean: e.prim.name === "compare" || (e.prim.name === "cast" && (e.params as ParamsOf<"cast">).dtype === "bool"),
+    }))
+    const { fn, source } = generateLoop({
+      shape, inputs: loopInputs, eqns: loopEqns,
+      outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
+    })
+    steps.push(fn)
+    sources.push(source)
+    loops++
+    outs.forEach((v) => ready.add(v))
+  }
+  const close = () => {
+    if (group.length === 0) return
+    const members = new Set(group)
+    const live = [...made].filter((v) => outSet.has(v) || (usedBy.get(v) ?? []).some((q) => !members.has(q)))
+    const g = group
+    group = []
+    made = new Set()
+    emitLoop(g[0]!.outs[0]!.aval.shape, g, live)
+  }
+  /** Give a deferred view its own register (a copy loop through its index transform). */
+  const materialize = (v: ProgramVar) => {
+    if (ready.has(v)) return
+    const w = views.get(v)!
+    if (made.has(w.base)) close()
+    emitLoop(v.aval.shape, [], [v], [v])
+  }
+  /** `v`'s own base when it is a deferred view, else `v`. */
+  const baseOf = (v: ProgramVar) => (ready.has(v) ? v : views.get(v)?.base ?? v)
+
+  for (const e of program.eqns) {
+    const out = e.outs[0]!
+    if (e.outs.length === 1 && VIEWS.includes(e.prim.name)) {
+      const x = e.inputs[0]!
+      const inner = ready.has(x) ? undefined : views.get(x)
+      let w = viewOf(e, inner ?? null)
+      if (w === null && inner !== undefined) {
+        materialize(x)
+        w = viewOf(e, null)
       }
-      if (j - i >= 2) {
-        const end = j
-        const live = (v: ProgramVar) => outSet.has(v) || (usedBy.get(v) ?? []).some((k) => k >= end)
-        steps.push(fuseGroup(eqns.slice(i, j), slot, live))
-        i = j
+      if (w !== null) {
+        views.set(out, w)
         continue
       }
     }
+    if (exprFor(e) !== undefined) {
+      // a loop cannot read what it is still computing through an index transform
+      if (group.length > 0 && (!same(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))) close()
+      group.push(e)
+      made.add(out)
+      continue
+    }
+    close()
+    e.inputs.forEach(materialize)
     const k = cpuKernels[e.prim.name] as CpuKernel<PrimitiveName>
     const ins = e.inputs.map(slot), outs = e.outs.map(slot)
-    const inAvals = e.inputs.map((v) => v.aval), outAval = e.outs[0]!.aval
+    const inAvals = e.inputs.map((v) => v.aval), outAval = out.aval
     const params = e.params as never
     if (outs.length === 1) {
       const o = outs[0]!
@@ -121,13 +211,19 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Co
       const multi = k as unknown as (xs: HostArray[], a: typeof inAvals, p: never, o: typeof avals) => HostArray[]
       steps.push((R) => multi(ins.map((s) => R[s]!), inAvals, params, avals).forEach((x, m) => (R[outs[m]!] = x)))
     }
-    i++
+    e.outs.forEach((v) => ready.add(v))
   }
+  close()
+  program.outs.forEach(materialize)
+
   const nConst = consts.length
   const constData = consts.map((s) => (s as CpuStorage).data)
   const outSlots = program.outs.map(slot)
   const size = slots.size
   return {
+    steps: steps.length,
+    loops,
+    sources,
     run: (inputs) => {
       const R: Regs = new Array(size)
       for (let c = 0; c < nConst; c++) R[c] = constData[c]

@@ -1,0 +1,292 @@
+/**
+ * The loop generator behind the CPU `jit`: one generated function computes a group of elementwise
+ * equations over one shape, reading each input through an index transform (offset + strides, and
+ * optionally a `pad`: fill value where the index lands on no element). Shapes, strides and pad
+ * geometry are baked into the source as literals, so every program gets loops specialised to it.
+ *
+ * @since 0.1.0
+ */
+import { hostAlloc, numel, type HostArray } from "../../ops/aval.js"
+import type { DType } from "../../shape/index.js"
+import type { Expr } from "./codegen.js"
+
+/** A pad seen from the output of a `pad`: input index `(i - lo) / step` when that is an integer in `[0, len)`. */
+export interface PadMap {
+  readonly lo: ReadonlyArray<number>
+  readonly step: ReadonlyArray<number>
+  readonly len: ReadonlyArray<number>
+  readonly value: number
+}
+
+/** Where a value lives: `R[slot][offset + Σ i·strides]` over its own shape, through `pad` when given. */
+export interface Source {
+  readonly slot: number
+  readonly offset: number
+  readonly strides: ReadonlyArray<number>
+  readonly pad?: PadMap
+}
+
+/** One input of a fused loop: the value of shape `shape` (broadcast to the loop's shape), read through `src`. */
+export interface LoopInput {
+  readonly shape: ReadonlyArray<number>
+  readonly dtype: DType
+  readonly src: Source
+}
+
+/** One equation of a fused loop: `expr` of earlier values (`inputs` index `LoopInput`s first, then equation results). */
+export interface LoopEqn {
+  readonly expr: Expr
+  readonly inputs: ReadonlyArray<number>
+  readonly dtype: DType
+  /** its result is 0 or 1 already (a comparison, a cast to bool) */
+  readonly boolean: boolean
+}
+
+export interface LoopSpec {
+  readonly shape: ReadonlyArray<number>
+  readonly inputs: ReadonlyArray<LoopInput>
+  readonly eqns: ReadonlyArray<LoopEqn>
+  /** values (same numbering as `LoopEqn.inputs`) stored to fresh contiguous registers */
+  readonly outputs: ReadonlyArray<{ readonly value: number; readonly slot: number; readonly dtype: DType; readonly reuse?: boolean }>
+}
+
+export type Regs = Array<HostArray | undefined>
+export type LoopFn = (R: Regs) => void
+
+/** `x` rounded as a store into a `dtype` array rounds it. */
+const storeRound = (dtype: DType, x: number): number => {
+  const a = hostAlloc(dtype, 1)
+  a[0] = x
+  return a[0]!
+}
+
+const ctor: Record<DType, string> = { f16: "Float32Array", f32: "Float32Array", f64: "Float64Array", i32: "Int32Array", bool: "Uint8Array" }
+
+/** An operand after mapping onto the loop's (merged) axes. */
+type Operand =
+  | { readonly kind: "const"; readonly value: number }
+  | {
+    readonly kind: "array"
+    readonly slot: number
+    readonly offset: number
+    /** per loop axis; 0 on broadcast axes */
+    readonly strides: number[]
+    /** per loop axis: the pad check on that axis, if any */
+    readonly checks: Array<{ lo: number; step: number; len: number } | undefined>
+    readonly fill: number
+  }
+
+/** Map an input onto the loop's shape; coordinates fixed at 0 (broadcast, size-1 axes) are resolved now. */
+const operandOf = (x: LoopInput, shape: ReadonlyArray<number>): Operand => {
+  const r = shape.length, lead = r - x.shape.length
+  const { src } = x
+  const fill = src.pad === undefined ? 0 : storeRound(x.dtype, src.pad.value)
+  let offset = src.offset
+  const strides: number[] = [], checks: Array<{ lo: number; step: number; len: number } | undefined> = []
+  for (let d = 0; d < r; d++) {
+    const k = d - lead
+    const fixed = k < 0 || x.shape[k] === 1 || shape[d] === 1
+    const p = src.pad === undefined || k < 0 ? undefined : { lo: src.pad.lo[k]!, step: src.pad.step[k]!, len: src.pad.len[k]! }
+    const st = k < 0 ? 0 : src.strides[k]!
+    if (fixed) {
+      // coordinate 0 on this axis: a pad either maps it to an element or the whole operand is fill
+      if (p !== undefined) {
+        const t = -p.lo
+        if (t < 0 || t % p.step !== 0 || t / p.step >= p.len) return { kind: "const", value: fill }
+        offset += (t / p.step) * st
+      }
+      strides.push(0)
+      checks.push(undefined)
+      continue
+    }
+    if (p !== undefined && p.len === 0) return { kind: "const", value: fill }
+    const trivial = p === undefined || (p.lo === 0 && p.step === 1 && p.len === shape[d])
+    strides.push(st)
+    checks.push(trivial ? undefined : p)
+  }
+  return { kind: "array", slot: src.slot, offset, strides, checks, fill }
+}
+
+/** Drop size-1 axes and merge neighbours every operand walks contiguously (no pad checks on either). */
+const mergeAxes = (shape: ReadonlyArray<number>, ops: Operand[]): { shape: number[]; ops: Operand[] } => {
+  const arrays = ops.filter((o): o is Extract<Operand, { kind: "array" }> => o.kind === "array")
+  const sh: number[] = []
+  const st: number[][] = arrays.map(() => [])
+  const ck: Array<Array<{ lo: number; step: number; len: number } | undefined>> = arrays.map(() => [])
+  let outStride = 1
+  const outSt: number[] = []
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!
+    if (n === 1) continue
+    const m = sh.length - 1
+    let merge = m >= 0
+    for (let k = 0; merge && k < arrays.length; k++) {
+      const a = arrays[k]!
+      merge = a.checks[d] === undefined && ck[k]![m] === undefined && a.strides[d] === st[k]![m]! * sh[m]!
+    }
+    if (merge) {
+      sh[m] = sh[m]! * n
+    } else {
+      sh.push(n)
+      outSt.push(outStride)
+      arrays.forEach((a, k) => (st[k]!.push(a.strides[d]!), ck[k]!.push(a.checks[d])))
+    }
+    outStride *= n
+  }
+  if (sh.length === 0) {
+    sh.push(1)
+    arrays.forEach((_, k) => (st[k]!.push(0), ck[k]!.push(undefined)))
+  }
+  sh.reverse()
+  let j = 0
+  const out = ops.map((o) => {
+    if (o.kind === "const") return o
+    const k = j++
+    return { ...o, strides: st[k]!.reverse(), checks: ck[k]!.reverse() }
+  })
+  return { shape: sh, ops: out }
+}
+
+const lit = (x: number): string => (Object.is(x, -0) ? "-0" : String(x))
+
+/** Build the function computing `spec`. `K` holds constants (fill values) and `F` the scalar functions. */
+export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => {
+  const n = numel(spec.shape)
+  const K: unknown[] = []
+  const konst = (x: number) => {
+    K.push(x)
+    return `K[${K.length - 1}]`
+  }
+  const F = spec.eqns.map((e) => e.expr.f)
+  // an output no one keeps past the call (read only by later loops) reuses one buffer across calls
+  const allocs = spec.outputs.map((o, m) => {
+    if (o.reuse !== true) return `const o${m} = R[${o.slot}] = new ${ctor[o.dtype]}(${n});`
+    K.push(hostAlloc(o.dtype, n) as unknown as number)
+    return `const o${m} = R[${o.slot}] = K[${K.length - 1}];`
+  })
+  if (n === 0) return finish(allocs.join("\n"), K, F)
+  const { shape, ops } = mergeAxes(spec.shape, spec.inputs.map((x) => operandOf(x, spec.shape)))
+  const r = shape.length, inner = r - 1, nIn = shape[inner]!
+  const head: string[] = [...allocs]
+  spec.eqns.forEach((e, i) => head.push(`const F${i} = F[${i}];`))
+  const L: string[] = []
+  for (let d = 0; d < inner; d++) L.push(`for (let i${d} = 0; i${d} < ${shape[d]}; i${d}++) {`)
+  const rowIndex = Array.from({ length: inner }, (_, d) => `i${d} * ${shape.slice(d + 1).reduce((a, b) => a * b, 1)}`)
+  L.push(`const p = ${rowIndex.length === 0 ? "0" : rowIndex.join(" + ")};`)
+  /**
+   * How operand k is read at inner index j. "plain": always data; "interval": data on [b, e) of
+   * valid rows, fill elsewhere (step-1 pads); "test": every index tested (interior padding).
+   */
+  type Read =
+    | { kind: "const"; js: string }
+    | { kind: "plain"; js: (j: string) => string }
+    | { kind: "interval"; data: (j: string) => string; fill: string; ok: string; b: number; e: number }
+    | { kind: "test"; js: (j: string) => string }
+  const reads: Read[] = ops.map((o, k): Read => {
+    if (o.kind === "const") {
+      head.push(`const c${k} = ${konst(o.value)};`)
+      return { kind: "const", js: `c${k}` }
+    }
+    head.push(`const a${k} = R[${o.slot}];`)
+    const terms = [lit(o.offset)]
+    const conds: string[] = []
+    for (let d = 0; d < inner; d++) {
+      const c = o.checks[d], s = o.strides[d]!
+      if (c === undefined) {
+        if (s !== 0) terms.push(`i${d} * ${s}`)
+        continue
+      }
+      const t = `(i${d} - ${lit(c.lo)})`
+      conds.push(`${t} >= 0`, `${t} <= ${(c.len - 1) * c.step}`)
+      if (c.step !== 1) conds.push(`${t} % ${c.step} === 0`)
+      if (s !== 0) terms.push(c.step === 1 ? `${t} * ${s}` : `(${t} / ${c.step}) * ${s}`)
+    }
+    const s = o.strides[inner]!, c = o.checks[inner]
+    const at = (j: string) => (s === 0 ? `a${k}[q${k}]` : s === 1 ? `a${k}[q${k} + ${j}]` : `a${k}[q${k} + ${j} * ${s}]`)
+    if (c === undefined && conds.length === 0) {
+      L.push(`const q${k} = ${terms.join(" + ")};`)
+      if (s === 0) {
+        L.push(`const v${k} = a${k}[q${k}];`)
+        return { kind: "plain", js: () => `v${k}` }
+      }
+      return { kind: "plain", js: at }
+    }
+    const fill = `f${k}`
+    head.push(`const f${k} = ${konst(o.fill)};`)
+    L.push(`const ok${k} = ${conds.length === 0 ? "true" : conds.join(" && ")};`)
+    if (c === undefined) {
+      L.push(`const q${k} = ${terms.join(" + ")};`)
+      return { kind: "interval", data: at, fill, ok: conds.join(" && "), b: 0, e: nIn }
+    }
+    const b = Math.min(nIn, Math.max(0, c.lo)), e = Math.max(b, Math.min(nIn, c.lo + (c.len - 1) * c.step + 1))
+    if (c.step === 1) {
+      L.push(`const q${k} = ${terms.join(" + ")} - ${lit(c.lo * s)};`)
+      return { kind: "interval", data: at, fill, ok: conds.join(" && "), b, e }
+    }
+    L.push(`const q${k} = ${terms.join(" + ")};`)
+    return {
+      kind: "test",
+      js: (j) => `(ok${k} && ${j} >= ${b} && ${j} < ${e} && (${j} - ${lit(c.lo)}) % ${c.step} === 0 ? a${k}[q${k} + ((${j} - ${lit(c.lo)}) / ${c.step}) * ${s}] : ${fill})`,
+    }
+  })
+  // the expression body for index j, given how each operand is read
+  const body = (read: (k: number) => string): string[] => {
+    const lines: string[] = []
+    const nOps = ops.length
+    const name = (v: number) => (v < nOps ? `x${v}` : `t${v - nOps}`)
+    ops.forEach((_, k) => lines.push(`const x${k} = ${read(k)};`))
+    const rounded = new Map<number, string>()
+    spec.eqns.forEach((e, i) => {
+      const args = e.inputs.map((v) => {
+        // an f32 intermediate feeding a non-f32 result is rounded as eager would have stored it
+        if (v < nOps || spec.eqns[v - nOps]!.dtype !== "f32" || e.dtype === "f32") return name(v)
+        let rn = rounded.get(v)
+        if (rn === undefined) {
+          rn = `${name(v)}r`
+          lines.push(`const ${rn} = Math.fround(${name(v)});`)
+          rounded.set(v, rn)
+        }
+        return rn
+      })
+      let js = e.expr.js(args).replace(/\bf\(/g, `F${i}(`)
+      if (e.dtype === "i32") js = `(${js}) | 0`
+      else if (e.dtype === "bool" && !e.boolean) js = `(${js}) & 255`
+      lines.push(`const t${i} = ${js};`)
+    })
+    spec.outputs.forEach((o, m) => lines.push(`o${m}[p + j] = ${name(o.value)};`))
+    return lines
+  }
+  const loop = (from: string, to: string, read: (k: number) => string) => L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(read), "}")
+  const intervals = reads.flatMap((rd) => (rd.kind === "interval" ? [rd] : []))
+  const geometry = new Set(intervals.map((rd) => `${rd.ok}|${rd.b}|${rd.e}`))
+  const direct = (k: number): string => {
+    const rd = reads[k]!
+    switch (rd.kind) {
+      case "const": return rd.js
+      case "plain": return rd.js("j")
+      case "test": return rd.js("j")
+      case "interval": return `(ok${k} && j >= ${rd.b} && j < ${rd.e} ? ${rd.data("j")} : ${rd.fill})`
+    }
+  }
+  if (intervals.length === 0 || geometry.size > 1) loop("0", String(nIn), direct)
+  else {
+    // one pad geometry: split the row into [0, b) / [b, e) / [e, n) and test nothing per element
+    const k0 = reads.indexOf(intervals[0]!)
+    const g = intervals[0]!
+    L.push(`const b = ok${k0} ? ${g.b} : 0, e = ok${k0} ? ${g.e} : 0;`)
+    const with_ = (inside: boolean) => (k: number): string => {
+      const rd = reads[k]!
+      return rd.kind !== "interval" ? direct(k) : inside ? rd.data("j") : rd.fill
+    }
+    loop("0", "b", with_(false))
+    loop("b", "e", with_(true))
+    loop("e", String(nIn), with_(false))
+  }
+  for (let d = 0; d < inner; d++) L.push("}")
+  return finish([...head, ...L].join("\n"), K, F)
+}
+
+const finish = (src: string, K: unknown[], F: ReadonlyArray<(...xs: number[]) => number>): { fn: LoopFn; source: string } => {
+  const fn = new Function("K", "F", `return function fused(R) {\n${src}\n}`)(K, F) as LoopFn
+  return { fn, source: src }
+}
