@@ -211,8 +211,39 @@ export const whileP: Primitive<"whileLoop"> = {
   transpose: () => {
     throw new Error("whileLoop: reverse-mode differentiation (grad, vjp, jacrev) of a whileLoop is not supported: its trip count is only known at run time. Use scan or fori with static bounds, or forward mode (jvp, jacfwd)")
   },
-  batch: () => {
-    throw new Error("whileLoop: vmap of a whileLoop is not supported yet; use scan or fori with static bounds")
+  // a batched predicate: loop while any lane is running; finished lanes are frozen with where()
+  batch: (args, dims, { cond, body, condConsts: nA, bodyConsts: nB }) => {
+    const bi = dims.findIndex((d) => d !== null && d !== undefined)
+    const B = args[bi]!.shape[dims[bi]!]!
+    const nK = args.length - nA - nB
+    const ops = args.map((a, i) => {
+      const d = dims[i] ?? null
+      if (i >= nA + nB) return moveBatchAxis(a, d, 0, B) // every carry is batched at 0
+      return d === null ? a : lax.moveAxis(a, d, 0)
+    })
+    const inner = args.map((_, i) => (i >= nA + nB ? 0 : (dims[i] ?? null) === null ? null : 0))
+    const [cc, bc, k] = split(ops, nA, nB) as AnyTensor[][]
+    const cDims = inner.slice(0, nA), bDims = inner.slice(nA, nA + nB), kDims = inner.slice(nA + nB)
+    /** The per-lane predicate, a bool [B]. */
+    const lanes = (ci: AnyTensor[], ki: AnyTensor[]) => {
+      const [[p, d]] = batchFlat("vmap", (xs) => evalJaxpr(cond, xs), [...ci, ...ki], [...cDims, ...kDims], B) as [readonly [AnyTensor, number | null]]
+      return moveBatchAxis(p, d, 0, B)
+    }
+    const kAvals = k!.map(avalOf)
+    const [cond2, c2] = stageClosed("vmap", (ins) => {
+      const p = lanes(ins.slice(0, nA), ins.slice(nA))
+      return [lax.compare(lax.reduceMax(lax.cast(p, "f32"), [0]), 0, "gt")]
+    }, [...cc!.map(avalOf), ...kAvals], devicesOf(args, nA + nK))
+    const [body2, b2] = stageClosed("vmap", (ins) => {
+      const [ci, bi2, ki] = split(ins, nA, nB) as AnyTensor[][]
+      const p = lanes(ci!, ki!)
+      const next = batchFlat("vmap", (xs) => evalJaxpr(body, xs), [...bi2!, ...ki!], [...bDims, ...kDims], B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
+      return next.map((n, i) => lax.where(lax.reshape(p, [B, ...new Array<number>(n.shape.length - 1).fill(1)]), n, ki![i]!))
+    }, [...cc!.map(avalOf), ...bc!.map(avalOf), ...kAvals], devicesOf(args, nA + nB + nK))
+    const outs = bind(whileP, [...c2, ...cc!, ...b2, ...cc!, ...bc!, ...k!], {
+      cond: cond2, body: body2, condConsts: c2.length + nA, bodyConsts: b2.length + nA + nB,
+    })
+    return [outs, outs.map(() => 0)]
   },
   domain: { kind: "custom" },
 }
@@ -278,7 +309,9 @@ export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, car
 
 /**
  * `while (cond(carry)) carry = body(carry)`. Forward-mode differentiable (jvp, jacfwd); reverse
- * mode needs a static trip count (use `scan`/`fori`) and says so.
+ * mode needs a static trip count (use `scan`/`fori`) and says so. Under `vmap` the predicate is
+ * per example: the loop runs until every lane is done, and a finished lane's carry is frozen
+ * (selected with `where`), so each example gets exactly its own trip count.
  *
  * @example
  * import * as tg from "typegrad"

@@ -169,6 +169,23 @@ const batchBody = (body: Jaxpr, args: ReadonlyArray<AnyTensor>, dims: ReadonlyAr
   return [outs.map(([v]) => v), outs.map(([, d]) => d)] as const
 }
 
+/**
+ * The batched form of a custom-rule call: operands with their batch axis at 0, the primal body
+ * batched and staged. `null` when a closed-over constant is batched (the rule cannot see it):
+ * then only the primal body is batched, and derivatives outside the vmap use the body's own.
+ */
+const batchCustom = (body: Jaxpr, args: ReadonlyArray<AnyTensor>, dims: ReadonlyArray<number | null>, numConsts: number) => {
+  if (dims.slice(0, numConsts).some((d) => d !== null && d !== undefined)) return null
+  const i = dims.findIndex((d) => d !== null && d !== undefined)
+  const B = args[i]!.shape[dims[i]!]!
+  const inner = dims.map((d) => (d === null || d === undefined ? null : 0))
+  const ops = args.map((a, k) => (inner[k] === null ? a : lax.moveAxis(a, dims[k]!, 0)))
+  const [bodyB, consts] = stageClosed("vmap", (ins) =>
+    batchFlat("vmap", (xs) => evalJaxpr(body, xs), ins, inner, B).map(([v, d]) => moveBatchAxis(v, d, 0, B)),
+  ops.map((o) => o.aval), devs(ops[0]!, ops.length))
+  return { ops, bodyB, consts, xDims: inner.slice(numConsts), B }
+}
+
 export const customJvpP: Primitive<"customJvpCall"> = {
   name: "customJvpCall",
   abstractEval: (_a, { body }) => body.outs.map((v) => v.aval),
@@ -181,8 +198,25 @@ export const customJvpP: Primitive<"customJvpCall"> = {
   transpose: () => {
     throw new Error("customJvpCall: not linear (internal error)")
   },
-  // NOTE: under vmap (inside the derivative) the primal body is batched; the rule applies above vmap
-  batch: (args, dims, { body }) => batchBody(body, args, dims) as never,
+  // re-bind with the batched body and the batched rule, so a derivative taken outside the vmap
+  // (grad(vmap(f))) still uses the rule
+  batch: (args, dims, { body, numConsts, rule }) => {
+    const b = batchCustom(body, args, dims, numConsts)
+    if (b === null) return batchBody(body, args, dims) as never
+    const { ops, bodyB, consts, xDims, B } = b
+    const ruleB = (ps: AnyTensor[], ts: AnyTensor[]): [AnyTensor[], AnyTensor[]] => {
+      const n = ps.length
+      let nOut = 0
+      const res = batchFlat("vmap", (zs) => {
+        const [o, to] = rule(zs.slice(0, n), zs.slice(n))
+        nOut = o.length
+        return [...o, ...to]
+      }, [...ps, ...ts], [...xDims, ...xDims], B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
+      return [res.slice(0, nOut), res.slice(nOut)]
+    }
+    const outs = bind(customJvpP, [...consts, ...ops], { body: bodyB, numConsts: consts.length + numConsts, rule: ruleB })
+    return [outs, outs.map(() => 0)]
+  },
   domain: { kind: "custom" },
 }
 
@@ -201,7 +235,44 @@ export const customVjpP: Primitive<"customVjpCall"> = {
   transpose: () => {
     throw new Error("customVjpCall: not linear (internal error)")
   },
-  batch: (args, dims, { body }) => batchBody(body, args, dims) as never,
+  // re-bind with the batched body and batched fwd/bwd, so grad(vmap(f)) still uses the rule; the
+  // cotangent of an argument shared by every example is the sum over the batch
+  batch: (args, dims, { body, numConsts, fwd, bwd }) => {
+    const b = batchCustom(body, args, dims, numConsts)
+    if (b === null) return batchBody(body, args, dims) as never
+    const { ops, bodyB, consts, xDims, B } = b
+    interface Saved { readonly flat: boolean; readonly def: Tree.TreeDef | null; readonly leaves: AnyTensor[]; readonly dims: Array<number | null> }
+    const fwdB = (ps: AnyTensor[]): [AnyTensor[], unknown] => {
+      let nOut = 0, def: Tree.TreeDef | null = null
+      const res = batchFlat("vmap", (zs) => {
+        const [o, r] = fwd(zs)
+        nOut = o.length
+        if (r === null || r === undefined) return o
+        let flat: [AnyTensor[], Tree.TreeDef]
+        try {
+          flat = Tree.flatten(r)
+        } catch {
+          throw ShapeError.of("customVjp", "under vmap the residuals returned by fwd must be a tree of tensors (or null)")
+        }
+        def = flat[1]
+        return [...o, ...flat[0]]
+      }, ps, xDims, B)
+      const outs = res.slice(0, nOut).map(([v, d]) => moveBatchAxis(v, d, 0, B))
+      const saved: Saved = {
+        flat: def !== null, def,
+        leaves: res.slice(nOut).map(([v, d]) => (d === null ? v : lax.moveAxis(v, d, 0))),
+        dims: res.slice(nOut).map(([, d]) => (d === null ? null : 0)),
+      }
+      return [outs, saved]
+    }
+    const bwdB = (saved: unknown, cts: AnyTensor[]): AnyTensor[] => {
+      const sv = saved as Saved, nr = sv.leaves.length
+      const gs = batchFlat("vmap", (zs) => bwd(sv.flat ? Tree.unflatten(sv.def!, zs.slice(0, nr)) : null, zs.slice(nr)), [...sv.leaves, ...cts], [...sv.dims, ...cts.map(() => 0)], B)
+      return gs.map(([v, d], i) => (xDims[i] === null ? (d === null ? lax.mul(v, B) : lax.reduceSum(lax.moveAxis(v, d, 0), [0])) : moveBatchAxis(v, d, 0, B)))
+    }
+    const outs = bind(customVjpP, [...consts, ...ops], { body: bodyB, numConsts: consts.length + numConsts, fwd: fwdB, bwd: bwdB })
+    return [outs, outs.map(() => 0)]
+  },
   domain: { kind: "custom" },
 }
 
