@@ -14,12 +14,12 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
+import { numel, type HostArray } from "../../ops/aval.js"
 import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
 import { contiguous, copyExpr, type Expr } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
-import { generateLoop, type LoopEqn, type LoopInput, type PadMap, type Regs, type Source } from "./fused.js"
+import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type PadMap, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
 
@@ -122,12 +122,14 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   // buffer is allocated once and reused (kernels may return their input, so they never see one)
   const VIEWS = ["slice", "transpose", "broadcastTo", "reshape", "pad"]
   const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => VIEWS.includes(q.prim.name) || exprFor(q) !== undefined)
-  const steps: Step[] = []
-  const sources: string[] = []
-  let loops = 0
+  /** planned steps: kernels as closures, loops as specs (generated at the end: a later loop may inline one) */
+  const steps: Array<Step | Planned> = []
+  interface Planned { readonly spec: LoopSpec; readonly outs: ReadonlyArray<ProgramVar>; readonly eqns: ReadonlyArray<ProgramEqn> }
   /** variables whose register is written before the step being planned runs */
   const ready = new Set<ProgramVar>([...program.constVars, ...program.inVars])
   const views = new Map<ProgramVar, View>()
+  const producer = new Map<ProgramVar, ProgramEqn>()
+  program.eqns.forEach((e) => e.outs.forEach((v) => producer.set(v, e)))
   let group: ProgramEqn[] = []
   let made = new Set<ProgramVar>()
 
@@ -136,24 +138,46 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     if (w === undefined) return { slot: slot(v), offset: 0, strides: contiguous(v.aval.shape) }
     return w.pad === undefined ? { slot: slot(w.base), offset: w.offset, strides: w.strides } : { slot: slot(w.base), offset: w.offset, strides: w.strides, pad: w.pad }
   }
+  /**
+   * The previous loop, when input `u` of a loop over `shape` is a pad (steps 1, at the loop's
+   * shape) of that loop's only output and nothing else reads it: it can run inside this one.
+   */
+  const inlinable = (u: ProgramVar, shape: ReadonlyArray<number>, members: ReadonlySet<ProgramEqn>): Planned | undefined => {
+    const last = steps[steps.length - 1]
+    const w = ready.has(u) ? undefined : views.get(u)
+    if (last === undefined || typeof last === "function" || w?.pad === undefined || !same(u.aval.shape, shape) || outSet.has(u)) return undefined
+    const b = w.base, pe = producer.get(u)
+    if (last.outs.length !== 1 || last.outs[0] !== b || outSet.has(b) || last.eqns.length === 0 || numel(b.aval.shape) === 0) return undefined
+    if (pe === undefined || pe.inputs[0] !== b || !w.pad.step.every((t) => t === 1) || (usedBy.get(b) ?? []).length !== 1) return undefined
+    if (!(usedBy.get(u) ?? []).every((q) => members.has(q))) return undefined
+    if (last.spec.inputs.some((x) => x.src.pad !== undefined || x.inline !== undefined)) return undefined
+    return last
+  }
   const emitLoop = (shape: ReadonlyArray<number>, eqns: ReadonlyArray<ProgramEqn>, outs: ReadonlyArray<ProgramVar>, extra: ReadonlyArray<ProgramVar> = []) => {
     const inside = new Set(eqns.flatMap((e) => e.outs))
+    const members = new Set(eqns)
     const inputs = [...new Set([...extra, ...eqns.flatMap((e) => e.inputs)].filter((v) => !inside.has(v)))]
     const index = new Map<ProgramVar, number>()
     inputs.forEach((v, k) => index.set(v, k))
     eqns.forEach((e, i) => index.set(e.outs[0]!, inputs.length + i))
-    const loopInputs: LoopInput[] = inputs.map((v) => ({ shape: v.aval.shape, dtype: v.aval.dtype, src: sourceOf(v) }))
+    let absorbed = false
+    const loopInputs: LoopInput[] = inputs.map((v) => {
+      const x: LoopInput = { shape: v.aval.shape, dtype: v.aval.dtype, src: sourceOf(v) }
+      const prev = absorbed || eqns.length === 0 ? undefined : inlinable(v, shape, members)
+      if (prev === undefined) return x
+      absorbed = true
+      steps.pop()
+      return { ...x, inline: { inputs: prev.spec.inputs, eqns: prev.spec.eqns, value: prev.spec.outputs[0]!.value } }
+    })
     const loopEqns: LoopEqn[] = eqns.map((e) => ({
       expr: exprFor(e)!, inputs: e.inputs.map((v) => index.get(v)!), dtype: e.outs[0]!.aval.dtype,
       boolean: e.prim.name === "compare" || (e.prim.name === "cast" && (e.params as ParamsOf<"cast">).dtype === "bool"),
     }))
-    const { fn, source } = generateLoop({
+    const spec: LoopSpec = {
       shape, inputs: loopInputs, eqns: loopEqns,
       outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
-    })
-    steps.push(fn)
-    sources.push(source)
-    loops++
+    }
+    steps.push({ spec, outs, eqns })
     outs.forEach((v) => ready.add(v))
   }
   const close = () => {
@@ -216,19 +240,26 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   close()
   program.outs.forEach(materialize)
 
+  const sources: string[] = []
+  const run: Step[] = steps.map((s) => {
+    if (typeof s === "function") return s
+    const { fn, source } = generateLoop(s.spec)
+    sources.push(source)
+    return fn
+  })
   const nConst = consts.length
   const constData = consts.map((s) => (s as CpuStorage).data)
   const outSlots = program.outs.map(slot)
   const size = slots.size
   return {
-    steps: steps.length,
-    loops,
+    steps: run.length,
+    loops: sources.length,
     sources,
     run: (inputs) => {
       const R: Regs = new Array(size)
       for (let c = 0; c < nConst; c++) R[c] = constData[c]
       for (let k = 0; k < inputs.length; k++) R[nConst + k] = (inputs[k] as CpuStorage).data
-      for (const s of steps) s(R)
+      for (const s of run) s(R)
       return outSlots.map((s) => new CpuStorage(R[s]!))
     },
   }

@@ -8,7 +8,7 @@
  */
 import { hostAlloc, numel, type HostArray } from "../../ops/aval.js"
 import type { DType } from "../../shape/index.js"
-import type { Expr } from "./codegen.js"
+import { contiguous, type Expr } from "./codegen.js"
 
 /** A pad seen from the output of a `pad`: input index `(i - lo) / step` when that is an integer in `[0, len)`. */
 export interface PadMap {
@@ -31,6 +31,13 @@ export interface LoopInput {
   readonly shape: ReadonlyArray<number>
   readonly dtype: DType
   readonly src: Source
+  /**
+   * The value is not in a register but computed in place: `src.pad` (steps 1, shape = the loop's)
+   * of value `value` of a fused group over the pad's input shape (`eqns` of `inputs`, none of them
+   * padded). Inside the pad's input the group's loads and arithmetic run here, outside it is the
+   * fill value: a producer loop inlined into its consumer.
+   */
+  readonly inline?: { readonly inputs: ReadonlyArray<LoopInput>; readonly eqns: ReadonlyArray<LoopEqn>; readonly value: number }
 }
 
 /** One equation of a fused loop: `expr` of earlier values (`inputs` index `LoopInput`s first, then equation results). */
@@ -157,7 +164,8 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     K.push(x)
     return `K[${K.length - 1}]`
   }
-  const F = spec.eqns.map((e) => e.expr.f)
+  const F: Array<(...xs: number[]) => number> = []
+  const fnName = (e: LoopEqn) => (F.push(e.expr.f), `F[${F.length - 1}]`)
   // an output no one keeps past the call (read only by later loops) reuses one buffer across calls
   const allocs = spec.outputs.map((o, m) => {
     if (o.reuse !== true) return `const o${m} = R[${o.slot}] = new ${ctor[o.dtype]}(${n});`
@@ -165,10 +173,27 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     return `const o${m} = R[${o.slot}] = K[${K.length - 1}];`
   })
   if (n === 0) return finish(allocs.join("\n"), K, F)
-  const { shape, ops } = mergeAxes(spec.shape, spec.inputs.map((x) => operandOf(x, spec.shape)))
+  // inlined inputs: a virtual operand carrying the pad's geometry, and the group's own inputs read
+  // through the same pad (so they share its valid interval)
+  const nSpec = spec.inputs.length
+  const phys: LoopInput[] = spec.inputs.map((x) =>
+    x.inline === undefined ? x : { shape: x.shape, dtype: x.dtype, src: { slot: -1, offset: 0, strides: contiguous(x.src.pad!.len), pad: x.src.pad! } })
+  const innerOf = new Map<number, number[]>()
+  spec.inputs.forEach((x, k) => {
+    if (x.inline === undefined) return
+    const pad = x.src.pad!, s1 = pad.len
+    innerOf.set(k, x.inline.inputs.map((y) => {
+      const lead = s1.length - y.shape.length
+      const strides = s1.map((d, i) => (i < lead || (y.shape[i - lead] === 1 && d !== 1) ? 0 : y.src.strides[i - lead]!))
+      // a broadcast scalar is read only inside the pad's interval anyway: load it once, unchecked
+      const src = strides.every((t) => t === 0) ? { slot: y.src.slot, offset: y.src.offset, strides } : { slot: y.src.slot, offset: y.src.offset, strides, pad: { ...pad, value: 0 } }
+      phys.push({ shape: x.shape, dtype: y.dtype, src })
+      return phys.length - 1
+    }))
+  })
+  const { shape, ops } = mergeAxes(spec.shape, phys.map((x) => operandOf(x, spec.shape)))
   const r = shape.length, inner = r - 1, nIn = shape[inner]!
   const head: string[] = [...allocs]
-  spec.eqns.forEach((e, i) => head.push(`const F${i} = F[${i}];`))
   const L: string[] = []
   for (let d = 0; d < inner; d++) L.push(`for (let i${d} = 0; i${d} < ${shape[d]}; i${d}++) {`)
   const rowIndex = Array.from({ length: inner }, (_, d) => `i${d} * ${shape.slice(d + 1).reduce((a, b) => a * b, 1)}`)
@@ -187,7 +212,7 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       head.push(`const c${k} = ${konst(o.value)};`)
       return { kind: "const", js: `c${k}` }
     }
-    head.push(`const a${k} = R[${o.slot}];`)
+    if (o.slot >= 0) head.push(`const a${k} = R[${o.slot}];`)
     const terms = [lit(o.offset)]
     const conds: string[] = []
     for (let d = 0; d < inner; d++) {
@@ -205,6 +230,7 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     const at = (j: string) => (s === 0 ? `a${k}[q${k}]` : s === 1 ? `a${k}[q${k} + ${j}]` : `a${k}[q${k} + ${j} * ${s}]`)
     if (c === undefined && conds.length === 0) {
       L.push(`const q${k} = ${terms.join(" + ")};`)
+      if (o.slot < 0) return { kind: "plain", js: () => "undefined" } // an inlined value: never loaded
       if (s === 0) {
         L.push(`const v${k} = a${k}[q${k}];`)
         return { kind: "plain", js: () => `v${k}` }
@@ -229,58 +255,81 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       js: (j) => `(ok${k} && ${j} >= ${b} && ${j} < ${e} && (${j} - ${lit(c.lo)}) % ${c.step} === 0 ? a${k}[q${k} + ((${j} - ${lit(c.lo)}) / ${c.step}) * ${s}] : ${fill})`,
     }
   })
-  // the expression body for index j, given how each operand is read
-  const body = (read: (k: number) => string): string[] => {
-    const lines: string[] = []
-    const nOps = ops.length
-    const name = (v: number) => (v < nOps ? `x${v}` : `t${v - nOps}`)
-    ops.forEach((_, k) => lines.push(`const x${k} = ${read(k)};`))
+  /** Lines computing `eqns`; `arg(v)` names value v, `f32(v)` says it is a computed f32 value (rounded before a non-f32 use). */
+  const emitEqns = (eqns: ReadonlyArray<LoopEqn>, arg: (v: number) => string, f32: (v: number) => boolean, res: (i: number) => string, lines: string[]) => {
     const rounded = new Map<number, string>()
-    spec.eqns.forEach((e, i) => {
+    eqns.forEach((e, i) => {
       const args = e.inputs.map((v) => {
-        // an f32 intermediate feeding a non-f32 result is rounded as eager would have stored it
-        if (v < nOps || spec.eqns[v - nOps]!.dtype !== "f32" || e.dtype === "f32") return name(v)
+        // a computed f32 value feeding a non-f32 result is rounded as eager would have stored it
+        if (!f32(v) || e.dtype === "f32") return arg(v)
         let rn = rounded.get(v)
         if (rn === undefined) {
-          rn = `${name(v)}r`
-          lines.push(`const ${rn} = Math.fround(${name(v)});`)
+          rn = `${arg(v)}r`
+          lines.push(`const ${rn} = Math.fround(${arg(v)});`)
           rounded.set(v, rn)
         }
         return rn
       })
-      let js = e.expr.js(args).replace(/\bf\(/g, `F${i}(`)
+      let js = e.expr.js(args)
+      if (/\bf\(/.test(js)) js = js.replace(/\bf\(/g, `${fnName(e)}(`)
       if (e.dtype === "i32") js = `(${js}) | 0`
       else if (e.dtype === "bool" && !e.boolean) js = `(${js}) & 255`
-      lines.push(`const t${i} = ${js};`)
+      lines.push(`const ${res(i)} = ${js};`)
     })
+  }
+  /** The data read of operand k at j, inside its valid interval. */
+  const dataAt = (k: number): string => {
+    const rd = reads[k]!
+    return rd.kind === "interval" ? rd.data("j") : rd.kind === "const" ? rd.js : rd.js("j")
+  }
+  /** Lines computing the inlined group of input k at j (inside the pad); returns its value's name. */
+  const inlined = (k: number, lines: string[]): string => {
+    const il = spec.inputs[k]!.inline!
+    const ins = innerOf.get(k)!
+    ins.forEach((pk, m) => lines.push(`const y${k}_${m} = ${dataAt(pk)};`))
+    const nI = ins.length
+    const arg = (v: number) => (v < nI ? `y${k}_${v}` : `u${k}_${v - nI}`)
+    emitEqns(il.eqns, arg, (v) => v >= nI && il.eqns[v - nI]!.dtype === "f32", (i) => `u${k}_${i}`, lines)
+    return arg(il.value)
+  }
+  /** The loop body; `mode` says where j is relative to the (single) pad interval, or "direct" to test. */
+  const body = (mode: "in" | "out" | "direct"): string[] => {
+    const lines: string[] = []
+    const name = (v: number) => (v < nSpec ? `x${v}` : `t${v - nSpec}`)
+    for (let k = 0; k < nSpec; k++) {
+      const rd = reads[k]!
+      if (spec.inputs[k]!.inline !== undefined && rd.kind !== "const") {
+        if (rd.kind === "interval" && mode === "out") lines.push(`const x${k} = ${rd.fill};`)
+        else if (rd.kind === "interval" && mode === "direct") {
+          lines.push(`let x${k} = ${rd.fill};`, `if (ok${k} && j >= ${rd.b} && j < ${rd.e}) {`)
+          const inner: string[] = []
+          const v = inlined(k, inner)
+          lines.push(...inner, `x${k} = ${v};`, "}")
+        } else {
+          const v = inlined(k, lines)
+          lines.push(`const x${k} = ${v};`)
+        }
+        continue
+      }
+      lines.push(`const x${k} = ${rd.kind !== "interval" ? dataAt(k) : mode === "in" ? rd.data("j") : mode === "out" ? rd.fill : `(ok${k} && j >= ${rd.b} && j < ${rd.e} ? ${rd.data("j")} : ${rd.fill})`};`)
+    }
+    const computedF32 = (v: number) => (v < nSpec ? spec.inputs[v]!.inline !== undefined && spec.inputs[v]!.dtype === "f32" : spec.eqns[v - nSpec]!.dtype === "f32")
+    emitEqns(spec.eqns, name, computedF32, (i) => `t${i}`, lines)
     spec.outputs.forEach((o, m) => lines.push(`o${m}[p + j] = ${name(o.value)};`))
     return lines
   }
-  const loop = (from: string, to: string, read: (k: number) => string) => L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(read), "}")
+  const loop = (from: string, to: string, mode: "in" | "out" | "direct") => L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(mode), "}")
   const intervals = reads.flatMap((rd) => (rd.kind === "interval" ? [rd] : []))
   const geometry = new Set(intervals.map((rd) => `${rd.ok}|${rd.b}|${rd.e}`))
-  const direct = (k: number): string => {
-    const rd = reads[k]!
-    switch (rd.kind) {
-      case "const": return rd.js
-      case "plain": return rd.js("j")
-      case "test": return rd.js("j")
-      case "interval": return `(ok${k} && j >= ${rd.b} && j < ${rd.e} ? ${rd.data("j")} : ${rd.fill})`
-    }
-  }
-  if (intervals.length === 0 || geometry.size > 1) loop("0", String(nIn), direct)
+  if (intervals.length === 0 || geometry.size > 1) loop("0", String(nIn), "direct")
   else {
     // one pad geometry: split the row into [0, b) / [b, e) / [e, n) and test nothing per element
     const k0 = reads.indexOf(intervals[0]!)
     const g = intervals[0]!
     L.push(`const b = ok${k0} ? ${g.b} : 0, e = ok${k0} ? ${g.e} : 0;`)
-    const with_ = (inside: boolean) => (k: number): string => {
-      const rd = reads[k]!
-      return rd.kind !== "interval" ? direct(k) : inside ? rd.data("j") : rd.fill
-    }
-    loop("0", "b", with_(false))
-    loop("b", "e", with_(true))
-    loop("e", String(nIn), with_(false))
+    loop("0", "b", "out")
+    loop("b", "e", "in")
+    loop("e", String(nIn), "out")
   }
   for (let d = 0; d < inner; d++) L.push("}")
   return finish([...head, ...L].join("\n"), K, F)
