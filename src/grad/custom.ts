@@ -140,7 +140,8 @@ export const condP: Primitive<"cond"> = {
  *
  * @example
  * import * as tg from "typegrad"
- * tg.cond(x.gt(0), (v) => v.sqrt(), (v) => v.neg(), x)
+ * const x = tg.scalar(4)
+ * tg.cond(x.gt(0), (v: tg.Tensor<[], "f32", "cpu">) => v.sqrt(), (v) => v.neg(), x) // 2
  * @since 0.1.0
  * @category control flow
  */
@@ -309,7 +310,9 @@ const flatCall = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, def
  * @example
  * import * as tg from "typegrad"
  * // log(1 + eˣ) with a stable derivative σ(x)
- * const softplus = tg.customJvp((x) => x.exp().log1p(), ([x], [dx]) => [[x.exp().log1p()], [dx.mul(x.sigmoid())]])
+ * type S = tg.Tensor<[], "f32", "cpu">
+ * const softplus = tg.customJvp((x: S) => x.exp().log1p(), ([x], [dx]) => [x.exp().log1p(), dx.mul(x.sigmoid())] as const)
+ * tg.grad(softplus)(tg.scalar(0)).item() // 0.5
  * @since 0.1.0
  * @category transforms
  */

@@ -15,6 +15,11 @@ let nextId = 0
 
 /**
  * A variable of the IR: bound once, typed by its abstract value.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.sin())(tg.zeros([3]))
+ * const v: tg.Var = jaxpr.inVars[0]! // v.aval: { shape: [3], dtype: "f32" }
  * @since 0.1.0
  * @category ir
  */
@@ -25,6 +30,11 @@ export class Var {
 
 /**
  * One primitive application: `outs = prim(inputs; params)`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.sin().exp())(tg.zeros([3]))
+ * jaxpr.eqns.map((e: tg.Eqn) => e.prim.name) // ["sin", "exp"]
  * @since 0.1.0
  * @category ir
  */
@@ -37,6 +47,11 @@ export interface Eqn<P extends OpName = OpName> {
 
 /**
  * A staged program: `(constVars = consts, inVars) -> outs`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const j: tg.Jaxpr = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.add(1))(tg.zeros([3])).jaxpr
+ * j.consts.length // 1: the constant 1
  * @since 0.1.0
  * @category ir
  */
@@ -52,6 +67,12 @@ export interface Jaxpr {
  * Closure conversion: the same program with its constants as leading inputs (and none captured),
  * plus the constants. Control-flow primitives carry such closed bodies and pass the constants as
  * explicit operands, so every transform sees them.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.add(1))(tg.zeros([3]))
+ * const [closed, consts] = tg.closeOver(jaxpr)
+ * tg.evalJaxpr(closed, [...consts, tg.tensor([1, 2, 3])]) // [[2, 3, 4]]
  * @since 0.1.0
  * @category ir
  */
@@ -60,7 +81,19 @@ export const closeOver = (j: Jaxpr): [Jaxpr, AnyTensor[]] => [
   [...j.consts],
 ]
 
-/** Drop equations whose outputs are never used. */
+/**
+ * Drop equations whose outputs are never used.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => {
+ *   x.exp() // unused
+ *   return x.sin()
+ * })(tg.zeros([3]))
+ * tg.dce(jaxpr).eqns.length // 1
+ * @since 0.1.0
+ * @category ir
+ */
 export const dce = (j: Jaxpr): Jaxpr => {
   const live = new Set<Var>(j.outs)
   const kept: Eqn[] = []
@@ -83,8 +116,8 @@ const paramStr = (p: unknown): string => {
  * Print a jaxpr like JAX does: `{ lambda c0:f32[] ; a:f32[3] . let b:f32[3] = mul a c0 in (b) }`.
  *
  * @example
- * import { makeJaxpr, showJaxpr } from "typegrad"
- * console.log(showJaxpr(makeJaxpr((x) => x.mul(2))(tg.zeros([3])).jaxpr))
+ * import * as tg from "typegrad"
+ * console.log(tg.showJaxpr(tg.makeJaxpr((x: tg.Tensor<[3]>) => x.mul(2))(tg.zeros([3])).jaxpr))
  * @since 0.1.0
  * @category ir
  */
@@ -110,9 +143,9 @@ export const showJaxpr = (j: Jaxpr, indent = ""): string => {
  * Evaluate a jaxpr on tensors under the current interpreter (so it can itself be transformed).
  *
  * @example
- * import { evalJaxpr, makeJaxpr } from "typegrad"
- * const { jaxpr } = makeJaxpr((x) => x.exp())(x0)
- * const [y] = evalJaxpr(jaxpr, [x1])
+ * import * as tg from "typegrad"
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[2]>) => x.exp())(tg.zeros([2]))
+ * const [y] = tg.evalJaxpr(jaxpr, [tg.tensor([0, 1])]) // [1, e]
  * @since 0.1.0
  * @category ir
  */

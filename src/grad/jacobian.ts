@@ -66,7 +66,17 @@ const partial = (f: (...args: never) => unknown, args: ReadonlyArray<unknown>, a
 const assemble = (jac: AnyTensor[][], outDef: Tree.TreeDef, inDef: Tree.TreeDef): unknown =>
   Tree.unflatten(outDef, jac.map((row) => Tree.unflatten(inDef, row)) as never)
 
-/** Options of the Jacobian transforms. */
+/**
+ * Options of `jacfwd`, `jacrev` and `hessian`: `argnums` picks the differentiated argument, or a
+ * tuple of them (the Jacobian is then a tuple per output).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts = { argnums: [0, 1] } as const satisfies tg.JacobianOptions<readonly [0, 1]>
+ * const [ja, jb] = tg.jacrev((a: tg.Tensor<[2]>, b: tg.Tensor<[]>) => a.mul(b), opts)(tg.tensor([1, 2]), tg.scalar(3)) // [2, 2], [2]
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface JacobianOptions<N extends number | ReadonlyArray<number> = number | ReadonlyArray<number>> {
   /** which argument(s) to differentiate (default 0); a tuple differentiates with respect to the tuple of those arguments */
   readonly argnums?: N

@@ -20,7 +20,7 @@ import * as Tree from "./tree.js"
  *
  * @example
  * import * as tg from "typegrad"
- * const { jaxpr } = tg.makeJaxpr((x) => x.mul(x).sin())(tg.zeros([3]))
+ * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.mul(x).sin())(tg.zeros([3]))
  * console.log(tg.showJaxpr(jaxpr))
  * @since 0.1.0
  * @category transforms
@@ -74,13 +74,31 @@ interface Entry {
   readonly jaxpr: Jaxpr
 }
 
-/** Options of `jit`. */
+/**
+ * Options of `jit`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts: tg.JitOptions = { compile: false } // replay the staged program op by op
+ * tg.jit((x: tg.Tensor<[2]>) => x.exp(), opts)(tg.tensor([0, 1]))
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface JitOptions {
   /** use the backend's compiler (default true); false replays the jaxpr op by op */
   readonly compile?: boolean
 }
 
-/** The methods a jitted function adds to `f`'s own call signature(s). */
+/**
+ * The methods a jitted function adds to `f`'s own call signature(s).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const f: tg.JitMethods<[tg.Tensor<[2]>]> = tg.jit((x: tg.Tensor<[2]>) => x.exp())
+ * console.log(tg.showJaxpr(f.lower(tg.zeros([2]))), f.cacheSize())
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface JitMethods<A extends ReadonlyArray<unknown>> {
   /** the jaxpr `f` stages to for these arguments (cached like a call) */
   readonly lower: (...args: A) => Jaxpr
@@ -88,7 +106,16 @@ export interface JitMethods<A extends ReadonlyArray<unknown>> {
   readonly cacheSize: () => number
 }
 
-/** A jitted function; `lower` exposes the staged program for the given arguments. */
+/**
+ * A jitted function; `lower` exposes the staged program for the given arguments.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const f: tg.Jitted<[tg.Tensor<[2]>], tg.Tensor<[2]>> = tg.jit((x: tg.Tensor<[2]>) => x.exp())
+ * f(tg.tensor([0, 1])) // [1, e]
+ * @since 0.1.0
+ * @category transforms
+ */
 export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & JitMethods<A>
 
 /**

@@ -21,8 +21,8 @@ import { Tensor, type AnyTensor } from "../ops/tensor.js"
  * A tree of tensors: a tensor, an array/tuple of trees, or a plain record of trees.
  *
  * @example
- * import { Tree } from "typegrad"
- * const params: Tree.PyTree = { w: tg.zeros([2, 2]), b: [tg.zeros([2])] }
+ * import * as tg from "typegrad"
+ * const params: tg.Tree.PyTree = { w: tg.zeros([2, 2]), b: [tg.zeros([2])] }
  * @since 0.1.0
  * @category pytrees
  */
@@ -30,6 +30,11 @@ export type PyTree = AnyTensor | ReadonlyArray<PyTree> | { readonly [k: string]:
 
 /**
  * The structure of a tree without its leaves.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const def: tg.Tree.TreeDef = tg.Tree.structure({ w: tg.ones([2]), b: [tg.zeros([1])] })
+ * def.kind // "record"
  * @since 0.1.0
  * @category pytrees
  */
@@ -52,8 +57,9 @@ const describe = (x: unknown): string => (x === null ? "null" : typeof x === "ob
  * Leaves in canonical order and the structure.
  *
  * @example
- * import { Tree } from "typegrad"
- * const [leaves, def] = Tree.flatten({ w: w, b: b }) // leaves = [b, w] (sorted keys)
+ * import * as tg from "typegrad"
+ * const w = tg.ones([2, 2]), b = tg.zeros([2])
+ * const [leaves, def] = tg.Tree.flatten({ w, b }) // leaves = [b, w] (sorted keys)
  * @since 0.1.0
  * @category pytrees
  */
@@ -100,9 +106,10 @@ const findBad = (t: unknown, path: string): [string, unknown] | undefined => {
  * Rebuild a tree of structure `def` from leaves in canonical order.
  *
  * @example
- * import { Tree } from "typegrad"
- * const [leaves, def] = Tree.flatten(params)
- * const same = Tree.unflatten(def, leaves)
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * const [leaves, def] = tg.Tree.flatten(params)
+ * const same = tg.Tree.unflatten<typeof params>(def, leaves)
  * @since 0.1.0
  * @category pytrees
  */
@@ -127,8 +134,9 @@ export const unflatten = <T = PyTree>(def: TreeDef, leaves: ReadonlyArray<unknow
  * The leaves of a tree, in canonical order.
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.leaves({ b: b, a: [a1, a2] }) // [a1, a2, b]
+ * import * as tg from "typegrad"
+ * const a1 = tg.scalar(1), a2 = tg.scalar(2), b = tg.scalar(3)
+ * tg.Tree.leaves({ b, a: [a1, a2] }) // [a1, a2, b]
  * @since 0.1.0
  * @category pytrees
  */
@@ -138,8 +146,9 @@ export const leaves = (tree: unknown): AnyTensor[] => flatten(tree)[0]
  * The structure of a tree (its `TreeDef`).
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.structureEquals(Tree.structure({ w, b }), Tree.structure({ b, w })) // true
+ * import * as tg from "typegrad"
+ * const w = tg.ones([2, 2]), b = tg.zeros([2])
+ * tg.Tree.structureEquals(tg.Tree.structure({ w, b }), tg.Tree.structure({ b, w })) // true
  * @since 0.1.0
  * @category pytrees
  */
@@ -149,8 +158,9 @@ export const structure = (tree: unknown): TreeDef => flatten(tree)[1]
  * Printable form of a structure, e.g. `{b: *, w: [*, *]}`; equal strings mean equal structures.
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.show(Tree.structure({ w: [x, y] })) // "{w: [*, *]}"
+ * import * as tg from "typegrad"
+ * const x = tg.scalar(1), y = tg.scalar(2)
+ * tg.Tree.show(tg.Tree.structure({ w: [x, y] })) // "{w: [*, *]}"
  * @since 0.1.0
  * @category pytrees
  */
@@ -169,14 +179,23 @@ export const show = (def: TreeDef): string => {
  * Whether two structures are equal.
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.structureEquals(Tree.structure([x]), Tree.structure([y])) // true
+ * import * as tg from "typegrad"
+ * const x = tg.scalar(1), y = tg.ones([3])
+ * tg.Tree.structureEquals(tg.Tree.structure([x]), tg.Tree.structure([y])) // true: shapes are not structure
  * @since 0.1.0
  * @category pytrees
  */
 export const structureEquals = (a: TreeDef, b: TreeDef): boolean => show(a) === show(b)
 
-/** Number of leaves of a structure. */
+/**
+ * Number of leaves of a structure.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.Tree.numLeaves(tg.Tree.structure({ w: tg.ones([2]), b: [tg.zeros([2]), tg.zeros([1])] })) // 3
+ * @since 0.1.0
+ * @category pytrees
+ */
 export const numLeaves = (def: TreeDef): number =>
   def.kind === "leaf" ? 1 : def.children.reduce((s, c) => s + numLeaves(c), 0)
 
@@ -184,8 +203,9 @@ export const numLeaves = (def: TreeDef): number =>
  * Apply `f` to every leaf, keeping the structure (and the type, for shape-preserving `f`).
  *
  * @example
- * import { Tree } from "typegrad"
- * const halved = Tree.map(params, (p) => p.mul(0.5))
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * const halved = tg.Tree.map(params, (p) => p.mul(0.5))
  * @since 0.1.0
  * @category pytrees
  */
@@ -198,8 +218,10 @@ export const map = <T>(tree: T, f: (leaf: AnyTensor, index: number) => AnyTensor
  * Apply `f` leaf-wise over trees of equal structure (e.g. an optimizer step over params and grads).
  *
  * @example
- * import { Tree } from "typegrad"
- * const next = Tree.zipWith(params, grads, (p, g) => p.sub(g.mul(0.1)))
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * const grads = tg.grad((p: typeof params) => p.w.sum().add(p.b.square().sum()))(params)
+ * const next = tg.Tree.zipWith(params, grads, (p, g) => p.sub(g.mul(0.1)))
  * @since 0.1.0
  * @category pytrees
  */
@@ -214,8 +236,10 @@ export const zipWith = <T>(a: T, b: unknown, f: (x: AnyTensor, y: AnyTensor, ind
  * Pair up leaves of trees of equal structure.
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.zip([params, grads]) // [[p0, g0], [p1, g1], ...]
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * const grads = tg.Tree.map(params, (p) => p.mul(2))
+ * tg.Tree.zip([params, grads]) // [[params.b, grads.b], [params.w, grads.w]]
  * @since 0.1.0
  * @category pytrees
  */
@@ -230,12 +254,24 @@ export const zip = (trees: ReadonlyArray<unknown>): AnyTensor[][] => {
 
 // ------------------------------------------------------------------ fp-ts instances
 
-/** URI of the flattened-tree functor. */
+/**
+ * URI of the flattened-tree functor (fp-ts higher-kinded type tag).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const uri: tg.Tree.URI = tg.Tree.URI // "typegrad/Tree.Flat"
+ * @since 0.1.0
+ * @category instances
+ */
 export const URI = "typegrad/Tree.Flat"
 export type URI = typeof URI
 
 /**
  * A tree in flattened form: a structure and its leaves of any type `A` (sizes, names, tensors…).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const shapes: tg.Tree.Flat<ReadonlyArray<number>> = tg.Tree.Functor.map(tg.Tree.toFlat({ w: tg.ones([2, 3]) }), (t) => t.shape)
  * @since 0.1.0
  * @category instances
  */
@@ -254,8 +290,9 @@ declare module "fp-ts/HKT" {
  * Flatten into the `Flat` form the fp-ts instances work on.
  *
  * @example
- * import { Tree } from "typegrad"
- * Tree.Functor.map(Tree.toFlat(params), (p) => p.size)
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * tg.Tree.Functor.map(tg.Tree.toFlat(params), (p) => p.size)
  * @since 0.1.0
  * @category instances
  */
@@ -264,14 +301,22 @@ export const toFlat = (tree: unknown): Flat<AnyTensor> => {
   return { def, leaves: ls }
 }
 
-/** Rebuild a tree (any leaf type) from its flat form. */
+/**
+ * Rebuild a tree (any leaf type) from its flat form.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const sizes = tg.Tree.fromFlat<{ w: number }>(tg.Tree.Functor.map(tg.Tree.toFlat({ w: tg.ones([2, 3]) }), (t) => t.size)) // { w: 6 }
+ * @since 0.1.0
+ * @category instances
+ */
 export const fromFlat = <T = PyTree>(fa: Flat<unknown>): T => unflatten<T>(fa.def, fa.leaves)
 
 /**
  * Functor over the leaves.
  * @example
- * import { Tree } from "typegrad"
- * Tree.Functor.map(Tree.toFlat({ a: x }), (t) => t.shape)
+ * import * as tg from "typegrad"
+ * tg.Tree.Functor.map(tg.Tree.toFlat({ a: tg.ones([2]) }), (t) => t.shape)
  * @since 0.1.0
  * @category instances
  */
@@ -280,8 +325,9 @@ export const Functor: Functor1<URI> = { URI, map: (fa, f) => ({ def: fa.def, lea
 /**
  * Foldable over the leaves (canonical order).
  * @example
- * import { Tree } from "typegrad"
- * Tree.Foldable.reduce(Tree.toFlat(params), 0, (n, t) => n + t.size) // parameter count
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * tg.Tree.Foldable.reduce(tg.Tree.toFlat(params), 0, (n, t) => n + t.size) // 6 parameters
  * @since 0.1.0
  * @category instances
  */
@@ -299,8 +345,9 @@ const traverse = <F>(F: Applicative<F>) => <A, B>(ta: Flat<A>, f: (a: A) => HKT<
  * Traversable over the leaves: effectful leaf maps (validation with `Either`, all-or-nothing with `Option`).
  * @example
  * import * as O from "fp-ts/lib/Option.js"
- * import { Tree } from "typegrad"
- * Tree.Traversable.traverse(O.Applicative)(Tree.toFlat(params), (t) => (t.size > 0 ? O.some(t) : O.none))
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * tg.Tree.Traversable.traverse(O.Applicative)(tg.Tree.toFlat(params), (t) => (t.size > 0 ? O.some(t) : O.none))
  * @since 0.1.0
  * @category instances
  */
@@ -316,8 +363,10 @@ export const Traversable: Traversable1<URI> = {
  *
  * @example
  * import { concatAll } from "fp-ts/lib/Monoid.js"
- * import { Tree } from "typegrad"
- * const total = concatAll(Tree.sumMonoid(params))([g1, g2, g3])
+ * import * as tg from "typegrad"
+ * const params = { w: tg.ones([2, 2]), b: tg.zeros([2]) }
+ * const g = (p: typeof params) => tg.grad((q: typeof params) => q.w.sum().add(q.b.sum()))(p)
+ * const total = concatAll(tg.Tree.sumMonoid(params))([g(params), g(params), g(params)]) // every leaf 3
  * @since 0.1.0
  * @category instances
  */

@@ -25,7 +25,16 @@ export const vjpFlat = (
   return [outs, (cts) => transposeJaxpr(jaxpr, linear, primals.map(() => null), cts)]
 }
 
-/** Options of `vjp` with an auxiliary output. */
+/**
+ * Options of `vjp` with an auxiliary output: pass `{ hasAux: true }` before the primals.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts: tg.VjpAuxOptions = { hasAux: true }
+ * const [y, pullback, aux] = tg.vjp((x: tg.Tensor<[2], "f32", "cpu">) => [x.exp(), x.sum()] as const, opts, tg.tensor([0, 1]))
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface VjpAuxOptions {
   /** `f` returns `[output, aux]`: `aux` is returned as is and not differentiated */
   readonly hasAux: true
@@ -95,7 +104,16 @@ export function vjp(f: (...args: never) => unknown, ...rest: unknown[]): unknown
   return aux ? vjpImpl(f, rest.slice(1), true) : vjpImpl(f, rest, false)
 }
 
-/** Options of `grad` and `valueAndGrad`. */
+/**
+ * Options of `grad` and `valueAndGrad`: `argnums` picks the differentiated argument(s).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts = { argnums: 1 } as const satisfies tg.GradOptions<1>
+ * tg.grad((a: tg.Tensor<[]>, b: tg.Tensor<[]>) => a.mul(b), opts)(tg.scalar(2), tg.scalar(3)).item() // 2
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface GradOptions<I> {
   /** which argument(s) to differentiate (default 0) */
   readonly argnums?: I
@@ -106,6 +124,13 @@ export interface GradOptions<I> {
 /**
  * Options of `grad` and `valueAndGrad` for a function that returns `[loss, aux]`: `aux` (any
  * tree of tensors: metrics, predictions, new state) is returned unchanged and not differentiated.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts = { hasAux: true } as const satisfies tg.GradAuxOptions<0>
+ * const [g, pred] = tg.grad((w: tg.Tensor<[2], "f32", "cpu">) => [w.square().sum(), w.mul(3)] as const, opts)(tg.tensor([1, 2])) // [2, 4], [3, 6]
+ * @since 0.1.0
+ * @category transforms
  */
 export interface GradAuxOptions<I> {
   /** which argument(s) to differentiate (default 0) */

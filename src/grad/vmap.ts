@@ -74,6 +74,10 @@ export const batchFlat = (
 /**
  * Which axis of each leaf is mapped: a number (negative counts from the end), `null` (not
  * mapped), or a tree prefix giving one spec per subtree (JAX's prefix semantics).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const spec: tg.AxisSpec = [{ w: null, b: 0 }, 1]
  * @since 0.1.0
  * @category transforms
  */
@@ -112,7 +116,17 @@ const normAxis = (a: number | null, ndim: number, what: string): number | null =
   return n
 }
 
-/** Options of `vmap`. */
+/**
+ * Options of `vmap`: `inAxes` (the mapped axis of each argument) and `outAxes` (where the
+ * mapped axis goes in each output).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opts: tg.VmapOptions = { inAxes: [0, null], outAxes: 0 }
+ * tg.vmap((a: tg.Tensor<[3]>, b: tg.Tensor<[3]>) => a.mul(b).sum(), opts)(tg.ones([4, 3]), tg.ones([3])) // [3, 3, 3, 3]
+ * @since 0.1.0
+ * @category transforms
+ */
 export interface VmapOptions {
   /** mapped axis of each argument (default 0 for every leaf) */
   readonly inAxes?: AxisSpec
@@ -120,12 +134,28 @@ export interface VmapOptions {
   readonly outAxes?: AxisSpec
 }
 
-/** A tree whose tensors may have any shape (vmapped arguments carry an extra axis). */
+/**
+ * A tree whose tensors may have any shape (vmapped arguments carry an extra axis).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const batch: tg.Unshaped<{ x: tg.Tensor<[3]> }> = { x: tg.ones([8, 3]) }
+ * @since 0.1.0
+ * @category transforms
+ */
 export type Unshaped<T> = T extends Tensor<infer _S, infer D, infer V> ? Tensor<any, D, V>
   : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Unshaped<T[K]> }
   : T extends object ? { [K in keyof T]: Unshaped<T[K]> } : T
 
-/** A tree whose tensors gained a leading mapped axis. */
+/**
+ * A tree whose tensors gained a leading mapped axis (of unknown size).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * type Xs = tg.Batched<{ x: tg.Tensor<[3], "f32", "cpu"> }> // { x: Tensor<[number, 3], "f32", "cpu"> }
+ * @since 0.1.0
+ * @category transforms
+ */
 export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends DType, infer V extends DeviceKind> ? Tensor<[number, ...S], D, V>
   : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Batched<T[K]> }
   : T extends object ? { [K in keyof T]: Batched<T[K]> } : T
@@ -135,6 +165,11 @@ export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends
  * arguments `B` — each mapped tensor has one more axis than declared, at its `inAxes` entry, and
  * the other dims must fit — and returns `R` with the batch axis inserted at `outAxes` (its size
  * is the mapped size of the arguments where the type knows it, else `number`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const double: tg.Vmapped<[tg.Tensor<[3]>], tg.Tensor<[3]>, {}> = tg.vmap((x: tg.Tensor<[3]>) => x.mul(2))
+ * double(tg.ones([8, 3])) // Tensor<[8, 3]>
  * @since 0.1.0
  * @category transforms
  */
