@@ -28,6 +28,21 @@ export const typegrad: Workloads = {
     })
     return { ms: t * 1000, centre }
   },
+  heatJit: (n, steps, reps) => {
+    // the step as a function of the grid: staged once, compiled to one fused loop (src/device/cpu/compile.ts)
+    const step = tg.jit((grid: tg.Tensor<[number, number], "f32", "cpu">) => {
+      const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
+        .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+      return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
+    })
+    let centre = 0
+    const t = best(reps, () => {
+      let grid = tg.zeros([n, n]).at(`${n / 2 - 5}:${n / 2 + 5}, ${n / 2 - 5}:${n / 2 + 5}` as never).set(100) as unknown as tg.Tensor<[number, number], "f32", "cpu">
+      for (let i = 0; i < steps; i++) grid = step(grid)
+      centre = sync(grid as unknown as AnyTensor)[(n / 2) * n + n / 2]!
+    })
+    return { ms: t * 1000, centre }
+  },
   add: (n, reps) => {
     const a = rand([n]), b = rand([n])
     return best(reps, () => sync(a.add(b)))

@@ -17,6 +17,8 @@ export interface Workloads {
   /** NCHW input, OIHW weights, stride 1, "same" padding */
   conv2d(x: readonly [number, number, number, number], w: readonly [number, number, number, number], reps: number): number
   heat(n: number, steps: number, reps: number): { ms: number; centre: number }
+  /** the same heat program with the step under `jit` (typegrad only; peers have one way to run it) */
+  heatJit?(n: number, steps: number, reps: number): { ms: number; centre: number }
   /** f32 a + b on n elements */
   add(n: number, reps: number): number
 }
