@@ -94,4 +94,15 @@ describe("custom rules under vmap inside a derivative", () => {
     const ste = customVjp((x: AnyTensor) => lax.sign(x), (x: AnyTensor) => [lax.sign(x), null] as const, (_r: null, g: AnyTensor) => [g] as const)
     expect(arr(grad((x: AnyTensor) => lax.reduceSum(lax.mul(vmap(ste)(x), t([1, 2, 3])), [0]))(t([0.5, -0.2, 0.1])))).toEqual([1, 2, 3])
   })
+  it("a rule whose function closes over a batched value falls back to the body (still the right derivative)", () => {
+    const cube = (v: AnyTensor) => lax.mul(lax.mul(v, v), v)
+    const f = (y: AnyTensor) => customJvp((x: AnyTensor) => lax.mul(cube(x), y), ([x], [dx]) => [lax.mul(cube(x), y), lax.mul(lax.mul(lax.mul(dx, x), x), lax.mul(y, 3))] as const)
+    // d/dx Σ_i x³·y_i = 3x²·Σy
+    const g = grad((x: AnyTensor) => lax.reduceSum(vmap((y: AnyTensor) => f(y)(x))(t([1, 2, 3])), [0]))(t(2))
+    expect(item(g)).toBe(3 * 4 * 6)
+  })
+  it("customVjp under vmap: residuals that are not tensors are a clear error", () => {
+    const bad = customVjp((x: AnyTensor) => lax.sin(x), (x: AnyTensor) => [lax.sin(x), { n: 3 }] as const, (_r: { n: number }, g: AnyTensor) => [g] as const)
+    expect(() => grad((x: AnyTensor) => lax.reduceSum(vmap(bad)(x), [0]))(t([1, 2]))).toThrow(/customVjp: under vmap the residuals/)
+  })
 })

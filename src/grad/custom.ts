@@ -305,7 +305,9 @@ const flatCall = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, def
 /**
  * Give `f` a hand-written forward-mode rule: `rule(primals, tangents) -> [outputs, output
  * tangents]`. Reverse mode transposes the rule, so it must be linear in the tangents (as every
- * derivative is). Values `f` closes over are treated as constants.
+ * derivative is). Values `f` closes over are treated as constants. Under `vmap` the rule is
+ * batched too, so `grad(vmap(f))` uses it (unless `f` closes over a value mapped by that `vmap`:
+ * then the batched body is differentiated as written).
  *
  * @example
  * import * as tg from "typegrad"
@@ -334,7 +336,9 @@ export const customJvp = <A extends ReadonlyArray<unknown>, R>(
 /**
  * Give `f` a hand-written reverse-mode rule: `fwd(...args) -> [outputs, residuals]` and
  * `bwd(residuals, outputCotangents) -> argument cotangents` (a tuple like the arguments).
- * Reverse mode only (grad, vjp, jacrev); values `f` closes over are treated as constants.
+ * Reverse mode only (grad, vjp, jacrev); values `f` closes over are treated as constants. Under
+ * `vmap`, `fwd` and `bwd` are batched (residuals must then be a tree of tensors, or null), so
+ * `grad(vmap(f))` uses them; an argument shared by every example gets the summed cotangent.
  *
  * @example
  * import * as tg from "typegrad"
