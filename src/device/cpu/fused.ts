@@ -207,12 +207,18 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     | { kind: "plain"; js: (j: string) => string }
     | { kind: "interval"; data: (j: string) => string; fill: string; ok: string; b: number; e: number }
     | { kind: "test"; js: (j: string) => string }
+  const slotLocal = new Map<number, number>()
   const reads: Read[] = ops.map((o, k): Read => {
     if (o.kind === "const") {
       head.push(`const c${k} = ${konst(o.value)};`)
       return { kind: "const", js: `c${k}` }
     }
-    if (o.slot >= 0) head.push(`const a${k} = R[${o.slot}];`)
+    // one local per register: operands of one array (the stencil's slices) share it
+    if (o.slot >= 0) {
+      const first = slotLocal.get(o.slot)
+      if (first === undefined) slotLocal.set(o.slot, k)
+      head.push(first === undefined ? `const a${k} = R[${o.slot}];` : `const a${k} = a${first};`)
+    }
     const terms = [lit(o.offset)]
     const conds: string[] = []
     for (let d = 0; d < inner; d++) {
