@@ -79,6 +79,15 @@ describe("Jacobians over pytrees", () => {
     expect(arr(h.b.a)).toEqual([3, 3])
     expect(close(arr(h.b.b), [3, 0, 0, -12], 1e-14)).toBe(true)
   })
+  it("an integer output has a zero Jacobian of its dtype in both modes", () => {
+    const f = (v: AnyTensor) => ({ a: lax.sin(v), n: lax.cast(v, "i32") })
+    for (const jac of [jacrev, jacfwd]) {
+      const j = jac(f)(t([1, 2]))
+      expect(j.n.dtype).toBe("i32")
+      expect(arr(j.n)).toEqual([0, 0, 0, 0])
+      expect(close(arr(j.a), [Math.cos(1), 0, 0, Math.cos(2)], 1e-15)).toBe(true)
+    }
+  })
   it("a single tensor in and out is unchanged; errors name the transform", () => {
     expect(close(arr(jacfwd((v: AnyTensor) => lax.sin(v))(x)), [Math.cos(0.7), 0, 0, 0, Math.cos(-1.3), 0, 0, 0, Math.cos(0.2)], 1e-15)).toBe(true)
     // @ts-expect-error argnums out of range (also a type error)

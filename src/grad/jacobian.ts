@@ -151,7 +151,8 @@ export function jacrev(f: (...args: never) => unknown, options: JacobianOptions 
     const pairs = batchFlat("jacrev", (cs) => pull(cs).map((c, j) => instantiate(c, xs[j]!)),
       ys.map((y, i) => blockBasis(y, total, offs[i]!, y.shape, isFloat(y.dtype) ? y.dtype : xs[0]!.dtype)), ys.map(() => 0), total)
     const cols = pairs.map(([v, d]) => moveBatchAxis(v, d, 0, total))
-    const jac = ys.map((y, i) => xs.map((x, j) => lax.reshape(rows(cols[j]!, offs[i]!, sizes[i]!), [...y.shape, ...x.shape])))
+    // an integer output has a zero Jacobian of its own dtype (as jacfwd gives)
+    const jac = ys.map((y, i) => xs.map((x, j) => lax.cast(lax.reshape(rows(cols[j]!, offs[i]!, sizes[i]!), [...y.shape, ...x.shape]), isFloat(y.dtype) ? cols[j]!.dtype : y.dtype)))
     return assemble(jac, out.def!, inDef)
   }
 }
