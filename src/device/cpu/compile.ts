@@ -19,9 +19,10 @@ import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
 import { contiguous, copyExpr, type Expr } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
-import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type PadMap, type Regs, type Source } from "./fused.js"
+import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
+import { same, viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
@@ -47,55 +48,8 @@ const exprFor = (e: ProgramEqn): Expr | undefined => {
   }
 }
 
-const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** A deferred view: `base` read at `offset + Σ i·strides` (through `pad` when given), over the view's shape. */
-interface View {
-  readonly base: ProgramVar
-  readonly offset: number
-  readonly strides: ReadonlyArray<number>
-  readonly pad?: PadMap
-}
-
-/**
- * The view an eqn's output is of its input when it is a re-indexing (slice, broadcastTo,
- * transpose, reshape) or a pad; `inner` is the input's own deferred view. Null when it does not
- * compose (anything over a pad, a reshape that merges or splits strided axes).
- */
-const viewOf = (e: ProgramEqn, inner: View | null): View | null => {
-  const x = e.inputs[0]!
-  if (inner?.pad !== undefined) return null
-  const st = inner?.strides ?? contiguous(x.aval.shape)
-  const base = inner?.base ?? x, off = inner?.offset ?? 0
-  switch (e.prim.name) {
-    case "slice": {
-      const p = e.params as ParamsOf<"slice">
-      return { base, offset: off + p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
-    }
-    case "transpose":
-      return { base, offset: off, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
-    case "broadcastTo": {
-      const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
-      return { base, offset: off, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
-    }
-    case "reshape": {
-      const out = e.outs[0]!.aval.shape
-      if (inner === null) return { base, offset: off, strides: contiguous(out) }
-      // through a strided view: only size-1 axes may come and go
-      const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
-      if (!same(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
-      let k = 0
-      return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
-    }
-    case "pad": {
-      const p = e.params as ParamsOf<"pad">
-      return { base, offset: off, strides: st, pad: { lo: p.lo, step: p.interior.map((i) => i + 1), len: x.aval.shape, value: p.value } }
-    }
-    default:
-      return null
-  }
-}
-
 /** A compiled CPU program; `steps` counts what runs per call (`loops` of them generated fused loops). */
 export interface CpuCompiledProgram extends CompiledProgram {
   readonly steps: number

@@ -10,13 +10,8 @@ import { hostAlloc, numel, type HostArray } from "../../ops/aval.js"
 import type { DType } from "../../shape/index.js"
 import { contiguous, type Expr } from "./codegen.js"
 
-/** A pad seen from the output of a `pad`: input index `(i - lo) / step` when that is an integer in `[0, len)`. */
-export interface PadMap {
-  readonly lo: ReadonlyArray<number>
-  readonly step: ReadonlyArray<number>
-  readonly len: ReadonlyArray<number>
-  readonly value: number
-}
+import type { PadMap } from "../program-view.js"
+export type { PadMap }
 
 /** Where a value lives: `R[slot][offset + Σ i·strides]` over its own shape, through `pad` when given. */
 export interface Source {

@@ -10,7 +10,7 @@
  */
 import { numel, type Aval } from "../../ops/aval.js"
 import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import type { PrimitiveName } from "../../ops/primitive.js"
 import { contiguous } from "../cpu/strided.js"
 import type { GpuContext } from "./context.js"
 import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"
@@ -18,6 +18,7 @@ import { gpuKernels } from "./kernels/index.js"
 import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
 import type { GpuStorage } from "./memory.js"
+import { same, viewOf, type View } from "../program-view.js"
 
 const ELEMENTWISE = new Set<PrimitiveName>([
   "neg", "exp", "log", "log1p", "sin", "cos", "sqrt", "tanh", "sigmoid", "abs", "sign",
@@ -25,19 +26,11 @@ const ELEMENTWISE = new Set<PrimitiveName>([
 ])
 const REDUCE: Partial<Record<PrimitiveName, ReduceOp>> = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" }
 
-const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
 /**
  * A view folded into a fused kernel: read `base` at `offset + Σ i·strides`. With `pad`, `i` is
  * the output coordinate mapped back through the pad (fill value where it lands on no element).
  */
-interface View {
-  readonly base: ProgramVar
-  readonly offset: number
-  readonly strides: ReadonlyArray<number>
-  readonly pad?: PadView
-}
-
 type Step =
   | { readonly kind: "op"; readonly eqn: ProgramEqn }
   | {
@@ -48,45 +41,6 @@ type Step =
     readonly outputs: ReadonlyArray<ProgramVar>
     readonly reduce: ProgramEqn | null
   }
-
-/**
- * The view an eqn's output is of its input, when it is a pure re-indexing (slice, broadcastTo,
- * transpose, reshape) or a pad. `inner`: the input is itself a view, read through (null when that
- * does not compose: anything over a pad, a reshape that merges or splits strided axes).
- */
-const viewOf = (e: ProgramEqn, inner: View | null = null): View | null => {
-  const x = e.inputs[0]!
-  if (inner?.pad !== undefined) return null
-  const st = inner?.strides ?? contiguous(x.aval.shape)
-  const base = inner?.base ?? x, off = inner?.offset ?? 0
-  switch (e.prim.name) {
-    case "slice": {
-      const p = e.params as ParamsOf<"slice">
-      return { base, offset: off + p.starts.reduce((s, v, i) => s + v * st[i]!, 0), strides: p.steps.map((s, i) => s * st[i]!) }
-    }
-    case "transpose":
-      return { base, offset: off, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
-    case "broadcastTo": {
-      const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
-      return { base, offset: off, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
-    }
-    case "reshape": {
-      const out = e.outs[0]!.aval.shape
-      if (inner === null) return { base, offset: off, strides: contiguous(out) }
-      // through a strided view: only size-1 axes may come and go
-      const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
-      if (kept.length !== out.filter((d) => d !== 1).length || !same(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
-      let k = 0
-      return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
-    }
-    case "pad": {
-      const p = e.params as ParamsOf<"pad">
-      return { base, offset: off, strides: st, pad: { lo: p.lo, step: p.interior.map((i) => i + 1), len: x.aval.shape, value: p.value } }
-    }
-    default:
-      return null
-  }
-}
 
 /** Partition the program into steps. */
 const plan = (program: Program): Step[] => {

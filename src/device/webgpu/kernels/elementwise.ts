@@ -14,6 +14,7 @@ import { contiguous } from "../../cpu/strided.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import type { PadMap } from "../../program-view.js"
 
 /** One scalar function of a kernel: `fn name(a: Ta, b: Tb, ...) -> Tout { return expr; }`. */
 export interface ScalarFn {
@@ -57,18 +58,8 @@ export const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
 /** How an operand is indexed from the output index. */
 type Mode = "same" | "scalar" | "strided" | "padded"
 
-/**
- * A pad folded into an operand's loads (jit): output coordinate `c` reads element `(c - lo) / step`
- * of the padded input when that is a whole index inside `len`, else `value`. Per-axis arrays.
- */
-export interface PadView {
-  readonly lo: ReadonlyArray<number>
-  /** interior + 1 */
-  readonly step: ReadonlyArray<number>
-  /** the padded input's shape */
-  readonly len: ReadonlyArray<number>
-  readonly value: number
-}
+/** A pad folded into an operand's loads (jit): the shared `PadMap` of the jit compilers. */
+export type PadView = PadMap
 
 /**
  * An operand as the kernel reads it: `shape` broadcasts to the output; elements at
