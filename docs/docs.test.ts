@@ -9,18 +9,10 @@
  *
  * Blocks fenced as ```ts nocheck (for example, ones that show a compile error) are skipped.
  */
-import { execFile } from "node:child_process"
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join, relative, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-
-const run = promisify(execFile)
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
-const work = join(root, "node_modules", ".cache", `typegrad-docs-${process.pid}`) // one per run: runs may overlap
-// NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
-const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js") }
+import { rewriteImports, root, snippetHarness, tgImport } from "../test/snippets.js"
 
 export interface Block {
   readonly doc: string
@@ -43,12 +35,6 @@ export const extractBlocks = (doc: string, text: string): Block[] => {
   return blocks
 }
 
-/** The block as a module: `typegrad(/testing)` imports point at this checkout; no import → `tg` is prepended. */
-const prepare = (code: string): { readonly text: string; readonly added: number } => {
-  const rewritten = code.replace(/from\s+["'](typegrad(?:\/testing)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
-  return rewritten !== code ? { text: rewritten, added: 0 } : { text: `import * as tg from ${JSON.stringify(entries.typegrad)}\n${code}`, added: 1 }
-}
-
 const docs = [
   "README.md",
   "docs/getting-started.md",
@@ -59,35 +45,19 @@ const docs = [
 ]
 const blocks = docs.flatMap((d) => extractBlocks(d, readFileSync(join(root, d), "utf8")))
 const runnable = blocks.filter((b) => !b.skip)
-const fileOf = (b: Block) => `${b.doc.replace(/[^A-Za-z0-9]+/g, "_")}_L${b.line}.ts`
-const label = (b: Block) => `${b.doc}:${b.line}`
+// a block without a `typegrad` import gets `import * as tg from "typegrad"` prepended
+const snippets = runnable.map((b) => {
+  const text = rewriteImports(b.code)
+  return { source: b.doc, line: b.line + 1, text: text ?? `${tgImport}\n${b.code}`, prologue: text === null ? 1 : 0 }
+})
+const harness = snippetHarness("docs", snippets)
 
 /** Outcome of each block by file name, from the single tsx run. */
 let outcomes: Record<string, string | null> = {}
-
 beforeAll(async () => {
-  rmSync(work, { recursive: true, force: true })
-  mkdirSync(work, { recursive: true })
-  writeFileSync(join(work, "package.json"), JSON.stringify({ type: "module" }))
-  for (const b of runnable) writeFileSync(join(work, fileOf(b)), prepare(b.code).text)
-  writeFileSync(
-    join(work, "tsconfig.json"),
-    JSON.stringify({ extends: relative(work, join(root, "tsconfig.json")), include: runnable.map(fileOf) }),
-  )
-  const runner = [
-    "const results = {}",
-    `for (const f of ${JSON.stringify(runnable.map(fileOf))}) {`,
-    "  try { await import(`./${f}`); results[f] = null } catch (e) { results[f] = String(e?.stack ?? e) }",
-    "}",
-    "console.log(`@@results ${JSON.stringify(results)}`)",
-  ].join("\n")
-  writeFileSync(join(work, "run-all.ts"), runner)
-  const r = await run(process.execPath, ["--import", "tsx", join(work, "run-all.ts")], { cwd: root, maxBuffer: 1 << 26 })
-  const line = r.stdout.split("\n").find((l) => l.startsWith("@@results "))
-  outcomes = line === undefined ? {} : JSON.parse(line.slice("@@results ".length))
+  outcomes = await harness.prepareAndRun()
 }, 300_000)
-
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+afterAll(harness.cleanup)
 
 describe("docs examples", () => {
   it("finds the examples and the skipped (nocheck) blocks", () => {
@@ -96,25 +66,12 @@ describe("docs examples", () => {
   })
 
   for (const [name, bin] of [["TypeScript 5.9", "typescript"], ["TypeScript 7", "ts7"]] as const)
-    it(`type-check under ${name}`, async () => {
-      const out = await run(process.execPath, [join(root, "node_modules", bin, "bin", "tsc"), "-p", join(work, "tsconfig.json"), "--pretty", "false"], { cwd: root })
-        .then(() => "")
-        .catch((e: { stdout?: string }) => e.stdout ?? String(e))
-      // name the doc and line of each diagnostic instead of the temp file
-      const readable = out.replace(/^(?:.*[\\/])?([\w.]+_L(\d+)\.ts)\((\d+),(\d+)\)/gm, (all, f: string, _l, l: string, c: string) => {
-        const b = runnable.find((x) => fileOf(x) === f)
-        return b === undefined ? all : `${b.doc}:${b.line + Number(l) - prepare(b.code).added}:${c}`
-      })
-      // errors located in src/ are `npm run typecheck`'s to report; keep the docs' own and any
-      // diagnostic without a location (a broken tsconfig, a crash)
-      const entries = readable.split(/\n(?=\S)/).filter((d) => d.trim() !== "" &&
-        (docs.some((doc) => d.startsWith(`${doc}:`)) || !/^[^\s(]+\(\d+,\d+\): error TS/.test(d)))
-      expect(entries.join("\n")).toBe("")
-    }, 300_000)
+    it(`type-check under ${name}`, async () => expect(await harness.typecheck(bin)).toBe(""), 300_000)
 
-  for (const b of runnable)
-    it(`runs ${label(b)}`, () => {
-      expect(fileOf(b) in outcomes, "the block did not run").toBe(true)
-      expect(outcomes[fileOf(b)]).toBeNull()
-    })
+  runnable.forEach((b, i) =>
+    it(`runs ${b.doc}:${b.line}`, () => {
+      const f = harness.fileOf(snippets[i]!)
+      expect(f in outcomes, "the block did not run").toBe(true)
+      expect(outcomes[f]).toBeNull()
+    }))
 })
