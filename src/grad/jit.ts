@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Aval } from "../ops/aval.js"
-import type { CompiledProgram, Device, Program, Storage } from "../ops/backend.js"
+import { registerSlots, type CompiledProgram, type Device, type Program, type Storage } from "../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../ops/primitive.js"
 import { currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
@@ -40,14 +40,7 @@ export const makeJaxpr = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) =
 
 /** Replay a jaxpr one backend `run` per equation, with shape rules and tensors skipped. */
 const replay = (j: Jaxpr, device: Device): CompiledProgram => {
-  const slots = new Map<unknown, number>()
-  const slot = (v: unknown) => {
-    let s = slots.get(v)
-    if (s === undefined) slots.set(v, (s = slots.size))
-    return s
-  }
-  j.constVars.forEach(slot)
-  j.inVars.forEach(slot)
+  const { slot } = registerSlots(j)
   const steps = j.eqns.map((e) => ({ e, ins: e.inputs.map(slot), outs: e.outs.map(slot), inAvals: e.inputs.map((v) => v.aval), outAvals: e.outs.map((v) => v.aval) }))
   const consts = j.consts.map((c) => c._impl as Storage)
   const outSlots = j.outs.map(slot)

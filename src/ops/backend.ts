@@ -38,6 +38,22 @@ export interface Program {
   readonly outs: ReadonlyArray<ProgramVar>
 }
 
+/**
+ * Register numbering for an interpreter of a program: constants first, then inputs, then each
+ * other variable in the order first asked for. Returns the slot function and the slot count so far.
+ */
+export const registerSlots = <V>(p: { readonly constVars: ReadonlyArray<V>; readonly inVars: ReadonlyArray<V> }) => {
+  const slots = new Map<V, number>()
+  const slot = (v: V): number => {
+    let s = slots.get(v)
+    if (s === undefined) slots.set(v, (s = slots.size))
+    return s
+  }
+  p.constVars.forEach(slot)
+  p.inVars.forEach(slot)
+  return { slot, count: (): number => slots.size }
+}
+
 /** A compiled program: runs the whole staged function on storages (one submission on GPUs). */
 export interface CompiledProgram {
   run(inputs: ReadonlyArray<Storage>): Storage[]

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import { numel, type HostArray } from "../../ops/aval.js"
-import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
+import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/backend.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
 import { contiguous, copyExpr, type Expr } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
@@ -60,14 +60,7 @@ export interface CpuCompiledProgram extends CompiledProgram {
 
 /** Compile a staged program for the CPU backend. */
 export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): CpuCompiledProgram => {
-  const slots = new Map<ProgramVar, number>()
-  const slot = (v: ProgramVar) => {
-    let s = slots.get(v)
-    if (s === undefined) slots.set(v, (s = slots.size))
-    return s
-  }
-  program.constVars.forEach(slot)
-  program.inVars.forEach(slot)
+  const { slot, count } = registerSlots(program)
   const usedBy = new Map<ProgramVar, ProgramEqn[]>()
   program.eqns.forEach((e) => e.inputs.forEach((v) => usedBy.set(v, [...(usedBy.get(v) ?? []), e])))
   const outSet = new Set(program.outs)
@@ -204,7 +197,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const nConst = consts.length
   const constData = consts.map((s) => (s as CpuStorage).data)
   const outSlots = program.outs.map(slot)
-  const size = slots.size
+  const size = count()
   return {
     steps: run.length,
     loops: sources.length,
