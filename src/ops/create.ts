@@ -254,12 +254,20 @@ export interface RandomOptions<D extends DType, V extends DeviceKind> extends Cr
 export const normal = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  checkShape("normal", shape)
-  const dt = options?.dtype ?? "f32"
-  const z = normalHost(key, numel(shape), dt)
   const m = options?.mean ?? 0, s = options?.std ?? 1
-  for (let i = 0; i < z.length; i++) z[i] = m + s * z[i]!
-  return fromHost(z, shape, dt, dev(options)) as Tensor<[...S], D, V>
+  return sample("normal", normalHost, key, shape, options, (z) => m + s * z) as Tensor<[...S], D, V>
+}
+
+/** Draw `numel(shape)` host samples, map each, and place them on the device. */
+const sample = (
+  op: string, draw: (k: Key, n: number, dt: DType) => Float64Array, key: Key, shape: ReadonlyArray<number>,
+  options: CreateOptions | undefined, f: (u: number) => number,
+): AnyTensor => {
+  checkShape(op, shape)
+  const dt = options?.dtype ?? "f32"
+  const u = draw(key, numel(shape), dt)
+  for (let i = 0; i < u.length; i++) u[i] = f(u[i]!)
+  return fromHost(u, shape, dt, dev(options))
 }
 
 /**
@@ -274,12 +282,8 @@ export const normal = <const S extends ReadonlyArray<number>, D extends DType = 
 export const uniform = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  checkShape("uniform", shape)
-  const dt = options?.dtype ?? "f32"
-  const u = uniformHost(key, numel(shape), dt)
   const lo = options?.low ?? 0, hi = options?.high ?? 1
-  for (let i = 0; i < u.length; i++) u[i] = lo + (hi - lo) * u[i]!
-  return fromHost(u, shape, dt, dev(options)) as Tensor<[...S], D, V>
+  return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u) as Tensor<[...S], D, V>
 }
 
 /**
@@ -294,10 +298,8 @@ export const uniform = <const S extends ReadonlyArray<number>, D extends DType =
 export const bernoulli = <const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
   key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
 ): Tensor<[...S], "bool", NoInfer<V>> => {
-  checkShape("bernoulli", shape)
-  const u = uniformHost(key, numel(shape), "f32")
-  for (let i = 0; i < u.length; i++) u[i] = u[i]! < p ? 1 : 0
-  return fromHost(u, shape, "bool", dev(options)) as Tensor<[...S], "bool", V>
+  const o: CreateOptions = options?.device === undefined ? { dtype: "bool" } : { dtype: "bool", device: options.device }
+  return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0)) as Tensor<[...S], "bool", V>
 }
 
 /**
