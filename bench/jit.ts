@@ -3,10 +3,10 @@
  * Run: `npx tsx bench/jit.ts`.
  */
 import { cpu } from "../src/device/cpu/index.js"
-import { hostConvert } from "../src/ops/aval.js"
-import { setDefaultDevice } from "../src/ops/defaults.js"
-import * as lax from "../src/ops/lax.js"
-import { Tensor, type AnyTensor } from "../src/ops/tensor.js"
+import { hostConvert } from "../src/ops/core/aval.js"
+import { setDefaultDevice } from "../src/ops/core/defaults.js"
+import * as lax from "../src/ops/core/lax.js"
+import { Tensor, type AnyTensor } from "../src/ops/core/tensor.js"
 import { jit } from "../src/grad/jit.js"
 
 setDefaultDevice(cpu)

@@ -1,6 +1,6 @@
 /** The workloads on typegrad's CPU backend (eager). */
 import * as tg from "../src/index.js"
-import type { AnyTensor } from "../src/ops/tensor.js"
+import type { AnyTensor } from "../src/ops/core/tensor.js"
 import { best, type Workloads } from "./workloads.js"
 
 const rand = (shape: number[]): AnyTensor => tg.uniform(tg.key(0), shape as never) as unknown as AnyTensor

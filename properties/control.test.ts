@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest"
 import * as tg from "../src/index.js"
 import { fori, scan, whileLoop } from "../src/grad/control.js"
 import { vmap } from "../src/grad/vmap.js"
-import * as lax from "../src/ops/lax.js"
+import * as lax from "../src/ops/core/lax.js"
 import { arbTensor, checkGrads } from "../src/testing/index.js"
 
 type T = tg.AnyTensor

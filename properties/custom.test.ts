@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest"
 import "../src/index.js"
 import { cond, customJvp, customVjp } from "../src/grad/custom.js"
 import { vmap } from "../src/grad/vmap.js"
-import { dataSync } from "../src/ops/host.js"
-import * as lax from "../src/ops/lax.js"
-import type { AnyTensor as T } from "../src/ops/tensor.js"
+import { dataSync } from "../src/ops/api/host.js"
+import * as lax from "../src/ops/core/lax.js"
+import type { AnyTensor as T } from "../src/ops/core/tensor.js"
 import { arbShape, arbTensor, checkGrads, fromValues, GradCheckError } from "../src/testing/index.js"
 
 const numRuns = Math.max(4, Math.round(Number(process.env.PROPERTY_RUNS ?? 40) / 4))

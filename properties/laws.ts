@@ -5,12 +5,12 @@
  * (g) batching rule vs a loop.
  */
 import { vmap } from "../src/grad/vmap.js"
-import { dtypeOfHost, isFloat, numel, type Aval } from "../src/ops/aval.js"
-import { dataSync } from "../src/ops/host.js"
-import { bind } from "../src/ops/interpreter.js"
-import * as lax from "../src/ops/lax.js"
-import { LinearIn, Zero, type LinearPrimitiveName, type ParamsOf, type Primitive, type PrimitiveName, type Tangent } from "../src/ops/primitive.js"
-import type { AnyTensor } from "../src/ops/tensor.js"
+import { dtypeOfHost, isFloat, numel, type Aval } from "../src/ops/core/aval.js"
+import { dataSync } from "../src/ops/api/host.js"
+import { bind } from "../src/ops/core/interpreter.js"
+import * as lax from "../src/ops/core/lax.js"
+import { LinearIn, Zero, type LinearPrimitiveName, type ParamsOf, type Primitive, type PrimitiveName, type Tangent } from "../src/ops/core/primitive.js"
+import type { AnyTensor } from "../src/ops/core/tensor.js"
 import { uniformFrom } from "../src/testing/arbitraries.js"
 import { checkGrads, fromValues } from "../src/testing/index.js"
 import { describeCase, diffArgsOf, type Case } from "./cases.js"

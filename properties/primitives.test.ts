@@ -5,8 +5,8 @@
 import * as fc from "fast-check"
 import { describe, it } from "vitest"
 import "../src/index.js"
-import { primitives } from "../src/ops/registry.js"
-import type { Primitive } from "../src/ops/primitive.js"
+import { primitives } from "../src/ops/prims/index.js"
+import type { Primitive } from "../src/ops/core/primitive.js"
 import { arbCase, kinkFree, specFor } from "./cases.js"
 import { adjointLaw, batchLaw, gradLaw, isLinear, linearityLaw, shapeLaw, zeroLaw, type BatchPlan } from "./laws.js"
 

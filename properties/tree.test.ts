@@ -5,7 +5,7 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as Tree from "../src/grad/tree.js"
-import type { AnyTensor } from "../src/ops/tensor.js"
+import type { AnyTensor } from "../src/ops/core/tensor.js"
 import { arbShape, arbTensor } from "../src/testing/index.js"
 
 const leaf = arbTensor(arbShape({ maxRank: 2, maxDim: 2 }))

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { cpu } from "./device/cpu/index.js"
-import { setDefaultDevice } from "./ops/defaults.js"
+import { setDefaultDevice } from "./ops/core/defaults.js"
 
 setDefaultDevice(cpu)
 
@@ -16,7 +16,7 @@ export * from "./ops/index.js"
 export { cpu } from "./device/cpu/index.js"
 export * from "./device/webgpu/index.js"
 export { to, transfer, type OnDevice } from "./device/transfer.js"
-export type { ReadbackError } from "./ops/host.js"
+export type { ReadbackError } from "./ops/api/host.js"
 export * from "./errors.js"
 export type * from "./shape/types.js"
 export * from "./grad/index.js"

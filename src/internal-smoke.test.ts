@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { cpu } from "./device/cpu/index.js"
-import { setDefaultDevice } from "./ops/defaults.js"
-import * as lax from "./ops/lax.js"
-import { Tensor } from "./ops/tensor.js"
+import { setDefaultDevice } from "./ops/core/defaults.js"
+import * as lax from "./ops/core/lax.js"
+import { Tensor } from "./ops/core/tensor.js"
 import type { CpuStorage } from "./device/cpu/index.js"
 
 setDefaultDevice(cpu)

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { ParamsOf } from "../ops/primitive.js"
-import type { ProgramEqn, ProgramVar } from "../ops/backend.js"
+import type { ParamsOf } from "../ops/core/primitive.js"
+import type { ProgramEqn, ProgramVar } from "../ops/core/backend.js"
 import { stridesOf as contiguous } from "../shape/index.js"
 
 export const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])

@@ -5,9 +5,9 @@
  */
 import { Effect } from "effect"
 import { DeviceMismatch } from "../errors.js"
-import type { Device } from "../ops/backend.js"
-import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
-import { data as toArray, type ReadbackError } from "../ops/host.js"
+import type { Device } from "../ops/core/backend.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
+import { data as toArray, type ReadbackError } from "../ops/api/host.js"
 
 /** Rebuild a tree (nested arrays and plain records) with every tensor mapped through `f`. */
 const mapTree = (x: unknown, f: (t: AnyTensor) => unknown): unknown => {

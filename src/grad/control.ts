@@ -7,11 +7,11 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { hostConvert, isFloat, numel, type Aval } from "../ops/aval.js"
-import { bind } from "../ops/interpreter.js"
-import * as lax from "../ops/lax.js"
-import { LinearIn, Zero, type Primitive, type Tangent } from "../ops/primitive.js"
-import { Tensor, type AnyTensor } from "../ops/tensor.js"
+import { hostConvert, isFloat, numel, type Aval } from "../ops/core/aval.js"
+import { bind } from "../ops/core/interpreter.js"
+import * as lax from "../ops/core/lax.js"
+import { LinearIn, Zero, type Primitive, type Tangent } from "../ops/core/primitive.js"
+import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import { evalJaxpr, type Jaxpr } from "./ir.js"
 import { jvpFlat } from "./jvp.js"
 import { stageClosed } from "./staging.js"
@@ -37,7 +37,7 @@ export interface WhileParams {
   readonly bodyConsts: number
 }
 
-declare module "../ops/primitive.js" {
+declare module "../ops/core/primitive.js" {
   interface ControlParams {
     scan: ScanParams
     whileLoop: WhileParams

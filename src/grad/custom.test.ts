@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import * as lax from "../ops/lax.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import * as lax from "../ops/core/lax.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import { cond, customJvp, customVjp } from "./custom.js"
 import { hessian, jacfwd } from "./jacobian.js"
 import { jit } from "./jit.js"

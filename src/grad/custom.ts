@@ -6,11 +6,11 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { isFloat, numel } from "../ops/aval.js"
-import { bind, currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
-import * as lax from "../ops/lax.js"
-import { LinearIn, Zero, type Primitive, type Tangent } from "../ops/primitive.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import { isFloat, numel } from "../ops/core/aval.js"
+import { bind, currentInterpreter, evalInterpreter } from "../ops/core/interpreter.js"
+import * as lax from "../ops/core/lax.js"
+import { LinearIn, Zero, type Primitive, type Tangent } from "../ops/core/primitive.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import { evalJaxpr, Var, type Jaxpr } from "./ir.js"
 import { jvpFlat } from "./jvp.js"
 import { stageClosed } from "./staging.js"
@@ -41,7 +41,7 @@ export interface CustomLinParams {
   readonly outAvals: ReadonlyArray<{ readonly shape: ReadonlyArray<number>; readonly dtype: AnyTensor["dtype"] }>
 }
 
-declare module "../ops/primitive.js" {
+declare module "../ops/core/primitive.js" {
   interface ControlParams {
     cond: CondParams
     customJvpCall: CustomJvpParams

@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import type { Aval } from "../ops/aval.js"
-import { bind } from "../ops/interpreter.js"
-import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import type { Aval } from "../ops/core/aval.js"
+import { bind } from "../ops/core/interpreter.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/core/primitive.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 
 let nextId = 0
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { ShapeError } from "../errors.js"
-import * as lax from "../ops/lax.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import * as lax from "../ops/core/lax.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import { hessian, jacfwd, jacrev } from "./jacobian.js"
 import { arr, close, item, t } from "./test-util.js"
 

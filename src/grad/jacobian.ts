@@ -8,9 +8,9 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { hostConvert, isFloat, numel } from "../ops/aval.js"
-import * as lax from "../ops/lax.js"
-import { Tensor, type AnyTensor } from "../ops/tensor.js"
+import { hostConvert, isFloat, numel } from "../ops/core/aval.js"
+import * as lax from "../ops/core/lax.js"
+import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import * as Tree from "./tree.js"
 import { jvpFlat } from "./jvp.js"
 import { instantiate } from "./transpose.js"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import * as lax from "../ops/lax.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import * as lax from "../ops/core/lax.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import { showJaxpr } from "./ir.js"
 import { jit, makeJaxpr } from "./jit.js"
 import { arr, close, item, t } from "./test-util.js"

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
-import type { Aval } from "../ops/aval.js"
-import { registerSlots, type CompiledProgram, type Device, type Program, type Storage } from "../ops/backend.js"
-import type { ParamsOf, PrimitiveName } from "../ops/primitive.js"
-import { currentInterpreter, evalInterpreter } from "../ops/interpreter.js"
-import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import type { Aval } from "../ops/core/aval.js"
+import { registerSlots, type CompiledProgram, type Device, type Program, type Storage } from "../ops/core/backend.js"
+import type { ParamsOf, PrimitiveName } from "../ops/core/primitive.js"
+import { currentInterpreter, evalInterpreter } from "../ops/core/interpreter.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { dce, type Jaxpr } from "./ir.js"
 import { stageFlat } from "./staging.js"
 import * as Tree from "./tree.js"

@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { isFloat } from "../ops/aval.js"
-import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
-import { Zero, type OpName, type ParamsOf, type Primitive, type Tangent } from "../ops/primitive.js"
-import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import { isFloat } from "../ops/core/aval.js"
+import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/core/interpreter.js"
+import { Zero, type OpName, type ParamsOf, type Primitive, type Tangent } from "../ops/core/primitive.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"

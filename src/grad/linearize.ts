@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { isFloat } from "../ops/aval.js"
-import { currentInterpreter, withInterpreter } from "../ops/interpreter.js"
-import { Zero, type Tangent } from "../ops/primitive.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import { isFloat } from "../ops/core/aval.js"
+import { currentInterpreter, withInterpreter } from "../ops/core/interpreter.js"
+import { Zero, type Tangent } from "../ops/core/primitive.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import type { Jaxpr } from "./ir.js"
 import { evalJaxpr } from "./ir.js"
 import { jvpFlat } from "./jvp.js"

@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
-import type { Aval } from "../ops/aval.js"
-import type { Device } from "../ops/backend.js"
-import { bind, checkDType, commonDevice, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
-import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
-import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import type { Aval } from "../ops/core/aval.js"
+import type { Device } from "../ops/core/backend.js"
+import { bind, checkDType, commonDevice, currentInterpreter, Interpreter, withInterpreter } from "../ops/core/interpreter.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/core/primitive.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { closeOver, dce, Var, type Eqn, type Jaxpr } from "./ir.js"
 
 /** A staged value: the variable that will hold it. */

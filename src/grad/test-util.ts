@@ -3,9 +3,9 @@
  * @internal
  */
 import { cpu, type CpuStorage } from "../device/cpu/index.js"
-import { hostConvert } from "../ops/aval.js"
-import { setDefaultDevice } from "../ops/defaults.js"
-import { Tensor, type AnyTensor } from "../ops/tensor.js"
+import { hostConvert } from "../ops/core/aval.js"
+import { setDefaultDevice } from "../ops/core/defaults.js"
+import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import type { DType } from "../shape/index.js"
 
 setDefaultDevice(cpu)

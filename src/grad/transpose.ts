@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import { bind } from "../ops/interpreter.js"
-import * as lax from "../ops/lax.js"
-import { LinearIn, Zero, type Tangent } from "../ops/primitive.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import { bind } from "../ops/core/interpreter.js"
+import * as lax from "../ops/core/lax.js"
+import { LinearIn, Zero, type Tangent } from "../ops/core/primitive.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import type { Eqn, Jaxpr, Var } from "./ir.js"
 
 /** Zero-aware sum of two cotangents. */

@@ -14,8 +14,8 @@ import type { Traversable1 } from "fp-ts/lib/Traversable.js"
 import type { HKT } from "fp-ts/HKT"
 import * as RA from "fp-ts/lib/ReadonlyArray.js"
 import { ShapeError } from "../errors.js"
-import * as lax from "../ops/lax.js"
-import { Tensor, type AnyTensor } from "../ops/tensor.js"
+import * as lax from "../ops/core/lax.js"
+import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 
 /**
  * A tree of tensors: a tensor, an array/tuple of trees, or a plain record of trees.

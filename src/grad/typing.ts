@@ -9,7 +9,7 @@
  * @since 0.1.0
  * @internal
  */
-import type { Tensor } from "../ops/tensor.js"
+import type { Tensor } from "../ops/core/tensor.js"
 import type { DeviceKind, Dim, FmtShape, Guard, IsError, Shape, ShapeMismatch } from "../shape/index.js"
 import type { Add1, InsertAt, IsLitNum, IsTuple, IsUnion, Kind, NormAxis, Unify } from "../shape/types-internal.js"
 

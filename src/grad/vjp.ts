@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { isFloat } from "../ops/aval.js"
-import * as lax from "../ops/lax.js"
-import { Zero, type Tangent } from "../ops/primitive.js"
-import { Tensor, type AnyTensor } from "../ops/tensor.js"
+import { isFloat } from "../ops/core/aval.js"
+import * as lax from "../ops/core/lax.js"
+import { Zero, type Tangent } from "../ops/core/primitive.js"
+import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import type { Guard } from "../shape/index.js"
 import { linearizeFlat } from "./linearize.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"

@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/interpreter.js"
-import * as lax from "../ops/lax.js"
-import type { OpName, ParamsOf, Primitive } from "../ops/primitive.js"
-import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
+import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/core/interpreter.js"
+import * as lax from "../ops/core/lax.js"
+import type { OpName, ParamsOf, Primitive } from "../ops/core/primitive.js"
+import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import * as Tree from "./tree.js"
 import type { BatchSize, FirstDevice, InSpec, OutSpec, VmapCheck, VmapOut } from "./typing.js"

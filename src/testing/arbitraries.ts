@@ -6,8 +6,8 @@
  */
 import * as fc from "fast-check"
 import { cpu } from "../device/cpu/index.js"
-import { hostConvert, numel } from "../ops/aval.js"
-import { Tensor } from "../ops/tensor.js"
+import { hostConvert, numel } from "../ops/core/aval.js"
+import { Tensor } from "../ops/core/tensor.js"
 import type { DType } from "../shape/index.js"
 
 /** Options of {@link arbShape}. */

@@ -1,8 +1,8 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as tg from "../index.js"
-import * as lax from "../ops/lax.js"
-import type { AnyTensor } from "../ops/tensor.js"
+import * as lax from "../ops/core/lax.js"
+import type { AnyTensor } from "../ops/core/tensor.js"
 import { arbBroadcastShapes, arbShape, arbTensor } from "./arbitraries.js"
 import { checkGrads, GradCheckError } from "./checkGrads.js"
 

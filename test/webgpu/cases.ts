@@ -1,9 +1,9 @@
 // Seeded random cases for every primitive (shared by the op suite and the benchmarks' checks).
-import { numel } from "../../src/ops/aval.js"
-import type { Device } from "../../src/ops/backend.js"
-import { bind1 } from "../../src/ops/interpreter.js"
-import type { CompareOp, ParamsOf, PrimitiveName } from "../../src/ops/primitive.js"
-import { primitives } from "../../src/ops/registry.js"
+import { numel } from "../../src/ops/core/aval.js"
+import type { Device } from "../../src/ops/core/backend.js"
+import { bind1 } from "../../src/ops/core/interpreter.js"
+import type { CompareOp, ParamsOf, PrimitiveName } from "../../src/ops/core/primitive.js"
+import { primitives } from "../../src/ops/prims/index.js"
 import type { DType } from "../../src/shape/index.js"
 import { tensorOn, type Rng } from "./gpu.js"
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
 import { contextOf } from "../../src/device/webgpu/backend.js"
 import { acquireWebGpu, memoryStats, own, releaseWebGpu, WebGpu } from "../../src/device/webgpu/index.js"
-import { data as toArray } from "../../src/ops/host.js"
+import { data as toArray } from "../../src/ops/api/host.js"
 import { to, transfer } from "../../src/device/transfer.js"
 import { DeviceLost, DeviceUnavailable, KernelCompileError, OutOfMemory } from "../../src/errors.js"
-import * as lax from "../../src/ops/lax.js"
+import * as lax from "../../src/ops/core/lax.js"
 import { gpu, gpuSuite, tensorOn } from "./gpu.js"
 
 gpuSuite()

@@ -3,11 +3,11 @@
 import { afterAll, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
 import { acquireWebGpu, releaseWebGpu } from "../../src/device/webgpu/index.js"
-import { hostConvert, type HostArray } from "../../src/ops/aval.js"
-import type { Device } from "../../src/ops/backend.js"
-import { setDefaultDevice } from "../../src/ops/defaults.js"
+import { hostConvert, type HostArray } from "../../src/ops/core/aval.js"
+import type { Device } from "../../src/ops/core/backend.js"
+import { setDefaultDevice } from "../../src/ops/core/defaults.js"
 import type { DType } from "../../src/shape/index.js"
-import { Tensor, type AnyTensor } from "../../src/ops/tensor.js"
+import { Tensor, type AnyTensor } from "../../src/ops/core/tensor.js"
 
 setDefaultDevice(cpu)
 export const required = process.env["TYPEGRAD_REQUIRE_WEBGPU"] === "1"

@@ -1,7 +1,7 @@
 // The heat-equation scenario (issue 2) written with the public API, shared by tests and benchmarks.
 import * as tg from "../../src/index.js"
-import type { Device } from "../../src/ops/backend.js"
-import type { AnyTensor } from "../../src/ops/tensor.js"
+import type { Device } from "../../src/ops/core/backend.js"
+import type { AnyTensor } from "../../src/ops/core/tensor.js"
 
 /** Initial grid: zeros with a hot square of 100 in the middle tenth. */
 export const initGrid = (n: number, device: Device): AnyTensor => {

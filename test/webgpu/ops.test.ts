@@ -2,8 +2,8 @@
 // sizes, size-1 and empty dims), compared within stated tolerances.
 import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
-import type { PrimitiveName } from "../../src/ops/primitive.js"
-import { primitives } from "../../src/ops/registry.js"
+import type { PrimitiveName } from "../../src/ops/core/primitive.js"
+import { primitives } from "../../src/ops/prims/index.js"
 import type { DType } from "../../src/shape/index.js"
 import { cases, data, elementwise, runOn, type Case } from "./cases.js"
 import { gpu, gpuSuite, mismatch, read, rng } from "./gpu.js"

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
+import type { HostArray } from "../../ops/core/aval.js"
 import { stridesOf } from "../../shape/index.js"
 
 /** An operand of a map: its array, offset and strides over the map's shape (0 on broadcast axes). */

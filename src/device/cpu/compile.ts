@@ -14,9 +14,9 @@
  *
  * @since 0.1.0
  */
-import { numel, type HostArray } from "../../ops/aval.js"
-import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { numel, type HostArray } from "../../ops/core/aval.js"
+import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/core/backend.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { contiguous, copyExpr, type Expr } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
 import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"

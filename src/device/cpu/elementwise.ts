@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import type { CompareOp, PrimitiveName } from "../../ops/primitive.js"
-import { primitives } from "../../ops/registry.js"
+import type { CompareOp, PrimitiveName } from "../../ops/core/primitive.js"
+import { primitives } from "../../ops/prims/index.js"
 import type { Expr } from "./codegen.js"
 
 type Js = (a: ReadonlyArray<string>) => string

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { hostAlloc, numel, type HostArray } from "../../ops/aval.js"
+import { hostAlloc, numel, type HostArray } from "../../ops/core/aval.js"
 import type { DType } from "../../shape/index.js"
 import { contiguous, type Expr } from "./codegen.js"
 

@@ -4,9 +4,9 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import type { Aval, HostArray } from "../../ops/aval.js"
-import type { Backend, Device, Storage } from "../../ops/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import type { Aval, HostArray } from "../../ops/core/aval.js"
+import type { Backend, Device, Storage } from "../../ops/core/backend.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileCpu } from "./compile.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
 import { CpuStorage } from "./storage.js"

@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import { hostAlloc, hostConvert, numel, type Aval, type HostArray } from "../../ops/aval.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { hostAlloc, hostConvert, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { broadcastMap } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
 import { gemm } from "./matmul.js"

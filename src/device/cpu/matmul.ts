@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
+import type { HostArray } from "../../ops/core/aval.js"
 
 const MR = 4
 const NR = 4

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
-import type { Storage } from "../../ops/backend.js"
+import type { HostArray } from "../../ops/core/aval.js"
+import type { Storage } from "../../ops/core/backend.js"
 import { contiguous, copyExpr, stridedMap, type Operand } from "./codegen.js"
 
 /** Where the elements of a view live: `base[offset + Σ i_k·strides_k]` for every index i of `shape`. */

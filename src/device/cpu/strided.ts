@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
+import type { HostArray } from "../../ops/core/aval.js"
 import { broadcastStrides, contiguous, copyExpr, stridedMap } from "./codegen.js"
 
 export { broadcastStrides, contiguous }

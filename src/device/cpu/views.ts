@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { hostAlloc, numel, type Aval, type HostArray } from "../../ops/aval.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { hostAlloc, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { broadcastStrides, contiguous, copyExpr, stridedMap, type Expr, type Operand } from "./codegen.js"
 import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
 import { CpuStorage } from "./storage.js"

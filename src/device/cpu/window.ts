@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import type { HostArray } from "../../ops/aval.js"
-import type { UnfoldParams } from "../../ops/primitive.js"
+import type { HostArray } from "../../ops/core/aval.js"
+import type { UnfoldParams } from "../../ops/core/primitive.js"
 
 export const unfold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams, out: HostArray, os: ReadonlyArray<number>): void => {
   const [N, C, H, W] = xs as [number, number, number, number]

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import { numel, type Aval, type HostArray } from "../../ops/aval.js"
-import type { Backend, Device, Storage } from "../../ops/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/primitive.js"
+import { numel, type Aval, type HostArray } from "../../ops/core/aval.js"
+import type { Backend, Device, Storage } from "../../ops/core/backend.js"
+import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileProgram } from "./compile.js"
 import type { GpuContext } from "./context.js"
 import { fromDevice, storageBytes, toDevice } from "./dtype.js"

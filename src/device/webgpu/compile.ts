@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
-import { numel, type Aval } from "../../ops/aval.js"
-import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/backend.js"
-import type { PrimitiveName } from "../../ops/primitive.js"
+import { numel, type Aval } from "../../ops/core/aval.js"
+import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/core/backend.js"
+import type { PrimitiveName } from "../../ops/core/primitive.js"
 import { contiguous } from "../cpu/strided.js"
 import type { GpuContext } from "./context.js"
 import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"

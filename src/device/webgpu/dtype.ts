@@ -6,7 +6,7 @@
  */
 import type { DType } from "../../shape/index.js"
 import { DTypeError } from "../../errors.js"
-import { hostAlloc, type HostArray } from "../../ops/aval.js"
+import { hostAlloc, type HostArray } from "../../ops/core/aval.js"
 
 /** WGSL scalar type of a dtype's storage. */
 export const wgslType = (d: DType): string => {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Storage } from "../../ops/backend.js"
+import type { Storage } from "../../ops/core/backend.js"
 
 /** Live and pooled GPU memory of one device. */
 export interface MemoryStats {

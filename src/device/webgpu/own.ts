@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect, type Scope } from "effect"
-import type { AnyTensor } from "../../ops/tensor.js"
+import type { AnyTensor } from "../../ops/core/tensor.js"
 import { GpuStorage } from "./memory.js"
 
 /**

@@ -7,7 +7,7 @@
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import { DeviceLost, DeviceUnavailable } from "../../errors.js"
-import type { Device } from "../../ops/backend.js"
+import type { Device } from "../../ops/core/backend.js"
 import { contextOf, makeBackend } from "./backend.js"
 import { GpuContext } from "./context.js"
 import type { MemoryStats } from "./memory.js"

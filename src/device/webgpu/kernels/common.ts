@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { DType } from "../../../shape/index.js"
-import { numel, type Aval } from "../../../ops/aval.js"
+import { numel, type Aval } from "../../../ops/core/aval.js"
 import type { GpuContext } from "../context.js"
 import { storageBytes, wgslType } from "../dtype.js"
 import type { GpuStorage } from "../memory.js"

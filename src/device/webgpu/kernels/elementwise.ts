@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import type { DType } from "../../../shape/index.js"
-import { numel, type Aval } from "../../../ops/aval.js"
-import { compareWgsl } from "../../../ops/binary.js"
-import type { CompareOp, PrimitiveName } from "../../../ops/primitive.js"
-import { primitives } from "../../../ops/registry.js"
+import { numel, type Aval } from "../../../ops/core/aval.js"
+import { compareWgsl } from "../../../ops/prims/binary.js"
+import type { CompareOp, PrimitiveName } from "../../../ops/core/primitive.js"
+import { primitives } from "../../../ops/prims/index.js"
 import { contiguous } from "../../cpu/strided.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"

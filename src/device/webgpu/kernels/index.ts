@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { ParamsOf, PrimitiveName } from "../../../ops/primitive.js"
+import type { ParamsOf, PrimitiveName } from "../../../ops/core/primitive.js"
 import type { GpuKernel } from "./common.js"
 import { ewKernel } from "./elementwise.js"
 import { matmul } from "./matmul.js"

@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import type { DType } from "../../../shape/index.js"
-import { numel } from "../../../ops/aval.js"
-import type { ParamsOf } from "../../../ops/primitive.js"
+import { numel } from "../../../ops/core/aval.js"
+import type { ParamsOf } from "../../../ops/core/primitive.js"
 import { alloc, binding, enables, T, uniforms, type GpuKernel } from "./common.js"
 
 interface Tile {

@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import type { DType } from "../../../shape/index.js"
-import { numel, type Aval } from "../../../ops/aval.js"
-import type { ParamsOf } from "../../../ops/primitive.js"
+import { numel, type Aval } from "../../../ops/core/aval.js"
+import type { ParamsOf } from "../../../ops/core/primitive.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, enables, lit, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"

@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { numel, type Aval } from "../../../ops/aval.js"
-import type { ParamsOf } from "../../../ops/primitive.js"
+import { numel, type Aval } from "../../../ops/core/aval.js"
+import type { ParamsOf } from "../../../ops/core/primitive.js"
 import { broadcastStrides, contiguous } from "../../cpu/strided.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"

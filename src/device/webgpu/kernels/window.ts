@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { numel } from "../../../ops/aval.js"
-import type { ParamsOf } from "../../../ops/primitive.js"
+import { numel } from "../../../ops/core/aval.js"
+import type { ParamsOf } from "../../../ops/core/primitive.js"
 import { alloc, binding, enables, lit, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 
 // uniforms: n, H, W, kh, kw, OH, OW, sh, sw, dh, dw, pt, pl

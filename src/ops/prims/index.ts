@@ -6,7 +6,7 @@
  */
 import * as B from "./binary.js"
 import * as L from "./linalg.js"
-import type { Registry } from "./primitive.js"
+import type { Registry } from "../core/primitive.js"
 import * as R from "./reduce.js"
 import * as S from "./structural.js"
 import * as U from "./unary.js"

@@ -4,11 +4,11 @@
  *
  * @since 0.1.0
  */
-import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../shape/index.js"
-import { ShapeError } from "../errors.js"
-import { numel, requireFloat } from "./aval.js"
-import * as lax from "./lax.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../../shape/index.js"
+import { ShapeError } from "../../errors.js"
+import { numel, requireFloat } from "../core/aval.js"
+import * as lax from "../core/lax.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
 
 /** Which axes to reduce (all when absent) and whether to keep them as size 1. */

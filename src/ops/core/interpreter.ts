@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { DeviceMismatch, DTypeError, TracerLeak } from "../errors.js"
+import { DeviceMismatch, DTypeError, TracerLeak } from "../../errors.js"
 import type { Aval } from "./aval.js"
 import type { Device, Storage } from "./backend.js"
 import type { OpName, ParamsOf, Primitive, PrimitiveName } from "./primitive.js"

@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../errors.js"
-import { numel, type Aval } from "./aval.js"
-import { bind1 } from "./interpreter.js"
-import * as lax from "./lax.js"
-import { LinearIn, Zero, type Primitive, type Tangent } from "./primitive.js"
-import type { AnyTensor } from "./tensor.js"
+import { DTypeError, ShapeError } from "../../errors.js"
+import { numel, type Aval } from "../core/aval.js"
+import { bind1 } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import { LinearIn, Zero, type Primitive, type Tangent } from "../core/primitive.js"
+import type { AnyTensor } from "../core/tensor.js"
 
 const lin = (x: AnyTensor | LinearIn): Aval => (x instanceof LinearIn ? x.aval : x.aval)
 const zeroOr = (ct: Tangent | undefined, av: Aval, f: (c: AnyTensor) => AnyTensor): Tangent =>

@@ -8,13 +8,13 @@ import {
   conv2dShape, pool2dShape,
   type Conv2d, type Conv2dOpts, type DeviceKind, type DType, type FloatDType, type Guard, type Pool2d, type Pool2dOpts,
   type SameDevice, type SameDType, type Shape,
-} from "../shape/index.js"
-import type { Pair as PairT } from "../shape/index.js"
-import { requireFloat } from "./aval.js"
-import { commonDevice } from "./interpreter.js"
-import * as lax from "./lax.js"
-import type { UnfoldParams } from "./primitive.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+} from "../../shape/index.js"
+import type { Pair as PairT } from "../../shape/index.js"
+import { requireFloat } from "../core/aval.js"
+import { commonDevice } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import type { UnfoldParams } from "../core/primitive.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
 
 const pair = (p: PairT | undefined, d: number): readonly [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])

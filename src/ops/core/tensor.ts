@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { DeviceKind, DType, Shape } from "../shape/index.js"
+import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import type { Aval } from "./aval.js"
 import { numel } from "./aval.js"
 import type { Device, Storage } from "./backend.js"

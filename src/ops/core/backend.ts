@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { DeviceKind, DType } from "../shape/index.js"
+import type { DeviceKind, DType } from "../../shape/index.js"
 import type { Aval, HostArray } from "./aval.js"
 import type { PrimitiveName, ParamsOf } from "./primitive.js"
 

@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../errors.js"
-import type { Aval } from "./aval.js"
-import { bind1 } from "./interpreter.js"
-import * as lax from "./lax.js"
-import { LinearIn, Zero, type Pair, type Primitive, type UnfoldParams } from "./primitive.js"
-import type { AnyTensor } from "./tensor.js"
+import { DTypeError, ShapeError } from "../../errors.js"
+import type { Aval } from "../core/aval.js"
+import { bind1 } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import { LinearIn, Zero, type Pair, type Primitive, type UnfoldParams } from "../core/primitive.js"
+import type { AnyTensor } from "../core/tensor.js"
 
 const fmt = (s: ReadonlyArray<number>) => `[${s.join(", ")}]`
 

@@ -5,12 +5,12 @@
  *
  * @since 0.1.0
  */
-import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../shape/index.js"
-import { promote, requireFloat } from "./aval.js"
-import { commonDevice } from "./interpreter.js"
-import * as lax from "./lax.js"
-import type { CompareOp } from "./primitive.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
+import { promote, requireFloat } from "../core/aval.js"
+import { commonDevice } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import type { CompareOp } from "../core/primitive.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { BinCheck, BinOut, CmpOut, DeviceOf, DTypeOf, Operand, Out, ShapeOf } from "./typing.js"
 
 /** @internal run a broadcasting binary op with promotion and the public op's name in errors */

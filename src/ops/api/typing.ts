@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { Broadcast, DeviceKind, Dim, DType, Guard, IsError, Promote, SameDevice, Shape } from "../shape/index.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+import type { Broadcast, DeviceKind, Dim, DType, Guard, IsError, Promote, SameDevice, Shape } from "../../shape/index.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 
 /** The result tensor of a shape rule; on error it degrades to unknown rank so one mistake gives one diagnostic. */
 export type Out<R, D extends DType, V extends DeviceKind> = IsError<R> extends true

@@ -4,13 +4,13 @@
  *
  * @since 0.1.0
  */
-import { broadcastShapes } from "../shape/index.js"
-import { DTypeError } from "../errors.js"
-import { isFloat, type Aval } from "./aval.js"
-import { bind1 } from "./interpreter.js"
-import * as lax from "./lax.js"
-import { LinearIn, Zero, type BatchRule, type CompareOp, type Domain, type Primitive, type PrimitiveName, type Tangent } from "./primitive.js"
-import type { AnyTensor } from "./tensor.js"
+import { broadcastShapes } from "../../shape/index.js"
+import { DTypeError } from "../../errors.js"
+import { isFloat, type Aval } from "../core/aval.js"
+import { bind1 } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import { LinearIn, Zero, type BatchRule, type CompareOp, type Domain, type Primitive, type PrimitiveName, type Tangent } from "../core/primitive.js"
+import type { AnyTensor } from "../core/tensor.js"
 
 type BinaryName = "add" | "sub" | "mul" | "div" | "pow" | "max" | "min"
 

@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../shape/index.js"
-import { DTypeError } from "../errors.js"
+import type { DType } from "../../shape/index.js"
+import { DTypeError } from "../../errors.js"
 
 /** The abstract value of a tensor: what the shape rules and the staged IR see. */
 export interface Aval {
@@ -15,7 +15,7 @@ export interface Aval {
 /** Host-side storage of a tensor: one typed array per dtype (f16 is held as f32 on the host; bool as 0/1 bytes). */
 export type HostArray = Float32Array | Float64Array | Int32Array | Uint8Array
 
-export { numel, stridesOf } from "../shape/index.js"
+export { numel, stridesOf } from "../../shape/index.js"
 
 export const isFloat = (d: DType): boolean => d === "f32" || d === "f64" || d === "f16"
 /** A DTypeError unless `dtype` is a float: for composites whose integer form would silently truncate (mean, variance, avgPool2d, reciprocal). */

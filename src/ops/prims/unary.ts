@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import { DTypeError } from "../errors.js"
-import { isFloat, type Aval } from "./aval.js"
-import { bind1 } from "./interpreter.js"
-import * as lax from "./lax.js"
-import { Zero, type Domain, type Primitive, type Tangent } from "./primitive.js"
-import type { AnyTensor } from "./tensor.js"
+import { DTypeError } from "../../errors.js"
+import { isFloat, type Aval } from "../core/aval.js"
+import { bind1 } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import { Zero, type Domain, type Primitive, type Tangent } from "../core/primitive.js"
+import type { AnyTensor } from "../core/tensor.js"
 
 type UnaryName = "neg" | "exp" | "log" | "log1p" | "sin" | "cos" | "sqrt" | "tanh" | "sigmoid" | "abs" | "sign"
 

@@ -9,11 +9,11 @@ import {
   transposeShape, unsqueezeShape,
   type Concat, type DeviceKind, type DType, type Expand, type Flatten, type Guard, type Pad, type Permute, type Reshape, type SameDevice, type Shape,
   type Slice, type Squeeze, type Stack, type Transpose, type Unsqueeze,
-} from "../shape/index.js"
-import { promote } from "./aval.js"
-import { commonDevice } from "./interpreter.js"
-import * as lax from "./lax.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+} from "../../shape/index.js"
+import { promote } from "../core/aval.js"
+import { commonDevice } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { DeviceOf, DTypeOf, Operand, Out, ShapeOf, ShapesOf } from "./typing.js"
 
 const nums = (s: ReadonlyArray<unknown>) => s as number[]

@@ -3,9 +3,9 @@
  *
  * @since 0.1.0
  */
-import type { DeviceKind, DType, FloatDType, Shape } from "../shape/index.js"
-import * as lax from "./lax.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+import type { DeviceKind, DType, FloatDType, Shape } from "../../shape/index.js"
+import * as lax from "../core/lax.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 
 type Act<Dc extends DType = FloatDType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
 const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act<Dc> => f as Act<Dc>

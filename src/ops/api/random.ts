@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../shape/index.js"
+import type { DType } from "../../shape/index.js"
 
 /**
  * A PRNG key. Split it instead of reusing it: `const [k1, k2] = tg.split(key)`.

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../shape/index.js"
+import type { DType } from "../../shape/index.js"
 import type { Aval } from "./aval.js"
 import type { AnyTensor } from "./tensor.js"
 

@@ -4,16 +4,16 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../shape/index.js"
+import type { DType } from "../../shape/index.js"
 import { hostConvert, numel, type Aval } from "./aval.js"
 import { bind1 } from "./interpreter.js"
 import type { CompareOp, ParamsOf, Primitive, UnfoldParams, Pair } from "./primitive.js"
 import { Tensor, type AnyTensor } from "./tensor.js"
-import * as U from "./unary.js"
-import * as B from "./binary.js"
-import * as R from "./reduce.js"
-import * as S from "./structural.js"
-import * as L from "./linalg.js"
+import * as U from "../prims/unary.js"
+import * as B from "../prims/binary.js"
+import * as R from "../prims/reduce.js"
+import * as S from "../prims/structural.js"
+import * as L from "../prims/linalg.js"
 
 export type TensorLike = AnyTensor | number
 

@@ -4,15 +4,15 @@
  *
  * @since 0.1.0
  */
-import type { DeviceKind, Dim, DType, Shape } from "../shape/index.js"
-import { DTypeError, ShapeError } from "../errors.js"
-import { hostConvert, numel, type HostArray } from "./aval.js"
-import type { Device } from "./backend.js"
-import { getDefaultDevice } from "./defaults.js"
-import { checkDType } from "./interpreter.js"
-import * as lax from "./lax.js"
+import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
+import { DTypeError, ShapeError } from "../../errors.js"
+import { hostConvert, numel, type HostArray } from "../core/aval.js"
+import type { Device } from "../core/backend.js"
+import { getDefaultDevice } from "../core/defaults.js"
+import { checkDType } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
 import { normalHost, uniformHost, type Key } from "./random.js"
-import { Tensor, type AnyTensor } from "./tensor.js"
+import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
 
 /** Where and as what to create a tensor. */

@@ -8,8 +8,8 @@ import type { Effect } from "effect"
 import type {
   Conv2d, Conv2dOpts, DeviceKind, Dot, DType, Expand, Flatten, FloatDType, Guard, Matmul, Outer, Pad, Pair, Permute, Pool2d, Pool2dOpts,
   Reshape, SameDevice, SameDType, Shape, Slice, Squeeze, Transpose, Unsqueeze,
-} from "../shape/index.js"
-import type { HostOf } from "./aval.js"
+} from "../../shape/index.js"
+import type { HostOf } from "../core/aval.js"
 import * as conv from "./conv.js"
 import * as host from "./host.js"
 import * as layout from "./layout.js"
@@ -17,10 +17,10 @@ import * as math from "./math.js"
 import * as nn from "./nn.js"
 import * as products from "./products.js"
 import * as red from "./reductions.js"
-import { Tensor, type AnyTensor } from "./tensor.js"
+import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { BinCheck, BinOut, CmpOut, Elem, Nested, Operand, Out } from "./typing.js"
 
-declare module "./tensor.js" {
+declare module "../core/tensor.js" {
   interface Tensor<in out S extends Shape = Shape, in out D extends DType = "f32", out V extends DeviceKind = DeviceKind> {
     /** `this + b` with broadcasting. @example tg.ones([2, 3]).add(tg.ones([3])) */
     add<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "add">>): BinOut<S, D, V, T>

@@ -5,11 +5,11 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import type { DeviceKind, DType, Shape } from "../shape/index.js"
-import { DeviceLost, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../errors.js"
-import type { HostArray, HostOf } from "./aval.js"
-import type { Storage } from "./backend.js"
-import { Tracer, type AnyTensor, type Tensor } from "./tensor.js"
+import type { DeviceKind, DType, Shape } from "../../shape/index.js"
+import { DeviceLost, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
+import type { HostArray, HostOf } from "../core/aval.js"
+import type { Storage } from "../core/backend.js"
+import { Tracer, type AnyTensor, type Tensor } from "../core/tensor.js"
 import type { Elem, Nested } from "./typing.js"
 
 const storageOf = (x: AnyTensor, op: string): Storage => {

@@ -7,11 +7,11 @@
 import {
   broadcastShapes, dotShape, matmulShape, outerShape,
   type DeviceKind, type DType, type Dot, type Guard, type Matmul, type Outer, type SameDevice, type SameDType, type Shape,
-} from "../shape/index.js"
-import { DTypeError } from "../errors.js"
-import { commonDevice } from "./interpreter.js"
-import * as lax from "./lax.js"
-import type { AnyTensor, Tensor } from "./tensor.js"
+} from "../../shape/index.js"
+import { DTypeError } from "../../errors.js"
+import { commonDevice } from "../core/interpreter.js"
+import * as lax from "../core/lax.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
 
 /** @internal NumPy matmul on erased tensors */
