@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { cpu } from "./device/cpu/index.js"
 import { setDefaultDevice } from "./ops/core/defaults.js"
 import * as lax from "./ops/core/lax.js"
+import "./ops/prims/index.js"
 import { Tensor } from "./ops/core/tensor.js"
 import type { CpuStorage } from "./device/cpu/index.js"
 

@@ -66,6 +66,7 @@ const stack = (ys: ReadonlyArray<AnyTensor>, a: Aval, like: AnyTensor): AnyTenso
 
 export const scanP: Primitive<"scan"> = {
   name: "scan",
+  kind: "other",
   abstractEval: (_avals, { body, numCarry, length }) =>
     body.outs.map((v, i) => (i < numCarry ? v.aval : stackAval(v.aval, length))),
   impl: (args, { body, numConsts, numCarry, length, reverse }) => {
@@ -179,6 +180,7 @@ const readBool = (p: AnyTensor): boolean => {
 
 export const whileP: Primitive<"whileLoop"> = {
   name: "whileLoop",
+  kind: "other",
   abstractEval: (_a, { body }) => body.outs.map(avalOf),
   impl: (args, { cond, body, condConsts, bodyConsts }) => {
     const [cc, bc, init] = split(args, condConsts, bodyConsts) as AnyTensor[][]

@@ -78,6 +78,7 @@ const bindCond = (pred: AnyTensor, f: Flat, g: Flat, ops: ReadonlyArray<AnyTenso
 
 export const condP: Primitive<"cond"> = {
   name: "cond",
+  kind: "other",
   abstractEval: (_a, { branches: [f, t] }) => {
     const fa = f.outs.map((v) => v.aval), ta = t.outs.map((v) => v.aval)
     if (fa.length !== ta.length || fa.some((a, i) => a.dtype !== ta[i]!.dtype || a.shape.join() !== ta[i]!.shape.join()))
@@ -189,6 +190,7 @@ const batchCustom = (body: Jaxpr, args: ReadonlyArray<AnyTensor>, dims: Readonly
 
 export const customJvpP: Primitive<"customJvpCall"> = {
   name: "customJvpCall",
+  kind: "other",
   abstractEval: (_a, { body }) => body.outs.map((v) => v.aval),
   impl: (args, { body }) => evalJaxpr(body, args),
   jvp: (primals, tangents, { numConsts, rule }) => {
@@ -223,6 +225,7 @@ export const customJvpP: Primitive<"customJvpCall"> = {
 
 export const customVjpP: Primitive<"customVjpCall"> = {
   name: "customVjpCall",
+  kind: "other",
   abstractEval: (_a, { body }) => body.outs.map((v) => v.aval),
   impl: (args, { body }) => evalJaxpr(body, args),
   // the tangent map is an opaque linear primitive whose transpose is the user's backward pass
@@ -282,6 +285,7 @@ const fwdOnly = () => {
 }
 export const customLinP: Primitive<"customLin"> = {
   name: "customLin",
+  kind: "other",
   abstractEval: (_a, { outAvals }) => outAvals.map((a) => ({ shape: [...a.shape], dtype: a.dtype })),
   impl: fwdOnly,
   jvp: fwdOnly,

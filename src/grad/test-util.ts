@@ -4,6 +4,7 @@
  */
 import { cpu, type CpuStorage } from "../device/cpu/index.js"
 import { hostConvert } from "../ops/core/aval.js"
+import "../ops/prims/index.js"
 import { setDefaultDevice } from "../ops/core/defaults.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import type { DType } from "../shape/index.js"

@@ -1,9 +1,18 @@
 /**
- * The typed public ops (free functions; the same ops exist as `Tensor` methods).
+ * The typed public ops (free functions; the same ops exist as `Tensor` methods): those that wrap
+ * one primitive live with its definition in `prims/`, compositions in `api/`. Importing this
+ * module installs the primitive registry.
  *
  * @since 0.1.0
  */
+import "./prims/index.js"
 import "./api/methods.js"
+export * from "./prims/unary.js"
+export * from "./prims/binary.js"
+export * from "./prims/compare.js"
+export * from "./prims/convert.js"
+export * from "./prims/reduce.js"
+export * from "./prims/matmul.js"
 export * from "./api/create.js"
 export * from "./api/math.js"
 export * from "./api/reductions.js"

@@ -102,6 +102,25 @@ export function stridesOf(shape: ReadonlyArray<number>): number[] {
   return out
 }
 
+/**
+ * Strides of `shape` (row-major) as seen from the broadcast shape `out`: 0 on the axes that
+ * broadcasting adds or stretches from 1.
+ * @example
+ * broadcastStrides([3, 1], [2, 3, 4]) // [0, 1, 0]
+ * @since 0.1.0
+ * @category shapes
+ */
+export const broadcastStrides = (shape: ReadonlyArray<number>, out: ReadonlyArray<number>): number[] => {
+  const r = out.length, lead = r - shape.length
+  const st = new Array<number>(r).fill(0)
+  let acc = 1
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i + lead] = shape[i] === 1 && out[i + lead] !== 1 ? 0 : acc
+    acc *= shape[i]!
+  }
+  return st
+}
+
 /** Product as (exact literal part, named factors, has-dynamic). Mirrors `Prod`. @internal */
 export function prod(s: ReadonlyArray<RDim>): { n: bigint; syms: string[]; dyn: boolean } {
   let n = 1n

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { HostArray } from "../../ops/core/aval.js"
-import { stridesOf } from "../../shape/index.js"
+import { broadcastStrides, stridesOf } from "../../shape/index.js"
 
 /** An operand of a map: its array, offset and strides over the map's shape (0 on broadcast axes). */
 export interface Operand {
@@ -162,18 +162,6 @@ export const stridedMap = (
 
 /** Row-major strides of a contiguous shape. */
 export const contiguous = stridesOf
-
-/** Strides of `shape` (row-major) as seen from a broadcast output shape (0 on broadcast axes). */
-export const broadcastStrides = (shape: ReadonlyArray<number>, out: ReadonlyArray<number>): number[] => {
-  const r = out.length, lead = r - shape.length
-  const st = new Array<number>(r).fill(0)
-  let acc = 1
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i + lead] = shape[i] === 1 && out[i + lead] !== 1 ? 0 : acc
-    acc *= shape[i]!
-  }
-  return st
-}
 
 /** The identity expression: a copy. */
 export const copyExpr: Expr = { name: "copy", js: ([a]) => a!, f: (a) => a }

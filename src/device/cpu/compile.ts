@@ -14,11 +14,11 @@
  *
  * @since 0.1.0
  */
-import { numel, type HostArray } from "../../ops/core/aval.js"
+import { numel } from "../../ops/core/aval.js"
 import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/core/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
-import { contiguous, copyExpr, type Expr } from "./codegen.js"
-import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
+import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
+import { contiguous, type Expr } from "./codegen.js"
+import { exprOf, isElementwise } from "./elementwise.js"
 import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
@@ -26,30 +26,15 @@ import { same, viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
-const ARITH = new Set<PrimitiveName>([
-  "neg", "exp", "log", "log1p", "sin", "cos", "sqrt", "tanh", "sigmoid", "abs", "sign",
-  "add", "sub", "mul", "div", "pow", "max", "min",
-])
-
-/** The scalar expression of a fusable elementwise equation (the same ones eager kernels use). */
+/** The scalar expression of a fusable (elementwise) equation: the same ones eager kernels use. */
 const exprFor = (e: ProgramEqn): Expr | undefined => {
-  if (e.outs.length !== 1) return undefined
   const name = e.prim.name
-  if (ARITH.has(name)) return exprOf(name)
-  switch (name) {
-    case "compare": return compareExpr[(e.params as ParamsOf<"compare">).op]
-    case "where": return whereExpr
-    case "cast": {
-      const d = (e.params as ParamsOf<"cast">).dtype
-      return d === "f16" ? undefined : castExpr[d]
-    }
-    case "stopGradient": return copyExpr
-    default: return undefined
-  }
+  if (!isElementwise(name)) return undefined
+  // f16 never reaches the CPU backend
+  if (name === "cast" && (e.params as ParamsOf<"cast">).dtype === "f16") return undefined
+  return exprOf(name, e.params as never)
 }
 
-
-/** A deferred view: `base` read at `offset + Σ i·strides` (through `pad` when given), over the view's shape. */
 /** A compiled CPU program; `steps` counts what runs per call (`loops` of them generated fused loops). */
 export interface CpuCompiledProgram extends CompiledProgram {
   readonly steps: number
@@ -67,8 +52,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
 
   // a value read only by generated loops (directly or through views) never escapes a call: its
   // buffer is allocated once and reused (kernels may return their input, so they never see one)
-  const VIEWS = ["slice", "transpose", "broadcastTo", "reshape", "pad"]
-  const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => VIEWS.includes(q.prim.name) || exprFor(q) !== undefined)
+  const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined)
   /** planned steps: kernels as closures, loops as specs (generated at the end: a later loop may inline one) */
   const steps: Array<Step | Planned> = []
   interface Planned { readonly spec: LoopSpec; readonly outs: ReadonlyArray<ProgramVar>; readonly eqns: ReadonlyArray<ProgramEqn> }
@@ -148,7 +132,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
 
   for (const e of program.eqns) {
     const out = e.outs[0]!
-    if (e.outs.length === 1 && VIEWS.includes(e.prim.name)) {
+    if (e.prim.kind === "view") {
       const x = e.inputs[0]!
       const inner = ready.has(x) ? undefined : views.get(x)
       let w = viewOf(e, inner ?? null)
@@ -170,19 +154,13 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     }
     close()
     e.inputs.forEach(materialize)
-    const k = cpuKernels[e.prim.name] as CpuKernel<PrimitiveName>
-    const ins = e.inputs.map(slot), outs = e.outs.map(slot)
+    // every kernel primitive has one output
+    const k = cpuKernels[e.prim.name as Exclude<PrimitiveName, ElementwiseName>] as CpuKernel<PrimitiveName>
+    const ins = e.inputs.map(slot), o = slot(out)
     const inAvals = e.inputs.map((v) => v.aval), outAval = out.aval
     const params = e.params as never
-    if (outs.length === 1) {
-      const o = outs[0]!
-      steps.push((R) => void (R[o] = k(ins.map((s) => R[s]!), inAvals, params, outAval)))
-    } else {
-      const avals = e.outs.map((v) => v.aval)
-      const multi = k as unknown as (xs: HostArray[], a: typeof inAvals, p: never, o: typeof avals) => HostArray[]
-      steps.push((R) => multi(ins.map((s) => R[s]!), inAvals, params, avals).forEach((x, m) => (R[outs[m]!] = x)))
-    }
-    e.outs.forEach((v) => ready.add(v))
+    steps.push((R) => void (R[o] = k(ins.map((s) => R[s]!), inAvals, params, outAval)))
+    ready.add(out)
   }
   close()
   program.outs.forEach(materialize)

@@ -1,52 +1,69 @@
 /**
- * Scalar expressions of the elementwise primitives for the generated CPU loops: inline JS for the
- * common ones, a call of the primitive's own `scalar` function (inlined by V8 at the monomorphic
- * call site) for the rest.
+ * The CPU backend's lowering of every elementwise primitive: a JS scalar expression for the
+ * generated loops and the same as a function (for the closure fallback). The table is total over
+ * the elementwise primitives (`satisfies`), so a new one without a CPU lowering is a compile error.
  *
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import type { CompareOp, PrimitiveName } from "../../ops/core/primitive.js"
-import { primitives } from "../../ops/prims/index.js"
-import type { Expr } from "./codegen.js"
+import type { CompareOp, ElementwiseName, ParamsOf } from "../../ops/core/primitive.js"
+import { copyExpr, type Expr } from "./codegen.js"
 
 type Js = (a: ReadonlyArray<string>) => string
-const inline: Partial<Record<PrimitiveName, Js>> = {
-  neg: ([a]) => `-${a}`, exp: ([a]) => `Math.exp(${a})`, log: ([a]) => `Math.log(${a})`, log1p: ([a]) => `Math.log1p(${a})`,
-  sin: ([a]) => `Math.sin(${a})`, cos: ([a]) => `Math.cos(${a})`, sqrt: ([a]) => `Math.sqrt(${a})`, tanh: ([a]) => `Math.tanh(${a})`,
-  abs: ([a]) => `Math.abs(${a})`,
-  add: ([a, b]) => `${a} + ${b}`, sub: ([a, b]) => `${a} - ${b}`, mul: ([a, b]) => `${a} * ${b}`, div: ([a, b]) => `${a} / ${b}`,
-  pow: ([a, b]) => `Math.pow(${a}, ${b})`,
-}
-
-const cache = new Map<PrimitiveName, Expr>()
-
-/** The expression of an elementwise primitive (one with a `scalar` function). */
-export const exprOf = (p: PrimitiveName): Expr => {
-  let e = cache.get(p)
-  if (e === undefined) {
-    const f = primitives[p].scalar!
-    e = { name: p, js: inline[p] ?? ((xs) => `f(${xs.join(", ")})`), f }
-    cache.set(p, e)
-  }
-  return e
-}
+/** An expression written inline in the generated loop. */
+const inline = (name: string, js: Js, f: (...xs: number[]) => number): Expr => ({ name, js, f })
+/** An expression that calls its function (inlined by V8 at the monomorphic call site). */
+const call = (name: string, f: (...xs: number[]) => number): Expr => ({ name, js: (xs) => `f(${xs.join(", ")})`, f })
 
 const cmp = (op: CompareOp, js: string, f: (a: number, b: number) => boolean): Expr =>
   ({ name: `compare.${op}`, js: ([a, b]) => `(${a} ${js} ${b} ? 1 : 0)`, f: (a, b) => (f(a!, b!) ? 1 : 0) })
 
 /** 1 where the comparison holds, else 0 (bool output). */
-export const compareExpr: Record<CompareOp, Expr> = {
+const compareExpr: Record<CompareOp, Expr> = {
   lt: cmp("lt", "<", (a, b) => a < b), le: cmp("le", "<=", (a, b) => a <= b), gt: cmp("gt", ">", (a, b) => a > b),
   ge: cmp("ge", ">=", (a, b) => a >= b), eq: cmp("eq", "===", (a, b) => a === b), ne: cmp("ne", "!==", (a, b) => a !== b),
 }
 
-export const whereExpr: Expr = { name: "where", js: ([c, a, b]) => `(${c} ? ${a} : ${b})`, f: (c, a, b) => (c ? a! : b!) }
-
 /** Conversion into `dtype` (truncation toward zero for ints, != 0 for bool; floats round on store). */
-export const castExpr: Record<Exclude<DType, "f16">, Expr> = {
+const castExpr: Record<Exclude<DType, "f16">, Expr> = {
   f32: { name: "cast.f32", js: ([a]) => a!, f: (a) => a },
   f64: { name: "cast.f64", js: ([a]) => a!, f: (a) => a },
   i32: { name: "cast.i32", js: ([a]) => `Math.trunc(${a})`, f: (a) => Math.trunc(a) },
   bool: { name: "cast.bool", js: ([a]) => `(${a} !== 0 ? 1 : 0)`, f: (a) => (a !== 0 ? 1 : 0) },
 }
+
+const fixed = (e: Expr) => (): Expr => e
+
+export const cpuElementwise = {
+  neg: fixed(inline("neg", ([a]) => `-${a}`, (a) => -a)),
+  exp: fixed(inline("exp", ([a]) => `Math.exp(${a})`, Math.exp)),
+  log: fixed(inline("log", ([a]) => `Math.log(${a})`, Math.log)),
+  log1p: fixed(inline("log1p", ([a]) => `Math.log1p(${a})`, Math.log1p)),
+  sin: fixed(inline("sin", ([a]) => `Math.sin(${a})`, Math.sin)),
+  cos: fixed(inline("cos", ([a]) => `Math.cos(${a})`, Math.cos)),
+  sqrt: fixed(inline("sqrt", ([a]) => `Math.sqrt(${a})`, Math.sqrt)),
+  tanh: fixed(inline("tanh", ([a]) => `Math.tanh(${a})`, Math.tanh)),
+  // NOTE: exp(-|x|) forms so neither branch overflows
+  sigmoid: fixed(call("sigmoid", (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))))),
+  abs: fixed(inline("abs", ([a]) => `Math.abs(${a})`, Math.abs)),
+  sign: fixed(call("sign", (a) => (a > 0 ? 1 : a < 0 ? -1 : 0))),
+  add: fixed(inline("add", ([a, b]) => `${a} + ${b}`, (a, b) => a! + b!)),
+  sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
+  mul: fixed(inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
+  div: fixed(inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
+  pow: fixed(inline("pow", ([a, b]) => `Math.pow(${a}, ${b})`, Math.pow)),
+  max: fixed(call("max", (a, b) => (a! >= b! || Number.isNaN(a) ? a! : b!))),
+  min: fixed(call("min", (a, b) => (a! <= b! || Number.isNaN(a) ? a! : b!))),
+  compare: ({ op }) => compareExpr[op],
+  where: fixed({ name: "where", js: ([c, a, b]) => `(${c} ? ${a} : ${b})`, f: (c, a, b) => (c ? a! : b!) }),
+  // NOTE: f16 never reaches the CPU backend (`supports` rejects it), so every cast target has an expression
+  cast: ({ dtype }) => castExpr[dtype === "f16" ? "f32" : dtype],
+  stopGradient: fixed(copyExpr),
+} satisfies { readonly [P in ElementwiseName]: (params: ParamsOf<P>) => Expr }
+
+/** Whether `name` is lowered by this table (an elementwise primitive). */
+export const isElementwise = (name: string): name is ElementwiseName => Object.hasOwn(cpuElementwise, name)
+
+/** The scalar expression of elementwise primitive `name` with `params`. */
+export const exprOf = <P extends ElementwiseName>(name: P, params: ParamsOf<P>): Expr =>
+  (cpuElementwise[name] as (params: ParamsOf<P>) => Expr)(params)

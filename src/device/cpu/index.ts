@@ -6,11 +6,12 @@
 import type { DType } from "../../shape/index.js"
 import type { Aval, HostArray } from "../../ops/core/aval.js"
 import type { Backend, Device, Storage } from "../../ops/core/backend.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
+import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileCpu } from "./compile.js"
+import { exprOf, isElementwise } from "./elementwise.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
 import { CpuStorage } from "./storage.js"
-import { viewKernels } from "./views.js"
+import { mapElementwise, viewKernels } from "./views.js"
 
 export { CpuStorage }
 
@@ -20,9 +21,10 @@ export const cpuBackend: Backend = {
   kind: "cpu",
   upload: (h: HostArray) => new CpuStorage(h.slice()),
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
+    if (isElementwise(prim)) return [mapElementwise(exprOf(prim, params as ParamsOf<typeof prim>), inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]
     const v = viewKernels[prim]
     if (v !== undefined) return [v(inputs as ReadonlyArray<CpuStorage>, inAvals, params, outAvals[0]!)]
-    const k = cpuKernels[prim] as CpuKernel<P>
+    const k = cpuKernels[prim as Exclude<P, ElementwiseName>] as CpuKernel<P>
     return [new CpuStorage(k(inputs.map(data), inAvals, params, outAvals[0]!))]
   },
   readSync: (s: Storage) => data(s),

@@ -1,14 +1,14 @@
 /**
- * CPU kernels, one per primitive. `satisfies` makes a missing kernel a compile error.
+ * CPU kernels for every primitive that is not elementwise (those are generated loops over the
+ * expressions of `elementwise.ts`). `satisfies` makes a missing kernel a compile error.
  *
  * @since 0.1.0
  */
 import { hostAlloc, hostConvert, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
-import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
-import { broadcastMap } from "./codegen.js"
-import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
+import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { gemm } from "./matmul.js"
-import { broadcastTo, contiguous, stridedCopy } from "./strided.js"
+import { contiguous } from "./codegen.js"
+import { broadcastTo, stridedCopy } from "./strided.js"
 import { fold, unfold } from "./window.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
@@ -19,11 +19,6 @@ export type CpuKernel<P extends PrimitiveName> = (
 ) => HostArray
 
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
-
-// elementwise kernels are generated loops (codegen.ts) over the primitive's scalar expression
-const unary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([x], [ax], _p, out) => broadcastMap(exprOf(p), [x!], [ax!.shape], alloc(out), out.shape)
-const binary = (p: PrimitiveName): CpuKernel<PrimitiveName> => ([a, b], [aa, ab], _p, out) =>
-  broadcastMap(exprOf(p), [a!, b!], [aa!.shape, ab!.shape], alloc(out), out.shape)
 
 type Acc = (acc: number, v: number) => number
 const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f: Acc): CpuKernel<P> => ([x], [ax], params, out) => {
@@ -64,13 +59,6 @@ const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
 const minAcc: Acc = (a, v) => (v < a || v !== v ? v : a)
 
 export const cpuKernels = {
-  neg: unary("neg"), exp: unary("exp"), log: unary("log"), log1p: unary("log1p"), sin: unary("sin"), cos: unary("cos"),
-  sqrt: unary("sqrt"), tanh: unary("tanh"), sigmoid: unary("sigmoid"), abs: unary("abs"), sign: unary("sign"),
-  add: binary("add"), sub: binary("sub"), mul: binary("mul"), div: binary("div"), pow: binary("pow"), max: binary("max"), min: binary("min"),
-  compare: ([a, b], [aa, ab], { op }, out) => broadcastMap(compareExpr[op], [a!, b!], [aa!.shape, ab!.shape], alloc(out), out.shape),
-  where: (xs, avals, _p, out) => broadcastMap(whereExpr, xs, avals.map((a) => a.shape), alloc(out), out.shape),
-  cast: ([x], [ax], { dtype }, out) => (dtype === "f16" ? hostConvert(x!, dtype) : broadcastMap(castExpr[dtype], [x!], [ax!.shape], alloc(out), out.shape)),
-  stopGradient: ([x]) => x!,
   reduceSum: reduce(0, (a, v) => a + v),
   reduceProd: reduce(1, (a, v) => a * v),
   reduceMax: reduce(-Infinity, maxAcc),
@@ -153,5 +141,5 @@ export const cpuKernels = {
     fold(x!, ax!.shape, p, y, out.shape)
     return y
   },
-} satisfies { readonly [P in PrimitiveName]: CpuKernel<P> }
+} satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

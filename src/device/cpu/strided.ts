@@ -5,9 +5,8 @@
  * @since 0.1.0
  */
 import type { HostArray } from "../../ops/core/aval.js"
-import { broadcastStrides, contiguous, copyExpr, stridedMap } from "./codegen.js"
-
-export { broadcastStrides, contiguous }
+import { broadcastStrides } from "../../shape/index.js"
+import { contiguous, copyExpr, stridedMap } from "./codegen.js"
 
 /** dst[dOff + Σ i_k·dStr_k] = src[sOff + Σ i_k·sStr_k] for every index i of `shape`. */
 export const stridedCopy = (

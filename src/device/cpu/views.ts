@@ -1,14 +1,15 @@
 /**
  * Kernels that read and make strided views instead of copying: `slice` and `broadcastTo` return
- * views; elementwise primitives read views in place. The stencil's slices thus cost no pass of
- * their own. The backend tries these first; everything else goes through `kernels.ts`.
+ * views; elementwise primitives read views in place (`mapElementwise`). The stencil's slices thus
+ * cost no pass of their own. The backend tries these first; everything else goes through
+ * `kernels.ts`.
  *
  * @since 0.1.0
  */
 import { hostAlloc, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
-import { broadcastStrides, contiguous, copyExpr, stridedMap, type Expr, type Operand } from "./codegen.js"
-import { castExpr, compareExpr, exprOf, whereExpr } from "./elementwise.js"
+import { broadcastStrides } from "../../shape/index.js"
+import { contiguous, copyExpr, stridedMap, type Expr, type Operand } from "./codegen.js"
 import { CpuStorage } from "./storage.js"
 
 type ViewKernel<P extends PrimitiveName> = (xs: ReadonlyArray<CpuStorage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, out: Aval) => CpuStorage
@@ -20,12 +21,12 @@ const broadcastOperand = (x: CpuStorage, shape: ReadonlyArray<number>, outShape:
   return { data: o.data, offset: o.offset, strides: bs.map((s, d) => (s === 0 ? 0 : o.strides[d - lead]!)) }
 }
 
-const map = (e: Expr, xs: ReadonlyArray<CpuStorage>, avals: ReadonlyArray<Aval>, out: Aval): CpuStorage => {
+/** An elementwise expression over (views of) its inputs, broadcast to `out`. */
+export const mapElementwise = (e: Expr, xs: ReadonlyArray<CpuStorage>, avals: ReadonlyArray<Aval>, out: Aval): CpuStorage => {
   const y = hostAlloc(out.dtype, numel(out.shape))
   stridedMap(e, y, 0, contiguous(out.shape), xs.map((x, k) => broadcastOperand(x, avals[k]!.shape, out.shape)), out.shape)
   return new CpuStorage(y)
 }
-const elementwise = (p: PrimitiveName): ViewKernel<PrimitiveName> => (xs, avals, _p, out) => map(exprOf(p), xs, avals, out)
 
 /** A view is kept only while it covers a fair share of its base (else a small slice would pin a large array). */
 const keepsBase = (base: HostArray, n: number) => 4 * n >= base.length
@@ -40,14 +41,6 @@ const dtypeOfArray = (a: HostArray) =>
   a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : "bool"
 
 export const viewKernels: { readonly [P in PrimitiveName]?: ViewKernel<P> } = {
-  neg: elementwise("neg"), exp: elementwise("exp"), log: elementwise("log"), log1p: elementwise("log1p"), sin: elementwise("sin"),
-  cos: elementwise("cos"), sqrt: elementwise("sqrt"), tanh: elementwise("tanh"), sigmoid: elementwise("sigmoid"), abs: elementwise("abs"),
-  sign: elementwise("sign"), add: elementwise("add"), sub: elementwise("sub"), mul: elementwise("mul"), div: elementwise("div"),
-  pow: elementwise("pow"), max: elementwise("max"), min: elementwise("min"),
-  compare: (xs, avals, { op }, out) => map(compareExpr[op], xs, avals, out),
-  where: (xs, avals, _p, out) => map(whereExpr, xs, avals, out),
-  // NOTE: f16 never reaches the CPU backend (`supports` rejects it), so every cast target has an expression
-  cast: (xs, avals, { dtype }, out) => map(castExpr[dtype === "f16" ? "f32" : dtype], xs, avals, out),
   slice: ([x], [ax], { starts, steps }, out) => {
     const o = x!.operand(ax!.shape)
     let offset = o.offset

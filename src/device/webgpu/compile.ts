@@ -10,8 +10,8 @@
  */
 import { numel, type Aval } from "../../ops/core/aval.js"
 import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/core/backend.js"
-import type { PrimitiveName } from "../../ops/core/primitive.js"
-import { contiguous } from "../cpu/strided.js"
+import type { ElementwiseName, NamesOfKind, PrimitiveName } from "../../ops/core/primitive.js"
+import { stridesOf as contiguous } from "../../shape/index.js"
 import type { GpuContext } from "./context.js"
 import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"
 import { gpuKernels } from "./kernels/index.js"
@@ -20,11 +20,9 @@ import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
 import type { GpuStorage } from "./memory.js"
 import { same, viewOf, type View } from "../program-view.js"
 
-const ELEMENTWISE = new Set<PrimitiveName>([
-  "neg", "exp", "log", "log1p", "sin", "cos", "sqrt", "tanh", "sigmoid", "abs", "sign",
-  "add", "sub", "mul", "div", "pow", "max", "min", "compare", "where", "cast", "stopGradient",
-])
-const REDUCE: Partial<Record<PrimitiveName, ReduceOp>> = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" }
+/** The reduction each reduction primitive fuses as (total over the kind). */
+const REDUCE = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" } satisfies { readonly [P in NamesOfKind<"reduction">]: ReduceOp }
+const reduceOf = (name: PrimitiveName): ReduceOp | undefined => (REDUCE as Partial<Record<PrimitiveName, ReduceOp>>)[name]
 
 
 /**
@@ -97,12 +95,12 @@ const plan = (program: Program): Step[] => {
   for (const e of program.eqns) {
     const name = e.prim.name
     const shape = e.outs[0]!.aval.shape
-    if (ELEMENTWISE.has(name)) {
+    if (e.prim.kind === "elementwise") {
       if (group.length > 0 && !same(group[0]!.outs[0]!.aval.shape, shape)) close(null)
       group.push(e)
       continue
     }
-    const red = REDUCE[name]
+    const red = reduceOf(name)
     const x = e.inputs[0]
     if (red !== undefined && group.length > 0 && x !== undefined && group.some((q) => q.outs[0] === x) && uses.get(x) === 1 &&
       reduceView(x.aval.shape, (e.params as { axes: ReadonlyArray<number> }).axes) !== null) {
@@ -197,7 +195,7 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
     return { lines, results: s.outputs.map((v) => name.get(v)!) }
   }
   s.eqns.forEach((e, i) => {
-    const f = scalarFn(e.prim.name, e.params, e.inputs.map((v) => v.aval.dtype), e.outs[0]!.aval.dtype)
+    const f = scalarFn(e.prim.name as ElementwiseName, e.params as never, e.inputs.map((v) => v.aval.dtype), e.outs[0]!.aval.dtype)
     decls += fnDecl(`f${i}`, f, false)
     vecDecls += fnDecl(`f${i}`, f, true)
   })
@@ -234,7 +232,7 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
     const b = body(operands.map((o, k) => (numel(o.aval.shape) === 1 ? `x${k}[0]` : `x${k}[${idx}]`)))
     return { lines: b.lines.replace(/^/gm, "    "), value: name.get(x)! }
   }
-  const y = reduceRows(g, operands.map((o) => o.storage), operands.map((o) => o.aval.dtype), red.outs[0]!.aval as Aval, REDUCE[red.prim.name]!,
+  const y = reduceRows(g, operands.map((o) => o.storage), operands.map((o) => o.aval.dtype), red.outs[0]!.aval as Aval, reduceOf(red.prim.name)!,
     reduceView(x.aval.shape, axes)!, load, decls)
   R.set(red.outs[0]!, y)
   made.push(y)

@@ -14,6 +14,10 @@ import * as conv from "./conv.js"
 import * as host from "./host.js"
 import * as layout from "./layout.js"
 import * as math from "./math.js"
+import * as binary from "../prims/binary.js"
+import * as compare from "../prims/compare.js"
+import * as convert from "../prims/convert.js"
+import * as unary from "../prims/unary.js"
 import * as nn from "./nn.js"
 import * as products from "./products.js"
 import * as red from "./reductions.js"
@@ -169,11 +173,11 @@ declare module "../core/tensor.js" {
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 const methods: Record<string, Fn> = {
-  add: math.add, sub: math.sub, mul: math.mul, div: math.div, pow: math.pow, maximum: math.maximum, minimum: math.minimum,
-  lt: math.lt, le: math.le, gt: math.gt, ge: math.ge, eq: math.eq, ne: math.ne,
-  neg: math.neg, abs: math.abs, sign: math.sign, exp: math.exp, log: math.log, log1p: math.log1p, sqrt: math.sqrt,
-  sin: math.sin, cos: math.cos, tanh: math.tanh, sigmoid: math.sigmoid, square: math.square, reciprocal: math.reciprocal,
-  relu: nn.relu, gelu: nn.gelu, softplus: nn.softplus, silu: nn.silu, cast: math.cast,
+  add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,
+  lt: compare.lt, le: compare.le, gt: compare.gt, ge: compare.ge, eq: compare.eq, ne: compare.ne,
+  neg: unary.neg, abs: unary.abs, sign: unary.sign, exp: unary.exp, log: unary.log, log1p: unary.log1p, sqrt: unary.sqrt,
+  sin: unary.sin, cos: unary.cos, tanh: unary.tanh, sigmoid: unary.sigmoid, square: math.square, reciprocal: math.reciprocal,
+  relu: nn.relu, gelu: nn.gelu, softplus: nn.softplus, silu: nn.silu, cast: convert.cast,
   sum: red.sum, prod: red.prod, max: red.max, min: red.min, mean: red.mean, variance: red.variance, argmax: red.argmax,
   argmin: red.argmin, logsumexp: red.logsumexp, norm: red.norm, softmax: red.softmax, logSoftmax: red.logSoftmax,
   reshape: layout.reshape, transpose: layout.transpose, permute: layout.permute, squeeze: layout.squeeze, unsqueeze: layout.unsqueeze,

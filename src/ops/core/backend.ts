@@ -6,7 +6,7 @@
  */
 import type { DeviceKind, DType } from "../../shape/index.js"
 import type { Aval, HostArray } from "./aval.js"
-import type { PrimitiveName, ParamsOf } from "./primitive.js"
+import type { ParamsOf, PrimitiveKind, PrimitiveName } from "./primitive.js"
 
 /** Backend-owned storage of one tensor (a typed array on CPU, a pooled GPU buffer on WebGPU). */
 export interface Storage {
@@ -20,7 +20,7 @@ export interface ProgramVar {
 
 /** One equation of a staged program: `outs = prim(inputs; params)`. */
 export interface ProgramEqn {
-  readonly prim: { readonly name: PrimitiveName }
+  readonly prim: { readonly name: PrimitiveName; readonly kind: PrimitiveKind }
   readonly params: unknown
   readonly inputs: ReadonlyArray<ProgramVar>
   readonly outs: ReadonlyArray<ProgramVar>

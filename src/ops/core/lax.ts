@@ -1,19 +1,15 @@
 /**
  * The erased primitive layer (like `jax.lax`): one small function per primitive plus the helpers
- * rules are written with. No type-level shapes here; public typed ops in `src/ops/*.ts` wrap these.
+ * rules are written with. No type-level shapes here; the typed public ops wrap these. Each function
+ * reaches its primitive by name through the installed registry, so rule files never import each other.
  *
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
 import { hostConvert, numel, type Aval } from "./aval.js"
 import { bind1 } from "./interpreter.js"
-import type { CompareOp, ParamsOf, Primitive, UnfoldParams, Pair } from "./primitive.js"
+import { primitive, type CompareOp, type ParamsOf, type Primitive, type UnfoldParams, type Pair } from "./primitive.js"
 import { Tensor, type AnyTensor } from "./tensor.js"
-import * as U from "../prims/unary.js"
-import * as B from "../prims/binary.js"
-import * as R from "../prims/reduce.js"
-import * as S from "../prims/structural.js"
-import * as L from "../prims/linalg.js"
 
 export type TensorLike = AnyTensor | number
 
@@ -34,58 +30,58 @@ const bin = <P extends "add" | "sub" | "mul" | "div" | "pow" | "max" | "min">(p:
   return bind1(p, [lift(a, like), lift(b, like)], {} as ParamsOf<P>)
 }
 
-export const neg = (x: AnyTensor): AnyTensor => bind1(U.negP, [x], {})
-export const exp = (x: AnyTensor): AnyTensor => bind1(U.expP, [x], {})
-export const log = (x: AnyTensor): AnyTensor => bind1(U.logP, [x], {})
-export const log1p = (x: AnyTensor): AnyTensor => bind1(U.log1pP, [x], {})
-export const sin = (x: AnyTensor): AnyTensor => bind1(U.sinP, [x], {})
-export const cos = (x: AnyTensor): AnyTensor => bind1(U.cosP, [x], {})
-export const sqrt = (x: AnyTensor): AnyTensor => bind1(U.sqrtP, [x], {})
-export const tanh = (x: AnyTensor): AnyTensor => bind1(U.tanhP, [x], {})
-export const sigmoid = (x: AnyTensor): AnyTensor => bind1(U.sigmoidP, [x], {})
-export const abs = (x: AnyTensor): AnyTensor => bind1(U.absP, [x], {})
-export const sign = (x: AnyTensor): AnyTensor => bind1(U.signP, [x], {})
+export const neg = (x: AnyTensor): AnyTensor => bind1(primitive("neg"), [x], {})
+export const exp = (x: AnyTensor): AnyTensor => bind1(primitive("exp"), [x], {})
+export const log = (x: AnyTensor): AnyTensor => bind1(primitive("log"), [x], {})
+export const log1p = (x: AnyTensor): AnyTensor => bind1(primitive("log1p"), [x], {})
+export const sin = (x: AnyTensor): AnyTensor => bind1(primitive("sin"), [x], {})
+export const cos = (x: AnyTensor): AnyTensor => bind1(primitive("cos"), [x], {})
+export const sqrt = (x: AnyTensor): AnyTensor => bind1(primitive("sqrt"), [x], {})
+export const tanh = (x: AnyTensor): AnyTensor => bind1(primitive("tanh"), [x], {})
+export const sigmoid = (x: AnyTensor): AnyTensor => bind1(primitive("sigmoid"), [x], {})
+export const abs = (x: AnyTensor): AnyTensor => bind1(primitive("abs"), [x], {})
+export const sign = (x: AnyTensor): AnyTensor => bind1(primitive("sign"), [x], {})
 
-export const add = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.addP, a, b)
-export const sub = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.subP, a, b)
-export const mul = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.mulP, a, b)
-export const div = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.divP, a, b)
-export const pow = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.powP, a, b)
-export const max = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.maxP, a, b)
-export const min = (a: TensorLike, b: TensorLike): AnyTensor => bin(B.minP, a, b)
+export const add = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("add"), a, b)
+export const sub = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("sub"), a, b)
+export const mul = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("mul"), a, b)
+export const div = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("div"), a, b)
+export const pow = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("pow"), a, b)
+export const max = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("max"), a, b)
+export const min = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("min"), a, b)
 
 export const compare = (a: TensorLike, b: TensorLike, op: CompareOp): AnyTensor => {
   const like = typeof a === "number" ? (b as AnyTensor) : a
-  return bind1(B.compareP, [lift(a, like), lift(b, like)], { op })
+  return bind1(primitive("compare"), [lift(a, like), lift(b, like)], { op })
 }
 export const where = (c: AnyTensor, a: TensorLike, b: TensorLike): AnyTensor => {
   const like = typeof a === "number" ? (typeof b === "number" ? c : b) : a
   const dt = typeof a === "number" ? (typeof b === "number" ? "f32" : b.dtype) : a.dtype
-  return bind1(B.whereP, [c, typeof a === "number" ? scalar(a, like, dt) : a, typeof b === "number" ? scalar(b, like, dt) : b], {})
+  return bind1(primitive("where"), [c, typeof a === "number" ? scalar(a, like, dt) : a, typeof b === "number" ? scalar(b, like, dt) : b], {})
 }
-export const cast = (x: AnyTensor, dtype: DType): AnyTensor => (x.dtype === dtype ? x : bind1(B.castP, [x], { dtype }))
-export const stopGradient = (x: AnyTensor): AnyTensor => bind1(B.stopGradientP, [x], {})
+export const cast = (x: AnyTensor, dtype: DType): AnyTensor => (x.dtype === dtype ? x : bind1(primitive("cast"), [x], { dtype }))
+export const stopGradient = (x: AnyTensor): AnyTensor => bind1(primitive("stopGradient"), [x], {})
 
-export const reduceSum = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(R.reduceSumP, [x], { axes }))
-export const reduceMax = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(R.reduceMaxP, [x], { axes }))
-export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(R.reduceMinP, [x], { axes }))
-export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(R.reduceProdP, [x], { axes }))
-export const argReduce = (x: AnyTensor, axis: number, op: "max" | "min"): AnyTensor => bind1(R.argReduceP, [x], { axis, op })
+export const reduceSum = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceSum"), [x], { axes }))
+export const reduceMax = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceMax"), [x], { axes }))
+export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceMin"), [x], { axes }))
+export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceProd"), [x], { axes }))
+export const argReduce = (x: AnyTensor, axis: number, op: "max" | "min"): AnyTensor => bind1(primitive("argReduce"), [x], { axis, op })
 
 const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
-export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (same(x.shape, shape) ? x : bind1(S.reshapeP, [x], { shape }))
+export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (same(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape }))
 export const broadcastTo = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor =>
-  same(x.shape, shape) ? x : bind1(S.broadcastToP, [x], { shape })
+  same(x.shape, shape) ? x : bind1(primitive("broadcastTo"), [x], { shape })
 export const transpose = (x: AnyTensor, perm: ReadonlyArray<number>): AnyTensor =>
-  perm.every((p, i) => p === i) ? x : bind1(S.transposeP, [x], { perm })
+  perm.every((p, i) => p === i) ? x : bind1(primitive("transpose"), [x], { perm })
 export const slice = (x: AnyTensor, starts: ReadonlyArray<number>, steps: ReadonlyArray<number>, sizes: ReadonlyArray<number>): AnyTensor =>
-  same(sizes, x.shape) ? x : bind1(S.sliceP, [x], { starts, steps, sizes })
+  same(sizes, x.shape) ? x : bind1(primitive("slice"), [x], { starts, steps, sizes })
 export const pad = (x: AnyTensor, lo: ReadonlyArray<number>, hi: ReadonlyArray<number>, interior: ReadonlyArray<number>, value = 0): AnyTensor =>
-  lo.every((v) => v === 0) && hi.every((v) => v === 0) && interior.every((v) => v === 0) ? x : bind1(S.padP, [x], { lo, hi, interior, value })
-export const concat = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor => (xs.length === 1 ? xs[0]! : bind1(S.concatP, xs, { axis }))
-export const matmul = (a: AnyTensor, b: AnyTensor): AnyTensor => bind1(L.matmulP, [a, b], {})
-export const unfold = (x: AnyTensor, p: UnfoldParams): AnyTensor => bind1(L.unfoldP, [x], p)
-export const fold = (x: AnyTensor, p: UnfoldParams & { readonly size: Pair }): AnyTensor => bind1(L.foldP, [x], p)
+  lo.every((v) => v === 0) && hi.every((v) => v === 0) && interior.every((v) => v === 0) ? x : bind1(primitive("pad"), [x], { lo, hi, interior, value })
+export const concat = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor => (xs.length === 1 ? xs[0]! : bind1(primitive("concat"), xs, { axis }))
+export const matmul = (a: AnyTensor, b: AnyTensor): AnyTensor => bind1(primitive("matmul"), [a, b], {})
+export const unfold = (x: AnyTensor, p: UnfoldParams): AnyTensor => bind1(primitive("unfold"), [x], p)
+export const fold = (x: AnyTensor, p: UnfoldParams & { readonly size: Pair }): AnyTensor => bind1(primitive("fold"), [x], p)
 
 // ------------------------------------------------------------------ helpers for rules
 
@@ -118,5 +114,3 @@ export const mT = (x: AnyTensor): AnyTensor => {
   perm[n - 1] = n - 2
   return transpose(x, perm)
 }
-
-export const isEmpty = (x: AnyTensor | Aval): boolean => numel(x.shape) === 0

@@ -1,8 +1,8 @@
 /**
- * The primitive contract (DESIGN §3): one object per primitive holding its shape rule, JVP rule,
- * transpose rule (linear primitives), batching rule and property-test domain. Kernels live in the
- * backends (`src/device/*`), in tables keyed by the same closed set of names, so a missing rule or
- * kernel is a compile error.
+ * The primitive contract: one object per primitive holding its kind, shape rule, JVP rule,
+ * transpose rule (linear primitives), batching rule and property-test domain. Definitions live in
+ * `src/ops/prims`; lowerings live in the backends (`src/device/*`), each in its own table keyed by
+ * the same closed set of names, so a missing rule or lowering is a compile error.
  *
  * @since 0.1.0
  */
@@ -13,39 +13,46 @@ import type { AnyTensor } from "./tensor.js"
 export type CompareOp = "lt" | "le" | "gt" | "ge" | "eq" | "ne"
 export type Pair = readonly [number, number]
 
-/** Parameters of every primitive, by name. This interface IS the closed set of primitives. */
-export interface PrimitiveParams {
-  // unary elementwise
-  neg: {}; exp: {}; log: {}; log1p: {}; sin: {}; cos: {}; sqrt: {}; tanh: {}; sigmoid: {}; abs: {}; sign: {}
-  // binary elementwise (NumPy broadcasting, equal dtypes)
-  add: {}; sub: {}; mul: {}; div: {}; pow: {}; max: {}; min: {}
-  compare: { readonly op: CompareOp }
-  where: {}
-  cast: { readonly dtype: DType }
-  stopGradient: {}
-  // reductions over sorted, unique axes (no keepdims at this level)
-  reduceSum: { readonly axes: ReadonlyArray<number> }
-  reduceMax: { readonly axes: ReadonlyArray<number> }
-  reduceMin: { readonly axes: ReadonlyArray<number> }
-  reduceProd: { readonly axes: ReadonlyArray<number> }
-  argReduce: { readonly axis: number; readonly op: "max" | "min" }
-  // structure
-  reshape: { readonly shape: ReadonlyArray<number> }
-  broadcastTo: { readonly shape: ReadonlyArray<number> }
-  transpose: { readonly perm: ReadonlyArray<number> }
-  /** strided slice: out[i] = x[start + i*step] per axis, `sizes` = output shape */
-  slice: { readonly starts: ReadonlyArray<number>; readonly steps: ReadonlyArray<number>; readonly sizes: ReadonlyArray<number> }
-  /** lo/hi may be negative (cropping); interior inserts `interior[d]` fill values between elements */
-  pad: { readonly lo: ReadonlyArray<number>; readonly hi: ReadonlyArray<number>; readonly interior: ReadonlyArray<number>; readonly value: number }
-  concat: { readonly axis: number }
-  // linear algebra and windows
-  /** [...batch, m, k] @ [...batch, k, n] with identical batch dims */
-  matmul: {}
-  /** im2col: [N, C, H, W] -> [N, C, kh, kw, OH, OW] reading padded/dilated/strided windows */
-  unfold: UnfoldParams
-  /** col2im (transpose of unfold): [N, C, kh, kw, OH, OW] -> [N, C, H, W], overlapping windows summed */
-  fold: UnfoldParams & { readonly size: Pair }
+/**
+ * The closed set of kernel primitives, by name. Each definition file in `src/ops/prims` adds its
+ * primitives here by declaration merging, next to their rules:
+ * `interface Primitives { exp: { params: {}; kind: "elementwise" } }` (plus `linear: true` for a
+ * primitive linear in some input, which then must carry a transpose rule).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Primitives {}
+
+/**
+ * What a primitive is, for the compilers and view planners that treat families alike:
+ * `elementwise` (broadcasting map of its inputs; backends lower it from a scalar expression),
+ * `reduction` (over `params.axes`), `view` (reads its one input through an index map: slice,
+ * broadcastTo, transpose, reshape, and pad with its fill value outside the input), and `other`
+ * (its own kernel on every backend).
+ */
+export type PrimitiveKind = "elementwise" | "reduction" | "view" | "other"
+
+/** The declaration each `Primitives` entry must match. */
+export interface PrimitiveDecl {
+  readonly params: object
+  readonly kind: PrimitiveKind
+  readonly linear?: true
 }
+
+/** Kernel primitives: every backend implements each of these. */
+export type PrimitiveName = keyof Primitives
+type Decl<P extends PrimitiveName> = Primitives[P] extends PrimitiveDecl ? Primitives[P] : never
+/** The kind declared for primitive `P`. */
+export type KindOf<P extends PrimitiveName> = Decl<P>["kind"]
+/** Primitives of one kind. */
+export type NamesOfKind<K extends PrimitiveKind> = { [P in PrimitiveName]: KindOf<P> extends K ? P : never }[PrimitiveName]
+/** Elementwise primitives: each backend lowers them from one scalar expression. */
+export type ElementwiseName = NamesOfKind<"elementwise">
+/** Primitives linear in (some of) their inputs; each must carry a transpose rule. */
+export type LinearPrimitiveName = { [P in PrimitiveName]: Decl<P> extends { readonly linear: true } ? P : never }[PrimitiveName]
+
+/** Shorthand declarations for the common cases. */
+export interface ElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise" }
+export interface LinearElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise"; readonly linear: true }
 
 export interface UnfoldParams {
   readonly kernel: Pair
@@ -57,9 +64,6 @@ export interface UnfoldParams {
   readonly value: number
 }
 
-/** Kernel primitives: every backend implements each of these. */
-export type PrimitiveName = keyof PrimitiveParams
-
 /**
  * Higher-order primitives (control flow, custom derivative calls) whose parameters hold staged
  * bodies or user functions. They are declared by `src/grad` (interface merging), evaluated by their
@@ -70,7 +74,7 @@ export interface ControlParams {}
 export type ControlName = keyof ControlParams
 /** Every primitive an interpreter can see. */
 export type OpName = PrimitiveName | ControlName
-export type ParamsOf<P extends OpName> = (PrimitiveParams & ControlParams)[P]
+export type ParamsOf<P extends OpName> = P extends PrimitiveName ? Decl<P>["params"] : P extends ControlName ? ControlParams[P] : never
 
 /** A symbolic zero tangent/cotangent: known to be zero, never materialised unless needed. */
 export class Zero {
@@ -108,6 +112,8 @@ export type BatchRule<P extends OpName> = (
 
 export interface Primitive<P extends OpName = PrimitiveName> {
   readonly name: P
+  /** the family compilers and view planners read (control primitives are `other`) */
+  readonly kind: P extends PrimitiveName ? KindOf<P> : "other"
   /** runtime shape/dtype rule; throws ShapeError/DTypeError naming the public op */
   readonly abstractEval: (inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>) => Aval[]
   /** forward-mode rule: outputs and output tangents (tangents may be `Zero`; not all of them are) */
@@ -125,17 +131,24 @@ export interface Primitive<P extends OpName = PrimitiveName> {
     : null
   readonly batch: BatchRule<P>
   readonly domain: Domain
-  /** elementwise primitives: the scalar function (used by CPU fused loops and tests) */
-  readonly scalar?: (...xs: number[]) => number
-  /** elementwise primitives: the WGSL expression over `a`, `b`, `c` (used by WebGPU kernels and fusion) */
-  readonly wgsl?: string
   /** higher-order primitives: evaluation in terms of other primitives (instead of a backend kernel) */
   readonly impl?: (args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>) => AnyTensor[]
 }
 
-/** Primitives linear in (some of) their inputs; each must carry a transpose rule. */
-export type LinearPrimitiveName =
-  | "neg" | "add" | "sub" | "mul" | "div" | "where" | "cast" | "reduceSum"
-  | "reshape" | "broadcastTo" | "transpose" | "slice" | "pad" | "concat" | "matmul" | "unfold" | "fold"
-
 export type Registry = { readonly [P in PrimitiveName]: Primitive<P> }
+
+let installed: Registry | undefined
+
+/** Install the registry (done once by `src/ops/prims/index.ts`, which assembles it). */
+export const installPrimitives = (r: Registry): void => {
+  installed = r
+}
+
+/**
+ * The primitive named `name`. Rules and the erased `lax` layer reach other primitives through
+ * this lookup, so definition files never import one another.
+ */
+export const primitive = <P extends PrimitiveName>(name: P): Primitive<P> => {
+  if (installed === undefined) throw new Error(`typegrad: primitives are not installed (import from "typegrad", or src/ops/index.ts); looked up ${name}`)
+  return installed[name] as Primitive<P>
+}

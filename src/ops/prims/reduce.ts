@@ -11,6 +11,17 @@ import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type BatchRule, type Primitive } from "../core/primitive.js"
 import type { AnyTensor } from "../core/tensor.js"
 
+type Axes = { readonly axes: ReadonlyArray<number> }
+declare module "../core/primitive.js" {
+  interface Primitives {
+    reduceSum: { readonly params: Axes; readonly kind: "reduction"; readonly linear: true }
+    reduceMax: { readonly params: Axes; readonly kind: "reduction" }
+    reduceMin: { readonly params: Axes; readonly kind: "reduction" }
+    reduceProd: { readonly params: Axes; readonly kind: "reduction" }
+    argReduce: { readonly params: { readonly axis: number; readonly op: "max" | "min" }; readonly kind: "other" }
+  }
+}
+
 type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 
 const reduceEval = (name: string) => ([x]: ReadonlyArray<Aval>, { axes }: { readonly axes: ReadonlyArray<number> }): Aval[] => {
@@ -33,13 +44,14 @@ const batchReduce = <P extends ReduceName>(p: () => Primitive<P>): BatchRule<P> 
   return [[bind1(p(), [front], { ...params, axes })], [0]]
 }
 
-/** Broadcast a reduced value back over the reduced axes. */
+/** Broadcast a reduced value back over the reduced axes. @internal */
 export const expandReduced = (y: AnyTensor, inShape: ReadonlyArray<number>, axes: ReadonlyArray<number>): AnyTensor =>
   lax.broadcastTo(lax.reshape(y, lax.keepDimsShape(inShape, axes)), inShape)
 
 // d Σx = Σ dx ; transpose: broadcast the cotangent back
-export const reduceSumP: Primitive<"reduceSum"> = {
+const reduceSumP: Primitive<"reduceSum"> = {
   name: "reduceSum",
+  kind: "reduction",
   abstractEval: reduceEval("sum"),
   jvp: ([x], [t], params) => [[bind1(reduceSumP, [x!], params)], [t instanceof Zero ? new Zero(reduceEval("sum")([t.aval], params)[0]!) : lax.reduceSum(t!, params.axes)]],
   transpose: ([ct], [x], { axes }) => {
@@ -61,17 +73,18 @@ const extremumJvp = <P extends "reduceMax" | "reduceMin">(p: () => Primitive<P>)
     return [[y], [lax.div(lax.reduceSum(lax.where(mask, t!, 0), axes), count)]]
   }
 
-export const reduceMaxP: Primitive<"reduceMax"> = {
-  name: "reduceMax", abstractEval: reduceEval("max"), jvp: extremumJvp(() => reduceMaxP), transpose: null,
+const reduceMaxP: Primitive<"reduceMax"> = {
+  name: "reduceMax", kind: "reduction", abstractEval: reduceEval("max"), jvp: extremumJvp(() => reduceMaxP), transpose: null,
   batch: batchReduce(() => reduceMaxP), domain: { kind: "custom" },
 }
-export const reduceMinP: Primitive<"reduceMin"> = {
-  name: "reduceMin", abstractEval: reduceEval("min"), jvp: extremumJvp(() => reduceMinP), transpose: null,
+const reduceMinP: Primitive<"reduceMin"> = {
+  name: "reduceMin", kind: "reduction", abstractEval: reduceEval("min"), jvp: extremumJvp(() => reduceMinP), transpose: null,
   batch: batchReduce(() => reduceMinP), domain: { kind: "custom" },
 }
 // d Πx = Σ_i dx_i · Π_{j≠i} x_j, with Π_{j≠i} x_j = Πx / x_i   NOTE: undefined where some x_i = 0 (domain avoids it)
-export const reduceProdP: Primitive<"reduceProd"> = {
+const reduceProdP: Primitive<"reduceProd"> = {
   name: "reduceProd",
+  kind: "reduction",
   abstractEval: reduceEval("prod"),
   jvp: ([x], [t], params) => {
     const y = bind1(reduceProdP, [x!], params)
@@ -85,8 +98,9 @@ export const reduceProdP: Primitive<"reduceProd"> = {
 }
 
 // index of the extremum: integer valued, zero derivative
-export const argReduceP: Primitive<"argReduce"> = {
+const argReduceP: Primitive<"argReduce"> = {
   name: "argReduce",
+  kind: "other",
   abstractEval: ([x], { axis, op }) => {
     const r = x!.shape.length
     if (!Number.isInteger(axis) || axis < 0 || axis >= r) throw ShapeError.of(`arg${op}`, `axis ${axis} out of range for rank ${r}`, x!.shape)
@@ -101,3 +115,6 @@ export const argReduceP: Primitive<"argReduce"> = {
   batch: ([x], [d], params) => [[bind1(argReduceP, [lax.moveAxis(x!, d!, 0)], { ...params, axis: params.axis + 1 })], [0]],
   domain: { kind: "custom", nonDiff: true },
 }
+
+/** The family, for the registry. @internal */
+export const reducePrimitives = { reduceSum: reduceSumP, reduceMax: reduceMaxP, reduceMin: reduceMinP, reduceProd: reduceProdP, argReduce: argReduceP }

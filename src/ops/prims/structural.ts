@@ -11,14 +11,29 @@ import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type Primitive, type Tangent } from "../core/primitive.js"
 import type { AnyTensor } from "../core/tensor.js"
 
+type Sizes = ReadonlyArray<number>
+declare module "../core/primitive.js" {
+  interface Primitives {
+    reshape: { readonly params: { readonly shape: Sizes }; readonly kind: "view"; readonly linear: true }
+    broadcastTo: { readonly params: { readonly shape: Sizes }; readonly kind: "view"; readonly linear: true }
+    transpose: { readonly params: { readonly perm: Sizes }; readonly kind: "view"; readonly linear: true }
+    /** strided slice: out[i] = x[start + i*step] per axis, `sizes` = output shape */
+    slice: { readonly params: { readonly starts: Sizes; readonly steps: Sizes; readonly sizes: Sizes }; readonly kind: "view"; readonly linear: true }
+    /** lo/hi may be negative (cropping); interior inserts `interior[d]` fill values between elements */
+    pad: { readonly params: { readonly lo: Sizes; readonly hi: Sizes; readonly interior: Sizes; readonly value: number }; readonly kind: "view"; readonly linear: true }
+    concat: { readonly params: { readonly axis: number }; readonly kind: "other"; readonly linear: true }
+  }
+}
+
 const lin = (x: AnyTensor | LinearIn): Aval => (x instanceof LinearIn ? x.aval : x.aval)
 const zeroOr = (ct: Tangent | undefined, av: Aval, f: (c: AnyTensor) => AnyTensor): Tangent =>
   ct === undefined || ct instanceof Zero ? new Zero(av) : f(ct)
 const front = (x: AnyTensor, d: number | null | undefined): AnyTensor => lax.moveAxis(x, d!, 0)
 
 // reshape: d reshape(x) = reshape(dx)
-export const reshapeP: Primitive<"reshape"> = {
+const reshapeP: Primitive<"reshape"> = {
   name: "reshape",
+  kind: "view",
   abstractEval: ([x], { shape }) => {
     if (numel(shape) !== numel(x!.shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
       throw ShapeError.of("reshape", `cannot reshape [${x!.shape.join(", ")}] (${numel(x!.shape)} elements) into [${shape.join(", ")}]`, x!.shape, shape)
@@ -34,8 +49,9 @@ export const reshapeP: Primitive<"reshape"> = {
 }
 
 // broadcastTo: NumPy broadcasting of one operand; transpose sums the broadcast axes
-export const broadcastToP: Primitive<"broadcastTo"> = {
+const broadcastToP: Primitive<"broadcastTo"> = {
   name: "broadcastTo",
+  kind: "view",
   abstractEval: ([x], { shape }) => {
     const lead = shape.length - x!.shape.length
     if (lead < 0 || x!.shape.some((d, i) => d !== 1 && d !== shape[i + lead]))
@@ -58,8 +74,9 @@ const invPerm = (perm: ReadonlyArray<number>) => {
   return inv
 }
 // transpose: permute axes; its transpose is the inverse permutation
-export const transposeP: Primitive<"transpose"> = {
+const transposeP: Primitive<"transpose"> = {
   name: "transpose",
+  kind: "view",
   abstractEval: ([x], { perm }) => {
     const r = x!.shape.length
     if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= r))
@@ -76,8 +93,9 @@ export const transposeP: Primitive<"transpose"> = {
 }
 
 // slice: out[i] = x[start + i·step]; transpose pads the cotangent back (interior padding = step - 1)
-export const sliceP: Primitive<"slice"> = {
+const sliceP: Primitive<"slice"> = {
   name: "slice",
+  kind: "view",
   abstractEval: ([x], { starts, steps, sizes }) => {
     const r = x!.shape.length
     const bad = starts.length !== r || steps.length !== r || sizes.length !== r ||
@@ -104,12 +122,13 @@ export const sliceP: Primitive<"slice"> = {
   domain: { kind: "custom" },
 }
 
-/** Output length of one padded axis (n elements, `interior` fill values between them). */
+/** Output length of one padded axis (n elements, `interior` fill values between them). @internal */
 export const paddedLen = (n: number, lo: number, hi: number, interior: number) => lo + hi + n + Math.max(n - 1, 0) * interior
 
 // pad: d pad(x, v) = pad(dx, 0); transpose: un-crop, then take every (interior+1)-th element
-export const padP: Primitive<"pad"> = {
+const padP: Primitive<"pad"> = {
   name: "pad",
+  kind: "view",
   abstractEval: ([x], { lo, hi, interior }) => {
     const r = x!.shape.length
     const shape = x!.shape.map((n, i) => paddedLen(n, lo[i]!, hi[i]!, interior[i]!))
@@ -134,8 +153,9 @@ export const padP: Primitive<"pad"> = {
 }
 
 // concat: tangents concatenate; the transpose slices the cotangent apart
-export const concatP: Primitive<"concat"> = {
+const concatP: Primitive<"concat"> = {
   name: "concat",
+  kind: "other",
   abstractEval: (xs, { axis }) => {
     const first = xs[0]!
     const r = first.shape.length
@@ -171,3 +191,6 @@ export const concatP: Primitive<"concat"> = {
   },
   domain: { kind: "custom" },
 }
+
+/** The family, for the registry. @internal */
+export const structuralPrimitives = { reshape: reshapeP, broadcastTo: broadcastToP, transpose: transposeP, slice: sliceP, pad: padP, concat: concatP }

@@ -1,15 +1,33 @@
 /**
- * Unary elementwise primitives. Each sits on a few lines: shape rule (identity), JVP formula,
- * scalar function (CPU) and WGSL expression over `a` (WebGPU, fusion).
+ * Unary elementwise primitives and their typed public ops. Each primitive sits on a few lines:
+ * its declaration (params and kind), JVP formula, test domain and the public function; the
+ * backends lower it from their own scalar-expression tables.
  *
  * @since 0.1.0
  */
 import { DTypeError } from "../../errors.js"
+import type { DeviceKind, DType, FloatDType, Shape } from "../../shape/index.js"
 import { isFloat, type Aval } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { Zero, type Domain, type Primitive, type Tangent } from "../core/primitive.js"
-import type { AnyTensor } from "../core/tensor.js"
+import { Zero, type Domain, type ElementwiseDecl, type LinearElementwiseDecl, type ParamsOf, type Primitive, type Tangent } from "../core/primitive.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
+
+declare module "../core/primitive.js" {
+  interface Primitives {
+    neg: LinearElementwiseDecl
+    exp: ElementwiseDecl
+    log: ElementwiseDecl
+    log1p: ElementwiseDecl
+    sin: ElementwiseDecl
+    cos: ElementwiseDecl
+    sqrt: ElementwiseDecl
+    tanh: ElementwiseDecl
+    sigmoid: ElementwiseDecl
+    abs: ElementwiseDecl
+    sign: ElementwiseDecl
+  }
+}
 
 type UnaryName = "neg" | "exp" | "log" | "log1p" | "sin" | "cos" | "sqrt" | "tanh" | "sigmoid" | "abs" | "sign"
 
@@ -17,8 +35,6 @@ const unary = <P extends UnaryName>(
   name: P,
   o: {
     readonly floatOnly: boolean
-    readonly scalar: (a: number) => number
-    readonly wgsl: string
     /** tangent of the output from input x, output y and input tangent t (t is never Zero) */
     readonly jvp: (x: AnyTensor, y: AnyTensor, t: AnyTensor) => Tangent
     readonly domain?: Omit<Domain, "kind">
@@ -27,6 +43,7 @@ const unary = <P extends UnaryName>(
 ): Primitive<P> => {
   const p: Primitive<P> = {
     name,
+    kind: "elementwise" as Primitive<P>["kind"],
     abstractEval: ([x]) => {
       if (o.floatOnly && !isFloat(x!.dtype))
         throw new DTypeError({ op: name, dtypes: [x!.dtype], message: `${name}: expected a float tensor, got ${x!.dtype}` })
@@ -34,63 +51,91 @@ const unary = <P extends UnaryName>(
       return [x as Aval]
     },
     jvp: ([x], [t]) => {
-      const y = bind1(p, [x!], {})
+      const y = bind1(p, [x!], {} as ParamsOf<P>)
       return [[y], [t instanceof Zero ? t : o.jvp(x!, y, t!)]]
     },
     transpose,
-    batch: ([x], dims) => [[bind1(p, [x!], {})], dims],
+    batch: ([x], dims) => [[bind1(p, [x!], {} as ParamsOf<P>)], dims],
     domain: { kind: "unary", ...o.domain },
-    scalar: o.scalar,
-    wgsl: o.wgsl,
   }
   return p
 }
 
 // d(-x) = -dx
-export const negP: Primitive<"neg"> = unary("neg", { floatOnly: false, scalar: (a) => -a, wgsl: "-a", jvp: (_x, _y, t) => lax.neg(t) },
+const negP: Primitive<"neg"> = unary("neg", { floatOnly: false, jvp: (_x, _y, t) => lax.neg(t) },
   ([ct]) => [ct instanceof Zero ? ct : lax.neg(ct!)])
 // d exp(x) = exp(x)·dx
-export const expP: Primitive<"exp"> = unary("exp", { floatOnly: true, scalar: Math.exp, wgsl: "exp(a)", jvp: (_x, y, t) => lax.mul(t, y) }, null)
+const expP: Primitive<"exp"> = unary("exp", { floatOnly: true, jvp: (_x, y, t) => lax.mul(t, y) }, null)
 // d log(x) = dx / x
-export const logP: Primitive<"log"> = unary("log", {
-  floatOnly: true, scalar: Math.log, wgsl: "log(a)", jvp: (x, _y, t) => lax.div(t, x),
+const logP: Primitive<"log"> = unary("log", {
+  floatOnly: true, jvp: (x, _y, t) => lax.div(t, x),
   domain: { ranges: [[0.1, 3]] },
 }, null)
-// d log1p(x) = dx / (1 + x)   NOTE: WGSL has no log1p; the kernel uses the Kahan/Goldberg trick
-export const log1pP: Primitive<"log1p"> = unary("log1p", {
-  floatOnly: true, scalar: Math.log1p,
-  wgsl: "select(a * log(1.0 + a) / ((1.0 + a) - 1.0), a, (1.0 + a) == 1.0)",
+// d log1p(x) = dx / (1 + x)
+const log1pP: Primitive<"log1p"> = unary("log1p", {
+  floatOnly: true,
   jvp: (x, _y, t) => lax.div(t, lax.add(x, 1)),
   domain: { ranges: [[-0.5, 2]] },
 }, null)
 // d sin(x) = cos(x)·dx
-export const sinP: Primitive<"sin"> = unary("sin", { floatOnly: true, scalar: Math.sin, wgsl: "sin(a)", jvp: (x, _y, t) => lax.mul(t, lax.cos(x)) }, null)
+const sinP: Primitive<"sin"> = unary("sin", { floatOnly: true, jvp: (x, _y, t) => lax.mul(t, lax.cos(x)) }, null)
 // d cos(x) = -sin(x)·dx
-export const cosP: Primitive<"cos"> = unary("cos", { floatOnly: true, scalar: Math.cos, wgsl: "cos(a)", jvp: (x, _y, t) => lax.neg(lax.mul(t, lax.sin(x))) }, null)
+const cosP: Primitive<"cos"> = unary("cos", { floatOnly: true, jvp: (x, _y, t) => lax.neg(lax.mul(t, lax.sin(x))) }, null)
 // d sqrt(x) = dx / (2·sqrt(x))   NOTE: infinite at 0
-export const sqrtP: Primitive<"sqrt"> = unary("sqrt", {
-  floatOnly: true, scalar: Math.sqrt, wgsl: "sqrt(a)", jvp: (_x, y, t) => lax.div(t, lax.mul(y, 2)),
+const sqrtP: Primitive<"sqrt"> = unary("sqrt", {
+  floatOnly: true, jvp: (_x, y, t) => lax.div(t, lax.mul(y, 2)),
   domain: { ranges: [[0.1, 3]] },
 }, null)
 // d tanh(x) = (1 - tanh²(x))·dx
-export const tanhP: Primitive<"tanh"> = unary("tanh", {
-  floatOnly: true, scalar: Math.tanh, wgsl: "tanh(clamp(a, -15.0, 15.0))", jvp: (_x, y, t) => lax.mul(t, lax.sub(1, lax.mul(y, y))),
+const tanhP: Primitive<"tanh"> = unary("tanh", {
+  floatOnly: true, jvp: (_x, y, t) => lax.mul(t, lax.sub(1, lax.mul(y, y))),
 }, null)
-// d σ(x) = σ(x)(1 - σ(x))·dx   NOTE: evaluated as exp(-|x|) forms so neither branch overflows
-export const sigmoidP: Primitive<"sigmoid"> = unary("sigmoid", {
+// d σ(x) = σ(x)(1 - σ(x))·dx
+const sigmoidP: Primitive<"sigmoid"> = unary("sigmoid", {
   floatOnly: true,
-  scalar: (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))),
-  wgsl: "select(exp(a) / (1.0 + exp(a)), 1.0 / (1.0 + exp(-a)), a >= 0.0)",
   jvp: (_x, y, t) => lax.mul(t, lax.mul(y, lax.sub(1, y))),
   domain: { ranges: [[-4, 4]] },
 }, null)
 // d |x| = sign(x)·dx   (kink at 0)
-export const absP: Primitive<"abs"> = unary("abs", {
-  floatOnly: false, scalar: Math.abs, wgsl: "abs(a)", jvp: (x, _y, t) => lax.mul(t, lax.sign(x)),
+const absP: Primitive<"abs"> = unary("abs", {
+  floatOnly: false, jvp: (x, _y, t) => lax.mul(t, lax.sign(x)),
   domain: { awayFromZero: 0.1 },
 }, null)
 // d sign(x) = 0
-export const signP: Primitive<"sign"> = unary("sign", {
-  floatOnly: false, scalar: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0), wgsl: "sign(a)", jvp: (x) => new Zero(x.aval),
+const signP: Primitive<"sign"> = unary("sign", {
+  floatOnly: false, jvp: (x) => new Zero(x.aval),
   domain: { awayFromZero: 0.1, nonDiff: true },
 }, null)
+
+/** The family, for the registry. @internal */
+export const unaryPrimitives = {
+  neg: negP, exp: expP, log: logP, log1p: log1pP, sin: sinP, cos: cosP, sqrt: sqrtP, tanh: tanhP, sigmoid: sigmoidP, abs: absP, sign: signP,
+}
+
+// ------------------------------------------------------------------ typed public ops
+
+type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
+const unaryOp = <Dc extends DType, P extends UnaryName = UnaryName>(p: Primitive<P>): Unary<Dc> => ((x: AnyTensor) => bind1(p, [x], {} as ParamsOf<P>)) as Unary<Dc>
+
+/** `-x`. @example tg.neg(tg.tensor([1, -2])) // [-1, 2] @since 0.1.0 @category math */
+export const neg: Unary = unaryOp(negP)
+/** `|x|`. @example tg.abs(tg.tensor([-1, 2])) // [1, 2] @since 0.1.0 @category math */
+export const abs: Unary = unaryOp(absP)
+/** The sign of `x` (−1, 0 or 1). @example tg.sign(tg.tensor([-3, 0, 2])) // [-1, 0, 1] @since 0.1.0 @category math */
+export const sign: Unary = unaryOp(signP)
+/** `e^x`. @example tg.exp(tg.tensor([0])) // [1] @since 0.1.0 @category math */
+export const exp: Unary<FloatDType> = unaryOp(expP)
+/** Natural logarithm. @example tg.log(tg.tensor([1])) // [0] @since 0.1.0 @category math */
+export const log: Unary<FloatDType> = unaryOp(logP)
+/** `log(1 + x)`, accurate near 0. @example tg.log1p(tg.tensor([1e-8])) @since 0.1.0 @category math */
+export const log1p: Unary<FloatDType> = unaryOp(log1pP)
+/** Square root. @example tg.sqrt(tg.tensor([4])) // [2] @since 0.1.0 @category math */
+export const sqrt: Unary<FloatDType> = unaryOp(sqrtP)
+/** Sine. @example tg.sin(tg.tensor([0])) // [0] @since 0.1.0 @category math */
+export const sin: Unary<FloatDType> = unaryOp(sinP)
+/** Cosine. @example tg.cos(tg.tensor([0])) // [1] @since 0.1.0 @category math */
+export const cos: Unary<FloatDType> = unaryOp(cosP)
+/** Hyperbolic tangent. @example tg.tanh(tg.tensor([0])) // [0] @since 0.1.0 @category math */
+export const tanh: Unary<FloatDType> = unaryOp(tanhP)
+/** Logistic sigmoid `1 / (1 + e^-x)`, stable for large |x|. @example tg.sigmoid(tg.tensor([0])) // [0.5] @since 0.1.0 @category math */
+export const sigmoid: Unary<FloatDType> = unaryOp(sigmoidP)

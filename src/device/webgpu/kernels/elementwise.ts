@@ -7,10 +7,8 @@
  */
 import type { DType } from "../../../shape/index.js"
 import { numel, type Aval } from "../../../ops/core/aval.js"
-import { compareWgsl } from "../../../ops/prims/binary.js"
-import type { CompareOp, PrimitiveName } from "../../../ops/core/primitive.js"
-import { primitives } from "../../../ops/prims/index.js"
-import { contiguous } from "../../cpu/strided.js"
+import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/primitive.js"
+import { stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
@@ -23,24 +21,45 @@ export interface ScalarFn {
   readonly out: DType
 }
 
-/** The WGSL expression (over `a`, `b`, `c`) of an elementwise primitive at the given dtypes. */
-export const scalarFn = (prim: PrimitiveName, params: unknown, ins: ReadonlyArray<DType>, out: DType): ScalarFn => {
-  switch (prim) {
-    case "compare":
-      return { expr: `select(0u, 1u, a ${compareWgsl[(params as { op: CompareOp }).op]} b)`, ins, out }
-    case "where":
-      return { expr: "select(c, b, a != 0u)", ins, out }
-    case "cast":
-      return { expr: out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : ins[0] === out ? "a" : `${T(out)}(a)`, ins, out }
-    case "stopGradient":
-      return { expr: "a", ins, out }
-    default: {
-      const w = primitives[prim].wgsl
-      if (w === undefined) throw new Error(`webgpu: ${prim} is not elementwise`)
-      return { expr: w, ins, out }
-    }
-  }
-}
+const compareWgsl: Record<CompareOp, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "==", ne: "!=" }
+
+type Wgsl<P extends ElementwiseName> = (params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType) => string
+const fixed = (expr: string) => (): string => expr
+
+/**
+ * The WGSL expression (over `a`, `b`, `c`) of every elementwise primitive. Total over the
+ * elementwise primitives (`satisfies`), so a new one without a WGSL lowering is a compile error.
+ */
+export const wgslElementwise = {
+  neg: fixed("-a"),
+  exp: fixed("exp(a)"),
+  log: fixed("log(a)"),
+  // NOTE: WGSL has no log1p; the Kahan/Goldberg trick keeps it accurate near 0
+  log1p: fixed("select(a * log(1.0 + a) / ((1.0 + a) - 1.0), a, (1.0 + a) == 1.0)"),
+  sin: fixed("sin(a)"),
+  cos: fixed("cos(a)"),
+  sqrt: fixed("sqrt(a)"),
+  tanh: fixed("tanh(clamp(a, -15.0, 15.0))"),
+  // NOTE: exp(-|x|) forms so neither branch overflows
+  sigmoid: fixed("select(exp(a) / (1.0 + exp(a)), 1.0 / (1.0 + exp(-a)), a >= 0.0)"),
+  abs: fixed("abs(a)"),
+  sign: fixed("sign(a)"),
+  add: fixed("a + b"),
+  sub: fixed("a - b"),
+  mul: fixed("a * b"),
+  div: fixed("a / b"),
+  pow: fixed("pow(a, b)"),
+  max: fixed("max(a, b)"),
+  min: fixed("min(a, b)"),
+  compare: ({ op }) => `select(0u, 1u, a ${compareWgsl[op]} b)`,
+  where: fixed("select(c, b, a != 0u)"),
+  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : ins[0] === out ? "a" : `${T(out)}(a)`),
+  stopGradient: fixed("a"),
+} satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
+
+/** The WGSL expression of an elementwise primitive at the given dtypes. */
+export const scalarFn = <P extends ElementwiseName>(prim: P, params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType): ScalarFn =>
+  ({ expr: (wgslElementwise[prim] as Wgsl<P>)(params, ins, out), ins, out })
 
 /**
  * `fn name(...)`. With `vec`, a vec4 function applying the scalar one per lane: the primitives'
@@ -173,8 +192,8 @@ export const elementwise = (
 }
 
 /** The kernel of one elementwise primitive. */
-export const ewKernel = (prim: PrimitiveName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
-  const f = scalarFn(prim, params, inAvals.map((a) => a.dtype), out.dtype)
+export const ewKernel = (prim: ElementwiseName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
+  const f = scalarFn(prim, params as never, inAvals.map((a) => a.dtype), out.dtype)
   const call = (names: ReadonlyArray<string>) => ({ lines: "", results: [`f(${names.join(", ")})`] })
   return elementwise(g, xs.map((storage, k) => ({ storage, aval: inAvals[k]! })), [out], fnDecl("f", f, false), call, fnDecl("f", f, true))[0]!
 }

@@ -6,7 +6,7 @@
  */
 import { numel, type Aval } from "../../../ops/core/aval.js"
 import type { ParamsOf } from "../../../ops/core/primitive.js"
-import { broadcastStrides, contiguous } from "../../cpu/strided.js"
+import { broadcastStrides, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, lit, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"

@@ -1,53 +1,28 @@
 /**
- * Batched matrix multiply and the window primitives `unfold` (im2col) and `fold` (col2im), from
- * which conv2d and pooling are composed (`src/ops/conv.ts`).
+ * The window primitives `unfold` (im2col) and `fold` (col2im), from which conv2d and pooling are
+ * composed (`src/ops/api/conv.ts`).
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../../errors.js"
+import { ShapeError } from "../../errors.js"
 import type { Aval } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type Pair, type Primitive, type UnfoldParams } from "../core/primitive.js"
 import type { AnyTensor } from "../core/tensor.js"
 
-const fmt = (s: ReadonlyArray<number>) => `[${s.join(", ")}]`
-
-// d(A·B) = dA·B + A·dB ; transpose: ct·Bᵀ and Aᵀ·ct
-export const matmulP: Primitive<"matmul"> = {
-  name: "matmul",
-  abstractEval: ([a, b]) => {
-    const r = a!.shape.length
-    const ok = r >= 2 && b!.shape.length === r && a!.shape[r - 1] === b!.shape[r - 2] && a!.shape.slice(0, r - 2).every((d, i) => d === b!.shape[i])
-    if (!ok) throw ShapeError.of("matmul", `cannot multiply ${fmt(a!.shape)} @ ${fmt(b!.shape)}`, a!.shape, b!.shape)
-    if (a!.dtype !== b!.dtype || a!.dtype === "bool")
-      throw new DTypeError({ op: "matmul", dtypes: [a!.dtype, b!.dtype], message: `matmul: needs equal numeric dtypes, got ${a!.dtype} and ${b!.dtype}` })
-    return [{ shape: [...a!.shape.slice(0, r - 1), b!.shape[r - 1]!], dtype: a!.dtype }]
-  },
-  jvp: ([a, b], [ta, tb]) => {
-    const y = lax.matmul(a!, b!)
-    const l = ta instanceof Zero ? null : lax.matmul(ta!, b!)
-    const r = tb instanceof Zero ? null : lax.matmul(a!, tb!)
-    return [[y], [l === null ? (r === null ? new Zero(y.aval) : r) : r === null ? l : lax.add(l, r)]]
-  },
-  transpose: ([ct], [a, b]) => {
-    if (a instanceof LinearIn && b instanceof LinearIn) throw new Error("matmul: transpose of a product of two linear values (not linear)")
-    const z = ct instanceof Zero
-    return [
-      a instanceof LinearIn ? (z ? new Zero(a.aval) : lax.matmul(ct!, lax.mT(b as AnyTensor))) : null,
-      b instanceof LinearIn ? (z ? new Zero(b.aval) : lax.matmul(lax.mT(a as AnyTensor), ct!)) : null,
-    ]
-  },
-  batch: ([a, b], [da, db]) => {
-    const B = da !== null ? a!.shape[da!]! : b!.shape[db!]!
-    const fa = da === null ? lax.broadcastTo(a!, [B, ...a!.shape]) : lax.moveAxis(a!, da!, 0)
-    const fb = db === null ? lax.broadcastTo(b!, [B, ...b!.shape]) : lax.moveAxis(b!, db!, 0)
-    return [[lax.matmul(fa, fb)], [0]]
-  },
-  domain: { kind: "custom" },
+declare module "../core/primitive.js" {
+  interface Primitives {
+    /** im2col: [N, C, H, W] -> [N, C, kh, kw, OH, OW] reading padded/dilated/strided windows */
+    unfold: { readonly params: UnfoldParams; readonly kind: "other"; readonly linear: true }
+    /** col2im (transpose of unfold): [N, C, kh, kw, OH, OW] -> [N, C, H, W], overlapping windows summed */
+    fold: { readonly params: UnfoldParams & { readonly size: Pair }; readonly kind: "other"; readonly linear: true }
+  }
 }
 
-/** Output size of one window axis (PyTorch's formula); negative means the window does not fit. */
+const fmt = (s: ReadonlyArray<number>) => `[${s.join(", ")}]`
+
+/** Output size of one window axis (PyTorch's formula); negative means the window does not fit. @internal */
 export const windowCount = (n: number, k: number, s: number, d: number, lo: number, hi: number) =>
   Math.floor((n + lo + hi - d * (k - 1) - 1) / s) + 1
 
@@ -67,8 +42,9 @@ const batchWindow = (f: (x: AnyTensor) => AnyTensor) => ([x]: ReadonlyArray<AnyT
 }
 
 // unfold is linear in x (the fill value is a constant): d unfold(x) = unfold(dx) with fill 0 ; transpose = fold
-export const unfoldP: Primitive<"unfold"> = {
+const unfoldP: Primitive<"unfold"> = {
   name: "unfold",
+  kind: "other",
   abstractEval: ([x], p) => {
     if (x!.shape.length !== 4) throw ShapeError.of("unfold", `expected an [N, C, H, W] input, got ${fmt(x!.shape)}`, x!.shape)
     const [oh, ow] = unfoldOut("unfold", x!, p)
@@ -87,8 +63,9 @@ export const unfoldP: Primitive<"unfold"> = {
 }
 
 // fold sums overlapping windows back into an image: linear; transpose = unfold (fill 0)
-export const foldP: Primitive<"fold"> = {
+const foldP: Primitive<"fold"> = {
   name: "fold",
+  kind: "other",
   abstractEval: ([x], p) => {
     const s = x!.shape
     const img: Aval = { shape: [s[0]!, s[1]!, p.size[0], p.size[1]], dtype: x!.dtype }
@@ -111,4 +88,5 @@ export const foldP: Primitive<"fold"> = {
   domain: { kind: "custom" },
 }
 
-export type { Pair }
+/** The family, for the registry. @internal */
+export const windowPrimitives = { unfold: unfoldP, fold: foldP }
