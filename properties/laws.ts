@@ -13,7 +13,7 @@ import { LinearIn, Zero, type LinearPrimitiveName, type ParamsOf, type Primitive
 import type { AnyTensor } from "../src/ops/core/tensor.js"
 import { uniformFrom } from "../src/testing/arbitraries.js"
 import { checkGrads, fromValues } from "../src/testing/index.js"
-import { describeCase, diffArgsOf, type Case } from "./cases.js"
+import { describeCase, diffArgsOf, type Case } from "../test/cases.js"
 
 const host = (x: AnyTensor): Float64Array => Float64Array.from(dataSync(x))
 const fmtAval = (a: Aval) => `${a.dtype}[${a.shape.join(", ")}]`

@@ -10,7 +10,7 @@ import * as lax from "../src/ops/core/lax.js"
 import { Zero, type Primitive, type PrimitiveName } from "../src/ops/core/primitive.js"
 import { primitives } from "../src/ops/prims/index.js"
 import type { AnyTensor } from "../src/ops/core/tensor.js"
-import { arbCase } from "./cases.js"
+import { arbCase } from "../test/cases.js"
 import { adjointLaw, batchLaw, gradLaw, shapeLaw, zeroLaw } from "./laws.js"
 
 type Rule = "abstractEval" | "jvp" | "transpose" | "batch"

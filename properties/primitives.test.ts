@@ -7,7 +7,7 @@ import { describe, it } from "vitest"
 import "../src/index.js"
 import { primitives } from "../src/ops/prims/index.js"
 import type { Primitive } from "../src/ops/core/primitive.js"
-import { arbCase, kinkFree, specFor } from "./cases.js"
+import { arbCase, kinkFree, specFor } from "../test/cases.js"
 import { adjointLaw, batchLaw, gradLaw, isLinear, linearityLaw, shapeLaw, zeroLaw, type BatchPlan } from "./laws.js"
 
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 40)

@@ -1,79 +1,113 @@
-// Every primitive of the registry on CPU and WebGPU, on seeded random inputs (broadcasting, odd
-// sizes, size-1 and empty dims), compared within stated tolerances.
+// Every primitive of the registry on CPU and WebGPU, on the cases of the shared table
+// (test/cases.ts: broadcasting, size-1 and empty dims, every parameter family), retyped f64 → f32
+// and compared within stated tolerances; then larger shapes that take the kernels' other paths
+// (vec4 loads, multi-pass reductions, register-blocked matmul tiles), integer and f16 dtypes.
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
-import type { PrimitiveName } from "../../src/ops/core/primitive.js"
+import { numel } from "../../src/ops/core/aval.js"
+import type { Device } from "../../src/ops/core/backend.js"
+import { bind1 } from "../../src/ops/core/interpreter.js"
+import type { ParamsOf, Primitive, PrimitiveName } from "../../src/ops/core/primitive.js"
 import { primitives } from "../../src/ops/prims/index.js"
 import type { DType } from "../../src/shape/index.js"
-import { cases, data, elementwise, runOn, type Case } from "./cases.js"
-import { gpu, gpuSuite, mismatch, read, rng } from "./gpu.js"
+import { atolOf, drawValues, erase, f32, specFor, type Spec } from "../cases.js"
+import { gpu, gpuSuite, mismatch, read, tensorOn } from "./gpu.js"
 
 gpuSuite()
 
 const RUNS = 24
+const all = (Object.values(primitives) as ReadonlyArray<Primitive<PrimitiveName>>).map(erase)
+const byName = (name: PrimitiveName): Primitive => primitives[name] as unknown as Primitive
+
+/** `prim` applied on `dev` to inputs of `spec` holding `values`, every input of dtype `retype(dtype)`. */
+const runOn = (dev: Device, prim: Primitive, spec: Spec, values: number[][], retype: (d: DType) => DType = f32) => {
+  const params = (prim.name === "cast" ? { dtype: retype((spec.params as ParamsOf<"cast">).dtype) } : spec.params) as ParamsOf<PrimitiveName>
+  return bind1(prim, spec.inputs.map((x, i) => tensorOn(dev, values[i]!, x.shape, retype(x.dtype))), params)
+}
+
+/** GPU and CPU agree on `prim` at `spec` with `values` (same shape and dtype; values within atol/rtol). */
+const agree = async (prim: Primitive, spec: Spec, values: number[][], atol: number, rtol = 1e-4, retype: (d: DType) => DType = f32) => {
+  const where = `${prim.name}(${spec.inputs.map((x) => `${retype(x.dtype)}[${x.shape.join(", ")}]`).join(", ")}) params ${JSON.stringify(spec.params)}`
+  const want = runOn(cpu, prim, spec, values, retype)
+  const got = runOn(gpu!, prim, spec, values, retype)
+  expect(got.shape, where).toEqual(want.shape)
+  expect(got.dtype, where).toBe(want.dtype)
+  const [a, b] = [await read(got), await read(want)]
+  if (atol === 0 && rtol === 0) return void expect(Array.from(a), where).toEqual(Array.from(b))
+  const { worst, at } = mismatch(a, b, atol, rtol)
+  expect(worst, `${where}: element ${at}: gpu ${a[at]} vs cpu ${b[at]}`).toBeLessThanOrEqual(1)
+}
+
+/** Specs of `prim` sampled reproducibly from the shared table. */
+const specs = (prim: Primitive, n: number, seed: number): Spec[] => fc.sample(specFor(prim), { numRuns: n, seed })
 
 describe.skipIf(gpu === null)("every primitive: WebGPU agrees with CPU", () => {
-  for (const p of Object.keys(primitives) as PrimitiveName[]) {
-    it(p, async () => {
-      const r = rng(0x5eed + p.length * 7919 + p.charCodeAt(0))
-      for (let run = 0; run < RUNS; run++) {
-        const c: Case = cases[p](r)
-        const values = c.inputs.map((inp) => data(r, inp))
-        const want = runOn(cpu, p, c, values)
-        const got = runOn(gpu!, p, c, values)
-        const where = `${p} run ${run}: inputs ${JSON.stringify(c.inputs.map((i) => [i.shape, i.dtype]))} params ${JSON.stringify(c.params)}`
-        expect(got.shape, where).toEqual(want.shape)
-        expect(got.dtype, where).toBe(want.dtype)
-        const [a, b] = [await read(got), await read(want)]
-        const { worst, at } = mismatch(a, b, c.atol ?? 1e-5, 1e-4)
-        expect(worst, `${where}: element ${at}: gpu ${a[at]} vs cpu ${b[at]}`).toBeLessThanOrEqual(1)
-      }
+  for (const prim of all) {
+    it(prim.name, async () => {
+      const seed = 0x5eed + prim.name.length * 7919 + prim.name.charCodeAt(0)
+      // every third run on integer-valued floats, so comparisons, max/min and arg-reductions meet ties
+      for (const [run, spec] of specs(prim, RUNS, seed).entries())
+        await agree(prim, spec, drawValues(prim, spec, seed + run, run % 3 === 2), atolOf(prim, spec))
     })
   }
 })
 
-describe.skipIf(gpu === null)("vec4 kernels", () => {
-  // contiguous f32 with a multiple of 4 elements takes the vec4 path: every elementwise expression must type-check there
-  it("every float elementwise primitive on [4, 8] (and [8] against [4, 8])", async () => {
-    const r = rng(17)
-    for (const p of Object.keys(primitives) as PrimitiveName[]) {
-      const dom = primitives[p].domain
-      if (dom.kind === "custom") continue
-      for (const shapes of dom.kind === "unary" ? [[[4, 8]]] : [[[4, 8], [4, 8]], [[8], [4, 8]]]) {
-        const c: Case = { inputs: shapes.map((shape, i) => ({ shape, dtype: "f32" as DType, range: dom.ranges?.[i] ?? [-2, 2], ...(dom.awayFromZero === undefined ? {} : { away: dom.awayFromZero }) })), params: p === "compare" ? { op: "le" } : {} }
-        const values = c.inputs.map((inp) => data(r, inp))
-        const { worst, at } = mismatch(await read(runOn(gpu!, p, c, values)), await read(runOn(cpu, p, c, values)), 1e-5, 1e-4)
-        expect(worst, `${p} ${JSON.stringify(shapes)} element ${at}`).toBeLessThanOrEqual(1)
+describe.skipIf(gpu === null)("larger shapes", () => {
+  const shapes = [[4, 8], [17, 33], [3, 1000], [70_001]]
+  it("every float elementwise primitive on contiguous shapes (vec4 path when a multiple of 4) and broadcast rows", async () => {
+    for (const prim of all.filter((p) => p.domain.kind !== "custom")) {
+      // parameters (a comparison's operator) as the table draws them
+      const params = specs(prim, 1, 1)[0]!.params
+      for (const shape of shapes) {
+        const ins = prim.domain.kind === "unary" ? [shape] : [shape, shape.slice(-1)]
+        const spec: Spec = { params, inputs: ins.map((s) => ({ shape: s, dtype: "f32" })), out: { shape, dtype: "f32" } }
+        await agree(prim, spec, drawValues(prim, spec, shape[0]!), 1e-5)
       }
+    }
+  })
+  it("reductions over long rows and columns (multi-pass trees)", async () => {
+    for (const name of ["reduceSum", "reduceMax", "reduceMin", "reduceProd"] as const) {
+      const prim = byName(name)
+      for (const [shape, axes] of [[[70_001], [0]], [[3, 1000], [1]], [[1000, 3], [0]], [[17, 33, 5], [0, 2]]] as const) {
+        const spec: Spec = { params: { axes }, inputs: [{ shape, dtype: "f32" }], out: { shape: shape.filter((_, i) => !(axes as ReadonlyArray<number>).includes(i)), dtype: "f32" } }
+        // products of many factors stay finite only near 1
+        const values = name === "reduceProd" ? [Array.from({ length: numel(shape) }, (_, i) => 1 + 1e-4 * Math.sin(i))] : drawValues(prim, spec, numel(shape))
+        await agree(prim, spec, values, 1e-5 * Math.sqrt(numel(shape)) * 4)
+      }
+    }
+  })
+  it("matmul: 128×128 register-blocked tiles, vec4 and scalar loads, ragged edges", async () => {
+    const prim = byName("matmul")
+    for (const [m, k, n] of [[520, 36, 516], [513, 7, 530]] as const) {
+      const spec: Spec = { params: {}, inputs: [{ shape: [m, k], dtype: "f32" }, { shape: [k, n], dtype: "f32" }], out: { shape: [m, n], dtype: "f32" } }
+      await agree(prim, spec, drawValues(prim, spec, m + k), 1e-4 * Math.sqrt(k))
     }
   })
 })
 
 describe.skipIf(gpu === null)("dtypes", () => {
-  it("i32 arithmetic, reductions and matmul", async () => {
-    const r = rng(7)
-    for (const p of ["add", "sub", "mul", "max", "min", "neg", "abs", "sign", "reduceSum", "reduceMax", "matmul", "transpose"] as const) {
-      for (let run = 0; run < 6; run++) {
-        const c: Case = p === "matmul" || p === "reduceSum" || p === "reduceMax" || p === "transpose"
-          ? cases[p](r) : elementwise(p, "i32")(r)
-        const ci: Case = { ...c, inputs: c.inputs.map((i) => ({ ...i, dtype: "i32" as DType, range: [-9, 9] as const })) }
-        const values = ci.inputs.map((inp) => data(r, inp))
-        const [a, b] = [await read(runOn(gpu!, p, ci, values)), await read(runOn(cpu, p, ci, values))]
-        expect(Array.from(a), `${p} ${JSON.stringify(ci.inputs.map((i) => i.shape))}`).toEqual(Array.from(b))
+  it("i32 arithmetic, reductions, matmul and transposes are exact", async () => {
+    const toI32 = (d: DType): DType => (d === "f64" || d === "f32" ? "i32" : d)
+    for (const name of ["add", "sub", "mul", "max", "min", "neg", "abs", "sign", "reduceSum", "reduceMax", "matmul", "transpose"] as const) {
+      const prim = byName(name)
+      for (const [run, spec] of specs(prim, 6, 7).entries()) {
+        const values = drawValues(prim, { ...spec, inputs: spec.inputs.map((x) => ({ ...x, dtype: "i32" })) }, run)
+        await agree(prim, spec, values, 0, 0, toI32)
       }
     }
   })
 
   it.skipIf(!gpu?.backend.supports("f16"))("f16 elementwise and matmul (within half precision)", async () => {
-    const r = rng(11)
-    for (const p of ["add", "mul", "exp", "tanh", "matmul", "reduceSum"] as const) {
-      const c = p === "matmul" || p === "reduceSum" ? cases[p](r) : elementwise(p)(r)
-      const values = c.inputs.map((inp) => data(r, inp))
-      const want = await read(runOn(cpu, p, c, values))
-      const half: Case = { ...c, inputs: c.inputs.map((i) => ({ ...i, dtype: "f16" as DType })) }
-      const got = await read(runOn(gpu!, p, half, values))
-      const { worst, at } = mismatch(got, want, 2e-2 * Math.sqrt((c.atol ?? 1e-5) * 1e5), 2e-2)
-      expect(worst, `${p} element ${at}: ${got[at]} vs ${want[at]}`).toBeLessThanOrEqual(1)
+    for (const name of ["add", "mul", "exp", "tanh", "matmul", "reduceSum"] as const) {
+      const prim = byName(name)
+      for (const [run, spec] of specs(prim, 6, 11).entries()) {
+        const values = drawValues(prim, spec, run)
+        const want = await read(runOn(cpu, prim, spec, values))
+        const got = await read(runOn(gpu!, prim, spec, values, (d) => (d === "f64" ? "f16" : d)))
+        const { worst, at } = mismatch(got, want, 2e-2 * Math.sqrt(atolOf(prim, spec) * 1e5), 2e-2)
+        expect(worst, `${name} element ${at}: ${got[at]} vs ${want[at]}`).toBeLessThanOrEqual(1)
+      }
     }
   })
 
@@ -82,14 +116,10 @@ describe.skipIf(gpu === null)("dtypes", () => {
   })
 })
 
-describe.skipIf(gpu === null)("matmul tiles", () => {
-  it("128×128 register-blocked tiles, vec4 and scalar loads, ragged edges", async () => {
-    const r = rng(3)
-    for (const [m, k, n] of [[520, 36, 516], [513, 7, 530]] as const) {
-      const c: Case = { inputs: [{ shape: [m, k], dtype: "f32" }, { shape: [k, n], dtype: "f32" }], params: {}, atol: 1e-4 * Math.sqrt(k) }
-      const values = c.inputs.map((inp) => data(r, inp))
-      const { worst, at } = mismatch(await read(runOn(gpu!, "matmul", c, values)), await read(runOn(cpu, "matmul", c, values)), c.atol!, 1e-4)
-      expect(worst, `[${m}, ${k}] @ [${k}, ${n}] element ${at}`).toBeLessThanOrEqual(1)
-    }
+describe.skipIf(gpu === null)("the case table samples", () => {
+  it("size-1 and empty dims for every primitive that allows them", () => {
+    const sawEmpty = all.filter((p) => specs(p, 60, 3).some((s) => s.inputs.some((x) => x.shape.includes(0))))
+    // every family but the windows, matmul (k ≥ 1) and the empty-intolerant reductions meets empty tensors
+    expect(sawEmpty.length).toBeGreaterThan(all.length / 2)
   })
 })

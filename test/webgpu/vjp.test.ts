@@ -14,42 +14,17 @@ import type { ParamsOf, Primitive, PrimitiveName } from "../../src/ops/core/prim
 import { primitives } from "../../src/ops/prims/index.js"
 import type { AnyTensor } from "../../src/ops/core/tensor.js"
 import type { DType } from "../../src/shape/index.js"
-import { diffArgsOf, specFor, type Spec } from "../../properties/cases.js"
+import { atolOf, diffArgsOf, drawValues, f32, specFor, type Spec } from "../cases.js"
 import { gpu, gpuSuite, mismatch, read, rng, tensorOn, type Rng } from "./gpu.js"
 import { heatStep } from "./heat.js"
 
 gpuSuite()
 
 const RUNS = Number(process.env["WEBGPU_VJP_RUNS"] ?? 12)
-/** relative tolerance of every comparison; atol below */
+/** relative tolerance of every comparison; atol from the case table */
 const RTOL = 1e-4
-/** atol: 1e-5 for elementwise, ×√(terms summed) for primitives that accumulate */
-const atolOf = (p: PrimitiveName, spec: Spec): number => {
-  const n = Math.max(1, ...spec.inputs.map((x) => numel(x.shape)), numel(spec.out.shape))
-  switch (p) {
-    case "reduceSum": case "reduceProd": case "reduceMax": case "reduceMin": case "broadcastTo": case "matmul": case "unfold": case "fold":
-      return 1e-5 * Math.sqrt(n + 1) * 4
-    default:
-      return 1e-5
-  }
-}
 
-const f32 = (d: DType): DType => (d === "f64" ? "f32" : d)
 type Vals = number[][]
-
-/** Input values drawn from the primitive's domain, as the property laws draw them. */
-const draw = (prim: Primitive, spec: Spec, seed: number): Vals => {
-  const r: Rng = rng(seed)
-  const d = prim.domain
-  return spec.inputs.map((x, i) => Array.from({ length: numel(x.shape) }, () => {
-    if (x.dtype === "bool") return r.next() < 0.5 ? 1 : 0
-    const [lo, hi] = d.ranges?.[i] ?? [-2, 2]
-    if (x.dtype === "i32") return r.int(Math.ceil(lo), Math.floor(hi))
-    let v = r.uniform(lo, hi)
-    if (d.awayFromZero !== undefined && Math.abs(v) < d.awayFromZero) v = v < 0 ? -d.awayFromZero - Math.abs(v) : d.awayFromZero + v
-    return v
-  }))
-}
 
 /** Inputs of a spec on `dev` (f64 → f32); the cast target retyped the same way. */
 const inputsOn = (dev: Device, spec: Spec, vals: Vals): AnyTensor[] => spec.inputs.map((x, i) => tensorOn(dev, vals[i]!, x.shape, f32(x.dtype)))
@@ -92,11 +67,11 @@ describe.skipIf(gpu === null)("VJP of every differentiable primitive: WebGPU agr
       await fc.assert(fc.asyncProperty(specFor(prim), fc.integer(), fc.integer(), async (spec, seed, ctSeed) => {
         const diff = diffArgsOf(prim, spec)
         if (diff.length === 0) return
-        const vals = draw(prim, spec, seed)
+        const vals = drawValues(prim, spec, seed)
         const ctR = rng(ctSeed)
         const ct = Array.from({ length: numel(spec.out.shape) }, () => ctR.uniform(-1, 1))
         const where = `${prim.name}(${spec.inputs.map((x) => `${f32(x.dtype)}[${x.shape.join(", ")}]`).join(", ")}) params ${JSON.stringify(spec.params)} wrt ${JSON.stringify(diff)}`
-        await agree(vjpOn(gpu!, prim, spec, diff, vals, ct), vjpOn(cpu, prim, spec, diff, vals, ct), atolOf(prim.name, spec), where)
+        await agree(vjpOn(gpu!, prim, spec, diff, vals, ct), vjpOn(cpu, prim, spec, diff, vals, ct), atolOf(prim, spec), where)
       }), { numRuns: RUNS, seed: 0x9e3779b1 ^ prim.name.length * 131 ^ prim.name.charCodeAt(1), includeErrorInReport: true })
     })
   }

@@ -1,13 +1,15 @@
 /**
- * Case generators for every primitive of the registry: a `Spec` (input shapes, dtypes and value
- * ranges, parameters, the expected output aval) drawn per primitive, then concrete f64 CPU
- * inputs drawn from the primitive's `domain`. Elementwise primitives get generic cases from
- * their `domain.kind`; the others have a parameter generator in `custom` below.
+ * The one per-primitive case table of the test suites: a `Spec` (input shapes, dtypes,
+ * parameters, the expected output aval) drawn per primitive, then concrete inputs drawn from the
+ * primitive's `domain`. The laws in `properties/` run the specs in f64 on the CPU; the
+ * cross-backend suites in `test/webgpu` run the same specs retyped to f32 on every device.
+ * Elementwise primitives get generic cases from their `domain.kind` (a new one needs no entry
+ * here); every other primitive must have a generator in `custom` (a compile error otherwise).
  */
 import * as fc from "fast-check"
 import type { Aval } from "../src/ops/core/aval.js"
 import { numel } from "../src/ops/core/aval.js"
-import type { CompareOp, ParamsOf, Primitive, PrimitiveName, UnfoldParams } from "../src/ops/core/primitive.js"
+import type { CompareOp, ElementwiseName, ParamsOf, Primitive, PrimitiveName, UnfoldParams } from "../src/ops/core/primitive.js"
 import { windowCount } from "../src/ops/prims/window.js"
 import { paddedLen } from "../src/ops/prims/structural.js"
 import { dataSync } from "../src/ops/api/host.js"
@@ -106,8 +108,9 @@ const arbWindow = fc
 const castSources: ReadonlyArray<DType> = ["f64", "i32", "bool"]
 const castTargets: ReadonlyArray<DType> = ["f64", "f32", "i32", "bool"]
 
-/** Parameter generators for the primitives whose inputs are not plain broadcasting floats. */
-const custom: { readonly [P in PrimitiveName]?: fc.Arbitrary<Spec<P>> } = {
+type Generators<Ps extends PrimitiveName> = { readonly [P in Ps]: fc.Arbitrary<Spec<P>> }
+/** Parameter generators: required for every non-elementwise primitive, optional for elementwise ones. */
+const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Generators<ElementwiseName>> = {
   compare: fc.constantFrom<CompareOp>("lt", "le", "gt", "ge", "eq", "ne").chain((op) => binaryCase({ op }, "bool")) as fc.Arbitrary<Spec<"compare">>,
   where: arbBroadcastShapes(3, small).map(([out, c, a, b]) => ({ params: {}, inputs: [{ shape: c!, dtype: "bool" }, f64(a!), f64(b!)], out: { shape: out!, dtype: "f64" } })),
   cast: fc.tuple(arbShape(small), fc.constantFrom(...castSources), fc.constantFrom(...castTargets)).map(([s, from, dtype]) => ({
@@ -155,13 +158,13 @@ const custom: { readonly [P in PrimitiveName]?: fc.Arbitrary<Spec<P>> } = {
 /** The erased view of a primitive (rule parameters are contravariant, hence the cast). */
 export const erase = <P extends PrimitiveName>(prim: Primitive<P>): Primitive => prim as unknown as Primitive
 
-/** The spec generator of a primitive; throws for a custom-domain primitive without one. */
+/** The spec generator of a primitive; throws for a custom-domain elementwise primitive without one. */
 export const specFor = (prim: Primitive<PrimitiveName>): fc.Arbitrary<Spec> => {
-  const c = custom[prim.name] as fc.Arbitrary<Spec> | undefined
+  const c = (custom as Partial<Generators<PrimitiveName>>)[prim.name] as fc.Arbitrary<Spec> | undefined
   if (c !== undefined) return c
   if (prim.domain.kind === "unary") return unaryCase()
   if (prim.domain.kind === "binary") return binaryCase()
-  throw new Error(`properties: primitive ${prim.name} has a custom domain but no case generator in properties/cases.ts`)
+  throw new Error(`test/cases: elementwise primitive ${prim.name} has a custom domain but no case generator`)
 }
 
 /** Differentiable inputs of a spec. */
@@ -224,3 +227,43 @@ export const arbCase = <P extends PrimitiveName>(p: Primitive<P>, examples = 1):
 /** `sin(f64[2, 3]) params {}` */
 export const describeCase = (c: Pick<Case, "prim" | "spec">): string =>
   `${c.prim.name}(${c.spec.inputs.map((x) => `${x.dtype}[${x.shape.join(", ")}]`).join(", ")}) params ${JSON.stringify(c.spec.params)}`
+
+/** f64 specs run as f32 on devices without f64. */
+export const f32 = (d: DType): DType => (d === "f64" ? "f32" : d)
+
+/**
+ * Input values for `spec`, drawn from the primitive's domain with a seeded generator (for suites
+ * that compare devices on the same numbers). With `ints`, floats are integer-valued, so
+ * comparisons, max/min and arg-reductions meet ties.
+ */
+export const drawValues = (prim: Primitive, spec: Spec, seed: number, ints = false): number[][] => {
+  let s = seed >>> 0
+  const next = () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const d = prim.domain
+  return spec.inputs.map((x, i) => Array.from({ length: numel(x.shape) }, () => {
+    if (x.dtype === "bool") return next() < 0.5 ? 1 : 0
+    const [lo, hi] = d.ranges?.[i] ?? [-2, 2]
+    if (x.dtype === "i32" || ints) {
+      const v = Math.ceil(lo) + Math.floor(next() * (Math.floor(hi) - Math.ceil(lo) + 1))
+      return d.awayFromZero !== undefined && v === 0 ? 1 : v
+    }
+    let v = lo + (hi - lo) * next()
+    if (d.awayFromZero !== undefined && Math.abs(v) < d.awayFromZero) v = v < 0 ? -d.awayFromZero - Math.abs(v) : d.awayFromZero + v
+    return v
+  }))
+}
+
+/** atol of a device comparison: 1e-5 for elementwise, ×√(terms summed) for primitives that accumulate. */
+export const atolOf = (prim: Primitive, spec: Spec): number => {
+  const n = Math.max(1, ...spec.inputs.map((x) => numel(x.shape)), numel(spec.out.shape))
+  return prim.kind === "elementwise" || (prim.kind === "view" && prim.name !== "broadcastTo") || prim.name === "concat" || prim.name === "argReduce"
+    ? 1e-5
+    : 1e-5 * Math.sqrt(n + 1) * 4
+}
