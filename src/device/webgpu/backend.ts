@@ -11,8 +11,7 @@ import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileProgram } from "./compile.js"
 import type { GpuContext } from "./context.js"
 import { fromDevice, storageBytes, toDevice } from "./dtype.js"
-import { gpuKernels } from "./kernels/index.js"
-import type { GpuKernel } from "./kernels/common.js"
+import { gpuKernel } from "./kernels/index.js"
 import { GpuStorage } from "./memory.js"
 
 /** The WebGPU backend of one device; `ctx` is internal. */
@@ -39,7 +38,7 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
   },
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
     ctx.live()
-    const k = gpuKernels[prim] as GpuKernel<ParamsOf<P>>
+    const k = gpuKernel(prim)
     return [k(ctx, inputs.map(storage), inAvals, params, outAvals[0]!)]
   },
   read: async (s: Storage, aval: Aval) => {

@@ -14,7 +14,7 @@ import type { ElementwiseName, NamesOfKind, PrimitiveName } from "../../ops/core
 import { stridesOf as contiguous } from "../../shape/index.js"
 import type { GpuContext } from "./context.js"
 import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"
-import { gpuKernels } from "./kernels/index.js"
+import { gpuKernel } from "./kernels/index.js"
 import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
 import type { GpuStorage } from "./memory.js"
@@ -165,7 +165,7 @@ export const compileProgram = (g: GpuContext, program: Program, consts: Readonly
       const made: GpuStorage[] = []
       for (const s of steps) {
         if (s.kind === "op") {
-          const k = gpuKernels[s.eqn.prim.name] as GpuKernel<unknown>
+          const k = gpuKernel(s.eqn.prim.name) as GpuKernel<unknown>
           const y = k(g, s.eqn.inputs.map((v) => R.get(v)!), s.eqn.inputs.map((v) => v.aval), s.eqn.params, s.eqn.outs[0]!.aval)
           R.set(s.eqn.outs[0]!, y)
           made.push(y)
@@ -222,7 +222,7 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
       return { lines: b.lines, results: [...b.results, name.get(x)!] }
     }, vecDecls)
     ;[...s.outputs, x].forEach((v, j) => (R.set(v, ys[j]!), made.push(ys[j]!)))
-    const y = (gpuKernels[red.prim.name] as GpuKernel<unknown>)(g, [R.get(x)!], [x.aval], red.params, red.outs[0]!.aval)
+    const y = (gpuKernel(red.prim.name) as GpuKernel<unknown>)(g, [R.get(x)!], [x.aval], red.params, red.outs[0]!.aval)
     R.set(red.outs[0]!, y)
     made.push(y)
     return

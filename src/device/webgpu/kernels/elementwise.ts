@@ -57,6 +57,9 @@ export const wgslElementwise = {
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 
+/** Whether `name` is lowered by this table (an elementwise primitive). */
+export const isElementwise = (name: string): name is ElementwiseName => Object.hasOwn(wgslElementwise, name)
+
 /** The WGSL expression of an elementwise primitive at the given dtypes. */
 export const scalarFn = <P extends ElementwiseName>(prim: P, params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType): ScalarFn =>
   ({ expr: (wgslElementwise[prim] as Wgsl<P>)(params, ins, out), ins, out })
@@ -191,8 +194,14 @@ export const elementwise = (
   return ys
 }
 
+const ewKernels = new Map<ElementwiseName, GpuKernel<unknown>>()
 /** The kernel of one elementwise primitive. */
-export const ewKernel = (prim: ElementwiseName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
+export const ewKernel = (prim: ElementwiseName): GpuKernel<unknown> => {
+  let k = ewKernels.get(prim)
+  if (k === undefined) ewKernels.set(prim, (k = ewKernelOf(prim)))
+  return k
+}
+const ewKernelOf = (prim: ElementwiseName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
   const f = scalarFn(prim, params as never, inAvals.map((a) => a.dtype), out.dtype)
   const call = (names: ReadonlyArray<string>) => ({ lines: "", results: [`f(${names.join(", ")})`] })
   return elementwise(g, xs.map((storage, k) => ({ storage, aval: inAvals[k]! })), [out], fnDecl("f", f, false), call, fnDecl("f", f, true))[0]!
