@@ -86,6 +86,16 @@ describe.skipIf(gpu === null)("larger shapes", () => {
   })
 })
 
+describe.skipIf(gpu === null)("precision near 0", () => {
+  it("expm1 and log1p keep their digits where exp(x) - 1 and log(1 + x) lose them", async () => {
+    const xs = [1e-7, -3e-6, 2e-5, 1e-3]
+    for (const [name, ref] of [["expm1", (v: number) => v + v ** 2 / 2 + v ** 3 / 6], ["log1p", (v: number) => v - v ** 2 / 2 + v ** 3 / 3]] as const) {
+      const got = await read(bind1(byName(name), [tensorOn(gpu!, xs, [xs.length])], {} as never))
+      Array.from(got).forEach((v, i) => expect(Math.abs(v - ref(xs[i]!)) / Math.abs(ref(xs[i]!)), `${name}(${xs[i]})`).toBeLessThan(1e-5))
+    }
+  })
+})
+
 describe.skipIf(gpu === null)("dtypes", () => {
   it("i32 arithmetic, reductions, matmul and transposes are exact", async () => {
     const toI32 = (d: DType): DType => (d === "f64" || d === "f32" ? "i32" : d)

@@ -37,6 +37,7 @@ const fixed = (e: Expr) => (): Expr => e
 export const cpuElementwise = {
   neg: fixed(inline("neg", ([a]) => `-${a}`, (a) => -a)),
   exp: fixed(inline("exp", ([a]) => `Math.exp(${a})`, Math.exp)),
+  expm1: fixed(inline("expm1", ([a]) => `Math.expm1(${a})`, Math.expm1)),
   log: fixed(inline("log", ([a]) => `Math.log(${a})`, Math.log)),
   log1p: fixed(inline("log1p", ([a]) => `Math.log1p(${a})`, Math.log1p)),
   sin: fixed(inline("sin", ([a]) => `Math.sin(${a})`, Math.sin)),

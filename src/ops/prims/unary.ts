@@ -17,6 +17,7 @@ declare module "../core/primitive.js" {
   interface Primitives {
     neg: LinearElementwiseDecl
     exp: ElementwiseDecl
+    expm1: ElementwiseDecl
     log: ElementwiseDecl
     log1p: ElementwiseDecl
     sin: ElementwiseDecl
@@ -29,7 +30,7 @@ declare module "../core/primitive.js" {
   }
 }
 
-type UnaryName = "neg" | "exp" | "log" | "log1p" | "sin" | "cos" | "sqrt" | "tanh" | "sigmoid" | "abs" | "sign"
+type UnaryName = "neg" | "exp" | "expm1" | "log" | "log1p" | "sin" | "cos" | "sqrt" | "tanh" | "sigmoid" | "abs" | "sign"
 
 const unary = <P extends UnaryName>(
   name: P,
@@ -66,6 +67,8 @@ const negP: Primitive<"neg"> = unary("neg", { floatOnly: false, jvp: (_x, _y, t)
   ([ct]) => [ct instanceof Zero ? ct : lax.neg(ct!)])
 // d exp(x) = exp(x)·dx
 const expP: Primitive<"exp"> = unary("exp", { floatOnly: true, jvp: (_x, y, t) => lax.mul(t, y) }, null)
+// d expm1(x) = exp(x)·dx = (expm1(x) + 1)·dx
+const expm1P: Primitive<"expm1"> = unary("expm1", { floatOnly: true, jvp: (_x, y, t) => lax.mul(t, lax.add(y, 1)) }, null)
 // d log(x) = dx / x
 const logP: Primitive<"log"> = unary("log", {
   floatOnly: true, jvp: (x, _y, t) => lax.div(t, x),
@@ -109,7 +112,7 @@ const signP: Primitive<"sign"> = unary("sign", {
 
 /** The family, for the registry. @internal */
 export const unaryPrimitives = {
-  neg: negP, exp: expP, log: logP, log1p: log1pP, sin: sinP, cos: cosP, sqrt: sqrtP, tanh: tanhP, sigmoid: sigmoidP, abs: absP, sign: signP,
+  neg: negP, exp: expP, expm1: expm1P, log: logP, log1p: log1pP, sin: sinP, cos: cosP, sqrt: sqrtP, tanh: tanhP, sigmoid: sigmoidP, abs: absP, sign: signP,
 }
 
 // ------------------------------------------------------------------ typed public ops
@@ -125,6 +128,8 @@ export const abs: Unary = unaryOp(absP)
 export const sign: Unary = unaryOp(signP)
 /** `e^x`. @example tg.exp(tg.tensor([0])) // [1] @since 0.1.0 @category math */
 export const exp: Unary<FloatDType> = unaryOp(expP)
+/** `e^x - 1`, accurate near 0 (where `exp(x) - 1` loses every digit). @example tg.expm1(tg.tensor([1e-10])) // [1e-10] @since 0.1.0 @category math */
+export const expm1: Unary<FloatDType> = unaryOp(expm1P)
 /** Natural logarithm. @example tg.log(tg.tensor([1])) // [0] @since 0.1.0 @category math */
 export const log: Unary<FloatDType> = unaryOp(logP)
 /** `log(1 + x)`, accurate near 0. @example tg.log1p(tg.tensor([1e-8])) @since 0.1.0 @category math */

@@ -33,9 +33,13 @@ const fixed = (expr: string) => (): string => expr
 export const wgslElementwise = {
   neg: fixed("-a"),
   exp: fixed("exp(a)"),
+  // NOTE: WGSL has no expm1. Near 0 a degree-6 Taylor polynomial (relative error < 2e-8 for
+  // |x| < 0.1); Kahan's (u - 1)·x / log(u) trick is folded away by shader compilers (log(exp(x)) = x)
+  expm1: fixed("select(exp(a) - 1.0, a * (1.0 + a * (0.5 + a * (0.16666667 + a * (0.041666668 + a * (0.008333334 + a * 0.0013888889))))), abs(a) < 0.1)"),
   log: fixed("log(a)"),
-  // NOTE: WGSL has no log1p; the Kahan/Goldberg trick keeps it accurate near 0
-  log1p: fixed("select(a * log(1.0 + a) / ((1.0 + a) - 1.0), a, (1.0 + a) == 1.0)"),
+  // NOTE: WGSL has no log1p. Near 0 a degree-7 Taylor polynomial (relative error < 2e-8 for
+  // |x| < 0.1); the Kahan/Goldberg trick x·log(u)/(u - 1) is folded away by shader compilers
+  log1p: fixed("select(log(1.0 + a), a * (1.0 - a * (0.5 - a * (0.33333334 - a * (0.25 - a * (0.2 - a * (0.16666667 - a * 0.14285715)))))), abs(a) < 0.1)"),
   sin: fixed("sin(a)"),
   cos: fixed("cos(a)"),
   sqrt: fixed("sqrt(a)"),
