@@ -172,7 +172,10 @@ declare module "../core/tensor.js" {
 }
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
-const methods: Record<string, Fn> = {
+/** Members the class itself defines; every other member of `Tensor` is a method installed here. */
+type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "toString"
+type MethodName = Exclude<keyof Tensor, Own>
+const methods = {
   add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,
   lt: compare.lt, le: compare.le, gt: compare.gt, ge: compare.ge, eq: compare.eq, ne: compare.ne,
   neg: unary.neg, abs: unary.abs, sign: unary.sign, exp: unary.exp, log: unary.log, log1p: unary.log1p, sqrt: unary.sqrt,
@@ -185,9 +188,9 @@ const methods: Record<string, Fn> = {
   matmul: products.matmul, dot: products.dot, outer: products.outer,
   conv2d: conv.conv2d, maxPool2d: conv.maxPool2d, avgPool2d: conv.avgPool2d,
   toArraySync: host.toArraySync, dataSync: host.dataSync, item: host.item, toArray: host.toArray, data: host.data,
-} satisfies { readonly [K in keyof Tensor]?: Fn } as unknown as Record<string, Fn>
+} satisfies { readonly [K in MethodName]: Fn }
 
-for (const [name, f] of Object.entries(methods))
+for (const [name, f] of Object.entries(methods) as Array<[string, Fn]>)
   Object.defineProperty(Tensor.prototype, name, {
     value: function (this: AnyTensor, ...args: never[]) {
       return f(this, ...args)
