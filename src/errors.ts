@@ -103,3 +103,64 @@ export class TracerLeak extends Data.TaggedError("TracerLeak")<{
   readonly message: string
   readonly transform: string
 }> {}
+
+/**
+ * A transform cannot do what was asked: reverse mode through a `whileLoop`, forward mode through a
+ * `customVjp` function, a transpose of a non-linear use, a traced value moved between devices.
+ * `transform` names it (`"grad"`, `"jit"`, `"transpose"`, …).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { TransformError } from "typegrad"
+ * const loop = (x: tg.Tensor<[]>) => tg.whileLoop((v) => v.lt(10), (v) => v.mul(2), x)
+ * try { tg.grad(loop)(tg.scalar(1)) } catch (e) { if (e instanceof TransformError) console.log(e.transform) }
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransformError extends Data.TaggedError("TransformError")<{
+  readonly transform: string
+  readonly message: string
+}> {}
+
+/**
+ * A synchronous host read (`dataSync`, `item`, a `cond`/`whileLoop` predicate) of a tensor whose
+ * device memory the host cannot see: read it with `toArray`/`data` (asynchronous) instead.
+ *
+ * @example
+ * import { HostAccessError } from "typegrad"
+ * // on a WebGPU tensor: gpuTensor.dataSync() throws HostAccessError { op: "dataSync", device: "webgpu:…" }
+ * @since 0.1.0
+ * @category errors
+ */
+export class HostAccessError extends Data.TaggedError("HostAccessError")<{
+  readonly op: string
+  readonly device: string
+  readonly message: string
+}> {}
+
+/**
+ * A tensor whose memory was released (its `scope` closed) was used afterwards.
+ *
+ * @example
+ * import { UseAfterRelease } from "typegrad"
+ * // const kept = scope(() => x.add(1)) returns a tensor that lives on; one leaked out of the scope does not
+ * @since 0.1.0
+ * @category errors
+ */
+export class UseAfterRelease extends Data.TaggedError("UseAfterRelease")<{
+  readonly message: string
+}> {}
+
+/**
+ * A broken internal invariant of typegrad itself (never the user's input): please report it with
+ * the message.
+ *
+ * @example
+ * import { InternalError } from "typegrad"
+ * new InternalError({ message: "jit: could not order the fused program" }).message
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends Data.TaggedError("InternalError")<{
+  readonly message: string
+}> {}

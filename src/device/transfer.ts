@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { DeviceMismatch } from "../errors.js"
+import { DeviceMismatch, TransformError } from "../errors.js"
 import type { Device } from "../ops/core/backend.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/api/host.js"
@@ -31,7 +31,7 @@ export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, in
 
 const moveSync = (t: AnyTensor, device: Device): AnyTensor => {
   if (t.device === device) return t
-  if (t._impl instanceof Tracer) throw new Error(`to: cannot move a traced value (inside ${t._impl.interpreter.transform}) between devices`)
+  if (t._impl instanceof Tracer) throw new TransformError({ transform: t._impl.interpreter.transform, message: `to: cannot move a traced value (inside ${t._impl.interpreter.transform}) between devices` })
   const read = t.device.backend.readSync
   if (read === undefined)
     throw new DeviceMismatch({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { TransformError } from "../errors.js"
 import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { fori, scan, whileLoop } from "./control.js"
@@ -75,5 +76,6 @@ describe("fori and whileLoop", () => {
     expect(item(f(t(1)))).toBe(128)
     expect(item(jvp(f, [t(3)], [t(1)])[1])).toBe(64)
     expect(() => grad(f)(t(3))).toThrow(/whileLoop: reverse-mode/)
+    expect(() => grad(f)(t(3))).toThrow(TransformError)
   })
 })

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { ShapeError } from "../errors.js"
+import { HostAccessError, ShapeError, TransformError } from "../errors.js"
 import { hostConvert, isFloat, numel, type Aval } from "../ops/core/aval.js"
 import { bind } from "../ops/core/interpreter.js"
 import * as lax from "../ops/core/lax.js"
@@ -174,7 +174,7 @@ export const scanP: Primitive<"scan"> = {
 
 const readBool = (p: AnyTensor): boolean => {
   const read = p.device.backend.readSync
-  if (read === undefined) throw new Error(`whileLoop/cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use scan or fori with a static trip count`)
+  if (read === undefined) throw new HostAccessError({ op: "whileLoop", device: p.device.name, message: `whileLoop/cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use scan or fori with a static trip count` })
   return read(p._impl as never, p.aval)[0] !== 0
 }
 
@@ -211,7 +211,7 @@ export const whileP: Primitive<"whileLoop"> = {
     return [outs, outs.map((o, i) => (kF.includes(i) ? res[k!.length + kF.indexOf(i)]! : new Zero(o.aval)))]
   },
   transpose: () => {
-    throw new Error("whileLoop: reverse-mode differentiation (grad, vjp, jacrev) of a whileLoop is not supported: its trip count is only known at run time. Use scan or fori with static bounds, or forward mode (jvp, jacfwd)")
+    throw new TransformError({ transform: "vjp", message: "whileLoop: reverse-mode differentiation (grad, vjp, jacrev) of a whileLoop is not supported: its trip count is only known at run time. Use scan or fori with static bounds, or forward mode (jvp, jacfwd)" })
   },
   // a batched predicate: loop while any lane is running; finished lanes are frozen with where()
   batch: (args, dims, { cond, body, condConsts: nA, bodyConsts: nB }) => {

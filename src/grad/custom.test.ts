@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { TransformError } from "../errors.js"
 import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { cond, customJvp, customVjp } from "./custom.js"
@@ -42,6 +43,11 @@ describe("custom rules", () => {
     expect(item(jvp(softplus, [t(0)], [t(2)])[1])).toBe(1)
     expect(item(hessian((x: AnyTensor) => lax.reduceSum(softplus(x), [0]))(t([0])))).toBeCloseTo(0.25, 15)
     expect(used).toBeGreaterThan(0)
+  })
+  it("customVjp under forward mode is a TransformError that says to use customJvp", () => {
+    const f = customVjp((x: AnyTensor) => lax.mul(x, x), (x: AnyTensor) => [lax.mul(x, x), x] as const, (x: AnyTensor, g: AnyTensor) => [lax.mul(g, lax.mul(x, 2))] as const)
+    expect(() => jvp(f, [t(2)], [t(1)])).toThrow(TransformError)
+    expect(() => jvp(f, [t(2)], [t(1)])).toThrow(/define the rule with customJvp/)
   })
   it("customVjp: a straight-through estimator", () => {
     const ste = customVjp((x: AnyTensor) => lax.sign(x), (x: AnyTensor) => [lax.sign(x), null] as const, (_r: null, g: AnyTensor) => [g] as const)

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ShapeError } from "../errors.js"
+import { HostAccessError, InternalError, ShapeError, TransformError } from "../errors.js"
 import { isFloat, numel } from "../ops/core/aval.js"
 import { bind, currentInterpreter, evalInterpreter } from "../ops/core/interpreter.js"
 import * as lax from "../ops/core/lax.js"
@@ -53,7 +53,7 @@ declare module "../ops/core/primitive.js" {
 const devs = (like: AnyTensor, n: number) => new Array(n).fill(like.device)
 const readBool = (p: AnyTensor): boolean => {
   const read = p.device.backend.readSync
-  if (read === undefined) throw new Error(`cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use where()`)
+  if (read === undefined) throw new HostAccessError({ op: "cond", device: p.device.name, message: `cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use where()` })
   return read(p._impl as never, p.aval)[0] !== 0
 }
 
@@ -103,7 +103,7 @@ export const condP: Primitive<"cond"> = {
   },
   // transpose each branch with respect to the linear operands
   transpose: (cts, [p, ...ops], { branches }) => {
-    if (p instanceof LinearIn) throw new Error("cond: the predicate cannot be linear")
+    if (p instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "cond: the predicate cannot be linear" })
     const pred = p as AnyTensor
     const linear = ops.map((o) => o instanceof LinearIn)
     const known = ops.filter((o) => !(o instanceof LinearIn)) as AnyTensor[]
@@ -199,7 +199,7 @@ export const customJvpP: Primitive<"customJvpCall"> = {
     return [outs, touts]
   },
   transpose: () => {
-    throw new Error("customJvpCall: not linear (internal error)")
+    throw new InternalError({ message: "customJvpCall: not linear" })
   },
   // re-bind with the batched body and the batched rule, so a derivative taken outside the vmap
   // (grad(vmap(f))) still uses the rule
@@ -237,7 +237,7 @@ export const customVjpP: Primitive<"customVjpCall"> = {
     return [outs, touts]
   },
   transpose: () => {
-    throw new Error("customVjpCall: not linear (internal error)")
+    throw new InternalError({ message: "customVjpCall: not linear" })
   },
   // re-bind with the batched body and batched fwd/bwd, so grad(vmap(f)) still uses the rule; the
   // cotangent of an argument shared by every example is the sum over the batch
@@ -281,7 +281,7 @@ export const customVjpP: Primitive<"customVjpCall"> = {
 }
 
 const fwdOnly = () => {
-  throw new Error("customVjp: forward-mode differentiation (jvp, jacfwd, hessian) of a customVjp function is not supported; define the rule with customJvp instead")
+  throw new TransformError({ transform: "jvp", message: "customVjp: forward-mode differentiation (jvp, jacfwd, hessian) of a customVjp function is not supported; define the rule with customJvp instead" })
 }
 export const customLinP: Primitive<"customLin"> = {
   name: "customLin",

@@ -14,6 +14,7 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { dce, type Jaxpr } from "./ir.js"
 import { stageFlat } from "./staging.js"
 import * as Tree from "./tree.js"
+import { TransformError } from "../errors.js"
 
 /**
  * Stage `f` on the given example arguments and return its jaxpr (for inspection or for backends).
@@ -133,7 +134,7 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       const { jaxpr, outDef } = makeJaxpr(f)(...args)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
-      if (device === undefined || all.some((t) => t.device !== device)) throw new Error("jit: the function has no tensor inputs or constants on one device")
+      if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
       // higher-order primitives (scan, cond, …) run through their impl: replay those programs
       const compile = options.compile !== false && jaxpr.eqns.every((q) => q.prim.impl === undefined) ? device.backend.compile : undefined
       const consts = jaxpr.consts.map((c) => c._impl as Storage)

@@ -9,7 +9,7 @@ import { isFloat } from "../ops/core/aval.js"
 import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/core/interpreter.js"
 import { Zero, type OpName, type ParamsOf, type Primitive, type Tangent } from "../ops/core/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
-import { ShapeError } from "../errors.js"
+import { InternalError, ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
 import type { FirstDevice, OnDevice } from "./typing.js"
@@ -32,7 +32,7 @@ export class JvpInterpreter extends Interpreter {
   dual(primal: AnyTensor, tangent: Tangent): AnyTensor {
     if (tangent instanceof Zero || !isFloat(primal.dtype)) return primal
     if (!sameShape(primal.shape, tangent.shape) || primal.dtype !== tangent.dtype)
-      throw new Error(`${this.transform}: internal error, tangent ${tangent.toString()} does not match primal ${primal.toString()}`)
+      throw new InternalError({ message: `${this.transform}: tangent ${tangent.toString()} does not match primal ${primal.toString()}` })
     return new Tensor(primal.aval, primal.device, new JvpTracer(this, primal, tangent))
   }
 

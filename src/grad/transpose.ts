@@ -11,6 +11,7 @@ import * as lax from "../ops/core/lax.js"
 import { LinearIn, Zero, type Tangent } from "../ops/core/primitive.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import type { Eqn, Jaxpr, Var } from "./ir.js"
+import { TransformError } from "../errors.js"
 
 /** Zero-aware sum of two cotangents. */
 export const addTangents = (a: Tangent, b: Tangent): Tangent => (a instanceof Zero ? b : b instanceof Zero ? a : lax.add(a, b))
@@ -55,7 +56,7 @@ export const transposeJaxpr = (
     e.outs.forEach((v) => ct.delete(v))
     if (outCts.every((c) => c instanceof Zero)) continue
     const rule = e.prim.transpose as ((c: ReadonlyArray<Tangent>, a: ReadonlyArray<AnyTensor | LinearIn>, p: unknown) => Array<Tangent | null>) | null
-    if (rule === null) throw new Error(`transpose: ${e.prim.name} is not linear in its differentiated inputs (no transpose rule)`)
+    if (rule === null) throw new TransformError({ transform: "transpose", message: `transpose: ${e.prim.name} is not linear in its differentiated inputs (no transpose rule)` })
     const args = e.inputs.map((v) => (isLin.has(v) ? new LinearIn(v.aval) : env.get(v)!))
     const inCts = rule(outCts, args, e.params)
     e.inputs.forEach((v, i) => {

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
 import { iterate, memoryStats, scope } from "../../src/device/webgpu/index.js"
+import { HostAccessError, UseAfterRelease } from "../../src/errors.js"
+import { dataSync } from "../../src/ops/api/host.js"
 import { sizeClass } from "../../src/device/webgpu/memory.js"
 import { jit } from "../../src/grad/jit.js"
 import { gpu, gpuSuite, mismatch, read } from "./gpu.js"
@@ -70,5 +72,20 @@ describe.skipIf(gpu === null)("memory", () => {
     })
     expect(memoryStats(gpu!).liveBuffers).toBe(before + 1)
     expect((await read(kept.b)).length).toBe(64)
+  })
+
+  it("a tensor leaked out of its scope is a UseAfterRelease error when used", () => {
+    let leaked: ReturnType<typeof initGrid> | undefined
+    scope(() => {
+      leaked = initGrid(4, gpu!)
+      return {}
+    })
+    expect(() => heatStep(leaked!)).toThrow(UseAfterRelease)
+  })
+
+  it("synchronous reads of GPU tensors are a HostAccessError naming the op and device", () => {
+    const x = initGrid(4, gpu!)
+    expect(() => dataSync(x as never)).toThrow(HostAccessError)
+    expect(() => dataSync(x as never)).toThrow(/dataSync: webgpu/)
   })
 })

@@ -13,6 +13,7 @@ import type { GpuContext } from "./context.js"
 import { fromDevice, storageBytes, toDevice } from "./dtype.js"
 import { gpuKernel } from "./kernels/index.js"
 import { GpuStorage } from "./memory.js"
+import { DeviceMismatch } from "../../errors.js"
 
 /** The WebGPU backend of one device; `ctx` is internal. */
 export interface WebGpuBackend extends Backend {
@@ -22,7 +23,7 @@ export interface WebGpuBackend extends Backend {
 }
 
 const storage = (s: Storage): GpuStorage => {
-  if (!(s instanceof GpuStorage)) throw new Error("webgpu: got storage of another device")
+  if (!(s instanceof GpuStorage)) throw new DeviceMismatch({ op: "webgpu", devices: [], message: "webgpu: got storage of another device; move tensors with to(x, device) first" })
   return s
 }
 
@@ -52,6 +53,6 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
 
 /** The context behind a WebGPU device (throws for other devices). */
 export const contextOf = (device: Device): GpuContext => {
-  if (device.kind !== "webgpu") throw new Error(`webgpu: ${device.name} is not a WebGPU device`)
+  if (device.kind !== "webgpu") throw new DeviceMismatch({ op: "webgpu", devices: [device.name], message: `webgpu: ${device.name} is not a WebGPU device` })
   return (device.backend as WebGpuBackend).ctx
 }

@@ -19,6 +19,7 @@ import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
 import type { GpuStorage } from "./memory.js"
 import { same, viewOf, type View } from "../program-view.js"
+import { InternalError } from "../../errors.js"
 
 /** The reduction each reduction primitive fuses as (total over the kind). */
 const REDUCE = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" } satisfies { readonly [P in NamesOfKind<"reduction">]: ReduceOp }
@@ -143,7 +144,7 @@ const order = (steps: Step[], program: Program): Step[] => {
   const pending = [...steps]
   while (pending.length > 0) {
     const i = pending.findIndex((s) => ins(s).every((v) => ready.has(v)))
-    if (i < 0) throw new Error("webgpu jit: could not order the fused program")
+    if (i < 0) throw new InternalError({ message: "webgpu jit: could not order the fused program" })
     const [s] = pending.splice(i, 1)
     out.push(s!)
     outs(s!).forEach((v) => ready.add(v))

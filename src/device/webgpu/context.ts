@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { DeviceLost, KernelCompileError, OutOfMemory } from "../../errors.js"
+import { DeviceLost, InternalError, KernelCompileError, OutOfMemory } from "../../errors.js"
 import { BufferPool, type GpuStorage } from "./memory.js"
 
 /** Largest workgroup count per dispatch dimension (WebGPU's guaranteed limit). */
@@ -66,7 +66,7 @@ export class GpuContext {
       Math.min(device.limits.maxBufferSize, 2 ** 30),
       (b) => (this.encoder === null ? b.destroy() : this.toDestroy.push(b)),
     )
-    device.addEventListener("uncapturederror", (e) => this.fail(new Error(`webgpu: ${(e as GPUUncapturedErrorEvent).error.message}`)))
+    device.addEventListener("uncapturederror", (e) => this.fail(new InternalError({ message: `webgpu: ${(e as GPUUncapturedErrorEvent).error.message}` })))
     void device.lost.then((info) => {
       this.lost = new DeviceLost({
         reason: this.released ? "released" : info.reason,

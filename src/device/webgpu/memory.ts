@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { Storage } from "../../ops/core/backend.js"
+import { UseAfterRelease } from "../../errors.js"
 
 /** Live and pooled GPU memory of one device. */
 export interface MemoryStats {
@@ -36,7 +37,7 @@ export class GpuStorage implements Storage {
   released = false
   constructor(readonly pool: BufferPool, readonly alloc: Allocation) {}
   get buffer(): GPUBuffer {
-    if (this.released) throw new Error("webgpu: a tensor was used after the scope that made it closed (return it from scope(...) to keep it)")
+    if (this.released) throw new UseAfterRelease({ message: "webgpu: a tensor was used after the scope that made it closed (return it from scope(...) to keep it)" })
     return this.alloc.buffer
   }
   /** Drop this storage's claim on its buffer (idempotent). */

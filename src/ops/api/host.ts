@@ -6,7 +6,7 @@
  */
 import { Effect } from "effect"
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
-import { DeviceLost, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
+import { DeviceLost, HostAccessError, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
 import type { HostArray, HostOf } from "../core/aval.js"
 import type { Storage } from "../core/backend.js"
 import { Tracer, type AnyTensor, type Tensor } from "../core/tensor.js"
@@ -51,7 +51,7 @@ export const nest = (data: HostArray, shape: ReadonlyArray<number>, bool: boolea
 export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => {
   const s = storageOf(x, "dataSync")
   const read = x.device.backend.readSync
-  if (read === undefined) throw new Error(`dataSync: ${x.device.name} has no synchronous host access; use toArray (an Effect)`)
+  if (read === undefined) throw new HostAccessError({ op: "dataSync", device: x.device.name, message: `dataSync: ${x.device.name} has no synchronous host access; use toArray (an Effect)` })
   return read(s, x.aval) as HostOf[D]
 }
 

@@ -15,6 +15,7 @@ import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { DeviceOf, DTypeOf, Operand, Out, ShapeOf, ShapesOf } from "./typing.js"
+import { ShapeError } from "../../errors.js"
 
 const nums = (s: ReadonlyArray<unknown>) => s as number[]
 
@@ -268,7 +269,7 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
   pairs.forEach(([lo, hi], d) => {
     if (lo === 0 && hi === 0) return
     const n = y.shape[d]!
-    if (n === 0) throw new Error(`pad: edge mode needs a non-empty axis ${d}`)
+    if (n === 0) throw ShapeError.of("pad", `edge mode needs a non-empty axis ${d}`, x.shape)
     const edge = (i: number, k: number) => {
       const sizes = y.shape.map((s: number, j: number) => (j === d ? 1 : s))
       const e = lax.slice(y, y.shape.map((_: number, j: number) => (j === d ? i : 0)), y.shape.map(() => 1), sizes)

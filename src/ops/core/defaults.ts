@@ -5,12 +5,13 @@
  * @since 0.1.0
  */
 import type { Device } from "./backend.js"
+import { InternalError } from "../../errors.js"
 
 let defaultDevice: Device | undefined
 
 /** The device factories use when none is given (the CPU unless changed with {@link setDefaultDevice}). */
 export const getDefaultDevice = (): Device => {
-  if (defaultDevice === undefined) throw new Error("typegrad: no default device installed (import from \"typegrad\", not from internal modules)")
+  if (defaultDevice === undefined) throw new InternalError({ message: "typegrad: no default device installed (import from \"typegrad\", not from internal modules)" })
   return defaultDevice
 }
 

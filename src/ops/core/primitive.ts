@@ -9,6 +9,7 @@
 import type { DType } from "../../shape/index.js"
 import type { Aval } from "./aval.js"
 import type { AnyTensor } from "./tensor.js"
+import { InternalError } from "../../errors.js"
 
 export type CompareOp = "lt" | "le" | "gt" | "ge" | "eq" | "ne"
 export type Pair = readonly [number, number]
@@ -149,6 +150,6 @@ export const installPrimitives = (r: Registry): void => {
  * this lookup, so definition files never import one another.
  */
 export const primitive = <P extends PrimitiveName>(name: P): Primitive<P> => {
-  if (installed === undefined) throw new Error(`typegrad: primitives are not installed (import from "typegrad", or src/ops/index.ts); looked up ${name}`)
+  if (installed === undefined) throw new InternalError({ message: `typegrad: primitives are not installed (import from "typegrad", or src/ops/index.ts); looked up ${name}` })
   return installed[name] as Primitive<P>
 }

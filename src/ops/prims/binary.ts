@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
-import { DTypeError } from "../../errors.js"
+import { DTypeError, TransformError } from "../../errors.js"
 import { isFloat } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
@@ -75,7 +75,7 @@ const mulP: Primitive<"mul"> = binary("mul", {
     return l === null ? (r === null ? new Zero(y.aval) : toOut(r, y.shape)) : r === null ? toOut(l, y.shape) : lax.add(l, r)
   },
 }, ([ct], [a, b]) => {
-  if (a instanceof LinearIn && b instanceof LinearIn) throw new Error("mul: transpose of a product of two linear values (not linear)")
+  if (a instanceof LinearIn && b instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "mul: transpose of a product of two linear values (not linear)" })
   return [ctFor(ct!, a!, (c) => lax.mul(c, b as AnyTensor)), ctFor(ct!, b!, (c) => lax.mul(a as AnyTensor, c))]
 })
 // d(a / b) = da / b - db·(a/b) / b
@@ -87,7 +87,7 @@ const divP: Primitive<"div"> = binary("div", {
   },
   domain: { awayFromZero: 0.3 },
 }, ([ct], [a, b]) => {
-  if (b instanceof LinearIn) throw new Error("div: transpose with respect to the divisor (not linear)")
+  if (b instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "div: transpose with respect to the divisor (not linear)" })
   return [ctFor(ct!, a!, (c) => lax.div(c, b as AnyTensor)), null]
 })
 // d(a^b) = b·a^(b-1)·da + log(a)·a^b·db   NOTE: the db term is taken as 0 where a = 0

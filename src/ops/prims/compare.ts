@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
-import { DTypeError } from "../../errors.js"
+import { DTypeError, TransformError } from "../../errors.js"
 import { promote, type Aval } from "../core/aval.js"
 import { bind1, commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
@@ -49,7 +49,7 @@ const whereP: Primitive<"where"> = {
     return [[y], [lax.where(c!, inst(ta!, y.shape, y), inst(tb!, y.shape, y))]]
   },
   transpose: ([ct], [c, a, b]) => {
-    if (c instanceof LinearIn) throw new Error("where: transpose with respect to the condition (not linear)")
+    if (c instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "where: transpose with respect to the condition (not linear)" })
     const cond = c as AnyTensor
     return [null, ctFor(ct!, a!, (g) => lax.where(cond, g, 0)), ctFor(ct!, b!, (g) => lax.where(cond, 0, g))]
   },

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../../errors.js"
+import { DTypeError, ShapeError, TransformError } from "../../errors.js"
 import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type Primitive } from "../core/primitive.js"
 import type { AnyTensor } from "../core/tensor.js"
@@ -37,7 +37,7 @@ const matmulP: Primitive<"matmul"> = {
     return [[y], [l === null ? (r === null ? new Zero(y.aval) : r) : r === null ? l : lax.add(l, r)]]
   },
   transpose: ([ct], [a, b]) => {
-    if (a instanceof LinearIn && b instanceof LinearIn) throw new Error("matmul: transpose of a product of two linear values (not linear)")
+    if (a instanceof LinearIn && b instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "matmul: transpose of a product of two linear values (not linear)" })
     const z = ct instanceof Zero
     return [
       a instanceof LinearIn ? (z ? new Zero(a.aval) : lax.matmul(ct!, lax.mT(b as AnyTensor))) : null,

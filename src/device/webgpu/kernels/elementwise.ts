@@ -13,6 +13,7 @@ import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import type { PadMap } from "../../program-view.js"
+import { InternalError } from "../../../errors.js"
 
 /** One scalar function of a kernel: `fn name(a: Ta, b: Tb, ...) -> Tout { return expr; }`. */
 export interface ScalarFn {
@@ -135,7 +136,7 @@ export const elementwise = (
   const outSt = col.strides[0]!
   const modes: Mode[] = ops.map((o, k) => {
     if (o.pad !== undefined) {
-      if (!same(o.aval.shape, shape)) throw new Error("webgpu: a padded operand must have the output's shape")
+      if (!same(o.aval.shape, shape)) throw new InternalError({ message: "webgpu: a padded operand must have the output's shape" })
       return "padded"
     }
     const st = col.strides[k + 1]!
