@@ -1,7 +1,7 @@
 /**
  * The harness behind the tests that compile and run code taken out of prose (docs' ```ts blocks,
  * JSDoc `@example`s): each snippet becomes its own module under node_modules/.cache (so `effect`
- * and friends resolve), `from "typegrad"` / `"typegrad/testing"` point at this checkout's src,
+ * and friends resolve), `from "typegrad"`, `"typegrad/testing"` and `"typegrad/advanced"` point at this checkout's src,
  * the lot is type-checked with TypeScript 5.9 and 7, and run in order in one tsx process.
  */
 import { execFile } from "node:child_process"
@@ -13,7 +13,7 @@ import { promisify } from "node:util"
 const run = promisify(execFile)
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 // NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
-const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js") }
+const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js"), "typegrad/advanced": join(root, "src", "advanced.js") }
 
 /** A snippet: `text` is the module to write; its line `prologue + 1` is line `line` of `source`. */
 export interface Snippet {
@@ -23,9 +23,9 @@ export interface Snippet {
   readonly prologue: number
 }
 
-/** `code` with its `typegrad(/testing)` imports pointed at this checkout; null when it has none. */
+/** `code` with its `typegrad(/testing|/advanced)` imports pointed at this checkout; null when it has none. */
 export const rewriteImports = (code: string): string | null => {
-  const out = code.replace(/from\s+["'](typegrad(?:\/testing)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
+  const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/advanced)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
   return out === code ? null : out
 }
 /** `import * as tg from "typegrad"` (this checkout), for snippets that import nothing. */

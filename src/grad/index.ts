@@ -13,7 +13,7 @@ export { vmap, type AxisSpec, type Batched, type Unshaped, type VmapOptions, typ
 export { jit, makeJaxpr, type JitMethods, type JitOptions, type Jitted } from "./jit.js"
 export { fori, scan, whileLoop } from "./control.js"
 export { cond, customJvp, customVjp } from "./custom.js"
-export { closeOver, dce, evalJaxpr, showJaxpr, Var, type Eqn, type Jaxpr } from "./ir.js"
+export { showJaxpr, type Eqn, type Jaxpr } from "./ir.js"
 export * as Tree from "./tree.js"
 export type { PyTree } from "./tree.js"
 

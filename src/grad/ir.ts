@@ -18,8 +18,9 @@ let nextId = 0
  *
  * @example
  * import * as tg from "typegrad"
+ * import type { Var } from "typegrad/advanced"
  * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.sin())(tg.zeros([3]))
- * const v: tg.Var = jaxpr.inVars[0]! // v.aval: { shape: [3], dtype: "f32" }
+ * const v: Var = jaxpr.inVars[0]! // v.aval: { shape: [3], dtype: "f32" }
  * @since 0.1.0
  * @category ir
  */
@@ -70,9 +71,10 @@ export interface Jaxpr {
  *
  * @example
  * import * as tg from "typegrad"
+ * import { closeOver, evalJaxpr } from "typegrad/advanced"
  * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => x.add(1))(tg.zeros([3]))
- * const [closed, consts] = tg.closeOver(jaxpr)
- * tg.evalJaxpr(closed, [...consts, tg.tensor([1, 2, 3])]) // [[2, 3, 4]]
+ * const [closed, consts] = closeOver(jaxpr)
+ * evalJaxpr(closed, [...consts, tg.tensor([1, 2, 3])]) // [[2, 3, 4]]
  * @since 0.1.0
  * @category ir
  */
@@ -86,11 +88,12 @@ export const closeOver = (j: Jaxpr): [Jaxpr, AnyTensor[]] => [
  *
  * @example
  * import * as tg from "typegrad"
+ * import { dce } from "typegrad/advanced"
  * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[3]>) => {
  *   x.exp() // unused
  *   return x.sin()
  * })(tg.zeros([3]))
- * tg.dce(jaxpr).eqns.length // 1
+ * dce(jaxpr).eqns.length // 1
  * @since 0.1.0
  * @category ir
  */
@@ -144,8 +147,9 @@ export const showJaxpr = (j: Jaxpr, indent = ""): string => {
  *
  * @example
  * import * as tg from "typegrad"
+ * import { evalJaxpr } from "typegrad/advanced"
  * const { jaxpr } = tg.makeJaxpr((x: tg.Tensor<[2]>) => x.exp())(tg.zeros([2]))
- * const [y] = tg.evalJaxpr(jaxpr, [tg.tensor([0, 1])]) // [1, e]
+ * const [y] = evalJaxpr(jaxpr, [tg.tensor([0, 1])]) // [1, e]
  * @since 0.1.0
  * @category ir
  */

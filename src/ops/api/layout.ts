@@ -164,8 +164,8 @@ type UpdateCheck<S extends Shape, V extends DeviceKind, Spec extends string, T> 
 // NOTE: not `Expand<…, Slice<S, Spec> & Shape>`: a tuple intersected with an array type no longer
 // matches Expand's tuple patterns, so every value shape passed
 
-/** @internal functional update: pad the value back to the full shape, then select or add */
-export const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): AnyTensor => {
+/** Functional update: pad the value back to the full shape, then select or add. */
+const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): AnyTensor => {
   const w = window(x, spec)
   const vt = typeof v === "number" ? lax.scalar(v, x) : lax.cast(v, x.dtype)
   if (typeof v !== "number") commonDevice([x, v], `at(${JSON.stringify(spec)}).${mode}`)

@@ -15,6 +15,7 @@ import * as host from "./host.js"
 import * as layout from "./layout.js"
 import * as math from "./math.js"
 import * as binary from "../prims/binary.js"
+import * as matmulOps from "../prims/matmul.js"
 import * as compare from "../prims/compare.js"
 import * as convert from "../prims/convert.js"
 import * as unary from "../prims/unary.js"
@@ -185,7 +186,7 @@ const methods = {
   argmin: red.argmin, logsumexp: red.logsumexp, norm: red.norm, softmax: red.softmax, logSoftmax: red.logSoftmax,
   reshape: layout.reshape, transpose: layout.transpose, permute: layout.permute, squeeze: layout.squeeze, unsqueeze: layout.unsqueeze,
   expand: layout.expand, flatten: layout.flatten, slice: layout.slice, at: layout.at, pad: layout.pad,
-  matmul: products.matmul, dot: products.dot, outer: products.outer,
+  matmul: matmulOps.matmul, dot: products.dot, outer: products.outer,
   conv2d: conv.conv2d, maxPool2d: conv.maxPool2d, avgPool2d: conv.avgPool2d,
   toArraySync: host.toArraySync, dataSync: host.dataSync, item: host.item, toArray: host.toArray, data: host.data,
 } satisfies { readonly [K in MethodName]: Fn }

@@ -21,8 +21,8 @@ export type KeepOf<O> = O extends { readonly keepdims: infer K extends boolean }
 /** Result of reducing `S` with options `O`. */
 export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>, KeepOf<O>, Op>
 
-/** @internal axes + keepdims for an erased tensor */
-export const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+/** Axes + keepdims for an erased tensor. */
+const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, op)
   const y = f(x, axes)
   return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
@@ -107,8 +107,8 @@ export const argmax: ArgFn<"argmax"> = (x, o) => argWith("max")(x, o) as never
 /** Index of the minimum along `axis` (i32). @example tg.argmin(tg.tensor([3, 1, 2])).item() // 1 @since 0.1.0 @category reductions */
 export const argmin: ArgFn<"argmin"> = (x, o) => argWith("min")(x, o) as never
 
-/** @internal log Σ exp x, stabilised by the (gradient-free) maximum */
-export const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+/** log Σ exp x, stabilised by the (gradient-free) maximum. */
+const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, "logsumexp")
   // NOTE: an empty axis has no max to shift by; its sum of exps is 0, so the result is log 0 = −∞
   if (axes.some((a) => x.shape[a] === 0)) {
