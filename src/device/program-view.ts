@@ -7,9 +7,8 @@
  */
 import type { ParamsOf } from "../ops/core/primitive.js"
 import type { ProgramEqn, ProgramVar } from "../ops/core/backend.js"
-import { stridesOf as contiguous } from "../shape/index.js"
+import { sameShape, stridesOf as contiguous } from "../shape/index.js"
 
-export const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** A pad seen from the output of a `pad`: input index `(i - lo) / step` when that is an integer in `[0, len)`, else `value`. */
 export interface PadMap {
@@ -55,7 +54,7 @@ export const viewOf = (e: ProgramEqn, inner: View | null = null): View | null =>
       if (inner === null) return { base, offset: off, strides: contiguous(out) }
       // through a strided view: only size-1 axes may come and go
       const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
-      if (!same(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
+      if (!sameShape(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
       let k = 0
       return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
     }

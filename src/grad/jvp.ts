@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { sameShape } from "../shape/index.js"
 import { isFloat } from "../ops/core/aval.js"
 import { bind, currentInterpreter, Interpreter, withInterpreter } from "../ops/core/interpreter.js"
 import { Zero, type OpName, type ParamsOf, type Primitive, type Tangent } from "../ops/core/primitive.js"
@@ -12,7 +13,7 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { InternalError, ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
-import type { FirstDevice, OnDevice } from "./typing.js"
+import type { FirstDevice, OnArgDevice } from "./typing.js"
 
 /** A dual number of a JVP interpreter. */
 export class JvpTracer extends Tracer {
@@ -25,7 +26,6 @@ export class JvpTracer extends Tracer {
   }
 }
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
 export class JvpInterpreter extends Interpreter {
   /** A dual number; values with a zero tangent (or a non-float dtype) stay plain. */
@@ -92,7 +92,7 @@ export const jvp = <A extends ReadonlyArray<unknown> | readonly [], R>(
   f: (...args: A) => R,
   primals: A,
   tangents: NoInfer<A>,
-): [OnDevice<R, FirstDevice<A>>, OnDevice<R, FirstDevice<A>>] => {
+): [OnArgDevice<R, FirstDevice<A>>, OnArgDevice<R, FirstDevice<A>>] => {
   const [ps, def] = Tree.flatten(primals)
   const [ts, tdef] = Tree.flatten(tangents)
   if (!Tree.structureEquals(def, tdef))
@@ -108,6 +108,6 @@ export const jvp = <A extends ReadonlyArray<unknown> | readonly [], R>(
     outDef = d
     return o
   }, ps, ts)
-  type Out = OnDevice<R, FirstDevice<A>>
+  type Out = OnArgDevice<R, FirstDevice<A>>
   return [Tree.unflatten<Out>(outDef!, outs), Tree.unflatten<Out>(outDef!, touts.map((t, i) => instantiate(t, outs[i]!)))]
 }

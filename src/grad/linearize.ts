@@ -15,7 +15,7 @@ import { jvpFlat } from "./jvp.js"
 import { StagingInterpreter } from "./staging.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
-import type { FirstDevice, OnDevice } from "./typing.js"
+import type { FirstDevice, OnArgDevice } from "./typing.js"
 
 /** A linearized function: primal outputs, the linear tangent jaxpr, and which inputs it is linear in. */
 export interface Linearized {
@@ -54,8 +54,8 @@ export const linearizeFlat = (transform: string, f: (xs: AnyTensor[]) => AnyTens
 export const linearize = <A extends ReadonlyArray<unknown>, R>(
   f: (...args: A) => R,
   ...primals: A
-): [OnDevice<R, FirstDevice<A>>, (...tangents: A) => OnDevice<R, FirstDevice<A>>] => {
-  type Out = OnDevice<R, FirstDevice<A>>
+): [OnArgDevice<R, FirstDevice<A>>, (...tangents: A) => OnArgDevice<R, FirstDevice<A>>] => {
+  type Out = OnArgDevice<R, FirstDevice<A>>
   const [leaves, def] = Tree.flatten(primals)
   let outDef: Tree.TreeDef | undefined
   const lin = linearizeFlat("linearize", (xs) => {

@@ -39,11 +39,11 @@ export type FollowDevice<V0 extends DeviceKind, V extends DeviceKind> = IsAny<V0
  * tensors unless it moves them explicitly (then its declared device is kept).
  * @internal
  */
-export type OnDevice<R, V extends DeviceKind> = IsAny<R> extends true ? R
+export type OnArgDevice<R, V extends DeviceKind> = IsAny<R> extends true ? R
   : R extends Tensor<infer S, infer D, infer V0> ? ([DeviceKind] extends [V0] ? (IsAny<V0> extends true ? R : Tensor<S, D, V>) : R)
-  : R extends ReadonlyArray<unknown> ? { [K in keyof R]: OnDevice<R[K], V> }
+  : R extends ReadonlyArray<unknown> ? { [K in keyof R]: OnArgDevice<R[K], V> }
   : R extends (...args: never) => unknown ? R
-  : R extends object ? { [K in keyof R]: OnDevice<R[K], V> }
+  : R extends object ? { [K in keyof R]: OnArgDevice<R[K], V> }
   : R
 
 // ------------------------------------------------------------------ grad

@@ -13,7 +13,7 @@ import type { Guard } from "../shape/index.js"
 import { linearizeFlat } from "./linearize.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
-import type { ArgnumsCheck, FirstDevice, LossCheck, OnDevice, Picked } from "./typing.js"
+import type { ArgnumsCheck, FirstDevice, LossCheck, OnArgDevice, Picked } from "./typing.js"
 
 /** Flat vjp: outputs and the pullback from output cotangents to input cotangents. */
 export const vjpFlat = (
@@ -96,8 +96,8 @@ export function vjp<A extends ReadonlyArray<unknown>, R, X>(
   f: (...args: A) => readonly [R, X],
   options: VjpAuxOptions,
   ...primals: A
-): [OnDevice<R, FirstDevice<A>>, (ct: OnDevice<R, FirstDevice<A>>) => A, OnDevice<X, FirstDevice<A>>]
-export function vjp<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnDevice<R, FirstDevice<A>>, (ct: OnDevice<R, FirstDevice<A>>) => A]
+): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A, OnArgDevice<X, FirstDevice<A>>]
+export function vjp<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A]
 export function vjp(f: (...args: never) => unknown, ...rest: unknown[]): unknown {
   const first = rest[0]
   const aux = typeof first === "object" && first !== null && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype && (first as { hasAux?: unknown }).hasAux === true
@@ -187,7 +187,7 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, arg
 export function grad<A extends ReadonlyArray<unknown>, L extends AnyTensor, X, const I extends number | ReadonlyArray<number> = 0>(
   f: ((...args: A) => readonly [L, X]) & Guard<LossCheck<L, "grad">>,
   options: GradAuxOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
-): <B extends A>(...args: B) => [Picked<B, I>, OnDevice<X, FirstDevice<B>>]
+): <B extends A>(...args: B) => [Picked<B, I>, OnArgDevice<X, FirstDevice<B>>]
 export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
 ): <B extends A>(...args: B) => B[0]
@@ -220,7 +220,7 @@ export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknow
 export function valueAndGrad<A extends ReadonlyArray<unknown>, L extends AnyTensor, X, const I extends number | ReadonlyArray<number> = 0>(
   f: ((...args: A) => readonly [L, X]) & Guard<LossCheck<L, "grad">>,
   options: GradAuxOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
-): <B extends A>(...args: B) => [[OnDeviceOf<L, B>, OnDevice<X, FirstDevice<B>>], Picked<B, I>]
+): <B extends A>(...args: B) => [[OnDeviceOf<L, B>, OnArgDevice<X, FirstDevice<B>>], Picked<B, I>]
 export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, B[0]]

@@ -86,6 +86,15 @@ export function normAxes(axes: number | ReadonlyArray<number> | undefined, rank:
 export const numel = (shape: ReadonlyArray<number>): number => shape.reduce((a, b) => a * b, 1)
 
 /**
+ * Whether two concrete shapes are equal.
+ * @example
+ * sameShape([2, 3], [2, 3]) // true
+ * @since 0.1.0
+ * @category shapes
+ */
+export const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+
+/**
  * Row-major contiguous strides, in elements: stride[i] = ∏ shape[i+1:].
  * @example
  * stridesOf([2, 3, 4]) // [12, 4, 1]

@@ -8,7 +8,7 @@
 import type { DType } from "./types.js"
 import { addDim, cancel, fail, fmtDim, fmtProd, fmtShape, kind, normAxes, normAxis, prod, prodDim, type RDim, unify } from "./runtime-core.js"
 
-export { fmtDim, fmtShape, normAxes, normAxis, numel, stridesOf, broadcastStrides } from "./runtime-core.js"
+export { fmtDim, fmtShape, normAxes, normAxis, numel, sameShape, stridesOf, broadcastStrides } from "./runtime-core.js"
 export type { RDim } from "./runtime-core.js"
 export { type AxisPlan, type IndexPlan, parseIndex, sliceShape, sliceSpecNormalize } from "./runtime-slice.js"
 export { conv2dShape, pool2dShape, windowOut } from "./runtime-window.js"

@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import { sameShape } from "../../shape/index.js"
 import { numel } from "../../ops/core/aval.js"
 import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/core/backend.js"
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
@@ -22,7 +23,7 @@ import { exprOf, isElementwise } from "./elementwise.js"
 import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
-import { same, viewOf, type View } from "../program-view.js"
+import { viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
@@ -76,7 +77,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const inlinable = (u: ProgramVar, shape: ReadonlyArray<number>, members: ReadonlySet<ProgramEqn>): Planned | undefined => {
     const last = steps[steps.length - 1]
     const w = ready.has(u) ? undefined : views.get(u)
-    if (last === undefined || typeof last === "function" || w?.pad === undefined || !same(u.aval.shape, shape) || outSet.has(u)) return undefined
+    if (last === undefined || typeof last === "function" || w?.pad === undefined || !sameShape(u.aval.shape, shape) || outSet.has(u)) return undefined
     const b = w.base, pe = producer.get(u)
     if (last.outs.length !== 1 || last.outs[0] !== b || outSet.has(b) || last.eqns.length === 0 || numel(b.aval.shape) === 0) return undefined
     if (pe === undefined || pe.inputs[0] !== b || !w.pad.step.every((t) => t === 1) || (usedBy.get(b) ?? []).length !== 1) return undefined
@@ -147,7 +148,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     }
     if (exprFor(e) !== undefined) {
       // a loop cannot read what it is still computing through an index transform
-      if (group.length > 0 && (!same(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))) close()
+      if (group.length > 0 && (!sameShape(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))) close()
       group.push(e)
       made.add(out)
       continue

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { hostAlloc, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
+import { hostAlloc, hostDType, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
 import type { ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { broadcastStrides } from "../../shape/index.js"
 import { contiguous, copyExpr, stridedMap, type Expr, type Operand } from "./codegen.js"
@@ -33,12 +33,10 @@ const keepsBase = (base: HostArray, n: number) => 4 * n >= base.length
 
 const view = (base: HostArray, offset: number, strides: ReadonlyArray<number>, shape: ReadonlyArray<number>): CpuStorage => {
   if (keepsBase(base, numel(shape))) return CpuStorage.view({ base, offset, strides, shape })
-  const y = hostAlloc(dtypeOfArray(base), numel(shape))
+  const y = hostAlloc(hostDType(base)!, numel(shape))
   stridedMap(copyExpr, y, 0, contiguous(shape), [{ data: base, offset, strides }], shape)
   return new CpuStorage(y)
 }
-const dtypeOfArray = (a: HostArray) =>
-  a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : "bool"
 
 export const viewKernels: { readonly [P in PrimitiveName]?: ViewKernel<P> } = {
   slice: ([x], [ax], { starts, steps }, out) => {

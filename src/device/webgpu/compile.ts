@@ -11,14 +11,14 @@
 import { numel, type Aval } from "../../ops/core/aval.js"
 import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "../../ops/core/backend.js"
 import type { ElementwiseName, NamesOfKind, PrimitiveName } from "../../ops/core/primitive.js"
-import { stridesOf as contiguous } from "../../shape/index.js"
+import { sameShape, stridesOf as contiguous } from "../../shape/index.js"
 import type { GpuContext } from "./context.js"
 import { elementwise, fnDecl, scalarFn, type Operand, type PadView } from "./kernels/elementwise.js"
 import { gpuKernel } from "./kernels/index.js"
 import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
 import type { GpuStorage } from "./memory.js"
-import { same, viewOf, type View } from "../program-view.js"
+import { viewOf, type View } from "../program-view.js"
 import { InternalError } from "../../errors.js"
 
 /** The reduction each reduction primitive fuses as (total over the kind). */
@@ -65,7 +65,7 @@ const plan = (program: Program): Step[] => {
     const views = inputs.map((v) => {
       const p = producer.get(v)
       const view = p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? composed.get(p) ?? viewOf(p) : null
-      return view !== null && view.pad !== undefined && !same(v.aval.shape, shape) ? null : view
+      return view !== null && view.pad !== undefined && !sameShape(v.aval.shape, shape) ? null : view
     })
     inputs.forEach((v, k) => {
       const p = producer.get(v)
@@ -97,7 +97,7 @@ const plan = (program: Program): Step[] => {
     const name = e.prim.name
     const shape = e.outs[0]!.aval.shape
     if (e.prim.kind === "elementwise") {
-      if (group.length > 0 && !same(group[0]!.outs[0]!.aval.shape, shape)) close(null)
+      if (group.length > 0 && !sameShape(group[0]!.outs[0]!.aval.shape, shape)) close(null)
       group.push(e)
       continue
     }
@@ -215,8 +215,8 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
   const red = s.reduce
   const x = red.inputs[0]!
   // a view that is its base read in order (a reshape) is as good as a plain input
-  const inOrder = (o: Operand) => o.offset === undefined || (o.offset === 0 && o.pad === undefined && same(o.strides!, contiguous(o.aval.shape)))
-  const flat = operands.every((o) => (same(o.aval.shape, x.aval.shape) || numel(o.aval.shape) === 1) && inOrder(o))
+  const inOrder = (o: Operand) => o.offset === undefined || (o.offset === 0 && o.pad === undefined && sameShape(o.strides!, contiguous(o.aval.shape)))
+  const flat = operands.every((o) => (sameShape(o.aval.shape, x.aval.shape) || numel(o.aval.shape) === 1) && inOrder(o))
   if (!flat || s.outputs.length > 0) {
     const ys = elementwise(g, operands, [...s.outputs, x].map((v) => v.aval), decls, (n) => {
       const b = body(n)

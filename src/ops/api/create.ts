@@ -6,7 +6,7 @@
  */
 import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError } from "../../errors.js"
-import { hostConvert, numel, type HostArray } from "../core/aval.js"
+import { hostConvert, hostDType, numel, type HostArray } from "../core/aval.js"
 import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
@@ -82,7 +82,7 @@ export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> |
     if (!Array.isArray(shape)) throw ShapeError.of("tensor", "a typed array needs an explicit shape", [])
     if (numel(shape) !== data.length)
       throw ShapeError.of("tensor", `${data.length} elements cannot fill shape [${shape.join(", ")}] (${numel(shape)} elements)`, shape)
-    const dt = b?.dtype ?? hostDType(data)
+    const dt = b?.dtype ?? dtypeOfArray(data)
     return fromHost(data, shape, dt, dev(b))
   }
   const opts = a as CreateOptions | undefined
@@ -93,12 +93,10 @@ export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> |
   return fromHost(flat, shape, dt, dev(opts))
 }
 
-const hostDType = (a: HostArray): DType => {
-  if (a instanceof Float32Array) return "f32"
-  if (a instanceof Float64Array) return "f64"
-  if (a instanceof Int32Array) return "i32"
-  if (a instanceof Uint8Array) return "bool"
-  throw new DTypeError({ op: "tensor", dtypes: [], message: "tensor: unsupported typed array (use Float32Array, Float64Array, Int32Array or Uint8Array)" })
+const dtypeOfArray = (a: HostArray): DType => {
+  const d = hostDType(a)
+  if (d === undefined) throw new DTypeError({ op: "tensor", dtypes: [], message: "tensor: unsupported typed array (use Float32Array, Float64Array, Int32Array or Uint8Array)" })
+  return d
 }
 
 /**

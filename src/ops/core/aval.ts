@@ -24,6 +24,10 @@ export const requireFloat = (op: string, dtype: DType): void => {
 }
 
 /** Allocate zeroed host storage for `n` elements of dtype `d`. */
+/** The dtype a host array holds (undefined for any other array type). */
+export const hostDType = (a: ArrayLike<number>): DType | undefined =>
+  a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : a instanceof Uint8Array ? "bool" : undefined
+
 export const hostAlloc = (d: DType, n: number): HostArray => {
   switch (d) {
     case "f32":

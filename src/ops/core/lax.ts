@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../../shape/index.js"
+import { sameShape, type DType } from "../../shape/index.js"
 import { hostConvert, numel, type Aval } from "./aval.js"
 import { bind1 } from "./interpreter.js"
 import { primitive, type CompareOp, type ParamsOf, type Primitive, type UnfoldParams, type Pair } from "./primitive.js"
@@ -68,14 +68,13 @@ export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor 
 export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceProd"), [x], { axes }))
 export const argReduce = (x: AnyTensor, axis: number, op: "max" | "min"): AnyTensor => bind1(primitive("argReduce"), [x], { axis, op })
 
-const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
-export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (same(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape }))
+export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (sameShape(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape }))
 export const broadcastTo = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor =>
-  same(x.shape, shape) ? x : bind1(primitive("broadcastTo"), [x], { shape })
+  sameShape(x.shape, shape) ? x : bind1(primitive("broadcastTo"), [x], { shape })
 export const transpose = (x: AnyTensor, perm: ReadonlyArray<number>): AnyTensor =>
   perm.every((p, i) => p === i) ? x : bind1(primitive("transpose"), [x], { perm })
 export const slice = (x: AnyTensor, starts: ReadonlyArray<number>, steps: ReadonlyArray<number>, sizes: ReadonlyArray<number>): AnyTensor =>
-  same(sizes, x.shape) ? x : bind1(primitive("slice"), [x], { starts, steps, sizes })
+  sameShape(sizes, x.shape) ? x : bind1(primitive("slice"), [x], { starts, steps, sizes })
 export const pad = (x: AnyTensor, lo: ReadonlyArray<number>, hi: ReadonlyArray<number>, interior: ReadonlyArray<number>, value = 0): AnyTensor =>
   lo.every((v) => v === 0) && hi.every((v) => v === 0) && interior.every((v) => v === 0) ? x : bind1(primitive("pad"), [x], { lo, hi, interior, value })
 export const concat = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor => (xs.length === 1 ? xs[0]! : bind1(primitive("concat"), xs, { axis }))
@@ -87,7 +86,7 @@ export const fold = (x: AnyTensor, p: UnfoldParams & { readonly size: Pair }): A
 
 /** Sum `x` down to `shape` (the transpose of NumPy broadcasting). */
 export const unbroadcast = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => {
-  if (same(x.shape, shape)) return x
+  if (sameShape(x.shape, shape)) return x
   const lead = x.shape.length - shape.length
   const axes: number[] = []
   for (let i = 0; i < x.shape.length; i++) if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i)

@@ -8,7 +8,7 @@
 import type { DType } from "../../../shape/index.js"
 import { numel, type Aval } from "../../../ops/core/aval.js"
 import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/primitive.js"
-import { stridesOf as contiguous } from "../../../shape/index.js"
+import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
 import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
@@ -101,7 +101,6 @@ export interface Operand {
   readonly pad?: PadView
 }
 
-const same = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** Strides of an operand over the output shape (0 on broadcast axes). */
 const stridesOver = (op: Operand, out: ReadonlyArray<number>): number[] => {
@@ -136,7 +135,7 @@ export const elementwise = (
   const outSt = col.strides[0]!
   const modes: Mode[] = ops.map((o, k) => {
     if (o.pad !== undefined) {
-      if (!same(o.aval.shape, shape)) throw new InternalError({ message: "webgpu: a padded operand must have the output's shape" })
+      if (!sameShape(o.aval.shape, shape)) throw new InternalError({ message: "webgpu: a padded operand must have the output's shape" })
       return "padded"
     }
     const st = col.strides[k + 1]!
