@@ -1,6 +1,5 @@
 // WebGPU benchmarks: SGEMM, y = a·b + c bandwidth, the heat equation (eager vs jit).
 //   npx tsx bench/gpu.ts [--small]        (software adapter: --small)
-//   bash ../shared/gpu/pack.sh bench/gpu.ts, then on the GPU machine: bash .gpu/run.sh
 // Prints a table and writes $OUT/gpu.json when OUT is set. Medians of 5 timed repetitions.
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"

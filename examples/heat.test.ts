@@ -1,4 +1,4 @@
-// The heat-equation acceptance scenario (issue 2): a 100×100 grid with a hot 10×10 square,
+// The heat-equation acceptance scenario: a 100×100 grid with a hot 10×10 square,
 // 500 explicit Euler steps of the 5-point Laplacian. Cross-checked against the same stencil
 // written with plain Float32Array loops (each operation rounded to f32, in the same order).
 import { describe, expect, test } from "vitest"

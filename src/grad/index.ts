@@ -1,5 +1,5 @@
 /**
- * Transforms (DESIGN §4): `grad`, `valueAndGrad`, `vjp`, `jvp`, `linearize`, `jacfwd`, `jacrev`,
+ * Transforms: `grad`, `valueAndGrad`, `vjp`, `jvp`, `linearize`, `jacfwd`, `jacrev`,
  * `hessian`, `vmap`, `jit`, custom derivative rules, differentiable control flow, pytrees and the
  * staged IR.
  *

@@ -1,4 +1,4 @@
-// The heat-equation scenario (issue 2) written with the public API, shared by tests and benchmarks.
+// The heat-equation scenario written with the public API, shared by tests and benchmarks.
 import * as tg from "../../src/index.js"
 import type { Device } from "../../src/ops/core/backend.js"
 import type { AnyTensor } from "../../src/ops/core/tensor.js"
