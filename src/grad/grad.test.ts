@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { TracerLeak, ShapeError } from "../errors.js"
+import { DTypeError, TracerLeak, ShapeError } from "../errors.js"
 import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { grad, valueAndGrad, vjp } from "./vjp.js"
@@ -33,6 +33,13 @@ describe("grad", () => {
   })
   it("requires a scalar output", () => {
     expect(() => grad((x: AnyTensor) => x)(t([1, 2]))).toThrow(ShapeError)
+  })
+  it("a gradient with respect to an integer or bool input is a DTypeError naming the input", () => {
+    const f = (x: AnyTensor) => lax.reduceSum(lax.cast(x, "f32"), [0])
+    expect(() => grad(f)(t([1, 2], "i32"))).toThrow(DTypeError)
+    expect(() => grad(f)(t([1, 2], "i32"))).toThrow(/grad: differentiated input 0 is i32/)
+    expect(() => grad((a: AnyTensor, b: AnyTensor) => lax.reduceSum(lax.mul(a, lax.cast(b, "f64")), [0]), { argnums: [0, 1] })(t([1, 2]), t([1, 0], "bool")))
+      .toThrow(/input 1 is bool/)
   })
   it("valueAndGrad returns the value", () => {
     const [v, g] = valueAndGrad((x: AnyTensor) => lax.reduceSum(lax.mul(x, x), [0]))(t([1, 2, 3]))

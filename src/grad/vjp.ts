@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ShapeError } from "../errors.js"
+import { DTypeError, ShapeError } from "../errors.js"
 import { isFloat } from "../ops/core/aval.js"
 import * as lax from "../ops/core/lax.js"
 import { Zero, type Tangent } from "../ops/core/primitive.js"
@@ -149,6 +149,11 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, arg
         throw ShapeError.of(transform, `argnums ${n} is out of range for ${args.length} argument(s)`)
     })
     const [leaves, def] = Tree.flatten(nums.map((n) => args[n]))
+    leaves.forEach((x, i) => {
+      // as JAX: a derivative with respect to integers or booleans is not defined
+      if (!isFloat(x.dtype))
+        throw new DTypeError({ op: transform, dtypes: [x.dtype], message: `${transform}: differentiated input ${i} is ${x.dtype}; gradients need float inputs (cast it, or move it out of argnums)` })
+    })
     let auxDef: Tree.TreeDef | undefined
     const call = (xs: AnyTensor[]): AnyTensor[] => {
       const chosen = Tree.unflatten<unknown[]>(def, xs)
