@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { TransformError } from "../errors.js"
+import { ShapeError, TransformError } from "../errors.js"
 import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { cond, customJvp, customVjp } from "./custom.js"
@@ -28,6 +28,19 @@ describe("cond", () => {
     const g = jit(f)
     expect(item(g(t(3)))).toBe(9)
     expect(item(g(t(-1)))).toBe(Math.sin(-1))
+  })
+  it("branches of different shapes or structure are a ShapeError in every mode", () => {
+    const bad = (x: AnyTensor) => cond(lax.compare(lax.reduceSum(x, [0]), 0, "gt"), (v: AnyTensor) => v, (v: AnyTensor) => lax.reduceSum(v, [0]), x)
+    const msg = /cond: branches return different types: f64\[\] vs f64\[2\]/
+    expect(() => bad(t([1, 2]))).toThrow(ShapeError)
+    expect(() => bad(t([1, 2]))).toThrow(msg)
+    expect(() => jit(bad)(t([1, 2]))).toThrow(msg)
+    expect(() => grad((x: AnyTensor) => lax.reduceSum(bad(x), [0]))(t([1, 2]))).toThrow(msg)
+    // a batched predicate: both branches run and are selected per example
+    const perRow = (x: AnyTensor) => cond(lax.compare(lax.reduceSum(x, [0]), 0, "gt"), (v: AnyTensor) => v, (v: AnyTensor) => lax.reduceSum(v, [0]), x)
+    expect(() => vmap(perRow)(t([[1, 2], [3, 4]]))).toThrow(msg)
+    const tree = (x: AnyTensor) => cond(lax.compare(x, 0, "gt"), (v: AnyTensor) => ({ a: v }), (v: AnyTensor) => ({ b: v }) as unknown as { a: AnyTensor }, x)
+    expect(() => tree(t(1))).toThrow(/trees of different structure/)
   })
 })
 

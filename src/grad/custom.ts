@@ -70,9 +70,17 @@ const pairBranches = (jf: Jaxpr, cf: AnyTensor[], jt: Jaxpr, ct: AnyTensor[]): r
   ]
 }
 
+/** Both branches must return the same shapes and dtypes (checked in every mode: eager, jit, vmap, grad). */
+const checkBranches = (f: Jaxpr, t: Jaxpr): void => {
+  const fa = f.outs.map((v) => v.aval), ta = t.outs.map((v) => v.aval)
+  if (fa.length !== ta.length || fa.some((a, i) => a.dtype !== ta[i]!.dtype || a.shape.join() !== ta[i]!.shape.join()))
+    throw ShapeError.of("cond", `branches return different types: ${fa.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")} vs ${ta.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")}`)
+}
+
 const bindCond = (pred: AnyTensor, f: Flat, g: Flat, ops: ReadonlyArray<AnyTensor>, like: AnyTensor): AnyTensor[] => {
   const [jf, cf] = stageBranch(f, ops, like)
   const [jt, ct] = stageBranch(g, ops, like)
+  checkBranches(jf, jt)
   return bind(condP, [pred, ...cf, ...ct, ...ops], { branches: pairBranches(jf, cf, jt, ct) })
 }
 
@@ -80,10 +88,8 @@ export const condP: Primitive<"cond"> = {
   name: "cond",
   kind: "other",
   abstractEval: (_a, { branches: [f, t] }) => {
-    const fa = f.outs.map((v) => v.aval), ta = t.outs.map((v) => v.aval)
-    if (fa.length !== ta.length || fa.some((a, i) => a.dtype !== ta[i]!.dtype || a.shape.join() !== ta[i]!.shape.join()))
-      throw ShapeError.of("cond", `branches return different types: ${fa.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")} vs ${ta.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")}`)
-    return fa
+    checkBranches(f, t)
+    return f.outs.map((v) => v.aval)
   },
   impl: ([p, ...ops], { branches }) => evalJaxpr(branches[readBool(p!) ? 1 : 0], ops),
   // d cond(p, f, g)(x) = cond(p, jvp f, jvp g)(x, dx)
@@ -150,14 +156,16 @@ export const cond = <A extends ReadonlyArray<unknown>, R>(pred: AnyTensor | bool
   if (typeof pred === "boolean") return (pred ? onTrue : onFalse)(...operands)
   if (pred.dtype !== "bool" || numel(pred.shape) !== 1) throw ShapeError.of("cond", `the predicate must be a bool scalar, got ${pred.dtype}[${pred.shape.join(", ")}]`, pred.shape)
   const [ops, def] = Tree.flatten(operands)
-  let outDef: Tree.TreeDef | undefined
+  const outDefs: Tree.TreeDef[] = []
   const flat = (g: (...a: A) => R): Flat => (xs) => {
     const [o, d] = Tree.flatten(g(...Tree.unflatten<A>(def, xs)))
-    outDef = d
+    outDefs.push(d)
     return o
   }
   const res = bindCond(lax.reshape(pred, []), flat(onFalse), flat(onTrue), ops, pred)
-  return Tree.unflatten<R>(outDef!, res)
+  if (JSON.stringify(outDefs[0]) !== JSON.stringify(outDefs[1]))
+    throw ShapeError.of("cond", "branches return trees of different structure (records with other keys, or arrays of other lengths)")
+  return Tree.unflatten<R>(outDefs[0]!, res)
 }
 
 // ------------------------------------------------------------------ custom derivatives
