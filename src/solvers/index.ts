@@ -1,0 +1,7 @@
+/**
+ * Solvers: the `optim` namespace (optimizers, schedules, L-BFGS), `minimize` for scalar
+ * objectives over pytrees, and the `fit` training loop as an Effect with progress output.
+ *
+ * @since 0.1.0
+ */
+export * as optim from "./optim.js"
