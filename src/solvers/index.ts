@@ -5,3 +5,4 @@
  * @since 0.1.0
  */
 export * as optim from "./optim.js"
+export { minimize, type LbfgsOptions, type MinimizeOptions, type MinimizeResult, type Objective } from "./minimize.js"
