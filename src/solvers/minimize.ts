@@ -8,7 +8,6 @@
 import { NonScalarObjective } from "../errors.js"
 import { jit, Tree, valueAndGrad } from "../grad/index.js"
 import { tensor, type AnyTensor, type Tensor } from "../ops/index.js"
-import type { DeviceKind, DType } from "../shape/index.js"
 import { lbfgsCore } from "./lbfgs-core.js"
 import { adam, sgd } from "./optimizers.js"
 import { require } from "./scale.js"
@@ -23,7 +22,8 @@ import { applyUpdates, type GradientTransformation, type StateKind } from "./tra
  * @since 0.1.0
  * @category solvers
  */
-export type Objective<P> = (x: P) => Tensor<[], DType, DeviceKind>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Objective<P> = (x: P) => Tensor<[], any, any>
 
 /**
  * The result of `minimize` / `lbfgs`, in SciPy's terms.
