@@ -6,3 +6,5 @@
  */
 export * as optim from "./optim.js"
 export { minimize, type LbfgsOptions, type MinimizeOptions, type MinimizeResult, type Objective } from "./minimize.js"
+export { fit, fitPromise, fitSync, startFit, type FitError, type FitOptions, type FitResult, type FitRun, type StepInfo } from "./fit.js"
+export type { ProgressOptions, ProgressStream } from "./progress.js"
