@@ -1,5 +1,6 @@
 // The facility problem with Adam(lr 0.1) from (1, 1), 100 steps, on WebGPU (eager and jitted):
 // the same (2.11228, 2.11228) and 19.31852 as PyTorch and the CPU, in f32.
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import * as tg from "../../src/index.js"
 import { gpu, gpuSuite, read } from "./gpu.js"
@@ -41,5 +42,12 @@ describe.skipIf(gpu === null)("optimizers on WebGPU", () => {
     let s: S = opt.init(c)
     for (let i = 0; i < 100; i++) [c, s] = step(c, s)
     await check(c)
+  })
+
+  it("fit (an Effect, async readback of the loss): the same numbers and a 100-step history", async () => {
+    const r = await Effect.runPromise(tg.fit({ params: tg.tensor([1, 1], { device: dev }), optimizer: opt, loss: total, steps: 100, progress: false }))
+    expect(r.history.length).toBe(100)
+    expect(r.history[0]).toBeCloseTo(Math.SQRT2 + 2 * Math.sqrt(82), 4)
+    await check(r.params)
   })
 })
