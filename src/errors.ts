@@ -110,7 +110,8 @@ export class TracerLeak extends Data.TaggedError("TracerLeak")<{
  *
  * @example
  * import * as tg from "typegrad"
- * try { tg.minimize((x: tg.Tensor<[2]>) => x.square(), tg.tensor([1, 2])) }
+ * const untyped = (x: tg.Tensor<[2]>): tg.AnyTensor => x.square() // forgot the .sum()
+ * try { tg.minimize(untyped, tg.tensor([1, 2])) }
  * catch (e) { if (e instanceof tg.NonScalarObjective) console.log(e.message) }
  * @since 0.1.0
  * @category errors
@@ -145,8 +146,9 @@ export class NonFiniteLoss extends Data.TaggedError("NonFiniteLoss")<{
  * @example
  * import * as tg from "typegrad"
  * const opt = tg.optim.adam(0.1)
- * const state = opt.init({ w: tg.zeros([2]) })
- * try { opt.update({ w: tg.zeros([3]) }, state) }
+ * const loaded: unknown = opt.init({ w: tg.zeros([2]) }) // say, read from a checkpoint
+ * type State = ReturnType<typeof opt.init<{ w: tg.Tensor<[3]> }>>
+ * try { opt.update({ w: tg.zeros([3]) }, loaded as State) }
  * catch (e) { if (e instanceof tg.OptimizerStateMismatch) console.log(e.message) }
  * @since 0.1.0
  * @category errors

@@ -14,8 +14,8 @@ import { scalar, where, type AnyTensor, type Tensor } from "../ops/index.js"
  *
  * @example
  * import * as tg from "typegrad"
- * const halving: tg.optim.Schedule = (count) => count.mul(-Math.LN2).exp().mul(0.1) // 0.1·2^-t
- * tg.optim.scheduleValue(halving, 3) // 0.0125
+ * const linear: tg.optim.Schedule = (count) => count.mul(-0.001).add(0.1) // 0.1 − 0.001·t
+ * tg.optim.scheduleValue(linear, 3) // 0.097
  * @since 0.1.0
  * @category schedules
  */

@@ -17,8 +17,9 @@ import { leafPaths, leavesLike } from "./trees.js"
  *
  * @example
  * import * as tg from "typegrad"
- * interface Doubled extends tg.optim.StateKind { readonly type: { readonly twice: this["P"] } }
- * type S = tg.optim.StateOf<Doubled, { w: tg.Tensor<[2]> }> // { readonly twice: { w: Tensor<[2]> } }
+ * interface Twice<P> { readonly twice: P }
+ * interface TwiceKind extends tg.optim.StateKind { readonly type: Twice<this["P"]> }
+ * type S = tg.optim.StateOf<TwiceKind, { w: tg.Tensor<[2]> }> // Twice<{ w: Tensor<[2]> }>
  * @since 0.1.0
  * @category optimizers
  */
@@ -45,7 +46,7 @@ export type StateOf<K extends StateKind, P> = (K & { readonly P: P })["type"]
  *
  * @example
  * import * as tg from "typegrad"
- * const opt: tg.optim.GradientTransformation<tg.optim.AdamKind> = tg.optim.adam(0.1)
+ * const opt = tg.optim.adam(0.1) // chain(addDecayedWeights(0), scaleByAdam(), scaleByLearningRate(0.1))
  * const params = { w: tg.tensor([1, 2]) }
  * const grads = tg.grad((p: typeof params) => p.w.square().sum())(params)
  * const [updates, state] = opt.update(grads, opt.init(params), params)

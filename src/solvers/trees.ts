@@ -15,8 +15,8 @@ import { zeros, type AnyTensor, type Tensor } from "../ops/index.js"
  *
  * @example
  * import * as tg from "typegrad"
- * const { count } = tg.optim.adam(0.1).init({ w: tg.zeros([2]) }) // count: tg.optim.StepCount
- * count.item() // 0
+ * const { count } = tg.optim.scaleByAdam().init({ w: tg.zeros([2]) }) // count: tg.optim.StepCount
+ * count.shape // [], on the parameters' device
  * @since 0.1.0
  * @category optimizers
  */
