@@ -11,8 +11,8 @@ import { InvalidHyperparameter, NonFiniteLoss, NonScalarObjective, OptimizerStat
 import { jit, valueAndGrad } from "../grad/index.js"
 import { data, type AnyTensor, type ReadbackError, type Tensor } from "../ops/index.js"
 import { reporter, silent, type ProgressOptions } from "./progress.js"
-import { require } from "./scale.js"
 import { applyUpdates, type GradientTransformation, type StateKind, type StateOf } from "./transform.js"
+import { requireOption } from "./trees.js"
 
 /**
  * What `onStep` sees after each step (1-based `step`, the loss computed at the parameters
@@ -122,9 +122,9 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (r: Fi
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       yield* lift(() => {
-        require("fit", "steps", o.steps, Number.isInteger(o.steps) && o.steps >= 0, "a non-negative integer")
+        requireOption("fit", "steps", o.steps, Number.isInteger(o.steps) && o.steps >= 0, "a non-negative integer")
         const es = o.earlyStopping
-        if (es !== undefined) require("fit", "earlyStopping.patience", es.patience, Number.isInteger(es.patience) && es.patience > 0, "a positive integer")
+        if (es !== undefined) requireOption("fit", "earlyStopping.patience", es.patience, Number.isInteger(es.patience) && es.patience > 0, "a positive integer")
       })
       type S = StateOf<K, P>
       const opt = o.optimizer

@@ -10,8 +10,8 @@ import { jit, Tree, valueAndGrad } from "../grad/index.js"
 import { tensor, type AnyTensor, type Tensor } from "../ops/index.js"
 import { lbfgsCore } from "./lbfgs-core.js"
 import { adam, sgd } from "./optimizers.js"
-import { require } from "./scale.js"
 import { applyUpdates, type GradientTransformation, type StateKind } from "./transform.js"
+import { requireOption } from "./trees.js"
 
 /**
  * A scalar objective over a parameter tree.
@@ -125,9 +125,9 @@ const maxAbsTree = (g: unknown): number =>
 export const lbfgs = <P>(f: Objective<P>, x0: P, o: LbfgsOptions & { readonly jit?: boolean } = {}): MinimizeResult<P> => {
   const op = "lbfgs"
   const lr = o.lr ?? 1, maxSteps = o.maxSteps ?? 100, gtol = o.gtol ?? 1e-7, ftol = o.ftol ?? 1e-9, history = o.history ?? 100
-  require(op, "lr", lr, lr > 0 && Number.isFinite(lr), "a finite number > 0")
-  require(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
-  require(op, "history", history, Number.isInteger(history) && history > 0, "a positive integer")
+  requireOption(op, "lr", lr, lr > 0 && Number.isFinite(lr), "a finite number > 0")
+  requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
+  requireOption(op, "history", history, Number.isInteger(history) && history > 0, "a positive integer")
   const [leaves, def] = Tree.flatten(x0)
   checkScalar(op, f(x0))
   const sizes = leaves.map((l) => l.size)
@@ -174,7 +174,7 @@ export const minimize = <P>(f: Objective<P>, x0: P, o: MinimizeOptions = {}): Mi
   if (method === "lbfgs") return lbfgs(f, x0, o)
   const op = `minimize(${method})`
   const maxSteps = o.maxSteps ?? 1000, gtol = o.gtol ?? 1e-5, lr = o.lr ?? (method === "adam" ? 0.01 : 0.1)
-  require(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
+  requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
   checkScalar(op, f(x0))
   const opt: GradientTransformation<StateKind> = method === "adam" ? adam(lr) : sgd(lr)
   type S = unknown

@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 export * from "./transform.js"
-export * from "./scale.js"
+export * from "./basic.js"
+export * from "./moments.js"
 export * from "./optimizers.js"
 export { scheduleValue, type Schedule } from "./schedules.js"
 export * as schedules from "./schedules.js"

@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
-import { addDecayedWeights, require, scaleByAdagrad, scaleByAdam, scaleByLearningRate, scaleByLion, scaleByRms, trace, type AdamOptions } from "./scale.js"
+import { addDecayedWeights, scaleByLearningRate } from "./basic.js"
+import { scaleByAdagrad, scaleByAdam, scaleByLion, scaleByRms, trace, type AdamOptions } from "./moments.js"
 import type { Schedule } from "./schedules.js"
 import { chain, identity } from "./transform.js"
-import { recip } from "./trees.js"
+import { recip, requireOption } from "./trees.js"
 
-const lrOk = (op: string, lr: number | Schedule) => require(op, "lr", lr, typeof lr === "function" || (Number.isFinite(lr) && lr >= 0), "a finite number ≥ 0 or a schedule")
+const lrOk = (op: string, lr: number | Schedule) => requireOption(op, "lr", lr, typeof lr === "function" || (Number.isFinite(lr) && lr >= 0), "a finite number ≥ 0 or a schedule")
 
 /**
  * Options of `sgd` (torch.optim.SGD).
@@ -49,7 +50,7 @@ export interface SgdOptions {
 export const sgd = (lr: number | Schedule, o: SgdOptions = {}) => {
   lrOk("sgd", lr)
   const momentum = o.momentum ?? 0
-  require("sgd", "nesterov", o.nesterov, !(o.nesterov ?? false) || (momentum > 0 && (o.dampening ?? 0) === 0), "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)")
+  requireOption("sgd", "nesterov", o.nesterov, !(o.nesterov ?? false) || (momentum > 0 && (o.dampening ?? 0) === 0), "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)")
   return chain(
     addDecayedWeights(o.weightDecay ?? 0),
     momentum === 0 && (o.dampening ?? 0) === 0 ? identity() : trace({ momentum, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false }),
@@ -172,7 +173,7 @@ export interface AdagradOptions {
 export const adagrad = (lr = 0.01, o: AdagradOptions = {}) => {
   lrOk("adagrad", lr)
   const decay = o.lrDecay ?? 0
-  require("adagrad", "lrDecay", decay, Number.isFinite(decay) && decay >= 0, "a finite number ≥ 0")
+  requireOption("adagrad", "lrDecay", decay, Number.isFinite(decay) && decay >= 0, "a finite number ≥ 0")
   const rate: number | Schedule = decay === 0 ? lr : (count) => recip(count.mul(decay).add(1)).mul(lr)
   return chain(addDecayedWeights(o.weightDecay ?? 0), scaleByAdagrad(o), scaleByLearningRate(rate))
 }

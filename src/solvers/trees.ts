@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { OptimizerStateMismatch } from "../errors.js"
+import { InvalidHyperparameter, OptimizerStateMismatch } from "../errors.js"
 import { Tree } from "../grad/index.js"
 import { zeros, type AnyTensor, type Tensor } from "../ops/index.js"
 
@@ -98,3 +98,11 @@ export const sqrt = (x: AnyTensor): AnyTensor => x.sqrt()
 export const exp = (x: AnyTensor): AnyTensor => x.exp()
 export const cos = (x: AnyTensor): AnyTensor => x.cos()
 export const recip = (x: AnyTensor): AnyTensor => x.reciprocal()
+
+/** Throw unless `ok`: a hyperparameter outside its domain. */
+export const requireOption = (op: string, name: string, value: unknown, ok: boolean, expected: string): void => {
+  if (!ok) throw new InvalidHyperparameter({ op, name, value, message: `${op}: ${name} = ${String(value)}, expected ${expected}` })
+}
+export const nonNeg = (op: string, name: string, v: number) => requireOption(op, name, v, Number.isFinite(v) && v >= 0, "a finite number ≥ 0")
+/** Throw unless `v` ∈ [0, 1) (an exponential-average factor). */
+export const beta = (op: string, name: string, v: number) => requireOption(op, name, v, v >= 0 && v < 1, "a number in [0, 1)")
