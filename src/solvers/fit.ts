@@ -117,8 +117,44 @@ const readLoss = (t: AnyTensor, sync: boolean): Effect.Effect<number, ReadbackEr
   return Effect.map(data(t), (d) => Number(d[0]))
 }
 
-/** The loop; `publish` receives the result after every step (and at the start). */
-const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (r: FitResult<P, StateOf<K, P>>) => void, sync = false) =>
+/** One training step: loss and gradient at `p`, the optimizer update, the new parameters. */
+type Step = (p: unknown, s: unknown, b: unknown) => readonly [unknown, unknown, unknown]
+interface Steps {
+  readonly staged: Step
+  /** `undefined` is not a pytree: without batches the jitted step takes (params, state) only */
+  readonly stagedNoBatch: (p: unknown, s: unknown) => readonly [unknown, unknown, unknown]
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyLoss = (params: any, batch: any) => AnyTensor
+
+const eagerSteps = (loss: AnyLoss, opt: GradientTransformation<StateKind>): Steps => {
+  const raw: Step = (p, s, b) => {
+    const [v, g] = valueAndGrad((q: unknown) => loss(q, b) as Tensor<[]>)(p)
+    const [u, s2] = opt.update(g, s, p)
+    return [applyUpdates(p, u), s2, v] as const
+  }
+  return { staged: raw, stagedNoBatch: (p, s) => raw(p, s, undefined) }
+}
+
+// jitted steps per (loss, optimizer), so repeated or resumed runs reuse the compiled programs
+const stagedCache = new WeakMap<AnyLoss, WeakMap<object, Steps>>()
+const stagedSteps = (loss: AnyLoss, opt: GradientTransformation<StateKind>): Steps => {
+  const byOpt = stagedCache.get(loss) ?? new WeakMap<object, Steps>()
+  stagedCache.set(loss, byOpt)
+  let steps = byOpt.get(opt)
+  if (steps === undefined) {
+    const eager = eagerSteps(loss, opt)
+    steps = { staged: jit(eager.staged), stagedNoBatch: jit(eager.stagedNoBatch) }
+    byOpt.set(opt, steps)
+  }
+  return steps
+}
+
+/**
+ * The loop. `publish` receives, once, a reader of the current result: between steps (the only
+ * moments another fiber can run) it sees a consistent (params, state, history).
+ */
+const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (current: () => FitResult<P, StateOf<K, P>>) => void, sync = false) =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       yield* lift(() => {
@@ -133,16 +169,9 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (r: Fi
       const history: number[] = [], skipped: number[] = []
       let stopped: FitResult<P, S>["stopped"] = "completed"
       const result = (): FitResult<P, S> => ({ params, state, history: [...history], steps: history.length, skipped: [...skipped], stopped })
-      publish(result())
-      const rawStep = (p: P, s: S, b: B) => {
-        const [v, g] = valueAndGrad((q: P) => o.loss(q, b) as Tensor<[]>)(p)
-        const [u, s2] = opt.update(g, s, p)
-        return [applyUpdates(p, u), s2, v] as const
-      }
-      const staged = o.jit === false ? rawStep : jit(rawStep)
-      // `undefined` is not a pytree: without batches the jitted step takes (params, state) only
-      const stagedNoBatch = o.jit === false ? undefined : jit((p: P, s: S) => rawStep(p, s, undefined as B))
-      const step = (p: P, s: S, b: B) => (b === undefined && stagedNoBatch !== undefined ? stagedNoBatch(p, s) : staged(p, s, b))
+      publish(result)
+      const { staged, stagedNoBatch } = o.jit === false ? eagerSteps(o.loss, opt) : stagedSteps(o.loss, opt)
+      const step = (p: P, s: S, b: B) => (b === undefined ? stagedNoBatch(p, s) : staged(p, s, b)) as readonly [P, S, AnyTensor]
       const report = o.progress === false ? silent : reporter(o.steps, o.progress)
       let best = Infinity, wait = 0
       return yield* Effect.gen(function* () {
@@ -163,7 +192,6 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (r: Fi
             }
             skipped.push(k + 1)
           } else [params, state] = [p2 as P, s2 as S]
-          publish(result())
           report.update(k + 1, loss)
           if (o.onStep?.({ step: k + 1, loss, params, history }) === "stop") {
             stopped = "callback"
@@ -182,9 +210,7 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (r: Fi
             break
           }
         }
-        const r = result()
-        publish(r)
-        return r
+        return result()
       }).pipe(Effect.ensuring(Effect.sync(() => report.stop())))
     }),
   )
@@ -246,16 +272,16 @@ export interface FitRun<P, S> {
  */
 export const startFit = <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>): Effect.Effect<FitRun<P, StateOf<K, P>>> =>
   Effect.gen(function* () {
-    let last: FitResult<P, StateOf<K, P>> | undefined
-    const fiber = yield* Effect.forkChild(loop(o, (r) => (last = r)))
+    let current: (() => FitResult<P, StateOf<K, P>>) | undefined
+    const fiber = yield* Effect.forkChild(loop(o, (r) => (current = r)))
     const stop = Effect.gen(function* () {
       yield* Fiber.interrupt(fiber)
       const exit = yield* Fiber.await(fiber)
       if (Exit.isSuccess(exit)) return exit.value
-      if (Cause.hasInterruptsOnly(exit.cause) && last !== undefined) return { ...last, stopped: "interrupted" as const }
+      if (Cause.hasInterruptsOnly(exit.cause) && current !== undefined) return { ...current(), stopped: "interrupted" as const }
       return yield* Effect.failCause(exit.cause)
     })
-    return { fiber, latest: Effect.sync(() => last!), stop }
+    return { fiber, latest: Effect.sync(() => current!()), stop }
   })
 
 /**
@@ -270,10 +296,10 @@ export const startFit = <P, K extends StateKind, B = undefined>(o: FitOptions<P,
  * @category solvers
  */
 export const fitPromise = async <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>, options: { readonly signal?: AbortSignal } = {}): Promise<FitResult<P, StateOf<K, P>>> => {
-  let last: FitResult<P, StateOf<K, P>> | undefined
-  const exit = await Effect.runPromiseExit(loop(o, (r) => (last = r)), options.signal === undefined ? undefined : { signal: options.signal })
+  let current: (() => FitResult<P, StateOf<K, P>>) | undefined
+  const exit = await Effect.runPromiseExit(loop(o, (r) => (current = r)), options.signal === undefined ? undefined : { signal: options.signal })
   if (Exit.isSuccess(exit)) return exit.value
-  if (Cause.hasInterruptsOnly(exit.cause) && last !== undefined) return { ...last, stopped: "interrupted" }
+  if (Cause.hasInterruptsOnly(exit.cause) && current !== undefined) return { ...current(), stopped: "interrupted" }
   throw Cause.squash(exit.cause)
 }
 
