@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { NonScalarObjective } from "../errors.js"
+import { DeviceMismatch, NonScalarObjective } from "../errors.js"
 import { jit, Tree, valueAndGrad } from "../grad/index.js"
 import { tensor, type AnyTensor, type Tensor } from "../ops/index.js"
 import { lbfgsCore } from "./lbfgs-core.js"
@@ -88,7 +88,7 @@ export interface LbfgsOptions {
  * @category solvers
  */
 export interface MinimizeOptions extends LbfgsOptions {
-  /** "lbfgs" (default), "gd" (plain gradient descent) or "adam" */
+  /** "lbfgs" (default), "gd" (plain gradient descent; default lr 0.1) or "adam" (default lr 0.01) */
   readonly method?: "gd" | "adam" | "lbfgs"
   /** stage the objective's value-and-gradient (and the step) with `jit` (default true) */
   readonly jit?: boolean
@@ -102,6 +102,15 @@ const checkScalar = (op: string, y: unknown): AnyTensor => {
     throw new NonScalarObjective({ op, shape: [...shape], message: `${op}: the objective returned a tensor of shape [${shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .sum() or .mean()` })
   }
   return t
+}
+
+/** The solvers read values synchronously: every leaf must be on a device with host access (the CPU). */
+const checkHost = (op: string, x0: unknown): void => {
+  const far = Tree.leaves(x0).filter((l) => l.device.backend.readSync === undefined)
+  if (far.length > 0) {
+    const devices = [...new Set(far.map((l) => l.device.name))]
+    throw new DeviceMismatch({ op, devices, message: `${op}: x0 has leaves on ${devices.join(", ")}, expected CPU tensors (the solver reads values every step); move them with tg.to(x, tg.cpu), or train on the device with fit` })
+  }
 }
 
 const maxAbsTree = (g: unknown): number =>
@@ -129,6 +138,7 @@ export const lbfgs = <P>(f: Objective<P>, x0: P, o: LbfgsOptions & { readonly ji
   requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
   requireOption(op, "history", history, Number.isInteger(history) && history > 0, "a positive integer")
   const [leaves, def] = Tree.flatten(x0)
+  checkHost(op, x0)
   checkScalar(op, f(x0))
   const sizes = leaves.map((l) => l.size)
   const build = (v: Float64Array): P => {
@@ -175,6 +185,7 @@ export const minimize = <P>(f: Objective<P>, x0: P, o: MinimizeOptions = {}): Mi
   const op = `minimize(${method})`
   const maxSteps = o.maxSteps ?? 1000, gtol = o.gtol ?? 1e-5, lr = o.lr ?? (method === "adam" ? 0.01 : 0.1)
   requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
+  checkHost(op, x0)
   checkScalar(op, f(x0))
   const opt: GradientTransformation<StateKind> = method === "adam" ? adam(lr) : sgd(lr)
   type S = unknown

@@ -50,4 +50,9 @@ describe.skipIf(gpu === null)("optimizers on WebGPU", () => {
     expect(r.history[0]).toBeCloseTo(Math.SQRT2 + 2 * Math.sqrt(82), 4)
     await check(r.params)
   })
+
+  it("minimize wants CPU tensors: a DeviceMismatch that says so", () => {
+    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(tg.DeviceMismatch)
+    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(/x0 has leaves on webgpu.*, expected CPU tensors/)
+  })
 })
