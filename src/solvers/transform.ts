@@ -100,7 +100,19 @@ export const applyUpdates = <P>(params: P, updates: P): P => {
   return Tree.unflatten<P>(def, ps.map((p, i) => p.add(us[i]!.dtype === p.dtype ? us[i]! : us[i]!.cast(p.dtype))))
 }
 
-/** `update` for transformations that work leaf by leaf with no state: checks `grads` against `params`. */
+/**
+ * A transformation without state from a function of the gradient leaves (and, when `needsParams`,
+ * the parameter leaves, checked to match the gradients), all in canonical order.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * // sign SGD's direction: the sign of every gradient element
+ * const signs = tg.optim.stateless("sign", (gs) => gs.map((g) => g.sign()))
+ * const opt = tg.optim.chain(signs, tg.optim.scaleByLearningRate(0.01))
+ * opt.update({ w: tg.tensor([3, -0.5]) }, opt.init({ w: tg.zeros([2]) }))[0].w // [-0.01, 0.01]
+ * @since 0.1.0
+ * @category optimizers
+ */
 export const stateless = (name: string, f: (grads: AnyTensor[], params: AnyTensor[] | undefined, def: Tree.TreeDef) => AnyTensor[], needsParams = false): GradientTransformation<EmptyKind> => ({
   name,
   init: () => ({}),
