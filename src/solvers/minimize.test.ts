@@ -77,6 +77,26 @@ describe("lbfgs", () => {
     expect((r.x.y as tg.Tensor<[1], "f64", "cpu">).dataSync()[0]).toBeCloseTo(1, 4)
   })
 
+  it("two iterations without line search equal the explicit BFGS inverse-Hessian update (m = 1)", () => {
+    // f = ½xᵀQx − cᵀx, g = Qx − c. Step 1: x₁ = x₀ − min(1, 1/‖g₀‖₁)·g₀. Step 2: d = −H₁g₁ with
+    // H₁ = VᵀH₀V + ρssᵀ, V = I − ρysᵀ, ρ = 1/yᵀs, H₀ = (sᵀy/yᵀy)·I; x₂ = x₁ + d (lr 1)
+    const Q = [[4, 1], [1, 3]], c = [1, 2]
+    const g = (x: number[]) => [Q[0]![0]! * x[0]! + Q[0]![1]! * x[1]! - c[0]!, Q[1]![0]! * x[0]! + Q[1]![1]! * x[1]! - c[1]!]
+    const x0 = [2, -1], g0 = g(x0)
+    const t = Math.min(1, 1 / (Math.abs(g0[0]!) + Math.abs(g0[1]!)))
+    const x1 = [x0[0]! - t * g0[0]!, x0[1]! - t * g0[1]!], g1 = g(x1)
+    const sv = [x1[0]! - x0[0]!, x1[1]! - x0[1]!], yv = [g1[0]! - g0[0]!, g1[1]! - g0[1]!]
+    const ys = yv[0]! * sv[0]! + yv[1]! * sv[1]!, rho = 1 / ys, h0 = ys / (yv[0]! ** 2 + yv[1]! ** 2)
+    const V = [[1 - rho * yv[0]! * sv[0]!, -rho * yv[0]! * sv[1]!], [-rho * yv[1]! * sv[0]!, 1 - rho * yv[1]! * sv[1]!]]
+    const H = [0, 1].map((i) => [0, 1].map((j) => h0 * (V[0]![i]! * V[0]![j]! + V[1]![i]! * V[1]![j]!) + rho * sv[i]! * sv[j]!))
+    const x2 = [0, 1].map((i) => x1[i]! - (H[i]![0]! * g1[0]! + H[i]![1]! * g1[1]!))
+    const Qt = tg.tensor(Q, { dtype: "f64" }), ct = tg.tensor(c, { dtype: "f64" })
+    const f = (x: V2) => x.dot(Qt.matmul(x)).mul(0.5).sub(ct.dot(x))
+    const r = tg.optim.lbfgs(f, tg.tensor(x0, { dtype: "f64" }), { lineSearch: "none", maxSteps: 2, gtol: 0, ftol: 0 })
+    expect(r.steps).toBe(2)
+    expectNear((r.x as tg.Tensor<[2], "f64", "cpu">).dataSync(), x2, 1e-13)
+  })
+
   it("stops at maxSteps and says so", () => {
     const r = tg.optim.lbfgs(rosenbrock, tg.tensor([-1.5, 2], { dtype: "f64" }), { maxSteps: 3 })
     expect(r.converged).toBe(false)
