@@ -92,7 +92,7 @@ describe("lbfgs", () => {
     const x2 = [0, 1].map((i) => x1[i]! - (H[i]![0]! * g1[0]! + H[i]![1]! * g1[1]!))
     const Qt = tg.tensor(Q, { dtype: "f64" }), ct = tg.tensor(c, { dtype: "f64" })
     const f = (x: V2) => x.dot(Qt.matmul(x)).mul(0.5).sub(ct.dot(x))
-    const r = tg.optim.lbfgs(f, tg.tensor(x0, { dtype: "f64" }), { lineSearch: "none", maxSteps: 2, gtol: 0, ftol: 0 })
+    const r = tg.optim.lbfgs(f, tg.tensor([2, -1], { dtype: "f64" }), { lineSearch: "none", maxSteps: 2, gtol: 0, ftol: 0 })
     expect(r.steps).toBe(2)
     expectNear((r.x as tg.Tensor<[2], "f64", "cpu">).dataSync(), x2, 1e-13)
   })
