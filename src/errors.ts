@@ -164,3 +164,78 @@ export class UseAfterRelease extends Data.TaggedError("UseAfterRelease")<{
 export class InternalError extends Data.TaggedError("InternalError")<{
   readonly message: string
 }> {}
+
+/**
+ * An objective handed to `minimize`, `fit` or an optimizer loop returned a tensor that is not a
+ * scalar; `shape` is what it returned (the expected shape is `[]`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const untyped = (x: tg.Tensor<[2]>): tg.AnyTensor => x.square() // forgot the .sum()
+ * try { tg.minimize(untyped, tg.tensor([1, 2])) }
+ * catch (e) { if (e instanceof tg.NonScalarObjective) console.log(e.message) }
+ * @since 0.1.0
+ * @category errors
+ */
+export class NonScalarObjective extends Data.TaggedError("NonScalarObjective")<{
+  readonly op: string
+  readonly message: string
+  readonly shape: ReadonlyArray<number>
+}> {}
+
+/**
+ * A training or minimisation loop met a NaN or infinite loss at `step` (with `onNaN: "fail"`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const e = new tg.NonFiniteLoss({ op: "fit", message: "fit: the loss at step 3 is NaN, expected a finite number", step: 3, value: NaN })
+ * e._tag // "NonFiniteLoss"
+ * @since 0.1.0
+ * @category errors
+ */
+export class NonFiniteLoss extends Data.TaggedError("NonFiniteLoss")<{
+  readonly op: string
+  readonly message: string
+  readonly step: number
+  readonly value: number
+}> {}
+
+/**
+ * An optimizer state (or a gradient tree) does not match the parameter tree it is used with:
+ * `expected` and `got` describe the structure or shape at `path`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const opt = tg.optim.adam(0.1)
+ * const loaded: unknown = opt.init({ w: tg.zeros([2]) }) // say, read from a checkpoint
+ * type State = ReturnType<typeof opt.init<{ w: tg.Tensor<[3]> }>>
+ * try { opt.update({ w: tg.zeros([3]) }, loaded as State) }
+ * catch (e) { if (e instanceof tg.OptimizerStateMismatch) console.log(e.message) }
+ * @since 0.1.0
+ * @category errors
+ */
+export class OptimizerStateMismatch extends Data.TaggedError("OptimizerStateMismatch")<{
+  readonly op: string
+  readonly message: string
+  readonly path: string
+  readonly expected: string
+  readonly got: string
+}> {}
+
+/**
+ * An optimizer, schedule or solver option outside its domain (a negative learning rate, nesterov
+ * without momentum, β ∉ [0, 1)).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * try { tg.optim.sgd(0.1, { nesterov: true }) }
+ * catch (e) { if (e instanceof tg.InvalidHyperparameter) console.log(e.message) }
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidHyperparameter extends Data.TaggedError("InvalidHyperparameter")<{
+  readonly op: string
+  readonly message: string
+  readonly name: string
+  readonly value: unknown
+}> {}

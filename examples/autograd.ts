@@ -1,0 +1,19 @@
+/**
+ * Autograd in four lines: x = 3, y = x², dy/dx = 2x = 6. Run with `npx tsx examples/autograd.ts`.
+ *
+ * @since 0.1.0
+ */
+import { pathToFileURL } from "node:url"
+import * as tg from "../src/index.js"
+
+/** y = x² at x and its derivative, both read back as numbers. */
+export const derivative = (x0 = 3): { readonly x: number; readonly y: number; readonly dydx: number } => {
+  const x = tg.scalar(x0)
+  const [y, dydx] = tg.valueAndGrad((v: tg.Tensor<[]>) => v.square())(x)
+  return { x: x.item(), y: y.item(), dydx: dydx.item() }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { x, y, dydx } = derivative()
+  console.log(`x = ${x}, y = x² = ${y}, dy/dx = ${dydx}`)
+}
