@@ -37,7 +37,8 @@ describe("printing tensors", () => {
   })
 
   it("a blank line between the matrices of a 3-d tensor", () => {
-    expect(String(tg.arange(8, { dtype: "i32" }).reshape([2, 2, 2]))).toBe("Tensor<[2, 2, 2], i32, cpu>\n[[[0, 1],\n  [2, 3]],\n\n [[4, 5],\n  [6, 7]]]")
+    const cube = tg.arange(8, { dtype: "i32" }).reshape([2, 2, 2])
+    expect(String(cube)).toBe("Tensor<[2, 2, 2], i32, cpu>\n[[[0, 1],\n  [2, 3]],\n\n [[4, 5],\n  [6, 7]]]")
   })
 
   it("a [2000] tensor keeps 3 items at each edge around ...", () => {

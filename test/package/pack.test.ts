@@ -4,7 +4,7 @@
  * `skipLibCheck: false`), type-checked there with TypeScript 5.9 and 7, compiled and run.
  */
 import { execFile } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -66,8 +66,7 @@ beforeAll(async () => {
   const packed = await exec(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, env, maxBuffer: 1 << 26 })
   const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>
   files = info[0]!.files.map((f) => f.path)
-  rmSync(app, { recursive: true, force: true })
-  await exec("mkdir", ["-p", app])
+  mkdirSync(app, { recursive: true })
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }))
   writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
     compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: false, types: [], outDir: "out" },
