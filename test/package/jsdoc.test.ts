@@ -29,7 +29,7 @@ export interface Undocumented {
   readonly lacks: ReadonlyArray<string>
 }
 
-/** The exports of each entry that lack a summary or an `@example` (or are marked `@internal`). */
+/** The exports of each entry that lack a summary or an `@example`, or are marked `@internal` (internal, yet public). */
 export const undocumented = (): Undocumented[] => {
   const files = entries()
   const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
@@ -49,7 +49,7 @@ export const undocumented = (): Undocumented[] => {
     const lacks = [
       ...(docs.some((d) => (ts.getTextOfJSDocComment(d.comment) ?? "").trim() !== "") ? [] : ["summary"]),
       ...(tags.includes("example") ? [] : ["@example"]),
-      ...(tags.includes("internal") ? ["not @internal"] : []),
+      ...(tags.includes("internal") ? ["is marked @internal yet exported"] : []),
     ]
     const file = decls[0] === undefined ? "?" : relative(root, decls[0].getSourceFile().fileName)
     if (lacks.length > 0 && !out.has(name)) out.set(name, { name, file, lacks })
