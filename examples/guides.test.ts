@@ -43,7 +43,7 @@ describe("devices guide", () => {
 
   it("says why it falls back when no device fits, and computes on the CPU", async () => {
     const lines: string[] = []
-    const r = await run({ requiredFeatures: ["no-such-feature" as GPUFeatureName] }, (l) => lines.push(l))
+    const r = await run({ requiredFeatures: ["no-such-feature" as tg.GpuFeatureName] }, (l) => lines.push(l))
     expect(r.device).toBe("cpu")
     expect(lines[0]).toMatch(/^no WebGPU device, running on the CPU instead: webgpu: no device \(/)
     expect(r.fallback).toMatch(/tried/)

@@ -6,7 +6,15 @@
  */
 import { Data } from "effect"
 
-/** A runtime dim: a size, a symbolic name, or `null` for "unknown". */
+/**
+ * A runtime dim: a size, a symbolic name, or `null` for "unknown".
+ *
+ * @example
+ * import type { RDim } from "typegrad"
+ * const dims: ReadonlyArray<RDim> = [2, "batch", null] // printed as [2, batch, ?]
+ * @since 0.1.0
+ * @category errors
+ */
 export type RDim = number | string | null
 
 const fmt = (s: ReadonlyArray<RDim>): string => `[${s.map((d) => (d === null ? "?" : String(d))).join(", ")}]`
@@ -15,6 +23,7 @@ const fmt = (s: ReadonlyArray<RDim>): string => `[${s.map((d) => (d === null ? "
  * Shapes that do not fit an op. `message` is the same text the type checker shows.
  *
  * @example
+ * import * as tg from "typegrad"
  * import { ShapeError } from "typegrad"
  * try { tg.zeros([2, 3] as number[]).reshape([7]) } catch (e) { if (e instanceof ShapeError) console.log(e.op) }
  * @since 0.1.0
@@ -34,6 +43,13 @@ export class ShapeError extends Data.TaggedError("ShapeError")<{
 
 /**
  * A dtype an op cannot take (e.g. `exp` of an i32 tensor, f64 on WebGPU).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { DTypeError } from "typegrad"
+ * // the types reject `exp` of an i32 tensor; a dtype known only at run time is checked there
+ * const ints: tg.AnyTensor = tg.tensor([1, 2], { dtype: "i32" })
+ * try { tg.exp(ints) } catch (e) { if (e instanceof DTypeError) console.log(e.message) } // "exp: expected a float tensor, got i32"
  * @since 0.1.0
  * @category errors
  */
@@ -44,7 +60,12 @@ export class DTypeError extends Data.TaggedError("DTypeError")<{
 }> {}
 
 /**
- * Tensors of one op live on different devices.
+ * Tensors of one op live on different devices. Move one first with `to`.
+ *
+ * @example
+ * import { DeviceMismatch } from "typegrad"
+ * const explain = (e: unknown): string => (e instanceof DeviceMismatch ? `${e.op}: ${e.devices.join(" and ")}` : String(e))
+ * explain(new DeviceMismatch({ op: "add", devices: ["cpu", "webgpu"], message: "add: operands on cpu and webgpu" })) // "add: cpu and webgpu"
  * @since 0.1.0
  * @category errors
  */
@@ -56,6 +77,15 @@ export class DeviceMismatch extends Data.TaggedError("DeviceMismatch")<{
 
 /**
  * No device of the requested kind could be acquired; `tried` names what was attempted.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import * as tg from "typegrad"
+ * // the GPU's name, or what was tried when there is none
+ * const where = Effect.scoped(Effect.map(tg.WebGpu.acquire(), (gpu) => gpu.name)).pipe(
+ *   Effect.catchTag("DeviceUnavailable", (e) => Effect.succeed(`no GPU (tried ${e.tried.join(", ")})`)),
+ * )
+ * console.log(await Effect.runPromise(where))
  * @since 0.1.0
  * @category errors
  */
@@ -66,6 +96,13 @@ export class DeviceUnavailable extends Data.TaggedError("DeviceUnavailable")<{
 
 /**
  * The GPU device was lost (driver reset, destroyed, out of memory at the driver level).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import * as tg from "typegrad"
+ * // readbacks fail with DeviceLost once the device is gone; here, report the reason
+ * const values = tg.data(tg.tensor([1, 2])).pipe(Effect.catchTag("DeviceLost", (e) => Effect.fail(`GPU lost: ${e.reason}`)))
+ * await Effect.runPromise(values) // Float32Array [1, 2]
  * @since 0.1.0
  * @category errors
  */
@@ -76,6 +113,13 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
 
 /**
  * A buffer allocation failed; `bytes` is the size requested.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import * as tg from "typegrad"
+ * // GPU allocations are checked asynchronously: a readback reports the failure
+ * const total = tg.data(tg.ones([1000]).sum()).pipe(Effect.catchTag("OutOfMemory", (e) => Effect.fail(`needed ${e.bytes} bytes`)))
+ * await Effect.runPromise(total) // Float32Array [1000]
  * @since 0.1.0
  * @category errors
  */
@@ -86,6 +130,13 @@ export class OutOfMemory extends Data.TaggedError("OutOfMemory")<{
 
 /**
  * A generated WGSL kernel failed to compile; carries the shader text and the compiler message.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import * as tg from "typegrad"
+ * // shaders compile asynchronously: a readback reports a failed one with its WGSL
+ * const read = tg.data(tg.tensor([1, 2]).exp()).pipe(Effect.catchTag("KernelCompileError", (e) => Effect.fail(e.shader)))
+ * await Effect.runPromise(read)
  * @since 0.1.0
  * @category errors
  */
@@ -96,6 +147,16 @@ export class KernelCompileError extends Data.TaggedError("KernelCompileError")<{
 
 /**
  * A tracer was used outside the transform that made it (e.g. leaked from `grad`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { TracerLeak } from "typegrad"
+ * let leaked: tg.Tensor<[2], "f32", "cpu"> | undefined
+ * tg.grad((x: tg.Tensor<[2], "f32", "cpu">) => {
+ *   leaked = x // a tracer: only valid inside grad
+ *   return x.sum()
+ * })(tg.tensor([1, 2]))
+ * try { tg.dataSync(leaked!) } catch (e) { if (e instanceof TracerLeak) console.log(e.transform) } // "grad"
  * @since 0.1.0
  * @category errors
  */

@@ -6,6 +6,7 @@
  * import * as tg from "typegrad"
  * let grid = tg.zeros([100, 100]).at("45:55, 45:55").set(100)
  * @since 0.1.0
+ * @module typegrad
  */
 import { cpu } from "./device/cpu/index.js"
 import { setDefaultDevice } from "./ops/core/defaults.js"

@@ -4,5 +4,6 @@
  * @example
  * import { arbTensor, checkGrads } from "typegrad/testing"
  * @since 0.1.0
+ * @module typegrad/testing
  */
 export * from "./testing/index.js"

@@ -50,6 +50,8 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
         "  try { await import(`./${f}`); results[f] = null } catch (e) { results[f] = String(e?.stack ?? e) }",
         "}",
         "console.log(`@@results ${JSON.stringify(results)}`)",
+        // a snippet may leave handles open (a GPU device, a timer): the results are in, so end here
+        "process.exit(0)",
       ].join("\n"))
       const r = await run(process.execPath, ["--import", "tsx", join(work, "run-all.ts")], { cwd: root, maxBuffer: 1 << 26 })
       const line = r.stdout.split("\n").find((l) => l.startsWith("@@results "))

@@ -12,7 +12,8 @@
  * A decimal digit as a string.
  *
  * @example
- * type D = Digit // "0" | … | "9"
+ * import type { Digit } from "./arith.js"
+ * const d: Digit = "7" // Digit is "0" | … | "9"
  * @since 0.1.0
  * @category digits
  */
@@ -69,7 +70,8 @@ type Split<N extends number> = `${N}` extends `${infer H extends Digit}${infer L
  * Reverse a string (converts between little- and big-endian digit order).
  *
  * @example
- * type R = Rev<"1024"> // "4201"
+ * import type { Rev } from "./arith.js"
+ * const r: Rev<"1024"> = "4201"
  * @since 0.1.0
  * @category digits
  */
@@ -81,7 +83,8 @@ export type Rev<S extends string, Acc extends string = ""> =
  * A non-negative integer literal as a little-endian digit string; `never` for negatives, fractions and 1e21+.
  *
  * @example
- * type L = ToLE<1024> // "4201"
+ * import type { ToLE } from "./arith.js"
+ * const l: ToLE<1024> = "4201"
  * @since 0.1.0
  * @category digits
  */
@@ -92,7 +95,8 @@ export type ToLE<N extends number> = `${N}` extends `${bigint}`
  * A little-endian digit string back to a number literal; `number` past 2^53, where the decimal no longer round-trips.
  *
  * @example
- * type N = FromLE<"4201"> // 1024
+ * import type { FromLE } from "./arith.js"
+ * const n: FromLE<"4201"> = 1024
  * @since 0.1.0
  * @category digits
  */
@@ -107,7 +111,8 @@ type StripZ<S extends string> = S extends `0${infer R}` ? StripZ<R> : S extends 
  * Sum of two little-endian digit strings.
  *
  * @example
- * type S = AddLE<"9", "1"> // "01" (= 10)
+ * import type { AddLE } from "./arith.js"
+ * const s: AddLE<"9", "1"> = "01" // 9 + 1 = 10
  * @since 0.1.0
  * @category digits
  */
@@ -126,7 +131,8 @@ type AddStep<S extends number, C extends Digit> = C extends "0" ? Split<S> : Spl
  * Difference A − B of little-endian digit strings, assuming A ≥ B (check with `CmpLE`).
  *
  * @example
- * type D = SubLE<"01", "1"> // "9"
+ * import type { SubLE } from "./arith.js"
+ * const d: SubLE<"01", "1"> = "9"
  * @since 0.1.0
  * @category digits
  */
@@ -144,7 +150,8 @@ type CmpDigit<a extends Digit, b extends Digit> = a extends b ? "eq" : "01234567
  * Compare two normalised little-endian digit strings: `"lt" | "eq" | "gt"`.
  *
  * @example
- * type C = CmpLE<"9", "01"> // "lt"
+ * import type { CmpLE } from "./arith.js"
+ * const c: CmpLE<"9", "01"> = "lt"
  * @since 0.1.0
  * @category digits
  */
@@ -167,7 +174,8 @@ type MulRow<A extends string, b extends Digit, C extends Digit = "0", Acc extend
  * Product of two little-endian digit strings (schoolbook).
  *
  * @example
- * type P = MulLE<"21", "3"> // "63" (12·3 = 36)
+ * import type { MulLE } from "./arith.js"
+ * const p: MulLE<"21", "3"> = "63" // 12·3 = 36
  * @since 0.1.0
  * @category digits
  */
@@ -181,7 +189,8 @@ export type MulLE<A extends string, B extends string, Shift extends string = "",
  * `[floor(A / B), A mod B]` of little-endian digit strings by long division (B ≠ "0").
  *
  * @example
- * type Q = DivModLE<"01", "3"> // ["3", "1"]
+ * import type { DivModLE } from "./arith.js"
+ * const q: DivModLE<"01", "3"> = ["3", "1"] // 10 = 3·3 + 1
  * @since 0.1.0
  * @category digits
  */
@@ -209,7 +218,9 @@ type PickQ<R extends string, M extends Record<Digit, string>, Q extends Digit[] 
  * `true` iff N is a single non-negative integer literal (not `number`, not a union).
  *
  * @example
- * type T = IsNat<1024> // true; IsNat<number> // false
+ * import type { IsNat } from "./arith.js"
+ * const t: IsNat<1024> = true
+ * const f: IsNat<number> = false
  * @since 0.1.0
  * @category arithmetic
  */
@@ -220,7 +231,8 @@ type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : 
  * A + B on number literals; `number` if either is not a literal.
  *
  * @example
- * type S = Add<50257, 1048576> // 1098833
+ * import type { Add } from "./arith.js"
+ * const s: Add<50257, 1048576> = 1098833
  * @since 0.1.0
  * @category arithmetic
  */
@@ -229,7 +241,8 @@ export type Add<A extends number, B extends number> = [IsNat<A>, IsNat<B>] exten
  * A − B on number literals; `never` when B > A.
  *
  * @example
- * type D = Sub<1024, 1> // 1023
+ * import type { Sub } from "./arith.js"
+ * const d: Sub<1024, 1> = 1023
  * @since 0.1.0
  * @category arithmetic
  */
@@ -240,7 +253,8 @@ export type Sub<A extends number, B extends number> = [IsNat<A>, IsNat<B>] exten
  * A · B on number literals.
  *
  * @example
- * type P = Mul<50257, 768> // 38597376
+ * import type { Mul } from "./arith.js"
+ * const p: Mul<50257, 768> = 38597376
  * @since 0.1.0
  * @category arithmetic
  */
@@ -249,7 +263,8 @@ export type Mul<A extends number, B extends number> = [IsNat<A>, IsNat<B>] exten
  * floor(A / B) on number literals; `never` for B = 0.
  *
  * @example
- * type Q = FloorDiv<1000000, 7> // 142857
+ * import type { FloorDiv } from "./arith.js"
+ * const q: FloorDiv<1000000, 7> = 142857
  * @since 0.1.0
  * @category arithmetic
  */
@@ -259,7 +274,8 @@ export type FloorDiv<A extends number, B extends number> = B extends 0 ? never
  * A mod B on number literals; `never` for B = 0.
  *
  * @example
- * type R = Mod<1000000, 7> // 1
+ * import type { Mod } from "./arith.js"
+ * const r: Mod<1000000, 7> = 1
  * @since 0.1.0
  * @category arithmetic
  */
@@ -269,7 +285,8 @@ export type Mod<A extends number, B extends number> = B extends 0 ? never
  * Compare number literals: `"lt" | "eq" | "gt"`.
  *
  * @example
- * type C = Compare<9, 10> // "lt"
+ * import type { Compare } from "./arith.js"
+ * const c: Compare<9, 10> = "lt"
  * @since 0.1.0
  * @category arithmetic
  */

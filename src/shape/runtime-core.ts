@@ -23,6 +23,7 @@ export const fail = (op: string, detail: string, ...shapes: ReadonlyArray<Readon
 /**
  * A dim as text: `?` for `null`, like the type-level `FmtDim`.
  * @example
+ * import { fmtDim } from "./runtime-core.js"
  * fmtDim(null) // "?"
  * @since 0.1.0
  * @category formatting
@@ -32,6 +33,7 @@ export const fmtDim = (d: RDim): string => (d === null ? "?" : String(d))
 /**
  * A shape as text, exactly like the type-level `FmtShape`: `[B, 3, ?]`.
  * @example
+ * import { fmtShape } from "./runtime-core.js"
  * fmtShape(["B", 3, null]) // "[B, 3, ?]"
  * @since 0.1.0
  * @category formatting
@@ -45,8 +47,9 @@ export const unify = (a: RDim, b: RDim, op: string, ctx: string, ...shapes: Read
 /**
  * Normalise an axis for a tensor of rank `rank`: a ∈ [−rank, rank) ↦ a mod rank.
  * @example
+ * import { normAxis } from "./runtime-core.js"
  * normAxis(-1, 3, "sum") // 2
- * normAxis(3, 3, "sum") // throws ShapeError "sum: axis 3 out of range for rank 3"
+ * try { normAxis(3, 3, "sum") } catch (e) { console.log(String(e)) } // ShapeError: sum: axis 3 out of range for rank 3
  * @since 0.1.0
  * @category axes
  */
@@ -59,8 +62,9 @@ export function normAxis(axis: number, rank: number, op: string): number {
  * Normalise reduction axes: `undefined` means all; the result is sorted and unique; repeats
  * (after normalising) and out-of-range axes throw, in the order they are listed.
  * @example
+ * import { normAxes } from "./runtime-core.js"
  * normAxes([-1, 0], 3, "sum") // [0, 2]
- * normAxes([1, -2], 3, "sum") // throws "sum: axis -2 repeated in [1, -2]"
+ * try { normAxes([1, -2], 3, "sum") } catch (e) { console.log(String(e)) } // ShapeError: sum: axis -2 repeated in [1, -2]
  * @since 0.1.0
  * @category axes
  */
@@ -79,6 +83,7 @@ export function normAxes(axes: number | ReadonlyArray<number> | undefined, rank:
 /**
  * Number of elements of a concrete shape (1 for a scalar).
  * @example
+ * import { numel } from "./runtime-core.js"
  * numel([2, 3, 4]) // 24
  * @since 0.1.0
  * @category shapes
@@ -97,6 +102,7 @@ export const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): b
 /**
  * Row-major contiguous strides, in elements: stride[i] = ∏ shape[i+1:].
  * @example
+ * import { stridesOf } from "./runtime-core.js"
  * stridesOf([2, 3, 4]) // [12, 4, 1]
  * @since 0.1.0
  * @category shapes

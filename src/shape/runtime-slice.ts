@@ -31,6 +31,7 @@ function parsePart(p: string): Part | undefined {
 /**
  * Canonical text of an index string: parts trimmed and joined by `", "` (a cache key).
  * @example
+ * import { sliceSpecNormalize } from "./runtime-slice.js"
  * sliceSpecNormalize("2: ,1:-1") // "2:, 1:-1"
  * @since 0.1.0
  * @category indexing
@@ -114,8 +115,9 @@ function walk(s: ReadonlyArray<RDim>, spec: string): { out: RDim[]; axes: AxisPl
  * Result shape of NumPy basic indexing (twin of `Slice`): `a:b:c` (positive steps), integer
  * index (drops the dim), `...`, `None` (inserts a 1).
  * @example
+ * import { sliceShape } from "./runtime-slice.js"
  * sliceShape([64, 128], "2:, 1:-1") // [62, 126]
- * sliceShape([64, 128], "64") // throws "slice: index 64 out of range for dim 0 of size 64 in [64, 128]"
+ * try { sliceShape([64, 128], "64") } catch (e) { console.log(String(e)) } // ShapeError: slice: index 64 out of range for dim 0 of size 64 in [64, 128]
  * @since 0.1.0
  * @category indexing
  */
@@ -124,6 +126,7 @@ export const sliceShape = (s: ReadonlyArray<RDim>, spec: string): RDim[] => walk
 /**
  * Plan an index string against a concrete shape, for the kernels (see `IndexPlan`).
  * @example
+ * import { parseIndex } from "./runtime-slice.js"
  * parseIndex("1, ::2, None", [3, 5]).outShape // [3, 1]
  * // axes: [{ start: 1, stop: 2, step: 1, size: 1 }, { start: 0, stop: 5, step: 2, size: 3 }], dropped: [0], inserted: [1]
  * @since 0.1.0

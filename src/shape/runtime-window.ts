@@ -13,6 +13,7 @@ const p1 = (x: Pair) => (typeof x === "number" ? x : x[1])
 /**
  * Output size of one spatial axis (twin of `WindowOut`); `null` when an input is not a literal.
  * @example
+ * import { windowOut } from "./runtime-window.js"
  * windowOut(224, 7, 2, 3, 1, "conv2d", "height") // 112
  * @since 0.1.0
  * @category shape functions
@@ -31,6 +32,7 @@ export function windowOut(n: RDim, k: RDim, s: RDim, p: RDim, d: RDim, op: strin
 /**
  * `conv2d` output shape (twin of `Conv2d`): x = [N, C, H, W], w = [out, C/groups, kH, kW].
  * @example
+ * import { conv2dShape } from "./runtime-window.js"
  * conv2dShape(["B", 3, 224, 224], [64, 3, 7, 7], { stride: 2, padding: 3 }) // ["B", 64, 112, 112]
  * @since 0.1.0
  * @category shape functions
@@ -59,6 +61,7 @@ export function conv2dShape(
  * 2-D pooling output shape for op `op` (twin of `Pool2d`): [N, C, H, W] or [C, H, W]; the
  * stride defaults to the kernel; padding may be at most half the kernel.
  * @example
+ * import { pool2dShape } from "./runtime-window.js"
  * pool2dShape(["B", 64, 112, 112], 3, { stride: 2, padding: 1 }, "maxPool2d") // ["B", 64, 56, 56]
  * @since 0.1.0
  * @category shape functions

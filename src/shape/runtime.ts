@@ -18,6 +18,7 @@ type S = ReadonlyArray<RDim>
 /**
  * NumPy broadcasting of two shapes (twin of `Broadcast`).
  * @example
+ * import { broadcastShapes } from "./runtime.js"
  * broadcastShapes([8, 1, 6, 1], [7, 1, 5]) // [8, 7, 6, 5]
  * @since 0.1.0
  * @category shape functions
@@ -41,6 +42,7 @@ export function broadcastShapes(a: S, b: S, op = "broadcast"): RDim[] {
 /**
  * `numpy.matmul` shape (twin of `Matmul`), with 1-D operands promoted and then dropped.
  * @example
+ * import { matmulShape } from "./runtime.js"
  * matmulShape([8, 1, 3, 4], [5, 4, 6]) // [8, 5, 3, 6]
  * @since 0.1.0
  * @category shape functions
@@ -65,6 +67,7 @@ export function matmulShape(a: S, b: S): RDim[] {
 /**
  * Inner product of two 1-D shapes (twin of `Dot`).
  * @example
+ * import { dotShape } from "./runtime.js"
  * dotShape([3], [3]) // []
  * @since 0.1.0
  * @category shape functions
@@ -78,6 +81,7 @@ export function dotShape(a: S, b: S): RDim[] {
 /**
  * Outer product of two 1-D shapes (twin of `Outer`).
  * @example
+ * import { outerShape } from "./runtime.js"
  * outerShape([3], [4]) // [3, 4]
  * @since 0.1.0
  * @category shape functions
@@ -90,6 +94,7 @@ export function outerShape(a: S, b: S): RDim[] {
 /**
  * `broadcast_to` / `expand` (twin of `Expand`); `-1` keeps the input dim.
  * @example
+ * import { expandShape } from "./runtime.js"
  * expandShape([3, 1], [2, -1, 4]) // [2, 3, 4]
  * @since 0.1.0
  * @category shape functions
@@ -122,6 +127,7 @@ export function expandShape(s: S, t: S): RDim[] {
 /**
  * Reshape, inferring one `-1` (twin of `Reshape`).
  * @example
+ * import { reshapeShape } from "./runtime.js"
  * reshapeShape(["B", "T", 768], ["B", "T", 12, -1]) // ["B", "T", 12, 64]
  * @since 0.1.0
  * @category shape functions
@@ -149,6 +155,7 @@ export function reshapeShape(s: S, t: S): RDim[] {
 /**
  * Merge dims `start..end` (inclusive) into their product (twin of `Flatten`).
  * @example
+ * import { flattenShape } from "./runtime.js"
  * flattenShape(["B", 64, 7, 7], 1) // ["B", 3136]
  * @since 0.1.0
  * @category shape functions
@@ -163,6 +170,7 @@ export function flattenShape(s: S, start = 0, end = -1): RDim[] {
 /**
  * Swap two axes, by default the last two (twin of `Transpose`).
  * @example
+ * import { transposeShape } from "./runtime.js"
  * transposeShape([2, 3, 4]) // [2, 4, 3]
  * @since 0.1.0
  * @category shape functions
@@ -177,6 +185,7 @@ export function transposeShape(s: S, d0 = -2, d1 = -1): RDim[] {
 /**
  * Reorder axes: output dim i is input dim perm[i] (twin of `Permute`).
  * @example
+ * import { permuteShape } from "./runtime.js"
  * permuteShape(["B", "T", 12, 64], [0, 2, 1, 3]) // ["B", 12, "T", 64]
  * @since 0.1.0
  * @category shape functions
@@ -195,6 +204,7 @@ export function permuteShape(s: S, perm: ReadonlyArray<number>): RDim[] {
 /**
  * Shape after a reduction over `axes` (all when `undefined`) named `op` (twin of `Reduce`).
  * @example
+ * import { reduceShape } from "./runtime.js"
  * reduceShape(["B", "T", 768], -1, true, "mean") // ["B", "T", 1]
  * @since 0.1.0
  * @category shape functions
@@ -207,6 +217,7 @@ export function reduceShape(s: S, axes: number | ReadonlyArray<number> | undefin
 /**
  * Drop size-1 dims: every literal 1 when `axes` is omitted, else exactly `axes` (twin of `Squeeze`).
  * @example
+ * import { squeezeShape } from "./runtime.js"
  * squeezeShape([1, "B", 1, 4]) // ["B", 4]
  * @since 0.1.0
  * @category shape functions
@@ -224,6 +235,7 @@ export function squeezeShape(s: S, axes?: number | ReadonlyArray<number>): RDim[
 /**
  * Insert a size-1 dim before `axis` ∈ [−rank−1, rank] (twin of `Unsqueeze`).
  * @example
+ * import { unsqueezeShape } from "./runtime.js"
  * unsqueezeShape([3, 4], -1) // [3, 4, 1]
  * @since 0.1.0
  * @category shape functions
@@ -236,6 +248,7 @@ export function unsqueezeShape(s: S, axis: number): RDim[] {
 /**
  * Join along an existing axis (twin of `Concat`).
  * @example
+ * import { concatShape } from "./runtime.js"
  * concatShape([[2, 3], [5, 3]], 0) // [7, 3]
  * @since 0.1.0
  * @category shape functions
@@ -256,6 +269,7 @@ export function concatShape(ss: ReadonlyArray<S>, axis = 0): RDim[] {
 /**
  * Join equal shapes along a new axis (twin of `Stack`).
  * @example
+ * import { stackShape } from "./runtime.js"
  * stackShape([[2, 3], [2, 3]], -1) // [2, 3, 2]
  * @since 0.1.0
  * @category shape functions
@@ -278,6 +292,7 @@ export function stackShape(ss: ReadonlyArray<S>, axis = 0): RDim[] {
  * Constant padding (twin of `Pad`): one `[before, after]` pair per trailing dim, or one number
  * for both sides of every dim.
  * @example
+ * import { padShape } from "./runtime.js"
  * padShape([2, 3, 28, 28], [[1, 1], [2, 2]]) // [2, 3, 30, 32]
  * @since 0.1.0
  * @category shape functions
@@ -301,6 +316,7 @@ const dtypeRank: Record<DType, number> = { bool: 0, i32: 1, f16: 2, f32: 3, f64:
 /**
  * Result dtype of a binary elementwise op (twin of `Promote`): bool < i32 < f16 < f32 < f64.
  * @example
+ * import { promoteDType } from "./runtime.js"
  * promoteDType("i32", "f16") // "f16"
  * @since 0.1.0
  * @category dtypes

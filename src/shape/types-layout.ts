@@ -20,7 +20,8 @@ type ReplaceNeg<T, X, Acc extends Dim[] = []> = T extends readonly [infer H, ...
  * Reshape S into T. Element counts must match, as a product of literals times a multiset of
  * names (so `["B", 3, 4]` → `["B", 12]`); one `-1` is inferred by exact long division.
  * @example
- * type S = Reshape<["B", "T", 768], ["B", "T", 12, -1]> // ["B", "T", 12, 64]
+ * import type { Reshape } from "typegrad"
+ * const s: Reshape<["B", "T", 768], ["B", "T", 12, -1]> = ["B", "T", 12, 64]
  * type E = Reshape<[2, 3], [7]> // ShapeMismatch<"reshape: cannot reshape [2, 3] (6 elements) into [7] (7 elements)">
  * @since 0.1.0
  * @category shape functions
@@ -57,7 +58,8 @@ type ReshapeCheck<S, T, PS, PT> =
 /**
  * Merge dims Start..End (inclusive, negative from the end) into their product; a scalar becomes [1].
  * @example
- * type S = Flatten<["B", 64, 7, 7], 1> // ["B", 3136]
+ * import type { Flatten } from "typegrad"
+ * const s: Flatten<["B", 64, 7, 7], 1> = ["B", 3136]
  * @since 0.1.0
  * @category shape functions
  */
@@ -85,7 +87,8 @@ type FlattenAt<S, St extends number, En extends number, I extends 0[] = [], Pre 
 /**
  * Swap two axes (default: the last two).
  * @example
- * type S = Transpose<["B", 12, "T", 64]> // ["B", 12, 64, "T"]
+ * import type { Transpose } from "typegrad"
+ * const s: Transpose<["B", 12, "T", 64]> = ["B", 12, 64, "T"]
  * @since 0.1.0
  * @category shape functions
  */
@@ -103,7 +106,8 @@ export type Transpose<S extends Shape, D0 extends number = -2, D1 extends number
 /**
  * Reorder axes: output dim i is input dim P[i] (negative axes allowed, each exactly once).
  * @example
- * type S = Permute<["B", "T", 12, 64], [0, 2, 1, 3]> // ["B", 12, "T", 64]
+ * import type { Permute } from "typegrad"
+ * const s: Permute<["B", "T", 12, 64], [0, 2, 1, 3]> = ["B", 12, "T", 64]
  * @since 0.1.0
  * @category shape functions
  */
@@ -127,7 +131,8 @@ type PermuteLoop<S extends Shape, P0, P, Seen, Acc extends Dim[] = []> =
  * Shape after reducing `Axes` (a number, a list, or `undefined` for all) with op `Op`
  * (used in messages); `KeepDims` leaves size-1 dims in place.
  * @example
- * type S = Reduce<["B", "T", 768], -1, true> // ["B", "T", 1]
+ * import type { Reduce } from "typegrad"
+ * const s: Reduce<["B", "T", 768], -1, true> = ["B", "T", 1]
  * type E = Reduce<[2, 3], [1, -1]> // ShapeMismatch<"sum: axis -1 repeated in [1, -1]">
  * @since 0.1.0
  * @category shape functions
@@ -150,7 +155,8 @@ type ReduceLoop<S, Ax, Keep extends boolean, I extends 0[] = [], Acc extends Dim
  * Drop size-1 dims: all literal 1s when `Axes` is omitted (unknown rank if a dim is dynamic),
  * else exactly the given axes, which must be 1 (or dynamic).
  * @example
- * type S = Squeeze<[1, "B", 1, 4]> // ["B", 4]
+ * import type { Squeeze } from "typegrad"
+ * const s: Squeeze<[1, "B", 1, 4]> = ["B", 4]
  * type E = Squeeze<[2, 3], 1> // ShapeMismatch<"squeeze: dim 1 of [2, 3] has size 3, not 1">
  * @since 0.1.0
  * @category shape functions
@@ -178,7 +184,8 @@ type SqueezeLoop<S, One, Ax = never, I extends 0[] = [], Acc extends Dim[] = []>
 /**
  * Insert a size-1 dim before `Axis` (∈ [−rank−1, rank]).
  * @example
- * type S = Unsqueeze<[3, 4], -1> // [3, 4, 1]
+ * import type { Unsqueeze } from "typegrad"
+ * const s: Unsqueeze<[3, 4], -1> = [3, 4, 1]
  * @since 0.1.0
  * @category shape functions
  */
@@ -191,7 +198,8 @@ export type Unsqueeze<S extends Shape, Axis extends number> =
 /**
  * Join along an existing axis: other dims must agree; the axis sizes add up.
  * @example
- * type S = Concat<[[2, 3], [5, 3]]> // [7, 3]
+ * import type { Concat } from "typegrad"
+ * const s: Concat<[[2, 3], [5, 3]]> = [7, 3]
  * @since 0.1.0
  * @category shape functions
  */
@@ -221,7 +229,8 @@ type ConcatPair<A, B, Ax extends number, F, S, I extends number, K extends 0[] =
 /**
  * Join equal shapes along a new axis (∈ [−rank−1, rank]) of size `Ss["length"]`.
  * @example
- * type S = Stack<[[2, 3], [2, 3]], -1> // [2, 3, 2]
+ * import type { Stack } from "typegrad"
+ * const s: Stack<[[2, 3], [2, 3]], -1> = [2, 3, 2]
  * @since 0.1.0
  * @category shape functions
  */
@@ -253,8 +262,9 @@ type UnifyShapes<A, B, Ctx extends string, Acc extends Dim[] = []> = A extends r
  * Constant padding: `Pads` is one `[before, after]` pair per trailing dim (like NumPy's
  * `pad_width` for the last dims), or one number for both sides of every dim.
  * @example
- * type S = Pad<[2, 3, 28, 28], [[1, 1], [2, 2]]> // [2, 3, 30, 32]
- * type T = Pad<[3, 4], 1> // [5, 6]
+ * import type { Pad } from "typegrad"
+ * const s: Pad<[2, 3, 28, 28], [[1, 1], [2, 2]]> = [2, 3, 30, 32]
+ * const t: Pad<[3, 4], 1> = [5, 6]
  * @since 0.1.0
  * @category shape functions
  */

@@ -37,8 +37,9 @@ type ExpandEll<Ps, Fill extends number, Acc extends unknown[] = []> = Ps extends
  * steps only), an integer index drops its dim, `...` fills with full slices, `None` inserts a 1.
  * Named or dynamic dims give `number` unless the slice is the identity (`:`, `0:`).
  * @example
- * type S = Slice<[64, 128], "2:, 1:-1"> // [62, 126]
- * type T = Slice<["B", 3, 32], "..., None, ::2"> // ["B", 3, 1, 16]
+ * import type { Slice } from "typegrad"
+ * const s: Slice<[64, 128], "2:, 1:-1"> = [62, 126]
+ * const t: Slice<["B", 3, 32], "..., None, ::2"> = ["B", 3, 1, 16]
  * @since 0.1.0
  * @category shape functions
  */

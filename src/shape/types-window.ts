@@ -11,6 +11,7 @@ import type { Dim, FmtDim, FmtShape, IsError, Shape, ShapeMismatch } from "./typ
 /**
  * A per-axis option: one number for both spatial axes, or `[height, width]`.
  * @example
+ * import type { Pair } from "typegrad"
  * const stride: Pair = [2, 1]
  * @since 0.1.0
  * @category shape functions
@@ -20,6 +21,7 @@ export type Pair = number | readonly [number, number]
 /**
  * Options of `conv2d`; each defaults like PyTorch (stride 1, padding 0, dilation 1, groups 1).
  * @example
+ * import type { Conv2dOpts } from "typegrad"
  * const o: Conv2dOpts = { stride: 2, padding: [3, 3] }
  * @since 0.1.0
  * @category shape functions
@@ -34,6 +36,7 @@ export interface Conv2dOpts {
 /**
  * Options of 2-D pooling; the stride defaults to the kernel.
  * @example
+ * import type { Pool2dOpts } from "typegrad"
  * const o: Pool2dOpts = { stride: 2, padding: 1 }
  * @since 0.1.0
  * @category shape functions
@@ -48,7 +51,8 @@ export interface Pool2dOpts {
  * Output size of one spatial axis, or `number` when an input is not a literal; an error when the
  * (dilated) window does not fit the padded input or the stride/kernel/dilation is 0.
  * @example
- * type N = WindowOut<224, 7, 2, 3, 1, "conv2d", "height"> // 112
+ * import type { WindowOut } from "typegrad"
+ * const n: WindowOut<224, 7, 2, 3, 1, "conv2d", "height"> = 112
  * @since 0.1.0
  * @category shape functions
  */
@@ -79,7 +83,8 @@ type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extend
 /**
  * `conv2d` output shape: X = [N, C, H, W], W = [out, C/groups, kH, kW] → [N, out, H', W'].
  * @example
- * type S = Conv2d<["B", 3, 224, 224], [64, 3, 7, 7], { stride: 2; padding: 3 }> // ["B", 64, 112, 112]
+ * import type { Conv2d } from "typegrad"
+ * const s: Conv2d<["B", 3, 224, 224], [64, 3, 7, 7], { stride: 2; padding: 3 }> = ["B", 64, 112, 112]
  * type E = Conv2d<[1, 3, 8, 8], [64, 4, 3, 3]> // ShapeMismatch<"conv2d: input has 3 channels but weight [64, 4, 3, 3] expects 4">
  * @since 0.1.0
  * @category shape functions
@@ -109,7 +114,8 @@ type ConvOut<N, Co, HW> = FirstErr<HW> extends infer e ? ([e] extends [false] ? 
  * 2-D pooling output shape for op `Op` (`"maxPool2d"`, `"avgPool2d"`): [N, C, H, W] or [C, H, W];
  * stride defaults to the kernel, and padding may be at most half the kernel (PyTorch's rule).
  * @example
- * type S = Pool2d<["B", 64, 112, 112], 3, { stride: 2; padding: 1 }> // ["B", 64, 56, 56]
+ * import type { Pool2d } from "typegrad"
+ * const s: Pool2d<["B", 64, 112, 112], 3, { stride: 2; padding: 1 }> = ["B", 64, 56, 56]
  * type E = Pool2d<[1, 3, 32, 32], 3, { padding: 2 }> // ShapeMismatch<"maxPool2d: padding 2 should be at most half of kernel 3">
  * @since 0.1.0
  * @category shape functions

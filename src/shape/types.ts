@@ -20,6 +20,7 @@ export type * from "./types-window.js"
 /**
  * One dimension: a literal size (`768`), a named size (`"B"`) or dynamic (`number`).
  * @example
+ * import type { Dim } from "typegrad"
  * type D = Dim // 768 | "B" | number
  * @since 0.1.0
  * @category shapes
@@ -29,6 +30,7 @@ export type Dim = number | string
 /**
  * A shape: a tuple of dims (`[2, "T", 768]`), or `Dim[]` when even the rank is unknown.
  * @example
+ * import type { Shape } from "typegrad"
  * const s: Shape = [2, "T", 768]
  * @since 0.1.0
  * @category shapes
@@ -38,6 +40,7 @@ export type Shape = readonly Dim[]
 /**
  * Element types.
  * @example
+ * import type { DType } from "typegrad"
  * const d: DType = "f32"
  * @since 0.1.0
  * @category dtypes
@@ -47,6 +50,7 @@ export type DType = "f32" | "f64" | "i32" | "bool" | "f16"
 /**
  * Floating-point element types (the ones that have gradients).
  * @example
+ * import type { FloatDType } from "typegrad"
  * const d: FloatDType = "f16"
  * @since 0.1.0
  * @category dtypes
@@ -56,6 +60,7 @@ export type FloatDType = "f32" | "f64" | "f16"
 /**
  * Kinds of device a tensor can live on.
  * @example
+ * import type { DeviceKind } from "typegrad"
  * const k: DeviceKind = "webgpu"
  * @since 0.1.0
  * @category devices
@@ -68,6 +73,7 @@ declare const shapeMismatchBrand: unique symbol
  * so the editor underlines that argument and shows `Msg` verbatim. The runtime twin throws
  * `ShapeError` with `message === Msg`.
  * @example
+ * import type { Matmul } from "typegrad"
  * type E = Matmul<[2, 3], [4, 5]>
  * // ShapeMismatch<"matmul: inner dimensions differ for [2, 3] @ [4, 5] (3 vs 4)">
  * @since 0.1.0
@@ -80,7 +86,8 @@ export interface ShapeMismatch<Msg extends string> {
 /**
  * `true` iff T is a `ShapeMismatch` (`any` and `never` are not).
  * @example
- * type T = IsError<Broadcast<[2], [3]>> // true
+ * import type { Broadcast, IsError } from "typegrad"
+ * const t: IsError<Broadcast<[2], [3]>> = true
  * @since 0.1.0
  * @category errors
  */
@@ -90,6 +97,7 @@ export type IsError<T> = 0 extends 1 & T ? false : [T] extends [never] ? false :
  * `unknown` (a no-op in an intersection) when R is fine, the error itself otherwise. Ops write
  * `b: Tensor<B> & Guard<Matmul<A, B>>` so that the diagnostic lands on `b`.
  * @example
+ * import type { Guard, Matmul, Shape } from "typegrad"
  * declare function matmul<A extends Shape, B extends Shape>(a: A, b: B & Guard<Matmul<A, B>>): void
  * @since 0.1.0
  * @category errors
@@ -99,7 +107,8 @@ export type Guard<R> = IsError<R> extends true ? R : unknown
 /**
  * A dim as text: the literal or name, `?` when dynamic (the runtime prints `null` as `?`).
  * @example
- * type T = FmtDim<number> // "?"
+ * import type { FmtDim } from "typegrad"
+ * const t: FmtDim<number> = "?"
  * @since 0.1.0
  * @category formatting
  */
@@ -108,7 +117,8 @@ export type FmtDim<D> = Kind<D> extends "dyn" ? "?" : `${D & (string | number)}`
 /**
  * A shape as text, exactly like the runtime `fmtShape`: `[B, 3, ?]`; `[...]` for unknown rank.
  * @example
- * type T = FmtShape<["B", 3, number]> // "[B, 3, ?]"
+ * import type { FmtShape } from "typegrad"
+ * const t: FmtShape<["B", 3, number]> = "[B, 3, ?]"
  * @since 0.1.0
  * @category formatting
  */
@@ -125,6 +135,7 @@ type IsSingle<T> = [T] extends [never] ? false : 0 extends 1 & T ? false : [T] e
 /**
  * R when both devices agree (or either is not a single literal), else `"<op>: device mismatch (a vs b)"`.
  * @example
+ * import type { SameDevice } from "typegrad"
  * type E = SameDevice<"webgpu", "cpu", "matmul", [2, 2]> // ShapeMismatch<"matmul: device mismatch (webgpu vs cpu)">
  * @since 0.1.0
  * @category devices
@@ -136,6 +147,7 @@ export type SameDevice<V1, V2, Op extends string, R> = [IsSingle<V1>, IsSingle<V
 /**
  * R when both dtypes agree (or either is not a single literal), else `"<op>: dtype mismatch (a vs b)"`.
  * @example
+ * import type { SameDType } from "typegrad"
  * type E = SameDType<"f32", "i32", "matmul", [2, 2]> // ShapeMismatch<"matmul: dtype mismatch (f32 vs i32)">
  * @since 0.1.0
  * @category dtypes
@@ -149,7 +161,8 @@ type RankDType = ["bool", "i32", "f16", "f32", "f64"]
 /**
  * Result dtype of a binary elementwise op: the larger in bool < i32 < f16 < f32 < f64.
  * @example
- * type D = Promote<"i32", "f16"> // "f16"
+ * import type { Promote } from "typegrad"
+ * const d: Promote<"i32", "f16"> = "f16"
  * @since 0.1.0
  * @category dtypes
  */
@@ -160,7 +173,8 @@ export type Promote<D1 extends DType, D2 extends DType> = D1 extends DType ? D2 
 /**
  * Number of elements of a shape; `number` when a dim is named or dynamic.
  * @example
- * type N = NumElements<[1024, 1024]> // 1048576
+ * import type { NumElements } from "typegrad"
+ * const n: NumElements<[1024, 1024]> = 1048576
  * @since 0.1.0
  * @category shapes
  */
@@ -179,7 +193,8 @@ type BroadcastDim2<A, B> = [A] extends [1] ? B
 /**
  * NumPy broadcasting: align from the right; equal dims, or a 1, or a dynamic dim (checked at run time).
  * @example
- * type S = Broadcast<[8, 1, 6, 1], [7, 1, 5]> // [8, 7, 6, 5]
+ * import type { Broadcast } from "typegrad"
+ * const s: Broadcast<[8, 1, 6, 1], [7, 1, 5]> = [8, 7, 6, 5]
  * type E = Broadcast<[2, 3], [4]> // ShapeMismatch<"broadcast: [2, 3] vs [4] (dim 3 vs 4)">
  * type F = Broadcast<[2, 3], [4], "add"> // ShapeMismatch<"add: cannot broadcast [2, 3] with [4] (dim 3 vs 4)">
  * @since 0.1.0
@@ -209,8 +224,9 @@ type IfOk<E, R> = IsError<E> extends true ? E : R
  * `a @ b` like `numpy.matmul`: [..., M, K] @ [..., K, N] → [...batch, M, N] with broadcast batch
  * dims; a 1-D left operand is a row vector and a 1-D right operand a column vector (then dropped).
  * @example
- * type S = Matmul<[8, 1, 3, 4], [5, 4, 6]> // [8, 5, 3, 6]
- * type V = Matmul<[3, 4], [4]> // [3]
+ * import type { Matmul } from "typegrad"
+ * const s: Matmul<[8, 1, 3, 4], [5, 4, 6]> = [8, 5, 3, 6]
+ * const v: Matmul<[3, 4], [4]> = [3]
  * @since 0.1.0
  * @category shape functions
  */
@@ -237,7 +253,8 @@ export type Matmul<A extends Shape, B extends Shape> =
 /**
  * Inner product of two 1-D tensors: [K] · [K] → [].
  * @example
- * type S = Dot<[3], [3]> // []
+ * import type { Dot } from "typegrad"
+ * const s: Dot<[3], [3]> = []
  * type E = Dot<[3], [4]> // ShapeMismatch<"dot: sizes differ for [3] and [4] (3 vs 4)">
  * @since 0.1.0
  * @category shape functions
@@ -251,7 +268,8 @@ export type Dot<A extends Shape, B extends Shape> =
 /**
  * Outer product of two 1-D tensors: [M] ⊗ [N] → [M, N].
  * @example
- * type S = Outer<[3], ["N"]> // [3, "N"]
+ * import type { Outer } from "typegrad"
+ * const s: Outer<[3], ["N"]> = [3, "N"]
  * @since 0.1.0
  * @category shape functions
  */
@@ -266,7 +284,8 @@ export type Outer<A extends Shape, B extends Shape> =
  * `broadcast_to` / torch `expand`: dims of S align right with T; each must equal T's or be 1;
  * `-1` in T keeps S's dim; T may add leading dims (not `-1`).
  * @example
- * type S = Expand<[3, 1], [2, -1, 4]> // [2, 3, 4]
+ * import type { Expand } from "typegrad"
+ * const s: Expand<[3, 1], [2, -1, 4]> = [2, 3, 4]
  * type E = Expand<[2, 3], [2, 4]> // ShapeMismatch<"expand: cannot expand [2, 3] to [2, 4] (dim 3 vs 4)">
  * @since 0.1.0
  * @category shape functions

@@ -10,7 +10,17 @@ import { hostConvert, numel } from "../ops/core/aval.js"
 import { Tensor } from "../ops/core/tensor.js"
 import type { DType } from "../shape/index.js"
 
-/** Options of {@link arbShape}. */
+/**
+ * Options of {@link arbShape}: the range of ranks and of dims.
+ *
+ * @example
+ * import * as fc from "fast-check"
+ * import { arbShape, type ShapeOptions } from "typegrad/testing"
+ * const matrices: ShapeOptions = { minRank: 2, maxRank: 2, minDim: 0 } // empty ones too
+ * fc.assert(fc.property(arbShape(matrices), (s) => s.length === 2))
+ * @since 0.1.0
+ * @category arbitraries
+ */
 export interface ShapeOptions {
   /** smallest rank (default 0) */
   readonly minRank?: number
@@ -40,6 +50,7 @@ export const arbShape = (options: ShapeOptions = {}): fc.Arbitrary<number[]> =>
  * some dims set to 1. The first element is the broadcast result.
  *
  * @example
+ * import * as fc from "fast-check"
  * import { arbBroadcastShapes } from "typegrad/testing"
  * // e.g. [[2, 3], [3], [2, 1]]: the result shape, then two operands
  * const [out, a, b] = fc.sample(arbBroadcastShapes(2), 1)[0]!
@@ -63,6 +74,7 @@ export const arbBroadcastShapes = (n: number, options: ShapeOptions = {}): fc.Ar
  * Sorted, unique axes of a tensor of rank `rank` (possibly none).
  *
  * @example
+ * import * as fc from "fast-check"
  * import { arbAxes } from "typegrad/testing"
  * fc.sample(arbAxes(3), 1) // e.g. [[0, 2]]
  * @since 0.1.0
@@ -84,7 +96,17 @@ export const arbDType = <D extends DType = "f32" | "f64" | "i32" | "bool">(
   dtypes: ReadonlyArray<D> = ["f32", "f64", "i32", "bool"] as ReadonlyArray<DType> as ReadonlyArray<D>,
 ): fc.Arbitrary<D> => fc.constantFrom(...dtypes)
 
-/** Options of {@link arbTensor}. */
+/**
+ * Options of {@link arbTensor} and {@link arbValues}: dtype and range of the values.
+ *
+ * @example
+ * import * as fc from "fast-check"
+ * import { arbTensor, type TensorOptions } from "typegrad/testing"
+ * const positive: TensorOptions<"f64"> = { min: 0.1, max: 3 } // inside log's domain
+ * fc.assert(fc.property(arbTensor([3], positive), (x) => x.log().dataSync().every(Number.isFinite)))
+ * @since 0.1.0
+ * @category arbitraries
+ */
 export interface TensorOptions<D extends DType = DType> {
   /** element type (default `"f64"`, the dtype gradient checks want) */
   readonly dtype?: D

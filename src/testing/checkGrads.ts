@@ -16,7 +16,18 @@ import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { fromValues, uniformFrom } from "./arbitraries.js"
 
-/** Options of {@link checkGrads}. */
+/**
+ * Options of {@link checkGrads}: derivative order, modes, finite-difference step and tolerances.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { checkGrads, type CheckGradsOptions } from "typegrad/testing"
+ * // f32 arithmetic: a larger step and looser tolerances than the f64 defaults
+ * const f32: CheckGradsOptions = { modes: ["fwd"], eps: 1e-2, atol: 1e-2, rtol: 1e-2 }
+ * checkGrads((x: tg.AnyTensor) => x.mul(x).sum(), [tg.tensor([0.5, -1.5])], f32)
+ * @since 0.1.0
+ * @category testing
+ */
 export interface CheckGradsOptions {
   /** 1: first derivatives; 2: also the derivatives of `x ↦ Jᵀ(x)·c` (of `x ↦ J(x)·t` with `modes: ["fwd"]`). Default 1. */
   readonly order?: 1 | 2

@@ -4,7 +4,7 @@ import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
 import { contextOf } from "../../src/device/webgpu/backend.js"
-import { acquireWebGpu, memoryStats, own, releaseWebGpu, WebGpu } from "../../src/device/webgpu/index.js"
+import { acquireWebGpu, memoryStats, own, releaseWebGpu, WebGpu, type GpuFeatureName } from "../../src/device/webgpu/index.js"
 import { data as toArray } from "../../src/ops/api/host.js"
 import { to, transfer } from "../../src/device/transfer.js"
 import { DeviceLost, DeviceUnavailable, KernelCompileError, OutOfMemory } from "../../src/errors.js"
@@ -61,12 +61,12 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
   })
 
   it("no adapter → DeviceUnavailable naming what was tried", async () => {
-    const exit = await Effect.runPromiseExit(Effect.scoped(WebGpu.acquire({ requiredFeatures: ["no-such-feature" as GPUFeatureName] })))
+    const exit = await Effect.runPromiseExit(Effect.scoped(WebGpu.acquire({ requiredFeatures: ["no-such-feature" as GpuFeatureName] })))
     expect(Exit.isFailure(exit)).toBe(true)
     const err = Exit.isFailure(exit) ? (exit.cause as unknown as { reasons?: unknown[] }) : null
     expect(String(exit)).toContain("DeviceUnavailable")
     void err
-    await expect(acquireWebGpu({ requiredFeatures: ["no-such-feature" as GPUFeatureName] })).rejects.toBeInstanceOf(DeviceUnavailable)
+    await expect(acquireWebGpu({ requiredFeatures: ["no-such-feature" as GpuFeatureName] })).rejects.toBeInstanceOf(DeviceUnavailable)
   })
 
   it("to/transfer move trees between CPU and WebGPU; own() frees on scope close", async () => {

@@ -6,3 +6,4 @@
 export { acquireWebGpu, memoryStats, releaseWebGpu, synchronize, WebGpu, type WebGpuOptions } from "./service.js"
 export { iterate, scope, type MemoryStats } from "./memory.js"
 export { own } from "./own.js"
+export type { GpuFeatureName, GpuPowerPreference } from "./public-types.js"

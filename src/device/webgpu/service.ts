@@ -11,6 +11,7 @@ import type { Device } from "../../ops/core/backend.js"
 import { contextOf, makeBackend } from "./backend.js"
 import { GpuContext } from "./context.js"
 import type { MemoryStats } from "./memory.js"
+import type { GpuFeatureName, GpuPowerPreference } from "./public-types.js"
 
 /**
  * How to pick and configure the device.
@@ -19,9 +20,9 @@ import type { MemoryStats } from "./memory.js"
  * @category devices
  */
 export interface WebGpuOptions {
-  readonly powerPreference?: GPUPowerPreference
+  readonly powerPreference?: GpuPowerPreference
   /** features the device must have (fails with DeviceUnavailable otherwise); `shader-f16` and `subgroups` are enabled whenever available */
-  readonly requiredFeatures?: ReadonlyArray<GPUFeatureName>
+  readonly requiredFeatures?: ReadonlyArray<GpuFeatureName>
   /** limits to request; by default the adapter's own maxima for buffer sizes, bindings and workgroups */
   readonly requiredLimits?: Readonly<Record<string, number>>
   /** Dawn toggles for Node (`create([...])`), e.g. `["backend=vulkan"]`; ignored in browsers */

@@ -10,6 +10,7 @@ import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import type { Aval } from "./aval.js"
 import { numel } from "./aval.js"
 import type { Device, Storage } from "./backend.js"
+import { formatTensor, type Contents } from "./format.js"
 import type { Interpreter } from "./interpreter.js"
 
 /** A value owned by a transform's interpreter (a dual number, a staged variable, a batched value). */
@@ -68,8 +69,26 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
     return this._impl instanceof Tracer
   }
 
+  /** Shape, dtype, device and the values (summarised past 1000 elements); GPU values are not read. */
   toString(): string {
-    return `Tensor<[${this.aval.shape.join(", ")}], ${this.aval.dtype}, ${this.device.name}>${this.isTracer ? " (traced)" : ""}`
+    return formatTensor(this.aval.shape, this.aval.dtype, this.device.name, contentsOf(this))
+  }
+  /** What `console.log` and `util.inspect` show: the same as `toString`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString()
+  }
+}
+
+/** A tensor's values for printing, or why they cannot be read synchronously. */
+const contentsOf = (t: AnyTensor): Contents => {
+  const impl = t._impl
+  if (impl instanceof Tracer) return { kind: "traced", transform: impl.interpreter.transform }
+  const read = t.device.backend.readSync
+  if (read === undefined) return { kind: "on-device" }
+  try {
+    return { kind: "values", data: read(impl, t.aval) }
+  } catch (e) {
+    return { kind: "unreadable", reason: e instanceof Error ? e.message : String(e) }
   }
 }
 
