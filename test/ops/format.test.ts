@@ -4,7 +4,7 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "vitest"
 import * as tg from "../../src/index.js"
-import { formatTensor } from "../../src/ops/format.js"
+import { formatTensor } from "../../src/ops/core/format.js"
 
 describe("printing tensors", () => {
   it("a matrix of fractions: 4 decimals, aligned, one row per line", () => {

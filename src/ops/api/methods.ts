@@ -29,145 +29,145 @@ declare module "../core/tensor.js" {
   interface Tensor<in out S extends Shape = Shape, in out D extends DType = "f32", out V extends DeviceKind = DeviceKind> {
     /** `this + b` with broadcasting. @example tg.ones([2, 3]).add(tg.ones([3])) */
     add<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "add">>): BinOut<S, D, V, T>
-    /** `this - b` with broadcasting. @example x.sub(1) */
+    /** `this - b` with broadcasting. @example tg.tensor([[1, -2], [3, 4]]).sub(1) // [[0, -3], [2, 3]] */
     sub<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "sub">>): BinOut<S, D, V, T>
-    /** `this · b` elementwise with broadcasting. @example x.mul(0.01) */
+    /** `this · b` elementwise with broadcasting. @example tg.tensor([[1, -2], [3, 4]]).mul(0.5) // [[0.5, -1], [1.5, 2]] */
     mul<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "mul">>): BinOut<S, D, V, T>
-    /** `this / b` elementwise with broadcasting. @example x.div(2) */
+    /** `this / b` elementwise with broadcasting. @example tg.tensor([[1, -2], [3, 4]]).div(2) // [[0.5, -1], [1.5, 2]] */
     div<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "div">>): BinOut<S, D, V, T>
-    /** `this ** b` elementwise with broadcasting. @example x.pow(2) */
+    /** `this ** b` elementwise with broadcasting. @example tg.tensor([[1, -2], [3, 4]]).pow(2) // [[1, 4], [9, 16]] */
     pow<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "pow">>): BinOut<S, D, V, T>
-    /** Elementwise maximum. @example x.maximum(0) */
+    /** Elementwise maximum. @example tg.tensor([[1, -2], [3, 4]]).maximum(0) // [[1, 0], [3, 4]] */
     maximum<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "maximum">>): BinOut<S, D, V, T>
-    /** Elementwise minimum. @example x.minimum(1) */
+    /** Elementwise minimum. @example tg.tensor([[1, -2], [3, 4]]).minimum(1) // [[1, -2], [1, 1]] */
     minimum<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "minimum">>): BinOut<S, D, V, T>
-    /** `this < b` (bool). @example x.lt(0) */
+    /** `this < b` (bool). @example tg.tensor([[1, -2], [3, 4]]).lt(0) // [[false, true], [false, false]] */
     lt<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "lt">>): CmpOut<S, V, T>
-    /** `this <= b` (bool). @example x.le(0) */
+    /** `this <= b` (bool). @example tg.tensor([[1, -2], [3, 4]]).le(1) // [[true, true], [false, false]] */
     le<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "le">>): CmpOut<S, V, T>
-    /** `this > b` (bool). @example x.gt(0) */
+    /** `this > b` (bool). @example tg.tensor([[1, -2], [3, 4]]).gt(0) // [[true, false], [true, true]] */
     gt<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "gt">>): CmpOut<S, V, T>
-    /** `this >= b` (bool). @example x.ge(0) */
+    /** `this >= b` (bool). @example tg.tensor([[1, -2], [3, 4]]).ge(3) // [[false, false], [true, true]] */
     ge<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "ge">>): CmpOut<S, V, T>
-    /** `this == b` (bool). @example x.eq(0) */
+    /** `this == b` (bool). @example tg.tensor([[1, -2], [3, 4]]).eq(3) // [[false, false], [true, false]] */
     eq<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "eq">>): CmpOut<S, V, T>
-    /** `this != b` (bool). @example x.ne(0) */
+    /** `this != b` (bool). @example tg.tensor([[1, -2], [3, 4]]).ne(3) // [[true, true], [false, true]] */
     ne<T extends Operand>(b: T & NoInfer<BinCheck<S, V, T, "ne">>): CmpOut<S, V, T>
 
-    /** `-this`. @example x.neg() */
+    /** `-this`. @example tg.tensor([[1, -2], [3, 4]]).neg() // [[-1, 2], [-3, -4]] */
     neg(): Tensor<S, D, V>
-    /** `|this|`. @example x.abs() */
+    /** `|this|`. @example tg.tensor([[1, -2], [3, 4]]).abs() // [[1, 2], [3, 4]] */
     abs(): Tensor<S, D, V>
-    /** Sign (−1, 0, 1). @example x.sign() */
+    /** Sign (−1, 0, 1). @example tg.tensor([[1, -2], [3, 4]]).sign() // [[1, -1], [1, 1]] */
     sign(): Tensor<S, D, V>
-    /** `e^this` (float dtypes). @example x.exp() */
+    /** `e^this` (float dtypes). @example tg.tensor([0, 1]).exp() // [1, e] */
     exp(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Natural log (float dtypes). @example x.log() */
+    /** Natural log (float dtypes). @example tg.tensor([1, Math.E]).log() // [0, 1] */
     log(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** `log(1 + this)`. @example x.log1p() */
+    /** `log(1 + this)`. @example tg.tensor([0, 1e-8]).log1p() // [0, 1e-8] */
     log1p(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Square root. @example x.sqrt() */
+    /** Square root. @example tg.tensor([4, 9]).sqrt() // [2, 3] */
     sqrt(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Sine. @example x.sin() */
+    /** Sine. @example tg.tensor([0, Math.PI / 2]).sin() // [0, 1] */
     sin(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Cosine. @example x.cos() */
+    /** Cosine. @example tg.tensor([0, Math.PI]).cos() // [1, -1] */
     cos(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Hyperbolic tangent. @example x.tanh() */
+    /** Hyperbolic tangent. @example tg.tensor([0]).tanh() // [0] */
     tanh(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Logistic sigmoid. @example x.sigmoid() */
+    /** Logistic sigmoid. @example tg.tensor([0]).sigmoid() // [0.5] */
     sigmoid(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** `this²`. @example x.square() */
+    /** `this²`. @example tg.tensor([[1, -2], [3, 4]]).square() // [[1, 4], [9, 16]] */
     square(): Tensor<S, D, V>
-    /** `1 / this`. @example x.reciprocal() */
+    /** `1 / this`. @example tg.tensor([2, 4]).reciprocal() // [0.5, 0.25] */
     reciprocal(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** `max(this, 0)`. @example x.relu() */
+    /** `max(this, 0)`. @example tg.tensor([[1, -2], [3, 4]]).relu() // [[1, 0], [3, 4]] */
     relu(): Tensor<S, D, V>
-    /** GELU (exact, or `{ approximate: "tanh" }`). @example x.gelu() */
+    /** GELU (exact, or `{ approximate: "tanh" }`). @example tg.tensor([0, 1]).gelu() // [0, 0.8413] */
     gelu(this: Tensor<S, D & FloatDType, V>, options?: nn.GeluOptions): Tensor<S, D, V>
-    /** `log(1 + e^this)`, stable. @example x.softplus() */
+    /** `log(1 + e^this)`, stable. @example tg.tensor([0]).softplus() // [log 2] */
     softplus(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** `this·σ(this)`. @example x.silu() */
+    /** `this·σ(this)`. @example tg.tensor([0, 1]).silu() // [0, 0.7311] */
     silu(this: Tensor<S, D & FloatDType, V>): Tensor<S, D, V>
-    /** Convert the dtype. @example x.cast("i32") */
+    /** Convert the dtype. @example tg.tensor([1.7, -1.7]).cast("i32") // [1, -1] */
     cast<D2 extends DType>(dtype: D2): Tensor<S, D2, V>
 
-    /** Sum over axes. @example x.sum({ axis: 1 }) */
+    /** Sum over axes. @example tg.tensor([[1, 2], [3, 4]]).sum({ axis: 1 }) // [3, 7] */
     sum<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "sum">>>): Out<red.Reduced<S, O, "sum">, D, V>
-    /** Product over axes. @example x.prod() */
+    /** Product over axes. @example tg.tensor([[1, 2], [3, 4]]).prod() // 24 */
     prod<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "prod">>>): Out<red.Reduced<S, O, "prod">, D, V>
-    /** Maximum over axes. @example x.max({ axis: 0 }) */
+    /** Maximum over axes. @example tg.tensor([[1, 2], [3, 4]]).max({ axis: 0 }) // [3, 4] */
     max<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "max">>>): Out<red.Reduced<S, O, "max">, D, V>
-    /** Minimum over axes. @example x.min() */
+    /** Minimum over axes. @example tg.tensor([[1, 2], [3, 4]]).min() // 1 */
     min<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
-    /** Mean over axes. @example x.mean({ axis: -1, keepdims: true }) */
+    /** Mean over axes. @example tg.tensor([[1, 2], [3, 4]]).mean({ axis: -1, keepdims: true }) // [[1.5], [3.5]] */
     mean<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>): Out<red.Reduced<S, O, "mean">, D, V>
-    /** Variance over axes (`correction` 0 by default). @example x.variance({ axis: 0 }) */
+    /** Variance over axes (`correction` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).variance({ axis: 0 }) // [1, 1] */
     variance<const O extends red.VarOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
-    /** Index of the maximum (i32). @example x.argmax({ axis: 1 }) */
+    /** Index of the maximum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmax({ axis: 1 }) // [0, 1] */
     argmax<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
-    /** Index of the minimum (i32). @example x.argmin() */
+    /** Index of the minimum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmin() // 1 */
     argmin<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>): Out<red.Reduced<S, O, "argmin">, "i32", V>
-    /** `log Σ exp` over axes, stable. @example x.logsumexp({ axis: -1 }) */
+    /** `log Σ exp` over axes, stable. @example tg.tensor([[0, 0]]).logsumexp({ axis: -1 }) // [log 2] */
     logsumexp<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
-    /** Vector norm (ord 1, 2, ∞). @example x.norm({ axis: 1 }) */
+    /** Vector norm (ord 1, 2, ∞). @example tg.tensor([[3, 4]]).norm({ axis: 1 }) // [5] */
     norm<const O extends red.NormOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
-    /** Softmax along an axis (default −1). @example x.softmax() */
+    /** Softmax along an axis (default −1). @example tg.tensor([0, 0]).softmax() // [0.5, 0.5] */
     softmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
-    /** Log-softmax along an axis (default −1). @example x.logSoftmax() */
+    /** Log-softmax along an axis (default −1). @example tg.tensor([0, 0]).logSoftmax() // [-log 2, -log 2] */
     logSoftmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
 
-    /** New shape, same data (−1 inferred). @example x.reshape([3, -1]) */
+    /** New shape, same data (−1 inferred). @example tg.ones([2, 3]).reshape([3, -1]) // Tensor<[3, 2]> */
     reshape<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Reshape<S, T>>>): Out<Reshape<S, T>, D, V>
-    /** Swap two axes (default the last two). @example x.transpose() */
+    /** Swap two axes (default the last two). @example tg.ones([2, 3]).transpose() // Tensor<[3, 2]> */
     transpose<const D0 extends number = -2, const D1 extends number = -1>(d0?: D0 & NoInfer<Guard<Transpose<S, D0, D1>>>, d1?: D1): Out<Transpose<S, D0, D1>, D, V>
-    /** Reorder axes. @example x.permute([0, 2, 3, 1]) */
+    /** Reorder axes. @example tg.ones([1, 3, 4, 5]).permute([0, 2, 3, 1]) // Tensor<[1, 4, 5, 3]> */
     permute<const P extends ReadonlyArray<number>>(perm: P & NoInfer<Guard<Permute<S, P>>>): Out<Permute<S, P>, D, V>
-    /** Drop size-1 axes. @example x.squeeze() */
+    /** Drop size-1 axes. @example tg.ones([1, 3, 1]).squeeze() // Tensor<[3]> */
     squeeze<const A extends number | ReadonlyArray<number> | undefined = undefined>(axis?: A & NoInfer<Guard<Squeeze<S, A>>>): Out<Squeeze<S, A>, D, V>
-    /** Insert a size-1 axis. @example x.unsqueeze(0) */
+    /** Insert a size-1 axis. @example tg.ones([3]).unsqueeze(0) // Tensor<[1, 3]> */
     unsqueeze<const A extends number>(axis: A & NoInfer<Guard<Unsqueeze<S, A>>>): Out<Unsqueeze<S, A>, D, V>
-    /** Broadcast to a larger shape. @example x.expand([4, 3]) */
+    /** Broadcast to a larger shape. @example tg.ones([1, 3]).expand([4, 3]) // Tensor<[4, 3]> */
     expand<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Expand<S, T>>>): Out<Expand<S, T>, D, V>
-    /** Merge axes start..end. @example x.flatten(1) */
+    /** Merge axes start..end. @example tg.ones([2, 3, 4]).flatten(1) // Tensor<[2, 12]> */
     flatten<const St extends number = 0, const En extends number = -1>(start?: St & NoInfer<Guard<Flatten<S, St, En>>>, end?: En): Out<Flatten<S, St, En>, D, V>
-    /** NumPy basic indexing from a string. @example grid.slice("1:-1, 1:-1") */
+    /** NumPy basic indexing from a string. @example tg.zeros([5, 5]).slice("1:-1, 1:-1") // Tensor<[3, 3]> */
     slice<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): Out<Slice<S, Spec>, D, V>
-    /** Functional update of a region: `.set(v)` / `.add(v)`. @example grid.at("1:-1, 1:-1").add(lap) */
+    /** Functional update of a region: `.set(v)` / `.add(v)`. @example tg.zeros([5, 5]).at("1:-1, 1:-1").add(tg.ones([3, 3])) // ones inside a zero border */
     at<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): layout.At<S, D, V, Spec>
-    /** Pad trailing axes. @example x.pad([[1, 1]]) */
+    /** Pad trailing axes. @example tg.tensor([1, 2]).pad([[1, 1]]) // [0, 1, 2, 0] */
     pad<const P extends number | ReadonlyArray<readonly [number, number]>>(pads: P & NoInfer<Guard<Pad<S, P>>>, options?: layout.PadOptions): Out<Pad<S, P>, D, V>
 
-    /** Matrix product (NumPy semantics). @example a.matmul(b) */
+    /** Matrix product (NumPy semantics). @example tg.ones([2, 3]).matmul(tg.ones([3, 4])) // Tensor<[2, 4]> of 3s */
     matmul<B extends Shape, D2 extends DType, V2 extends DeviceKind>(
       b: Tensor<B, D2, V2> & NoInfer<Guard<SameDevice<V, V2, "matmul", SameDType<D, D2, "matmul", Matmul<S, B>>>>>,
     ): Out<Matmul<S, B>, D, V>
-    /** Inner product of vectors. @example a.dot(b) */
+    /** Inner product of vectors. @example tg.tensor([1, 2, 3]).dot(tg.tensor([4, 5, 6])) // 32 */
     dot<B extends Shape, D2 extends DType, V2 extends DeviceKind>(
       b: Tensor<B, D2, V2> & NoInfer<Guard<SameDevice<V, V2, "dot", SameDType<D, D2, "dot", Dot<S, B>>>>>,
     ): Out<Dot<S, B>, D, V>
-    /** Outer product of vectors. @example a.outer(b) */
+    /** Outer product of vectors. @example tg.tensor([1, 2]).outer(tg.tensor([3, 4, 5])) // Tensor<[2, 3]> */
     outer<B extends Shape, D2 extends DType, V2 extends DeviceKind>(
       b: Tensor<B, D2, V2> & NoInfer<Guard<SameDevice<V, V2, "outer", SameDType<D, D2, "outer", Outer<S, B>>>>>,
     ): Out<Outer<S, B>, D, V>
-    /** 2-D convolution (NCHW). @example x.conv2d(w, { padding: 1 }) */
+    /** 2-D convolution (NCHW). @example tg.ones([1, 3, 8, 8]).conv2d(tg.ones([16, 3, 3, 3]), { padding: 1 }) // Tensor<[1, 16, 8, 8]> */
     conv2d<W extends Shape, D2 extends DType, V2 extends DeviceKind, const O extends Conv2dOpts = {}>(
       w: Tensor<W, D2, V2> & NoInfer<Guard<SameDevice<V, V2, "conv2d", SameDType<D, D2, "conv2d", Conv2d<S, W, O>>>>>,
       options?: O,
     ): Out<Conv2d<S, W, O>, D, V>
-    /** 2-D max pooling. @example x.maxPool2d(2) */
+    /** 2-D max pooling. @example tg.ones([1, 1, 4, 4]).maxPool2d(2) // Tensor<[1, 1, 2, 2]> */
     maxPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(kernel: K & NoInfer<Guard<Pool2d<S, K, O, "maxPool2d">>>, options?: O): Out<Pool2d<S, K, O, "maxPool2d">, D, V>
-    /** 2-D average pooling. @example x.avgPool2d(2) */
+    /** 2-D average pooling. @example tg.ones([1, 1, 4, 4]).avgPool2d(2) // Tensor<[1, 1, 2, 2]> */
     avgPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(this: Tensor<S, D & FloatDType, V>, kernel: K & NoInfer<Guard<Pool2d<S, K, O, "avgPool2d">>>, options?: O): Out<Pool2d<S, K, O, "avgPool2d">, D, V>
 
     /** Nested arrays of the values (CPU tensors only, by type). @example tg.tensor([1, 2]).toArraySync() */
     toArraySync(this: Tensor<S, D, "cpu">): Nested<S, Elem<D>>
-    /** The flat typed data (CPU tensors only, by type). @example x.dataSync() */
+    /** The flat typed data (CPU tensors only, by type). @example tg.tensor([1, 2]).dataSync() // Float32Array [1, 2] */
     dataSync(this: Tensor<S, D, "cpu">): HostOf[D]
     /** The single value of a one-element CPU tensor. @example tg.scalar(3).item() */
     item(this: Tensor<S, D, "cpu">): Elem<D>
-    /** Read back as nested arrays from any device (an Effect). @example await Effect.runPromise(x.toArray()) */
+    /** Read back as nested arrays from any device (an Effect). @example import { Effect } from "effect"; await Effect.runPromise(tg.tensor([1, 2]).toArray()) // [1, 2] */
     toArray(): Effect.Effect<Nested<S, Elem<D>>, host.ReadbackError>
-    /** Read back flat typed data from any device (an Effect). @example await Effect.runPromise(x.data()) */
+    /** Read back flat typed data from any device (an Effect). @example import { Effect } from "effect"; await Effect.runPromise(tg.tensor([1, 2]).data()) // Float32Array [1, 2] */
     data(): Effect.Effect<HostOf[D], host.ReadbackError>
   }
 }

@@ -4,7 +4,7 @@
  * `...` past 1000 elements. Numbers follow PyTorch's printer: floats with 4 decimals, `2.` when all
  * are whole, scientific when their magnitudes span more than 1000×.
  */
-import type { DType } from "../shape/index.js"
+import type { DType } from "../../shape/index.js"
 
 /** Printing options: digits after the point, the element count past which a tensor is summarised, the items kept at each edge, the line width. */
 export const printOptions = { precision: 4, threshold: 1000, edgeItems: 3, lineWidth: 80 } as const
