@@ -13,7 +13,7 @@ import { promisify } from "node:util"
 const run = promisify(execFile)
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 // NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
-const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js") }
+const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js"), "typegrad/plot": join(root, "src", "plot.js") }
 
 /** A snippet: `text` is the module to write; its line `prologue + 1` is line `line` of `source`. */
 export interface Snippet {
@@ -23,9 +23,9 @@ export interface Snippet {
   readonly prologue: number
 }
 
-/** `code` with its `typegrad(/testing)` imports pointed at this checkout; null when it has none. */
+/** `code` with its `typegrad(/testing|/plot)` imports pointed at this checkout; null when it has none. */
 export const rewriteImports = (code: string): string | null => {
-  const out = code.replace(/from\s+["'](typegrad(?:\/testing)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
+  const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/plot)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
   return out === code ? null : out
 }
 /** `import * as tg from "typegrad"` (this checkout), for snippets that import nothing. */
