@@ -42,7 +42,7 @@ export interface DemoResult {
 export const main = async (options: { readonly log?: (line: string) => void } = {}): Promise<DemoResult> => {
   const log = options.log ?? console.log
   const picked = await tg.bestDevice()
-  log(`device: ${picked.device.name} (${picked.reason})`)
+  log(`device: ${picked.reason}`)
   try {
     const h = await runHeat(picked.device)
     log(`heat equation, 100×100, 500 steps: ${h.ms.toFixed(0)} ms (${(h.ms / 500).toFixed(2)} ms/step); centre = ${h.centre.toFixed(4)}`)

@@ -24,10 +24,10 @@ export interface PngOptions {
 
 const require = createRequire(import.meta.url)
 
-/** The bundled DejaVu Sans, when the font package is installed. */
-const bundledFont = (): string | undefined => {
+/** The bundled DejaVu Sans (regular and bold), when the font package is installed. */
+const bundledFonts = (): string[] | undefined => {
   try {
-    return require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")
+    return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`))
   } catch {
     return undefined
   }
@@ -51,14 +51,14 @@ export const toPng = (figure: Figure, options: PngOptions = {}): Effect.Effect<U
       try: () => import("@resvg/resvg-js"),
       catch: (e) => new PlotError({ op: "toPng", message: `toPng: the PNG renderer @resvg/resvg-js could not be loaded (install it next to typegrad): ${String(e)}` }),
     })
-    const font = bundledFont()
+    const fonts = bundledFonts()
     return yield* Effect.try({
       try: () => {
         const r = new Resvg(figure.svg, {
           fitTo: { mode: "width", value: Math.round(figure.width * (options.scale ?? 1)) },
-          font: font === undefined
+          font: fonts === undefined
             ? { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }
-            : { loadSystemFonts: false, fontFiles: [font], defaultFontFamily: "DejaVu Sans" },
+            : { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: "DejaVu Sans" },
         })
         return new Uint8Array(r.render().asPng())
       },
