@@ -7,30 +7,9 @@ import { readdirSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { rewriteImports, snippetHarness } from "../../test/snippets.js"
+import { extractExamples, rewriteImports, snippetHarness } from "../../test/snippets.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
-
-interface Example {
-  readonly file: string
-  readonly line: number
-  readonly code: string
-}
-
-/** The `@example` blocks of the JSDoc comments in `text`, with the line each starts on. */
-export const extractExamples = (file: string, text: string): Example[] => {
-  const out: Example[] = []
-  const lines = text.split("\n")
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*\*\s*@example\b/.test(lines[i]!)) continue
-    const start = i + 1
-    const body: string[] = []
-    while (++i < lines.length && !/^\s*\*\s*@\w+/.test(lines[i]!) && !/\*\//.test(lines[i]!)) body.push(lines[i]!.replace(/^\s*\* ?/, ""))
-    i--
-    out.push({ file, line: start + 1, code: body.join("\n") })
-  }
-  return out
-}
 
 const sources = readdirSync(here).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "test-util.ts")
 const examples = sources.flatMap((f) => extractExamples(`src/grad/${f}`, readFileSync(join(here, f), "utf8")))
