@@ -83,16 +83,18 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
   if (!(area.w > 0 && area.h > 0)) throw new PlotError({ op: "lines", message: `lines: a ${width} × ${height} figure leaves no room for the axes` })
 
   const range = (vs: number[]): [number, number] => vs.reduce<[number, number]>(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity])
+  // a 5% margin on linear axes (as matplotlib) so points on the extremes are not cut by the frame
   const lohi = (vs: number[]): [number, number] => {
     const [lo, hi] = range(vs)
-    return lo === hi ? [lo - 1, hi + 1] : [lo, hi]
+    const m = 0.05 * (hi - lo)
+    return lo === hi ? [lo - 1, hi + 1] : [lo - m, hi + m]
   }
-  const xs = scaleLinear().domain(lohi(flat.map((p) => p[0]))).range([area.x, area.x + area.w]).nice()
+  const xs = scaleLinear().domain(lohi(flat.map((p) => p[0]))).range([area.x, area.x + area.w])
   const yv = flat.map((p) => p[1])
   const [ylo, yhi] = range(yv)
   const ys = logy
     ? scaleLog().domain(ylo === yhi ? [ylo / 10, yhi * 10] : [ylo, yhi]).range([area.y + area.h, area.y]).nice()
-    : scaleLinear().domain(lohi(yv)).range([area.y + area.h, area.y]).nice()
+    : scaleLinear().domain(lohi(yv)).range([area.y + area.h, area.y])
   const xFmt = xs.tickFormat(6)
   const xTicks = xs.ticks(6).map((v) => ({ at: xs(v), label: xFmt(v) }))
   // on a log axis label the decades only when there are many ticks
@@ -117,7 +119,7 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
       g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`)
     }
     if (mode !== "line")
-      for (const p of px) if (p !== null) g.push(`<circle cx="${num(p[0])}" cy="${num(p[1])}" r="4" fill="${color}" stroke="#fff" stroke-width="1"/>`)
+      for (const p of px) if (p !== null) g.push(`<circle cx="${num(p[0])}" cy="${num(p[1])}" r="${mode === "markers" ? 5 : 2.5}" fill="${color}"/>`)
     body.push(...g, "</g>")
   })
 

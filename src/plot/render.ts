@@ -8,7 +8,6 @@
  */
 import { Effect, FileSystem } from "effect"
 import type { PlatformError } from "effect/PlatformError"
-import { createRequire } from "node:module"
 import { PlotError } from "../errors.js"
 import type { Figure } from "./svg.js"
 
@@ -22,16 +21,12 @@ export interface PngOptions {
   readonly scale?: number
 }
 
-const require = createRequire(import.meta.url)
-
-/** The bundled DejaVu Sans (regular and bold), when the font package is installed. */
-const bundledFonts = (): string[] | undefined => {
-  try {
+/** The bundled DejaVu Sans (regular and bold), when the font package is installed (Node only, hence loaded lazily). */
+const bundledFonts = (): Promise<string[] | undefined> =>
+  import("node:module").then(({ createRequire }) => {
+    const require = createRequire(import.meta.url)
     return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`))
-  } catch {
-    return undefined
-  }
-}
+  }).catch(() => undefined)
 
 /**
  * Render a figure to PNG bytes (an Effect; fails with `PlotError` when `@resvg/resvg-js` is
@@ -51,7 +46,7 @@ export const toPng = (figure: Figure, options: PngOptions = {}): Effect.Effect<U
       try: () => import("@resvg/resvg-js"),
       catch: (e) => new PlotError({ op: "toPng", message: `toPng: the PNG renderer @resvg/resvg-js could not be loaded (install it next to typegrad): ${String(e)}` }),
     })
-    const fonts = bundledFonts()
+    const fonts = yield* Effect.promise(bundledFonts)
     return yield* Effect.try({
       try: () => {
         const r = new Resvg(figure.svg, {

@@ -86,7 +86,9 @@ export const title = (width: number, s: string | undefined): string =>
  */
 export const raster = (x: number, y: number, w: number, h: number, rgba: Uint8Array, pw: number, ph: number): string => {
   const png = encode({ width: pw, height: ph, data: rgba, channels: 4, depth: 8 })
-  const uri = `data:image/png;base64,${Buffer.from(png).toString("base64")}`
+  let bin = "" // base64 with btoa (Node and browsers alike), in chunks to bound the argument count
+  for (let i = 0; i < png.length; i += 0x8000) bin += String.fromCharCode(...png.subarray(i, i + 0x8000))
+  const uri = `data:image/png;base64,${btoa(bin)}`
   return `<image x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" preserveAspectRatio="none" image-rendering="optimizeSpeed" href="${uri}"/>`
 }
 
