@@ -13,6 +13,11 @@ import { acquireWebGpu, releaseWebGpu } from "./webgpu/service.js"
 
 /**
  * The device {@link bestDevice} chose, why, and how to let it go.
+ * @example
+ * import * as tg from "typegrad"
+ * const best: tg.BestDevice = await tg.bestDevice()
+ * if (best.fellBack) console.log(`falling back: ${best.reason}`)
+ * best.release()
  * @since 0.1.0
  * @category devices
  */
@@ -28,6 +33,11 @@ export interface BestDevice {
 
 /**
  * Options of {@link bestDevice}.
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.BestDeviceOptions = { allowSoftware: true, env: { TYPEGRAD_DEVICE: "cpu" } }
+ * const best = await tg.bestDevice(options) // the CPU: the environment says so
+ * best.release()
  * @since 0.1.0
  * @category devices
  */

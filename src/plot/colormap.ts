@@ -7,14 +7,35 @@
  */
 import { viridisData } from "./viridis.js"
 
-/** The colormaps `heatmap` knows by name. */
+/**
+ * The colormaps `heatmap` knows by name.
+ * @example
+ * import { heatmap, type ColormapName } from "typegrad/plot"
+ * const names: ColormapName[] = ["hot", "viridis"]
+ * names.map((cmap) => heatmap([[0, 1]], { cmap }))
+ * @since 0.1.0
+ * @category plotting
+ */
 export type ColormapName = "hot" | "viridis"
 
-/** An 8-bit RGB colour. */
+/**
+ * An 8-bit RGB colour.
+ * @example
+ * import { colorAt, colormaps, type Rgb } from "typegrad/plot"
+ * const white: Rgb = colorAt(colormaps.hot, 1) // [255, 255, 255]
+ * @since 0.1.0
+ * @category plotting
+ */
 export type Rgb = readonly [number, number, number]
 
 /**
  * A colormap: 256 colours, channels in [0, 1].
+ * @example
+ * import { colorAt, heatmap, type Colormap } from "typegrad/plot"
+ * // a grey ramp: entry i is i/255 in every channel
+ * const grey: Colormap = { name: "grey", table: Array.from({ length: 768 }, (_, k) => Math.floor(k / 3) / 255) }
+ * colorAt(grey, 1) // [255, 255, 255]
+ * heatmap([[0, 1]], { cmap: grey })
  * @since 0.1.0
  * @category plotting
  */

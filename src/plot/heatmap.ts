@@ -14,6 +14,13 @@ import { document, frame, raster, text, title as titleText, type Area, type Figu
 
 /**
  * What `heatmap` draws: a 2-D CPU tensor, nested rows, or flat row-major data with its shape.
+ * @example
+ * import * as tg from "typegrad"
+ * import { heatmap, type Grid } from "typegrad/plot"
+ * const rows: Grid = [[1, 2], [3, 4]]
+ * const flat: Grid = { data: new Float32Array(6), shape: [2, 3] }
+ * const tensor: Grid<[3, 3], "f32"> = tg.zeros([3, 3])
+ * for (const g of [rows, flat, tensor]) heatmap(g)
  * @since 0.1.0
  * @category plotting
  */
@@ -24,6 +31,10 @@ export type Grid<S extends Shape = Shape, D extends DType = DType> =
 
 /**
  * Options of {@link heatmap}.
+ * @example
+ * import { heatmap, type HeatmapOptions } from "typegrad/plot"
+ * const options: HeatmapOptions = { cmap: "hot", title: "plate", vmin: 0, vmax: 100, colorbar: true }
+ * heatmap([[0, 50], [100, 25]], options)
  * @since 0.1.0
  * @category plotting
  */

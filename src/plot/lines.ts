@@ -11,6 +11,10 @@ import { document, esc, frame, num, text, title as titleText, type Area, type Fi
 
 /**
  * One series of {@link lines}.
+ * @example
+ * import { lines, type Series } from "typegrad/plot"
+ * const cities: Series = { x: [0, 10, 0], y: [0, 0, 10], mode: "markers", label: "cities" }
+ * lines([cities, { x: [1, 2], y: [1, 2], label: "path" }])
  * @since 0.1.0
  * @category plotting
  */
@@ -28,6 +32,10 @@ export interface Series {
 
 /**
  * Options of {@link lines}.
+ * @example
+ * import { lines, type LinesOptions } from "typegrad/plot"
+ * const options: LinesOptions = { title: "Loss", xlabel: "step", ylabel: "loss", logy: true }
+ * lines({ y: [1, 0.5, 0.1] }, options)
  * @since 0.1.0
  * @category plotting
  */

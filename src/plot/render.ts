@@ -13,6 +13,11 @@ import type { Figure } from "./svg.js"
 
 /**
  * Options of the PNG renderer.
+ * @example
+ * import { Effect } from "effect"
+ * import { lines, toPng, type PngOptions } from "typegrad/plot"
+ * const retina: PngOptions = { scale: 2 }
+ * await Effect.runPromise(toPng(lines({ y: [1, 2, 3] }), retina)) // 1120 × 800 pixels
  * @since 0.1.0
  * @category plotting
  */

@@ -12,6 +12,11 @@ export const FONT = "DejaVu Sans, Verdana, sans-serif"
 
 /**
  * A rendered figure: an SVG document and its size in pixels.
+ * @example
+ * import { heatmap } from "typegrad/plot"
+ * const fig = heatmap([[0, 1], [1, 0]])
+ * fig.svg.startsWith("<svg") // true
+ * const size = [fig.width, fig.height] // [560, 480]
  * @since 0.1.0
  * @category plotting
  */

@@ -16,6 +16,10 @@ export const HEAT_ALPHA_LIMIT = 0.25
 
 /**
  * Options of {@link heat2d}.
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.HeatOptions = { alpha: 0.2, steps: 10, jit: false }
+ * tg.heat2d(tg.zeros([8, 8]).at("3:5, 3:5").set(1), options)
  * @since 0.1.0
  * @category solvers
  */

@@ -15,6 +15,10 @@ import { combine, dopri5Tableau as DP, scalarLike, stages, stateInfo, type Time,
 
 /**
  * Options of {@link odeDopri5}.
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.AdaptiveOptions = { t1: 5, rtol: 1e-6, atol: 1e-8, maxSteps: 500, mode: "auto" }
+ * tg.odeDopri5((_t, y: tg.Tensor<[], "f32", "cpu">) => y.neg(), tg.scalar(1), options)
  * @since 0.1.0
  * @category solvers
  */
@@ -41,6 +45,11 @@ type ScalarOf<Y, D extends "i32" | "bool"> = Time<Y> extends Tensor<[], infer _D
 /**
  * An adaptive solution: the state at t1 and the step counts. `reached` is false when `maxSteps`
  * attempts did not get to t1 (the host engine throws instead).
+ * @example
+ * import * as tg from "typegrad"
+ * const sol: tg.AdaptiveSolution<tg.Tensor<[], "f32", "cpu">> = tg.odeDopri5((_t, y) => y.neg(), tg.scalar(1), { t1: 1 })
+ * sol.reached.item() // true
+ * sol.accepted.item() + sol.rejected.item() // attempts made
  * @since 0.1.0
  * @category solvers
  */

@@ -14,6 +14,10 @@ import { eulerTableau, rk4Tableau, rkStep, stateInfo, type Tableau, type VectorF
 
 /**
  * Options of the fixed-step integrators.
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.FixedStepOptions = { t0: 0, t1: 2, steps: 40 }
+ * tg.odeRk4((_t, y: tg.Tensor<[2], "f32", "cpu">) => y.neg(), tg.tensor([1, 2]), options).y // ≈ [e^−2, 2e^−2]
  * @since 0.1.0
  * @category solvers
  */
@@ -29,6 +33,11 @@ export interface FixedStepOptions {
 /**
  * A fixed-step solution: the state at `t1`, the state after every step (leading axis `steps`),
  * and those times.
+ * @example
+ * import * as tg from "typegrad"
+ * const sol: tg.OdeSolution<tg.Tensor<[], "f32", "cpu">> = tg.odeEuler((_t, y) => y.neg(), tg.scalar(1), { t1: 1, steps: 4 })
+ * sol.ys.shape // [4]
+ * sol.ts // Float64Array [0.25, 0.5, 0.75, 1]
  * @since 0.1.0
  * @category solvers
  */

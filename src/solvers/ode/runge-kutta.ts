@@ -20,6 +20,10 @@ type FirstLeaf<Y> = Y extends Tensor<infer _S, infer _D, infer _V> ? Y
 
 /**
  * The time argument of a vector field over states `Y`: a scalar of the states' dtype and device.
+ * @example
+ * import * as tg from "typegrad"
+ * type State = { q: tg.Tensor<[3], "f64", "cpu">; p: tg.Tensor<[3], "f64", "cpu"> }
+ * const t: tg.Time<State> = tg.scalar(0.5, { dtype: "f64" }) // Tensor<[], "f64", "cpu">
  * @since 0.1.0
  * @category solvers
  */
@@ -28,6 +32,11 @@ export type Time<Y> = [FirstLeaf<Y>] extends [Tensor<infer _S, infer D extends F
 /**
  * A vector field: dy/dt = f(t, y) over a pytree of float tensors (a tensor, an array or record
  * of them). Parameters enter by closure, so gradients reach them.
+ * @example
+ * import * as tg from "typegrad"
+ * type State = { q: tg.Tensor<[], "f32", "cpu">; p: tg.Tensor<[], "f32", "cpu"> }
+ * const oscillator: tg.VectorField<State> = (_t, s) => ({ q: s.p, p: s.q.neg() })
+ * tg.odeRk4(oscillator, { q: tg.scalar(1), p: tg.scalar(0) }, { t1: 1, steps: 10 })
  * @since 0.1.0
  * @category solvers
  */
