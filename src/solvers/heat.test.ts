@@ -61,6 +61,17 @@ describe("heat2d", () => {
     expect(maxAbs(t.dataSync())).toBeLessThanOrEqual(1)
   })
 
+  it("is differentiable: d u(5,5) after 3 steps / d u0 is the stencil applied 3 times to a spike (symmetric away from the border)", () => {
+    const n = 11
+    const g = tg.grad((u0: tg.Tensor<[11, 11], "f32", "cpu">) => tg.heat2d(u0, { alpha: 0.15, steps: 3 }).slice("5, 5"))(tg.zeros([11, 11]))
+    const spike = new Float32Array(n * n)
+    spike[5 * n + 5] = 1
+    const want = reference(spike, n, 0.15, 3)
+    const got = g.dataSync()
+    for (let k = 0; k < n * n; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThan(1e-6)
+    expect(want[5 * n + 8]!).toBeGreaterThan(0) // the dependence reaches three cells out
+  })
+
   it("refuses unstable or meaningless input with a SolverError", () => {
     const err = (f: () => unknown, parameter: string, text: string) =>
       expect(f).toThrow(expect.objectContaining({ _tag: "SolverError", parameter, message: expect.stringContaining(text) }))
