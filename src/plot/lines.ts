@@ -45,6 +45,8 @@ export interface LinesOptions {
   readonly ylabel?: string
   /** logarithmic y axis; non-positive values are left out */
   readonly logy?: boolean
+  /** `"equal"`: one unit is as long on x as on y (maps, paths in the plane); default `"auto"` */
+  readonly aspect?: "auto" | "equal"
   /** size of the whole figure in pixels (default 560 × 400) */
   readonly width?: number
   readonly height?: number
@@ -97,12 +99,19 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
     const m = 0.05 * (hi - lo)
     return lo === hi ? [lo - 1, hi + 1] : [lo - m, hi + m]
   }
-  const xs = scaleLinear().domain(lohi(flat.map((p) => p[0]))).range([area.x, area.x + area.w])
   const yv = flat.map((p) => p[1])
+  let xd = lohi(flat.map((p) => p[0])), yd = lohi(yv)
+  if (options.aspect === "equal" && !logy) {
+    // widen the shorter range about its centre until both axes have the same units per pixel
+    const u = Math.max((xd[1] - xd[0]) / area.w, (yd[1] - yd[0]) / area.h)
+    const widen = ([lo, hi]: [number, number], px: number): [number, number] => [(lo + hi) / 2 - (u * px) / 2, (lo + hi) / 2 + (u * px) / 2]
+    ;[xd, yd] = [widen(xd, area.w), widen(yd, area.h)]
+  }
+  const xs = scaleLinear().domain(xd).range([area.x, area.x + area.w])
   const [ylo, yhi] = range(yv)
   const ys = logy
     ? scaleLog().domain(ylo === yhi ? [ylo / 10, yhi * 10] : [ylo, yhi]).range([area.y + area.h, area.y]).nice()
-    : scaleLinear().domain(lohi(yv)).range([area.y + area.h, area.y])
+    : scaleLinear().domain(yd).range([area.y + area.h, area.y])
   const xFmt = xs.tickFormat(6)
   const xTicks = xs.ticks(6).map((v) => ({ at: xs(v), label: xFmt(v) }))
   // on a log axis label the decades only when there are many ticks

@@ -140,6 +140,12 @@ describe("lines", () => {
     expect(fig.svg).toContain(">cities</text>")
   })
 
+  it("aspect: equal gives one unit the same length on both axes", () => {
+    const fig = lines({ x: [0, 10, 0, 0], y: [0, 0, 2, 0] }, { aspect: "equal", width: 600, height: 300 })
+    const [a, b, c] = pathPoints(fig) as [[number, number], [number, number], [number, number]]
+    expect(Math.abs(b[0] - a[0]) / 10).toBeCloseTo(Math.abs(c[1] - a[1]) / 2, 2) // px per unit, x vs y (coordinates have 0.01 px)
+  })
+
   it("bad input is a PlotError", () => {
     expect(() => lines({ x: [1, 2], y: [1] })).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("2 x values but 1 y values") }))
     expect(() => lines({ y: [-1, 0] }, { logy: true })).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("y > 0") }))
