@@ -10,37 +10,6 @@ import * as tg from "../src/index.js"
 import { solve } from "./facility.js"
 import { heatStep, initialGrid } from "./heat.js"
 
-/** The device the demo runs on, why it was picked, and how to let it go. */
-export interface Picked {
-  readonly device: tg.Device
-  readonly why: string
-  readonly release: () => void
-}
-
-const software = /llvmpipe|lavapipe|swiftshader|software/i
-
-/**
- * BEST DEVICE: the one place that picks where the demo runs. A hardware WebGPU adapter if there
- * is one; otherwise the CPU, saying why. A software adapter (Mesa's lavapipe) is passed over: it
- * is there for correctness tests and is slower than the CPU backend.
- * `TYPEGRAD_DEMO_DEVICE=cpu` skips the WebGPU probe.
- */
-export const bestDevice = async (env: Readonly<Record<string, string | undefined>> = process.env): Promise<Picked> => {
-  const cpu = (why: string): Picked => ({ device: tg.cpu, why: `cpu (${why})`, release: () => {} })
-  if (env["TYPEGRAD_DEMO_DEVICE"] === "cpu") return cpu("TYPEGRAD_DEMO_DEVICE=cpu")
-  let gpu: tg.Device<"webgpu">
-  try {
-    gpu = await tg.acquireWebGpu({ powerPreference: "high-performance" })
-  } catch (e) {
-    return cpu(e instanceof tg.DeviceUnavailable ? `no WebGPU adapter: ${e.message}` : `WebGPU failed: ${String(e)}`)
-  }
-  if (software.test(gpu.name)) {
-    tg.releaseWebGpu(gpu)
-    return cpu(`the only WebGPU adapter is a software one, ${gpu.name}`)
-  }
-  return { device: gpu, why: gpu.name, release: () => tg.releaseWebGpu(gpu) }
-}
-
 /**
  * The heat equation, 100 × 100, on `device`: milliseconds and the centre cell. The step is
  * jitted (fused loops on the CPU, fused kernels and one submission per step on WebGPU) and
@@ -72,8 +41,8 @@ export interface DemoResult {
 /** Run the demo; `log` receives each line of the report. */
 export const main = async (options: { readonly log?: (line: string) => void } = {}): Promise<DemoResult> => {
   const log = options.log ?? console.log
-  const picked = await bestDevice()
-  log(`device: ${picked.why}`)
+  const picked = await tg.bestDevice()
+  log(`device: ${picked.reason}`)
   try {
     const h = await runHeat(picked.device)
     log(`heat equation, 100×100, 500 steps: ${h.ms.toFixed(0)} ms (${(h.ms / 500).toFixed(2)} ms/step); centre = ${h.centre.toFixed(4)}`)

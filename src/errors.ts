@@ -300,3 +300,35 @@ export class InvalidHyperparameter extends Data.TaggedError("InvalidHyperparamet
   readonly name: string
   readonly value: unknown
 }> {}
+
+/**
+ * A plot could not be made or rendered: bad data (not 2-D, empty, no finite value), bad options
+ * (`vmin >= vmax`, a log axis with no positive value), or the PNG renderer is not installed.
+ *
+ * @example
+ * import { PlotError } from "typegrad"
+ * new PlotError({ op: "heatmap", message: "heatmap: vmin (1) must be below vmax (0)" })._tag // "PlotError"
+ * @since 0.1.0
+ * @category errors
+ */
+export class PlotError extends Data.TaggedError("PlotError")<{
+  readonly op: string
+  readonly message: string
+}> {}
+
+/**
+ * A numerical scheme's parameters are outside the range where it is stable or meaningful, e.g.
+ * an explicit heat step with `alpha > 0.25`, or an ODE solve with a non-positive step.
+ *
+ * @example
+ * import { SolverError } from "typegrad"
+ * new SolverError({ op: "heat2d", message: "heat2d: alpha 0.3 > 0.25", parameter: "alpha", value: 0.3 })._tag // "SolverError"
+ * @since 0.1.0
+ * @category errors
+ */
+export class SolverError extends Data.TaggedError("SolverError")<{
+  readonly op: string
+  readonly message: string
+  readonly parameter: string
+  readonly value: number
+}> {}

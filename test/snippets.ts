@@ -1,7 +1,7 @@
 /**
  * The harness behind the tests that compile and run code taken out of prose (docs' ```ts blocks,
  * JSDoc `@example`s): each snippet becomes its own module under node_modules/.cache (so `effect`
- * and friends resolve), `from "typegrad"`, `"typegrad/testing"` and `"typegrad/advanced"` point at this checkout's src,
+ * and friends resolve), `from "typegrad"` and its subpaths (`/testing`, `/advanced`, `/plot`) point at this checkout's src,
  * the lot is type-checked with TypeScript 5.9 and 7, and run in order in one tsx process.
  */
 import { execFile } from "node:child_process"
@@ -13,7 +13,12 @@ import { promisify } from "node:util"
 const run = promisify(execFile)
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 // NodeNext: `.js` names the `.ts` source, for tsc and tsx alike
-const entries = { typegrad: join(root, "src", "index.js"), "typegrad/testing": join(root, "src", "testing.js"), "typegrad/advanced": join(root, "src", "advanced.js") }
+const entries = {
+  typegrad: join(root, "src", "index.js"),
+  "typegrad/testing": join(root, "src", "testing.js"),
+  "typegrad/advanced": join(root, "src", "advanced.js"),
+  "typegrad/plot": join(root, "src", "plot.js"),
+}
 
 /** A snippet: `text` is the module to write; its line `prologue + 1` is line `line` of `source`. */
 export interface Snippet {
@@ -23,11 +28,33 @@ export interface Snippet {
   readonly prologue: number
 }
 
-/** `code` with its `typegrad(/testing|/advanced)` imports pointed at this checkout; null when it has none. */
+/** `code` with its `typegrad(/testing|/advanced|/plot)` imports pointed at this checkout; null when it has none. */
 export const rewriteImports = (code: string): string | null => {
-  const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/advanced)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
+  const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/advanced|\/plot)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
   return out === code ? null : out
 }
+/** An `@example` of a JSDoc comment, with the line its code starts on. */
+export interface Example {
+  readonly file: string
+  readonly line: number
+  readonly code: string
+}
+
+/** The `@example` blocks of the JSDoc comments in `text`, with the line each starts on. */
+export const extractExamples = (file: string, text: string): Example[] => {
+  const out: Example[] = []
+  const lines = text.split("\n")
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*\*\s*@example\b/.test(lines[i]!)) continue
+    const start = i + 1
+    const body: string[] = []
+    while (++i < lines.length && !/^\s*\*\s*@\w+/.test(lines[i]!) && !/\*\//.test(lines[i]!)) body.push(lines[i]!.replace(/^\s*\* ?/, ""))
+    i--
+    out.push({ file, line: start + 1, code: body.join("\n") })
+  }
+  return out
+}
+
 /** `import * as tg from "typegrad"` (this checkout), for snippets that import nothing. */
 export const tgImport = `import * as tg from ${JSON.stringify(entries.typegrad)}`
 

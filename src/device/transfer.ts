@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { DeviceMismatch, TransformError } from "../errors.js"
 import type { Device } from "../ops/core/backend.js"
+import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/api/host.js"
 
@@ -73,3 +74,25 @@ export const transfer = <T, V extends Device["kind"]>(x: T, device: Device<V>): 
     }
     return mapTree(x, (t) => moved.get(t)!) as OnDevice<T, V>
   })
+
+declare module "../ops/core/tensor.js" {
+  interface MethodsInstalledAbove {
+    to: true
+  }
+  interface Tensor<in out S extends Shape = Shape, in out D extends DType = "f32", out V extends DeviceKind = DeviceKind> {
+    /**
+     * This tensor on `device` (the method form of {@link to}; itself when already there).
+     * @example tg.tensor([1, 2]).to(tg.cpu).device.name // "cpu"
+     */
+    to<V2 extends DeviceKind>(device: Device<V2>): Tensor<S, D, V2>
+  }
+}
+
+// installed here, beside the function, so the method exists wherever `to` does
+Object.defineProperty(Tensor.prototype, "to", {
+  value: function (this: AnyTensor, device: Device) {
+    return moveSync(this, device)
+  },
+  writable: true,
+  configurable: true,
+})

@@ -133,14 +133,17 @@ export const releaseWebGpu = (device: Device<"webgpu">): void => contextOf(devic
 export const memoryStats = (device: Device): MemoryStats => contextOf(device).pool.stats()
 
 /**
- * Submit the device's pending work and wait until the GPU finished it (for timing).
+ * Submit the device's pending work and wait until the GPU finished it (for timing). On the
+ * CPU it resolves at once: CPU ops have finished when they return.
  *
  * @example
  * await synchronize(gpu)
+ * await synchronize(tg.cpu) // a no-op
  * @since 0.1.0
  * @category devices
  */
-export const synchronize = (device: Device): Promise<void> => contextOf(device).sync()
+export const synchronize = (device: Device): Promise<void> =>
+  device.kind === "cpu" ? Promise.resolve() : contextOf(device).sync() // CPU ops finish before they return
 
 /**
  * The acquired device as an Effect service.

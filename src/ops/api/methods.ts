@@ -22,7 +22,7 @@ import * as unary from "../prims/unary.js"
 import * as nn from "./nn.js"
 import * as products from "./products.js"
 import * as red from "./reductions.js"
-import { Tensor, type AnyTensor } from "../core/tensor.js"
+import { Tensor, type AnyTensor, type MethodsInstalledAbove } from "../core/tensor.js"
 import type { BinCheck, BinOut, CmpOut, Elem, Nested, Operand, Out } from "./typing.js"
 
 declare module "../core/tensor.js" {
@@ -175,7 +175,7 @@ declare module "../core/tensor.js" {
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 /** Members the class itself defines; every other member of `Tensor` is a method installed here. */
 type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "toString"
-type MethodName = Exclude<keyof Tensor, Own>
+type MethodName = Exclude<keyof Tensor, Own | keyof MethodsInstalledAbove>
 const methods = {
   add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,
   lt: compare.lt, le: compare.le, gt: compare.gt, ge: compare.ge, eq: compare.eq, ne: compare.ne,

@@ -93,6 +93,15 @@ const contentsOf = (t: AnyTensor): Contents => {
 }
 
 /**
+ * Tensor methods that modules above `src/ops` declare on `Tensor` and install beside their
+ * function (e.g. `to`, next to the transfer function), by name. The method table of `src/ops` is
+ * total over every other declared method.
+ * @internal
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface MethodsInstalledAbove {}
+
+/**
  * The erased tensor type used inside the library and for "any tensor" positions in user code.
  *
  * @since 0.1.0
