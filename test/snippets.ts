@@ -73,3 +73,25 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
     cleanup: () => rmSync(work, { recursive: true, force: true }),
   }
 }
+
+/** A JSDoc `@example` body and the line it starts on. */
+export interface Example {
+  readonly file: string
+  readonly line: number
+  readonly code: string
+}
+
+/** The `@example` blocks of the JSDoc comments in `text`, with the line each starts on. */
+export const extractExamples = (file: string, text: string): Example[] => {
+  const out: Example[] = []
+  const lines = text.split("\n")
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*\*\s*@example\b/.test(lines[i]!)) continue
+    const start = i + 1
+    const body: string[] = []
+    while (++i < lines.length && !/^\s*\*\s*@\w+/.test(lines[i]!) && !/\*\//.test(lines[i]!)) body.push(lines[i]!.replace(/^\s*\* ?/, ""))
+    i--
+    out.push({ file, line: start + 1, code: body.join("\n") })
+  }
+  return out
+}
