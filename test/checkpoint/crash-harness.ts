@@ -3,7 +3,7 @@
 // last one the child reported saved, or the one it was writing — never garbage. The child is
 // bundled once with esbuild so each spawn starts in ~0.1 s instead of the seconds a TS loader takes.
 import { spawn } from "node:child_process"
-import { mkdirSync, readdirSync, rmSync } from "node:fs"
+import { mkdirSync, readdirSync, rmSync, watch } from "node:fs"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
@@ -44,26 +44,40 @@ export interface DrillStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Run one child until the kill; the versions it reported saved. */
-const runChild = (bundle: string, path: string, first: number, delayMs: number): Promise<number[]> =>
+/**
+ * Run one child until the kill; the versions it reported saved. The kill comes `delayMs` after the
+ * child is ready, or, with `inWrite`, `delayMs` after a temporary file appears in `dir` (the child
+ * is then between creating it and renaming it).
+ */
+const runChild = (bundle: string, dir: string, path: string, first: number, delayMs: number, inWrite: boolean): Promise<number[]> =>
   new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bundle, path, String(first)], { stdio: ["ignore", "pipe", "pipe"] })
     const saved: number[] = []
     let buffered = ""
     let stderr = ""
+    let armed = false
+    const kill = () => {
+      if (armed) return
+      armed = true
+      setTimeout(() => child.kill("SIGKILL"), delayMs)
+    }
+    const watcher = inWrite ? watch(dir, (_event, name) => name?.endsWith(".tmp") && kill()) : undefined
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
     child.stdout.on("data", (d: Buffer) => {
       buffered += d.toString()
       const lines = buffered.split("\n")
       buffered = lines.pop()!
       for (const line of lines) {
-        if (line === "ready") void sleep(delayMs).then(() => child.kill("SIGKILL"))
+        if (line === "ready" && !inWrite) kill()
         else if (line.startsWith("saved ")) saved.push(Number(line.slice(6)))
       }
     })
     child.on("error", reject)
-    child.on("exit", (_code, signal) =>
-      signal === "SIGKILL" ? resolvePromise(saved) : reject(new Error(`the writer exited by itself (${String(signal)}): ${stderr}`)))
+    child.on("exit", (_code, signal) => {
+      watcher?.close()
+      if (signal === "SIGKILL") resolvePromise(saved)
+      else reject(new Error(`the writer exited by itself (${String(signal)}): ${stderr}`))
+    })
   })
 
 /** Whether `tree` is exactly version `v`; a description of the first difference otherwise. */
@@ -93,8 +107,10 @@ const lane = async (bundle: string, dir: string, kills: number, maxDelayMs: numb
   const out: Lane = { midWrite: 0, unreported: 0, versionsSaved: 0, garbage: [] }
   let current = 0
   for (let k = 0; k < kills; k++) {
-    const delay = Math.random() * maxDelayMs
-    const saved = await runChild(bundle, path, current + 1, delay)
+    // every other kill lands while a temporary file exists (0–12 ms after it appears), the rest anywhere
+    const inWrite = k % 2 === 1
+    const delay = Math.random() * (inWrite ? 12 : maxDelayMs)
+    const saved = await runChild(bundle, dir, path, current + 1, delay, inWrite)
     out.versionsSaved += saved.length
     const reported = saved.length > 0 ? saved[saved.length - 1]! : current
     const temps = readdirSync(dir).filter((f) => f.endsWith(".tmp"))
@@ -113,7 +129,7 @@ const lane = async (bundle: string, dir: string, kills: number, maxDelayMs: numb
     }
     if (v === reported + 1) out.unreported++
     current = v
-    log(`${dir} kill ${k + 1}: after ${delay.toFixed(0)} ms, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`)
+    log(`${dir} kill ${k + 1}: ${delay.toFixed(0)} ms after ${inWrite ? "the temp file appeared" : "start"}, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`)
   }
   return out
 }
