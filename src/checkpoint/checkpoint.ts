@@ -10,9 +10,9 @@ import { Effect } from "effect"
 import { CheckpointError } from "../errors.js"
 import type { AnyTensor, ReadbackError } from "../ops/index.js"
 import { readDType } from "./codec.js"
-import { decodeRaw, layout, maxHeaderBytes, type RawFile } from "./format.js"
-import { readFileBytes, writeFileAtomic } from "./io.js"
-import { attempt, rawTensors, tensorOf } from "./safetensors.js"
+import { layout, maxHeaderBytes, type RawFile } from "./format.js"
+import { attempt, readRawFile, writeFileAtomic } from "./io.js"
+import { rawTensors, tensorOf } from "./safetensors.js"
 import { formatVersion, metaKeys, nameLeaves, rebuild, storedLeaves, type NamedLeaf, type StoredLeaf } from "./tree.js"
 
 /**
@@ -160,9 +160,8 @@ export const saveCheckpoint = <T extends object>(path: string, tree: T, options:
 export const loadCheckpoint = <T extends object>(path: string, skeleton: T, options: LoadOptions = {}): Effect.Effect<T, CheckpointError> =>
   Effect.gen(function* () {
     const { leaves } = yield* attempt(path, () => nameLeaves(skeleton, path, "loadCheckpoint"))
-    const bytes = yield* readFileBytes(path)
+    const raw = yield* readRawFile(path, options.maxHeaderBytes ?? maxHeaderBytes)
     return yield* attempt(path, () => {
-      const raw = decodeRaw(bytes, path, options.maxHeaderBytes ?? maxHeaderBytes)
       const values = loadLeaves(raw, leaves, path, options)
       return rebuild(skeleton, (name) => values.get(name))
     })

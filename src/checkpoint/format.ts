@@ -101,22 +101,41 @@ export const encodeRaw = (tensors: ReadonlyMap<string, RawTensor>, metadata?: Re
 const isIndex = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x)
 
-/**
- * Parse and validate a safetensors file. Every failure is a `CheckpointError`; the only buffers
- * allocated are the header's text and views into `bytes`, after the sizes they imply are checked.
- */
-export const decodeRaw = (bytes: Uint8Array, path = "<bytes>", cap = maxHeaderBytes): RawFile => {
-  const fail = (reason: CheckpointError["reason"], detail: string): never => {
-    throw new CheckpointError({ reason, path, message: `${path}: ${detail}` })
-  }
-  if (bytes.length < 8) fail("truncated", `${bytes.length} bytes is shorter than the 8-byte header length`)
-  const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
+/** A tensor's place in the data region, as the header states it (validated). */
+export interface Span {
+  readonly name: string
+  readonly dtype: string
+  readonly shape: ReadonlyArray<number>
+  readonly begin: number
+  readonly end: number
+}
+
+const failer = (path: string) => (reason: CheckpointError["reason"], detail: string): never => {
+  throw new CheckpointError({ reason, path, message: `${path}: ${detail}` })
+}
+
+/** The header length stated by a file's first 8 bytes, checked against the cap and the file size. */
+export const headerLength = (first: Uint8Array, fileSize: number, path: string, cap: number): number => {
+  const fail = failer(path)
+  if (fileSize < 8 || first.length < 8) fail("truncated", `${fileSize} bytes is shorter than the 8-byte header length`)
+  const n64 = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true)
   if (n64 > BigInt(cap)) fail("header-size", `the header length ${n64} exceeds the cap of ${cap} bytes`)
   const n = Number(n64)
-  if (8 + n > bytes.length) fail("header-size", `the header length ${n} exceeds the ${bytes.length - 8} bytes after the length field`)
+  if (8 + n > fileSize) fail("header-size", `the header length ${n} exceeds the ${fileSize - 8} bytes after the length field`)
+  return n
+}
+
+/**
+ * Parse and validate a header against the length of the data region that follows it: entries of
+ * the right form, known dtypes, shape × dtype size equal to each byte range, and byte ranges that
+ * tile the data region exactly. Every failure is a `CheckpointError`; nothing is allocated but the
+ * header's text.
+ */
+export const parseHeader = (header: Uint8Array, dataLength: number, path: string): { readonly spans: ReadonlyArray<Span>; readonly metadata: Record<string, string> | undefined } => {
+  const fail = failer(path)
   let text = ""
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n))
+    text = new TextDecoder("utf-8", { fatal: true }).decode(header)
   } catch {
     fail("header", "the header is not valid UTF-8")
   }
@@ -127,10 +146,9 @@ export const decodeRaw = (bytes: Uint8Array, path = "<bytes>", cap = maxHeaderBy
     fail("header", `the header is not JSON (${(e as Error).message})`)
   }
   if (!isPlainObject(json)) fail("header", "the header is not a JSON object")
-  const entries = Object.entries(json as Record<string, unknown>)
   let metadata: Record<string, string> | undefined
-  const spans: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number }> = []
-  for (const [name, v] of entries) {
+  const spans: Span[] = []
+  for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
     if (name === "__metadata__") {
       if (!isPlainObject(v) || !Object.values(v).every((s) => typeof s === "string")) fail("header", "__metadata__ is not a map of strings to strings")
       metadata = Object.fromEntries(Object.entries(v as Record<string, string>))
@@ -153,8 +171,6 @@ export const decodeRaw = (bytes: Uint8Array, path = "<bytes>", cap = maxHeaderBy
       fail("size", `"${name}" of shape [${sh.join(", ")}] and dtype ${dtype} does not fill its byte range [${begin}, ${end}] (${end - begin} bytes)`)
     spans.push({ name, dtype: dtype as string, shape: sh, begin, end })
   }
-  const dataStart = 8 + n
-  const dataLength = bytes.length - dataStart
   const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end)
   let at = 0
   for (const s of sorted) {
@@ -164,7 +180,18 @@ export const decodeRaw = (bytes: Uint8Array, path = "<bytes>", cap = maxHeaderBy
   }
   if (at > dataLength) fail("truncated", `the tensors need ${at} data bytes, the file has ${dataLength}`)
   if (at < dataLength) fail("offsets", `the file has ${dataLength - at} data bytes after the last tensor that belong to no tensor`)
-  const tensors = new Map<string, RawTensor>()
-  for (const s of spans) tensors.set(s.name, { dtype: s.dtype, shape: s.shape, bytes: bytes.subarray(dataStart + s.begin, dataStart + s.end) })
-  return { tensors, metadata }
+  return { spans, metadata }
+}
+
+/** A file from its validated spans and its data region. */
+export const rawFile = (spans: ReadonlyArray<Span>, metadata: Record<string, string> | undefined, data: Uint8Array): RawFile => ({
+  tensors: new Map(spans.map((s) => [s.name, { dtype: s.dtype, shape: s.shape, bytes: data.subarray(s.begin, s.end) }])),
+  metadata,
+})
+
+/** Parse and validate a whole safetensors file held in memory (a `CheckpointError` when malformed). */
+export const decodeRaw = (bytes: Uint8Array, path = "<bytes>", cap = maxHeaderBytes): RawFile => {
+  const n = headerLength(bytes, bytes.length, path, cap)
+  const { spans, metadata } = parseHeader(bytes.subarray(8, 8 + n), bytes.length - 8 - n, path)
+  return rawFile(spans, metadata, bytes.subarray(8 + n))
 }

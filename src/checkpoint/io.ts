@@ -7,10 +7,11 @@
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
-import { open, readFile, rename, rm, type FileHandle } from "node:fs/promises"
+import { open, rename, rm, type FileHandle } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import { Effect, Exit } from "effect"
-import { CheckpointError } from "../errors.js"
+import { CheckpointError, DTypeError } from "../errors.js"
+import { headerLength, parseHeader, rawFile, type RawFile } from "./format.js"
 
 const ioError = (path: string, what: string) => (e: unknown) =>
   new CheckpointError({ reason: "io", path, message: `${path}: ${what} failed: ${e instanceof Error ? e.message : String(e)}` })
@@ -61,5 +62,51 @@ export const writeFileAtomic = (path: string, parts: ReadonlyArray<Uint8Array>):
   )
 }
 
-/** The bytes of the file at `path`. */
-export const readFileBytes = (path: string): Effect.Effect<Uint8Array, CheckpointError> => io(path, "reading", () => readFile(path))
+/** Fill `buf` from `fh` at file position `position` (short reads are retried; end of file is an error). */
+const readAt = async (fh: FileHandle, buf: Uint8Array, position: number): Promise<void> => {
+  for (let at = 0; at < buf.length; ) {
+    const len = Math.min(slice, buf.length - at)
+    const { bytesRead } = await fh.read(buf, at, len, position + at)
+    if (bytesRead === 0) throw new Error(`the file ended at byte ${position + at} while it was being read`)
+    at += bytesRead
+  }
+}
+
+/**
+ * Read and validate a safetensors file in steps: the length field, then the header (checked
+ * against the cap and the file's size), then — only once the header is valid — the data region,
+ * whose size the file itself bounds. A hostile header costs no allocation beyond the header.
+ */
+export const readRawFile = (path: string, cap: number): Effect.Effect<RawFile, CheckpointError> =>
+  Effect.acquireUseRelease(
+    io(path, "reading", () => open(path, "r")),
+    (fh) =>
+      Effect.gen(function* () {
+        const { size } = yield* io(path, "reading", () => fh.stat())
+        const first = new Uint8Array(Math.min(8, size))
+        yield* io(path, "reading", () => readAt(fh, first, 0))
+        const n = yield* attempt(path, () => headerLength(first, size, path, cap))
+        const header = new Uint8Array(n)
+        yield* io(path, "reading", () => readAt(fh, header, 8))
+        const { spans, metadata } = yield* attempt(path, () => parseHeader(header, size - 8 - n, path))
+        const data = new Uint8Array(size - 8 - n)
+        yield* io(path, "reading", () => readAt(fh, data, 8 + n))
+        return rawFile(spans, metadata, data)
+      }),
+    (fh) => Effect.promise(() => fh.close().catch(() => undefined)),
+  )
+
+/**
+ * Run `f`, failing with the `CheckpointError` it throws; a `DTypeError` (creating a tensor of a
+ * dtype the target device lacks) becomes a `dtype` CheckpointError; anything else is a defect.
+ */
+export const attempt = <A>(path: string, f: () => A): Effect.Effect<A, CheckpointError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(f())
+    } catch (e) {
+      if (e instanceof CheckpointError) return Effect.fail(e)
+      if (e instanceof DTypeError) return Effect.fail(new CheckpointError({ reason: "dtype", path, message: `${path}: ${e.message}` }))
+      throw e
+    }
+  })

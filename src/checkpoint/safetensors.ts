@@ -6,13 +6,13 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { CheckpointError, DTypeError } from "../errors.js"
-import { data, tensor, type AnyTensor, type Device, type ReadbackError } from "../ops/index.js"
-import { fromBytes, safeDType, toBytes, type HostData } from "./codec.js"
-import type { DType } from "../shape/index.js"
-import { decodeRaw, encodeRaw, layout, maxHeaderBytes, type RawTensor } from "./format.js"
+import { CheckpointError } from "../errors.js"
 import { getDefaultDevice } from "../ops/defaults.js"
-import { readFileBytes, writeFileAtomic } from "./io.js"
+import { data, tensor, type AnyTensor, type Device, type ReadbackError } from "../ops/index.js"
+import type { DType } from "../shape/index.js"
+import { fromBytes, safeDType, toBytes, type HostData } from "./codec.js"
+import { decodeRaw, encodeRaw, layout, maxHeaderBytes, type RawFile, type RawTensor } from "./format.js"
+import { attempt, readRawFile, writeFileAtomic } from "./io.js"
 
 /**
  * A safetensors file's contents: tensors by name and the `__metadata__` string map (`{}` when absent).
@@ -43,21 +43,6 @@ export interface ReadOptions {
   readonly maxHeaderBytes?: number
 }
 
-/**
- * @internal run `f`, failing with its `CheckpointError`; a `DTypeError` from creating a tensor (a
- * dtype the target device lacks) becomes a `dtype` CheckpointError; anything else is a defect.
- */
-export const attempt = <A>(path: string, f: () => A): Effect.Effect<A, CheckpointError> =>
-  Effect.suspend(() => {
-    try {
-      return Effect.succeed(f())
-    } catch (e) {
-      if (e instanceof CheckpointError) return Effect.fail(e)
-      if (e instanceof DTypeError) return Effect.fail(new CheckpointError({ reason: "dtype", path, message: `${path}: ${e.message}` }))
-      throw e
-    }
-  })
-
 /** @internal raw tensors of named typegrad tensors, read back from any device */
 export const rawTensors = (
   named: ReadonlyArray<readonly [string, AnyTensor]>,
@@ -78,8 +63,7 @@ export const tensorOf = (name: string, raw: RawTensor, path: string, device: Dev
   return tensor(host, raw.shape, { dtype, device })
 }
 
-const fileOf = (bytes: Uint8Array, path: string, options: ReadOptions): SafetensorsFile => {
-  const raw = decodeRaw(bytes, path, options.maxHeaderBytes ?? maxHeaderBytes)
+const fileOf = (raw: RawFile, path: string, options: ReadOptions): SafetensorsFile => {
   const tensors = Object.fromEntries([...raw.tensors].map(([name, r]) => [name, tensorOf(name, r, path, options.device ?? getDefaultDevice())]))
   return { tensors, metadata: raw.metadata ?? {} }
 }
@@ -117,7 +101,7 @@ export const encodeSafetensors = (
  * @category checkpoints
  */
 export const decodeSafetensors = (bytes: Uint8Array, options: ReadOptions = {}): Effect.Effect<SafetensorsFile, CheckpointError> =>
-  attempt("<bytes>", () => fileOf(bytes, "<bytes>", options))
+  attempt("<bytes>", () => fileOf(decodeRaw(bytes, "<bytes>", options.maxHeaderBytes ?? maxHeaderBytes), "<bytes>", options))
 
 /**
  * Write named tensors to a safetensors file, atomically (temp file, fsync, rename, fsync of the directory).
@@ -160,7 +144,7 @@ export const writeSafetensors = (
  * @category checkpoints
  */
 export const readSafetensors = (path: string, options: ReadOptions = {}): Effect.Effect<SafetensorsFile, CheckpointError> =>
-  Effect.flatMap(readFileBytes(path), (bytes) => attempt(path, () => fileOf(bytes, path, options)))
+  Effect.flatMap(readRawFile(path, options.maxHeaderBytes ?? maxHeaderBytes), (raw) => attempt(path, () => fileOf(raw, path, options)))
 
 /**
  * Promise twin of `writeSafetensors` (rejects with the `CheckpointError` or readback error).

@@ -1,6 +1,6 @@
 // Hostile and mismatched checkpoints: each malformed file (crafted byte by byte here) and each
 // mismatch against a skeleton fails with a CheckpointError of the expected reason, never a crash.
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit } from "effect"
@@ -103,6 +103,17 @@ describe("malformed files", () => {
     await expectReason(tg.loadCheckpoint(join(dir, "absent.safetensors"), { w: tg.zeros([1]) }), "io")
     const sub = join(dir, "no-such-dir", "x.safetensors")
     await expectReason(tg.saveCheckpoint(sub, { w: tg.zeros([1]) }), "io", /creating the temporary file/)
+    // a real checkpoint cut short, and one whose length field claims 2^62 bytes, read from disk
+    const whole = fresh("whole")
+    await Effect.runPromise(tg.saveCheckpoint(whole, { w: tg.ones([64]), step: 1 }))
+    const bytes = readFileSync(whole)
+    const cuts: Array<[number, CheckpointErrorReason]> = [[4, "truncated"], [8, "header-size"], [100, "header-size"], [bytes.length - 1, "truncated"]]
+    for (const [cut, reason] of cuts) {
+      writeFileSync(whole, bytes.subarray(0, cut))
+      await expectReason(tg.loadCheckpoint(whole, { w: tg.zeros([64]), step: 0 }), reason)
+    }
+    writeFileSync(whole, craft({}, [], 2n ** 62n))
+    await expectReason(tg.readSafetensors(whole), "header-size", /exceeds the cap/)
     const before = readdirSync(dir).length
     const p = fresh()
     writeFileSync(p, craft("not json"))
