@@ -1,8 +1,9 @@
 /**
- * Crash-safe file writes and whole-file reads as Effects over `node:fs`. A write goes to a fresh
- * temporary file in the target's directory, is flushed to disk (fsync), renamed over the target,
- * and the directory is fsynced so the rename itself is durable: a reader sees the old file or the
- * new one, never a mix, whenever the writing process dies.
+ * Crash-safe writes and validated reads of safetensors files, as Effects over `node:fs`. A write
+ * goes to a fresh temporary file in the target's directory, is flushed to disk (fsync), renamed
+ * over the target, and the directory is fsynced so the rename itself is durable: a reader sees the
+ * old file or the new one, never a mix, whenever the writing process dies. (Effect's platform
+ * `FileSystem` for Node requires Node 22, and typegrad supports Node 20.)
  *
  * @since 0.1.0
  */
