@@ -1,7 +1,8 @@
 // The crash drill: a child process saves checkpoint versions to one path in a loop and is killed
-// (SIGKILL) after a random delay; then the file at the path must load as one whole version — the
+// (SIGKILL) after a random delay, timed from its start, from a temporary file appearing, or from its
+// first completed save; then the file at the path must load as one whole version — the
 // last one the child reported saved, or the one it was writing — never garbage. The child is
-// bundled once with esbuild so each spawn starts in ~0.1 s instead of the seconds a TS loader takes.
+// bundled once with esbuild, so a spawn starts in a fraction of a second rather than the two a TS loader takes.
 import { spawn } from "node:child_process"
 import { mkdirSync, readdirSync, rmSync, watch } from "node:fs"
 import { join, resolve } from "node:path"
@@ -45,11 +46,17 @@ export interface DrillStats {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Run one child until the kill; the versions it reported saved. The kill comes `delayMs` after the
- * child is ready, or, with `inWrite`, `delayMs` after a temporary file appears in `dir` (the child
- * is then between creating it and renaming it).
+/**
+ * When a kill is timed from: the child being ready (anywhere in its saves), a temporary file
+ * appearing in the directory (the child is between creating it and the rename), or the child
+ * reporting its first completed save (so the drill also sees saves that finish, however slow the
+ * machine).
  */
-const runChild = (bundle: string, dir: string, path: string, first: number, delayMs: number, inWrite: boolean): Promise<number[]> =>
+type KillMode = "anywhere" | "in-write" | "after-save"
+const killModes: ReadonlyArray<KillMode> = ["anywhere", "in-write", "after-save"]
+
+/** Run one child until the kill, `delayMs` after the moment `mode` names; the versions it reported saved. */
+const runChild = (bundle: string, dir: string, path: string, first: number, delayMs: number, mode: KillMode): Promise<number[]> =>
   new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bundle, path, String(first)], { stdio: ["ignore", "pipe", "pipe"] })
     const saved: number[] = []
@@ -61,15 +68,18 @@ const runChild = (bundle: string, dir: string, path: string, first: number, dela
       armed = true
       setTimeout(() => child.kill("SIGKILL"), delayMs)
     }
-    const watcher = inWrite ? watch(dir, (_event, name) => name?.endsWith(".tmp") && kill()) : undefined
+    const watcher = mode === "in-write" ? watch(dir, (_event, name) => name?.endsWith(".tmp") && kill()) : undefined
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
     child.stdout.on("data", (d: Buffer) => {
       buffered += d.toString()
       const lines = buffered.split("\n")
       buffered = lines.pop()!
       for (const line of lines) {
-        if (line === "ready" && !inWrite) kill()
-        else if (line.startsWith("saved ")) saved.push(Number(line.slice(6)))
+        if (line === "ready" && mode === "anywhere") kill()
+        else if (line.startsWith("saved ")) {
+          saved.push(Number(line.slice(6)))
+          if (mode === "after-save") kill()
+        }
       }
     })
     child.on("error", reject)
@@ -108,9 +118,9 @@ const lane = async (bundle: string, dir: string, kills: number, maxDelayMs: numb
   let current = 0
   for (let k = 0; k < kills; k++) {
     // every other kill lands while a temporary file exists (0–12 ms after it appears), the rest anywhere
-    const inWrite = k % 2 === 1
-    const delay = Math.random() * (inWrite ? 12 : maxDelayMs)
-    const saved = await runChild(bundle, dir, path, current + 1, delay, inWrite)
+    const mode = killModes[k % killModes.length]!
+    const delay = Math.random() * (mode === "in-write" ? 8 : maxDelayMs)
+    const saved = await runChild(bundle, dir, path, current + 1, delay, mode)
     out.versionsSaved += saved.length
     const reported = saved.length > 0 ? saved[saved.length - 1]! : current
     const temps = readdirSync(dir).filter((f) => f.endsWith(".tmp"))
@@ -129,7 +139,7 @@ const lane = async (bundle: string, dir: string, kills: number, maxDelayMs: numb
     }
     if (v === reported + 1) out.unreported++
     current = v
-    log(`${dir} kill ${k + 1}: ${delay.toFixed(0)} ms after ${inWrite ? "the temp file appeared" : "start"}, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`)
+    log(`${dir} kill ${k + 1}: ${delay.toFixed(0)} ms after ${mode === "anywhere" ? "start" : mode === "in-write" ? "the temp file appeared" : "the first save"}, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`)
   }
   return out
 }

@@ -9,7 +9,7 @@ import { crashDrill } from "./crash-harness.js"
 test("killing the writer mid-save never leaves garbage at the target", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tg-crash-"))
   try {
-    const stats = await crashDrill({ kills: 20, dir, lanes: 2 })
+    const stats = await crashDrill({ kills: 24, dir, lanes: 2 })
     expect(stats.garbage).toEqual([])
     // the drill exercised what it claims: writes completed, and kills landed while a temp file existed
     expect(stats.versionsSaved).toBeGreaterThan(0)
