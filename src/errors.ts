@@ -332,3 +332,53 @@ export class SolverError extends Data.TaggedError("SolverError")<{
   readonly parameter: string
   readonly value: number
 }> {}
+
+/**
+ * Why a checkpoint could not be written or read:
+ * - `io`: the file system refused (missing file, permissions, disk full);
+ * - `truncated`: the file ends before its header or its data does;
+ * - `header-size`: the header length is larger than the file or than the cap;
+ * - `header`: the header is not UTF-8 JSON of the safetensors layout;
+ * - `offsets`: byte ranges overlap, leave gaps or do not cover the data;
+ * - `dtype`: a dtype unknown to the format, unsupported by typegrad, or not the skeleton's;
+ * - `size`: shape × dtype size differs from the tensor's byte range;
+ * - `names`: tensor names missing or unexpected against the skeleton, or colliding;
+ * - `shape`: a tensor's shape differs from the skeleton's;
+ * - `structure`: the tree (or a non-tensor leaf) differs from the skeleton or cannot be stored;
+ * - `value`: a value that cannot be converted (an I64 outside the i32 range, a traced tensor).
+ *
+ * @example
+ * import type { CheckpointErrorReason } from "typegrad"
+ * const r: CheckpointErrorReason = "truncated"
+ * @since 0.1.0
+ * @category errors
+ */
+export type CheckpointErrorReason =
+  | "io"
+  | "truncated"
+  | "header-size"
+  | "header"
+  | "offsets"
+  | "dtype"
+  | "size"
+  | "names"
+  | "shape"
+  | "structure"
+  | "value"
+
+/**
+ * A checkpoint (safetensors file) could not be written or read; `reason` says which check failed,
+ * `path` names the file (`"<bytes>"` for in-memory data).
+ *
+ * @example
+ * import { CheckpointError } from "typegrad"
+ * const e = new CheckpointError({ reason: "truncated", path: "model.safetensors", message: "model.safetensors: the file ends inside the header" })
+ * e._tag // "CheckpointError"
+ * @since 0.1.0
+ * @category errors
+ */
+export class CheckpointError extends Data.TaggedError("CheckpointError")<{
+  readonly reason: CheckpointErrorReason
+  readonly path: string
+  readonly message: string
+}> {}

@@ -33,27 +33,6 @@ export const rewriteImports = (code: string): string | null => {
   const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/advanced|\/plot)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
   return out === code ? null : out
 }
-/** An `@example` of a JSDoc comment, with the line its code starts on. */
-export interface Example {
-  readonly file: string
-  readonly line: number
-  readonly code: string
-}
-
-/** The `@example` blocks of the JSDoc comments in `text`, with the line each starts on. */
-export const extractExamples = (file: string, text: string): Example[] => {
-  const out: Example[] = []
-  const lines = text.split("\n")
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*\*\s*@example\b/.test(lines[i]!)) continue
-    const start = i + 1
-    const body: string[] = []
-    while (++i < lines.length && !/^\s*\*\s*@\w+/.test(lines[i]!) && !/\*\//.test(lines[i]!)) body.push(lines[i]!.replace(/^\s*\* ?/, ""))
-    i--
-    out.push({ file, line: start + 1, code: body.join("\n") })
-  }
-  return out
-}
 
 /** `import * as tg from "typegrad"` (this checkout), for snippets that import nothing. */
 export const tgImport = `import * as tg from ${JSON.stringify(entries.typegrad)}`
@@ -102,3 +81,4 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
     cleanup: () => rmSync(work, { recursive: true, force: true }),
   }
 }
+
