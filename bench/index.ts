@@ -6,6 +6,7 @@
 import os from "node:os"
 import { numpy, tfjs } from "./peers.js"
 import { typegrad } from "./typegrad.js"
+import { w1 } from "./w1.js"
 import type { Workloads } from "./workloads.js"
 
 const sizes = [128, 256, 512, 1024]
@@ -73,3 +74,5 @@ console.log(`| workload | unit | ${names.join(" | ")} |`)
 console.log(`|---|---|${names.map(() => "---:").join("|")}|`)
 for (const r of rows) console.log(`| ${r.label} | ${r.unit} | ${r.values.map((v, k) => fmt(v) + (k > 0 ? ratio(r, k) : "")).join(" | ")} |`)
 console.log("\n(×) = typegrad's speed relative to that peer: above 1, typegrad is faster.")
+// W1 with threads: typegrad's Wasm GEMM and tfjs-wasm (XNNPACK), each on 1 and 2 threads
+w1()

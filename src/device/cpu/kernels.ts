@@ -9,6 +9,7 @@ import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/pr
 import { gemm } from "./matmul.js"
 import { contiguous } from "./codegen.js"
 import { broadcastTo, stridedCopy } from "./strided.js"
+import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
@@ -127,8 +128,10 @@ export const cpuKernels = {
   matmul: ([a, b], [aa, ab], _p, out) => {
     const r = aa!.shape.length
     const m = aa!.shape[r - 2]!, k = aa!.shape[r - 1]!, n = ab!.shape[r - 1]!
-    const y = alloc(out)
-    gemm(a!, b!, y, numel(aa!.shape.slice(0, r - 2)), m, k, n)
+    const y = alloc(out), batch = numel(aa!.shape.slice(0, r - 2))
+    // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
+    const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
+    if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
     return y
   },
   unfold: ([x], [ax], p, out) => {

@@ -1,0 +1,266 @@
+/**
+ * The f32 GEMM kernel as a generated WebAssembly module (Goto/BLIS order). `block` computes one
+ * MC×NC block of C = A·B over the whole depth: per KC slice it packs B into NR-column strips and A
+ * into MR-row strips, then runs an MR×NR register-blocked micro-kernel (f32x4 accumulators, FMA
+ * through relaxed SIMD when the engine has it) over every strip pair. `task` maps a task number to
+ * a (batch, row block, column block) of the problem described in the parameter block, so every
+ * thread runs the same code on its own share.
+ *
+ * @since 0.1.0
+ */
+import { Body, I32, ModuleBuilder, V128, F32, type Local } from "./emit.js"
+
+/** How the micro-kernel multiplies and adds. */
+export type GemmMode = "relaxed" | "simd" | "scalar"
+
+/** Kernel geometry: micro-tile MR×NR, depth slice KC, block MC×NC (MC a multiple of MR, NC of NR). */
+export interface GemmShape {
+  readonly mr: number
+  readonly nr: number
+  readonly kc: number
+  readonly mc: number
+  readonly nc: number
+  /** depth unroll of the micro-kernel (packed panels are zero-padded to a multiple of it) */
+  readonly ku: number
+}
+
+/** Byte offsets of the problem description inside the parameter block (i32 fields). */
+export const P = { a: 0, b: 4, c: 8, m: 12, k: 16, n: 20, tilesM: 24, tilesN: 28, mb: 32, nb: 36 } as const
+
+/** Bytes of one thread's scratch: the edge tile, packed A (MC×KC) and packed B (KC×NC). */
+export const scratchBytes = (s: GemmShape): number => 256 + 4 * (s.kc + s.ku) * (s.mc + s.nc)
+
+type L = Local<typeof I32>
+
+/** i32 min(x, y) of two locals onto the stack. */
+const min = (f: Body, x: L, y: L) => f.get(x).get(y).get(x).get(y).i32LtS().select()
+
+/** The micro-kernel: C[MR×NR at c, row stride ldc bytes] (+)= packed A strip · packed B strip (kc a multiple of KU). */
+const micro = (f: Body, s: GemmShape, mode: GemmMode) => {
+  const [pa, pb, kc, c, ldc, accum] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const lanes = mode === "scalar" ? 1 : 4
+  const nv = s.nr / lanes
+  const vt = mode === "scalar" ? F32 : V128
+  const acc = Array.from({ length: s.mr * nv }, () => f.local(vt))
+  const bv = Array.from({ length: nv }, () => f.local(vt))
+  const av = f.local(vt)
+  if (mode !== "scalar") for (const x of acc) f.v128Const([0, 0, 0, 0]).set(x)
+  else for (const x of acc) f.f32Const(0).set(x)
+  f.loop()
+  for (let u = 0; u < s.ku; u++) {
+    for (let v = 0; v < nv; v++) {
+      f.get(pb)
+      if (mode === "scalar") f.f32Load(4 * (u * s.nr + v))
+      else f.v128Load(4 * u * s.nr + 16 * v)
+      f.set(bv[v]!)
+    }
+    for (let r = 0; r < s.mr; r++) {
+      f.get(pa)
+      if (mode === "scalar") f.f32Load(4 * (u * s.mr + r))
+      else f.v128Load32Splat(4 * (u * s.mr + r))
+      f.set(av)
+      for (let v = 0; v < nv; v++) {
+        const x = acc[r * nv + v]!
+        if (mode === "relaxed") f.get(av).get(bv[v]!).get(x).f32x4RelaxedMadd().set(x)
+        else if (mode === "simd") f.get(x).get(av).get(bv[v]!).f32x4Mul().f32x4Add().set(x)
+        else f.get(x).get(av).get(bv[v]!).f32Mul().f32Add().set(x)
+      }
+    }
+  }
+  f.get(pa).i32Const(4 * s.mr * s.ku).i32Add().set(pa)
+  f.get(pb).i32Const(4 * s.nr * s.ku).i32Add().set(pb)
+  f.get(kc).i32Const(s.ku).i32Sub().tee(kc).brIf(0).end()
+  // store: C = acc, or C += acc on later depth slices
+  const row = f.local(I32)
+  f.get(c).set(row)
+  for (let r = 0; r < s.mr; r++) {
+    for (let v = 0; v < nv; v++) {
+      const x = acc[r * nv + v]!
+      const off = mode === "scalar" ? 4 * v : 16 * v
+      f.get(row)
+      f.get(accum).if(vt).get(x).get(row)
+      if (mode === "scalar") f.f32Load(off).f32Add()
+      else f.v128Load(off).f32x4Add()
+      f.else().get(x).end()
+      if (mode === "scalar") f.f32Store(off)
+      else f.v128Store(off)
+    }
+    f.get(row).get(ldc).i32Add().set(row)
+  }
+}
+
+/** Zero rows kc..kp of a strip (each `width` floats) at dst, and move dst past them. */
+const zeroTail = (f: Body, dst: L, kc: L, kp: L, width: number) => {
+  f.get(dst).i32Const(0).get(kp).get(kc).i32Sub().i32Const(4 * width).i32Mul().tee(kc).memoryFill()
+  f.get(dst).get(kc).i32Add().set(dst)
+}
+
+/** pb[strip][p][0..NR) = B[p, strip·NR + q] for p < kc, zero for kc ≤ p < kp and past column nc. */
+const packB = (f: Body, s: GemmShape, simd: boolean) => {
+  const [b, ldb, kc, nc, pb, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const tail = f.local(I32)
+  const js = f.local(I32), w = f.local(I32), src = f.local(I32), dst = f.local(I32), p = f.local(I32), rest = f.local(I32)
+  f.get(pb).set(dst)
+  f.for(js, 0, nc, s.nr, () => {
+    f.get(nc).get(js).i32Sub().set(rest)
+    f.get(b).get(js).i32Const(4).i32Mul().i32Add().set(src)
+    f.get(rest).i32Const(s.nr).i32GeS().if()
+    f.for(p, 0, kc, 1, () => {
+      if (simd) for (let v = 0; v < s.nr / 4; v++) f.get(dst).get(src).v128Load(16 * v).v128Store(16 * v)
+      else for (let q = 0; q < s.nr; q++) f.get(dst).get(src).f32Load(4 * q).f32Store(4 * q)
+      f.get(src).get(ldb).i32Add().set(src)
+      f.get(dst).i32Const(4 * s.nr).i32Add().set(dst)
+    })
+    f.get(kc).set(tail)
+    zeroTail(f, dst, tail, kp, s.nr)
+    f.else()
+    f.get(rest).set(w)
+    f.for(p, 0, kc, 1, () => {
+      f.get(dst).i32Const(0).i32Const(4 * s.nr).memoryFill()
+      f.get(dst).get(src).get(w).i32Const(4).i32Mul().memoryCopy()
+      f.get(src).get(ldb).i32Add().set(src)
+      f.get(dst).i32Const(4 * s.nr).i32Add().set(dst)
+    })
+    f.get(kc).set(tail)
+    zeroTail(f, dst, tail, kp, s.nr)
+    f.end()
+  })
+}
+
+/** pa[strip][p][0..MR) = A[strip·MR + r, p] for p < kc, zero for kc ≤ p < kp and past row mc. */
+const packA = (f: Body, s: GemmShape) => {
+  const [a, lda, kc, mc, pa, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const tail = f.local(I32)
+  const ir = f.local(I32), h = f.local(I32), r = f.local(I32), p = f.local(I32), src = f.local(I32), dst = f.local(I32)
+  const rows = Array.from({ length: s.mr }, () => f.local(I32))
+  const d = f.local(I32), sp = f.local(I32)
+  f.get(pa).set(dst)
+  f.for(ir, 0, mc, s.mr, () => {
+    f.get(mc).get(ir).i32Sub().set(h)
+    f.get(a).get(ir).get(lda).i32Mul().i32Add().set(src)
+    f.get(h).i32Const(s.mr).i32GeS().if()
+    // full strip: MR row pointers walk their rows together
+    rows.forEach((rp, i) => f.get(src).i32Const(i).get(lda).i32Mul().i32Add().set(rp))
+    f.for(p, 0, kc, 1, () => {
+      rows.forEach((rp, i) => f.get(dst).get(rp).f32Load().f32Store(4 * i))
+      rows.forEach((rp) => f.get(rp).i32Const(4).i32Add().set(rp))
+      f.get(dst).i32Const(4 * s.mr).i32Add().set(dst)
+    })
+    f.get(kc).set(tail)
+    zeroTail(f, dst, tail, kp, s.mr)
+    f.else()
+    f.get(dst).i32Const(0).get(kp).i32Const(4 * s.mr).i32Mul().memoryFill()
+    f.for(r, 0, h, 1, () => {
+      f.get(dst).get(r).i32Const(4).i32Mul().i32Add().set(d)
+      f.get(src).get(r).get(lda).i32Mul().i32Add().set(sp)
+      f.for(p, 0, kc, 1, () => {
+        f.get(d).get(sp).f32Load().f32Store()
+        f.get(d).i32Const(4 * s.mr).i32Add().set(d)
+        f.get(sp).i32Const(4).i32Add().set(sp)
+      })
+    })
+    f.get(dst).get(kp).i32Const(4 * s.mr).i32Mul().i32Add().set(dst)
+    f.end()
+  })
+}
+
+/** C[h×w at c] (+)= tile[h×w, row stride NR] — the valid part of an edge micro-tile. */
+const merge = (f: Body, s: GemmShape) => {
+  const [tile, c, ldc, h, w, accum] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const r = f.local(I32), j = f.local(I32), d = f.local(I32), t = f.local(I32)
+  f.for(r, 0, h, 1, () => {
+    f.get(c).get(r).get(ldc).i32Mul().i32Add().set(d)
+    f.get(tile).get(r).i32Const(4 * s.nr).i32Mul().i32Add().set(t)
+    f.for(j, 0, w, 1, () => {
+      f.get(d)
+      f.get(accum).if(F32).get(t).f32Load().get(d).f32Load().f32Add().else().get(t).f32Load().end()
+      f.f32Store()
+      f.get(d).i32Const(4).i32Add().set(d)
+      f.get(t).i32Const(4).i32Add().set(t)
+    })
+  })
+}
+
+/** Build the module: exports `block` and `task`; memory 0 is imported as `env.memory`. */
+export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: number; shared: boolean }): Uint8Array<ArrayBuffer> => {
+  if (s.mc % s.mr !== 0 || s.nc % s.nr !== 0 || (mode !== "scalar" && s.nr % 4 !== 0)) throw new Error("gemm codegen: inconsistent geometry")
+  const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1, maximum: memory.maximum, shared: memory.shared })
+  const fMicro = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => micro(f, s, mode))
+  const fPackB = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packB(f, s, mode !== "scalar"))
+  const fPackA = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packA(f, s))
+  const fMerge = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => merge(f, s))
+  // block(a, b, c, mc, nc, k, lda, ldb, ldc, scratch): strides in bytes
+  const fBlock = m.func("block", Array<typeof I32>(10).fill(I32), [], (f) => {
+    const [a, b, c, mc, nc, k, lda, ldb, ldc, scratch] = Array.from({ length: 10 }, (_, i) => f.param(i, I32)) as [L, L, L, L, L, L, L, L, L, L]
+    const pc = f.local(I32), kc = f.local(I32), rest = f.local(I32), jr = f.local(I32), ir = f.local(I32)
+    const w = f.local(I32), h = f.local(I32), pa = f.local(I32), pb = f.local(I32), accum = f.local(I32), kcMax = f.local(I32)
+    const sa = f.local(I32), sb = f.local(I32), kp = f.local(I32)
+    const tile = scratch
+    f.get(scratch).i32Const(256).i32Add().set(pa)
+    f.get(pa).i32Const(4 * s.mc * (s.kc + s.ku)).i32Add().set(pb)
+    f.i32Const(s.kc).set(kcMax)
+    f.for(pc, 0, k, s.kc, () => {
+      f.get(k).get(pc).i32Sub().set(rest)
+      min(f, rest, kcMax).set(kc)
+      f.get(kc).i32Const(s.ku - 1).i32Add().i32Const(-s.ku).i32And().set(kp)
+      f.get(b).get(pc).get(ldb).i32Mul().i32Add().get(ldb).get(kc).get(nc).get(pb).get(kp).call(fPackB)
+      f.get(a).get(pc).i32Const(4).i32Mul().i32Add().get(lda).get(kc).get(mc).get(pa).get(kp).call(fPackA)
+      f.get(pc).i32Const(0).i32GtS().set(accum)
+      f.for(jr, 0, nc, s.nr, () => {
+        f.get(nc).get(jr).i32Sub().set(w)
+        f.for(ir, 0, mc, s.mr, () => {
+          f.get(mc).get(ir).i32Sub().set(h)
+          // strip addresses: A strip ir·kp floats in, B strip jr·kp floats in
+          f.get(pa).get(ir).get(kp).i32Mul().i32Const(4).i32Mul().i32Add().set(sa)
+          f.get(pb).get(jr).get(kp).i32Mul().i32Const(4).i32Mul().i32Add().set(sb)
+          f.get(h).i32Const(s.mr).i32GeS().get(w).i32Const(s.nr).i32GeS().i32And().if()
+          f.get(sa).get(sb).get(kp)
+          f.get(c).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32Const(4).i32Mul().i32Add().get(ldc).get(accum).call(fMicro)
+          f.else()
+          f.get(sa).get(sb).get(kp).get(tile).i32Const(4 * s.nr).i32Const(0).call(fMicro)
+          f.get(tile)
+          f.get(c).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32Const(4).i32Mul().i32Add()
+          f.get(ldc).get(h).i32Const(s.mr).get(h).i32Const(s.mr).i32LtS().select()
+          f.get(w).i32Const(s.nr).get(w).i32Const(s.nr).i32LtS().select()
+          f.get(accum).call(fMerge)
+          f.end()
+        })
+      })
+    })
+  })
+  // task(params, t, scratch): t → (batch, row block, column block) of the problem at `params`
+  // (row blocks of mb rows, column blocks of nb columns: multiples of MR and NR, at most MC and NC)
+  m.func("task", [I32, I32, I32], [], (f) => {
+    const [pp, t, scratch] = [0, 1, 2].map((i) => f.param(i, I32)) as [L, L, L]
+    const tm = f.local(I32), tn = f.local(I32), per = f.local(I32), bt = f.local(I32), ib = f.local(I32), jb = f.local(I32)
+    const mm = f.local(I32), kk = f.local(I32), nn = f.local(I32), i0 = f.local(I32), j0 = f.local(I32)
+    const rest = f.local(I32), mb = f.local(I32), nb = f.local(I32), mcv = f.local(I32), ncv = f.local(I32)
+    f.get(pp).i32Load(P.m).set(mm)
+    f.get(pp).i32Load(P.k).set(kk)
+    f.get(pp).i32Load(P.n).set(nn)
+    f.get(pp).i32Load(P.tilesM).set(tm)
+    f.get(pp).i32Load(P.tilesN).set(tn)
+    // block sizes (at most MC×NC: the scratch is sized for those)
+    f.get(pp).i32Load(P.mb).set(mb)
+    f.get(pp).i32Load(P.nb).set(nb)
+    f.get(tm).get(tn).i32Mul().set(per)
+    f.get(t).get(per).i32DivU().set(bt)
+    f.get(t).get(per).i32RemU().set(t)
+    f.get(t).get(tn).i32DivU().set(ib)
+    f.get(t).get(tn).i32RemU().set(jb)
+    f.get(ib).get(mb).i32Mul().set(i0)
+    f.get(jb).get(nb).i32Mul().set(j0)
+    f.get(mm).get(i0).i32Sub().set(rest)
+    min(f, rest, mb).set(mcv)
+    f.get(nn).get(j0).i32Sub().set(rest)
+    min(f, rest, nb).set(ncv)
+    // a = A + 4·(bt·m·k + i0·k), b = B + 4·(bt·k·n + j0), c = C + 4·(bt·m·n + i0·n + j0)
+    f.get(pp).i32Load(P.a).get(bt).get(mm).i32Mul().get(kk).i32Mul().get(i0).get(kk).i32Mul().i32Add().i32Const(4).i32Mul().i32Add()
+    f.get(pp).i32Load(P.b).get(bt).get(kk).i32Mul().get(nn).i32Mul().get(j0).i32Add().i32Const(4).i32Mul().i32Add()
+    f.get(pp).i32Load(P.c).get(bt).get(mm).i32Mul().get(nn).i32Mul().get(i0).get(nn).i32Mul().i32Add().get(j0).i32Add().i32Const(4).i32Mul().i32Add()
+    f.get(mcv).get(ncv).get(kk)
+    f.get(kk).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul()
+    f.get(scratch).call(fBlock)
+  })
+  return m.bytes()
+}
