@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import ts from "typescript"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { rewriteImports, root, snippetHarness } from "./snippets.js"
+import { rewriteImports, tgImport, root, snippetHarness } from "./snippets.js"
 
 interface Example {
   readonly file: string
@@ -50,12 +50,16 @@ const examples = sources(join(root, "src")).flatMap((f) => extractExamples(relat
 /** `from "./x.js"` in an internal module's example names that module's sibling: point it there. */
 const rewriteRelative = (code: string, file: string): string =>
   code.replace(/from\s+["'](\.\.?\/[^"']+)["']/g, (_, spec: string) => `from ${JSON.stringify(join(root, dirname(file), spec))}`)
-const snippets = examples.map((e) => ({
-  source: e.file,
-  line: e.line,
-  text: `${rewriteRelative(rewriteImports(e.code) ?? e.code, e.file)}\nexport {}\n`,
-  prologue: 0,
-}))
+// an example with no typegrad import (a one-line `@example tg.add(…)`) reads `tg` as the package
+const snippets = examples.map((e) => {
+  const own = rewriteImports(e.code)
+  return {
+    source: e.file,
+    line: e.line,
+    text: own === null ? `${tgImport}\n${rewriteRelative(e.code, e.file)}\nexport {}\n` : `${rewriteRelative(own, e.file)}\nexport {}\n`,
+    prologue: own === null ? 1 : 0,
+  }
+})
 const harness = snippetHarness("examples", snippets)
 let outcomes: Record<string, string | null> = {}
 

@@ -23,7 +23,15 @@ const tensorsOf = (x: unknown, out: AnyTensor[] = []): AnyTensor[] => {
   return out
 }
 
-/** A tree with its tensors moved to device kind `V`. */
+/**
+ * A tree with its tensors moved to device kind `V`: the result type of {@link to}.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * type OnGpu = tg.OnDevice<{ w: tg.Tensor<[2, 2], "f32", "cpu"> }, "webgpu"> // { w: Tensor<[2, 2], "f32", "webgpu"> }
+ * @since 0.1.0
+ * @category devices
+ */
 export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, infer D, infer _>
   ? Tensor<S, D, V>
   : T extends ReadonlyArray<unknown> ? { [K in keyof T]: OnDevice<T[K], V> }
@@ -60,7 +68,11 @@ export const to = <T, V extends Device["kind"]>(x: T, device: Device<V>): OnDevi
  *
  * @example
  * import { Effect } from "effect"
- * const onCpu = await Effect.runPromise(transfer(gpuParams, tg.cpu))
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * const gpuParams = tg.to({ w: tg.ones([2, 2]), b: tg.zeros([2]) }, gpu)
+ * const onCpu = await Effect.runPromise(tg.transfer(gpuParams, tg.cpu)) // { w, b } on the CPU
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category devices
  */

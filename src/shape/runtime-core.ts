@@ -93,6 +93,7 @@ export const numel = (shape: ReadonlyArray<number>): number => shape.reduce((a, 
 /**
  * Whether two concrete shapes are equal.
  * @example
+ * import { sameShape } from "./runtime-core.js"
  * sameShape([2, 3], [2, 3]) // true
  * @since 0.1.0
  * @category shapes
@@ -121,6 +122,7 @@ export function stridesOf(shape: ReadonlyArray<number>): number[] {
  * Strides of `shape` (row-major) as seen from the broadcast shape `out`: 0 on the axes that
  * broadcasting adds or stretches from 1.
  * @example
+ * import { broadcastStrides } from "./runtime-core.js"
  * broadcastStrides([3, 1], [2, 3, 4]) // [0, 1, 0]
  * @since 0.1.0
  * @category shapes

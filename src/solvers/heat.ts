@@ -11,7 +11,15 @@ import { jit } from "../grad/index.js"
 import type { Tensor } from "../ops/index.js"
 import type { DeviceKind, FloatDType } from "../shape/index.js"
 
-/** α above this makes the explicit scheme amplify the highest-frequency mode: |1 − 8α| > 1. */
+/**
+ * α above this makes the explicit scheme amplify the highest-frequency mode: |1 − 8α| > 1.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.HEAT_ALPHA_LIMIT // 0.25: heat2d refuses a larger alpha with a SolverError
+ * @since 0.1.0
+ * @category solvers
+ */
 export const HEAT_ALPHA_LIMIT = 0.25
 
 /**

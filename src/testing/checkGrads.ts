@@ -48,8 +48,12 @@ export interface CheckGradsOptions {
  * (`args[0].w`), `where` the output element with the largest error.
  *
  * @example
+ * import * as tg from "typegrad"
  * import { checkGrads, GradCheckError } from "typegrad/testing"
- * try { checkGrads(f, args) } catch (e) { if (e instanceof GradCheckError) console.log(e.argument, e.maxError) }
+ * // a wrong derivative: d sin(x) claimed to be sin(x)
+ * const bad = tg.customJvp((x: tg.Tensor<[3], "f64">) => x.sin(), ([x], [dx]) => [x.sin(), dx.mul(x.sin())] as const)
+ * try { checkGrads((x: tg.Tensor<[3], "f64">) => bad(x).sum(), [tg.tensor(new Float64Array([0.1, 0.5, 1]), [3])]) }
+ * catch (e) { if (e instanceof GradCheckError) console.log(e.argument, e.maxError) }
  * @since 0.1.0
  * @category testing
  */

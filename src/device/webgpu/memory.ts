@@ -8,7 +8,17 @@
 import type { Storage } from "../../ops/core/backend.js"
 import { UseAfterRelease } from "../../errors.js"
 
-/** Live and pooled GPU memory of one device. */
+/**
+ * Live and pooled GPU memory of one device.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * const stats: tg.MemoryStats = tg.memoryStats(gpu) // { liveBuffers, liveBytes, pooledBuffers, pooledBytes, … }
+ * tg.releaseWebGpu(gpu)
+ * @since 0.1.0
+ * @category memory
+ */
 export interface MemoryStats {
   /** buffers owned by at least one live tensor */
   readonly liveBuffers: number
@@ -73,9 +83,11 @@ const collectStorages = (x: unknown, out: Set<Storage>, seen: Set<unknown>): voi
  *
  * @example
  * import * as tg from "typegrad"
- * import { scope } from "typegrad/webgpu"
+ * const gpu = await tg.acquireWebGpu()
+ * const step = (g: tg.Tensor<[100, 100], "f32", "webgpu">) => g.mul(0.5).add(1)
  * let grid = tg.zeros([100, 100], { device: gpu })
- * for (let i = 0; i < 500; i++) grid = scope(() => step(grid)) // memory stays flat
+ * for (let i = 0; i < 500; i++) grid = tg.scope(() => step(grid)) // memory stays flat
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category memory
  */
@@ -107,7 +119,11 @@ export const scope = <A>(f: () => A): A => {
  * state is left alone: the caller may still hold it).
  *
  * @example
- * const final = iterate(initGrid, 10_000, (grid) => heatStep(grid)) // live memory stays ~2 grids
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * const init = tg.zeros([100, 100], { device: gpu })
+ * const final = tg.iterate(init, 10_000, (grid) => grid.mul(0.5).add(1)) // live memory stays ~2 grids
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category memory
  */

@@ -13,10 +13,13 @@ import { GpuStorage } from "./memory.js"
  *
  * @example
  * import { Effect } from "effect"
- * Effect.scoped(Effect.gen(function* () {
- *   const x = yield* own(tg.to(tg.tensor([1, 2, 3]), gpu))
- *   return yield* toArray(x.mul(2))
- * }))
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * const doubled = await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+ *   const x = yield* tg.own(tg.to(tg.tensor([1, 2, 3]), gpu))
+ *   return yield* tg.toArray(x.mul(2)) // [2, 4, 6]; x's buffer is released when the scope closes
+ * })))
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category memory
  */

@@ -18,6 +18,12 @@ import type { GpuFeatureName, GpuPowerPreference } from "./public-types.js"
  *
  * @since 0.1.0
  * @category devices
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.WebGpuOptions = { powerPreference: "high-performance" }
+ * const gpu = await tg.acquireWebGpu(options)
+ * tg.releaseWebGpu(gpu)
  */
 export interface WebGpuOptions {
   readonly powerPreference?: GpuPowerPreference
@@ -115,8 +121,9 @@ export const acquireWebGpu = (options: WebGpuOptions = {}): Promise<Device<"webg
  * Destroy a device from {@link acquireWebGpu}; later use fails with `DeviceLost`.
  *
  * @example
- * const gpu = await acquireWebGpu()
- * releaseWebGpu(gpu)
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category devices
  */
@@ -126,7 +133,11 @@ export const releaseWebGpu = (device: Device<"webgpu">): void => contextOf(devic
  * Live and pooled GPU memory of a WebGPU device.
  *
  * @example
- * memoryStats(gpu).liveBytes
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * const x = tg.to(tg.ones([1024]), gpu)
+ * tg.memoryStats(gpu).liveBytes // ≥ 4096
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category memory
  */
@@ -137,8 +148,12 @@ export const memoryStats = (device: Device): MemoryStats => contextOf(device).po
  * CPU it resolves at once: CPU ops have finished when they return.
  *
  * @example
- * await synchronize(gpu)
- * await synchronize(tg.cpu) // a no-op
+ * import * as tg from "typegrad"
+ * const gpu = await tg.acquireWebGpu()
+ * tg.to(tg.ones([1024]), gpu).mul(2)
+ * await tg.synchronize(gpu) // the multiplication has finished
+ * await tg.synchronize(tg.cpu) // a no-op
+ * tg.releaseWebGpu(gpu)
  * @since 0.1.0
  * @category devices
  */
@@ -150,11 +165,12 @@ export const synchronize = (device: Device): Promise<void> =>
  *
  * @example
  * import { Effect } from "effect"
+ * import { WebGpu } from "typegrad"
  * const program = Effect.gen(function* () {
  *   const { device } = yield* WebGpu
  *   return device.name
  * })
- * Effect.runPromise(program.pipe(Effect.provide(WebGpu.layer())))
+ * await Effect.runPromise(program.pipe(Effect.provide(WebGpu.layer())))
  * @since 0.1.0
  * @category devices
  */
@@ -170,7 +186,9 @@ export class WebGpu extends Context.Service<WebGpu, {
    * A device scoped to the enclosing `Scope`: destroyed when it closes.
    *
    * @example
-   * Effect.scoped(Effect.map(WebGpu.acquire(), (gpu) => gpu.name))
+   * import { Effect } from "effect"
+   * import { WebGpu } from "typegrad"
+   * await Effect.runPromise(Effect.scoped(Effect.map(WebGpu.acquire(), (gpu) => gpu.name)))
    */
   static acquire = (options: WebGpuOptions = {}): Effect.Effect<Device<"webgpu">, DeviceUnavailable, Scope.Scope> =>
     Effect.map(acquireScoped(options), deviceOf)
@@ -179,7 +197,12 @@ export class WebGpu extends Context.Service<WebGpu, {
    * The service layer: acquires the device when built, destroys it when the layer's scope closes.
    *
    * @example
-   * Effect.runPromise(program.pipe(Effect.provide(WebGpu.layer({ powerPreference: "high-performance" }))))
+   * import { Effect } from "effect"
+   * import { WebGpu } from "typegrad"
+   * const name = Effect.gen(function* () {
+   *   return (yield* WebGpu).device.name
+   * })
+   * await Effect.runPromise(name.pipe(Effect.provide(WebGpu.layer({ powerPreference: "high-performance" }))))
    */
   static layer = (options: WebGpuOptions = {}): Layer.Layer<WebGpu, DeviceUnavailable> =>
     Layer.effect(WebGpu, Effect.map(acquireScoped(options), (ctx) => WebGpu.of({

@@ -12,26 +12,38 @@ import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { normalHost, uniformHost, type Key } from "./random.js"
+import { fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
 
-/** Where and as what to create a tensor. */
+/**
+ * Where and as what to create a tensor.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.CreateOptions<"i32", "cpu"> = { dtype: "i32", device: tg.cpu }
+ * tg.zeros([2, 3], options) // Tensor<[2, 3], "i32", "cpu">
+ * @since 0.1.0
+ * @category constructors
+ */
 export interface CreateOptions<D extends DType = DType, V extends DeviceKind = DeviceKind> {
   readonly dtype?: D
   readonly device?: Device<V>
 }
 
-/** The dtype of a host typed array. */
+/**
+ * The dtype of a host typed array.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const d: tg.HostDType<Int32Array> = "i32"
+ * @since 0.1.0
+ * @category dtypes
+ */
 export type HostDType<A> = A extends Float64Array ? "f64" : A extends Int32Array ? "i32" : A extends Uint8Array ? "bool" : "f32"
 
 const dev = (o?: CreateOptions): Device => o?.device ?? getDefaultDevice()
 
-/** @internal a tensor holding `data` (converted to `dtype`) on `device` */
-export const fromHost = (data: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType, device: Device): AnyTensor => {
-  const aval = { shape: [...shape], dtype }
-  checkDType(device, aval, "tensor")
-  return new Tensor(aval, device, device.backend.upload(hostConvert(data, dtype), aval))
-}
 
 const nestedShape = (data: NestedData): number[] => {
   const shape: number[] = []
@@ -169,9 +181,9 @@ export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f
  */
 export const fullLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, value: number): Tensor<S, D, V> =>
   lax.full(x.shape, value, x) as Tensor<S, D, V>
-/** Zeros like `x`. @example tg.zerosLike(x) @since 0.1.0 @category constructors */
+/** Zeros like `x`. @example tg.zerosLike(tg.ones([2, 3], { dtype: "i32" })) // i32 [2, 3] of zeros @since 0.1.0 @category constructors */
 export const zerosLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> => fullLike(x, 0)
-/** Ones like `x`. @example tg.onesLike(x) @since 0.1.0 @category constructors */
+/** Ones like `x`. @example tg.onesLike(tg.zeros([2])) // [1, 1] @since 0.1.0 @category constructors */
 export const onesLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> => fullLike(x, 1)
 
 /**
@@ -232,7 +244,16 @@ export const eye = <const N extends number, const M extends number = N, D extend
   return fromHost(data, [n, cols], options?.dtype ?? "f32", dev(options)) as Tensor<[N, M], D, V>
 }
 
-/** Options of the random samplers. */
+/**
+ * Options of the random samplers.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.RandomOptions<"f64", "cpu"> = { dtype: "f64", std: 0.1 }
+ * tg.normal(tg.key(0), [3], options) // Tensor<[3], "f64", "cpu">
+ * @since 0.1.0
+ * @category random
+ */
 export interface RandomOptions<D extends DType, V extends DeviceKind> extends CreateOptions<D, V> {
   readonly mean?: number
   readonly std?: number
@@ -306,7 +327,8 @@ export const bernoulli = <const S extends ReadonlyArray<number>, V extends Devic
  *
  * @example
  * import * as tg from "typegrad"
- * declare const x: tg.Tensor<number[]>
+ * const sizes: number[] = JSON.parse("[32, 784]") // known only at run time
+ * const x = tg.zeros(sizes) // Tensor<number[]>
  * const y = tg.assertShape(x, ["B", 784]) // Tensor<["B", 784]>, throws ShapeError otherwise
  * @since 0.1.0
  * @category shapes

@@ -9,6 +9,7 @@ import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import { DeviceLost, HostAccessError, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
 import type { HostArray, HostOf } from "../core/aval.js"
 import type { Storage } from "../core/backend.js"
+import { nest } from "../core/host.js"
 import { Tracer, type AnyTensor, type Tensor } from "../core/tensor.js"
 import type { Elem, Nested } from "./typing.js"
 
@@ -22,22 +23,6 @@ const storageOf = (x: AnyTensor, op: string): Storage => {
   return impl
 }
 
-/** @internal nested JS arrays from flat host data */
-export const nest = (data: HostArray, shape: ReadonlyArray<number>, bool: boolean): unknown => {
-  const conv = (v: number) => (bool ? v !== 0 : v)
-  if (shape.length === 0) return conv(data[0]!)
-  const go = (d: number, off: number): unknown => {
-    const n = shape[d]!
-    if (d === shape.length - 1) {
-      const out = new Array<unknown>(n)
-      for (let i = 0; i < n; i++) out[i] = conv(data[off + i]!)
-      return out
-    }
-    const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1)
-    return Array.from({ length: n }, (_, i) => go(d + 1, off + i * stride))
-  }
-  return go(0, 0)
-}
 
 /**
  * The flat host data of a CPU tensor (a typed array owned by the tensor: do not mutate it).
@@ -82,7 +67,16 @@ export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): 
   return (x.dtype === "bool" ? v !== 0 : v) as Elem<D>
 }
 
-/** What a readback can fail with: a device's asynchronous errors surface here. */
+/**
+ * What a readback can fail with: a device's asynchronous errors surface here.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import * as tg from "typegrad"
+ * const read: Effect.Effect<number[], tg.ReadbackError> = tg.toArray(tg.tensor([1, 2]))
+ * @since 0.1.0
+ * @category host access
+ */
 export type ReadbackError = DeviceLost | OutOfMemory | KernelCompileError
 const isReadbackError = (e: unknown): e is ReadbackError => e instanceof DeviceLost || e instanceof OutOfMemory || e instanceof KernelCompileError
 

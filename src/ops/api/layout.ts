@@ -151,7 +151,16 @@ export const slice = <S extends Shape, D extends DType, V extends DeviceKind, co
   return lax.reshape(lax.slice(x, w.starts, w.steps, w.sizes), w.plan.outShape) as never
 }
 
-/** A pending functional update of the region `spec` of a tensor (see {@link at}). */
+/**
+ * A pending functional update of the region `spec` of a tensor (see {@link at}).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const region: tg.At<[4, 4], "f32", "cpu", "1:3, 1:3"> = tg.zeros([4, 4]).at("1:3, 1:3")
+ * region.set(1) // ones in the 2×2 centre
+ * @since 0.1.0
+ * @category indexing
+ */
 export interface At<S extends Shape, D extends DType, V extends DeviceKind, Spec extends string> {
   /** A new tensor equal to the original except the region, which becomes `v` (broadcast). */
   set<T extends Operand>(v: T & NoInfer<UpdateCheck<S, V, Spec, T>>): Tensor<S, D, V>
@@ -238,7 +247,16 @@ export const stack = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extend
   return lax.concat(ts.map((t) => lax.reshape(lax.cast(t, dt), nums(unsqueezeShape(t.shape, a)))), a) as never
 }
 
-/** Padding mode: a constant fill (default 0) or repeating the edge values. */
+/**
+ * Padding mode: a constant fill (default 0) or repeating the edge values.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.PadOptions = { mode: "edge" }
+ * tg.tensor([1, 2]).pad([[1, 1]], options) // [1, 1, 2, 2]
+ * @since 0.1.0
+ * @category layout
+ */
 export interface PadOptions {
   readonly mode?: "constant" | "edge"
   readonly value?: number

@@ -51,7 +51,16 @@ const erfE = (x: AnyTensor): AnyTensor => {
  */
 export const erf: Act = act(erfE)
 
-/** Options of `gelu`: exact (erf, default) or the tanh approximation. */
+/**
+ * Options of `gelu`: exact (erf, default) or the tanh approximation.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.GeluOptions = { approximate: "tanh" }
+ * tg.gelu(tg.tensor([1]), options) // [0.8412]
+ * @since 0.1.0
+ * @category nn
+ */
 export interface GeluOptions {
   readonly approximate?: "none" | "tanh"
 }

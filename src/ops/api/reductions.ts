@@ -11,14 +11,49 @@ import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
 
-/** Which axes to reduce (all when absent) and whether to keep them as size 1. */
+/**
+ * Which axes to reduce (all when absent) and whether to keep them as size 1.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.ReduceOptions = { axis: 0, keepdims: true }
+ * tg.sum(tg.tensor([[1, 2], [3, 4]]), options) // [[4, 6]]
+ * @since 0.1.0
+ * @category reductions
+ */
 export interface ReduceOptions {
   readonly axis?: number | ReadonlyArray<number>
   readonly keepdims?: boolean
 }
+/**
+ * The `axis` of reduction options at the type level (`undefined`: every axis).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * type A = tg.AxisOf<{ axis: [0, 2] }> // [0, 2]
+ * @since 0.1.0
+ * @category reductions
+ */
 export type AxisOf<O> = O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A : undefined
+/**
+ * The `keepdims` of reduction options at the type level (default `false`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * type K = tg.KeepOf<{ keepdims: true }> // true
+ * @since 0.1.0
+ * @category reductions
+ */
 export type KeepOf<O> = O extends { readonly keepdims: infer K extends boolean } ? K : false
-/** Result of reducing `S` with options `O`. */
+/**
+ * Result shape of reducing `S` with options `O` (the type-level twin of the reduction's shape rule).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * type R = tg.Reduced<[2, 3, 4], { axis: 1; keepdims: true }, "sum"> // [2, 1, 4]
+ * @since 0.1.0
+ * @category reductions
+ */
 export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>, KeepOf<O>, Op>
 
 /** Axes + keepdims for an erased tensor. */
@@ -60,7 +95,16 @@ export const mean: ReduceFn<"mean", FloatDType> = (x, o) => {
 }
 const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
 
-/** Options of `variance`: `correction` is subtracted from the count (0: population, 1: sample). */
+/**
+ * Options of `variance`: `correction` is subtracted from the count (0: population, 1: sample).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.VarOptions = { correction: 1 }
+ * tg.variance(tg.tensor([1, 2, 3, 4]), options) // 1.6667
+ * @since 0.1.0
+ * @category reductions
+ */
 export interface VarOptions extends ReduceOptions {
   readonly correction?: number
 }
@@ -84,7 +128,16 @@ export const variance = <S extends Shape, D extends FloatDType, V extends Device
   return lax.div(ss, Math.max(n - (options?.correction ?? 0), 0)) as never
 }
 
-/** Options of `argmax`/`argmin`: one axis (flattened index when absent). */
+/**
+ * Options of `argmax`/`argmin`: one axis (flattened index when absent).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.ArgOptions = { axis: 1 }
+ * tg.argmax(tg.tensor([[1, 3], [4, 2]]), options) // [1, 0]
+ * @since 0.1.0
+ * @category reductions
+ */
 export interface ArgOptions {
   readonly axis?: number
   readonly keepdims?: boolean
@@ -133,7 +186,16 @@ const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
  */
 export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE(x, o) as never
 
-/** The axis of softmax-like ops (default −1). */
+/**
+ * The axis of softmax-like ops (default −1).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.AxisOption = { axis: 0 }
+ * tg.softmax(tg.tensor([[0, 1], [0, 1]]), options) // [[0.5, 0.5], [0.5, 0.5]]
+ * @since 0.1.0
+ * @category reductions
+ */
 export interface AxisOption {
   readonly axis?: number
 }
@@ -166,7 +228,16 @@ export const logSoftmax = <S extends Shape, D extends FloatDType, V extends Devi
   return lax.sub(x, logsumexpE(x, { axis, keepdims: true })) as Tensor<S, D, V>
 }
 
-/** Options of `norm`: `ord` 1, 2 (default) or `Infinity`. */
+/**
+ * Options of `norm`: `ord` 1, 2 (default) or `Infinity`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.NormOptions = { ord: 1 }
+ * tg.norm(tg.tensor([3, -4]), options) // 7
+ * @since 0.1.0
+ * @category reductions
+ */
 export interface NormOptions extends ReduceOptions {
   readonly ord?: 1 | 2 | typeof Infinity
 }

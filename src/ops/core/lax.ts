@@ -93,6 +93,10 @@ export const unbroadcast = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTens
   return reshape(reduceSum(x, axes), shape)
 }
 
+/** Broadcast a reduced value back over the reduced axes. */
+export const expandReduced = (y: AnyTensor, inShape: ReadonlyArray<number>, axes: ReadonlyArray<number>): AnyTensor =>
+  broadcastTo(reshape(y, keepDimsShape(inShape, axes)), inShape)
+
 /** `x` reduced over `axes` with those axes kept as size 1. */
 export const keepDimsShape = (shape: ReadonlyArray<number>, axes: ReadonlyArray<number>): number[] =>
   shape.map((d, i) => (axes.includes(i) ? 1 : d))

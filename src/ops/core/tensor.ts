@@ -104,6 +104,10 @@ export interface MethodsInstalledAbove {}
 /**
  * The erased tensor type used inside the library and for "any tensor" positions in user code.
  *
+ * @example
+ * import * as tg from "typegrad"
+ * const printAll = (xs: ReadonlyArray<tg.AnyTensor>) => xs.map((x) => `${x.dtype}[${x.shape.join(", ")}]`)
+ * printAll([tg.zeros([2]), tg.ones([3, 4], { dtype: "i32" })]) // ["f32[2]", "i32[3, 4]"]
  * @since 0.1.0
  * @category tensors
  */

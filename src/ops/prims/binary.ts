@@ -111,8 +111,8 @@ const maxP: Primitive<"max"> = binary("max", { jvp: minMaxJvp("gt") }, null)
 // d min(a, b) = da where a < b, db where a > b, (da + db)/2 at ties
 const minP: Primitive<"min"> = binary("min", { jvp: minMaxJvp("lt") }, null)
 
-/** The family, for the registry. @internal */
-export const binaryPrimitives = { add: addP, sub: subP, mul: mulP, div: divP, pow: powP, max: maxP, min: minP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { add: addP, sub: subP, mul: mulP, div: divP, pow: powP, max: maxP, min: minP }
 
 // ------------------------------------------------------------------ typed public ops
 

@@ -61,8 +61,8 @@ const elementwiseDType = (op: string, a: Aval, b: Aval) => {
   return a.dtype
 }
 
-/** The family, for the registry. @internal */
-export const comparePrimitives = { compare: compareP, where: whereP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { compare: compareP, where: whereP }
 
 // ------------------------------------------------------------------ typed public ops
 
@@ -73,15 +73,15 @@ const compare = <Op extends CompareOp>(op: Op): CompareFn<Op> =>
   ((a: AnyTensor, b: Operand) => binaryOp(op, (x, y) => lax.compare(x, y, op), a, b)) as CompareFn<Op>
 /** `a < b` elementwise (bool). @example tg.lt(tg.tensor([1, 5]), 3) // [true, false] @since 0.1.0 @category comparisons */
 export const lt: CompareFn<"lt"> = compare("lt")
-/** `a <= b` elementwise (bool). @example tg.le(x, 0) @since 0.1.0 @category comparisons */
+/** `a <= b` elementwise (bool). @example tg.le(tg.tensor([-1, 0, 1]), 0) // [true, true, false] @since 0.1.0 @category comparisons */
 export const le: CompareFn<"le"> = compare("le")
-/** `a > b` elementwise (bool). @example tg.gt(x, 0) @since 0.1.0 @category comparisons */
+/** `a > b` elementwise (bool). @example tg.gt(tg.tensor([-1, 0, 1]), 0) // [false, false, true] @since 0.1.0 @category comparisons */
 export const gt: CompareFn<"gt"> = compare("gt")
-/** `a >= b` elementwise (bool). @example tg.ge(x, 0) @since 0.1.0 @category comparisons */
+/** `a >= b` elementwise (bool). @example tg.ge(tg.tensor([-1, 0, 1]), 0) // [false, true, true] @since 0.1.0 @category comparisons */
 export const ge: CompareFn<"ge"> = compare("ge")
-/** `a == b` elementwise (bool). @example tg.eq(x, 0) @since 0.1.0 @category comparisons */
+/** `a == b` elementwise (bool). @example tg.eq(tg.tensor([-1, 0, 1]), 0) // [false, true, false] @since 0.1.0 @category comparisons */
 export const eq: CompareFn<"eq"> = compare("eq")
-/** `a != b` elementwise (bool). @example tg.ne(x, 0) @since 0.1.0 @category comparisons */
+/** `a != b` elementwise (bool). @example tg.ne(tg.tensor([-1, 0, 1]), 0) // [true, false, true] @since 0.1.0 @category comparisons */
 export const ne: CompareFn<"ne"> = compare("ne")
 
 /**

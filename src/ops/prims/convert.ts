@@ -44,8 +44,8 @@ const stopGradientP: Primitive<"stopGradient"> = {
 }
 
 
-/** The family, for the registry. @internal */
-export const convertPrimitives = { cast: castP, stopGradient: stopGradientP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { cast: castP, stopGradient: stopGradientP }
 
 // ------------------------------------------------------------------ typed public ops
 

@@ -6,14 +6,14 @@
  * @since 0.1.0
  */
 import { installPrimitives, type Registry } from "../core/primitive.js"
-import { binaryPrimitives } from "./binary.js"
-import { comparePrimitives } from "./compare.js"
-import { convertPrimitives } from "./convert.js"
-import { matmulPrimitives } from "./matmul.js"
-import { reducePrimitives } from "./reduce.js"
-import { structuralPrimitives } from "./structural.js"
-import { unaryPrimitives } from "./unary.js"
-import { windowPrimitives } from "./window.js"
+import binaryPrimitives from "./binary.js"
+import comparePrimitives from "./compare.js"
+import convertPrimitives from "./convert.js"
+import matmulPrimitives from "./matmul.js"
+import reducePrimitives from "./reduce.js"
+import structuralPrimitives from "./structural.js"
+import unaryPrimitives from "./unary.js"
+import windowPrimitives from "./window.js"
 
 /** Every kernel primitive by name. @internal */
 export const primitives = {

@@ -56,8 +56,8 @@ const matmulP: Primitive<"matmul"> = {
   domain: { kind: "custom" },
 }
 
-/** The family, for the registry. @internal */
-export const matmulPrimitives = { matmul: matmulP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { matmul: matmulP }
 
 // ------------------------------------------------------------------ typed public op
 

@@ -44,9 +44,6 @@ const batchReduce = <P extends ReduceName>(p: () => Primitive<P>): BatchRule<P> 
   return [[bind1(p(), [front], { ...params, axes })], [0]]
 }
 
-/** Broadcast a reduced value back over the reduced axes. @internal */
-export const expandReduced = (y: AnyTensor, inShape: ReadonlyArray<number>, axes: ReadonlyArray<number>): AnyTensor =>
-  lax.broadcastTo(lax.reshape(y, lax.keepDimsShape(inShape, axes)), inShape)
 
 // d Σx = Σ dx ; transpose: broadcast the cotangent back
 const reduceSumP: Primitive<"reduceSum"> = {
@@ -56,7 +53,7 @@ const reduceSumP: Primitive<"reduceSum"> = {
   jvp: ([x], [t], params) => [[bind1(reduceSumP, [x!], params)], [t instanceof Zero ? new Zero(reduceEval("sum")([t.aval], params)[0]!) : lax.reduceSum(t!, params.axes)]],
   transpose: ([ct], [x], { axes }) => {
     const av = (x as LinearIn).aval
-    return [ct instanceof Zero ? new Zero(av) : expandReduced(ct!, av.shape, axes)]
+    return [ct instanceof Zero ? new Zero(av) : lax.expandReduced(ct!, av.shape, axes)]
   },
   batch: batchReduce(() => reduceSumP),
   domain: { kind: "custom" },
@@ -68,7 +65,7 @@ const extremumJvp = <P extends "reduceMax" | "reduceMin">(p: () => Primitive<P>)
     const y = bind1(p(), [x!], params)
     if (t instanceof Zero) return [[y], [new Zero(y.aval)]]
     const axes = (params as { readonly axes: ReadonlyArray<number> }).axes
-    const mask = lax.compare(x!, expandReduced(y, x!.shape, axes), "eq")
+    const mask = lax.compare(x!, lax.expandReduced(y, x!.shape, axes), "eq")
     const count = lax.reduceSum(lax.cast(mask, x!.dtype), axes)
     return [[y], [lax.div(lax.reduceSum(lax.where(mask, t!, 0), axes), count)]]
   }
@@ -89,7 +86,7 @@ const reduceProdP: Primitive<"reduceProd"> = {
   jvp: ([x], [t], params) => {
     const y = bind1(reduceProdP, [x!], params)
     if (t instanceof Zero) return [[y], [new Zero(y.aval)]]
-    const others = lax.div(expandReduced(y, x!.shape, params.axes), x!)
+    const others = lax.div(lax.expandReduced(y, x!.shape, params.axes), x!)
     return [[y], [lax.reduceSum(lax.mul(t!, others), params.axes)]]
   },
   transpose: null,
@@ -116,5 +113,5 @@ const argReduceP: Primitive<"argReduce"> = {
   domain: { kind: "custom", nonDiff: true },
 }
 
-/** The family, for the registry. @internal */
-export const reducePrimitives = { reduceSum: reduceSumP, reduceMax: reduceMaxP, reduceMin: reduceMinP, reduceProd: reduceProdP, argReduce: argReduceP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { reduceSum: reduceSumP, reduceMax: reduceMaxP, reduceMin: reduceMinP, reduceProd: reduceProdP, argReduce: argReduceP }

@@ -192,5 +192,5 @@ const concatP: Primitive<"concat"> = {
   domain: { kind: "custom" },
 }
 
-/** The family, for the registry. @internal */
-export const structuralPrimitives = { reshape: reshapeP, broadcastTo: broadcastToP, transpose: transposeP, slice: sliceP, pad: padP, concat: concatP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { reshape: reshapeP, broadcastTo: broadcastToP, transpose: transposeP, slice: sliceP, pad: padP, concat: concatP }

@@ -110,8 +110,8 @@ const signP: Primitive<"sign"> = unary("sign", {
   domain: { awayFromZero: 0.1, nonDiff: true },
 }, null)
 
-/** The family, for the registry. @internal */
-export const unaryPrimitives = {
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default {
   neg: negP, exp: expP, expm1: expm1P, log: logP, log1p: log1pP, sin: sinP, cos: cosP, sqrt: sqrtP, tanh: tanhP, sigmoid: sigmoidP, abs: absP, sign: signP,
 }
 

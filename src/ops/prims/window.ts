@@ -88,5 +88,5 @@ const foldP: Primitive<"fold"> = {
   domain: { kind: "custom" },
 }
 
-/** The family, for the registry. @internal */
-export const windowPrimitives = { unfold: unfoldP, fold: foldP }
+/** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
+export default { unfold: unfoldP, fold: foldP }
