@@ -15,6 +15,16 @@ import structuralPrimitives from "./structural.js"
 import unaryPrimitives from "./unary.js"
 import windowPrimitives from "./window.js"
 
+// The families' declarations extend `Primitives`; these keep them in scope for the emitted typings.
+import "./binary.js"
+import "./compare.js"
+import "./convert.js"
+import "./matmul.js"
+import "./reduce.js"
+import "./structural.js"
+import "./unary.js"
+import "./window.js"
+
 /** Every kernel primitive by name. @internal */
 export const primitives = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
