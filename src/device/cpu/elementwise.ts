@@ -47,7 +47,8 @@ export const cpuElementwise = {
   // NOTE: exp(-|x|) forms so neither branch overflows
   sigmoid: fixed(call("sigmoid", (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))))),
   abs: fixed(inline("abs", ([a]) => `Math.abs(${a})`, Math.abs)),
-  sign: fixed(call("sign", (a) => (a > 0 ? 1 : a < 0 ? -1 : 0))),
+  // sign(NaN) = NaN and sign(±0) = ±0, as in NumPy and JAX: the last branch returns `a` itself
+  sign: fixed(call("sign", (a) => (a > 0 ? 1 : a < 0 ? -1 : a))),
   add: fixed(inline("add", ([a, b]) => `${a} + ${b}`, (a, b) => a! + b!)),
   sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
   mul: fixed(inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
