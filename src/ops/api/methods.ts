@@ -134,7 +134,7 @@ declare module "../core/tensor.js" {
     slice<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): Out<Slice<S, Spec>, D, V>
     /** Functional update of a region: `.set(v)` / `.add(v)`. @example grid.at("1:-1, 1:-1").add(lap) */
     at<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): layout.At<S, D, V, Spec>
-    /** Pad trailing axes. @example x.pad([[1, 1]]) */
+    /** Pad every axis (NumPy `pad_width`). @example x.pad([[1, 1]]) */
     pad<const P extends number | ReadonlyArray<readonly [number, number]>>(pads: P & NoInfer<Guard<Pad<S, P>>>, options?: layout.PadOptions): Out<Pad<S, P>, D, V>
 
     /** Matrix product (NumPy semantics). @example a.matmul(b) */
