@@ -10,6 +10,7 @@ import { gemm } from "./matmul.js"
 import { contiguous } from "./codegen.js"
 import { broadcastTo, stridedCopy } from "./strided.js"
 import { fold, unfold } from "./window.js"
+import { gatherKernel, scatterAddKernel } from "./gather.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -141,5 +142,7 @@ export const cpuKernels = {
     fold(x!, ax!.shape, p, y, out.shape)
     return y
   },
+  gather: gatherKernel,
+  scatterAdd: scatterAddKernel,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

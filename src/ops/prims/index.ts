@@ -9,6 +9,7 @@ import { installPrimitives, type Registry } from "../core/primitive.js"
 import { binaryPrimitives } from "./binary.js"
 import { comparePrimitives } from "./compare.js"
 import { convertPrimitives } from "./convert.js"
+import { gatherPrimitives } from "./gather.js"
 import { matmulPrimitives } from "./matmul.js"
 import { reducePrimitives } from "./reduce.js"
 import { structuralPrimitives } from "./structural.js"
@@ -19,6 +20,7 @@ import { windowPrimitives } from "./window.js"
 export const primitives = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
+  ...gatherPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)
