@@ -35,7 +35,7 @@ describe("takeAlongAxis and scatterAdd", () => {
       u.forEach((v, q) => {
         const p = unravel(q, is)
         p[axis] = norm(idx[q]!, s[axis]!)
-        sc[ravel(p, s)] += v
+        sc[ravel(p, s)] = sc[ravel(p, s)]! + v
       })
       expectClose(tg.scatterAdd(t64(u, is), i32(idx, is), axis, s[axis]!).dataSync(), sc, { rtol: 1e-12, atol: 1e-12 })
     }), { numRuns: 40 })

@@ -129,6 +129,6 @@ export const takeAlongAxis = <S extends Shape, D extends DType, V extends Device
  * @since 0.1.0
  * @category indexing
  */
-export const scatterAdd = <S extends Shape, D extends DType, V extends DeviceKind>(
-  updates: Tensor<S, D, V>, idx: Tensor<S, "i32", V>, axis: number, size: number,
+export const scatterAdd = <S extends Shape, D extends DType, V extends DeviceKind, I extends Shape>(
+  updates: Tensor<S, D, V>, idx: Tensor<I, "i32", V>, axis: number, size: number,
 ): Tensor<number[], D, V> => bind1(scatterAddP, [updates, idx], { axis: normAxis(axis, updates.shape.length, "scatterAdd"), size }) as never
