@@ -38,6 +38,8 @@ const cases: ReadonlyArray<Case> = [
   { code: "tg.concat([tg.zeros([2, 3]), tg.zeros([2, 4])])", message: "concat: tensor 1 [2, 4] differs from [2, 3] at dim 1 (3 vs 4)", run: () => tg.concat([z(2, 3), z(2, 4)]) },
   { code: "tg.conv2d(tg.zeros([1, 3, 5, 5]), tg.zeros([2, 4, 3, 3]))", message: "conv2d: input has 3 channels but weight [2, 4, 3, 3] expects 4", run: () => tg.conv2d(z(1, 3, 5, 5), z(2, 4, 3, 3)) },
   { code: "tg.pad(tg.zeros([1, 2, 3]), [[1, 1], [1, 1]])", message: "pad: 2 pad pairs for [1, 2, 3] of rank 3 (one pair, or one per axis)", run: () => tg.pad(z(1, 2, 3), [[1, 1], [1, 1]]) },
+  { code: "tg.einsum(\"bij,bjk->bik\", tg.zeros([8, 2, 3]), tg.zeros([8, 4, 5]))", message: "einsum: letter j has two sizes (3 vs 4)", run: () => tg.einsum("bij,bjk->bik", z(8, 2, 3), z(8, 4, 5)) },
+  { code: "tg.einsum(\"ij,jk->ik\", tg.zeros([2, 3]), tg.zeros([3]))", message: "einsum: operand 1 \"jk\" has 2 letters but rank 1", run: () => tg.einsum("ij,jk->ik", z(2, 3), z(3)) },
   { code: "tg.maxPool2d(tg.zeros([1, 1, 2, 2]), 3)", message: "maxPool2d: kernel 3 larger than padded height 2", run: () => tg.maxPool2d(z(1, 1, 2, 2), 3) },
   { code: "tg.matmul(tg.zeros([2, 3]), tg.zeros([3, 2], { dtype: \"f64\" }))", message: "matmul: dtype mismatch (f32 vs f64)",
     run: () => tg.matmul(z(2, 3), tg.zeros([3, 2] as number[], { dtype: "f64" }) as unknown as tg.Tensor<number[]>) },

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../../errors.js"
-import type { DeviceKind, Dim, DType, Shape, ShapeMismatch } from "../../shape/index.js"
+import type { DeviceKind, Dim, DType, Guard, Shape, ShapeMismatch } from "../../shape/index.js"
 import { normAxis } from "../../shape/index.js"
 import type { NormAxis } from "../../shape/types-internal.js"
 import * as lax from "../core/lax.js"
@@ -51,7 +51,7 @@ export type Take<S extends Shape, I extends Shape, A extends number> =
  * @category indexing
  */
 export const take = <S extends Shape, D extends DType, V extends DeviceKind, I extends Shape, const A extends number>(
-  x: Tensor<S, D, V>, idx: Tensor<I, "i32", V>, axis: A,
+  x: Tensor<S, D, V>, idx: Tensor<I, "i32", V>, axis: A & NoInfer<Guard<Take<S, I, A>>>,
 ): Out<Take<S, I, A>, D, V> => {
   const r = x.shape.length
   const a = normAxis(axis, r, "take")
