@@ -22,7 +22,8 @@ const refEinsum = (pattern: string, shapes: number[][], datas: number[][]): { sh
     const at = (c: string) => v[letters.indexOf(c)]!
     let p = 1
     ins.forEach((s, i) => (p *= datas[i]![ravel([...s].map(at), shapes[i]!)]!))
-    data[ravel(out.map(at), shape)] += p
+    const o = ravel(out.map(at), shape)
+    data[o] = data[o]! + p
   }
   return { shape, data }
 }
