@@ -10,6 +10,7 @@ import { binaryPrimitives } from "./binary.js"
 import { comparePrimitives } from "./compare.js"
 import { convertPrimitives } from "./convert.js"
 import { gatherPrimitives } from "./gather.js"
+import { roundingPrimitives } from "./rounding.js"
 import { matmulPrimitives } from "./matmul.js"
 import { reducePrimitives } from "./reduce.js"
 import { structuralPrimitives } from "./structural.js"
@@ -20,7 +21,7 @@ import { windowPrimitives } from "./window.js"
 export const primitives = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)
