@@ -104,6 +104,17 @@ const arbWindow = fc
   })
   .filter(({ cols }) => cols[4] >= 1 && cols[5] >= 1)
 
+/**
+ * A data shape, an axis of it (size ≥ 1) and an index shape equal off the axis (0 to 5 entries on
+ * it). Index values come from the domain's range, which reaches past both ends of small axes:
+ * negative ones count from the end, the rest are clamped.
+ */
+const arbIndexed = fc.tuple(arbShape({ minRank: 1, maxRank: 3, maxDim: 4 }), fc.nat(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 5 }))
+  .map(([s, a, n, m]) => {
+    const axis = a % s.length
+    return { axis, data: s.map((d, i) => (i === axis ? n : d)), idx: s.map((d, i) => (i === axis ? m : d)) }
+  })
+
 const castSources: ReadonlyArray<DType> = ["f64", "i32", "bool"]
 const castTargets: ReadonlyArray<DType> = ["f64", "f32", "i32", "bool"]
 
@@ -149,6 +160,12 @@ const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Gene
   matmul: fc.tuple(arbShape({ maxRank: 2, maxDim: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))
     .map(([batch, m, k, n]) => ({ params: {}, inputs: [f64([...batch, m, k]), f64([...batch, k, n])], out: { shape: [...batch, m, n], dtype: "f64" as const } })),
   unfold: arbWindow.map(({ image, cols, p }) => ({ params: p, inputs: [f64(image)], out: { shape: cols, dtype: "f64" as const } })),
+  gather: arbIndexed.map(({ data, idx, axis }) => ({
+    params: { axis }, inputs: [f64(data), { shape: idx, dtype: "i32" as const }], out: { shape: idx, dtype: "f64" as const },
+  })),
+  scatterAdd: arbIndexed.map(({ data, idx, axis }) => ({
+    params: { axis, size: data[axis]! }, inputs: [f64(idx), { shape: idx, dtype: "i32" as const }], out: { shape: data, dtype: "f64" as const },
+  })),
   fold: arbWindow.map(({ image, cols, p }) => ({
     params: { ...p, size: [image[2], image[3]] as const }, inputs: [f64(cols)], out: { shape: image, dtype: "f64" as const },
   })),

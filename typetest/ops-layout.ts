@@ -112,6 +112,7 @@ const j4 = tg.stack([x, x, x])
 const j5 = tg.pad(x, [[1, 1], [0, 2]])
 const j6 = x.pad(1)
 const j7 = tg.pad(x, [[2, 0]], { mode: "edge" })
+const j8 = tg.pad(tg.zeros([1, 2, 3]), [[1, 2]])
 export type Joins = [
   Expect<Equal<typeof j1, tg.Tensor<[7, 3], "f32", "cpu">>>,
   Expect<Equal<typeof j2, tg.Tensor<[2, 4], "f32", "cpu">>>,
@@ -119,7 +120,8 @@ export type Joins = [
   Expect<Equal<typeof j4, tg.Tensor<[3, 2, 3], "f32", "cpu">>>,
   Expect<Equal<typeof j5, tg.Tensor<[4, 5], "f32", "cpu">>>,
   Expect<Equal<typeof j6, tg.Tensor<[4, 5], "f32", "cpu">>>,
-  Expect<Equal<typeof j7, tg.Tensor<[2, 5], "f32", "cpu">>>,
+  Expect<Equal<typeof j7, tg.Tensor<[4, 5], "f32", "cpu">>>,
+  Expect<Equal<typeof j8, tg.Tensor<[4, 5, 6], "f32", "cpu">>>,
 ]
 // @ts-expect-error concat: other dims differ
 tg.concat([x, tg.ones([2, 4])])
@@ -127,3 +129,7 @@ tg.concat([x, tg.ones([2, 4])])
 tg.stack([tg.zeros([3]), tg.ones([4])])
 // @ts-expect-error more pads than axes
 tg.pad(x, [[1, 1], [1, 1], [1, 1]])
+// @ts-expect-error two pairs for three axes (NumPy: one pair, or one per axis)
+tg.pad(tg.zeros([1, 2, 3]), [[1, 1], [1, 1]])
+// @ts-expect-error no pairs for a rank-3 tensor
+tg.pad(tg.zeros([1, 2, 3]), [])

@@ -124,7 +124,8 @@ describe("messages and edge cases", () => {
     [() => rt.parseIndex("::-1", [4]), "slice: step must be positive, got -1"],
     [() => rt.concatShape([[2, 3], [5, 4]], 0), "concat: tensor 1 [5, 4] differs from [2, 3] at dim 1 (3 vs 4)"],
     [() => rt.stackShape([[2, 3], [2, 4]]), "stack: tensor 1 [2, 4] differs from [2, 3]"],
-    [() => rt.padShape([3], [[1, 1], [1, 1]]), "pad: 2 pad pairs for [3] of rank 1"],
+    [() => rt.padShape([3], [[1, 1], [1, 1]]), "pad: 2 pad pairs for [3] of rank 1 (one pair, or one per axis)"],
+    [() => rt.padShape([2, 3, 4], [[1, 1], [1, 1]]), "pad: 2 pad pairs for [2, 3, 4] of rank 3 (one pair, or one per axis)"],
     [() => rt.squeezeShape([2, 3], 1), "squeeze: dim 1 of [2, 3] has size 3, not 1"],
     [() => rt.expandShape([2, 3], [2, 4]), "expand: cannot expand [2, 3] to [2, 4] (dim 3 vs 4)"],
     [() => rt.conv2dShape([1, 3, 8, 8], [64, 4, 3, 3]), "conv2d: input has 3 channels but weight [64, 4, 3, 3] expects 4"],
@@ -140,7 +141,8 @@ describe("messages and edge cases", () => {
     expect(rt.reshapeShape([null, 4], [-1])).toEqual([null])
     expect(rt.sliceShape(["B", 3, 32], "..., None, ::2")).toEqual(["B", 3, 1, 16])
     expect(rt.sliceShape(["H", 8], "1:, :")).toEqual([null, 8])
-    expect(rt.padShape([2, 3, 28, 28], [[1, 1], [2, 2]])).toEqual([2, 3, 30, 32])
+    expect(rt.padShape([2, 3, 28, 28], [[0, 0], [0, 0], [1, 1], [2, 2]])).toEqual([2, 3, 30, 32])
+    expect(rt.padShape([2, 3], [[1, 2]])).toEqual([5, 6])
     expect(rt.padShape(["B", 4], 0)).toEqual(["B", 4])
     expect(rt.expandShape([3, 1], [2, -1, 4])).toEqual([2, 3, 4])
     expect(rt.conv2dShape(["B", 3, 224, 224], [64, 3, 7, 7], { stride: 2, padding: 3 })).toEqual(["B", 64, 112, 112])

@@ -289,11 +289,12 @@ export function stackShape(ss: ReadonlyArray<S>, axis = 0): RDim[] {
 }
 
 /**
- * Constant padding (twin of `Pad`): one `[before, after]` pair per trailing dim, or one number
- * for both sides of every dim.
+ * Constant padding (twin of `Pad`), NumPy's `pad_width`: one `[before, after]` pair per dim, a
+ * single pair for every dim, or one number for both sides of every dim.
  * @example
  * import { padShape } from "./runtime.js"
- * padShape([2, 3, 28, 28], [[1, 1], [2, 2]]) // [2, 3, 30, 32]
+ * padShape([2, 3, 28, 28], [[0, 0], [0, 0], [1, 1], [2, 2]]) // [2, 3, 30, 32]
+ * padShape([3, 4], [[1, 0]]) // [4, 5]
  * @since 0.1.0
  * @category shape functions
  */
@@ -305,11 +306,10 @@ export function padShape(s: S, pads: number | ReadonlyArray<readonly [number, nu
     if (!okPad(pads)) fail("pad", `invalid padding ${pads}`, s)
     return s.map((d) => padDim(d, pads, pads))
   }
-  if (pads.length > s.length) fail("pad", `${pads.length} pad pairs for ${fmtShape(s)} of rank ${s.length}`, s)
+  if (pads.length !== 1 && pads.length !== s.length) fail("pad", `${pads.length} pad pairs for ${fmtShape(s)} of rank ${s.length} (one pair, or one per axis)`, s)
   const badPair = pads.find(([a, b]) => !okPad(a) || !okPad(b))
   if (badPair) fail("pad", `invalid padding [${badPair[0]}, ${badPair[1]}]`, s)
-  const skip = s.length - pads.length
-  return s.map((d, i) => (i < skip ? d : padDim(d, pads[i - skip]![0], pads[i - skip]![1])))
+  return s.map((d, i) => { const [a, b] = pads.length === 1 ? pads[0]! : pads[i]!; return padDim(d, a, b) })
 }
 
 const dtypeRank: Record<DType, number> = { bool: 0, i32: 1, f16: 2, f32: 3, f64: 4 }

@@ -259,12 +259,13 @@ type UnifyShapes<A, B, Ctx extends string, Acc extends Dim[] = []> = A extends r
 
 // ================================================================== pad
 /**
- * Constant padding: `Pads` is one `[before, after]` pair per trailing dim (like NumPy's
- * `pad_width` for the last dims), or one number for both sides of every dim.
+ * Constant padding, NumPy's `pad_width`: one `[before, after]` pair per dim, a single pair for
+ * every dim, or one number for both sides of every dim; any other number of pairs is an error.
  * @example
  * import type { Pad } from "typegrad"
- * const s: Pad<[2, 3, 28, 28], [[1, 1], [2, 2]]> = [2, 3, 30, 32]
+ * const s: Pad<[2, 3, 28, 28], [[0, 0], [0, 0], [1, 1], [2, 2]]> = [2, 3, 30, 32]
  * const t: Pad<[3, 4], 1> = [5, 6]
+ * const u: Pad<[3, 4], [[1, 0]]> = [4, 5]
  * @since 0.1.0
  * @category shape functions
  */
@@ -276,18 +277,15 @@ export type Pad<S extends Shape, Pads extends number | readonly (readonly [numbe
     : ShapeMismatch<`pad: invalid padding ${Pads}`>
   : Pads extends readonly unknown[]
     ? IsTuple<Pads> extends false ? { -readonly [K in keyof S]: number }
-    : CmpLE<ToLE<Pads["length"]>, ToLE<S["length"]>> extends "gt"
-      ? ShapeMismatch<`pad: ${Pads["length"]} pad pairs for ${FmtShape<S>} of rank ${S["length"]}`>
-      : PadCheck<Pads> extends infer bad extends string ? ShapeMismatch<`pad: invalid padding ${bad}`>
-      : PadLoop<S, Pads, FromLE<SubLE<ToLE<S["length"]>, ToLE<Pads["length"]>>>>
+    : Pads["length"] extends 1 | S["length"]
+      ? PadCheck<Pads> extends infer bad extends string ? ShapeMismatch<`pad: invalid padding ${bad}`>
+      : Pads extends readonly [readonly [infer a, infer b]] ? { -readonly [K in keyof S]: PadDim<S[K], a, b> }
+      : PadZip<S, Pads>
+      : ShapeMismatch<`pad: ${Pads["length"]} pad pairs for ${FmtShape<S>} of rank ${S["length"]} (one pair, or one per axis)`>
   : Dim[]
 type PadCheck<Ps> = Ps extends readonly [readonly [infer a, infer b], ...infer R]
   ? [Kind<a>, Kind<b>] extends ["bad", unknown] | [unknown, "bad"] ? `[${a & number}, ${b & number}]` : PadCheck<R>
   : false
-type PadLoop<S, Ps, Skip extends number, I extends 0[] = [], Acc extends Dim[] = []> = S extends readonly [infer H, ...infer R]
-  ? I["length"] extends Skip ? [...Acc, ...PadZip<S, Ps>]
-  : PadLoop<R, Ps, Skip, [...I, 0], [...Acc, H & Dim]>
-  : Acc
 type PadZip<S, Ps, Acc extends Dim[] = []> = [S, Ps] extends [readonly [infer H, ...infer R], readonly [readonly [infer a, infer b], ...infer PR]]
   ? PadZip<R, PR, [...Acc, PadDim<H, a, b>]> : Acc
 /** d + a + b; a named dim survives zero padding. */

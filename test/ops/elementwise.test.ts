@@ -325,3 +325,13 @@ describe("bool tensors", () => {
     expect(a.cast("f32").sum().item()).toBe(1)
   })
 })
+
+describe("sign follows NumPy at NaN and signed zero", () => {
+  test("sign(NaN) is NaN, sign(-0) is -0, eager and under jit", () => {
+    const x = t64([Number.NaN, -0, 0, -2, 3, -Infinity], [6])
+    const want = [Number.NaN, -0, 0, -1, 1, -1]
+    for (const got of [tg.sign(x).dataSync(), tg.jit((a: typeof x) => tg.sign(a))(x).dataSync()])
+      want.forEach((w, i) => expect(Object.is(got[i], w), `element ${i}: ${got[i]} vs ${w}`).toBe(true))
+    expect(Array.from(tg.sign(t32([Number.NaN, -5], [2])).dataSync())).toEqual([Number.NaN, -1])
+  })
+})

@@ -78,6 +78,9 @@ describe("ShapeError on number-dim tensors", () => {
   test("dot/outer/pad/expand/stack/concat mismatches", () => {
     expect(() => tg.dot(z(3), z(4))).toThrow(ShapeError)
     expect(() => tg.pad(z(2), [[1, 1], [1, 1]])).toThrow(ShapeError)
+    // NumPy's pad_width: neither an empty list nor two pairs for three axes pads "the trailing axes"
+    expect(() => tg.pad(tg.zeros([1, 2, 3] as number[]), [])).toThrow("pad: 0 pad pairs for [1, 2, 3] of rank 3 (one pair, or one per axis)")
+    expect(() => tg.pad(tg.zeros([1, 2, 3] as number[]), [[1, 1], [1, 1]])).toThrow(ShapeError)
     expect(() => tg.expand(z(2, 3), [3])).toThrow(ShapeError)
     expect(() => tg.stack([z(2), z(3)])).toThrow(ShapeError)
     expect(() => tg.concat([z(2, 3), z(3)])).toThrow(ShapeError)

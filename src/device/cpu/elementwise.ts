@@ -47,7 +47,14 @@ export const cpuElementwise = {
   // NOTE: exp(-|x|) forms so neither branch overflows
   sigmoid: fixed(call("sigmoid", (a) => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))))),
   abs: fixed(inline("abs", ([a]) => `Math.abs(${a})`, Math.abs)),
-  sign: fixed(call("sign", (a) => (a > 0 ? 1 : a < 0 ? -1 : 0))),
+  // sign(NaN) = NaN and sign(±0) = ±0, as in NumPy and JAX: the last branch returns `a` itself
+  sign: fixed(call("sign", (a) => (a > 0 ? 1 : a < 0 ? -1 : a))),
+  floor: fixed(inline("floor", ([a]) => `Math.floor(${a})`, Math.floor)),
+  ceil: fixed(inline("ceil", ([a]) => `Math.ceil(${a})`, Math.ceil)),
+  // NumPy rounds halves to even; Math.round rounds them up
+  round: fixed(call("round", (a) => (Math.abs(a % 1) === 0.5 ? 2 * Math.round(a / 2) : Math.round(a)))),
+  trunc: fixed(inline("trunc", ([a]) => `Math.trunc(${a})`, Math.trunc)),
+  atan2: fixed(inline("atan2", ([a, b]) => `Math.atan2(${a}, ${b})`, (a, b) => Math.atan2(a!, b!))),
   add: fixed(inline("add", ([a, b]) => `${a} + ${b}`, (a, b) => a! + b!)),
   sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
   mul: fixed(inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),

@@ -11,6 +11,7 @@ import { contiguous } from "./codegen.js"
 import { broadcastTo, stridedCopy } from "./strided.js"
 import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
+import { gatherKernel, scatterAddKernel } from "./gather.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -144,5 +145,7 @@ export const cpuKernels = {
     fold(x!, ax!.shape, p, y, out.shape)
     return y
   },
+  gather: gatherKernel,
+  scatterAdd: scatterAddKernel,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

@@ -263,12 +263,14 @@ export interface PadOptions {
 }
 
 /**
- * Pad the trailing axes: `pads` is `[before, after]` per axis from the last `pads.length` axes
- * (like NumPy's `pad_width`), or one number for every side of every axis.
+ * Pad every axis, following NumPy's `pad_width`: one `[before, after]` pair per axis, a single
+ * pair applied to every axis, or one number for every side of every axis. Any other number of
+ * pairs is a `ShapeError` (at compile time when the pairs are a literal).
  *
  * @example
  * import * as tg from "typegrad"
  * tg.pad(tg.ones([2, 2]), [[1, 1], [0, 2]]) // Tensor<[4, 4]>
+ * tg.pad(tg.ones([2, 3]), [[1, 0]]).shape // [3, 4]: the pair pads both axes
  * tg.pad(tg.tensor([1, 2]), [[2, 1]], { mode: "edge" }).toArraySync() // [1, 1, 1, 2, 2]
  * @since 0.1.0
  * @category layout
@@ -277,10 +279,9 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
   x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>, pads: P, options?: PadOptions,
 ): Out<Pad<S, P>, D, V> => {
   padShape(x.shape, pads)
-  const r = x.shape.length
   const pairs: Array<readonly [number, number]> = typeof pads === "number"
     ? x.shape.map(() => [pads, pads] as const)
-    : [...x.shape.slice(0, r - pads.length).map(() => [0, 0] as const), ...(pads as ReadonlyArray<readonly [number, number]>)]
+    : x.shape.map((_, i) => (pads as ReadonlyArray<readonly [number, number]>)[pads.length === 1 ? 0 : i]!)
   if ((options?.mode ?? "constant") === "constant")
     return lax.pad(x, pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map(() => 0), options?.value ?? 0) as never
   let y: AnyTensor = x

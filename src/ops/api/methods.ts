@@ -134,7 +134,7 @@ declare module "../core/tensor.js" {
     slice<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): Out<Slice<S, Spec>, D, V>
     /** Functional update of a region: `.set(v)` / `.add(v)`. @example tg.zeros([5, 5]).at("1:-1, 1:-1").add(tg.ones([3, 3])) // ones inside a zero border */
     at<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): layout.At<S, D, V, Spec>
-    /** Pad trailing axes. @example tg.tensor([1, 2]).pad([[1, 1]]) // [0, 1, 2, 0] */
+    /** Pad every axis (NumPy `pad_width`). @example tg.tensor([1, 2]).pad([[1, 1]]) // [0, 1, 2, 0] */
     pad<const P extends number | ReadonlyArray<readonly [number, number]>>(pads: P & NoInfer<Guard<Pad<S, P>>>, options?: layout.PadOptions): Out<Pad<S, P>, D, V>
 
     /** Matrix product (NumPy semantics). @example tg.ones([2, 3]).matmul(tg.ones([3, 4])) // Tensor<[2, 4]> of 3s */

@@ -9,8 +9,10 @@ import { installPrimitives, type Registry } from "../core/primitive.js"
 import binaryPrimitives from "./binary.js"
 import comparePrimitives from "./compare.js"
 import convertPrimitives from "./convert.js"
+import gatherPrimitives from "./gather.js"
 import matmulPrimitives from "./matmul.js"
 import reducePrimitives from "./reduce.js"
+import roundingPrimitives from "./rounding.js"
 import structuralPrimitives from "./structural.js"
 import unaryPrimitives from "./unary.js"
 import windowPrimitives from "./window.js"
@@ -19,8 +21,10 @@ import windowPrimitives from "./window.js"
 import "./binary.js"
 import "./compare.js"
 import "./convert.js"
+import "./gather.js"
 import "./matmul.js"
 import "./reduce.js"
+import "./rounding.js"
 import "./structural.js"
 import "./unary.js"
 import "./window.js"
@@ -29,6 +33,7 @@ import "./window.js"
 export const primitives = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

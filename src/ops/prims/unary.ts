@@ -124,7 +124,7 @@ const unaryOp = <Dc extends DType, P extends UnaryName = UnaryName>(p: Primitive
 export const neg: Unary = unaryOp(negP)
 /** `|x|`. @example tg.abs(tg.tensor([-1, 2])) // [1, 2] @since 0.1.0 @category math */
 export const abs: Unary = unaryOp(absP)
-/** The sign of `x` (−1, 0 or 1). @example tg.sign(tg.tensor([-3, 0, 2])) // [-1, 0, 1] @since 0.1.0 @category math */
+/** The sign of `x` (−1, 0 or 1; NaN stays NaN, as in NumPy). @example tg.sign(tg.tensor([-3, 0, 2])) // [-1, 0, 1] @since 0.1.0 @category math */
 export const sign: Unary = unaryOp(signP)
 /** `e^x`. @example tg.exp(tg.tensor([0])) // [1] @since 0.1.0 @category math */
 export const exp: Unary<FloatDType> = unaryOp(expP)

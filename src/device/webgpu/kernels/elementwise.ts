@@ -48,7 +48,16 @@ export const wgslElementwise = {
   // NOTE: exp(-|x|) forms so neither branch overflows
   sigmoid: fixed("select(exp(a) / (1.0 + exp(a)), 1.0 / (1.0 + exp(-a)), a >= 0.0)"),
   abs: fixed("abs(a)"),
-  sign: fixed("sign(a)"),
+  // NOTE: WGSL lets implementations assume no NaN, so `a != a` may fold to false; the f32 bit
+  // pattern is tested instead (exponent all ones, mantissa non-zero) and NaN passes through
+  sign: (_p, ins) => (ins[0] === "i32" ? "sign(a)" : `select(sign(a), a, (bitcast<u32>(f32(a)) & 0x7fffffffu) > 0x7f800000u)`),
+  // integer tensors are already whole: the WGSL built-ins take floats only
+  floor: (_p, ins) => (ins[0] === "i32" ? "a" : "floor(a)"),
+  ceil: (_p, ins) => (ins[0] === "i32" ? "a" : "ceil(a)"),
+  // WGSL's round() rounds halves to even, as NumPy does
+  round: (_p, ins) => (ins[0] === "i32" ? "a" : "round(a)"),
+  trunc: (_p, ins) => (ins[0] === "i32" ? "a" : "trunc(a)"),
+  atan2: fixed("atan2(a, b)"),
   add: fixed("a + b"),
   sub: fixed("a - b"),
   mul: fixed("a * b"),

@@ -12,13 +12,14 @@ import { matmul } from "./matmul.js"
 import { argReduce, reduceMax, reduceMin, reduceProd, reduceSum } from "./reduce.js"
 import { broadcastTo, concat, pad, slice, transpose } from "./structural.js"
 import { fold, unfold } from "./window.js"
+import { gather, scatterAdd } from "./gather.js"
 
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
   reshape: (g, [x]) => g.pool.share(x!),
   reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
   broadcastTo, transpose, slice, pad, concat,
-  matmul, unfold, fold,
+  matmul, unfold, fold, gather, scatterAdd,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 
 /** The kernel of any primitive. */
