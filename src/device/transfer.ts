@@ -4,15 +4,26 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import type { TreeNode } from "../grad/tree.js"
 import { DeviceMismatch } from "../errors.js"
 import type { Device } from "../ops/backend.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/host.js"
 
-/** Rebuild a tree (nested arrays and plain records) with every tensor mapped through `f`. */
+// Tree node classes (modules) carry this marker on their prototype (see Tree.nodeTag).
+const nodeTag = Symbol.for("typegrad/Tree.node")
+const isNode = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[nodeTag] === true
+
+/** Rebuild a tree (nested arrays, plain records and tree nodes) with every tensor mapped through `f`. */
 const mapTree = (x: unknown, f: (t: AnyTensor) => unknown): unknown => {
   if (x instanceof Tensor) return f(x)
   if (Array.isArray(x)) return x.map((v) => mapTree(v, f))
+  if (isNode(x)) {
+    // a node (a module) is rebuilt on its own prototype, its static fields kept
+    const o = Object.create(Object.getPrototypeOf(x) as object) as Record<string, unknown>
+    for (const k of Object.keys(x)) o[k] = mapTree(x[k], f)
+    return o
+  }
   if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype)
     return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTree(v, f)]))
   return x
@@ -25,6 +36,7 @@ const tensorsOf = (x: unknown, out: AnyTensor[] = []): AnyTensor[] => {
 /** A tree with its tensors moved to device kind `V`. */
 export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, infer D, infer _>
   ? Tensor<S, D, V>
+  : T extends TreeNode ? T
   : T extends ReadonlyArray<unknown> ? { [K in keyof T]: OnDevice<T[K], V> }
   : T extends object ? { [K in keyof T]: OnDevice<T[K], V> }
   : T
@@ -59,6 +71,7 @@ export const to = <T, V extends Device["kind"]>(x: T, device: Device<V>): OnDevi
  *
  * @example
  * import { Effect } from "effect"
+import type { TreeNode } from "../grad/tree.js"
  * const onCpu = await Effect.runPromise(transfer(gpuParams, tg.cpu))
  * @since 0.1.0
  * @category devices
