@@ -138,7 +138,7 @@ const same = (op: string, a: AnyTensor, b: AnyTensor) => {
  * @category losses
  */
 export const binaryCrossEntropyWithLogits = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  logits: Tensor<S, D, V>, target: Tensor<S, D, V> | AnyTensor, options?: { readonly reduction?: R; readonly posWeight?: number },
+  logits: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly posWeight?: number },
 ): LossOut<S, D, V, R> => {
   const x = logits as AnyTensor, y = target as AnyTensor
   same("binaryCrossEntropyWithLogits", x, y)
@@ -159,7 +159,7 @@ export const binaryCrossEntropyWithLogits = <S extends Shape, D extends FloatDTy
  * @category losses
  */
 export const mse = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: Tensor<S, D, V> | AnyTensor, options?: { readonly reduction?: R },
+  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R },
 ): LossOut<S, D, V, R> => {
   same("mse", input as AnyTensor, target as AnyTensor)
   return reduce((input as AnyTensor).sub(target as AnyTensor).square(), options?.reduction) as never
@@ -175,7 +175,7 @@ export const mse = <S extends Shape, D extends FloatDType, V extends DeviceKind,
  * @category losses
  */
 export const l1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: Tensor<S, D, V> | AnyTensor, options?: { readonly reduction?: R },
+  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R },
 ): LossOut<S, D, V, R> => {
   same("l1", input as AnyTensor, target as AnyTensor)
   return reduce((input as AnyTensor).sub(target as AnyTensor).abs(), options?.reduction) as never
@@ -191,7 +191,7 @@ export const l1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, 
  * @category losses
  */
 export const smoothL1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: Tensor<S, D, V> | AnyTensor, options?: { readonly reduction?: R; readonly beta?: number },
+  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly beta?: number },
 ): LossOut<S, D, V, R> => {
   same("smoothL1", input as AnyTensor, target as AnyTensor)
   const beta = options?.beta ?? 1
@@ -211,7 +211,7 @@ export const smoothL1 = <S extends Shape, D extends FloatDType, V extends Device
  * @category losses
  */
 export const huber = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: Tensor<S, D, V> | AnyTensor, options?: { readonly reduction?: R; readonly delta?: number },
+  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly delta?: number },
 ): LossOut<S, D, V, R> => {
   same("huber", input as AnyTensor, target as AnyTensor)
   const delta = options?.delta ?? 1

@@ -47,10 +47,12 @@ abstract class BatchNormBase<F extends ShapeFn> extends Layer<F> {
   ) {
     super()
   }
-  protected abstract ranks: ReadonlyArray<number>
-  protected abstract expected: string
+  /** the input ranks this norm accepts */
+  abstract get inputRanks(): ReadonlyArray<number>
+  /** the expected input, for messages */
+  abstract get expectedInput(): string
   forward(x: AnyTensor): AnyTensor {
-    if (!this.ranks.includes(x.shape.length) || x.shape[1] !== this.numFeatures) badInput(this, this.expected, x)
+    if (!this.inputRanks.includes(x.shape.length) || x.shape[1] !== this.numFeatures) badInput(this, this.expectedInput, x)
     const axes = [0, ...Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2)]
     const bshape = [1, this.numFeatures, ...Array.from({ length: x.shape.length - 2 }, () => 1)]
     const tracking = this.running_mean !== undefined && this.running_var !== undefined && this.num_batches_tracked !== undefined
@@ -110,8 +112,10 @@ export interface BatchNorm1dFn<C extends number> extends ShapeFn {
  * @category layers
  */
 export class BatchNorm1d<C extends number = number> extends BatchNormBase<BatchNorm1dFn<C>> {
-  protected ranks = [2, 3]
-  protected get expected() {
+  get inputRanks(): ReadonlyArray<number> {
+    return [2, 3]
+  }
+  get expectedInput(): string {
     return `[N, ${this.numFeatures}] or [N, ${this.numFeatures}, L]`
   }
 }
@@ -127,8 +131,10 @@ export class BatchNorm1d<C extends number = number> extends BatchNormBase<BatchN
  * @category layers
  */
 export class BatchNorm2d<C extends number = number> extends BatchNormBase<ChannelFn<"BatchNorm2d", C, ["H", "W"]>> {
-  protected ranks = [4]
-  protected get expected() {
+  get inputRanks(): ReadonlyArray<number> {
+    return [4]
+  }
+  get expectedInput(): string {
     return `[N, ${this.numFeatures}, H, W]`
   }
 }
