@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest"
 import * as tg from "../../src/index.js"
 
-const nn = tg.nn
+import nn = tg.nn
 type T = tg.AnyTensor
 
 class Net extends nn.Module {
