@@ -10,7 +10,7 @@ import { fromHost, softmax, split, where, type AnyTensor, type Key, type Tensor 
 import type { DeviceKind, FloatDType } from "../shape/index.js"
 import * as init from "./init.js"
 import { Linear, linear } from "./linear.js"
-import { badInput, Module } from "./module.js"
+import { badInput, type Param, Module } from "./module.js"
 
 /**
  * Options of attention: a boolean `attnMask [T, S]` (or broadcastable), a boolean
@@ -79,8 +79,8 @@ export const scaledDotProductAttention = <D extends FloatDType, V extends Device
  */
 export class MultiheadAttention<E extends number = number> extends Module {
   constructor(
-    readonly in_proj_weight: Tensor<[number, E]>,
-    readonly in_proj_bias: Tensor<[number]> | undefined,
+    readonly in_proj_weight: Param<[number, E]>,
+    readonly in_proj_bias: Param<[number]> | undefined,
     readonly out_proj: Linear<E, E>,
     readonly embedDim: E,
     readonly numHeads: number,

@@ -10,7 +10,7 @@ import { vjp } from "../grad/index.js"
 import { conv2d as conv2dOp, split, zeros, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
 import type { Conv2d as Conv2dShape, Dim, FloorDiv, FmtDim, Pair } from "../shape/index.js"
 import * as init from "./init.js"
-import { badInput, Layer, type ShapeFn } from "./module.js"
+import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
 import type { BadInput, DimFits, Known } from "./types.js"
 
 /**
@@ -68,8 +68,8 @@ const pair = (p: Pair | undefined, d: number): [number, number] => (p === undefi
  */
 export class Conv2d<I extends number = number, O extends number = number, KH extends number = number, KW extends number = number, Opts = {}> extends Layer<Conv2dFn<I, O, KH, KW, Opts>> {
   constructor(
-    readonly weight: Tensor<[O, number, KH, KW]>,
-    readonly bias: Tensor<[O]> | undefined,
+    readonly weight: Param<[O, number, KH, KW]>,
+    readonly bias: Param<[O]> | undefined,
     readonly inChannels: I,
     readonly outChannels: O,
     readonly stride: readonly [number, number],
@@ -159,8 +159,8 @@ type Conv1dOut<X, I extends number, O extends number, K extends number, Opts> = 
  */
 export class Conv1d<I extends number = number, O extends number = number, K extends number = number, Opts = {}> extends Layer<Conv1dFn<I, O, K, Opts>> {
   constructor(
-    readonly weight: Tensor<[O, number, K]>,
-    readonly bias: Tensor<[O]> | undefined,
+    readonly weight: Param<[O, number, K]>,
+    readonly bias: Param<[O]> | undefined,
     readonly inChannels: I,
     readonly outChannels: O,
     readonly stride: number,
@@ -228,8 +228,8 @@ export interface ConvTranspose2dFn<I extends number, O extends number> extends S
  */
 export class ConvTranspose2d<I extends number = number, O extends number = number> extends Layer<ConvTranspose2dFn<I, O>> {
   constructor(
-    readonly weight: Tensor<[I, number, number, number]>,
-    readonly bias: Tensor<[O]> | undefined,
+    readonly weight: Param<[I, number, number, number]>,
+    readonly bias: Param<[O]> | undefined,
     readonly inChannels: I,
     readonly outChannels: O,
     readonly stride: readonly [number, number],

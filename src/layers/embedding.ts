@@ -10,7 +10,7 @@ import { type AnyTensor, type Key, type Tensor } from "../ops/index.js"
 import type { Dim } from "../shape/index.js"
 import * as init from "./init.js"
 import { oneHot } from "./losses.js"
-import { badInput, Layer, type ShapeFn } from "./module.js"
+import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
 import type { Known } from "./types.js"
 
 /**
@@ -41,7 +41,7 @@ export interface EmbeddingFn<N extends number, E extends number> extends ShapeFn
  * @category layers
  */
 export class Embedding<N extends number = number, E extends number = number> extends Layer<EmbeddingFn<N, E>> {
-  constructor(readonly weight: Tensor<[N, E]>, readonly numEmbeddings: N, readonly embeddingDim: E) {
+  constructor(readonly weight: Param<[N, E]>, readonly numEmbeddings: N, readonly embeddingDim: E) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
@@ -60,4 +60,4 @@ export class Embedding<N extends number = number, E extends number = number> ext
  * @category layers
  */
 export const embedding = <const N extends number, const E extends number>(key: Key, numEmbeddings: N, embeddingDim: E, options?: init.InitOptions): Embedding<N, E> =>
-  new Embedding(init.normal(key, [numEmbeddings, embeddingDim], 0, 1, options) as Tensor<[N, E]>, numEmbeddings, embeddingDim)
+  new Embedding(init.normal(key, [numEmbeddings, embeddingDim], 0, 1, options) as Param<[N, E]>, numEmbeddings, embeddingDim)

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-export { Module, Layer, type ShapeFn, type Apply, type FnOf } from "./module.js"
+export { Module, Layer, type ShapeFn, type Apply, type FnOf, type Param } from "./module.js"
 export * from "./types.js"
 export * from "./verbs.js"
 export type { Leaf } from "./walk.js"

@@ -7,7 +7,7 @@
 import { split, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
 import type { Dim, FmtDim } from "../shape/index.js"
 import * as init from "./init.js"
-import { badInput, Layer, type ShapeFn } from "./module.js"
+import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
 import type { BadInput, DimFits, Known } from "./types.js"
 
 /**
@@ -54,8 +54,8 @@ export interface LinearOptions extends init.InitOptions {
  */
 export class Linear<I extends number = number, O extends number = number> extends Layer<LinearFn<I, O>> {
   constructor(
-    readonly weight: Tensor<[O, I]>,
-    readonly bias: Tensor<[O]> | undefined,
+    readonly weight: Param<[O, I]>,
+    readonly bias: Param<[O]> | undefined,
     readonly inFeatures: I,
     readonly outFeatures: O,
   ) {
@@ -82,5 +82,5 @@ export const linear = <const I extends number, const O extends number>(key: Key,
   const bound = 1 / Math.sqrt(inFeatures)
   const weight = init.kaimingUniform(kw!, [outFeatures, inFeatures], { ...options, a: Math.sqrt(5) })
   const bias = options?.bias === false ? undefined : init.uniform(kb!, [outFeatures], -bound, bound, options)
-  return new Linear(weight as Tensor<[O, I]>, bias as Tensor<[O]> | undefined, inFeatures, outFeatures)
+  return new Linear(weight as Param<[O, I]>, bias as Param<[O]> | undefined, inFeatures, outFeatures)
 }

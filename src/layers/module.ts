@@ -33,6 +33,21 @@ export abstract class Module implements Tree.TreeNode {
 }
 Object.defineProperty(Module.prototype, Tree.nodeTag, { value: true })
 
+/**
+ * The type of a module's parameters and buffers: shape `S`, dtype `D`, on a device the type does
+ * not track (`nn.to` moves a module; each op still checks at run time that its operands share a
+ * device), so reading a module's tensors or a loss computed from them needs no cast.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const w: tg.nn.Param<[4, 3]> = tg.nn.linear(tg.key(0), 3, 4).weight
+ * w.toArraySync()
+ * @since 0.1.0
+ * @category modules
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Param<S extends Shape, D extends DType = "f32"> = Tensor<S, D, any>
+
 /** The buffer field names declared by a module's class. @internal */
 export const bufferNames = (m: Module): ReadonlyArray<string> =>
   (Object.getPrototypeOf(m) as { constructor: { buffers?: ReadonlyArray<string> } }).constructor.buffers ?? []

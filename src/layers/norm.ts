@@ -11,7 +11,7 @@ import { full, stopGradient, variance, type AnyTensor, type Tensor } from "../op
 import type { Dim, FmtShape, Shape } from "../shape/index.js"
 import type * as init from "./init.js"
 import { ones, zeros } from "./init.js"
-import { badInput, Layer, recordState, stateOf, type ShapeFn } from "./module.js"
+import { badInput, type Param, Layer, recordState, stateOf, type ShapeFn } from "./module.js"
 import type { BadInput, ChannelFn, DimFits, Known } from "./types.js"
 
 /**
@@ -35,11 +35,11 @@ export interface BatchNormOptions extends init.InitOptions {
 abstract class BatchNormBase<F extends ShapeFn> extends Layer<F> {
   static override readonly buffers = ["running_mean", "running_var", "num_batches_tracked"]
   constructor(
-    readonly weight: Tensor<[number]> | undefined,
-    readonly bias: Tensor<[number]> | undefined,
-    readonly running_mean: Tensor<[number]> | undefined,
-    readonly running_var: Tensor<[number]> | undefined,
-    readonly num_batches_tracked: Tensor<[], "i32"> | undefined,
+    readonly weight: Param<[number]> | undefined,
+    readonly bias: Param<[number]> | undefined,
+    readonly running_mean: Param<[number]> | undefined,
+    readonly running_var: Param<[number]> | undefined,
+    readonly num_batches_tracked: Param<[], "i32"> | undefined,
     readonly numFeatures: number,
     readonly eps: number,
     readonly momentum: number | null,
@@ -209,8 +209,8 @@ type AllFit<A, B> = A extends readonly [infer a, ...infer ra] ? (B extends reado
  */
 export class LayerNorm<S extends Shape = number[]> extends Layer<LayerNormFn<S>> {
   constructor(
-    readonly weight: Tensor<[...S]> | undefined,
-    readonly bias: Tensor<[...S]> | undefined,
+    readonly weight: Param<[...S]> | undefined,
+    readonly bias: Param<[...S]> | undefined,
     readonly normalizedShape: ReadonlyArray<number>,
     readonly eps: number,
   ) {
@@ -265,8 +265,8 @@ export const layerNorm = <const S extends ReadonlyArray<number>>(
  */
 export class GroupNorm<C extends number = number> extends Layer<ChannelFn<"GroupNorm", C, Dim[]>> {
   constructor(
-    readonly weight: Tensor<[C]> | undefined,
-    readonly bias: Tensor<[C]> | undefined,
+    readonly weight: Param<[C]> | undefined,
+    readonly bias: Param<[C]> | undefined,
     readonly numGroups: number,
     readonly numChannels: C,
     readonly eps: number,
