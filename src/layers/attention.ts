@@ -77,7 +77,7 @@ export const scaledDotProductAttention = <D extends FloatDType, V extends Device
  * @since 0.1.0
  * @category attention
  */
-export class MultiheadAttention<E extends number = number> extends Module {
+export class MultiheadAttention<in out E extends number = number> extends Module {
   constructor(
     readonly in_proj_weight: Param<[number, E]>,
     readonly in_proj_bias: Param<[number]> | undefined,

@@ -9,8 +9,20 @@ import type { AnyTensor } from "../ops/index.js"
 import type { Dim, FmtShape, IsError, ShapeMismatch } from "../shape/index.js"
 import { Layer, Module, type Apply, type FnOf, type ShapeFn } from "./module.js"
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyLayer = Layer<any>
+/**
+ * What a container needs of a layer: its shape function and its erased forward. (Not `Layer<any>`:
+ * relating the generic `call` signatures of two layers is needlessly deep for the compiler.)
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const l: tg.nn.AnyLayer = tg.nn.relu()
+ * @since 0.1.0
+ * @category types
+ */
+export interface AnyLayer {
+  readonly "~shape": ShapeFn
+  forward(x: AnyTensor): AnyTensor
+}
 
 type Chain<Ls, X> = Ls extends readonly [infer H, ...infer R] ? (Apply<FnOf<H>, X> extends infer Y ? (IsError<Y> extends true ? Y : Chain<R, Y>) : never) : X
 type NameOf<L> = FnOf<L>["name"]
@@ -42,12 +54,16 @@ export interface SequentialFn<Ls extends ReadonlyArray<unknown>> extends ShapeFn
  * @since 0.1.0
  * @category types
  */
-export type Junctions<Ls, X = Ls extends readonly [infer H, ...unknown[]] ? FnOf<H>["expects"] : Dim[], I extends unknown[] = [], Prev = never> =
+export type Junctions<Ls> = Ls extends readonly [infer H, ...unknown[]] ? Walk<Ls, Free<FnOf<H>["expects"]>, FnOf<H>["expects"]> : true
+/** The probe input with its named dims freed (`number`), so that they fit any size. */
+type Free<S> = S extends readonly unknown[] ? { -readonly [K in keyof S]: S[K] extends string ? number : S[K] } : S
+/** Walk the junctions with the free probe `X` (checked) and the named probe `XN` (for messages). */
+type Walk<Ls, X, XN, I extends unknown[] = [], Prev = never> =
   Ls extends readonly [infer H, ...infer R]
     ? Apply<FnOf<H>, X> extends infer Y
       ? IsError<Y> extends true
-        ? ShapeMismatch<`sequential: junction ${JIdx<I>} → ${I["length"]} (${NameOf<Prev>} → ${NameOf<H>}): output ${FmtShape<X>} does not fit input ${FmtShape<FnOf<H>["expects"]>}`>
-        : Junctions<R, Y, [...I, 0], H>
+        ? ShapeMismatch<`sequential: junction ${JIdx<I>} → ${I["length"]} (${NameOf<Prev>} → ${NameOf<H>}): output ${FmtShape<IsError<XN> extends true ? X : XN>} does not fit input ${FmtShape<FnOf<H>["expects"]>}`>
+        : Walk<R, Y, IsError<XN> extends true ? Y : Apply<FnOf<H>, XN>, [...I, 0], H>
       : never
     : true
 type JIdx<I extends unknown[]> = I extends [unknown, ...infer P] ? P["length"] : 0
@@ -62,7 +78,7 @@ type JIdx<I extends unknown[]> = I extends [unknown, ...infer P] ? P["length"] :
  * @since 0.1.0
  * @category containers
  */
-export class Sequential<Ls extends ReadonlyArray<AnyLayer> = ReadonlyArray<AnyLayer>> extends Layer<SequentialFn<Ls>> {
+export class Sequential<out Ls extends ReadonlyArray<AnyLayer> = ReadonlyArray<AnyLayer>> extends Layer<SequentialFn<Ls>> {
   static override readonly inline = "layers"
   constructor(readonly layers: Ls) {
     super()
@@ -94,7 +110,7 @@ type JunctionGuard<Ls> = Junctions<Ls> extends infer J ? (J extends true ? unkno
  * @since 0.1.0
  * @category containers
  */
-export class ModuleList<Ms extends ReadonlyArray<unknown> = ReadonlyArray<Module>> extends Module {
+export class ModuleList<out Ms extends ReadonlyArray<unknown> = ReadonlyArray<Module>> extends Module {
   static override readonly inline = "items"
   constructor(readonly items: Ms) {
     super()
@@ -120,7 +136,7 @@ export const moduleList = <const Ms extends ReadonlyArray<unknown>>(items: Ms): 
  * @since 0.1.0
  * @category containers
  */
-export class ModuleDict<Ms extends { readonly [k: string]: unknown } = { readonly [k: string]: Module }> extends Module {
+export class ModuleDict<out Ms extends { readonly [k: string]: unknown } = { readonly [k: string]: Module }> extends Module {
   static override readonly inline = "items"
   constructor(readonly items: Ms) {
     super()

@@ -66,7 +66,7 @@ const pair = (p: Pair | undefined, d: number): [number, number] => (p === undefi
  * @since 0.1.0
  * @category layers
  */
-export class Conv2d<I extends number = number, O extends number = number, KH extends number = number, KW extends number = number, Opts = {}> extends Layer<Conv2dFn<I, O, KH, KW, Opts>> {
+export class Conv2d<in out I extends number = number, in out O extends number = number, in out KH extends number = number, in out KW extends number = number, in out Opts = {}> extends Layer<Conv2dFn<I, O, KH, KW, Opts>> {
   constructor(
     readonly weight: Param<[O, number, KH, KW]>,
     readonly bias: Param<[O]> | undefined,
@@ -157,7 +157,7 @@ type Conv1dOut<X, I extends number, O extends number, K extends number, Opts> = 
  * @since 0.1.0
  * @category layers
  */
-export class Conv1d<I extends number = number, O extends number = number, K extends number = number, Opts = {}> extends Layer<Conv1dFn<I, O, K, Opts>> {
+export class Conv1d<in out I extends number = number, in out O extends number = number, in out K extends number = number, in out Opts = {}> extends Layer<Conv1dFn<I, O, K, Opts>> {
   constructor(
     readonly weight: Param<[O, number, K]>,
     readonly bias: Param<[O]> | undefined,
@@ -193,8 +193,8 @@ export const conv1d = <const I extends number, const O extends number, const K e
   key: Key, inChannels: I, outChannels: O, kernel: K, options?: Opts,
 ): Conv1d<I, O, K, Opts> => {
   const o = (options ?? {}) as ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number }
-  const c = conv2d(key, inChannels, outChannels, [1, kernel], { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions)
-  return new Conv1d((c.weight as AnyTensor).squeeze(2) as never, c.bias as never, inChannels, outChannels, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1)
+  const c: Conv2d = conv2d(key, inChannels as number, outChannels as number, [1, kernel as number] as const, { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions) as never
+  return new Conv1d<I, O, K, Opts>((c.weight as AnyTensor).squeeze(2) as never, c.bias as never, inChannels, outChannels, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1)
 }
 
 // ------------------------------------------------------------------ ConvTranspose2d
@@ -226,7 +226,7 @@ export interface ConvTranspose2dFn<I extends number, O extends number> extends S
  * @since 0.1.0
  * @category layers
  */
-export class ConvTranspose2d<I extends number = number, O extends number = number> extends Layer<ConvTranspose2dFn<I, O>> {
+export class ConvTranspose2d<in out I extends number = number, in out O extends number = number> extends Layer<ConvTranspose2dFn<I, O>> {
   constructor(
     readonly weight: Param<[I, number, number, number]>,
     readonly bias: Param<[O]> | undefined,

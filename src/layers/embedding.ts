@@ -40,7 +40,7 @@ export interface EmbeddingFn<N extends number, E extends number> extends ShapeFn
  * @since 0.1.0
  * @category layers
  */
-export class Embedding<N extends number = number, E extends number = number> extends Layer<EmbeddingFn<N, E>> {
+export class Embedding<in out N extends number = number, in out E extends number = number> extends Layer<EmbeddingFn<N, E>> {
   constructor(readonly weight: Param<[N, E]>, readonly numEmbeddings: N, readonly embeddingDim: E) {
     super()
   }

@@ -52,7 +52,7 @@ export interface LinearOptions extends init.InitOptions {
  * @since 0.1.0
  * @category layers
  */
-export class Linear<I extends number = number, O extends number = number> extends Layer<LinearFn<I, O>> {
+export class Linear<in out I extends number = number, in out O extends number = number> extends Layer<LinearFn<I, O>> {
   constructor(
     readonly weight: Param<[O, I]>,
     readonly bias: Param<[O]> | undefined,

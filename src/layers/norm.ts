@@ -111,7 +111,7 @@ export interface BatchNorm1dFn<C extends number> extends ShapeFn {
  * @since 0.1.0
  * @category layers
  */
-export class BatchNorm1d<C extends number = number> extends BatchNormBase<BatchNorm1dFn<C>> {
+export class BatchNorm1d<in out C extends number = number> extends BatchNormBase<BatchNorm1dFn<C>> {
   get inputRanks(): ReadonlyArray<number> {
     return [2, 3]
   }
@@ -130,7 +130,7 @@ export class BatchNorm1d<C extends number = number> extends BatchNormBase<BatchN
  * @since 0.1.0
  * @category layers
  */
-export class BatchNorm2d<C extends number = number> extends BatchNormBase<ChannelFn<"BatchNorm2d", C, ["H", "W"]>> {
+export class BatchNorm2d<in out C extends number = number> extends BatchNormBase<ChannelFn<"BatchNorm2d", C, ["H", "W"]>> {
   get inputRanks(): ReadonlyArray<number> {
     return [4]
   }
@@ -207,7 +207,7 @@ type AllFit<A, B> = A extends readonly [infer a, ...infer ra] ? (B extends reado
  * @since 0.1.0
  * @category layers
  */
-export class LayerNorm<S extends Shape = number[]> extends Layer<LayerNormFn<S>> {
+export class LayerNorm<in out S extends Shape = number[]> extends Layer<LayerNormFn<S>> {
   constructor(
     readonly weight: Param<[...S]> | undefined,
     readonly bias: Param<[...S]> | undefined,
@@ -263,7 +263,7 @@ export const layerNorm = <const S extends ReadonlyArray<number>>(
  * @since 0.1.0
  * @category layers
  */
-export class GroupNorm<C extends number = number> extends Layer<ChannelFn<"GroupNorm", C, Dim[]>> {
+export class GroupNorm<in out C extends number = number> extends Layer<ChannelFn<"GroupNorm", C, Dim[]>> {
   constructor(
     readonly weight: Param<[C]> | undefined,
     readonly bias: Param<[C]> | undefined,

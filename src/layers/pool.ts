@@ -32,7 +32,7 @@ export interface Pool2dFn<Op extends string, K extends Pair, O> extends ShapeFn 
  * @since 0.1.0
  * @category layers
  */
-export class MaxPool2d<K extends Pair = Pair, O = {}> extends Layer<Pool2dFn<"maxPool2d", K, O>> {
+export class MaxPool2d<in out K extends Pair = Pair, in out O = {}> extends Layer<Pool2dFn<"maxPool2d", K, O>> {
   constructor(readonly kernelSize: K, readonly options: Pool2dOpts) {
     super()
   }
@@ -58,7 +58,7 @@ export const maxPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>
  * @since 0.1.0
  * @category layers
  */
-export class AvgPool2d<K extends Pair = Pair, O = {}> extends Layer<Pool2dFn<"avgPool2d", K, O>> {
+export class AvgPool2d<in out K extends Pair = Pair, in out O = {}> extends Layer<Pool2dFn<"avgPool2d", K, O>> {
   constructor(readonly kernelSize: K, readonly options: Pool2dOpts) {
     super()
   }
@@ -101,7 +101,7 @@ export interface AdaptiveAvgPool2dFn<OH extends number, OW extends number> exten
  * @since 0.1.0
  * @category layers
  */
-export class AdaptiveAvgPool2d<OH extends number = number, OW extends number = number> extends Layer<AdaptiveAvgPool2dFn<OH, OW>> {
+export class AdaptiveAvgPool2d<in out OH extends number = number, in out OW extends number = number> extends Layer<AdaptiveAvgPool2dFn<OH, OW>> {
   constructor(readonly outputSize: readonly [OH, OW]) {
     super()
   }
@@ -151,7 +151,7 @@ export interface FlattenFn<St extends number, En extends number> extends ShapeFn
  * @since 0.1.0
  * @category layers
  */
-export class Flatten<St extends number = 1, En extends number = -1> extends Layer<FlattenFn<St, En>> {
+export class Flatten<in out St extends number = 1, in out En extends number = -1> extends Layer<FlattenFn<St, En>> {
   constructor(readonly startDim: St, readonly endDim: En) {
     super()
   }
@@ -196,7 +196,7 @@ type Splice<X extends readonly Dim[], Ax extends number, S extends Shape, Acc ex
  * @since 0.1.0
  * @category layers
  */
-export class Unflatten<Ax extends number = number, S extends Shape = number[]> extends Layer<UnflattenFn<Ax, S>> {
+export class Unflatten<in out Ax extends number = number, in out S extends Shape = number[]> extends Layer<UnflattenFn<Ax, S>> {
   constructor(readonly dim: Ax, readonly sizes: ReadonlyArray<number>) {
     super()
   }
