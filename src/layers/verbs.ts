@@ -176,7 +176,7 @@ export const loadStateDict = <M>(m: M, dict: Readonly<Record<string, AnyTensor>>
  * @example
  * import * as tg from "typegrad"
  * const net = tg.nn.sequential(tg.nn.linear(tg.key(0), 3, 4), tg.nn.relu())
- * const zeroed = tg.nn.apply(net, (m) => (m instanceof tg.nn.Linear ? tg.nn.loadStateDict(m, tg.nn.init.zerosLike(tg.nn.stateDict(m))) : m))
+ * const zeroBias = tg.nn.apply(net, (m) => (m instanceof tg.nn.Linear ? tg.nn.loadStateDict(m, { weight: m.weight, bias: tg.zeros([m.outFeatures]) }) : m))
  * @since 0.1.0
  * @category verbs
  */
