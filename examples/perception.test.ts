@@ -21,8 +21,8 @@ describe("examples/perception", () => {
     const m = perception(tg.key(0))
     const { images } = scenes(tg.key(1), 2)
     const d = m.depthMap(images)
-    const cloud = m.pointCloud(d).toArraySync() as number[][][]
-    const depth = d.toArraySync() as number[][][][]
+    const cloud = (m.pointCloud(d) as tg.AnyTensor).toArraySync() as number[][][]
+    const depth = (d as tg.AnyTensor).toArraySync() as number[][][][]
     for (const [b, v, u] of [[0, 0, 0], [1, 5, 9], [0, H - 1, W - 1]] as const) {
       const z = depth[b]![0]![v]![u]!
       const p = cloud[b]![v * W + u]!
