@@ -29,7 +29,7 @@ export const leaves = (m: unknown): Leaf[] => leavesOf(m)
  * @example
  * import * as tg from "typegrad"
  * const net = tg.nn.sequential(tg.nn.linear(tg.key(0), 3, 4), tg.nn.relu(), tg.nn.linear(tg.key(1), 4, 2))
- * tg.nn.namedParameters(net).map(([k, p]) => `${k} ${JSON.stringify(p.shape)}`) // ["layers.0.weight [4,3]", …]
+ * tg.nn.namedParameters(net).map(([k, p]) => `${k} ${JSON.stringify(p.shape)}`) // ["0.weight [4,3]", …]
  * @since 0.1.0
  * @category verbs
  */
@@ -278,8 +278,8 @@ const setFrozen = <M>(m: M, what: string | ((leaf: Leaf) => boolean), frozen: bo
  * @example
  * import * as tg from "typegrad"
  * const net = tg.nn.sequential(tg.nn.linear(tg.key(0), 3, 4), tg.nn.linear(tg.key(1), 4, 2))
- * const head = tg.nn.freeze(net, "layers.0")
- * tg.nn.leaves(head).filter(tg.nn.isTrainable).map((l) => l.path) // ["layers.1.weight", "layers.1.bias"]
+ * const head = tg.nn.freeze(net, "0")
+ * tg.nn.leaves(head).filter(tg.nn.isTrainable).map((l) => l.path) // ["1.weight", "1.bias"]
  * @since 0.1.0
  * @category verbs
  */
