@@ -41,7 +41,7 @@ const checkMs = (file: string): number => {
   return m[2] === "ms" ? Number(m[1]) : Number(m[1]) * 1000
 }
 
-export const main = (runs = 3): { readonly modelMs: number; readonly baselineMs: number; readonly deltaMs: number } => {
+export const main = (runs = 5): { readonly modelMs: number; readonly baselineMs: number; readonly deltaMs: number } => {
   mkdirSync(dir, { recursive: true })
   try {
     writeFileSync(join(dir, "model.ts"), modelSource())
