@@ -138,7 +138,11 @@ export const moduleList = <const Ms extends ReadonlyArray<unknown>>(items: Ms): 
  */
 export class ModuleDict<out Ms extends { readonly [k: string]: unknown } = { readonly [k: string]: Module }> extends Module {
   static override readonly inline = "items"
-  constructor(readonly items: Ms) {
+  constructor(
+    readonly items: Ms,
+    /** insertion order of the names (static): PyTorch's order, kept through transforms that sort record keys */
+    readonly keyOrder: ReadonlyArray<string> = Object.keys(items),
+  ) {
     super()
   }
 }

@@ -51,7 +51,7 @@ interface Hooks {
 
 /** Rebuild tree `t` through the hooks (nodes on their own prototypes, arrays, plain records). */
 export const mapTree = (t: unknown, hooks: Hooks, path = ""): unknown => {
-  const go = (x: unknown, p: string, owner: Tree.TreeNode | undefined, field: string): unknown => {
+  const go = (x: unknown, p: string, owner: Tree.TreeNode | undefined, field: string, order?: ReadonlyArray<string>): unknown => {
     if (x instanceof Tensor) {
       const kind = owner !== undefined && bufferNames(owner as never).includes(field) ? "buffer" : "parameter"
       const frozen = owner !== undefined && frozenOf(owner).includes(field)
@@ -59,11 +59,16 @@ export const mapTree = (t: unknown, hooks: Hooks, path = ""): unknown => {
     }
     if (x === undefined) return hooks.hole ? hooks.hole(p) : x
     if (Array.isArray(x)) return x.map((c, i) => go(c, join(p, i), undefined, ""))
-    if (isPlain(x)) return Object.fromEntries(Object.keys(x).map((k) => [k, go(x[k], join(p, k), undefined, "")]))
+    if (isPlain(x)) {
+      // a record's own key order, unless its owner recorded one (trees rebuild records with sorted keys)
+      const keys = order !== undefined && order.length === Object.keys(x).length && order.every((k) => k in x) ? order : Object.keys(x)
+      return Object.fromEntries(keys.map((k) => [k, go(x[k], join(p, k), undefined, "")]))
+    }
     if (Tree.isNode(x)) {
       const changes: Record<string, unknown> = {}
       const inl = inlineField(x)
-      for (const k of fields(x)) changes[k] = go((x as unknown as Record<string, unknown>)[k], k === inl ? p : join(p, k), x, k)
+      const order = (x as unknown as { readonly keyOrder?: ReadonlyArray<string> }).keyOrder
+      for (const k of fields(x)) changes[k] = go((x as unknown as Record<string, unknown>)[k], k === inl ? p : join(p, k), x, k, k === inl ? order : undefined)
       const n = rebuild(x, changes)
       return hooks.node ? hooks.node(n, p, x) : n
     }

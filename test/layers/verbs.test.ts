@@ -55,6 +55,17 @@ describe("names", () => {
   })
 })
 
+describe("moduleDict", () => {
+  it("keeps insertion order (PyTorch's) through a transform that rebuilds records with sorted keys", () => {
+    const heads = nn.moduleDict({ cls: nn.linear(tg.key(0), 4, 3), box: nn.linear(tg.key(1), 4, 7) })
+    const names = ["cls.weight", "cls.bias", "box.weight", "box.bias"]
+    expect(nn.namedParameters(heads).map(([k]) => k)).toEqual(names)
+    const g = tg.grad((m: typeof heads) => m.items.cls.call(tg.ones([2, 4])).sum().add(m.items.box.call(tg.ones([2, 4])).sum()))(heads)
+    expect(Object.keys(g.items)).toEqual(["box", "cls"]) // the pytree's canonical (sorted) order
+    expect(nn.namedParameters(g).map(([k]) => k)).toEqual(names)
+  })
+})
+
 describe("train / eval / apply / to", () => {
   it("eval switches every sub-module and train switches back, returning new trees", () => {
     const m = net()
