@@ -6,9 +6,17 @@
  *
  * @since 0.1.0
  */
+import { StagingInterpreter } from "../grad/staging.js"
+import { currentInterpreter, type Interpreter } from "../ops/interpreter.js"
 import { bernoulli, where, type AnyTensor } from "../ops/index.js"
 import { Layer, moduleError, scopeKey } from "./module.js"
 import type { SameFn } from "./types.js"
+
+/** The innermost staging transform (jit, scan, …) on the interpreter stack, if any. */
+const stagingTransform = (): string | undefined => {
+  for (let i: Interpreter | null = currentInterpreter(); i !== null; i = i.parent) if (i instanceof StagingInterpreter) return i.transform
+  return undefined
+}
 
 /**
  * Dropout as a layer; needs a key (`nn.forward(m, f, { key })`) in training mode.
@@ -28,6 +36,10 @@ export class Dropout extends Layer<SameFn<"Dropout">> {
     if (!this.training || this.p === 0) return x
     const key = scopeKey(this)
     if (key === undefined) return moduleError(this, `training mode needs a key: run it as nn.forward(model, f, { key }), or switch to nn.eval(model)`)
+    // keys are host values: a staged body (jit, scan, …) would bake one mask into every call
+    const staged = stagingTransform()
+    if (staged !== undefined)
+      return moduleError(this, `training mode inside ${staged}: the key is a host value, so the staged body would reuse one mask on every call; run the training step eagerly (grad and vmap are fine) or use nn.eval(model)`)
     if (this.p === 1) return x.mul(0)
     const keep = bernoulli(key, 1 - this.p, x.shape as number[], { device: x.device })
     return where(keep, x.div(1 - this.p), 0) as AnyTensor

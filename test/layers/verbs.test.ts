@@ -172,6 +172,12 @@ describe("run-time errors name the module path", () => {
     expect(a.toArraySync()).toEqual(b.toArraySync())
     expect(a.toArraySync()).not.toEqual(c.toArraySync())
   })
+  it("Dropout in training mode inside jit is refused (a host key would bake one mask into the trace); eval mode is fine", () => {
+    const m = nn.train(net())
+    const step = tg.jit((mm: Net, xi: tg.AnyTensor) => nn.forward(mm, (q) => q.call(xi), { key: tg.key(1) })[0])
+    expect(() => step(m, x)).toThrow(/^Dropout \(drop\): training mode inside jit: the key is a host value/)
+    expect(() => step(nn.eval(m), x)).not.toThrow()
+  })
   it("Dropout keeps the expected fraction and scales by 1/(1−p)", () => {
     const [y] = nn.forward(nn.dropout(0.25), (d) => d.call(tg.ones([10000])), { key: tg.key(3) })
     const v = y.toArraySync() as number[]
