@@ -224,3 +224,72 @@ describe("the other losses against their closed forms", () => {
     close([nn.nllLoss(tg.tensor([[-0.1, -2.3], [-1.2, -0.4]], { dtype: "f64" }), tg.tensor([0, 1], { dtype: "i32" })).item()], [0.25])
   })
 })
+
+describe("ConvTranspose2d, Conv1d, GroupNorm, AdaptiveAvgPool2d, BatchNorm options", () => {
+  it("ConvTranspose2d scatters x·w: y[n, o, i·s − p + u·d, j·s − p + v·d] += x[n, c, i, j]·w[c, o, u, v]", () => {
+    const ct = nn.convTranspose2d(tg.key(70), 2, 3, [3, 2], { stride: 2, padding: 1, outputPadding: 1, dilation: [1, 2], dtype: "f64" })
+    const x = f64(71, [2, 2, 3, 4])
+    const X = host(x), Wt = host(ct.weight), b = host(ct.bias!)
+    const [s, p, d, op] = [[2, 2], [1, 1], [1, 2], [1, 1]]
+    const OH = (3 - 1) * s[0]! - 2 * p[0]! + d[0]! * (3 - 1) + op[0]! + 1, OW = (4 - 1) * s[1]! - 2 * p[1]! + d[1]! * (2 - 1) + op[1]! + 1
+    const y = new Array<number>(2 * 3 * OH * OW).fill(0)
+    for (let n = 0; n < 2; n++) for (let o = 0; o < 3; o++) for (let i = 0; i < OH * OW; i++) y[(n * 3 + o) * OH * OW + i] = b[o]!
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 2; c++) for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++)
+      for (let o = 0; o < 3; o++) for (let u = 0; u < 3; u++) for (let v = 0; v < 2; v++) {
+        const h = i * s[0]! - p[0]! + u * d[0]!, w = j * s[1]! - p[1]! + v * d[1]!
+        if (h < 0 || h >= OH || w < 0 || w >= OW) continue
+        y[((n * 3 + o) * OH + h) * OW + w]! += X[((n * 2 + c) * 3 + i) * 4 + j]! * Wt[((c * 3 + o) * 3 + u) * 2 + v]!
+      }
+    const got = ct.forward(x)
+    expect(got.shape).toEqual([2, 3, OH, OW])
+    close(host(got), y)
+  })
+  it("Conv1d equals the 1-D definition with stride and padding", () => {
+    const c1 = nn.conv1d(tg.key(72), 2, 3, 3, { stride: 2, padding: 1, dtype: "f64" })
+    const x = f64(73, [1, 2, 7])
+    const X = host(x), Wt = host(c1.weight), b = host(c1.bias!)
+    const L = Math.floor((7 + 2 - 3) / 2) + 1
+    const want: number[] = []
+    for (let o = 0; o < 3; o++) for (let t = 0; t < L; t++) {
+      let acc = b[o]!
+      for (let c = 0; c < 2; c++) for (let u = 0; u < 3; u++) {
+        const i = t * 2 - 1 + u
+        if (i >= 0 && i < 7) acc += X[c * 7 + i]! * Wt[(o * 2 + c) * 3 + u]!
+      }
+      want.push(acc)
+    }
+    close(host(c1.forward(x)), want)
+  })
+  it("GroupNorm normalises each group of channels over the group and the spatial dims", () => {
+    const gn = nn.groupNorm(2, 4, { dtype: "f64" })
+    const x = f64(74, [2, 4, 3])
+    const X = host(x), want = new Array<number>(X.length)
+    for (let n = 0; n < 2; n++) for (let g = 0; g < 2; g++) {
+      const idx = Array.from({ length: 6 }, (_, i) => n * 12 + g * 6 + i)
+      const mu = idx.reduce((s, i) => s + X[i]!, 0) / 6
+      const v = idx.reduce((s, i) => s + (X[i]! - mu) ** 2, 0) / 6
+      for (const i of idx) want[i] = (X[i]! - mu) / Math.sqrt(v + 1e-5)
+    }
+    close(host(gn.forward(x)), want)
+  })
+  it("AdaptiveAvgPool2d averages PyTorch's bins ⌊i·H/OH⌋ … ⌈(i+1)·H/OH⌉", () => {
+    const x = f64(75, [1, 1, 5, 3])
+    const X = host(x)
+    const bins = (n: number, o: number) => Array.from({ length: o }, (_, i) => [Math.floor((i * n) / o), Math.ceil(((i + 1) * n) / o)] as const)
+    const want: number[] = []
+    for (const [r0, r1] of bins(5, 3)) for (const [c0, c1] of bins(3, 2)) {
+      let s = 0
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) s += X[r * 3 + c]!
+      want.push(s / ((r1 - r0) * (c1 - c0)))
+    }
+    close(host(nn.adaptiveAvgPool2d([3, 2]).forward(x)), want)
+  })
+  it("BatchNorm without tracking uses batch statistics in eval too and has no buffers; without affine, no parameters", () => {
+    const bn = nn.eval(nn.batchNorm2d(2, { trackRunningStats: false, affine: false, dtype: "f64" }))
+    expect(nn.stateDict(bn)).toEqual({})
+    const x = f64(76, [3, 2, 2, 2])
+    const X = host(x)
+    const y = refBn(X, [3, 2, 2, 2], { rm: [0, 0], rv: [1, 1], nbt: 0 }, [1, 1], [0, 0], true)
+    close(host(bn.forward(x)), y)
+  })
+})
