@@ -382,3 +382,36 @@ export class CheckpointError extends Data.TaggedError("CheckpointError")<{
   readonly path: string
   readonly message: string
 }> {}
+
+/**
+ * A module used wrongly at run time (e.g. a Dropout in training mode called without a key);
+ * `path` is the module's dotted path in its tree (`"head.drop"`), or its class name at the root.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const e = new tg.ModuleError({ path: "drop", message: "Dropout (drop): training mode needs a key" })
+ * @since 0.1.0
+ * @category errors
+ */
+export class ModuleError extends Data.TaggedError("ModuleError")<{
+  readonly path: string
+  readonly message: string
+}> {}
+
+/**
+ * `loadStateDict` refused a state dict: the keys it lacks, the keys it has but the module does
+ * not, and the keys whose shapes differ (`"conv.weight: [16, 3, 3, 3] vs [8, 3, 3, 3]"`).
+ * Nothing is loaded when this is raised.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const e = new tg.StateDictError({ missing: ["bn.weight"], unexpected: [], mismatched: [], message: "loadStateDict: missing bn.weight" })
+ * @since 0.1.0
+ * @category errors
+ */
+export class StateDictError extends Data.TaggedError("StateDictError")<{
+  readonly missing: ReadonlyArray<string>
+  readonly unexpected: ReadonlyArray<string>
+  readonly mismatched: ReadonlyArray<string>
+  readonly message: string
+}> {}

@@ -43,6 +43,15 @@ const cases: ReadonlyArray<Case> = [
   { code: "tg.maxPool2d(tg.zeros([1, 1, 2, 2]), 3)", message: "maxPool2d: kernel 3 larger than padded height 2", run: () => tg.maxPool2d(z(1, 1, 2, 2), 3) },
   { code: "tg.matmul(tg.zeros([2, 3]), tg.zeros([3, 2], { dtype: \"f64\" }))", message: "matmul: dtype mismatch (f32 vs f64)",
     run: () => tg.matmul(z(2, 3), tg.zeros([3, 2] as number[], { dtype: "f64" }) as unknown as tg.Tensor<number[]>) },
+  // layers: the call's type computes the output shape; a wrong input names the layer and both shapes
+  { code: "tg.nn.conv2d(tg.key(0), 3, 16, 3, { padding: 1 }).call(tg.zeros([8, 4, 32, 32]))", message: "Conv2d: expected input [N, 3, H, W], got [8, 4, 32, 32]",
+    run: () => tg.nn.conv2d(tg.key(0), 3, 16, 3, { padding: 1 }).call(z(8, 4, 32, 32)) },
+  { code: "tg.nn.linear(tg.key(0), 3, 4).call(tg.zeros([8, 5]))", message: "Linear: expected input [..., 3], got [8, 5]", run: () => tg.nn.linear(tg.key(0), 3, 4).call(z(8, 5)) },
+  { code: "tg.nn.batchNorm2d(16).call(tg.zeros([8, 32, 4, 4]))", message: "BatchNorm2d: expected input [N, 16, H, W], got [8, 32, 4, 4]", run: () => tg.nn.batchNorm2d(16).call(z(8, 32, 4, 4)) },
+  { code: "tg.nn.sequential(tg.nn.linear(tg.key(0), 3, 4), tg.nn.relu(), tg.nn.linear(tg.key(1), 5, 2))",
+    message: "sequential: junction 1 → 2 (ReLU → Linear): output [B, 4] does not fit input [B, 5]" },
+  { code: "tg.nn.sequential(tg.nn.conv2d(tg.key(0), 3, 16, 3, { padding: 1 }), tg.nn.batchNorm2d(32), tg.nn.relu())",
+    message: "sequential: junction 0 → 1 (Conv2d → BatchNorm2d): output [B, 16, ?, ?] does not fit input [B, 32, H, W]" },
   // the run-time DeviceMismatch says more (how to move tensors), so only the compile-time text is pinned here
   { code: "tg.matmul(tg.zeros([3, 2]), gpu)", message: "matmul: device mismatch (cpu vs webgpu)" },
   { code: "tg.zeros([2, 3]).add(gpu)", message: "add: device mismatch (cpu vs webgpu)" },

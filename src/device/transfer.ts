@@ -5,15 +5,25 @@
  */
 import { Effect } from "effect"
 import { DeviceMismatch, TransformError } from "../errors.js"
+import { isNode, type TreeNode } from "../grad/tree.js"
 import type { Device } from "../ops/core/backend.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/api/host.js"
 
-/** Rebuild a tree (nested arrays and plain records) with every tensor mapped through `f`. */
+/**
+ * Rebuild a tree (nested arrays, plain records and tree nodes such as modules) with every tensor
+ * mapped through `f`; other values (a node's static configuration) are kept as they are.
+ */
 const mapTree = (x: unknown, f: (t: AnyTensor) => unknown): unknown => {
   if (x instanceof Tensor) return f(x)
   if (Array.isArray(x)) return x.map((v) => mapTree(v, f))
+  if (isNode(x)) {
+    // a node is rebuilt on its own prototype (its constructor is not called), its static fields kept
+    const o = Object.create(Object.getPrototypeOf(x) as object) as Record<string, unknown>
+    for (const [k, v] of Object.entries(x)) o[k] = mapTree(v, f)
+    return o
+  }
   if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype)
     return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTree(v, f)]))
   return x
@@ -34,6 +44,7 @@ const tensorsOf = (x: unknown, out: AnyTensor[] = []): AnyTensor[] => {
  */
 export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, infer D, infer _>
   ? Tensor<S, D, V>
+  : T extends TreeNode ? T
   : T extends ReadonlyArray<unknown> ? { [K in keyof T]: OnDevice<T[K], V> }
   : T extends object ? { [K in keyof T]: OnDevice<T[K], V> }
   : T

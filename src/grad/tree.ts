@@ -26,7 +26,49 @@ import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
  * @since 0.1.0
  * @category pytrees
  */
-export type PyTree = AnyTensor | ReadonlyArray<PyTree> | { readonly [k: string]: PyTree }
+export type PyTree = AnyTensor | ReadonlyArray<PyTree> | { readonly [k: string]: PyTree } | TreeNode
+
+/**
+ * The marker of a tree node class: an object whose prototype carries `[Tree.nodeTag]: true` is a
+ * node. Its own fields are its children; inside a node, a value that is not a tensor, an array, a
+ * plain record or another node (a size, a mode, `undefined`) is static: kept in the structure by
+ * value, never a leaf, never traced. Unflattening rebuilds the node on its prototype without
+ * calling the constructor. Modules (`tg.nn`) are nodes.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * class Scale { declare readonly [tg.Tree.nodeTag]: true; constructor(readonly w: tg.Tensor<[2]>, readonly name: string) {} }
+ * Object.defineProperty(Scale.prototype, tg.Tree.nodeTag, { value: true })
+ * tg.Tree.leaves(new Scale(tg.ones([2]), "s")).length // 1: the name is static
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const nodeTag: unique symbol = Symbol.for("typegrad/Tree.node") as never
+
+/**
+ * An instance of a tree node class (see `nodeTag`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const isNode = (x: object): x is tg.Tree.TreeNode => tg.Tree.isNode(x)
+ * @since 0.1.0
+ * @category pytrees
+ */
+export interface TreeNode {
+  readonly [nodeTag]: true
+}
+
+/**
+ * Whether `x` is a tree node (an instance of a class marked with `nodeTag`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.Tree.isNode({ w: tg.ones([2]) }) // false: a plain record
+ * @since 0.1.0
+ * @category pytrees
+ */
+export const isNode = (x: unknown): x is TreeNode =>
+  typeof x === "object" && x !== null && (x as { readonly [nodeTag]?: unknown })[nodeTag] === true
 
 /**
  * The structure of a tree without its leaves.
@@ -42,6 +84,8 @@ export type TreeDef =
   | { readonly kind: "leaf" }
   | { readonly kind: "array"; readonly children: ReadonlyArray<TreeDef> }
   | { readonly kind: "record"; readonly keys: ReadonlyArray<string>; readonly children: ReadonlyArray<TreeDef> }
+  | { readonly kind: "node"; readonly proto: object; readonly keys: ReadonlyArray<string>; readonly children: ReadonlyArray<TreeDef> }
+  | { readonly kind: "static"; readonly value: unknown }
 
 const leafDef: TreeDef = { kind: "leaf" }
 
@@ -50,6 +94,20 @@ const isRecord = (x: unknown): x is { readonly [k: string]: unknown } => {
   const proto = Object.getPrototypeOf(x)
   return proto === Object.prototype || proto === null
 }
+
+// Objects and functions kept as static values compare by identity: give each a stable number.
+const ids = new WeakMap<object, number>()
+let nextId = 0
+const identity = (x: object): number => {
+  let id = ids.get(x)
+  if (id === undefined) ids.set(x, (id = nextId++))
+  return id
+}
+const showStatic = (v: unknown): string =>
+  typeof v === "string" ? JSON.stringify(v)
+  : typeof v === "object" && v !== null ? `#${identity(v)}`
+  : typeof v === "function" ? `fn#${identity(v)}`
+  : String(v)
 
 const describe = (x: unknown): string => (x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x)
 
@@ -65,26 +123,32 @@ const describe = (x: unknown): string => (x === null ? "null" : typeof x === "ob
  */
 export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
   const leaves: AnyTensor[] = []
-  const go = (t: unknown): TreeDef => {
+  const go = (t: unknown, inNode: boolean): TreeDef => {
     if (t instanceof Tensor) {
       leaves.push(t)
       return leafDef
     }
-    if (Array.isArray(t)) return { kind: "array", children: t.map(go) }
+    if (Array.isArray(t)) return { kind: "array", children: t.map((c) => go(c, inNode)) }
     if (isRecord(t)) {
       const keys = Object.keys(t).sort()
-      return { kind: "record", keys, children: keys.map((k) => go(t[k])) }
+      return { kind: "record", keys, children: keys.map((k) => go(t[k], inNode)) }
     }
+    if (isNode(t)) {
+      // own fields in declaration order: a class fixes it, so equal classes give equal structures
+      const keys = Object.keys(t)
+      return { kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }
+    }
+    if (inNode) return { kind: "static", value: t }
     const [path, bad] = findBad(tree, "")!
     throw ShapeError.of("pytree", `the leaf at ${path || "the root"} is a ${describe(bad)}, expected a tensor, an array or a plain record`)
   }
-  const def = go(tree)
+  const def = go(tree, false)
   return [leaves, def]
 }
 
 /** Path and value of the first node that is neither a tensor, an array nor a plain record. */
 const findBad = (t: unknown, path: string): [string, unknown] | undefined => {
-  if (t instanceof Tensor) return undefined
+  if (t instanceof Tensor || isNode(t)) return undefined
   if (Array.isArray(t)) {
     for (let i = 0; i < t.length; i++) {
       const r = findBad(t[i], `${path}[${i}]`)
@@ -123,6 +187,13 @@ export const unflatten = <T = PyTree>(def: TreeDef, leaves: ReadonlyArray<unknow
         return d.children.map(go)
       case "record":
         return Object.fromEntries(d.keys.map((k, j) => [k, go(d.children[j]!)]))
+      case "node": {
+        const o = Object.create(d.proto) as Record<string, unknown>
+        d.keys.forEach((k, j) => (o[k] = go(d.children[j]!)))
+        return o
+      }
+      case "static":
+        return d.value
     }
   }
   const out = go(def)
@@ -172,6 +243,12 @@ export const show = (def: TreeDef): string => {
       return `[${def.children.map(show).join(", ")}]`
     case "record":
       return `{${def.keys.map((k, i) => `${k}: ${show(def.children[i]!)}`).join(", ")}}`
+    case "node": {
+      const name = (def.proto as { constructor?: { name?: string } }).constructor?.name ?? "node"
+      return `${name}#${identity(def.proto)}(${def.keys.map((k, i) => `${k}: ${show(def.children[i]!)}`).join(", ")})`
+    }
+    case "static":
+      return `=${showStatic(def.value)}`
   }
 }
 
@@ -197,7 +274,7 @@ export const structureEquals = (a: TreeDef, b: TreeDef): boolean => show(a) === 
  * @category pytrees
  */
 export const numLeaves = (def: TreeDef): number =>
-  def.kind === "leaf" ? 1 : def.children.reduce((s, c) => s + numLeaves(c), 0)
+  def.kind === "leaf" ? 1 : def.kind === "static" ? 0 : def.children.reduce((s, c) => s + numLeaves(c), 0)
 
 /**
  * Apply `f` to every leaf, keeping the structure (and the type, for shape-preserving `f`).

@@ -9,11 +9,11 @@ import { isFloat } from "../ops/core/aval.js"
 import * as lax from "../ops/core/lax.js"
 import { Zero, type Tangent } from "../ops/core/primitive.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
-import type { Guard } from "../shape/index.js"
+import type { DeviceKind, Guard } from "../shape/index.js"
 import { linearizeFlat } from "./linearize.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
-import type { ArgnumsCheck, FirstDevice, LossCheck, OnArgDevice, Picked } from "./typing.js"
+import type { ArgnumsCheck, FirstDevice, FollowDevice, LossCheck, OnArgDevice, Picked } from "./typing.js"
 
 /** Flat vjp: outputs and the pullback from output cotangents to input cotangents. */
 export const vjpFlat = (
@@ -138,8 +138,12 @@ export interface GradAuxOptions<I> {
   readonly hasAux: true
 }
 
-/** The loss type with the device kind of the first tensor found in the actual arguments (a declared `Tensor<[]>` loss is "any device"). */
-type OnDeviceOf<R, B> = R extends Tensor<infer S, infer D, infer _V> ? Tensor<S, D, FirstDevice<B>> : R
+/**
+ * The loss type on its own device when the function's type names one (e.g. computed from a
+ * `"cpu"` input), else with the device kind of the first tensor found in the actual arguments (a
+ * declared `Tensor<[]>` loss is "any device").
+ */
+type OnDeviceOf<R, B> = R extends Tensor<infer S, infer D, infer V0 extends DeviceKind> ? Tensor<S, D, FollowDevice<V0, FirstDevice<B>>> : R
 
 const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, argnums: number | ReadonlyArray<number>, hasAux: boolean) =>
   (...args: ReadonlyArray<unknown>): [AnyTensor, unknown, unknown] => {

@@ -30,7 +30,10 @@ export const leafPaths = (def: Tree.TreeDef, prefix = ""): string[] => {
     case "array":
       return def.children.flatMap((c, i) => leafPaths(c, `${prefix}[${i}]`))
     case "record":
+    case "node":
       return def.children.flatMap((c, i) => leafPaths(c, prefix === "" ? def.keys[i]! : `${prefix}.${def.keys[i]!}`))
+    case "static":
+      return []
   }
 }
 

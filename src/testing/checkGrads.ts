@@ -89,7 +89,10 @@ const leafPaths = (def: Tree.TreeDef, root: string): string[] => {
     case "array":
       return def.children.flatMap((c, i) => leafPaths(c, `${root}[${i}]`))
     case "record":
+    case "node":
       return def.children.flatMap((c, i) => leafPaths(c, `${root}.${def.keys[i]}`))
+    case "static":
+      return []
   }
 }
 
