@@ -3,19 +3,33 @@
  * goes to a fresh temporary file in the target's directory, is flushed to disk (fsync), renamed
  * over the target, and the directory is fsynced so the rename itself is durable: a reader sees the
  * old file or the new one, never a mix, whenever the writing process dies. (Effect's platform
- * `FileSystem` for Node requires Node 22, and typegrad supports Node 20.)
+ * `FileSystem` for Node requires Node 22, and typegrad supports Node 20.) Node's modules are reached
+ * at run time, so browser bundles build; there, file checkpoints fail with an `io` error and
+ * in-memory ones (bytes) work.
  *
  * @since 0.1.0
  */
-import { randomBytes } from "node:crypto"
-import { open, rename, rm, type FileHandle } from "node:fs/promises"
-import { basename, dirname, join } from "node:path"
+import type { FileHandle } from "node:fs/promises"
 import { Effect, Exit } from "effect"
 import { CheckpointError, DTypeError } from "../errors.js"
+import { nodeBuiltin } from "../platform/builtin.js"
 import { headerLength, parseHeader, rawFile, type RawFile } from "./format.js"
 
 const ioError = (path: string, what: string) => (e: unknown) =>
   new CheckpointError({ reason: "io", path, message: `${path}: ${what} failed: ${e instanceof Error ? e.message : String(e)}` })
+
+type Fs = typeof import("node:fs/promises")
+type Path = typeof import("node:path")
+
+/** Node's file system, or a rejection saying there is none (a browser: use the in-memory bytes). */
+const fs = (): Fs => {
+  const m = nodeBuiltin<Fs>("node:fs/promises")
+  if (m === undefined) throw new Error("no file system in this environment (checkpoints to files need Node; in-memory checkpoints work everywhere)")
+  return m
+}
+const path_ = (): Path => nodeBuiltin<Path>("node:path") ?? { basename: (p: string) => p.slice(p.lastIndexOf("/") + 1), dirname: (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/"))) || ".", join: (...ps: string[]) => ps.join("/") } as Path
+const open = (p: string, flags: string): Promise<FileHandle> => fs().open(p, flags)
+const randomHex = (n: number): string => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("")
 
 const io = <A>(path: string, what: string, f: () => Promise<A>): Effect.Effect<A, CheckpointError> =>
   Effect.tryPromise({ try: f, catch: ioError(path, what) })
@@ -33,7 +47,7 @@ const writeAll = async (fh: FileHandle, parts: ReadonlyArray<Uint8Array>): Promi
 
 /** fsync a directory so a rename in it survives a power loss (directories cannot be opened on Windows). */
 const syncDirectory = (dir: string): Effect.Effect<void, CheckpointError> =>
-  process.platform === "win32"
+  (globalThis as { process?: { platform: string } }).process?.platform === "win32"
     ? Effect.void
     : Effect.acquireUseRelease(
         io(dir, "opening the directory", () => open(dir, "r")),
@@ -43,7 +57,7 @@ const syncDirectory = (dir: string): Effect.Effect<void, CheckpointError> =>
 
 /** The name of a temporary sibling of `path`: hidden, unique to this process and call. */
 export const tempNameFor = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`)
+  path_().join(path_().dirname(path), `.${path_().basename(path)}.${(globalThis as { process?: { pid: number } }).process?.pid ?? 0}-${randomHex(6)}.tmp`)
 
 /**
  * Write `parts` (in order) to `path` atomically: temp file, write, fsync, rename, fsync the
@@ -57,9 +71,9 @@ export const writeFileAtomic = (path: string, parts: ReadonlyArray<Uint8Array>):
     (fh) => Effect.promise(() => fh.close().catch(() => undefined)),
   )
   return write.pipe(
-    Effect.andThen(io(path, "renaming the temporary file over the target", () => rename(tmp, path))),
-    Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => rm(tmp, { force: true }).catch(() => undefined)))),
-    Effect.andThen(syncDirectory(dirname(path))),
+    Effect.andThen(io(path, "renaming the temporary file over the target", () => fs().rename(tmp, path))),
+    Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => fs().rm(tmp, { force: true }).catch(() => undefined)))),
+    Effect.andThen(syncDirectory(path_().dirname(path))),
   )
 }
 

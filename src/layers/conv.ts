@@ -87,7 +87,7 @@ export class Conv2d<in out I extends number = number, in out O extends number = 
       // total padding d·(k−1) per axis, the odd pixel on the high side (PyTorch's "same")
       const [kh, kw] = [this.weight.shape[2] as number, this.weight.shape[3] as number]
       const th = this.dilation[0] * (kh - 1), tw = this.dilation[1] * (kw - 1)
-      input = x.pad([[Math.floor(th / 2), th - Math.floor(th / 2)], [Math.floor(tw / 2), tw - Math.floor(tw / 2)]])
+      input = x.pad([[0, 0], [0, 0], [Math.floor(th / 2), th - Math.floor(th / 2)], [Math.floor(tw / 2), tw - Math.floor(tw / 2)]])
     } else padding = this.padding
     const y = conv2dOp(input, this.weight as AnyTensor, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups })
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1, 1]))

@@ -100,7 +100,15 @@ export interface ShapeFn {
  */
 export type Apply<F, X> = F extends ShapeFn ? (F & { readonly in: X })["out"] : never
 
-/** The shape function of a layer type. */
+/**
+ * The shape function of a layer type, for computing a layer's output shape at the type level.
+ *
+ * @example
+ * import type * as tg from "typegrad"
+ * type Y = tg.nn.Apply<tg.nn.FnOf<tg.nn.Linear<3, 4>>, ["B", 3]> // ["B", 4]
+ * @since 0.1.0
+ * @category types
+ */
 export type FnOf<L> = L extends { readonly "~shape": infer F extends ShapeFn } ? F : never
 
 /** A tensor whose shape is `R` when `R` is a shape, the erased shape otherwise. @internal */

@@ -18,7 +18,16 @@ import type { ShapeFn } from "./module.js"
  */
 export type DimFits<A, B> = number extends A ? true : number extends B ? true : [A] extends [B] ? ([B] extends [A] ? true : false) : false
 
-/** Whether `S` is a tuple (known rank). @internal */
+/**
+ * Whether a shape `S` has a known rank (a tuple rather than a runtime-sized `number[]`).
+ *
+ * @example
+ * import type * as tg from "typegrad"
+ * type A = tg.nn.Known<[2, 3]> // true
+ * type B = tg.nn.Known<number[]> // false
+ * @since 0.1.0
+ * @category types
+ */
 export type Known<S> = S extends readonly unknown[] ? (number extends S["length"] ? false : true) : false
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Progress output of the training loop: a live bar (cli-progress) with steps/s, ETA and the loss
  * when the stream is a terminal, plain periodic lines otherwise (CI logs, files, pipes). The
- * stream is injectable, which is also how the tests see both modes.
+ * stream is injectable, which is also how the tests see both modes. The bar library is Node-only
+ * (`#cli-progress` resolves to nothing in browser bundles), so browsers get plain lines on the console.
  *
  * @since 0.1.0
  */
-import { SingleBar } from "cli-progress"
+import { SingleBar } from "#cli-progress"
 
 /**
  * Where progress goes: anything with `write`; `isTTY: true` selects the live bar.
@@ -33,7 +34,7 @@ export interface ProgressStream {
  * @category solvers
  */
 export interface ProgressOptions {
-  /** default `process.stderr` */
+  /** default `process.stderr` (the console where there is no `process`) */
   readonly stream?: ProgressStream
   /** plain-line mode: print every `every` steps (default: about ten lines per run) */
   readonly every?: number
@@ -53,13 +54,17 @@ const fmtEta = (s: number): string => (!Number.isFinite(s) ? "?" : s < 60 ? `${s
 /** No output. */
 export const silent: Reporter = { update: () => {}, stop: () => {} }
 
+/** Node's standard error, or the console (one line per write) where there is no `process`. */
+const defaultStream = (): ProgressStream =>
+  (globalThis as { process?: { stderr: ProgressStream } }).process?.stderr ?? { write: (s: string) => console.log(s.replace(/\n$/, "")) }
+
 /** A reporter for a run of `total` steps. */
 export const reporter = (total: number, o: ProgressOptions = {}): Reporter => {
-  const stream = o.stream ?? process.stderr
+  const stream = o.stream ?? defaultStream()
   const label = o.label ?? "fit"
   const t0 = performance.now()
   const rate = (step: number) => step / Math.max((performance.now() - t0) / 1000, 1e-9)
-  if (stream.isTTY === true) {
+  if (stream.isTTY === true && SingleBar !== undefined) {
     const bar = new SingleBar({
       stream: stream as NodeJS.WritableStream,
       format: `${label} [{bar}] {value}/{total} | {speed} steps/s | ETA {eta_formatted} | loss {loss}`,

@@ -10,6 +10,7 @@
  */
 import type { HostArray } from "../../ops/core/aval.js"
 import { broadcastStrides, stridesOf } from "../../shape/index.js"
+import { canGenerate } from "./eval.js"
 
 /** An operand of a map: its array, offset and strides over the map's shape (0 on broadcast axes). */
 export interface Operand {
@@ -29,14 +30,6 @@ export interface Expr {
 }
 
 type Kernel = (out: HostArray, oOff: number, oStr: ReadonlyArray<number>, ins: ReadonlyArray<Operand>, shape: ReadonlyArray<number>) => void
-
-const canGenerate = ((): boolean => {
-  try {
-    return new Function("return 1")() === 1
-  } catch {
-    return false
-  }
-})()
 
 const bySource = new Map<string, Kernel>()
 const byKey = new Map<string, Kernel>()
@@ -104,7 +97,7 @@ const fallback = (e: Expr): Kernel => {
 }
 
 const kernelFor = (e: Expr, out: HostArray, ins: ReadonlyArray<Operand>, r: number, inner: ReadonlyArray<0 | 1 | "s">): Kernel => {
-  if (!canGenerate) return fallback(e)
+  if (!canGenerate()) return fallback(e)
   const types = [typeName(out), ...ins.map((o) => typeName(o.data))]
   const key = `${e.name}|${types.join(",")}|${r}|${inner.join("")}`
   let k = byKey.get(key)

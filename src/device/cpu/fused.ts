@@ -3,12 +3,16 @@
  * equations over one shape, reading each input through an index transform (offset + strides, and
  * optionally a `pad`: fill value where the index lands on no element). Shapes, strides and pad
  * geometry are baked into the source as literals, so every program gets loops specialised to it.
+ * Where code generation is forbidden (a strict Content-Security-Policy) the same spec runs through
+ * the interpreter in `fused-interp.ts`.
  *
  * @since 0.1.0
  */
 import { hostAlloc, numel, type HostArray } from "../../ops/core/aval.js"
 import type { DType } from "../../shape/index.js"
 import { contiguous, type Expr } from "./codegen.js"
+import { canGenerate } from "./eval.js"
+import { interpretLoop } from "./fused-interp.js"
 
 import type { PadMap } from "../program-view.js"
 export type { PadMap }
@@ -167,7 +171,7 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     K.push(hostAlloc(o.dtype, n) as unknown as number)
     return `const o${m} = R[${o.slot}] = K[${K.length - 1}];`
   })
-  if (n === 0) return finish(allocs.join("\n"), K, F)
+  if (n === 0) return finish(spec, allocs.join("\n"), K, F)
   // inlined inputs: a virtual operand carrying the pad's geometry, and the group's own inputs read
   // through the same pad (so they share its valid interval)
   const nSpec = spec.inputs.length
@@ -333,10 +337,12 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     loop("e", String(nIn), "out")
   }
   for (let d = 0; d < inner; d++) L.push("}")
-  return finish([...head, ...L].join("\n"), K, F)
+  return finish(spec, [...head, ...L].join("\n"), K, F)
 }
 
-const finish = (src: string, K: unknown[], F: ReadonlyArray<(...xs: number[]) => number>): { fn: LoopFn; source: string } => {
+/** The loop as a function: compiled from `src`, or interpreted from `spec` where code generation is forbidden. */
+const finish = (spec: LoopSpec, src: string, K: unknown[], F: ReadonlyArray<(...xs: number[]) => number>): { fn: LoopFn; source: string } => {
+  if (!canGenerate()) return { fn: interpretLoop(spec), source: src }
   const fn = new Function("K", "F", `return function fused(R) {\n${src}\n}`)(K, F) as LoopFn
   return { fn, source: src }
 }

@@ -1,10 +1,13 @@
 /**
- * Acquiring a WebGPU device: `navigator.gpu` in browsers, Dawn (the `webgpu` package) in Node.
+ * Acquiring a WebGPU device: `navigator.gpu` in browsers, Dawn (the optional `webgpu` package) in Node.
+ * Which fallback exists is the `#webgpu-provider` import, resolved by the package's `imports`
+ * conditions (browser bundles never see Dawn).
  * As an Effect resource (`WebGpu.layer`, `WebGpu.acquire`: the device is destroyed when the
  * scope closes) or as a Promise (`acquireWebGpu`) for code that does not use Effect.
  *
  * @since 0.1.0
  */
+import * as provider from "#webgpu-provider"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { DeviceLost, DeviceUnavailable } from "../../errors.js"
 import type { Device } from "../../ops/core/backend.js"
@@ -59,18 +62,16 @@ const findGpu = async (options: WebGpuOptions, tried: string[]): Promise<GPU> =>
     return nav.gpu
   }
   const flags = [...(options.dawnFlags ?? [])]
-  tried.push(`Dawn via the webgpu package, create([${flags.map((f) => JSON.stringify(f)).join(", ")}])`)
+  tried.push(`${provider.name}, create([${flags.map((f) => JSON.stringify(f)).join(", ")}])`)
   try {
     const key = JSON.stringify(flags)
     const cached = dawnInstances.get(key)
     if (cached !== undefined) return cached
-    const m = await import("webgpu")
-    Object.assign(globalThis, m.globals)
-    const gpu = m.create(flags)
+    const gpu = await provider.createGpu(flags)
     dawnInstances.set(key, gpu)
     return gpu
   } catch (e) {
-    throw unavailable(tried, `the webgpu package failed to load: ${String(e)}`)
+    throw unavailable(tried, `${provider.name} failed: ${String(e)}`)
   }
 }
 

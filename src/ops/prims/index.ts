@@ -17,20 +17,16 @@ import structuralPrimitives from "./structural.js"
 import unaryPrimitives from "./unary.js"
 import windowPrimitives from "./window.js"
 
-// The families' declarations extend `Primitives`; these keep them in scope for the emitted typings.
-import "./binary.js"
-import "./compare.js"
-import "./convert.js"
-import "./gather.js"
-import "./matmul.js"
-import "./reduce.js"
-import "./rounding.js"
-import "./structural.js"
-import "./unary.js"
-import "./window.js"
+/**
+ * The families' union type, spelled out so that the emitted typings import every family file and
+ * so see the names each one declares into `Primitives`.
+ */
+type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
+  typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
+  typeof matmulPrimitives & typeof windowPrimitives
 
 /** Every kernel primitive by name. @internal */
-export const primitives = {
+export const primitives: Families = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
   ...gatherPrimitives, ...roundingPrimitives,
