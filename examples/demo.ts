@@ -111,7 +111,7 @@ export const main = async (options: DemoOptions = {}): Promise<DemoResult> => {
   const t0 = performance.now()
   try {
     const p = await scenario(() => portable({ device, log: sub }), (r) => ({
-      result: `${r.standardised.length / 4} × 4 standardised, means ${Array.from(r.means, (m) => m.toFixed(2)).join(", ")}`,
+      result: `column means ${Array.from(r.means, (m) => m.toFixed(2)).join(", ")}`,
     }))
     const n = options.n ?? 1024
     const m = await scenario(() => matmul({ n, reps: 2, device, log: sub }), (r) => ({
