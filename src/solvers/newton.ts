@@ -35,7 +35,7 @@ export interface NewtonOptions {
  * @example
  * import * as tg from "typegrad"
  * const r: tg.NewtonResult<tg.Tensor<[], "f64">, tg.Tensor<[], "f64">> = tg.newton((x: tg.Tensor<[], "f64">) => x.square().sub(2), tg.scalar(1, { dtype: "f64" }))
- * r.x.item() // 1.4142135623730951
+ * r.x.item() // 1.41421356237469: stopped once |x² − 2| ≤ tol (1e-10)
  * @since 0.1.0
  * @category solvers
  */
