@@ -62,11 +62,17 @@ const rhs = (op: string, a: AnyTensor, b: AnyTensor): { a: AnyTensor; b: AnyTens
   commonDevice([a, b], op)
   if (a.dtype !== b.dtype) throw new DTypeError({ op, dtypes: [a.dtype, b.dtype], message: `${op}: needs equal float dtypes, got ${a.dtype} and ${b.dtype}` })
   const vector = b.shape.length === a.shape.length - 1
-  const bad = () => ShapeError.of(op, `${fmt(a.shape)} cannot solve a right-hand side ${fmt(b.shape)}`, a.shape, b.shape)
+  const bad = (detail = "") => ShapeError.of(op, `${fmt(a.shape)} cannot solve a right-hand side ${fmt(b.shape)}${detail}`, a.shape, b.shape)
   if (!vector && b.shape.length < 2) throw bad()
   const bm = vector ? lax.reshape(b, [...sizes(b), 1]) : b
-  if (bm.shape[bm.shape.length - 2] !== n) throw bad()
-  const batch = broadcastShapes(sizes(a).slice(0, -2), sizes(bm).slice(0, -2), op) as number[]
+  const k = bm.shape[bm.shape.length - 2]!
+  if (k !== n) throw bad(` (${n} vs ${k})`)
+  let batch: number[]
+  try {
+    batch = broadcastShapes(sizes(a).slice(0, -2), sizes(bm).slice(0, -2), op) as number[]
+  } catch {
+    throw ShapeError.of(op, `batch axes of ${fmt(a.shape)} and ${fmt(b.shape)} do not broadcast`, a.shape, b.shape)
+  }
   return { a: lax.broadcastTo(a, [...batch, n, n]), b: lax.broadcastTo(bm, [...batch, ...sizes(bm).slice(-2)]), vector }
 }
 
@@ -108,7 +114,15 @@ export const lu = <S extends Shape, D extends DType, V extends DeviceKind>(
 ): { readonly lu: Tensor<S, D, V>; readonly perm: Tensor<S extends readonly [...Dim[], Dim, infer N extends Dim] ? [...MatrixBatch<S>, N] : Dim[], "i32", V> } =>
   luE("lu", a) as never
 
-/** Options of {@link triangularSolve} (SciPy's `solve_triangular`). */
+/**
+ * Options of {@link triangularSolve} (SciPy's `solve_triangular`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const o: tg.TriangularSolveOptions = { lower: true, unitDiagonal: true }
+ * @since 0.1.0
+ * @category linear algebra
+ */
 export interface TriangularSolveOptions {
   /** use the lower triangle of `a` (default: the upper, as SciPy) */
   readonly lower?: boolean
