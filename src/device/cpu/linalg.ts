@@ -13,32 +13,38 @@ const batchOf = (shape: ReadonlyArray<number>): number => numel(shape.slice(0, -
 /** Gaussian elimination in place on the n × n block at `w`; with `perm`, partial pivoting records the row order. */
 const eliminate = (w: Float64Array, n: number, perm: Int32Array | null): void => {
   for (let k = 0; k < n; k++) {
+    const rk = k * n
     if (perm !== null) {
-      let p = k, best = Math.abs(w[k * n + k]!)
+      let p = k, best = Math.abs(w[rk + k]!)
       for (let i = k + 1; i < n; i++) {
         const v = Math.abs(w[i * n + k]!)
         if (v > best) ((best = v), (p = i))
       }
       if (p !== k) {
+        const rp = p * n
         for (let j = 0; j < n; j++) {
-          const t = w[k * n + j]!
-          w[k * n + j] = w[p * n + j]!
-          w[p * n + j] = t
+          const t = w[rk + j]!
+          w[rk + j] = w[rp + j]!
+          w[rp + j] = t
         }
         const t = perm[k]!
         perm[k] = perm[p]!
         perm[p] = t
       }
     }
-    const piv = w[k * n + k]!
+    const piv = w[rk + k]!
     // NOTE: a zero pivot divides by zero (Inf/NaN), as LAPACK's getrf leaves it to the caller
     for (let i = k + 1; i < n; i++) {
-      const f = w[i * n + k]! / piv
-      w[i * n + k] = f
-      if (f !== 0) for (let j = k + 1; j < n; j++) w[i * n + j] = w[i * n + j]! - f * w[k * n + j]!
+      const ri = i * n
+      const f = w[ri + k]! / piv
+      w[ri + k] = f
+      if (f !== 0) for (let j = k + 1; j < n; j++) w[ri + j] = w[ri + j]! - f * w[rk + j]!
     }
   }
 }
+
+/** The f64 work array as storage of `dtype` (itself when f64: it is freshly allocated). */
+const finish = (w: Float64Array, dtype: Aval["dtype"]): HostArray => (dtype === "f64" ? w : hostConvert(w, dtype))
 
 /** i32 [..., n]: the row order of partial pivoting. */
 export const luPivotsKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, _p: ParamsOf<"luPivots">, out: Aval): HostArray => {
@@ -57,26 +63,27 @@ export const luPivotsKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArra
 /** L − I + U packed, no pivoting. */
 export const luKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, _p: ParamsOf<"lu">, out: Aval): HostArray => {
   const n = aa!.shape[aa!.shape.length - 1]!, nb = batchOf(aa!.shape)
-  const w = Float64Array.from(a!)
+  const w = new Float64Array(a!)
   for (let b = 0; b < nb; b++) eliminate(w.subarray(b * n * n, (b + 1) * n * n), n, null)
-  return hostConvert(w, out.dtype)
+  return finish(w, out.dtype)
 }
 
 /** x with op(T)·x = b by forward or back substitution over the k columns of b. */
 export const triangularSolveKernel = ([a, bs]: ReadonlyArray<HostArray>, [aa, ab]: ReadonlyArray<Aval>, p: ParamsOf<"triangularSolve">, out: Aval): HostArray => {
   const r = aa!.shape.length, n = aa!.shape[r - 1]!, k = ab!.shape[r - 1]!, nb = batchOf(aa!.shape)
-  const x = Float64Array.from(bs!)
+  const x = new Float64Array(bs!)
   // op(T) is lower when T is lower and not transposed, or upper and transposed
   const forward = p.lower !== p.transposeA
   for (let b = 0; b < nb; b++) {
     const ao = b * n * n, xo = b * n * k
-    const e = p.transposeA ? (i: number, j: number) => a![ao + j * n + i]! : (i: number, j: number) => a![ao + i * n + j]!
+    // op(T)[i, j] = a[ao + i·si + j·sj]
+    const si = p.transposeA ? 1 : n, sj = p.transposeA ? n : 1
     for (let s = 0; s < n; s++) {
       const i = forward ? s : n - 1 - s
       const row = xo + i * k
       for (let t = 0; t < s; t++) {
         const j = forward ? t : n - 1 - t
-        const c = e(i, j)
+        const c = a![ao + i * si + j * sj]!
         if (c !== 0) for (let q = 0; q < k; q++) x[row + q] = x[row + q]! - c * x[xo + j * k + q]!
       }
       if (!p.unitDiagonal) {
@@ -85,7 +92,7 @@ export const triangularSolveKernel = ([a, bs]: ReadonlyArray<HostArray>, [aa, ab
       }
     }
   }
-  return hostConvert(x, out.dtype)
+  return finish(x, out.dtype)
 }
 
 /** L lower with L·Lᵀ = A from A's lower triangle; a block that is not positive definite becomes NaN. */
@@ -110,7 +117,7 @@ export const choleskyKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArra
       }
     }
   }
-  return hostConvert(l, out.dtype)
+  return finish(l, out.dtype)
 }
 
 /** Reduced Householder QR of one m × n block (m ≥ n) with R's diagonal made non-negative. */
@@ -171,5 +178,5 @@ export const qrKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval
     if (output === "q") y.set(q, b * m * n)
     else y.set(r, b * n * n)
   }
-  return hostConvert(y, out.dtype)
+  return finish(y, out.dtype)
 }
