@@ -214,7 +214,8 @@ const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Gene
   lu: square(dominant),
   cholesky: square(spd),
   triangularSolve: fc.tuple(arbSquare, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean(), fc.boolean()).map(([[batch, n], k, lower, unitDiagonal, transposeA]) => ({
-    params: { lower, unitDiagonal, transposeA }, inputs: [f64([...batch, n, n]), f64([...batch, n, k])], out: { shape: [...batch, n, k], dtype: "f64" as const },
+    params: { lower, unitDiagonal, transposeA }, inputs: [f64([...batch, n, n]), f64([...batch, n, k])],
+    out: { shape: [...batch, n, k], dtype: "f64" as const },
     prepare: ([a, b]) => [dominant(a!, n), b!],
   })),
   qr: fc.tuple(arbSquare, fc.integer({ min: 0, max: 2 }), fc.constantFrom<"q" | "r">("q", "r")).map(([[batch, n], extra, output]) => {

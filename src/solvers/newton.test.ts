@@ -35,7 +35,8 @@ describe("newton", () => {
 
   it("works over a pytree of unknowns and residuals", () => {
     // a + b₀ = 3, a·b₀ = 2 ⇒ (a, b₀) = (2, 1) from near it
-    const r = tg.newton((p: { a: S; b: tg.Tensor<[1], "f64", "cpu"> }) => ({ s: p.a.add(p.b.sum()).sub(3), t: p.a.mul(p.b.sum()).sub(2) }), { a: f64(2.3), b: tg.tensor([0.8], { dtype: "f64" }) }, { tol: 1e-14 })
+    const f = (p: { a: S; b: tg.Tensor<[1], "f64", "cpu"> }) => ({ s: p.a.add(p.b.sum()).sub(3), t: p.a.mul(p.b.sum()).sub(2) })
+    const r = tg.newton(f, { a: f64(2.3), b: tg.tensor([0.8], { dtype: "f64" }) }, { tol: 1e-14 })
     expect(r.converged).toBe(true)
     expect(r.x.a.item()).toBeCloseTo(2, 12)
     expect(r.x.b.toArraySync()[0]).toBeCloseTo(1, 12)

@@ -34,7 +34,8 @@ export interface NewtonOptions {
  *
  * @example
  * import * as tg from "typegrad"
- * const r: tg.NewtonResult<tg.Tensor<[], "f64">, tg.Tensor<[], "f64">> = tg.newton((x: tg.Tensor<[], "f64">) => x.square().sub(2), tg.scalar(1, { dtype: "f64" }))
+ * type S = tg.Tensor<[], "f64">
+ * const r: tg.NewtonResult<S, S> = tg.newton((x: S) => x.square().sub(2), tg.scalar(1, { dtype: "f64" }))
  * r.x.item() // 1.41421356237469: stopped once |x² − 2| ≤ tol (1e-10)
  * @since 0.1.0
  * @category solvers
@@ -55,8 +56,10 @@ export interface NewtonResult<P, R> {
 }
 
 const positive = (name: string, v: number, integer = false): number => {
-  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
-    throw new SolverError({ op: "newton", parameter: name, value: v, message: `newton: ${name} must be a positive ${integer ? "integer" : "number"}, got ${v}` })
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    const message = `newton: ${name} must be a positive ${integer ? "integer" : "number"}, got ${v}`
+    throw new SolverError({ op: "newton", parameter: name, value: v, message })
+  }
   return v
 }
 
@@ -89,7 +92,8 @@ export const newton = <P, R>(f: (x: P) => R, x0: P, options: NewtonOptions = {})
   const far = leaves.filter((l) => l.device.backend.readSync === undefined)
   if (far.length > 0) {
     const devices = [...new Set(far.map((l) => l.device.name))]
-    throw new DeviceMismatch({ op: "newton", devices, message: `newton: x0 has leaves on ${devices.join(", ")}, expected CPU tensors (the solver reads values every step); move them with tg.to(x, tg.cpu)` })
+    const message = `newton: x0 has leaves on ${devices.join(", ")}, expected CPU tensors (the solver reads values every step); move them with tg.to(x, tg.cpu)`
+    throw new DeviceMismatch({ op: "newton", devices, message })
   }
   const dtype = leaves[0]!.dtype
   if (leaves.some((l) => l.dtype !== dtype || (dtype !== "f32" && dtype !== "f64")))

@@ -10,7 +10,8 @@ import { expectClose, randData, t64 } from "./ref.js"
 type M = number[][]
 
 /** Row-major [n, n] data as rows. */
-const rows = (d: ArrayLike<number>, n: number, m = n, off = 0): M => Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => d[off + i * m + j]!))
+const rows = (d: ArrayLike<number>, n: number, m = n, off = 0): M =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => d[off + i * m + j]!))
 const mul = (a: M, b: M): M => a.map((r) => b[0]!.map((_, j) => r.reduce((s, v, k) => s + v * b[k]![j]!, 0)))
 const tr = (a: M): M => a[0]!.map((_, j) => a.map((r) => r[j]!))
 const eye = (n: number): M => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))
@@ -207,7 +208,8 @@ describe("factorisations", () => {
     expect(l.every((r, i) => r.every((v, j) => (j > i ? v === 0 : j < i || v > 0)))).toBe(true)
     expectClose(mul(l, tr(l)).flat(), a.flat(), { rtol: 1e-12, atol: 1e-12 })
     expect(Array.from(tg.cholesky(tg.tensor([[1, 2], [2, 1]])).dataSync()).every(Number.isNaN)).toBe(true)
-    checkGrads((x: tg.AnyTensor) => tg.cholesky(tg.matmul(x, tg.transpose(x)).add(tg.eye(n, n, { dtype: "f64" }))).square().sum(), [t64(m.flat(), [n, n])], { order: 2 })
+    const spdOf = (x: tg.AnyTensor) => tg.matmul(x, tg.transpose(x)).add(tg.eye(n, n, { dtype: "f64" }))
+    checkGrads((x: tg.AnyTensor) => tg.cholesky(spdOf(x)).square().sum(), [t64(m.flat(), [n, n])], { order: 2 })
   })
 
   test("qr: orthonormal columns, upper triangular r with non-negative diagonal, q·r = a", () => {

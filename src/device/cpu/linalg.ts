@@ -69,7 +69,9 @@ export const luKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval
 }
 
 /** x with op(T)·x = b by forward or back substitution over the k columns of b. */
-export const triangularSolveKernel = ([a, bs]: ReadonlyArray<HostArray>, [aa, ab]: ReadonlyArray<Aval>, p: ParamsOf<"triangularSolve">, out: Aval): HostArray => {
+export const triangularSolveKernel = (
+  [a, bs]: ReadonlyArray<HostArray>, [aa, ab]: ReadonlyArray<Aval>, p: ParamsOf<"triangularSolve">, out: Aval,
+): HostArray => {
   const r = aa!.shape.length, n = aa!.shape[r - 1]!, k = ab!.shape[r - 1]!, nb = batchOf(aa!.shape)
   const x = new Float64Array(bs!)
   // op(T) is lower when T is lower and not transposed, or upper and transposed

@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { DTypeError, ShapeError, SingularMatrix } from "../../errors.js"
-import { broadcastShapes, type DeviceKind, type Dim, type DType, type Guard, type MatrixBatch, type Shape, type Solve, type SquareMatrix } from "../../shape/index.js"
+import { broadcastShapes, type DeviceKind, type Dim, type DType, type Guard, type Shape } from "../../shape/index.js"
+import type { MatrixBatch, Solve, SquareMatrix } from "../../shape/index.js"
 import { isFloat } from "../core/aval.js"
 import { bind1, commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
@@ -52,7 +53,8 @@ const requireInvertible = (op: string, a: AnyTensor, lu: AnyTensor): void => {
     for (let k = 0; k < n; k++)
       if (data[b * n * n + k * n + k] === 0) {
         const where = a.shape.length > 2 ? ` of batch entry ${b}` : ""
-        throw new SingularMatrix({ op, message: `${op}: the matrix ${fmt(a.shape)} is singular (zero pivot in column ${k}${where})`, shape: [...a.shape], batchIndex: b, column: k })
+        const message = `${op}: the matrix ${fmt(a.shape)} is singular (zero pivot in column ${k}${where})`
+        throw new SingularMatrix({ op, message, shape: [...a.shape], batchIndex: b, column: k })
       }
 }
 
@@ -96,6 +98,8 @@ const parity = (perm: AnyTensor, like: AnyTensor): AnyTensor => {
 
 const diag = (x: AnyTensor): AnyTensor => diagonal(x, 0, x.shape.length - 2, x.shape.length - 1) as AnyTensor
 
+type PivotShape<S extends Shape> = S extends readonly [...Dim[], Dim, infer N extends Dim] ? [...MatrixBatch<S>, N] : Dim[]
+
 /**
  * LU factorisation with partial pivoting (LAPACK's `getrf`, JAX's `lu`): `perm` is the row order
  * and `lu` packs `L − I + U` with `A[perm] = L·U` (`L` unit lower triangular, `U` upper). Batched
@@ -111,7 +115,7 @@ const diag = (x: AnyTensor): AnyTensor => diagonal(x, 0, x.shape.length - 2, x.s
  */
 export const lu = <S extends Shape, D extends DType, V extends DeviceKind>(
   a: Tensor<S, D, V> & Guard<SquareMatrix<S, "lu">>,
-): { readonly lu: Tensor<S, D, V>; readonly perm: Tensor<S extends readonly [...Dim[], Dim, infer N extends Dim] ? [...MatrixBatch<S>, N] : Dim[], "i32", V> } =>
+): { readonly lu: Tensor<S, D, V>; readonly perm: Tensor<PivotShape<S>, "i32", V> } =>
   luE("lu", a) as never
 
 /**
@@ -205,7 +209,9 @@ export const inv = <S extends Shape, D extends DType, V extends DeviceKind>(a: T
  * @since 0.1.0
  * @category linear algebra
  */
-export const det = <S extends Shape, D extends DType, V extends DeviceKind>(a: Tensor<S, D, V> & Guard<SquareMatrix<S, "det">>): Tensor<MatrixBatch<S>, D, V> => {
+export const det = <S extends Shape, D extends DType, V extends DeviceKind>(
+  a: Tensor<S, D, V> & Guard<SquareMatrix<S, "det">>,
+): Tensor<MatrixBatch<S>, D, V> => {
   const f = luE("det", a)
   const d = diag(f.lu)
   // + 0 turns the −0 of a singular matrix with an odd row order into 0

@@ -131,9 +131,11 @@ const triangularSolveP: Primitive<"triangularSolve"> = {
     checkMatrix("triangularSolve", a!, "square")
     const r = a!.shape.length, n = a!.shape[r - 1]!
     if (b!.shape.length !== r || b!.shape[r - 2] !== n || a!.shape.slice(0, r - 2).some((d, i) => d !== b!.shape[i]))
-      throw ShapeError.of("triangularSolve", `right-hand side ${fmt(b!.shape)} does not fit ${fmt(a!.shape)} (expected [..., ${n}, k] with the same batch axes)`, a!.shape, b!.shape)
-    if (a!.dtype !== b!.dtype)
-      throw new DTypeError({ op: "triangularSolve", dtypes: [a!.dtype, b!.dtype], message: `triangularSolve: needs equal float dtypes, got ${a!.dtype} and ${b!.dtype}` })
+      throw ShapeError.of("triangularSolve", `right-hand side ${fmt(b!.shape)} does not fit ${fmt(a!.shape)} (expected [..., ${n}, k])`, a!.shape, b!.shape)
+    if (a!.dtype !== b!.dtype) {
+      const message = `triangularSolve: needs equal float dtypes, got ${a!.dtype} and ${b!.dtype}`
+      throw new DTypeError({ op: "triangularSolve", dtypes: [a!.dtype, b!.dtype], message })
+    }
     return [{ shape: [...b!.shape], dtype: b!.dtype }]
   },
   jvp: ([a, b], [ta, tb], p) => {
