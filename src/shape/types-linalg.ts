@@ -39,7 +39,9 @@ export type MatrixBatch<S extends Shape> = IsTuple<S> extends true ? (S extends 
  * @example
  * import type { Solve } from "typegrad"
  * const x: Solve<[3, 3], [3]> = [3]
- * const y: Solve<[8, 3, 3], [3, 2]> = [8, 3, 2]
+ * const y: Solve<[8, 3, 3], [8, 3, 2]> = [8, 3, 2]
+ * // [3, 2] has one axis fewer than [8, 3, 3]: a batch of vectors of size 2, which does not fit
+ * type F = Solve<[8, 3, 3], [3, 2]> // ShapeMismatch<"solve: [8, 3, 3] cannot solve a right-hand side [3, 2] (3 vs 2)">
  * type E = Solve<[3, 3], [4]> // ShapeMismatch<"solve: [3, 3] cannot solve a right-hand side [4] (3 vs 4)">
  * @since 0.1.0
  * @category shape functions

@@ -34,7 +34,7 @@ export interface NewtonOptions {
  *
  * @example
  * import * as tg from "typegrad"
- * type S = tg.Tensor<[], "f64">
+ * type S = tg.Tensor<[], "f64", "cpu">
  * const r: tg.NewtonResult<S, S> = tg.newton((x: S) => x.square().sub(2), tg.scalar(1, { dtype: "f64" }))
  * r.x.item() // 1.41421356237469: stopped once |x² − 2| ≤ tol (1e-10)
  * @since 0.1.0
