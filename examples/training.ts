@@ -4,10 +4,10 @@
  * steps each on the best device, with `fit`'s progress output; `out/training.png` shows both loss
  * curves. Run with `npx tsx examples/training.ts`.
  *
- * `fit` optimises the trainable parameters (`nn.partition(model, nn.isTrainable)`); the rest
- * (BatchNorm's running statistics, the camera intrinsics) is held fixed and closed over by the
- * loss. BatchNorm in train mode normalises with the batch's own statistics, so the loss does not
- * depend on the running ones.
+ * `fit` optimises the trainable parameters (`nn.partition(model, nn.isTrainable)`). The rest —
+ * BatchNorm's running statistics, the camera intrinsics — is `fit`'s carry: each step's loss runs
+ * the model through `nn.forward` and returns the buffers it updated, so the running statistics
+ * advance with every step, as PyTorch's `model.train()` loop does.
  *
  * @since 0.1.0
  */
@@ -53,9 +53,12 @@ const progressOf = (stream: tg.ProgressStream | false | undefined, label: string
 export const trainConvBlock = (device: tg.Device, steps = 5, lr = 0.5, progress?: tg.ProgressStream | false) => {
   const { x, labels } = batch(device)
   const [params, rest] = nn.partition(nn.to(makeBlock(tg.key(0)), device), nn.isTrainable)
-  // nn.forward returns (loss, updated BatchNorm state); fit takes the loss
-  const loss = (p: Block) => nn.forward(nn.combine(p, rest), (m) => nn.crossEntropy(m.call(x).mean({ axis: [2, 3] }), labels))[0]
-  return tg.fit({ params, optimizer: tg.optim.sgd(lr), loss, steps, progress: progressOf(progress, "conv block") })
+  // nn.forward returns (loss, updated BatchNorm state): the state becomes the next step's carry
+  const loss = (p: Block, _batch: undefined, c: Block) => {
+    const [l, state] = nn.forward(nn.combine(p, c), (m) => nn.crossEntropy(m.call(x).mean({ axis: [2, 3] }), labels))
+    return [l, nn.combine(state, c)] as const
+  }
+  return tg.fit({ params, optimizer: tg.optim.sgd(lr), carry: rest, loss, steps, progress: progressOf(progress, "conv block") })
 }
 
 /** Train the perception pipeline end to end on six synthetic scenes, plain SGD. */
@@ -63,8 +66,11 @@ export const trainPerception = (device: tg.Device, steps = 8, lr = 0.2, progress
   const s = scenes(tg.key(1), 6)
   const [images, labels, boxes] = [tg.to(s.images, device), tg.to(s.labels, device), tg.to(s.boxes, device)]
   const [params, rest] = nn.partition(nn.to(perception(tg.key(0)), device), nn.isTrainable)
-  const loss = (p: Perception) => detectionLoss(nn.combine(p, rest), images, labels, boxes)
-  return tg.fit({ params, optimizer: tg.optim.sgd(lr), loss, steps, progress: progressOf(progress, "perception") })
+  const loss = (p: Perception, _batch: undefined, c: Perception) => {
+    const [l, state] = nn.forward(nn.combine(p, c), (m) => detectionLoss(m, images, labels, boxes))
+    return [l, nn.combine(state, c)] as const
+  }
+  return tg.fit({ params, optimizer: tg.optim.sgd(lr), carry: rest, loss, steps, progress: progressOf(progress, "perception") })
 }
 
 /** The two loss curves, side by side (each on its own scale). */
