@@ -126,6 +126,8 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
 export class OutOfMemory extends Data.TaggedError("OutOfMemory")<{
   readonly message: string
   readonly bytes: number
+  /** the most bytes one tensor may have on the device, when the request was refused up front */
+  readonly limit?: number
 }> {}
 
 /**
@@ -200,11 +202,15 @@ export class HostAccessError extends Data.TaggedError("HostAccessError")<{
 }> {}
 
 /**
- * A tensor whose memory was released (its `scope` closed) was used afterwards.
+ * A tensor whose memory was released was used afterwards: it was disposed (`dispose()`,
+ * `release(tree)`), or the `scope`/`iterate` step or Effect scope that made it ended. The message
+ * says which.
  *
  * @example
- * import { UseAfterRelease } from "typegrad"
- * // const kept = scope(() => x.add(1)) returns a tensor that lives on; one leaked out of the scope does not
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([1, 2])
+ * x.dispose()
+ * try { x.add(1) } catch (e) { if (e instanceof tg.UseAfterRelease) console.log(e.message) } // "… it was disposed …"
  * @since 0.1.0
  * @category errors
  */
