@@ -112,7 +112,9 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
 }> {}
 
 /**
- * A buffer allocation failed; `bytes` is the size requested.
+ * A tensor could not be allocated; `bytes` is the size requested. A request larger than the
+ * device ever allows fails up front, before anything is allocated, and carries the device's
+ * `limit`; a GPU driver's allocation failure is reported by the next readback.
  *
  * @example
  * import { Effect } from "effect"
@@ -120,6 +122,8 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
  * // GPU allocations are checked asynchronously: a readback reports the failure
  * const total = tg.data(tg.ones([1000]).sum()).pipe(Effect.catchTag("OutOfMemory", (e) => Effect.fail(`needed ${e.bytes} bytes`)))
  * await Effect.runPromise(total) // Float32Array [1000]
+ * // a tensor no device could hold fails at once, when it is created
+ * try { tg.zeros([1e5, 1e5]) } catch (e) { if (e instanceof tg.OutOfMemory) console.log(e.bytes, e.limit) } // 40000000000 17179869184
  * @since 0.1.0
  * @category errors
  */
