@@ -5,7 +5,7 @@
  */
 import type { DType } from "../../shape/index.js"
 import { OutOfMemory } from "../../errors.js"
-import { hostBytes, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
+import { hostBytes, hostCopy, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
 import type { Backend, Device, Storage } from "../../ops/core/backend.js"
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileCpu } from "./compile.js"
@@ -49,7 +49,7 @@ export const cpuBackend: Backend = {
   },
   readSync: (s: Storage) => data(s),
   // a copy: tensors are immutable, and the caller may write into what it gets back
-  read: (s: Storage) => Promise.resolve(data(s).slice()),
+  read: (s: Storage) => Promise.resolve(hostCopy(data(s))),
   supports: (d: DType) => d !== "f16",
   compile: (program, consts) => compileCpu(program, consts),
 }

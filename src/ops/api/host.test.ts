@@ -48,7 +48,10 @@ describe("array(): readback as a Promise", () => {
     x.dispose()
     await expect(x.array()).rejects.toBeInstanceOf(tg.UseAfterRelease)
     let leaked: tg.Tensor<[2]> | undefined
-    tg.grad((v: tg.Tensor<[2]>) => ((leaked = v), v.sum()))(tg.tensor([1, 2]))
+    tg.grad((v: tg.Tensor<[2]>) => {
+      leaked = v
+      return v.sum()
+    })(tg.tensor([1, 2]))
     await expect(tg.array(leaked!)).rejects.toBeInstanceOf(tg.TracerLeak)
   })
 })

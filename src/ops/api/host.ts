@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import { DeviceLost, HostAccessError, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
-import type { HostArray, HostOf } from "../core/aval.js"
+import { hostCopy, type HostArray, type HostOf } from "../core/aval.js"
 import type { Storage } from "../core/backend.js"
 import { nest } from "../core/host.js"
 import { Tracer, type AnyTensor, type Tensor } from "../core/tensor.js"
@@ -46,7 +46,7 @@ const hostView = (x: AnyTensor, op: string): HostArray => {
  * @since 0.1.0
  * @category host access
  */
-export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => hostView(x, "dataSync").slice() as HostOf[D]
+export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => hostCopy(hostView(x, "dataSync")) as HostOf[D]
 
 /**
  * Nested JS arrays of a CPU tensor's values (booleans for bool tensors).

@@ -48,6 +48,16 @@ export const hostAlloc = (d: DType, n: number): HostArray => {
   }
 }
 
+/**
+ * A fresh copy of host data (what readers outside the library get: tensors are immutable). Large
+ * arrays are copied as raw bytes, which skips zero-filling the new array first.
+ */
+export const hostCopy = <A extends HostArray>(a: A): A => {
+  if (a.length < 4096) return a.slice() as A
+  const C = a.constructor as new (b: ArrayBuffer) => A
+  return new C((a.buffer as ArrayBuffer).slice(a.byteOffset, a.byteOffset + a.byteLength))
+}
+
 /** Bytes per element of a dtype's host array (f16 is held as f32 on the host, bool as bytes). */
 export const hostBytes = (d: DType): number => (d === "f64" ? 8 : d === "bool" ? 1 : 4)
 

@@ -50,7 +50,7 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
   /** @internal use the factories (`tensor`, `zeros`, …) */
   constructor(aval: Aval, device: Device, impl: Storage | Tracer) {
     // tensors are immutable: a shape changed at run time would make kernels read past their buffers
-    this.aval = Object.isFrozen(aval) && Object.isFrozen(aval.shape) ? aval : frozenAval(aval)
+    this.aval = Object.isFrozen(aval) ? aval : frozenAval(aval)
     this.shape = this.aval.shape as ShapeValue<S>
     this.dtype = aval.dtype as D
     this.device = device as Device<V>
@@ -97,8 +97,14 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
   }
 }
 
-/** A frozen copy of `aval` (the caller's shape array is copied, never frozen in place). */
-const frozenAval = (a: Aval): Aval => Object.freeze({ shape: Object.freeze(Array.from(a.shape)), dtype: a.dtype })
+/**
+ * `aval` frozen, with a frozen shape: an already frozen shape (an input's, passed through by a
+ * shape rule) is shared; any other is copied, so a caller's array is never frozen in place.
+ */
+const frozenAval = (a: Aval): Aval =>
+  Object.freeze({ shape: a.shape.length === 0 ? noDims : Object.isFrozen(a.shape) ? a.shape : Object.freeze(a.shape.slice()), dtype: a.dtype })
+/** The shape of every scalar (the most common shape: constants), frozen once. */
+const noDims: ReadonlyArray<number> = Object.freeze([])
 
 /** A tensor's values for printing, or why they cannot be read synchronously. */
 const contentsOf = (t: AnyTensor): Contents => {
