@@ -4,6 +4,8 @@ import { cpu } from "../../src/device/cpu/index.js"
 import { iterate, memoryStats, scope } from "../../src/device/webgpu/index.js"
 import { HostAccessError, OutOfMemory, UseAfterRelease } from "../../src/errors.js"
 import { release } from "../../src/grad/release.js"
+import * as Tree from "../../src/grad/tree.js"
+import { key, nn, to } from "../../src/index.js"
 import { array } from "../../src/ops/api/host.js"
 import { dataSync } from "../../src/ops/api/host.js"
 import { sizeClass } from "../../src/device/webgpu/memory.js"
@@ -107,6 +109,18 @@ describe.skipIf(gpu === null)("memory", () => {
     expect(r.w).toBe(w)
     expect(Array.from(await read(r.acc))).toEqual([50, 100, 150])
     expect(Array.from(await read(w))).toEqual([1, 2, 3])
+  })
+
+  it("scope and iterate keep the tensors of a returned module (a tree node), and release its old versions", async () => {
+    const before = memoryStats(gpu!).liveBuffers
+    const m = scope(() => to(nn.linear(key(0), 3, 2), gpu!))
+    expect(memoryStats(gpu!).liveBuffers).toBe(before + 2) // weight and bias
+    const w0 = Array.from(await read(m.weight))
+    // each step scales the parameters by 2: after 3 steps, 8× the initial weight
+    const m3 = iterate(m, 3, (s) => Tree.map(s, (p) => p.mul(2)))
+    expect(memoryStats(gpu!).liveBuffers).toBe(before + 4) // m and m3: the old versions and the scalar constants went
+    expect(Array.from(await read(m3.weight))).toEqual(w0.map((v) => v * 8))
+    expect(Array.from(await read(m.weight))).toEqual(w0)
   })
 
   it("a tensor released by iterate names iterate, not a scope, when used again", () => {

@@ -77,12 +77,15 @@ const collectStorages = (x: unknown, out: Set<Storage>, seen: Set<unknown>): voi
   const impl = (x as { _impl?: unknown })._impl
   if (impl instanceof GpuStorage) out.add(impl)
   else if (Array.isArray(x)) for (const v of x) collectStorages(v, out, seen)
-  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectStorages(v, out, seen)
+  else if (Object.getPrototypeOf(x) === Object.prototype || (x as Record<symbol, unknown>)[treeNode] === true)
+    for (const v of Object.values(x)) collectStorages(v, out, seen)
 }
+/** The mark of a tree node class (a module, an optimizer state): its fields are part of the tree (see `Tree.nodeTag`). */
+const treeNode = Symbol.for("typegrad/Tree.node")
 
 /**
  * Run `f` and release the GPU memory of every tensor it created, except the tensors it returns
- * (found anywhere in a returned array/record tree). Deterministic: no garbage collector involved.
+ * (found anywhere in a returned array, record or tree node such as a module). Deterministic: no garbage collector involved.
  * A tensor made inside and kept elsewhere (not returned) must not be used afterwards.
  *
  * @example

@@ -50,7 +50,7 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
   /** @internal use the factories (`tensor`, `zeros`, …) */
   constructor(aval: Aval, device: Device, impl: Storage | Tracer) {
     // tensors are immutable: a shape changed at run time would make kernels read past their buffers
-    this.aval = Object.isFrozen(aval) ? aval : frozenAval(aval)
+    this.aval = Object.isFrozen(aval) && Object.isFrozen(aval.shape) ? aval : frozenAval(aval)
     this.shape = this.aval.shape as ShapeValue<S>
     this.dtype = aval.dtype as D
     this.device = device as Device<V>
