@@ -31,7 +31,9 @@ const checkAlloc = (aval: Aval, op: string): void => {
   throw new OutOfMemory({
     bytes: n * per,
     limit: cpuMaxElements * per,
-    message: `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${n * per} bytes; one cpu tensor holds at most ${cpuMaxElements} elements (${cpuMaxElements * per} bytes of ${aval.dtype})`,
+    message:
+      `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${n * per} bytes; ` +
+      `one cpu tensor holds at most ${cpuMaxElements} elements (${cpuMaxElements * per} bytes of ${aval.dtype})`,
   })
 }
 

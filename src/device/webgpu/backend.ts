@@ -41,7 +41,11 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
     const bytes = storageBytes(aval.dtype, numel(aval.shape))
     const limit = Math.min(ctx.device.limits.maxBufferSize, ctx.device.limits.maxStorageBufferBindingSize)
     if (bytes > limit)
-      throw new OutOfMemory({ bytes, limit, message: `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${bytes} bytes; ${ctx.description} allows at most ${limit} bytes per buffer` })
+      throw new OutOfMemory({
+        bytes,
+        limit,
+        message: `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${bytes} bytes; ${ctx.description} allows at most ${limit} bytes per buffer`,
+      })
   },
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
     ctx.live()

@@ -29,7 +29,11 @@ const hostView = (x: AnyTensor, op: string): HostArray => {
   const s = storageOf(x, op)
   const read = x.device.backend.readSync
   if (read === undefined)
-    throw new HostAccessError({ op, device: x.device.name, message: `${op}: ${x.device.name} has no synchronous host access; use toArray (an Effect) or array() (a Promise)` })
+    throw new HostAccessError({
+      op,
+      device: x.device.name,
+      message: `${op}: ${x.device.name} has no synchronous host access; use toArray (an Effect) or array() (a Promise)`,
+    })
   return read(s, x.aval)
 }
 

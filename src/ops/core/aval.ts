@@ -43,8 +43,9 @@ export const hostAlloc = (d: DType, n: number): HostArray => {
     }
   } catch (e) {
     // the engine refused the array (over its length limit, or the host is out of memory)
-    if (e instanceof RangeError) throw new OutOfMemory({ bytes: n * hostBytes(d), message: `host: cannot allocate ${n} elements of ${d} (${n * hostBytes(d)} bytes): ${e.message}` })
-    throw e
+    if (!(e instanceof RangeError)) throw e
+    const bytes = n * hostBytes(d)
+    throw new OutOfMemory({ bytes, message: `host: cannot allocate ${n} elements of ${d} (${bytes} bytes): ${e.message}` })
   }
 }
 
