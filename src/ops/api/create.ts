@@ -6,13 +6,13 @@
  */
 import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError } from "../../errors.js"
-import { hostConvert, hostDType, numel, type HostArray } from "../core/aval.js"
+import { hostAlloc, hostConvert, hostDType, numel, roundF16, type Aval, type HostArray } from "../core/aval.js"
 import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { normalHost, uniformHost, type Key } from "./random.js"
-import { fromHost } from "../core/host.js"
+import { adoptHost, fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
 
@@ -127,6 +127,26 @@ const checkShape = (op: string, shape: ReadonlyArray<number>) => {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 
+/** Check a new tensor's shape, dtype and size on its device before anything is allocated (`OutOfMemory` past the device's limit). */
+const checkNew = (op: string, shape: ReadonlyArray<number>, dtype: DType, device: Device): Aval => {
+  checkShape(op, shape)
+  const aval = { shape: [...shape], dtype }
+  checkDType(device, aval, op)
+  device.backend.checkAlloc?.(aval, op)
+  return aval
+}
+
+/** `n` values `f(i)` built directly in the dtype's host array (no wider staging copy), then handed to the device. */
+const build = (op: string, n: number, shape: ReadonlyArray<number>, o: CreateOptions | undefined, f: (i: number) => number): AnyTensor => {
+  const device = dev(o), aval = checkNew(op, shape, o?.dtype ?? "f32", device)
+  const out = hostAlloc(aval.dtype, n)
+  // the same conversions as hostConvert: bool is 0/1, f16 is rounded; an Int32Array store truncates toward zero
+  if (aval.dtype === "bool") for (let i = 0; i < n; i++) out[i] = f(i) !== 0 ? 1 : 0
+  else if (aval.dtype === "f16") for (let i = 0; i < n; i++) out[i] = roundF16(f(i))
+  else for (let i = 0; i < n; i++) out[i] = f(i)
+  return adoptHost(out, aval, device)
+}
+
 /**
  * A tensor filled with `value`.
  *
@@ -139,9 +159,13 @@ const checkShape = (op: string, shape: ReadonlyArray<number>) => {
 export const full = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, value: number, options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  checkShape("full", shape)
+  return fill("full", shape, value, options) as Tensor<[...S], D, V>
+}
+
+const fill = (op: string, shape: ReadonlyArray<number>, value: number, options: CreateOptions | undefined): AnyTensor => {
   const dt = options?.dtype ?? "f32"
-  return lax.broadcastTo(fromHost([value], [], dt, dev(options)), shape) as Tensor<[...S], D, V>
+  checkNew(op, shape, dt, dev(options))
+  return lax.broadcastTo(fromHost([value], [], dt, dev(options), op), shape)
 }
 
 /**
@@ -155,7 +179,7 @@ export const full = <const S extends ReadonlyArray<number>, D extends DType = "f
  */
 export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 0, options)
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("zeros", shape, 0, options) as Tensor<[...S], D, V>
 
 /**
  * A tensor of ones.
@@ -168,7 +192,7 @@ export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "
  */
 export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 1, options)
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("ones", shape, 1, options) as Tensor<[...S], D, V>
 
 /**
  * Zeros (or ones, or `value`) with the shape, dtype and device of `x`.
@@ -202,9 +226,7 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
   const [start, stop, step, opts] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b]
   if (step === 0 || !Number.isFinite(step)) throw ShapeError.of("arange", `step must be finite and non-zero, got ${step}`, [])
   const n = Math.max(0, Math.ceil((stop - start) / step))
-  const data = new Float64Array(n)
-  for (let i = 0; i < n; i++) data[i] = start + i * step
-  return fromHost(data, [n], opts?.dtype ?? "f32", dev(opts))
+  return build("arange", n, [n], opts, (i) => start + i * step)
 }
 
 /**
@@ -219,10 +241,8 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
 export const linspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
   start: number, stop: number, n: N, options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
-  checkShape("linspace", [n])
-  const data = new Float64Array(n)
-  for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1)
-  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+  const span = stop - start
+  return build("linspace", n, [n], options, (i) => (n === 1 ? start : start + (span * i) / (n - 1))) as Tensor<[N], D, V>
 }
 
 /**
@@ -239,9 +259,7 @@ export const eye = <const N extends number, const M extends number = N, D extend
 ): Tensor<[N, M], NoInfer<D>, NoInfer<V>> => {
   const cols = m ?? n
   checkShape("eye", [n, cols])
-  const data = new Float64Array(n * cols)
-  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1
-  return fromHost(data, [n, cols], options?.dtype ?? "f32", dev(options)) as Tensor<[N, M], D, V>
+  return build("eye", n * cols, [n, cols], options, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0)) as Tensor<[N, M], D, V>
 }
 
 /**
@@ -282,11 +300,11 @@ const sample = (
   op: string, draw: (k: Key, n: number, dt: DType) => Float64Array, key: Key, shape: ReadonlyArray<number>,
   options: CreateOptions | undefined, f: (u: number) => number,
 ): AnyTensor => {
-  checkShape(op, shape)
   const dt = options?.dtype ?? "f32"
+  checkNew(op, shape, dt, dev(options))
   const u = draw(key, numel(shape), dt)
   for (let i = 0; i < u.length; i++) u[i] = f(u[i]!)
-  return fromHost(u, shape, dt, dev(options))
+  return fromHost(u, shape, dt, dev(options), op)
 }
 
 /**
