@@ -314,8 +314,8 @@ export interface DotProductAttentionOptions {
  * @since 0.1.0
  * @category nn
  */
-export const dotProductAttention = <D extends FloatDType, V extends DeviceKind>(
-  q: Tensor<Shape, D, V>, k: Tensor<Shape, D, V>, v: Tensor<Shape, D, V>, options?: DotProductAttentionOptions,
+export const dotProductAttention = <SQ extends Shape, SK extends Shape, SV extends Shape, D extends FloatDType, V extends DeviceKind>(
+  q: Tensor<SQ, D, V>, k: Tensor<SK, D, V>, v: Tensor<SV, D, V>, options?: DotProductAttentionOptions,
 ): Tensor<Dim[], D, V> => {
   if (q.shape.length < 2 || k.shape.length < 2 || v.shape.length < 2)
     throw ShapeError.of("dotProductAttention", "q, k and v need rank at least 2 ([..., T, d], [..., S, d], [..., S, dv])", q.shape, k.shape, v.shape)
