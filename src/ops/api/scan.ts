@@ -99,7 +99,6 @@ const cumExtreme = (x: AnyTensor, axis: number | undefined, op: "cummax" | "cumm
   const n = src.shape[a] as number
   if (n === 0) return src
   const float = isFloat(src.dtype)
-  const worst = op === "cummax" ? (float ? -Infinity : -2147483648) : float ? Infinity : 2147483647
   const iota = fromHost(Int32Array.from({ length: n }, (_, i) => i), [n], "i32", src.device)
   let v = lax.stopGradient(src)
   let idx = lax.broadcastTo(lax.reshape(iota, src.shape.map((s: number, d: number) => (d === a ? s : 1))), src.shape)
@@ -107,14 +106,15 @@ const cumExtreme = (x: AnyTensor, axis: number | undefined, op: "cummax" | "cumm
   const bool = (b: 0 | 1) => lax.scalar(b, src, "bool")
   for (let k = 1; k < n; k *= 2) {
     const lo = zeros.map((_, d) => (d === a ? k : 0)), hi = zeros.map((_, d) => (d === a ? -k : 0))
-    // the pair k places earlier (the worst value with index 0 before the start: never kept)
-    const ev = lax.pad(v, lo, hi, zeros, worst)
-    const ei = lax.pad(idx, lo, hi, zeros, 0)
+    // the pair k places earlier (index −1 before the start: never kept, whatever its value)
+    const ev = lax.pad(v, lo, hi, zeros, 0)
+    const ei = lax.pad(idx, lo, hi, zeros, -1)
     let keep = lax.compare(ev, v, op === "cummax" ? "gt" : "lt")
     if (float) {
       const evNan = lax.compare(ev, ev, "ne"), vNan = lax.compare(v, v, "ne")
       keep = lax.where(evNan, lax.where(vNan, bool(0), bool(1)), keep)
     }
+    keep = lax.where(lax.compare(ei, 0, "lt"), bool(0), keep)
     v = lax.where(keep, ev, v)
     idx = lax.where(keep, ei, idx)
   }

@@ -20,9 +20,6 @@ import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { takeAlongAxis } from "../prims/gather.js"
 import { data, dataSync, type ReadbackError } from "./host.js"
 
-const I32_MAX = 2147483647
-const I32_MIN = -2147483648
-
 /** Bool helpers on erased tensors (`where` with bool constants). */
 const T = (like: AnyTensor) => lax.scalar(1, like, "bool")
 const F = (like: AnyTensor) => lax.scalar(0, like, "bool")
@@ -57,10 +54,9 @@ const bitonicArgsort = (keys: AnyTensor, descending: boolean): AnyTensor => {
   if (n <= 1) return lax.broadcastTo(lax.reshape(iota(n), [...lead.map(() => 1), n]), keys.shape)
   let m = 1
   while (m < n) m *= 2
-  // padding sorts after every real entry: it is last in key order and has the largest indices
-  const fill = isFloat(keys.dtype) ? (descending ? -Infinity : Number.NaN) : descending ? I32_MIN : I32_MAX
+  // padding (indices ≥ n) sorts after every real entry whatever its key: pairs involving it compare by index
   const zeros = keys.shape.map(() => 0)
-  let k = lax.pad(keys, zeros, zeros.map((_, d) => (d === r - 1 ? m - n : 0)), zeros, fill)
+  let k = lax.pad(keys, zeros, zeros.map((_, d) => (d === r - 1 ? m - n : 0)), zeros, 0)
   let idx = lax.broadcastTo(lax.reshape(iota(m), [...lead.map(() => 1), m]), [...lead, m])
   for (let size = 2; size <= m; size *= 2) {
     for (let j = size / 2; j >= 1; j /= 2) {
@@ -73,7 +69,8 @@ const bitonicArgsort = (keys: AnyTensor, descending: boolean): AnyTensor => {
         lax.slice(lax.reshape(t, view), view.map((_, d) => (d === lead.length + 1 ? h : 0)), view.map(() => 1), view.map((s, d) => (d === lead.length + 1 ? 1 : s)))
       const ka = half(k, 0), kb = half(k, 1), ia = half(idx, 0), ib = half(idx, 1)
       // swap when the second sorts before the first in an up block, or the first before the second in a down one
-      const swap = lax.where(up, before(kb, ib, ka, ia, descending), before(ka, ia, kb, ib, descending))
+      let swap = lax.where(up, before(kb, ib, ka, ia, descending), before(ka, ia, kb, ib, descending))
+      if (m > n) swap = lax.where(or(lax.compare(ia, n, "ge"), lax.compare(ib, n, "ge")), lax.where(up, lax.compare(ib, ia, "lt"), lax.compare(ia, ib, "lt")), swap)
       k = lax.reshape(lax.concat([lax.where(swap, kb, ka), lax.where(swap, ka, kb)], lead.length + 1), [...lead, m])
       idx = lax.reshape(lax.concat([lax.where(swap, ib, ia), lax.where(swap, ia, ib)], lead.length + 1), [...lead, m])
     }

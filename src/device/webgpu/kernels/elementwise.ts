@@ -65,9 +65,19 @@ export const wgslElementwise = {
   pow: fixed("pow(a, b)"),
   max: fixed("max(a, b)"),
   min: fixed("min(a, b)"),
-  compare: ({ op }) => `select(0u, 1u, a ${compareWgsl[op]} b)`,
+  // NOTE: as for sign, NaN is tested on the bit pattern (`x != x` folded to false here): IEEE
+  // comparisons, where NaN is unequal to everything and unordered
+  compare: ({ op }, ins) => {
+    if (ins[0] === "i32" || ins[0] === "bool") return `select(0u, 1u, a ${compareWgsl[op]} b)`
+    const nan = `(bitcast<u32>(f32(a)) & 0x7fffffffu) > 0x7f800000u || (bitcast<u32>(f32(b)) & 0x7fffffffu) > 0x7f800000u`
+    return op === "ne" ? `select(0u, 1u, a != b || ${nan})` : `select(0u, 1u, a ${compareWgsl[op]} b && !(${nan}))`
+  },
   where: fixed("select(c, b, a != 0u)"),
-  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : ins[0] === out ? "a" : `${T(out)}(a)`),
+  // a float NaN casts to true (it is non-zero), tested on its bits as in compare
+  cast: (_p, ins, out) =>
+    out === "bool"
+      ? ins[0] === "i32" || ins[0] === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : `select(0u, 1u, a != ${T(ins[0]!)}(0) || (bitcast<u32>(f32(a)) & 0x7fffffffu) > 0x7f800000u)`
+      : ins[0] === out ? "a" : `${T(out)}(a)`,
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 
