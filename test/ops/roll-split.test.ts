@@ -1,4 +1,4 @@
-// roll, rot90, hsplit/vsplit/dsplit, append, broadcastArrays and several-axis unsqueeze against
+// roll, rot90, hsplit/vsplit/dsplit, append, broadcastArrays, several-axis unsqueeze and select against
 // index arithmetic written out by hand (NumPy's semantics), with gradients through checkGrads.
 import fc from "fast-check"
 import { describe, expect, test } from "vitest"
@@ -93,5 +93,21 @@ describe("broadcastArrays and unsqueeze with several axes", () => {
     expect(tg.unsqueeze(tg.tensor([1, 2]), [0, 1]).toArraySync()).toEqual([[[1, 2]]])
     expect(() => tg.unsqueeze(tg.zeros([3]), [0, 0])).toThrow(ShapeError)
     expect(() => tg.unsqueeze(tg.zeros([3]), [0, 3])).toThrow(ShapeError)
+  })
+})
+
+describe("select", () => {
+  test("the first true condition wins, else the fallback; masks broadcast; gradient to the chosen branch", () => {
+    const x = tg.tensor([-2, 0, 3, 5])
+    expect(tg.select([x.lt(0), x.gt(0)], [x.neg(), x.mul(10)], -1).toArraySync()).toEqual([2, -1, 30, 50])
+    // overlapping conditions: the earlier one wins
+    expect(tg.select([x.gt(2), x.gt(0)], [tg.full([4], 1), tg.full([4], 2)]).toArraySync()).toEqual([0, 0, 1, 1])
+    expect(tg.select([tg.tensor([[true], [false]])], [tg.tensor([1, 2])], tg.tensor([7, 8])).toArraySync()).toEqual([[1, 2], [7, 8]])
+    const d = randData([5], 4)
+    const want = d.map((v) => (v < -0.5 ? v * v : v < 0.5 ? 2 * v : 0))
+    expect(Array.from(tg.select([t64(d, [5]).lt(-0.5), t64(d, [5]).lt(0.5)], [t64(d, [5]).square(), t64(d, [5]).mul(2)]).dataSync())).toEqual(want)
+    expect(() => tg.select([x.lt(0)], [])).toThrow(ShapeError)
+    expect(() => tg.select([x], [x])).toThrow(tg.DTypeError)
+    checkGrads((t: tg.AnyTensor) => tg.select([t.lt(0)], [t.square()], t.mul(3)).sum(), [t64([-1.5, 0.7, 2], [3])])
   })
 })

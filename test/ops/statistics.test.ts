@@ -60,7 +60,10 @@ describe("average", () => {
     expect(tg.average(tg.tensor([[1, 2], [3, 4]]), { axis: 0 }).toArraySync()).toEqual([2, 3])
     const d = randData([3, 4], 4), w = randData([3, 4], 5, 0.5, 2)
     let num = 0, den = 0
-    for (let i = 0; i < 12; i++) ((num += d[i]! * w[i]!), (den += w[i]!))
+    for (let i = 0; i < 12; i++) {
+      num += d[i]! * w[i]!
+      den += w[i]!
+    }
     expect(tg.average(t64(d, [3, 4]), { weights: t64(w, [3, 4]) }).item()).toBeCloseTo(num / den, 12)
     expect(() => tg.average(tg.zeros([2, 3]), { weights: tg.ones([2]) })).toThrow(ShapeError)
     checkGrads((x: tg.AnyTensor, ws: tg.AnyTensor) => tg.average(x, { axis: 0, weights: ws }).sum(), [t64(d, [3, 4]), t64([1, 2, 0.5], [3])])

@@ -1,16 +1,17 @@
 /**
  * Integer-index selection composed from the `gather` primitive: `take` (NumPy's `take` on one
- * axis), `flip`, `roll`, `rot90`, `oneHot` and `topk`. None has rules of its own: gradients flow through
+ * axis), `flip`, `roll`, `rot90`, `oneHot`, `topk` and the mask selection `select`. None has rules of its own: gradients flow through
  * `gather`/`scatterAdd`, integer results carry symbolic zero tangents.
  *
  * @since 0.1.0
  */
-import { ShapeError } from "../../errors.js"
+import { DTypeError, ShapeError } from "../../errors.js"
 import type { DeviceKind, Dim, DType, Guard, Shape, ShapeMismatch } from "../../shape/index.js"
-import { normAxis } from "../../shape/index.js"
+import { broadcastShapes, normAxis } from "../../shape/index.js"
 import type { NormAxis } from "../../shape/types-internal.js"
 import * as lax from "../core/lax.js"
-import { numel } from "../core/aval.js"
+import { numel, promote } from "../core/aval.js"
+import { commonDevice } from "../core/interpreter.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { fromHost } from "../core/host.js"
 import { takeAlongAxis } from "../prims/gather.js"
@@ -241,4 +242,34 @@ export const rot90 = <S extends Shape, D extends DType, V extends DeviceKind>(
   if (q === 2) return flip(fx, [a0, a1]) as never
   if (q === 1) return lax.transpose(flip(fx, a1), swap) as never
   return flip(lax.transpose(fx, swap), a1) as never
+}
+
+/**
+ * Choose among several tensors by boolean masks (NumPy's `select`): each entry comes from the
+ * first `choices[i]` whose `conditions[i]` holds there, else `fallback` (default 0). Masks and
+ * choices broadcast together; a chain of `where`s, so differentiable in the choices.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([-2, 0, 3])
+ * tg.select([x.lt(0), x.gt(0)], [x.neg(), x.mul(10)], -1).toArraySync() // [2, -1, 30]
+ * @since 0.1.0
+ * @category indexing
+ */
+export const select = <V extends DeviceKind, D extends DType>(
+  conditions: ReadonlyArray<Tensor<Shape, "bool", V> | AnyTensor>, choices: ReadonlyArray<Tensor<Shape, D, V> | AnyTensor>, fallback: number | AnyTensor = 0,
+): Tensor<Dim[], D, V> => {
+  if (conditions.length !== choices.length) throw ShapeError.of("select", `${conditions.length} conditions but ${choices.length} choices`, ...conditions.map((c) => c.shape))
+  if (conditions.length === 0) throw ShapeError.of("select", "needs at least one condition", [])
+  const all = [...conditions, ...choices, ...(typeof fallback === "number" ? [] : [fallback])] as AnyTensor[]
+  commonDevice(all, "select")
+  conditions.forEach((c, i) => {
+    if (c.dtype !== "bool") throw new DTypeError({ op: "select", dtypes: [c.dtype], message: `select: condition ${i} must be bool, got ${c.dtype}` })
+  })
+  const dt = choices.map((c) => c.dtype).reduce(promote)
+  const shape = all.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "select") as number[], [])
+  let y: AnyTensor = typeof fallback === "number" ? lax.full(shape, fallback, choices[0] as AnyTensor, dt) : lax.broadcastTo(lax.cast(fallback, dt), shape)
+  // the first true condition wins: apply them from the last to the first
+  for (let i = conditions.length - 1; i >= 0; i--) y = lax.where(lax.broadcastTo(conditions[i] as AnyTensor, shape), lax.broadcastTo(lax.cast(choices[i] as AnyTensor, dt), shape), y)
+  return y as never
 }
