@@ -310,7 +310,8 @@ export interface DotProductAttentionOptions {
  * @example
  * import * as tg from "typegrad"
  * const q = tg.tensor([[1, 0], [0, 1]]), v = tg.tensor([[1, 2], [3, 4]])
- * tg.dotProductAttention(q, q, v, { isCausal: true }).toArraySync()[0] // [1, 2]: the first query sees only the first key
+ * // the first query sees only the first key; the second weighs both by softmax([0, 1/√2])
+ * tg.dotProductAttention(q, q, v, { isCausal: true }).toArraySync() // [[1, 2], [2.3395…, 3.3395…]]
  * @since 0.1.0
  * @category nn
  */
