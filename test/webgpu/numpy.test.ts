@@ -35,6 +35,28 @@ describe.skipIf(gpu === null)("comparisons and bool casts of NaN on WebGPU", () 
   })
 })
 
+describe.skipIf(gpu === null)("max, min and their arg-reductions of NaN on WebGPU", () => {
+  it("NaN propagates through maximum/minimum and max/min reductions (short and long rows, under jit); argmax/argmin return the first NaN", async () => {
+    const rows = [[1, Number.NaN, 3], [Number.NaN, 5, 2], [1, 3, Number.NaN], [Number.NaN, Number.NaN, 1], [4, 2, 9]]
+    const x = tensorOn(gpu!, rows.flat(), [5, 3])
+    const firstNan = (r: number[]) => r.findIndex(Number.isNaN)
+    const argOf = (r: number[], f: (a: number, b: number) => boolean) => (firstNan(r) >= 0 ? firstNan(r) : r.reduce((b, v, i) => (f(v, r[b]!) ? i : b), 0))
+    expect(Array.from(await read(tg.argmax(x, { axis: 1 })))).toEqual(rows.map((r) => argOf(r, (a, b) => a > b)))
+    expect(Array.from(await read(tg.argmin(x, { axis: 1 })))).toEqual(rows.map((r) => argOf(r, (a, b) => a < b)))
+    expect(Array.from(await read(tg.max(x, { axis: 1 })))).toEqual(rows.map((r) => Math.max(...r)))
+    expect(Array.from(await read(tg.min(x, { axis: 0 })))).toEqual([0, 1, 2].map((j) => Math.min(...rows.map((r) => r[j]!))))
+    const y = tensorOn(gpu!, rows.map((r) => r[0]!), [5])
+    expect(Array.from(await read(tg.maximum(y, 2)))).toEqual(rows.map((r) => Math.max(r[0]!, 2)))
+    expect(Array.from(await read(tg.minimum(y, tensorOn(gpu!, [0, 0, Number.NaN, 0, 0], [5]))))).toEqual([0, Number.NaN, Number.NaN, Number.NaN, 0])
+    // a long row takes the workgroup-tree path; jit fuses the elementwise producer into the reduction
+    const long = Array.from({ length: 1000 }, (_, i) => (i === 617 ? Number.NaN : Math.sin(i)))
+    const l = tensorOn(gpu!, long, [1000])
+    expect(Array.from(await read(tg.max(l)))).toEqual([Number.NaN])
+    expect(Array.from(await read(tg.argmax(l)))).toEqual([617])
+    expect(Array.from(await read(tg.jit((t: AnyTensor) => tg.min(tg.mul(t, 2)))(l)))).toEqual([Number.NaN])
+  })
+})
+
 // ------------------------------------------------------------------ composed ops (sorting, statistics, nn, constructors)
 // Each runs on WebGPU and is compared with the same op on the CPU (both f32) and, where the case
 // is small, with NumPy's values written out by hand: NaN handling (sort NaN last, fmax ignoring
