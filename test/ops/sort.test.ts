@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { DTypeError, ShapeError } from "../../src/index.js"
 import { checkGrads } from "../../src/testing/index.js"
+import { bitonicArgsort } from "../../src/ops/api/sort-network.js"
 import { numel, randData, ravel, t64 } from "./ref.js"
 
 /** JS's stable sort with NumPy's order: numbers ascending, NaN after them. */
@@ -89,6 +90,18 @@ describe("sort and argsort", () => {
     const m = t64(tiedData([4, 6], 3), [4, 6])
     expect(Array.from(tg.jit((t: tg.AnyTensor) => tg.sort(t))(m).dataSync())).toEqual(Array.from(tg.sort(m).dataSync()))
     expect(Array.from(tg.vmap((t: tg.AnyTensor) => tg.argsort(t))(m).dataSync())).toEqual(Array.from(tg.argsort(m).dataSync()))
+  })
+})
+
+describe("the sorting network (long rows on a GPU)", () => {
+  test("gives the stable NaN-last permutation of the last axis, both directions, any length", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.boolean(), fc.integer(), (r, n, descending, int, seed) => {
+      const s = [r, n]
+      const data = tiedData(s, seed).map((v) => (int ? (Number.isNaN(v) ? 2147483647 : v * 1e8) : v))
+      const x: tg.AnyTensor = int ? tg.tensor(Int32Array.from(data), s) : t64(data, s)
+      const got = Array.from(bitonicArgsort(x, descending).dataSync() as Int32Array)
+      for (const { at, values } of rows(data, s, 1)) expect(at.map((i) => got[i])).toEqual(refArgsort(values, descending))
+    }), { numRuns: 40 })
   })
 })
 

@@ -12,6 +12,7 @@ import { broadcastTo, stridedCopy } from "./strided.js"
 import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
 import { gatherKernel, scatterAddKernel } from "./gather.js"
+import { argsortKernel } from "./sort.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -146,6 +147,7 @@ export const cpuKernels = {
     return y
   },
   gather: gatherKernel,
+  argsort: argsortKernel,
   scatterAdd: scatterAddKernel,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

@@ -1,9 +1,10 @@
 /**
  * Sorting along an axis: `sort`/`argsort` (stable, NaN last, optionally descending),
- * `searchsorted` and `unique`. `sort` is a bitonic sorting network composed from slices, compares
- * and selects over (key, index) pairs, so it needs no primitive of its own: it runs on every
- * backend, under `jit` and `vmap`, in O(n log² n) work per row, and the sorted values are a gather
- * of the input by the permutation, so their gradient scatters back through `gather`'s rules.
+ * `searchsorted` and `unique`. The permutation comes from the `argsort` primitive (a native sort
+ * per row on the CPU, ranking by counting on WebGPU); long rows on a GPU take a bitonic sorting
+ * network composed from slices, compares and selects over (key, index) pairs instead, O(n log² n)
+ * work. Either way the sorted values are a gather of the input by the permutation, so their
+ * gradient scatters back through `gather`'s rules, and all of it runs under `jit` and `vmap`.
  * `unique` has a data-dependent size and so runs eagerly on the host.
  *
  * @since 0.1.0
@@ -19,64 +20,13 @@ import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { takeAlongAxis } from "../prims/gather.js"
 import { data, dataSync, type ReadbackError } from "./host.js"
-
-/** Bool helpers on erased tensors (`where` with bool constants). */
-const T = (like: AnyTensor) => lax.scalar(1, like, "bool")
-const F = (like: AnyTensor) => lax.scalar(0, like, "bool")
-const and = (p: AnyTensor, q: AnyTensor) => lax.where(p, q, F(p))
-const or = (p: AnyTensor, q: AnyTensor) => lax.where(p, T(p), q)
-const not = (p: AnyTensor) => lax.where(p, F(p), T(p))
+import { and, before, bitonicArgsort, not } from "./sort-network.js"
 
 /**
- * Whether key `a` sorts strictly before key `b` (NaN after every number ascending, before every
- * number descending), ties broken by the smaller original index: a strict total order, so the
- * network's result is unique and stable.
+ * Rows longer than this sort by the network of primitives on devices other than the CPU, whose
+ * `argsort` kernel ranks by counting (O(n²) per row); the CPU's kernel sorts natively at any length.
  */
-const before = (ka: AnyTensor, ia: AnyTensor, kb: AnyTensor, ib: AnyTensor, descending: boolean): AnyTensor => {
-  const [lo, hi] = descending ? [kb, ka] : [ka, kb]
-  let keyLess = lax.compare(lo, hi, "lt")
-  let keyEq = lax.compare(ka, kb, "eq")
-  if (isFloat(ka.dtype)) {
-    const nanLo = lax.compare(lo, lo, "ne"), nanHi = lax.compare(hi, hi, "ne")
-    // ascending: a number before NaN; descending: NaN (the largest) before a number
-    keyLess = or(keyLess, and(nanHi, not(nanLo)))
-    keyEq = or(keyEq, and(nanLo, nanHi))
-  }
-  return or(keyLess, and(keyEq, lax.compare(ia, ib, "lt")))
-}
-
-/** The sorting permutation of the last axis of `keys` (i32, same shape). */
-const bitonicArgsort = (keys: AnyTensor, descending: boolean): AnyTensor => {
-  const r = keys.shape.length
-  const n = keys.shape[r - 1]!
-  const lead = keys.shape.slice(0, r - 1)
-  const iota = (len: number) => fromHost(Int32Array.from({ length: len }, (_, i) => i), [len], "i32", keys.device)
-  if (n <= 1) return lax.broadcastTo(lax.reshape(iota(n), [...lead.map(() => 1), n]), keys.shape)
-  let m = 1
-  while (m < n) m *= 2
-  // padding (indices ≥ n) sorts after every real entry whatever its key: pairs involving it compare by index
-  const zeros = keys.shape.map(() => 0)
-  let k = lax.pad(keys, zeros, zeros.map((_, d) => (d === r - 1 ? m - n : 0)), zeros, 0)
-  let idx = lax.broadcastTo(lax.reshape(iota(m), [...lead.map(() => 1), m]), [...lead, m])
-  for (let size = 2; size <= m; size *= 2) {
-    for (let j = size / 2; j >= 1; j /= 2) {
-      // pair entry i with i + j inside blocks of 2j: view the axis as [m / 2j, 2, j]
-      const blocks = m / (2 * j)
-      const view = [...lead, blocks, 2, j]
-      // block p sorts up when bit `size` of its first index p·2j is clear
-      const up = fromHost(Uint8Array.from({ length: blocks }, (_, p) => (((p * 2 * j) & size) === 0 ? 1 : 0)), [blocks, 1, 1], "bool", keys.device)
-      const half = (t: AnyTensor, h: number) =>
-        lax.slice(lax.reshape(t, view), view.map((_, d) => (d === lead.length + 1 ? h : 0)), view.map(() => 1), view.map((s, d) => (d === lead.length + 1 ? 1 : s)))
-      const ka = half(k, 0), kb = half(k, 1), ia = half(idx, 0), ib = half(idx, 1)
-      // swap when the second sorts before the first in an up block, or the first before the second in a down one
-      let swap = lax.where(up, before(kb, ib, ka, ia, descending), before(ka, ia, kb, ib, descending))
-      if (m > n) swap = lax.where(or(lax.compare(ia, n, "ge"), lax.compare(ib, n, "ge")), lax.where(up, lax.compare(ib, ia, "lt"), lax.compare(ia, ib, "lt")), swap)
-      k = lax.reshape(lax.concat([lax.where(swap, kb, ka), lax.where(swap, ka, kb)], lead.length + 1), [...lead, m])
-      idx = lax.reshape(lax.concat([lax.where(swap, ib, ia), lax.where(swap, ia, ib)], lead.length + 1), [...lead, m])
-    }
-  }
-  return m === n ? idx : lax.slice(idx, zeros, zeros.map(() => 1), keys.shape)
-}
+const RANK_LIMIT = 2048
 
 /** The sort permutation of `x` along `axis` (already normalised), in `x`'s layout. */
 const argsortE = (x: AnyTensor, axis: number, descending: boolean, op: string): AnyTensor => {
@@ -84,6 +34,7 @@ const argsortE = (x: AnyTensor, axis: number, descending: boolean, op: string): 
   const r = x.shape.length
   const keys = lax.stopGradient(x.dtype === "bool" ? lax.cast(x, "i32") : x)
   if (keys.dtype !== "i32" && !isFloat(keys.dtype)) throw new DTypeError({ op, dtypes: [x.dtype], message: `${op}: cannot sort ${x.dtype} tensors` })
+  if (x.device.kind === "cpu" || x.shape[axis]! <= RANK_LIMIT) return lax.argsort(keys, axis, descending)
   const perm = bitonicArgsort(lax.moveAxis(keys, axis, r - 1), descending)
   return lax.moveAxis(perm, r - 1, axis)
 }
