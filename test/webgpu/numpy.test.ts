@@ -8,6 +8,7 @@ import type { HostArray } from "../../src/ops/core/aval.js"
 import { bind1 } from "../../src/ops/core/interpreter.js"
 import { primitives } from "../../src/ops/prims/index.js"
 import type { AnyTensor } from "../../src/ops/core/tensor.js"
+import { bitonicArgsort } from "../../src/ops/api/sort-network.js"
 import { gpu, gpuSuite, mismatch, read, rng, tensorOn } from "./gpu.js"
 
 gpuSuite()
@@ -96,6 +97,13 @@ describe.skipIf(gpu === null)("sorting on WebGPU", () => {
     expect([Array.from(a!), Array.from(d!)]).toEqual([[4, 1, 3, 0, 2], [0, 2, 1, 3, 4]])
     const [e] = await sameOnBoth("sort i32", (x) => tg.sort(x, { descending: true }), [{ data: [2147483647, -2147483648, 0], shape: [3], dtype: "i32" }], 0, 0)
     expect(Array.from(e!)).toEqual([2147483647, 0, -2147483648])
+    // the sorting network that long rows take on a GPU, on short ones: the same permutation as the argsort kernel
+    for (const [shape, descending] of [[[3, 50], false], [[2, 37], true]] as const) {
+      const n = shape[0] * shape[1]
+      await sameOnBoth(`network ${shape}`, (x) => [bitonicArgsort(x, descending), tg.argsort(x, { descending })], [{ data: withTiesAndNaN(n, n + 1), shape }], 0, 0)
+      const [net, prim] = [await read(bitonicArgsort(tensorOn(gpu!, withTiesAndNaN(n, n + 1), shape), descending)), await read(tg.argsort(tensorOn(gpu!, withTiesAndNaN(n, n + 1), shape), { descending }))]
+      expect(Array.from(net)).toEqual(Array.from(prim))
+    }
     for (const [shape, axis] of [[[5, 13], 1], [[7, 4], 0], [[2, 3, 9], -1], [[300], 0]] as const) {
       const n = shape.reduce((p, q) => p * q, 1)
       await sameOnBoth(`sort/argsort ${shape} axis ${axis}`, (x) => [tg.sort(x, { axis }), tg.argsort(x, { axis }), tg.argsort(x, { axis, descending: true })], [{ data: withTiesAndNaN(n, n), shape }], 0, 0)
