@@ -127,6 +127,8 @@ describe.skipIf(gpu === null)("sorting on WebGPU", () => {
     const w = rand(12, 8)
     await sameOnBoth("grad sort", (x, c) => tg.grad((t: tg.AnyTensor) => tg.mul(tg.sort(t, { axis: 0 }), c!).sum())(x!), [{ data: rand(12, 5), shape: [4, 3] }, { data: w, shape: [4, 3] }])
     await sameOnBoth("grad cummax", (x, c) => tg.grad((t: tg.AnyTensor) => tg.mul(tg.cummax(t, 1), c!).sum())(x!), [{ data: rand(12, 6), shape: [4, 3] }, { data: w, shape: [4, 3] }])
+    await sameOnBoth("jit/vmap sort", (x) => [tg.jit((t: AnyTensor) => tg.sort(t, { descending: true }))(x!) as AnyTensor, tg.vmap((t: AnyTensor) => tg.argsort(t))(x!) as AnyTensor],
+      [{ data: withTiesAndNaN(24, 9), shape: [4, 6] }], 0, 0)
     await sameOnBoth("grad quantile", (x) => tg.grad((t: tg.AnyTensor) => tg.quantile(t, 0.3, { axis: 1 }).sum())(x!), [{ data: rand(12, 7), shape: [3, 4] }])
   })
 })

@@ -19,7 +19,7 @@ export const argsortKernel = ([x]: ReadonlyArray<HostArray>, [ax]: ReadonlyArray
     const a = row[i]!, b = row[j]!
     if (a < b) return -sign
     if (a > b) return sign
-    const na = a !== a, nb = b !== b
+    const na = Number.isNaN(a), nb = Number.isNaN(b)
     // NaN is the largest: last ascending, first descending; equal keys keep their order
     if (na !== nb) return (na ? 1 : -1) * sign
     return i - j
