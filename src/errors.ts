@@ -334,6 +334,29 @@ export class SolverError extends Data.TaggedError("SolverError")<{
 }> {}
 
 /**
+ * A matrix that `solve` or `inv` cannot invert: LU factorisation with partial pivoting met an
+ * exactly zero pivot. Detected on eager CPU values; under `jit`, `grad`, `vmap` or on WebGPU the
+ * values are not read back, and a singular matrix gives Inf/NaN entries instead.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { SingularMatrix } from "typegrad"
+ * try { tg.inv(tg.tensor([[1, 2], [2, 4]])) } catch (e) { if (e instanceof SingularMatrix) console.log(e.message) }
+ * // "inv: the matrix [2, 2] is singular (zero pivot in column 1)"
+ * @since 0.1.0
+ * @category errors
+ */
+export class SingularMatrix extends Data.TaggedError("SingularMatrix")<{
+  readonly op: string
+  readonly message: string
+  readonly shape: ReadonlyArray<number>
+  /** the flat batch entry whose factorisation met the zero pivot (0 without batch axes) */
+  readonly batchIndex: number
+  /** the column of that pivot */
+  readonly column: number
+}> {}
+
+/**
  * Why a checkpoint could not be written or read:
  * - `io`: the file system refused (missing file, permissions, disk full);
  * - `truncated`: the file ends before its header or its data does;

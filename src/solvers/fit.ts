@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, Fiber } from "effect"
-import { InvalidHyperparameter, NonFiniteLoss, NonScalarObjective, OptimizerStateMismatch, ShapeError } from "../errors.js"
+import { HostAccessError, InvalidHyperparameter, NonFiniteLoss, NonScalarObjective, OptimizerStateMismatch, ShapeError } from "../errors.js"
 import { jit, valueAndGrad } from "../grad/index.js"
 import { data, type AnyTensor, type ReadbackError, type Tensor } from "../ops/index.js"
 import { reporter, silent, type ProgressOptions } from "./progress.js"
@@ -113,7 +113,7 @@ const lift = <A>(f: () => A): Effect.Effect<A, FitError> =>
 const readLoss = (t: AnyTensor, sync: boolean): Effect.Effect<number, ReadbackError> => {
   const read = t.device.backend.readSync
   if (read !== undefined) return Effect.sync(() => Number(read(t._impl as never, t.aval)[0]))
-  if (sync) return Effect.die(new Error(`fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise`))
+  if (sync) return Effect.die(new HostAccessError({ op: "fitSync", device: t.device.name, message: `fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise` }))
   return Effect.map(data(t), (d) => Number(d[0]))
 }
 

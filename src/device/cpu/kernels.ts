@@ -12,6 +12,7 @@ import { broadcastTo, stridedCopy } from "./strided.js"
 import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
 import { gatherKernel, scatterAddKernel } from "./gather.js"
+import { choleskyKernel, luKernel, luPivotsKernel, qrKernel, triangularSolveKernel } from "./linalg.js"
 import { argsortKernel } from "./sort.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
@@ -149,5 +150,10 @@ export const cpuKernels = {
   gather: gatherKernel,
   argsort: argsortKernel,
   scatterAdd: scatterAddKernel,
+  luPivots: luPivotsKernel,
+  lu: luKernel,
+  triangularSolve: triangularSolveKernel,
+  cholesky: choleskyKernel,
+  qr: qrKernel,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 
