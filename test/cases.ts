@@ -347,7 +347,8 @@ export const drawValues = (prim: Primitive, spec: Spec, seed: number, ints = fal
 /** atol of a device comparison: 1e-5 for elementwise, ×√(terms summed) for primitives that accumulate. */
 export const atolOf = (prim: Primitive, spec: Spec): number => {
   const n = Math.max(1, ...spec.inputs.map((x) => numel(x.shape)), numel(spec.out.shape))
-  return prim.kind === "elementwise" || (prim.kind === "view" && prim.name !== "broadcastTo") || prim.name === "concat" || prim.name === "argReduce" || prim.name === "argsort"
+  return prim.kind === "elementwise" || (prim.kind === "view" && prim.name !== "broadcastTo") || prim.name === "concat" ||
+    prim.name === "argReduce" || prim.name === "argsort"
     ? 1e-5
     : 1e-5 * Math.sqrt(n + 1) * 4
 }

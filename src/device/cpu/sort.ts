@@ -8,18 +8,27 @@
 import { hostAlloc, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
 import type { ParamsOf } from "../../ops/core/primitive.js"
 
-export const argsortKernel = ([x]: ReadonlyArray<HostArray>, [ax]: ReadonlyArray<Aval>, { axis, descending }: ParamsOf<"argsort">, out: Aval): HostArray => {
+export const argsortKernel = (
+  [x]: ReadonlyArray<HostArray>,
+  [ax]: ReadonlyArray<Aval>,
+  { axis, descending }: ParamsOf<"argsort">,
+  out: Aval,
+): HostArray => {
   const shape = ax!.shape
-  const n = shape[axis]!, inner = numel(shape.slice(axis + 1)), outer = numel(shape.slice(0, axis))
+  const n = shape[axis]!,
+    inner = numel(shape.slice(axis + 1)),
+    outer = numel(shape.slice(0, axis))
   const y = hostAlloc(out.dtype, numel(out.shape))
   const row = new Float64Array(n)
   const order = new Int32Array(n)
   const sign = descending ? -1 : 1
   const cmp = (i: number, j: number): number => {
-    const a = row[i]!, b = row[j]!
+    const a = row[i]!,
+      b = row[j]!
     if (a < b) return -sign
     if (a > b) return sign
-    const na = Number.isNaN(a), nb = Number.isNaN(b)
+    const na = Number.isNaN(a),
+      nb = Number.isNaN(b)
     // NaN is the largest: last ascending, first descending; equal keys keep their order
     if (na !== nb) return (na ? 1 : -1) * sign
     return i - j

@@ -128,7 +128,8 @@ const triangle = (x: AnyTensor, k: number, side: "lower" | "upper", op: string):
  * @since 0.1.0
  * @category constructors
  */
-export const tril = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, k = 0): Tensor<S, D, V> => triangle(x, k, "lower", "tril") as never
+export const tril = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, k = 0): Tensor<S, D, V> =>
+  triangle(x, k, "lower", "tril") as never
 /**
  * The upper triangle of the matrices in the last two axes: entries below diagonal `k` become 0
  * (NumPy's `triu`). Differentiable.
@@ -139,7 +140,8 @@ export const tril = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
  * @since 0.1.0
  * @category constructors
  */
-export const triu = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, k = 0): Tensor<S, D, V> => triangle(x, k, "upper", "triu") as never
+export const triu = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, k = 0): Tensor<S, D, V> =>
+  triangle(x, k, "upper", "triu") as never
 
 /** The coordinate of every entry of `shape` along axis `a`, as `dtype`. */
 const coordinate = (shape: ReadonlyArray<number>, a: number, dtype: DType, device: Device): AnyTensor => {

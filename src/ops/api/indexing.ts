@@ -259,7 +259,8 @@ export const rot90 = <S extends Shape, D extends DType, V extends DeviceKind>(
 export const select = <V extends DeviceKind, D extends DType>(
   conditions: ReadonlyArray<Tensor<Shape, "bool", V> | AnyTensor>, choices: ReadonlyArray<Tensor<Shape, D, V> | AnyTensor>, fallback: number | AnyTensor = 0,
 ): Tensor<Dim[], D, V> => {
-  if (conditions.length !== choices.length) throw ShapeError.of("select", `${conditions.length} conditions but ${choices.length} choices`, ...conditions.map((c) => c.shape))
+  if (conditions.length !== choices.length)
+    throw ShapeError.of("select", `${conditions.length} conditions but ${choices.length} choices`, ...conditions.map((c) => c.shape))
   if (conditions.length === 0) throw ShapeError.of("select", "needs at least one condition", [])
   const all = [...conditions, ...choices, ...(typeof fallback === "number" ? [] : [fallback])] as AnyTensor[]
   commonDevice(all, "select")
@@ -270,6 +271,9 @@ export const select = <V extends DeviceKind, D extends DType>(
   const shape = all.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "select") as number[], [])
   let y: AnyTensor = typeof fallback === "number" ? lax.full(shape, fallback, choices[0] as AnyTensor, dt) : lax.broadcastTo(lax.cast(fallback, dt), shape)
   // the first true condition wins: apply them from the last to the first
-  for (let i = conditions.length - 1; i >= 0; i--) y = lax.where(lax.broadcastTo(conditions[i] as AnyTensor, shape), lax.broadcastTo(lax.cast(choices[i] as AnyTensor, dt), shape), y)
+  for (let i = conditions.length - 1; i >= 0; i--) {
+    const choice = lax.broadcastTo(lax.cast(choices[i] as AnyTensor, dt), shape)
+    y = lax.where(lax.broadcastTo(conditions[i] as AnyTensor, shape), choice, y)
+  }
   return y as never
 }

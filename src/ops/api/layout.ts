@@ -322,7 +322,9 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
  * @since 0.1.0
  * @category layout
  */
-export const broadcastArrays = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): { -readonly [K in keyof Ts]: Tensor<Dim[], DTypeOf<Ts[K]>, DeviceOf<Ts[K]>> } => {
+export const broadcastArrays = <const Ts extends ReadonlyArray<AnyTensor>>(
+  ts: Ts,
+): { -readonly [K in keyof Ts]: Tensor<Dim[], DTypeOf<Ts[K]>, DeviceOf<Ts[K]>> } => {
   if (ts.length > 0) commonDevice(ts, "broadcastArrays")
   const shape = ts.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "broadcastArrays") as number[], [])
   return ts.map((t) => lax.broadcastTo(t, shape)) as never

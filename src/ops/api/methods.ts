@@ -101,11 +101,15 @@ declare module "../core/tensor.js" {
     /** Minimum over axes. @example tg.tensor([[1, 2], [3, 4]]).min() // 1 */
     min<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
     /** Mean over axes. @example tg.tensor([[1, 2], [3, 4]]).mean({ axis: -1, keepdims: true }) // [[1.5], [3.5]] */
-    mean<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>): Out<red.Reduced<S, O, "mean">, D extends FloatDType ? D : "f32", V>
+    mean<const O extends red.ReduceOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>,
+    ): Out<red.Reduced<S, O, "mean">, D extends FloatDType ? D : "f32", V>
     /** Variance over axes (`correction` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).variance({ axis: 0 }) // [1, 1] */
     variance<const O extends red.VarOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
     /** Standard deviation over axes (`ddof` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).std({ axis: 0 }) // [1, 1] */
-    std<const O extends red.VarOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "std">>>): Out<red.Reduced<S, O, "std">, D extends FloatDType ? D : "f32", V>
+    std<const O extends red.VarOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "std">>>,
+    ): Out<red.Reduced<S, O, "std">, D extends FloatDType ? D : "f32", V>
     /** Whether every entry is non-zero. @example tg.tensor([[1, 0], [3, 4]]).all({ axis: 1 }) // [false, true] */
     all<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "all">>>): Out<red.Reduced<S, O, "all">, "bool", V>
     /** Whether any entry is non-zero. @example tg.tensor([[1, 0], [0, 0]]).any({ axis: 1 }) // [true, false] */

@@ -322,14 +322,21 @@ export const dotProductAttention = <SQ extends Shape, SK extends Shape, SV exten
     throw ShapeError.of("dotProductAttention", "q, k and v need rank at least 2 ([..., T, d], [..., S, d], [..., S, dv])", q.shape, k.shape, v.shape)
   const d = q.shape[q.shape.length - 1]!
   if (k.shape[k.shape.length - 1] !== d || k.shape[k.shape.length - 2] !== v.shape[v.shape.length - 2])
-    throw ShapeError.of("dotProductAttention", `q [${q.shape.join(", ")}], k [${k.shape.join(", ")}] and v [${v.shape.join(", ")}] do not fit [..., T, d], [..., S, d], [..., S, dv]`, q.shape, k.shape, v.shape)
+    throw ShapeError.of(
+      "dotProductAttention",
+      `q [${q.shape.join(", ")}], k [${k.shape.join(", ")}] and v [${v.shape.join(", ")}] do not fit [..., T, d], [..., S, d], [..., S, dv]`,
+      q.shape, k.shape, v.shape,
+    )
   commonDevice([q, k, v, ...(options?.mask ? [options.mask] : []), ...(options?.bias ? [options.bias] : [])], "dotProductAttention")
   let s = lax.mul(lax.matmul(q, lax.mT(k)), options?.scale ?? 1 / Math.sqrt(d))
   if (options?.bias !== undefined) s = lax.add(s, lax.cast(options.bias, s.dtype))
   const [T, S] = s.shape.slice(-2) as [number, number]
   let allowed: AnyTensor | undefined
   if (options?.mask !== undefined) {
-    if (options.mask.dtype !== "bool") throw new DTypeError({ op: "dotProductAttention", dtypes: [options.mask.dtype], message: `dotProductAttention: the mask must be bool, got ${options.mask.dtype}` })
+    if (options.mask.dtype !== "bool") {
+      const message = `dotProductAttention: the mask must be bool, got ${options.mask.dtype}`
+      throw new DTypeError({ op: "dotProductAttention", dtypes: [options.mask.dtype], message })
+    }
     allowed = lax.broadcastTo(options.mask, broadcastShapes(options.mask.shape, s.shape, "dotProductAttention") as number[])
   }
   if (options?.isCausal === true) {

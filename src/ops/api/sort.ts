@@ -33,7 +33,8 @@ const argsortE = (x: AnyTensor, axis: number, descending: boolean, op: string): 
   if (x.shape.length === 0) throw ShapeError.of(op, "needs a tensor of rank at least 1", x.shape)
   const r = x.shape.length
   const keys = lax.stopGradient(x.dtype === "bool" ? lax.cast(x, "i32") : x)
-  if (keys.dtype !== "i32" && !isFloat(keys.dtype)) throw new DTypeError({ op, dtypes: [x.dtype], message: `${op}: cannot sort ${x.dtype} tensors` })
+  if (keys.dtype !== "i32" && !isFloat(keys.dtype))
+    throw new DTypeError({ op, dtypes: [x.dtype], message: `${op}: cannot sort ${x.dtype} tensors` })
   if (x.device.kind === "cpu" || x.shape[axis]! <= RANK_LIMIT) return lax.argsort(keys, axis, descending)
   const perm = bitonicArgsort(lax.moveAxis(keys, axis, r - 1), descending)
   return lax.moveAxis(perm, r - 1, axis)
@@ -67,7 +68,10 @@ export interface SortOptions {
  * @since 0.1.0
  * @category sorting
  */
-export const sort = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: SortOptions): Tensor<S, D, V> => {
+export const sort = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: SortOptions,
+): Tensor<S, D, V> => {
   if (x.shape.length === 0) throw ShapeError.of("sort", "needs a tensor of rank at least 1", x.shape)
   const axis = normAxis(options?.axis ?? -1, x.shape.length, "sort")
   if (x.size === 0) return x
@@ -86,7 +90,10 @@ export const sort = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
  * @since 0.1.0
  * @category sorting
  */
-export const argsort = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: SortOptions): Tensor<S, "i32", V> => {
+export const argsort = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: SortOptions,
+): Tensor<S, "i32", V> => {
   if (x.shape.length === 0) throw ShapeError.of("argsort", "needs a tensor of rank at least 1", x.shape)
   const axis = normAxis(options?.axis ?? -1, x.shape.length, "argsort")
   if (x.size === 0) return lax.full(x.shape, 0, x, "i32") as never
@@ -123,11 +130,15 @@ export interface SearchSortedOptions {
  * @category sorting
  */
 export const searchsorted = <A extends Shape, S extends Shape, D extends DType, V extends DeviceKind>(
-  a: Tensor<A, D, V>, v: Tensor<S, D, V>, options?: SearchSortedOptions,
+  a: Tensor<A, D, V>,
+  v: Tensor<S, D, V>,
+  options?: SearchSortedOptions,
 ): Tensor<S, "i32", V> => {
-  if (a.shape.length !== 1) throw ShapeError.of("searchsorted", `the sorted array must be 1-D, got [${a.shape.join(", ")}]`, a.shape, v.shape)
+  if (a.shape.length !== 1)
+    throw ShapeError.of("searchsorted", `the sorted array must be 1-D, got [${a.shape.join(", ")}]`, a.shape, v.shape)
   commonDevice([a, v], "searchsorted")
-  if (a.dtype !== v.dtype) throw new DTypeError({ op: "searchsorted", dtypes: [a.dtype, v.dtype], message: `searchsorted: a is ${a.dtype} but v is ${v.dtype}` })
+  if (a.dtype !== v.dtype)
+    throw new DTypeError({ op: "searchsorted", dtypes: [a.dtype, v.dtype], message: `searchsorted: a is ${a.dtype} but v is ${v.dtype}` })
   const right = (options?.side ?? "left") === "right"
   const n = a.shape[0]!
   const sa = lax.stopGradient(a.dtype === "bool" ? lax.cast(a, "i32") : a)
@@ -176,12 +187,16 @@ const uniqueHost = (xs: HostArray, x: AnyTensor): Unique<DType, DeviceKind> => {
   const order = Array.from({ length: n }, (_, i) => i)
   const key = (i: number) => xs[i]!
   order.sort((i, j) => {
-    const a = key(i), b = key(j)
-    const na = Number.isNaN(a), nb = Number.isNaN(b)
+    const a = key(i),
+      b = key(j)
+    const na = Number.isNaN(a),
+      nb = Number.isNaN(b)
     if (na || nb) return na && nb ? i - j : na ? 1 : -1
     return a < b ? -1 : a > b ? 1 : i - j
   })
-  const values: number[] = [], indices: number[] = [], counts: number[] = []
+  const values: number[] = [],
+    indices: number[] = [],
+    counts: number[] = []
   const inverse = new Int32Array(n)
   for (const i of order) {
     const v = key(i)
@@ -219,7 +234,8 @@ const uniqueHost = (xs: HostArray, x: AnyTensor): Unique<DType, DeviceKind> => {
  * @since 0.1.0
  * @category sorting
  */
-export const uniqueSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Unique<D, "cpu"> => uniqueHost(dataSync(x), x) as never
+export const uniqueSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Unique<D, "cpu"> =>
+  uniqueHost(dataSync(x), x) as never
 
 /**
  * {@link uniqueSync} for a tensor on any device: reads it back (asynchronously, an Effect) and
@@ -233,5 +249,6 @@ export const uniqueSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cp
  * @since 0.1.0
  * @category sorting
  */
-export const unique = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Unique<D, V>, ReadbackError> =>
-  Effect.map(data(x), (xs) => uniqueHost(xs, x) as never)
+export const unique = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+): Effect.Effect<Unique<D, V>, ReadbackError> => Effect.map(data(x), (xs) => uniqueHost(xs, x) as never)

@@ -207,7 +207,9 @@ const splitAt = (op: string, x: AnyTensor, sections: number | ReadonlyArray<numb
  * @since 0.1.0
  * @category layout
  */
-export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>): Array<Tensor<Dim[], D, V>> =>
+export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
   splitAt("hsplit", x, sections, 1, x.shape.length === 1 ? 0 : 1) as never
 
 /**
@@ -219,7 +221,9 @@ export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(x
  * @since 0.1.0
  * @category layout
  */
-export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>): Array<Tensor<Dim[], D, V>> =>
+export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
   splitAt("vsplit", x, sections, 2, 0) as never
 
 /**
@@ -231,7 +235,9 @@ export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(x
  * @since 0.1.0
  * @category layout
  */
-export const dsplit = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>): Array<Tensor<Dim[], D, V>> =>
+export const dsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
   splitAt("dsplit", x, sections, 3, 2) as never
 
 /**

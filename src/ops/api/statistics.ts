@@ -50,18 +50,31 @@ export interface AverageOptions extends ReduceOptions {
  * @category statistics
  */
 export const average = <S extends Shape, D extends DType, V extends DeviceKind, const O extends AverageOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "average">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "average">>>,
+  options?: O,
 ): Out<Reduced<S, O, "average">, FloatOf<D>, V> => {
   const xf = toFloat(x)
   const axes = normAxes(options?.axis, x.shape.length, "average")
   const w0 = options?.weights
-  if (w0 === undefined) return reduced(xf, axes, options?.keepdims, lax.div(lax.reduceSum(xf, axes), numel(axes.map((a) => x.shape[a]!)))) as never
+  if (w0 === undefined)
+    return reduced(xf, axes, options?.keepdims, lax.div(lax.reduceSum(xf, axes), numel(axes.map((a) => x.shape[a]!)))) as never
   commonDevice([x, w0], "average")
   let w = lax.cast(w0, xf.dtype)
   if (w.shape.length !== x.shape.length || w.shape.some((n, d) => n !== x.shape[d])) {
     if (axes.length !== 1 || w.shape.length !== 1 || w.shape[0] !== x.shape[axes[0]!])
-      throw ShapeError.of("average", `weights [${w0.shape.join(", ")}] must have the shape of x [${x.shape.join(", ")}] or, with one axis, its length`, x.shape, w0.shape)
-    w = lax.broadcastTo(lax.reshape(w, x.shape.map((n: number, d: number) => (d === axes[0] ? n : 1))), x.shape)
+      throw ShapeError.of(
+        "average",
+        `weights [${w0.shape.join(", ")}] must have the shape of x [${x.shape.join(", ")}] or, with one axis, its length`,
+        x.shape,
+        w0.shape,
+      )
+    w = lax.broadcastTo(
+      lax.reshape(
+        w,
+        x.shape.map((n: number, d: number) => (d === axes[0] ? n : 1)),
+      ),
+      x.shape,
+    )
   }
   return reduced(xf, axes, options?.keepdims, lax.div(lax.reduceSum(lax.mul(xf, w), axes), lax.reduceSum(w, axes))) as never
 }
@@ -98,18 +111,29 @@ const quantileE = (x: AnyTensor, qs: ReadonlyArray<number>, op: string, o?: Quan
   if (n === 0) return lax.full([...(qs.length === 1 ? [] : [qs.length]), ...outOne(lax.full(lead, 0, xf)).shape], Number.NaN, xf)
   const s = sort(flat as Tensor<number[], DType, DeviceKind>) as AnyTensor
   // NaN sorts last: a slice holding one has NaN as its last order statistic and its every quantile
-  const last = lax.slice(s, flat.shape.map((d: number, i) => (i === r - 1 ? d - 1 : 0)), flat.shape.map(() => 1), [...lead, 1])
+  const last = lax.slice(
+    s,
+    flat.shape.map((d: number, i) => (i === r - 1 ? d - 1 : 0)),
+    flat.shape.map(() => 1),
+    [...lead, 1],
+  )
   const hasNan = lax.compare(last, last, "ne")
   const at = (k: number) => takeAlongAxis(s, lax.full([...lead, 1], k, s, "i32") as Tensor<number[], "i32", DeviceKind>, r - 1) as AnyTensor
   const outs = qs.map((q) => {
     // NumPy's "linear" method: the virtual index q·(n − 1) between two order statistics
     const h = q * (n - 1)
-    const lo = Math.floor(h), frac = h - lo
+    const lo = Math.floor(h),
+      frac = h - lo
     const a = at(lo)
     const y = frac === 0 ? a : lax.add(a, lax.mul(lax.sub(at(Math.min(lo + 1, n - 1)), a), frac))
     return outOne(lax.where(hasNan, lax.scalar(Number.NaN, y), y))
   })
-  return outs.length === 1 ? outs[0]! : lax.concat(outs.map((t) => lax.reshape(t, [1, ...t.shape])), 0)
+  return outs.length === 1
+    ? outs[0]!
+    : lax.concat(
+        outs.map((t) => lax.reshape(t, [1, ...t.shape])),
+        0,
+      )
 }
 
 /**
@@ -126,10 +150,14 @@ const quantileE = (x: AnyTensor, qs: ReadonlyArray<number>, op: string, o?: Quan
  * @category statistics
  */
 export function quantile<S extends Shape, D extends DType, V extends DeviceKind, const O extends QuantileOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "quantile">>>, q: number, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "quantile">>>,
+  q: number,
+  options?: O,
 ): Out<Reduced<S, O, "quantile">, FloatOf<D>, V>
 export function quantile<S extends Shape, D extends DType, V extends DeviceKind, const O extends QuantileOptions = {}>(
-  x: Tensor<S, D, V>, q: ReadonlyArray<number>, options?: O,
+  x: Tensor<S, D, V>,
+  q: ReadonlyArray<number>,
+  options?: O,
 ): Tensor<Dim[], FloatOf<D>, V>
 export function quantile(x: AnyTensor, q: number | ReadonlyArray<number>, options?: QuantileOptions): AnyTensor {
   return quantileE(x, typeof q === "number" ? [q] : q, "quantile", options)
@@ -147,7 +175,8 @@ export function quantile(x: AnyTensor, q: number | ReadonlyArray<number>, option
  * @category statistics
  */
 export const median = <S extends Shape, D extends DType, V extends DeviceKind, const O extends QuantileOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "median">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "median">>>,
+  options?: O,
 ): Out<Reduced<S, O, "median">, FloatOf<D>, V> => quantileE(x, [0.5], "median", options) as never
 
 /**
@@ -206,8 +235,10 @@ const covE = (m: AnyTensor, o: CovOptions | undefined, op: string): AnyTensor =>
  * @since 0.1.0
  * @category statistics
  */
-export const cov = <S extends Shape, D extends DType, V extends DeviceKind>(m: Tensor<S, D, V>, options?: CovOptions): Tensor<Dim[], FloatOf<D>, V> =>
-  covE(m, options, "cov") as never
+export const cov = <S extends Shape, D extends DType, V extends DeviceKind>(
+  m: Tensor<S, D, V>,
+  options?: CovOptions,
+): Tensor<Dim[], FloatOf<D>, V> => covE(m, options, "cov") as never
 
 /**
  * Pearson correlation coefficients of the variables in `m` (NumPy's `corrcoef`): the covariance
@@ -219,11 +250,19 @@ export const cov = <S extends Shape, D extends DType, V extends DeviceKind>(m: T
  * @since 0.1.0
  * @category statistics
  */
-export const corrcoef = <S extends Shape, D extends DType, V extends DeviceKind>(m: Tensor<S, D, V>, options?: Omit<CovOptions, "ddof" | "bias">): Tensor<Dim[], FloatOf<D>, V> => {
+export const corrcoef = <S extends Shape, D extends DType, V extends DeviceKind>(
+  m: Tensor<S, D, V>,
+  options?: Omit<CovOptions, "ddof" | "bias">,
+): Tensor<Dim[], FloatOf<D>, V> => {
   const c = covE(m, options, "corrcoef")
   if (c.shape.length === 0) return lax.div(c, c) as never
   const k = c.shape[0]!
-  const eye = fromHost(Uint8Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)), [k, k], "bool", c.device)
+  const eye = fromHost(
+    Uint8Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)),
+    [k, k],
+    "bool",
+    c.device,
+  )
   const sd = lax.sqrt(lax.reduceSum(lax.where(eye, c, lax.scalar(0, c)), [1]))
   const r = lax.div(lax.div(c, lax.reshape(sd, [k, 1])), lax.reshape(sd, [1, k]))
   return lax.max(lax.min(r, 1), -1) as never
@@ -238,7 +277,8 @@ export const corrcoef = <S extends Shape, D extends DType, V extends DeviceKind>
  * @category statistics
  */
 export const nansum = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "nansum">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "nansum">>>,
+  options?: O,
 ): Out<Reduced<S, O, "nansum">, D, V> => {
   const axes = normAxes(options?.axis, x.shape.length, "nansum")
   return reduced(x, axes, options?.keepdims, lax.reduceSum(dropNan(x), axes)) as never
@@ -256,7 +296,8 @@ const dropNan = (x: AnyTensor): AnyTensor => (isFloat(x.dtype) ? lax.where(lax.c
  * @category statistics
  */
 export const nanmean = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "nanmean">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "nanmean">>>,
+  options?: O,
 ): Out<Reduced<S, O, "nanmean">, FloatOf<D>, V> => {
   const xf = toFloat(x)
   const axes = normAxes(options?.axis, x.shape.length, "nanmean")

@@ -24,7 +24,8 @@ const argsortP: Primitive<"argsort"> = {
   kind: "other",
   abstractEval: ([x], { axis }) => {
     const r = x!.shape.length
-    if (!Number.isInteger(axis) || axis < 0 || axis >= r) throw ShapeError.of("argsort", `axis ${axis} out of range for rank ${r}`, x!.shape)
+    if (!Number.isInteger(axis) || axis < 0 || axis >= r)
+      throw ShapeError.of("argsort", `axis ${axis} out of range for rank ${r}`, x!.shape)
     if (x!.dtype === "bool") throw new DTypeError({ op: "argsort", dtypes: [x!.dtype], message: "argsort: cast bool keys to i32 first" })
     return [{ shape: [...x!.shape], dtype: "i32" }]
   },

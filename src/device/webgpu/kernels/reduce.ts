@@ -109,7 +109,9 @@ export const argReduce: GpuKernel<ParamsOf<"argReduce">> = (g, [x], [ax], { axis
   const R = shape[axis]!, inner = numel(shape.slice(axis + 1)), n = numel(out.shape)
   if (n === 0) return y
   const cmp = op === "max" ? ">" : "<"
-  const better = ax!.dtype === "i32" || ax!.dtype === "bool" ? `v ${cmp} best` : `(v ${cmp} best && !${nanTest("best")}) || (${nanTest("v")} && !${nanTest("best")})`
+  const better = ax!.dtype === "i32" || ax!.dtype === "bool"
+    ? `v ${cmp} best`
+    : `(v ${cmp} best && !${nanTest("best")}) || (${nanTest("v")} && !${nanTest("best")})`
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
   src += "  let base = (gid / inner) * R * inner + gid % inner;\n  var best = x[base];\n  var arg = 0;\n"

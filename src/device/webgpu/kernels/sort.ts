@@ -16,13 +16,12 @@ export const argsort: GpuKernel<ParamsOf<"argsort">> = (g, [x], [ax], { axis, de
   const y = alloc(g, out)
   const total = numel(out.shape)
   if (total === 0) return y
-  const n = ax!.shape[axis]!, inner = numel(ax!.shape.slice(axis + 1))
+  const n = ax!.shape[axis]!,
+    inner = numel(ax!.shape.slice(axis + 1))
   const float = ax!.dtype !== "i32"
   const [lo, hi] = descending ? ["b", "a"] : ["a", "b"]
   // a sorts before b: by key (NaN the largest, tested on its bits), then by index
-  const keyBefore = float
-    ? `(${lo} < ${hi} && !${nanTest(lo)} && !${nanTest(hi)}) || (${nanTest(hi)} && !${nanTest(lo)})`
-    : `${lo} < ${hi}`
+  const keyBefore = float ? `(${lo} < ${hi} && !${nanTest(lo)} && !${nanTest(hi)}) || (${nanTest(hi)} && !${nanTest(lo)})` : `${lo} < ${hi}`
   const keyEq = float ? `(a == b && !${nanTest("a")} && !${nanTest("b")}) || (${nanTest("a")} && ${nanTest("b")})` : "a == b"
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += `fn before(a: ${T(ax!.dtype)}, b: ${T(ax!.dtype)}, i: u32, j: u32) -> bool { return ${keyBefore} || ((${keyEq}) && i < j); }\n`
