@@ -179,6 +179,10 @@ const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Gene
     fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.constantFrom<"max" | "min">("max", "min")).map(([axis, op]) => ({
       params: { axis, op }, inputs: [f64(s)], out: { shape: s.filter((_, i) => i !== axis), dtype: "i32" as const },
     }))),
+  argsort: arbShape({ ...small, minRank: 1 }).chain((s) =>
+    fc.tuple(fc.integer({ min: 0, max: s.length - 1 }), fc.boolean()).map(([axis, descending]) => ({
+      params: { axis, descending }, inputs: [f64(s)], out: { shape: s, dtype: "i32" as const },
+    }))),
   reshape: arbShape(small).chain((s) => arbRegroup(s).map((shape) => ({ params: { shape }, inputs: [f64(s)], out: { shape, dtype: "f64" as const } }))),
   broadcastTo: arbBroadcastShapes(1, small).map(([shape, s]) => ({ params: { shape: shape! }, inputs: [f64(s!)], out: { shape: shape!, dtype: "f64" } })),
   transpose: arbShape(small).chain((s) => permutation(s.length).map((perm) => ({
@@ -343,7 +347,8 @@ export const drawValues = (prim: Primitive, spec: Spec, seed: number, ints = fal
 /** atol of a device comparison: 1e-5 for elementwise, ×√(terms summed) for primitives that accumulate. */
 export const atolOf = (prim: Primitive, spec: Spec): number => {
   const n = Math.max(1, ...spec.inputs.map((x) => numel(x.shape)), numel(spec.out.shape))
-  return prim.kind === "elementwise" || (prim.kind === "view" && prim.name !== "broadcastTo") || prim.name === "concat" || prim.name === "argReduce"
+  return prim.kind === "elementwise" || (prim.kind === "view" && prim.name !== "broadcastTo") || prim.name === "concat" ||
+    prim.name === "argReduce" || prim.name === "argsort"
     ? 1e-5
     : 1e-5 * Math.sqrt(n + 1) * 4
 }

@@ -138,16 +138,18 @@ tg.sum(x, { axis: 2 })
 x.mean({ axis: -3 })
 // @ts-expect-error axis out of range in a list
 x.max({ axis: [0, 5] })
-// @ts-expect-error mean needs a float dtype
-tg.mean(i)
+// the mean of an integer tensor is promoted to f32 (as JAX does)
+const mi = tg.mean(i)
+type _MeanOfInt = Expect<Equal<typeof mi, tg.Tensor<[], "f32", "cpu">>>
 
 // float-only ops refuse integer and bool tensors in the method forms too
 // @ts-expect-error exp of i32 (method)
 i.exp()
 // @ts-expect-error log of bool (method)
 c1.log()
-// @ts-expect-error mean of i32 (method)
-i.mean({ axis: 0 })
+// …in the method form too
+const mi0 = i.mean({ axis: 0 })
+type _MeanOfIntMethod = Expect<Equal<typeof mi0, tg.Tensor<[3], "f32", "cpu">>>
 // @ts-expect-error softmax of i32 (method)
 i.softmax()
 // @ts-expect-error gelu of i32 (method)

@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
 import { DTypeError, ShapeError } from "../../src/index.js"
+import { expectClose } from "./ref.js"
 
 describe("tensor from nested literals", () => {
   test("shape and dtype are inferred; data round-trips", () => {
@@ -278,5 +279,23 @@ describe("sizes are checked when a tensor is created", () => {
     expect(tg.arange(0, 3, 1, { dtype: "bool" }).toArraySync()).toEqual([false, true, true])
     expect(tg.eye(3, 2).toArraySync()).toEqual([[1, 0], [0, 1], [0, 0]])
     expect(tg.eye(2, 3, { dtype: "i32" }).toArraySync()).toEqual([[1, 0, 0], [0, 1, 0]])
+describe("logspace, geomspace, identity, empty", () => {
+  test("against JS's Math in f64; NumPy's endpoints and sign rule", () => {
+    expectClose(tg.logspace(0, 3, 4, { dtype: "f64" }).dataSync(), [1, 10, 100, 1000], { rtol: 1e-14, atol: 0 })
+    expectClose(tg.logspace(1, 2, 5, { base: 2, dtype: "f64" }).dataSync(), [0, 1, 2, 3, 4].map((i) => 2 ** (1 + i / 4)), { rtol: 1e-14, atol: 0 })
+    expect(tg.logspace(2, 5, 1).toArraySync()).toEqual([100])
+    const g = tg.geomspace(1, 256, 9, { dtype: "f64" }).dataSync()
+    expectClose(g, [1, 2, 4, 8, 16, 32, 64, 128, 256], { rtol: 1e-13, atol: 0 })
+    for (let i = 1; i < 8; i++) expect(g[i + 1]! / g[i]!).toBeCloseTo(2, 12)
+    const neg = tg.geomspace(-3, -0.03, 3, { dtype: "f64" }).dataSync()
+    expect([neg[0], neg[2]]).toEqual([-3, -0.03])
+    expect(neg[1]).toBeCloseTo(-0.3, 14)
+    expect(() => tg.geomspace(0, 1, 3)).toThrow(ShapeError)
+    expect(() => tg.geomspace(-1, 1, 3)).toThrow(ShapeError)
+    expect(tg.identity(3).toArraySync()).toEqual(tg.eye(3).toArraySync())
+    expect(tg.identity(2, { dtype: "i32" }).dtype).toBe("i32")
+    const e = tg.emptyLike(tg.ones([2, 3], { dtype: "i32" }))
+    expect([e.shape, e.dtype]).toEqual([[2, 3], "i32"])
+    expect(tg.empty([2, 1]).shape).toEqual([2, 1])
   })
 })

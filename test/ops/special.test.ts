@@ -95,3 +95,17 @@ describe("composed elementwise functions", () => {
     expect(vals(tg.nanToNum(tg.tensor([Infinity])))).toEqual([3.4028234663852886e38])
   })
 })
+
+describe("fmin and fmax", () => {
+  test("NaN-ignoring extremes as NumPy's fmin/fmax, with broadcasting and integers", () => {
+    const nan = Number.NaN
+    const a = [1, nan, nan, -2, 3, -Infinity], b = [2, 3, nan, nan, 3, 0]
+    const fmax = (x: number, y: number) => (Number.isNaN(x) ? y : Number.isNaN(y) ? x : Math.max(x, y))
+    const fmin = (x: number, y: number) => (Number.isNaN(x) ? y : Number.isNaN(y) ? x : Math.min(x, y))
+    expect(Array.from(tg.fmax(t64(a, [6]), t64(b, [6])).dataSync())).toEqual(a.map((x, i) => fmax(x, b[i]!)))
+    expect(Array.from(tg.fmin(t64(a, [6]), t64(b, [6])).dataSync())).toEqual(a.map((x, i) => fmin(x, b[i]!)))
+    expect(tg.fmax(tg.tensor([[1, nan]]), tg.tensor([[0], [5]])).toArraySync()).toEqual([[1, 0], [5, 5]])
+    expect(tg.fmin(tg.tensor([4, -1], { dtype: "i32" }), 0).toArraySync()).toEqual([0, -1])
+    checkGrads((x: tg.AnyTensor, y: tg.AnyTensor) => tg.fmax(x, y).sum().add(tg.fmin(x, y).square().sum()), [t64([0.5, -1, 2], [3]), t64([1, -2, 1.5], [3])])
+  })
+})

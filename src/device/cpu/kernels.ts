@@ -13,6 +13,7 @@ import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
 import { gatherKernel, scatterAddKernel } from "./gather.js"
 import { choleskyKernel, luKernel, luPivotsKernel, qrKernel, triangularSolveKernel } from "./linalg.js"
+import { argsortKernel } from "./sort.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -147,6 +148,7 @@ export const cpuKernels = {
     return y
   },
   gather: gatherKernel,
+  argsort: argsortKernel,
   scatterAdd: scatterAddKernel,
   luPivots: luPivotsKernel,
   lu: luKernel,

@@ -246,6 +246,65 @@ export const linspace = <const N extends number, D extends DType = "f32", V exte
 }
 
 /**
+ * Options of {@link logspace}: the `base` (default 10) besides dtype and device.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const options: tg.LogspaceOptions<"f64", "cpu"> = { base: 2, dtype: "f64" }
+ * tg.logspace(0, 3, 4, options) // [1, 2, 4, 8]
+ * @since 0.1.0
+ * @category constructors
+ */
+export interface LogspaceOptions<D extends DType = DType, V extends DeviceKind = DeviceKind> extends CreateOptions<D, V> {
+  readonly base?: number
+}
+
+/**
+ * `n` values evenly spaced on a log scale: `base ** linspace(start, stop, n)` (NumPy's `logspace`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.logspace(0, 3, 4).toArraySync() // [1, 10, 100, 1000]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const logspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  start: number, stop: number, n: N, options?: LogspaceOptions<D, V>,
+): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
+  checkShape("logspace", [n])
+  const base = options?.base ?? 10
+  const data = new Float64Array(n)
+  for (let i = 0; i < n; i++) data[i] = base ** (n === 1 ? start : start + ((stop - start) * i) / (n - 1))
+  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+}
+
+/**
+ * `n` values from `start` to `stop` inclusive in geometric progression (NumPy's `geomspace`): each
+ * is a constant multiple of the previous. The endpoints must be non-zero and of the same sign.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.geomspace(1, 1000, 4).toArraySync() // [1, 10, 100, 1000]
+ * tg.geomspace(-1, -16, 5).toArraySync() // [-1, -2, -4, -8, -16]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const geomspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  start: number, stop: number, n: N, options?: CreateOptions<D, V>,
+): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
+  checkShape("geomspace", [n])
+  if (start === 0 || stop === 0 || Math.sign(start) !== Math.sign(stop))
+    throw ShapeError.of("geomspace", `the endpoints must be non-zero and of one sign, got ${start} and ${stop}`, [n])
+  const sgn = Math.sign(start), a = Math.log(Math.abs(start)), b = Math.log(Math.abs(stop))
+  const data = new Float64Array(n)
+  for (let i = 0; i < n; i++) data[i] = sgn * Math.exp(n === 1 ? a : a + ((b - a) * i) / (n - 1))
+  // the endpoints exactly, as NumPy gives them
+  if (n > 0) data[0] = start
+  if (n > 1) data[n - 1] = stop
+  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+}
+
+/**
  * The identity matrix (or an `n × m` matrix with ones on the diagonal).
  *
  * @example
@@ -261,6 +320,45 @@ export const eye = <const N extends number, const M extends number = N, D extend
   checkShape("eye", [n, cols])
   return build("eye", n * cols, [n, cols], options, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0)) as Tensor<[N, M], D, V>
 }
+
+/**
+ * The `n × n` identity matrix (NumPy's `identity`; {@link eye} also makes rectangular ones).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.identity(3, { dtype: "i32" }).toArraySync() // [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const identity = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  n: N, options?: CreateOptions<D, V>,
+): Tensor<[N, N], NoInfer<D>, NoInfer<V>> => eye(n, n, options)
+
+/**
+ * A tensor of `shape` for the caller to overwrite (NumPy's `empty`). Tensors are immutable and
+ * memory is never handed out uninitialised, so this is {@link zeros}; it exists for code ported
+ * from NumPy.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.empty([2, 2]).shape // [2, 2]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const empty = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  shape: S, options?: CreateOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 0, options)
+
+/**
+ * A tensor with the shape, dtype and device of `x` (NumPy's `empty_like`); zeros, as {@link empty}.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.emptyLike(tg.ones([2, 3], { dtype: "i32" })).shape // [2, 3]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const emptyLike = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Tensor<S, D, V> => fullLike(x, 0)
 
 /**
  * Options of the random samplers.

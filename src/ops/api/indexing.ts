@@ -1,16 +1,17 @@
 /**
  * Integer-index selection composed from the `gather` primitive: `take` (NumPy's `take` on one
- * axis), `flip`, `oneHot` and `topk`. None has rules of its own: gradients flow through
+ * axis), `flip`, `roll`, `rot90`, `oneHot`, `topk` and the mask selection `select`. None has rules of its own: gradients flow through
  * `gather`/`scatterAdd`, integer results carry symbolic zero tangents.
  *
  * @since 0.1.0
  */
-import { ShapeError } from "../../errors.js"
+import { DTypeError, ShapeError } from "../../errors.js"
 import type { DeviceKind, Dim, DType, Guard, Shape, ShapeMismatch } from "../../shape/index.js"
-import { normAxis } from "../../shape/index.js"
+import { broadcastShapes, normAxis } from "../../shape/index.js"
 import type { NormAxis } from "../../shape/types-internal.js"
 import * as lax from "../core/lax.js"
-import { numel } from "../core/aval.js"
+import { numel, promote } from "../core/aval.js"
+import { commonDevice } from "../core/interpreter.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { fromHost } from "../core/host.js"
 import { takeAlongAxis } from "../prims/gather.js"
@@ -165,4 +166,114 @@ export const topk = <S extends Shape, D extends DType, V extends DeviceKind, con
   const indices = k === 0 ? lax.full([...lead, 0], 0, x, "i32") : lax.concat(picks, r - 1)
   const values = takeAlongAxis(x as AnyTensor, indices as Tensor<number[], "i32", DeviceKind>, r - 1)
   return [values as never, indices as never]
+}
+
+/** `x` rolled by `shift` along axis `a`: the last `shift mod n` entries move to the front. */
+const rollAxis = (x: AnyTensor, shift: number, a: number): AnyTensor => {
+  const n = x.shape[a]!
+  if (n === 0) return x
+  const s = ((shift % n) + n) % n
+  if (s === 0) return x
+  const part = (start: number, size: number) =>
+    lax.slice(x, x.shape.map((_, d) => (d === a ? start : 0)), x.shape.map(() => 1), x.shape.map((len: number, d) => (d === a ? size : len)))
+  return lax.concat([part(n - s, s), part(0, n - s)], a)
+}
+
+/**
+ * Roll entries along axes (NumPy's `roll`): entries shifted past the end come back at the start.
+ * Without an axis the tensor is flattened, rolled and reshaped back. Shifts and axes may be lists
+ * of equal length (an axis listed twice rolls by the sum). Differentiable.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.roll(tg.tensor([1, 2, 3, 4, 5]), 2).toArraySync() // [4, 5, 1, 2, 3]
+ * tg.roll(tg.tensor([[1, 2, 3], [4, 5, 6]]), -1, 1).toArraySync() // [[2, 3, 1], [5, 6, 4]]
+ * @since 0.1.0
+ * @category indexing
+ */
+export const roll = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, shift: number | ReadonlyArray<number>, axis?: number | ReadonlyArray<number>,
+): Tensor<S, D, V> => {
+  const shifts = typeof shift === "number" ? [shift] : [...shift]
+  if (shifts.some((k) => !Number.isInteger(k))) throw ShapeError.of("roll", `shifts must be integers, got [${shifts.join(", ")}]`, x.shape)
+  if (axis === undefined) {
+    if (shifts.length !== 1) throw ShapeError.of("roll", `without an axis the shift must be one number, got [${shifts.join(", ")}]`, x.shape)
+    return lax.reshape(rollAxis(lax.reshape(x, [numel(x.shape)]), shifts[0]!, 0), x.shape) as never
+  }
+  const axes = (typeof axis === "number" ? [axis] : [...axis]).map((a) => normAxis(a, x.shape.length, "roll"))
+  // NumPy broadcasts a single shift over several axes and a single axis over several shifts
+  const m = Math.max(axes.length, shifts.length)
+  if ((axes.length !== m && axes.length !== 1) || (shifts.length !== m && shifts.length !== 1))
+    throw ShapeError.of("roll", `${shifts.length} shifts do not match ${axes.length} axes`, x.shape)
+  const total = new Map<number, number>()
+  for (let i = 0; i < m; i++) {
+    const a = axes[axes.length === 1 ? 0 : i]!
+    total.set(a, (total.get(a) ?? 0) + shifts[shifts.length === 1 ? 0 : i]!)
+  }
+  let y: AnyTensor = x
+  for (const [a, k] of total) y = rollAxis(y, k, a)
+  return y as never
+}
+
+/**
+ * Rotate by 90° `k` times in the plane of two axes (default the first two), from the first axis
+ * towards the second (NumPy's `rot90`: counter-clockwise for a matrix shown row by row).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.rot90(tg.tensor([[1, 2], [3, 4]])).toArraySync() // [[2, 4], [1, 3]]
+ * tg.rot90(tg.tensor([[1, 2], [3, 4]]), 2).toArraySync() // [[4, 3], [2, 1]]
+ * @since 0.1.0
+ * @category indexing
+ */
+export const rot90 = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, k = 1, axes: readonly [number, number] = [0, 1],
+): Tensor<Dim[], D, V> => {
+  const r = x.shape.length
+  if (r < 2) throw ShapeError.of("rot90", `needs a tensor of rank at least 2, got [${x.shape.join(", ")}]`, x.shape)
+  if (!Number.isInteger(k)) throw ShapeError.of("rot90", `k must be an integer, got ${k}`, x.shape)
+  const a0 = normAxis(axes[0], r, "rot90"), a1 = normAxis(axes[1], r, "rot90")
+  if (a0 === a1) throw ShapeError.of("rot90", `the axes must differ, got [${axes.join(", ")}]`, x.shape)
+  const q = ((k % 4) + 4) % 4
+  const swap = x.shape.map((_, i) => (i === a0 ? a1 : i === a1 ? a0 : i))
+  const fx = x as AnyTensor
+  // NumPy: k = 1 flips the second axis then swaps; k = 3 swaps then flips the second axis
+  if (q === 0) return x as never
+  if (q === 2) return flip(fx, [a0, a1]) as never
+  if (q === 1) return lax.transpose(flip(fx, a1), swap) as never
+  return flip(lax.transpose(fx, swap), a1) as never
+}
+
+/**
+ * Choose among several tensors by boolean masks (NumPy's `select`): each entry comes from the
+ * first `choices[i]` whose `conditions[i]` holds there, else `fallback` (default 0). Masks and
+ * choices broadcast together; a chain of `where`s, so differentiable in the choices.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([-2, 0, 3])
+ * tg.select([x.lt(0), x.gt(0)], [x.neg(), x.mul(10)], -1).toArraySync() // [2, -1, 30]
+ * @since 0.1.0
+ * @category indexing
+ */
+export const select = <V extends DeviceKind, D extends DType>(
+  conditions: ReadonlyArray<Tensor<Shape, "bool", V> | AnyTensor>, choices: ReadonlyArray<Tensor<Shape, D, V> | AnyTensor>, fallback: number | AnyTensor = 0,
+): Tensor<Dim[], D, V> => {
+  if (conditions.length !== choices.length)
+    throw ShapeError.of("select", `${conditions.length} conditions but ${choices.length} choices`, ...conditions.map((c) => c.shape))
+  if (conditions.length === 0) throw ShapeError.of("select", "needs at least one condition", [])
+  const all = [...conditions, ...choices, ...(typeof fallback === "number" ? [] : [fallback])] as AnyTensor[]
+  commonDevice(all, "select")
+  conditions.forEach((c, i) => {
+    if (c.dtype !== "bool") throw new DTypeError({ op: "select", dtypes: [c.dtype], message: `select: condition ${i} must be bool, got ${c.dtype}` })
+  })
+  const dt = choices.map((c) => c.dtype).reduce(promote)
+  const shape = all.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "select") as number[], [])
+  let y: AnyTensor = typeof fallback === "number" ? lax.full(shape, fallback, choices[0] as AnyTensor, dt) : lax.broadcastTo(lax.cast(fallback, dt), shape)
+  // the first true condition wins: apply them from the last to the first
+  for (let i = conditions.length - 1; i >= 0; i--) {
+    const choice = lax.broadcastTo(lax.cast(choices[i] as AnyTensor, dt), shape)
+    y = lax.where(lax.broadcastTo(conditions[i] as AnyTensor, shape), choice, y)
+  }
+  return y as never
 }

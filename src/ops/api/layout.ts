@@ -7,10 +7,11 @@
 import {
   concatShape, expandShape, flattenShape, normAxis, padShape, parseIndex, permuteShape, reshapeShape, squeezeShape, stackShape,
   transposeShape, unsqueezeShape,
-  type Concat, type DeviceKind, type DType, type Expand, type Flatten, type Guard, type Pad, type Permute, type Reshape, type SameDevice, type Shape,
+  type Concat, type DeviceKind, type Dim, type DType, type Expand, type Flatten, type Guard, type Pad, type Permute, type Reshape, type SameDevice, type Shape,
   type Slice, type Squeeze, type Stack, type Transpose, type Unsqueeze,
 } from "../../shape/index.js"
 import { promote } from "../core/aval.js"
+import { broadcastShapes } from "../../shape/index.js"
 import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
@@ -82,17 +83,26 @@ export const squeeze = <S extends Shape, D extends DType, V extends DeviceKind, 
 ): Out<Squeeze<S, A>, D, V> => lax.reshape(x, nums(squeezeShape(x.shape, axis))) as never
 
 /**
- * Insert a size-1 axis at `axis`.
+ * Insert a size-1 axis at `axis`, or several at once (NumPy's `expand_dims` with a tuple: each
+ * axis is a position in the result, negative ones counting from its end).
  *
  * @example
  * import * as tg from "typegrad"
  * tg.unsqueeze(tg.zeros([3]), 0) // Tensor<[1, 3]>
+ * tg.unsqueeze(tg.zeros([3, 4]), [0, -1]).shape // [1, 3, 4, 1]
  * @since 0.1.0
  * @category layout
  */
-export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind, const A extends number>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Unsqueeze<S, A>>>, axis: A,
-): Out<Unsqueeze<S, A>, D, V> => lax.reshape(x, nums(unsqueezeShape(x.shape, axis))) as never
+export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind, const A extends number | ReadonlyArray<number>>(
+  x: Tensor<S, D, V> & NoInfer<Guard<A extends number ? Unsqueeze<S, A> : Shape>>, axis: A,
+): Out<A extends number ? Unsqueeze<S, A> : Dim[], D, V> => {
+  if (typeof axis === "number") return lax.reshape(x, nums(unsqueezeShape(x.shape, axis))) as never
+  const r = x.shape.length + axis.length
+  const at = axis.map((a) => normAxis(a, r, "unsqueeze"))
+  if (new Set(at).size !== at.length) throw ShapeError.of("unsqueeze", `axis repeated in [${axis.join(", ")}] for rank ${r}`, x.shape)
+  const rest = [...x.shape] as number[]
+  return lax.reshape(x, Array.from({ length: r }, (_, i) => (at.includes(i) ? 1 : rest.shift()!))) as never
+}
 
 /**
  * Broadcast to a larger shape (−1 keeps a dim), like `torch.expand` / `np.broadcast_to`.
@@ -298,4 +308,24 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
     y = lax.concat(parts, d)
   })
   return y as never
+}
+
+/**
+ * Broadcast every tensor to their common shape (NumPy's `broadcast_arrays`); a `ShapeError` when
+ * the shapes do not broadcast. Differentiable (the gradient sums over the broadcast axes).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const [a, b] = tg.broadcastArrays([tg.tensor([[1], [2]]), tg.tensor([10, 20, 30])])
+ * a.shape // [2, 3]
+ * b.toArraySync() // [[10, 20, 30], [10, 20, 30]]
+ * @since 0.1.0
+ * @category layout
+ */
+export const broadcastArrays = <const Ts extends ReadonlyArray<AnyTensor>>(
+  ts: Ts,
+): { -readonly [K in keyof Ts]: Tensor<Dim[], DTypeOf<Ts[K]>, DeviceOf<Ts[K]>> } => {
+  if (ts.length > 0) commonDevice(ts, "broadcastArrays")
+  const shape = ts.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "broadcastArrays") as number[], [])
+  return ts.map((t) => lax.broadcastTo(t, shape)) as never
 }

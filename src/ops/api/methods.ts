@@ -22,6 +22,7 @@ import * as unary from "../prims/unary.js"
 import * as nn from "./nn.js"
 import * as products from "./products.js"
 import * as red from "./reductions.js"
+import * as sorting from "./sort.js"
 import { Tensor, type AnyTensor, type MethodsInstalledAbove } from "../core/tensor.js"
 import type { BinCheck, BinOut, CmpOut, Elem, Nested, Operand, Out } from "./typing.js"
 
@@ -100,9 +101,23 @@ declare module "../core/tensor.js" {
     /** Minimum over axes. @example tg.tensor([[1, 2], [3, 4]]).min() // 1 */
     min<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
     /** Mean over axes. @example tg.tensor([[1, 2], [3, 4]]).mean({ axis: -1, keepdims: true }) // [[1.5], [3.5]] */
-    mean<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>): Out<red.Reduced<S, O, "mean">, D, V>
+    mean<const O extends red.ReduceOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>,
+    ): Out<red.Reduced<S, O, "mean">, D extends FloatDType ? D : "f32", V>
     /** Variance over axes (`correction` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).variance({ axis: 0 }) // [1, 1] */
     variance<const O extends red.VarOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
+    /** Standard deviation over axes (`ddof` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).std({ axis: 0 }) // [1, 1] */
+    std<const O extends red.VarOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "std">>>,
+    ): Out<red.Reduced<S, O, "std">, D extends FloatDType ? D : "f32", V>
+    /** Whether every entry is non-zero. @example tg.tensor([[1, 0], [3, 4]]).all({ axis: 1 }) // [false, true] */
+    all<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "all">>>): Out<red.Reduced<S, O, "all">, "bool", V>
+    /** Whether any entry is non-zero. @example tg.tensor([[1, 0], [0, 0]]).any({ axis: 1 }) // [true, false] */
+    any<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "any">>>): Out<red.Reduced<S, O, "any">, "bool", V>
+    /** Sorted along an axis (default −1; NaN last). @example tg.tensor([[3, 1], [2, 5]]).sort() // [[1, 3], [2, 5]] */
+    sort(options?: sorting.SortOptions): Tensor<S, D, V>
+    /** The indices that sort along an axis (stable; i32). @example tg.tensor([3, 1, 2]).argsort() // [1, 2, 0] */
+    argsort(options?: sorting.SortOptions): Tensor<S, "i32", V>
     /** Index of the maximum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmax({ axis: 1 }) // [0, 1] */
     argmax<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
     /** Index of the minimum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmin() // 1 */
@@ -184,7 +199,8 @@ const methods = {
   neg: unary.neg, abs: unary.abs, sign: unary.sign, exp: unary.exp, log: unary.log, log1p: unary.log1p, sqrt: unary.sqrt,
   sin: unary.sin, cos: unary.cos, tanh: unary.tanh, sigmoid: unary.sigmoid, square: math.square, reciprocal: math.reciprocal,
   relu: nn.relu, gelu: nn.gelu, softplus: nn.softplus, silu: nn.silu, cast: convert.cast,
-  sum: red.sum, prod: red.prod, max: red.max, min: red.min, mean: red.mean, variance: red.variance, argmax: red.argmax,
+  sum: red.sum, prod: red.prod, max: red.max, min: red.min, mean: red.mean, variance: red.variance, std: red.std, all: red.all, any: red.any,
+  sort: sorting.sort, argsort: sorting.argsort, argmax: red.argmax,
   argmin: red.argmin, logsumexp: red.logsumexp, norm: red.norm, softmax: red.softmax, logSoftmax: red.logSoftmax,
   reshape: layout.reshape, transpose: layout.transpose, permute: layout.permute, squeeze: layout.squeeze, unsqueeze: layout.unsqueeze,
   expand: layout.expand, flatten: layout.flatten, slice: layout.slice, at: layout.at, pad: layout.pad,

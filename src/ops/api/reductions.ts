@@ -6,7 +6,7 @@
  */
 import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../../shape/index.js"
 import { ShapeError } from "../../errors.js"
-import { numel, requireFloat } from "../core/aval.js"
+import { isFloat, numel, requireFloat } from "../core/aval.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
@@ -88,11 +88,23 @@ export const prod: ReduceFn<"prod"> = (x, o) => reduceWith("prod", lax.reducePro
 export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x, o) as never
 /** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
 export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
-/** Mean over `axis`. @example tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3 @since 0.1.0 @category reductions */
-export const mean: ReduceFn<"mean", FloatDType> = (x, o) => {
-  requireFloat("mean", x.dtype)
-  return meanE(x, o) as never
-}
+/** The dtype a mean of `D` has: floats keep theirs, integers and bools promote to f32 (as JAX does). */
+type MeanDType<D extends DType> = D extends FloatDType ? D : "f32"
+/**
+ * Mean over `axis`; integer and bool tensors are promoted to f32 first (as JAX does).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3
+ * tg.mean(tg.tensor([1, 2], { dtype: "i32" })).item() // 1.5 (f32)
+ * @since 0.1.0
+ * @category reductions
+ */
+export const mean = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "mean">>>, options?: O,
+): Out<Reduced<S, O, "mean">, MeanDType<D>, V> => meanE(toFloat(x), options) as never
+/** Integer and bool tensors as f32 (the dtype their means and variances have). */
+const toFloat = (x: AnyTensor): AnyTensor => (isFloat(x.dtype) ? x : lax.cast(x, "f32"))
 const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
 
 /**
@@ -107,6 +119,8 @@ const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", la
  */
 export interface VarOptions extends ReduceOptions {
   readonly correction?: number
+  /** NumPy's name for `correction` ("delta degrees of freedom"); wins when both are given. */
+  readonly ddof?: number
 }
 /**
  * Variance over `axis`: mean of squared deviations, divided by `n − correction` (default 0).
@@ -122,11 +136,66 @@ export const variance = <S extends Shape, D extends FloatDType, V extends Device
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, options?: O,
 ): Out<Reduced<S, O, "var">, D, V> => {
   requireFloat("variance", x.dtype)
+  return varianceE(x, options) as never
+}
+const varianceE = (x: AnyTensor, options?: VarOptions): AnyTensor => {
   const n = countOf(x, options)
   const d = lax.sub(x, meanE(x, { ...(options?.axis !== undefined ? { axis: options.axis } : {}), keepdims: true }))
   const ss = reduceWith("var", lax.reduceSum, lax.mul(d, d), options)
-  return lax.div(ss, Math.max(n - (options?.correction ?? 0), 0)) as never
+  return lax.div(ss, Math.max(n - (options?.ddof ?? options?.correction ?? 0), 0))
 }
+
+/**
+ * Standard deviation over `axis`: the square root of {@link variance}, with NumPy's `ddof` (or
+ * `correction`, default 0). Integer and bool tensors are promoted to f32.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.std(tg.tensor([1, 2, 3, 4])).item()              // 1.1180… (√1.25)
+ * tg.std(tg.tensor([2, 4, 4, 6]), { ddof: 1 }).item() // 1.6329… (√(8/3))
+ * @since 0.1.0
+ * @category reductions
+ */
+export const std = <S extends Shape, D extends DType, V extends DeviceKind, const O extends VarOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "std">>>, options?: O,
+): Out<Reduced<S, O, "std">, MeanDType<D>, V> => lax.sqrt(varianceE(toFloat(x), options)) as never
+
+/** `x ≠ 0` as a bool tensor (NaN counts as non-zero, as in NumPy). */
+const nonzero = (x: AnyTensor): AnyTensor => lax.compare(x, 0, "ne")
+type BoolReduce<Op extends string, Dt extends DType> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
+) => Out<Reduced<S, O, Op>, Dt, V>
+/**
+ * The number of non-zero entries over `axis` (i32; NaN counts as non-zero).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.countNonzero(tg.tensor([[0, 1, 7], [0, 0, -2]]), { axis: 1 }).toArraySync() // [2, 1]
+ * @since 0.1.0
+ * @category reductions
+ */
+export const countNonzero: BoolReduce<"countNonzero", "i32"> = (x, o) => reduceWith("countNonzero", lax.reduceSum, lax.cast(nonzero(x), "i32"), o) as never
+/**
+ * Whether every entry over `axis` is non-zero (true for an empty axis, as in NumPy).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.all(tg.tensor([[true, false], [true, true]]), { axis: 1 }).toArraySync() // [false, true]
+ * @since 0.1.0
+ * @category reductions
+ */
+export const all: BoolReduce<"all", "bool"> = (x, o) =>
+  lax.compare(reduceWith("all", lax.reduceSum, lax.cast(lax.compare(x, 0, "eq"), "i32"), o), 0, "eq") as never
+/**
+ * Whether any entry over `axis` is non-zero (false for an empty axis, as in NumPy).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.any(tg.tensor([0, 0, 3])).item() // true
+ * @since 0.1.0
+ * @category reductions
+ */
+export const any: BoolReduce<"any", "bool"> = (x, o) => lax.compare(reduceWith("any", lax.reduceSum, lax.cast(nonzero(x), "i32"), o), 0, "gt") as never
 
 /**
  * Options of `argmax`/`argmin`: one axis (flattened index when absent).
@@ -187,7 +256,7 @@ const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
 export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE(x, o) as never
 
 /**
- * The axis of softmax-like ops (default −1).
+ * The axis (or axes, normalised over jointly) of softmax-like ops (default −1).
  *
  * @example
  * import * as tg from "typegrad"
@@ -197,35 +266,39 @@ export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE
  * @category reductions
  */
 export interface AxisOption {
-  readonly axis?: number
+  readonly axis?: number | ReadonlyArray<number>
 }
 /**
- * Softmax along `axis` (default the last): `exp(x) / Σ exp(x)`, shifted for stability.
+ * Softmax along `axis` (default the last; a list of axes normalises over them jointly):
+ * `exp(x) / Σ exp(x)`, shifted for stability.
  *
  * @example
  * import * as tg from "typegrad"
  * tg.softmax(tg.tensor([0, Math.log(3)])).toArraySync() // [0.25, 0.75]
+ * tg.softmax(tg.zeros([2, 2]), { axis: [0, 1] }).toArraySync() // [[0.25, 0.25], [0.25, 0.25]]
  * @since 0.1.0
  * @category activations
  */
 export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axis = normAxis(options?.axis ?? -1, x.shape.length, "softmax")
-  if (x.shape[axis] === 0) return x // nothing to normalise (and no max to shift by)
-  const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, [axis]), lax.keepDimsShape(x.shape, [axis])))))
-  return lax.div(e, lax.reshape(lax.reduceSum(e, [axis]), lax.keepDimsShape(x.shape, [axis]))) as Tensor<S, D, V>
+  const axes = normAxes(options?.axis ?? -1, x.shape.length, "softmax")
+  if (axes.some((a) => x.shape[a] === 0)) return x // nothing to normalise (and no max to shift by)
+  const keep = lax.keepDimsShape(x.shape, axes)
+  const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, axes), keep))))
+  return lax.div(e, lax.reshape(lax.reduceSum(e, axes), keep)) as Tensor<S, D, V>
 }
 /**
- * `log(softmax(x))` along `axis`, computed as `x − logsumexp(x)`.
+ * `log(softmax(x))` along `axis` (or several axes jointly), computed as `x − logsumexp(x)`.
  *
  * @example
  * import * as tg from "typegrad"
  * tg.logSoftmax(tg.tensor([0, 0])).toArraySync() // [-0.693…, -0.693…]
+ * tg.logSoftmax(tg.zeros([2, 2]), { axis: [0, 1] }).toArraySync() // every entry −log 4
  * @since 0.1.0
  * @category activations
  */
 export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axis = normAxis(options?.axis ?? -1, x.shape.length, "logSoftmax")
-  return lax.sub(x, logsumexpE(x, { axis, keepdims: true })) as Tensor<S, D, V>
+  const axes = normAxes(options?.axis ?? -1, x.shape.length, "logSoftmax")
+  return lax.sub(x, logsumexpE(x, { axis: axes, keepdims: true })) as Tensor<S, D, V>
 }
 
 /**

@@ -2,7 +2,7 @@
  * Elementwise functions composed from the primitives, in forms that keep their precision: base-2
  * and base-10 exponentials and logarithms, `logaddexp`, the hyperbolic and inverse trigonometric
  * functions (through `expm1`, `log1p` and `atan2`), `cbrt`, `hypot`, the NaN/∞ tests,
- * `floorDivide`/`mod` with NumPy's sign rules, `nanToNum` and `rsqrt`. No rules of their own.
+ * `floorDivide`/`mod` with NumPy's sign rules, `fmin`/`fmax`, `nanToNum` and `rsqrt`. No rules of their own.
  *
  * @since 0.1.0
  */
@@ -139,3 +139,30 @@ export const nanToNum = <S extends Shape, D extends DType, V extends DeviceKind>
   y = lax.where(lax.compare(y, Infinity, "eq"), lax.scalar(options.posinf ?? big, x), y)
   return lax.where(lax.compare(y, -Infinity, "eq"), lax.scalar(options.neginf ?? -big, x), y) as never
 }
+
+/** The NaN-ignoring extreme: `b` only where it is strictly better than `a` or `a` is NaN. */
+const nanIgnoring = (op: "gt" | "lt") => (a: AnyTensor, b: AnyTensor): AnyTensor => {
+  let takeB = lax.compare(b, a, op)
+  if (isFloat(a.dtype)) takeB = lax.where(lax.compare(a, a, "ne"), lax.full(takeB.shape, 1, takeB, "bool"), takeB)
+  return lax.where(takeB, b, a)
+}
+/**
+ * Elementwise maximum ignoring NaN (NumPy's `fmax`): where one side is NaN the other is returned,
+ * NaN only where both are. On ties the gradient goes to `a`.
+ * @example
+ * import * as tg from "typegrad"
+ * tg.fmax(tg.tensor([1, NaN, NaN]), tg.tensor([2, 3, NaN])).toArraySync() // [2, 3, NaN]
+ * @since 0.1.0
+ * @category arithmetic
+ */
+export const fmax: Binary = binary("fmax", nanIgnoring("gt"))
+/**
+ * Elementwise minimum ignoring NaN (NumPy's `fmin`): where one side is NaN the other is returned,
+ * NaN only where both are. On ties the gradient goes to `a`.
+ * @example
+ * import * as tg from "typegrad"
+ * tg.fmin(tg.tensor([1, NaN, 4]), tg.tensor([2, 3, NaN])).toArraySync() // [1, 3, 4]
+ * @since 0.1.0
+ * @category arithmetic
+ */
+export const fmin: Binary = binary("fmin", nanIgnoring("lt"))

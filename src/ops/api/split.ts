@@ -1,6 +1,7 @@
 /**
  * Splitting and joining along axes, as NumPy defines them: `arraySplit` (a typed tuple when the
- * number of sections is a literal), `vstack`/`hstack`/`dstack`/`columnStack`, `repeat` and `tile`.
+ * number of sections is a literal), `hsplit`/`vsplit`/`dsplit`, `vstack`/`hstack`/`dstack`/`columnStack`, `append`,
+ * `repeat` and `tile`.
  * All are slices, reshapes, broadcasts and concats, so gradients and `vmap` come for free.
  *
  * @since 0.1.0
@@ -186,4 +187,75 @@ export const tile = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
   const inter = s.flatMap((n) => [1, n])
   const wide = s.flatMap((n, d) => [k[d]!, n])
   return lax.reshape(lax.broadcastTo(lax.reshape(x, inter), wide), s.map((n, d) => n * k[d]!)) as never
+}
+
+/** NumPy's `hsplit`/`vsplit`/`dsplit`: an exact split (no uneven sections) along a rank-dependent axis. */
+const splitAt = (op: string, x: AnyTensor, sections: number | ReadonlyArray<number>, minRank: number, axis: number): AnyTensor[] => {
+  if (x.shape.length < minRank) throw ShapeError.of(op, `needs a tensor of rank at least ${minRank}, got [${x.shape.join(", ")}]`, x.shape)
+  const len = x.shape[axis]!
+  if (typeof sections === "number" && (!Number.isInteger(sections) || sections < 1 || len % sections !== 0))
+    throw ShapeError.of(op, `axis ${axis} of length ${len} does not split into ${sections} equal parts`, x.shape)
+  return arraySplit(x, sections as number, axis) as AnyTensor[]
+}
+
+/**
+ * Split into equal parts (or at split points) along the second axis, the first for 1-D tensors
+ * (NumPy's `hsplit`); unequal parts are a `ShapeError` (use {@link arraySplit} for those).
+ * @example
+ * import * as tg from "typegrad"
+ * tg.hsplit(tg.tensor([[1, 2, 3, 4]]), 2).map((t) => t.toArraySync()) // [[[1, 2]], [[3, 4]]]
+ * @since 0.1.0
+ * @category layout
+ */
+export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
+  splitAt("hsplit", x, sections, 1, x.shape.length === 1 ? 0 : 1) as never
+
+/**
+ * Split into equal parts (or at split points) along the first axis of a tensor of rank ≥ 2
+ * (NumPy's `vsplit`).
+ * @example
+ * import * as tg from "typegrad"
+ * tg.vsplit(tg.tensor([[1, 2], [3, 4]]), 2).map((t) => t.toArraySync()) // [[[1, 2]], [[3, 4]]]
+ * @since 0.1.0
+ * @category layout
+ */
+export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
+  splitAt("vsplit", x, sections, 2, 0) as never
+
+/**
+ * Split into equal parts (or at split points) along the third axis of a tensor of rank ≥ 3
+ * (NumPy's `dsplit`).
+ * @example
+ * import * as tg from "typegrad"
+ * tg.dsplit(tg.zeros([1, 2, 4]), 2).map((t) => t.shape) // [[1, 2, 2], [1, 2, 2]]
+ * @since 0.1.0
+ * @category layout
+ */
+export const dsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> =>
+  splitAt("dsplit", x, sections, 3, 2) as never
+
+/**
+ * Values appended to the end of `x` along `axis` (NumPy's `append`): without an axis both are
+ * flattened first; with one, the shapes must agree off the axis. The dtypes promote.
+ * @example
+ * import * as tg from "typegrad"
+ * tg.append(tg.tensor([[1, 2], [3, 4]]), tg.tensor([5, 6])).toArraySync() // [1, 2, 3, 4, 5, 6]
+ * tg.append(tg.tensor([[1, 2]]), tg.tensor([[3, 4]]), 0).toArraySync() // [[1, 2], [3, 4]]
+ * @since 0.1.0
+ * @category layout
+ */
+export const append = <S extends Shape, D extends DType, V extends DeviceKind, T extends Shape, D2 extends DType>(
+  x: Tensor<S, D, V>, values: Tensor<T, D2, V>, axis?: number,
+): Tensor<Dim[], D, V> => {
+  if (axis === undefined) return join([lax.reshape(x, [numel(x.shape)]), lax.reshape(values, [numel(values.shape)])], "append", (t) => t, () => 0) as never
+  const a = normAxis(axis, x.shape.length, "append")
+  if (values.shape.length !== x.shape.length || values.shape.some((n, d) => d !== a && n !== x.shape[d]))
+    throw ShapeError.of("append", `values [${values.shape.join(", ")}] must match [${x.shape.join(", ")}] off axis ${a}`, x.shape, values.shape)
+  return join([x, values], "append", (t) => t, () => a) as never
 }

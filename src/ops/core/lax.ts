@@ -67,6 +67,7 @@ export const reduceMax = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor 
 export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceMin"), [x], { axes }))
 export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceProd"), [x], { axes }))
 export const argReduce = (x: AnyTensor, axis: number, op: "max" | "min"): AnyTensor => bind1(primitive("argReduce"), [x], { axis, op })
+export const argsort = (x: AnyTensor, axis: number, descending: boolean): AnyTensor => bind1(primitive("argsort"), [x], { axis, descending })
 
 export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (sameShape(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape }))
 export const broadcastTo = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor =>

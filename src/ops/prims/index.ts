@@ -14,6 +14,7 @@ import linalgPrimitives from "./linalg.js"
 import matmulPrimitives from "./matmul.js"
 import reducePrimitives from "./reduce.js"
 import roundingPrimitives from "./rounding.js"
+import sortPrimitives from "./sort.js"
 import structuralPrimitives from "./structural.js"
 import unaryPrimitives from "./unary.js"
 import windowPrimitives from "./window.js"
@@ -24,13 +25,13 @@ import windowPrimitives from "./window.js"
  */
 type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
   typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
-  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives
+  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives & typeof sortPrimitives
 
 /** Every kernel primitive by name. @internal */
 export const primitives: Families = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives, ...sortPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

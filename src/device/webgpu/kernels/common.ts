@@ -67,6 +67,9 @@ export const alloc = (g: GpuContext, out: Aval): GpuStorage => g.pool.alloc(stor
 
 export const T = (d: DType): string => wgslType(d)
 
+/** WGSL testing whether the float value `v` is NaN, from its f32 bits (WGSL lets `v != v` fold to false). */
+export const nanTest = (v: string): string => `((bitcast<u32>(f32(${v})) & 0x7fffffffu) > 0x7f800000u)`
+
 /**
  * A literal of dtype `d`. Floats go through their f32 bits (exact); ±inf and NaN through the
  * function `bits` (declared with the uniforms), because constant expressions may not be infinite.

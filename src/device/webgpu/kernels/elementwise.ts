@@ -11,7 +11,7 @@ import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/pri
 import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, collapse, enables, main, nanTest, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import type { PadMap } from "../../program-view.js"
 import { InternalError } from "../../../errors.js"
 
@@ -63,11 +63,22 @@ export const wgslElementwise = {
   mul: fixed("a * b"),
   div: fixed("a / b"),
   pow: fixed("pow(a, b)"),
-  max: fixed("max(a, b)"),
-  min: fixed("min(a, b)"),
-  compare: ({ op }) => `select(0u, 1u, a ${compareWgsl[op]} b)`,
+  // NaN propagates (NumPy's maximum/minimum), tested on the bits as in sign
+  max: (_p, ins) => (ins[0] === "i32" ? "max(a, b)" : `select(max(a, b), ${T(ins[0]!)}(bits(0x7fc00000u)), ${nanTest("a")} || ${nanTest("b")})`),
+  min: (_p, ins) => (ins[0] === "i32" ? "min(a, b)" : `select(min(a, b), ${T(ins[0]!)}(bits(0x7fc00000u)), ${nanTest("a")} || ${nanTest("b")})`),
+  // NOTE: as for sign, NaN is tested on the bit pattern (`x != x` folded to false here): IEEE
+  // comparisons, where NaN is unequal to everything and unordered
+  compare: ({ op }, ins) => {
+    if (ins[0] === "i32" || ins[0] === "bool") return `select(0u, 1u, a ${compareWgsl[op]} b)`
+    const nan = `${nanTest("a")} || ${nanTest("b")}`
+    return op === "ne" ? `select(0u, 1u, a != b || ${nan})` : `select(0u, 1u, a ${compareWgsl[op]} b && !(${nan}))`
+  },
   where: fixed("select(c, b, a != 0u)"),
-  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : ins[0] === out ? "a" : `${T(out)}(a)`),
+  // a float NaN casts to true (it is non-zero), tested on its bits as in compare
+  cast: (_p, ins, out) =>
+    out === "bool"
+      ? ins[0] === "i32" || ins[0] === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : `select(0u, 1u, a != ${T(ins[0]!)}(0) || ${nanTest("a")})`
+      : ins[0] === out ? "a" : `${T(out)}(a)`,
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 

@@ -14,13 +14,14 @@ import { broadcastTo, concat, pad, slice, transpose } from "./structural.js"
 import { fold, unfold } from "./window.js"
 import { gather, scatterAdd } from "./gather.js"
 import { cholesky, lu, luPivots, qr, triangularSolve } from "./linalg.js"
+import { argsort } from "./sort.js"
 
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
   reshape: (g, [x]) => g.pool.share(x!),
   reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
   broadcastTo, transpose, slice, pad, concat,
-  matmul, unfold, fold, gather, scatterAdd,
+  matmul, unfold, fold, gather, scatterAdd, argsort,
   luPivots, lu, triangularSolve, cholesky, qr,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 

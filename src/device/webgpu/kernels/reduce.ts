@@ -11,14 +11,17 @@ import { numel, type Aval } from "../../../ops/core/aval.js"
 import type { ParamsOf } from "../../../ops/core/primitive.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, enables, lit, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, enables, lit, main, nanTest, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import { transpose } from "./structural.js"
 
 export type ReduceOp = "sum" | "prod" | "max" | "min"
 
-const combine: Record<ReduceOp, (a: string, b: string) => string> = {
+const combineOf: Record<ReduceOp, (a: string, b: string) => string> = {
   sum: (a, b) => `${a} + ${b}`, prod: (a, b) => `${a} * ${b}`, max: (a, b) => `max(${a}, ${b})`, min: (a, b) => `min(${a}, ${b})`,
 }
+/** How `op` combines two accumulated values of dtype `d`: float max/min propagate NaN, as NumPy's do (WGSL's built-ins need not). */
+const combineFor = (op: ReduceOp, d: DType) => (a: string, b: string): string =>
+  (op === "max" || op === "min") && d !== "i32" ? `select(${combineOf[op](a, b)}, bits(0x7fc00000u), ${nanTest(a)} || ${nanTest(b)})` : combineOf[op](a, b)
 const identity = (op: ReduceOp, d: DType): string =>
   lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? (op === "max" ? -2147483647 : 2147483647) : op === "max" ? -Infinity : Infinity, accType(d))
 const accType = (d: DType): DType => (d === "f16" ? "f32" : d)
@@ -48,12 +51,13 @@ export const reduceRows = (
   const n = outer * inner
   if (n === 0) return y
   const A = T(accType(out.dtype))
+  const combine = combineFor(op, accType(out.dtype))
   let src = enables([...inDTypes, out.dtype]) + uniforms(3)
   inDTypes.forEach((d, k) => (src += binding(k + 1, `x${k}`, T(d))))
   src += binding(inDTypes.length + 1, "y", T(out.dtype), true) + decls
   const step = (acc: string, idx: string) => {
     const l = load(idx)
-    return `${l.lines}      ${acc} = ${combine[op](acc, `${A}(${l.value})`)};\n`
+    return `${l.lines}      ${acc} = ${combine(acc, `${A}(${l.value})`)};\n`
   }
   const rowWise = inner === 1 && R >= 64
   if (rowWise) {
@@ -62,7 +66,7 @@ export const reduceRows = (
     src += `  for (var k = lid; k < R; k += ${WG}u) {\n    let i = group * R + k;\n${step("acc", "i")}  }\n`
     src += "  part[lid] = acc;\n  workgroupBarrier();\n"
     for (let s = WG / 2; s >= 1; s /= 2)
-      src += `  if (lid < ${s}u) { part[lid] = ${combine[op]("part[lid]", `part[lid + ${s}u]`)}; }\n  workgroupBarrier();\n`
+      src += `  if (lid < ${s}u) { part[lid] = ${combine("part[lid]", `part[lid + ${s}u]`)}; }\n  workgroupBarrier();\n`
     src += `  if (lid == 0u && group < p(0)) { y[group] = ${T(out.dtype)}(part[0]); }\n}\n`
   } else {
     src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
@@ -97,17 +101,21 @@ export const reduceProd = reduce("prod")
 export const reduceMax = reduce("max")
 export const reduceMin = reduce("min")
 
-// index of the first extremum along one axis (one thread per output)
+// index of the first extremum along one axis (one thread per output); a NaN counts as the
+// extremum, so the first NaN's index is returned (NumPy's argmax/argmin)
 export const argReduce: GpuKernel<ParamsOf<"argReduce">> = (g, [x], [ax], { axis, op }, out) => {
   const y = alloc(g, out)
   const shape = ax!.shape
   const R = shape[axis]!, inner = numel(shape.slice(axis + 1)), n = numel(out.shape)
   if (n === 0) return y
   const cmp = op === "max" ? ">" : "<"
+  const better = ax!.dtype === "i32" || ax!.dtype === "bool"
+    ? `v ${cmp} best`
+    : `(v ${cmp} best && !${nanTest("best")}) || (${nanTest("v")} && !${nanTest("best")})`
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
   src += "  let base = (gid / inner) * R * inner + gid % inner;\n  var best = x[base];\n  var arg = 0;\n"
-  src += `  for (var k = 1u; k < R; k++) {\n    let v = x[base + k * inner];\n    if (v ${cmp} best) { best = v; arg = i32(k); }\n  }\n  y[gid] = arg;\n}\n`
+  src += `  for (var k = 1u; k < R; k++) {\n    let v = x[base + k * inner];\n    if (${better}) { best = v; arg = i32(k); }\n  }\n  y[gid] = arg;\n}\n`
   g.dispatch(src, [x!, y], new Uint32Array([n, R, inner]), Math.ceil(n / WG))
   return y
 }
