@@ -279,6 +279,9 @@ describe("sizes are checked when a tensor is created", () => {
     expect(tg.arange(0, 3, 1, { dtype: "bool" }).toArraySync()).toEqual([false, true, true])
     expect(tg.eye(3, 2).toArraySync()).toEqual([[1, 0], [0, 1], [0, 0]])
     expect(tg.eye(2, 3, { dtype: "i32" }).toArraySync()).toEqual([[1, 0, 0], [0, 1, 0]])
+  })
+})
+
 describe("logspace, geomspace, identity, empty", () => {
   test("against JS's Math in f64; NumPy's endpoints and sign rule", () => {
     expectClose(tg.logspace(0, 3, 4, { dtype: "f64" }).dataSync(), [1, 10, 100, 1000], { rtol: 1e-14, atol: 0 })
