@@ -306,19 +306,34 @@ export const uniform = <const S extends ReadonlyArray<number>, D extends DType =
 }
 
 /**
- * Bernoulli samples (`true` with probability `p`), reproducible from the key.
+ * Bernoulli samples (`true` with probability `p`), reproducible from the key. `p` is a number
+ * (then `shape` is required) or a tensor of probabilities, giving samples of its shape or of a
+ * `shape` it broadcasts to, on its device.
  *
  * @example
  * import * as tg from "typegrad"
  * const keep = tg.bernoulli(tg.key(2), 0.9, [128]) // Tensor<[128], "bool", "cpu">
+ * const mask = tg.bernoulli(tg.key(3), tg.tensor([0, 0.5, 1])) // Tensor<[3], "bool">: [false, ?, true]
+ * const rows = tg.bernoulli(tg.key(4), tg.tensor([0.1, 0.9]), [5, 2]) // Tensor<[5, 2], "bool">
  * @since 0.1.0
  * @category random
  */
-export const bernoulli = <const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
+export function bernoulli<const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
   key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
-): Tensor<[...S], "bool", NoInfer<V>> => {
+): Tensor<[...S], "bool", NoInfer<V>>
+export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, p: Tensor<S, D, V>): Tensor<S, "bool", V>
+export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, p: Tensor<S, D, V>, shape: O): Tensor<[...O], "bool", V>
+export function bernoulli(key: Key, p: number | AnyTensor, shape?: ReadonlyArray<number>, options?: { readonly device?: Device }): AnyTensor {
+  if (typeof p !== "number") {
+    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16") throw new DTypeError({ op: "bernoulli", dtypes: [p.dtype], message: `bernoulli: expected float probabilities, got ${p.dtype}` })
+    const out = shape ?? p.shape
+    checkShape("bernoulli", out)
+    const u = fromHost(uniformHost(key, numel(out), p.dtype), out, p.dtype, p.device)
+    return lax.compare(u, lax.broadcastTo(lax.stopGradient(p), out), "lt")
+  }
+  if (shape === undefined) throw ShapeError.of("bernoulli", "a number p needs a shape", [])
   const o: CreateOptions = options?.device === undefined ? { dtype: "bool" } : { dtype: "bool", device: options.device }
-  return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0)) as Tensor<[...S], "bool", V>
+  return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0))
 }
 
 /**

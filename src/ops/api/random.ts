@@ -113,3 +113,143 @@ export const normalHost = (k: Key, n: number, dtype: DType): Float64Array => {
   }
   return out
 }
+
+/**
+ * An endless stream of uniform doubles in (0, 1) from a key, for rejection samplers that need an
+ * unknown number of draws: block `j` is 53-bit uniforms from `foldIn(key, j)`.
+ */
+export class HostStream {
+  private block: Float64Array = new Float64Array(0)
+  private at = 0
+  private j = 0
+  constructor(private readonly k: Key) {}
+  /** A uniform double in the open interval (0, 1). */
+  next(): number {
+    for (;;) {
+      if (this.at === this.block.length) {
+        this.block = uniformHost(foldIn(this.k, this.j++), 256, "f64")
+        this.at = 0
+      }
+      const u = this.block[this.at++]!
+      if (u > 0) return u
+    }
+  }
+  /** A standard normal (Marsaglia's polar method). */
+  normal(): number {
+    for (;;) {
+      const a = 2 * this.next() - 1, b = 2 * this.next() - 1, s = a * a + b * b
+      if (s > 0 && s < 1) return a * Math.sqrt((-2 * Math.log(s)) / s)
+    }
+  }
+}
+
+/** Gamma(α, 1) (Marsaglia–Tsang; for α < 1 the α + 1 draw times U^(1/α)). */
+export const gammaHost = (st: HostStream, alpha: number): number => {
+  if (alpha < 1) {
+    const u = st.next()
+    return gammaHost(st, alpha + 1) * Math.exp(Math.log(u) / alpha)
+  }
+  const d = alpha - 1 / 3, c = 1 / Math.sqrt(9 * d)
+  for (;;) {
+    let x: number, v: number
+    do {
+      x = st.normal()
+      v = 1 + c * x
+    } while (v <= 0)
+    v = v * v * v
+    const u = st.next()
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v
+  }
+}
+
+const logFactorial = (k: number): number => {
+  if (k < 2) return 0
+  if (k < 20) {
+    let f = 0
+    for (let i = 2; i <= k; i++) f += Math.log(i)
+    return f
+  }
+  // Stirling's series (error below 1e-10 from k = 20)
+  return (k + 0.5) * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * k) - 1 / (360 * k * k * k)
+}
+
+/** Poisson(λ): multiplication of uniforms (Knuth) below λ = 10, Hörmann's PTRS transformed rejection above. */
+export const poissonHost = (st: HostStream, lam: number): number => {
+  if (lam === 0) return 0
+  if (lam < 10) {
+    const l = Math.exp(-lam)
+    let k = 0, p = st.next()
+    while (p > l) {
+      k++
+      p *= st.next()
+    }
+    return k
+  }
+  const slam = Math.sqrt(lam), loglam = Math.log(lam)
+  const b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2)
+  for (;;) {
+    const u = st.next() - 0.5, v = st.next(), us = 0.5 - Math.abs(u)
+    const k = Math.floor(((2 * a) / us + b) * u + lam + 0.43)
+    if (us >= 0.07 && v <= vr) return k
+    if (k < 0 || (us < 0.013 && v > us)) continue
+    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lam + k * loglam - logFactorial(k)) return k
+  }
+}
+
+/** erfc(x) for x ≥ 0: 1 − erf by its Taylor series below 2, Lentz's continued fraction above (relative error near 1e-15). */
+const erfcPos = (x: number): number => {
+  // continued fraction for large x, series for small: both converge fast in their ranges
+  if (x < 2) {
+    // erf by its Taylor series: 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
+    let term = x, sum = x
+    for (let n = 1; n < 60; n++) {
+      term *= (-x * x) / n
+      const t = term / (2 * n + 1)
+      sum += t
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * sum
+  }
+  // Lentz's continued fraction: erfc(x) = exp(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …))))
+  let f = x, c = x, d = 0
+  for (let n = 1; n < 200; n++) {
+    const an = n / 2
+    d = x + an * d
+    d = d === 0 ? 1e-300 : 1 / d
+    c = x + an / c
+    const delta = c * d
+    f *= delta
+    if (Math.abs(delta - 1) < 1e-16) break
+  }
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f)
+}
+
+/** Φ(x), the standard normal CDF, accurate in relative terms in the lower tail. */
+export const ndtrHost = (x: number): number => (x < 0 ? 0.5 * erfcPos(-x / Math.SQRT2) : 1 - 0.5 * erfcPos(x / Math.SQRT2))
+
+/** Φ⁻¹(p): Acklam's rational approximation refined by two Newton steps on Φ. */
+export const ndtriHost = (p: number): number => {
+  if (p <= 0) return -Infinity
+  if (p >= 1) return Infinity
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239]
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1]
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416]
+  const lo = 0.02425
+  let x: number
+  if (p < lo || p > 1 - lo) {
+    const q = Math.sqrt(-2 * Math.log(p < lo ? p : 1 - p))
+    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    if (p > 1 - lo) x = -x
+  } else {
+    const q = p - 0.5, r = q * q
+    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  }
+  for (let i = 0; i < 2; i++) {
+    // Newton on Φ(x) = p in the tail where Φ is accurate: work with the smaller of p and 1 − p
+    const pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI)
+    if (pdf === 0) break
+    x -= x < 0 ? (ndtrHost(x) - p) / pdf : (1 - ndtrHost(x) - (1 - p)) / -pdf
+  }
+  return x
+}

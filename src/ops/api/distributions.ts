@@ -1,0 +1,430 @@
+/**
+ * Sampling from named distributions with explicit keys (JAX's `jax.random` names and semantics):
+ * scalar-parameter families are drawn on the host from the key's counter stream (so they are
+ * identical on every device), tensor-parameter ones (`categorical`, `multivariateNormal`,
+ * `choice` with `p`) are compositions on the parameter's device, and so
+ * differentiable in those parameters where that makes sense (the mean and covariance of
+ * `multivariateNormal`).
+ *
+ * @since 0.1.0
+ */
+import { DTypeError, ShapeError } from "../../errors.js"
+import type { DeviceKind, Dim, DType, FloatDType, Shape } from "../../shape/index.js"
+import { numel } from "../core/aval.js"
+import type { Device } from "../core/backend.js"
+import { getDefaultDevice } from "../core/defaults.js"
+import { fromHost } from "../core/host.js"
+import * as lax from "../core/lax.js"
+import type { AnyTensor, Tensor } from "../core/tensor.js"
+import { take, topk } from "./indexing.js"
+import { gammaHost, HostStream, ndtrHost, ndtriHost, normalHost, poissonHost, uniformHost, type Key } from "./random.js"
+
+/**
+ * Where and as what to draw samples (default f32 on the default device).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const o: tg.SampleOptions<"f64", "cpu"> = { dtype: "f64", device: tg.cpu }
+ * tg.exponential(tg.key(0), [3], o) // Tensor<[3], "f64", "cpu">
+ * @since 0.1.0
+ * @category random
+ */
+export interface SampleOptions<D extends DType = "f32", V extends DeviceKind = "cpu"> {
+  readonly dtype?: D
+  readonly device?: Device<V>
+}
+
+const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+}
+const checkParam = (op: string, name: string, v: number, ok: (v: number) => boolean, want: string) => {
+  if (typeof v !== "number" || !ok(v)) throw ShapeError.of(op, `${name} must be ${want}, got ${v}`)
+}
+const floatOf = (op: string, d: DType): DType => {
+  if (d !== "f32" && d !== "f64" && d !== "f16") throw new DTypeError({ op, dtypes: [d], message: `${op}: expected a float dtype, got ${d}` })
+  return d
+}
+const place = (op: string, data: Float64Array | Int32Array, shape: ReadonlyArray<number>, o: SampleOptions<DType, DeviceKind> | undefined, dflt: DType = "f32"): AnyTensor => {
+  const dt = o?.dtype ?? dflt
+  return fromHost(data, shape, dt, o?.device ?? getDefaultDevice())
+}
+/** `n` host draws of `f(stream)` from one stream of the key. */
+const stream = (k: Key, n: number, f: (s: HostStream) => number): Float64Array => {
+  const s = new HostStream(k)
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = f(s)
+  return out
+}
+/** Samples `inverse(u)` of uniform draws (53-bit, in [0, 1)). */
+const inverseCdf = (op: string, k: Key, shape: ReadonlyArray<number>, o: SampleOptions<DType, DeviceKind> | undefined, inverse: (u: number) => number): AnyTensor => {
+  checkShape(op, shape)
+  floatOf(op, o?.dtype ?? "f32")
+  const u = uniformHost(k, numel(shape), "f64")
+  for (let i = 0; i < u.length; i++) u[i] = inverse(u[i]!)
+  return place(op, u, shape, o)
+}
+
+/**
+ * Exponential samples with rate `rate` (default 1): `−log(1 − U) / rate`, mean `1 / rate`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const waits = tg.exponential(tg.key(0), [1000], { rate: 2 }) // mean ≈ 0.5
+ * @since 0.1.0
+ * @category random
+ */
+export const exponential = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly rate?: number },
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  const rate = options?.rate ?? 1
+  checkParam("exponential", "rate", rate, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  return inverseCdf("exponential", key, shape, options, (u) => -Math.log1p(-u) / rate) as never
+}
+
+/**
+ * Laplace samples (double exponential) with location `loc` (default 0) and scale `scale` (default 1):
+ * variance `2·scale²`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const noise = tg.laplace(tg.key(0), [4], { scale: 0.1 })
+ * @since 0.1.0
+ * @category random
+ */
+export const laplace = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly loc?: number; readonly scale?: number },
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  const loc = options?.loc ?? 0, scale = options?.scale ?? 1
+  checkParam("laplace", "scale", scale, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  // U in [0, 1) → v = U − ½ in [−½, ½): x = loc − scale·sign(v)·log(1 − 2|v|)
+  return inverseCdf("laplace", key, shape, options, (u) => {
+    const v = u - 0.5
+    return loc - scale * Math.sign(v) * Math.log1p(-2 * Math.abs(v))
+  }) as never
+}
+
+/**
+ * Logistic samples with location `loc` and scale `scale`: `loc + scale·log(U / (1 − U))`,
+ * variance `scale²·π² / 3`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.logistic(tg.key(0), [2, 2]) // Tensor<[2, 2]>
+ * @since 0.1.0
+ * @category random
+ */
+export const logistic = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly loc?: number; readonly scale?: number },
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  const loc = options?.loc ?? 0, scale = options?.scale ?? 1
+  checkParam("logistic", "scale", scale, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  // U = 0 would give −∞: U is moved to the middle of its 2⁻⁵³ cell
+  return inverseCdf("logistic", key, shape, options, (u) => {
+    const w = u + 2 ** -54
+    return loc + scale * (Math.log(w) - Math.log1p(-w))
+  }) as never
+}
+
+/**
+ * Standard normal samples truncated to `[lower, upper]` (inverse-CDF sampling, accurate in both
+ * tails: a window above 0 is drawn as the mirror of the window below).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const w = tg.truncatedNormal(tg.key(0), -2, 2, [256, 128]) // every entry in [−2, 2]
+ * @since 0.1.0
+ * @category random
+ */
+export const truncatedNormal = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, lower: number, upper: number, shape: S, options?: SampleOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  if (!(lower < upper)) throw ShapeError.of("truncatedNormal", `lower ${lower} must be below upper ${upper}`)
+  // NOTE: Φ loses all relative precision in the upper tail; sample −X on [−upper, −lower] there
+  const flip = lower > 0
+  const [a, b] = flip ? [-upper, -lower] : [lower, upper]
+  const pa = ndtrHost(a), pb = ndtrHost(b)
+  return inverseCdf("truncatedNormal", key, shape, options, (u) => {
+    const x = Math.min(Math.max(ndtriHost(pa + u * (pb - pa)), a), b)
+    return flip ? -x : x
+  }) as never
+}
+
+/**
+ * Gamma(α, 1) samples (Marsaglia–Tsang rejection; shape `alpha > 0`): mean and variance `α`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const g = tg.gamma(tg.key(0), 2.5, [1000]) // mean ≈ 2.5
+ * @since 0.1.0
+ * @category random
+ */
+export const gamma = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, alpha: number, shape: S, options?: SampleOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("gamma", shape)
+  checkParam("gamma", "alpha", alpha, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  floatOf("gamma", options?.dtype ?? "f32")
+  return place("gamma", stream(key, numel(shape), (s) => gammaHost(s, alpha)), shape, options) as never
+}
+
+/**
+ * Beta(a, b) samples, as `X / (X + Y)` of independent Gamma(a) and Gamma(b) draws: mean `a / (a + b)`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const p = tg.beta(tg.key(0), 2, 5, [100]) // every entry in (0, 1)
+ * @since 0.1.0
+ * @category random
+ */
+export const beta = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, a: number, b: number, shape: S, options?: SampleOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("beta", shape)
+  checkParam("beta", "a", a, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  checkParam("beta", "b", b, (v) => v > 0 && Number.isFinite(v), "a positive number")
+  floatOf("beta", options?.dtype ?? "f32")
+  return place("beta", stream(key, numel(shape), (s) => {
+    const x = gammaHost(s, a), y = gammaHost(s, b)
+    return x / (x + y)
+  }), shape, options) as never
+}
+
+/**
+ * Dirichlet(α) samples: one probability vector of `alpha.length` entries per sample, shape
+ * `[...shape, K]` (normalised Gamma(αᵢ) draws): mean `αᵢ / Σα`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const w = tg.dirichlet(tg.key(0), [1, 2, 3], [10]) // Tensor<[10, 3]>, each row sums to 1
+ * @since 0.1.0
+ * @category random
+ */
+export const dirichlet = <const S extends ReadonlyArray<number>, const A extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
+  key: Key, alpha: A, shape: S, options?: SampleOptions<D, V>,
+): Tensor<[...S, A["length"]], NoInfer<D>, NoInfer<V>> => {
+  checkShape("dirichlet", shape)
+  if (alpha.length === 0) throw ShapeError.of("dirichlet", "alpha must have at least one entry")
+  for (const a of alpha) checkParam("dirichlet", "alpha", a, (v) => v > 0 && Number.isFinite(v), "positive numbers")
+  floatOf("dirichlet", options?.dtype ?? "f32")
+  const K = alpha.length, n = numel(shape)
+  const s = new HostStream(key)
+  const out = new Float64Array(n * K)
+  for (let i = 0; i < n; i++) {
+    let sum = 0
+    for (let j = 0; j < K; j++) sum += out[i * K + j] = gammaHost(s, alpha[j]!)
+    for (let j = 0; j < K; j++) out[i * K + j]! /= sum
+  }
+  return place("dirichlet", out, [...shape, K], options) as never
+}
+
+/**
+ * Poisson(λ) counts (Knuth's method below λ = 10, Hörmann's transformed rejection above), i32 by
+ * default: mean and variance `λ`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const counts = tg.poisson(tg.key(0), 4, [1000]) // Tensor<[1000], "i32">, mean ≈ 4
+ * @since 0.1.0
+ * @category random
+ */
+export const poisson = <const S extends ReadonlyArray<number>, D extends DType = "i32", V extends DeviceKind = "cpu">(
+  key: Key, lam: number, shape: S, options?: SampleOptions<D, V>,
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+  checkShape("poisson", shape)
+  checkParam("poisson", "lam", lam, (v) => v >= 0 && v < 1e9, "a non-negative number below 1e9")
+  return place("poisson", stream(key, numel(shape), (s) => poissonHost(s, lam)), shape, options, "i32") as never
+}
+
+/** Standard Gumbel noise −log(−log U) of the given shape, drawn in f64 and placed like `like`. */
+const gumbel = (k: Key, shape: ReadonlyArray<number>, like: AnyTensor): AnyTensor => {
+  const u = uniformHost(k, numel(shape), "f64")
+  for (let i = 0; i < u.length; i++) u[i] = -Math.log(-Math.log(u[i]! + 2 ** -54))
+  return fromHost(u, shape, like.dtype, like.device)
+}
+
+type DropLast<S> = S extends readonly [...infer B extends Dim[], Dim] ? B : Dim[]
+
+/**
+ * Draw category indices from unnormalised log-probabilities `logits: [...B, K]` along the last
+ * axis (the Gumbel-max trick: `argmax(logits + G)`): an i32 tensor of shape `B`, or `[...shape]`
+ * when `shape` is given (it must end with `B`, NumPy broadcasting).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const logits = tg.log(tg.tensor([0.2, 0.5, 0.3]))
+ * const draws = tg.categorical(tg.key(0), logits, [1000]) // Tensor<[1000], "i32">
+ * @since 0.1.0
+ * @category random
+ */
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind>(key: Key, logits: Tensor<S, D, V>): Tensor<DropLast<S>, "i32", V>
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, logits: Tensor<S, D, V>, shape: O): Tensor<[...O], "i32", V>
+export function categorical(key: Key, logits: AnyTensor, shape?: ReadonlyArray<number>): AnyTensor {
+  const r = logits.shape.length
+  if (r === 0) throw ShapeError.of("categorical", "logits must have a category axis (rank at least 1)", logits.shape)
+  const batch = logits.shape.slice(0, -1), K = logits.shape[r - 1]!
+  const out = shape ?? batch
+  checkShape("categorical", out)
+  if (out.length < batch.length || batch.some((d, i) => out[out.length - batch.length + i] !== d))
+    throw ShapeError.of("categorical", `shape [${out.join(", ")}] must end with the batch shape [${batch.join(", ")}] of logits`, logits.shape, out)
+  const full = [...out, K]
+  const z = lax.add(lax.broadcastTo(lax.stopGradient(logits), full), gumbel(key, full, logits))
+  return lax.argReduce(z, full.length - 1, "max")
+}
+
+/** A uniform random permutation of 0…n−1 (Fisher–Yates on 53-bit draws). */
+const permutationHost = (k: Key, n: number): Int32Array => {
+  const idx = Int32Array.from({ length: n }, (_, i) => i)
+  const u = uniformHost(k, Math.max(n - 1, 0), "f64")
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u[n - 1 - i]! * (i + 1))
+    const t = idx[i]!
+    idx[i] = idx[j]!
+    idx[j] = t
+  }
+  return idx
+}
+
+/**
+ * A random permutation: of `0…n−1` (i32) for a number, or of a tensor's entries along `axis`
+ * (default 0).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.permutation(tg.key(0), 5) // Tensor<[5], "i32">: 0…4 in random order
+ * tg.permutation(tg.key(0), tg.tensor([[1, 2], [3, 4], [5, 6]])) // rows shuffled
+ * @since 0.1.0
+ * @category random
+ */
+export function permutation<const N extends number>(key: Key, n: N): Tensor<[N], "i32", "cpu">
+export function permutation<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, x: Tensor<S, D, V>, axis?: number): Tensor<S, D, V>
+export function permutation(key: Key, x: number | AnyTensor, axis = 0): AnyTensor {
+  if (typeof x === "number") {
+    checkParam("permutation", "n", x, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer")
+    return fromHost(permutationHost(key, x), [x], "i32", getDefaultDevice())
+  }
+  const r = x.shape.length
+  if (!Number.isInteger(axis) || axis < -r || axis >= r) throw ShapeError.of("permutation", `axis ${axis} out of range for rank ${r}`, x.shape)
+  const a = axis < 0 ? axis + r : axis
+  const n = x.shape[a]!
+  return take(x as Tensor<number[]>, fromHost(permutationHost(key, n), [n], "i32", x.device) as Tensor<[number], "i32">, a) as AnyTensor
+}
+
+/**
+ * `x` with its entries along `axis` (default 0) in random order: the same as `permutation(key, x, axis)`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.shuffle(tg.key(1), tg.arange(6)) // Tensor<[6]>: 0…5 shuffled
+ * @since 0.1.0
+ * @category random
+ */
+export const shuffle = <S extends Shape, D extends DType, V extends DeviceKind>(key: Key, x: Tensor<S, D, V>, axis = 0): Tensor<S, D, V> => permutation(key, x, axis)
+
+/**
+ * Options of `choice`: sampling with replacement (default `true`) and probabilities `p` of the
+ * `n` candidates (default uniform; a tensor or numbers summing to 1).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const o: tg.ChoiceOptions = { replace: false, p: [0.5, 0.25, 0.25] }
+ * @since 0.1.0
+ * @category random
+ */
+export interface ChoiceOptions {
+  readonly replace?: boolean
+  readonly p?: ReadonlyArray<number> | AnyTensor
+}
+
+/**
+ * Random draws from `0…n−1` (for a number) or from the rows of a tensor (along axis 0), of the
+ * given `shape`: with replacement by default, without (`replace: false`, at most `n` draws), and
+ * with probabilities `p` (Gumbel-max draws; Gumbel-top-k without replacement).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * tg.choice(tg.key(0), 10, [3]) // Tensor<[3], "i32">: three draws from 0…9
+ * tg.choice(tg.key(0), 5, [5], { replace: false }) // a permutation of 0…4
+ * tg.choice(tg.key(0), tg.tensor([10, 20, 30]), [4], { p: [0.1, 0.1, 0.8] }) // mostly 30
+ * @since 0.1.0
+ * @category random
+ */
+export function choice<const O extends ReadonlyArray<number>>(key: Key, n: number, shape: O, options?: ChoiceOptions): Tensor<[...O], "i32", "cpu">
+export function choice<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(
+  key: Key, x: Tensor<S, D, V>, shape: O, options?: ChoiceOptions,
+): Tensor<S extends readonly [Dim, ...infer R extends Dim[]] ? [...O, ...R] : Dim[], D, V>
+export function choice(key: Key, a: number | AnyTensor, shape: ReadonlyArray<number>, options: ChoiceOptions = {}): AnyTensor {
+  checkShape("choice", shape)
+  const device = typeof a === "number" ? getDefaultDevice() : a.device
+  if (typeof a !== "number" && a.shape.length === 0) throw ShapeError.of("choice", "needs a tensor of rank at least 1 to draw rows from", a.shape)
+  const n = typeof a === "number" ? a : a.shape[0]!
+  checkParam("choice", "n", n, (v) => Number.isInteger(v) && v >= 1, "a positive integer")
+  const m = numel(shape), replace = options.replace ?? true
+  if (!replace && m > n) throw ShapeError.of("choice", `cannot draw ${m} entries without replacement from ${n}`, shape)
+  let idx: AnyTensor
+  if (options.p === undefined) {
+    const data = replace ? Int32Array.from(uniformHost(key, m, "f64"), (u) => Math.floor(u * n)) : permutationHost(key, n).slice(0, m)
+    idx = fromHost(data, shape, "i32", device)
+  } else {
+    const p = Array.isArray(options.p) ? fromHost(options.p as ReadonlyArray<number>, [options.p.length], "f64", device) : (options.p as AnyTensor)
+    if (p.shape.length !== 1 || p.shape[0] !== n) throw ShapeError.of("choice", `p must have shape [${n}], got [${p.shape.join(", ")}]`, p.shape)
+    floatOf("choice", p.dtype)
+    const logp = lax.log(lax.stopGradient(p))
+    if (replace) idx = lax.reshape(categorical(key, logp as Tensor<number[], FloatDType>, [m]) as AnyTensor, shape)
+    else {
+      // Gumbel-top-k: the k largest of log p + G are k draws without replacement
+      const z = lax.add(logp, gumbel(key, [n], logp))
+      idx = lax.reshape(topk(z as Tensor<number[]>, m)[1] as AnyTensor, shape)
+    }
+  }
+  return typeof a === "number" ? idx : lax.reshape(take(a as Tensor<number[]>, lax.reshape(idx, [m]) as Tensor<[number], "i32">, 0) as AnyTensor, [...shape, ...a.shape.slice(1)])
+}
+
+/** Lower Cholesky factor of symmetric positive-definite `[..., n, n]`, column by column (differentiable). */
+const cholesky = (a: AnyTensor): AnyTensor => {
+  const r = a.shape.length, n = a.shape[r - 1]!, lead = a.shape.slice(0, -2)
+  const col = (t: AnyTensor, j: number) => lax.reshape(lax.slice(t, [...lead.map(() => 0), 0, j], [...lead.map(() => 1), 1, 1], [...lead, n, 1]), [...lead, n])
+  const cols: AnyTensor[] = []
+  for (let j = 0; j < n; j++) {
+    let s = col(a, j)
+    if (j > 0) {
+      // s = A[:, j] − L[:, :j] · L[j, :j]
+      const lj = lax.concat(cols.map((c) => lax.reshape(c, [...lead, n, 1])), r - 1)
+      const row = lax.slice(lj, [...lead.map(() => 0), j, 0], [...lead.map(() => 1), 1, 1], [...lead, 1, j])
+      s = lax.sub(s, lax.reshape(lax.matmul(lj, lax.reshape(row, [...lead, j, 1])), [...lead, n]))
+    }
+    const d = lax.sqrt(lax.slice(s, [...lead.map(() => 0), j], [...lead.map(() => 1), 1], [...lead, 1]))
+    const below = fromHost(Array.from({ length: n }, (_, i) => (i > j ? 1 : 0)), [n], a.dtype, a.device)
+    const at = fromHost(Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)), [n], a.dtype, a.device)
+    cols.push(lax.add(lax.mul(lax.div(s, d), below), lax.mul(d, at)))
+  }
+  return lax.concat(cols.map((c) => lax.reshape(c, [...lead, n, 1])), r - 1)
+}
+
+/**
+ * Multivariate normal samples `mean + L·z` with `L` the Cholesky factor of `cov` (`[D, D]`,
+ * symmetric positive-definite), shape `[...shape, D]`; differentiable in `mean` and `cov` (the
+ * reparameterisation).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const cov = tg.tensor([[1, 0.8], [0.8, 1]])
+ * const xs = tg.multivariateNormal(tg.key(0), tg.zeros([2]), cov, [500]) // Tensor<[500, 2]>
+ * @since 0.1.0
+ * @category random
+ */
+export const multivariateNormal = <const Dm extends number, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(
+  key: Key, mean: Tensor<[Dm], D, V>, cov: Tensor<[Dm, Dm], D, V>, shape: O,
+): Tensor<[...O, Dm], D, V> => {
+  checkShape("multivariateNormal", shape)
+  const m = mean as AnyTensor, c = cov as AnyTensor
+  floatOf("multivariateNormal", m.dtype)
+  const d = m.shape[0]
+  if (m.shape.length !== 1 || c.shape.length !== 2 || c.shape[0] !== d || c.shape[1] !== d)
+    throw ShapeError.of("multivariateNormal", `mean must be [D] and cov [D, D], got [${m.shape.join(", ")}] and [${c.shape.join(", ")}]`, m.shape, c.shape)
+  if (m.dtype !== c.dtype) throw new DTypeError({ op: "multivariateNormal", dtypes: [m.dtype, c.dtype], message: `multivariateNormal: dtype mismatch (${m.dtype} vs ${c.dtype})` })
+  const n = numel(shape)
+  const z = fromHost(normalHost(key, n * d!, m.dtype), [n, d!], m.dtype, m.device)
+  // rows: x = mean + z·Lᵀ
+  const y = lax.add(lax.matmul(z, lax.transpose(cholesky(c), [1, 0])), m)
+  return lax.reshape(y, [...shape, d!]) as never
+}
