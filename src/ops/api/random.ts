@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
+import { threefry2x32, uniformFromKey } from "../core/threefry.js"
 
 /**
  * A PRNG key. Split it instead of reusing it: `const [k1, k2] = tg.split(key)`.
@@ -24,24 +25,7 @@ export class Key {
   }
 }
 
-const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0
-const R = [13, 15, 26, 6, 17, 29, 16, 24]
-
-/** Threefry-2x32 with 20 rounds: a keyed bijection of 64-bit counters. */
-export const threefry2x32 = (k: readonly [number, number], x0: number, x1: number): [number, number] => {
-  const ks = [k[0] >>> 0, k[1] >>> 0, (0x1bd11bda ^ k[0] ^ k[1]) >>> 0]
-  let a = (x0 + ks[0]!) >>> 0
-  let b = (x1 + ks[1]!) >>> 0
-  for (let i = 0; i < 5; i++) {
-    for (let j = 0; j < 4; j++) {
-      a = (a + b) >>> 0
-      b = rotl(b, R[(i % 2) * 4 + j]!) ^ a
-    }
-    a = (a + ks[(i + 1) % 3]!) >>> 0
-    b = (b + ks[(i + 2) % 3]! + i + 1) >>> 0
-  }
-  return [a, b]
-}
+export { threefry2x32 } from "../core/threefry.js"
 
 /**
  * A key from an integer seed.
@@ -80,26 +64,8 @@ export const split = (k: Key, n = 2): Key[] => {
  */
 export const foldIn = (k: Key, i: number): Key => new Key(threefry2x32(k.words, 1, i >>> 0))
 
-/** `n` uniform 32-bit words from a key. */
-export const randomBits = (k: Key, n: number): Uint32Array => {
-  const out = new Uint32Array(n)
-  for (let i = 0; i < n; i += 2) {
-    const [a, b] = threefry2x32(k.words, 0x9e3779b9, i >>> 1)
-    out[i] = a
-    if (i + 1 < n) out[i + 1] = b
-  }
-  return out
-}
-
 /** `n` uniform floats in [0, 1) (53 random bits for f64, 24 otherwise). */
-export const uniformHost = (k: Key, n: number, dtype: DType): Float64Array => {
-  const wide = dtype === "f64"
-  const bits = randomBits(k, wide ? 2 * n : n)
-  const out = new Float64Array(n)
-  for (let i = 0; i < n; i++)
-    out[i] = wide ? ((bits[2 * i]! >>> 5) * 67108864 + (bits[2 * i + 1]! >>> 6)) / 9007199254740992 : (bits[i]! >>> 8) / 16777216
-  return out
-}
+export const uniformHost = (k: Key, n: number, dtype: DType): Float64Array => uniformFromKey(k.words, n, dtype === "f64") as Float64Array
 
 /** `n` standard normal samples (Box–Muller on pairs of uniforms; the log argument is kept away from 0). */
 export const normalHost = (k: Key, n: number, dtype: DType): Float64Array => {

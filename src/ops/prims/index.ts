@@ -11,6 +11,7 @@ import comparePrimitives from "./compare.js"
 import convertPrimitives from "./convert.js"
 import gatherPrimitives from "./gather.js"
 import matmulPrimitives from "./matmul.js"
+import randomPrimitives from "./random.js"
 import reducePrimitives from "./reduce.js"
 import roundingPrimitives from "./rounding.js"
 import structuralPrimitives from "./structural.js"
@@ -23,13 +24,13 @@ import windowPrimitives from "./window.js"
  */
 type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
   typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
-  typeof matmulPrimitives & typeof windowPrimitives
+  typeof matmulPrimitives & typeof windowPrimitives & typeof randomPrimitives
 
 /** Every kernel primitive by name. @internal */
 export const primitives: Families = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives, ...roundingPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives, ...randomPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

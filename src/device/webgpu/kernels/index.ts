@@ -13,13 +13,14 @@ import { argReduce, reduceMax, reduceMin, reduceProd, reduceSum } from "./reduce
 import { broadcastTo, concat, pad, slice, transpose } from "./structural.js"
 import { fold, unfold } from "./window.js"
 import { gather, scatterAdd } from "./gather.js"
+import { threefry } from "./random.js"
 
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
   reshape: (g, [x]) => g.pool.share(x!),
   reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
   broadcastTo, transpose, slice, pad, concat,
-  matmul, unfold, fold, gather, scatterAdd,
+  matmul, unfold, fold, gather, scatterAdd, threefry,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 
 /** The kernel of any primitive. */
