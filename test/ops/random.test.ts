@@ -232,3 +232,57 @@ describe("bad parameters are typed errors naming the op", () => {
     expect(() => tg.bernoulli(tg.key(0), tg.tensor([1], { dtype: "i32" }))).toThrow("bernoulli: expected float probabilities, got i32")
   })
 })
+
+describe("key data: keys as i32 tensors, under vmap and jit", () => {
+  const k = tg.key(31)
+  test("uniform from key data equals uniform from the key (f32 and f64), split and foldIn agree", () => {
+    expect(data(tg.uniform(tg.keyData(k), [7]))).toEqual(data(tg.uniform(k, [7])))
+    expect(data(tg.uniform(tg.keyData(k), [2, 3], { dtype: "f64", low: -1, high: 3 }))).toEqual(data(tg.uniform(k, [2, 3], { dtype: "f64", low: -1, high: 3 })))
+    expect(data(tg.split(tg.keyData(k), 3))).toEqual(data(tg.keyData(tg.split(k, 3))))
+    expect(data(tg.foldIn(tg.keyData(k), 12))).toEqual(data(tg.keyData(tg.foldIn(k, 12))))
+    // a batch of keys [B, 2] gives one block per key
+    const keys = tg.split(k, 4)
+    const batch = tg.uniform(tg.keyData(keys), [5])
+    expect(batch.shape).toEqual([4, 5])
+    expect(data(batch)).toEqual(keys.flatMap((q) => data(tg.uniform(q, [5]))))
+  })
+  test("vmap over split keys equals a loop over the keys", () => {
+    const keys = tg.keyData(tg.split(k, 6))
+    const f = (q: tg.KeyData) => ({
+      n: tg.normal(q, [3], { dtype: "f64" }),
+      e: tg.exponential(q, [2], { dtype: "f64" }),
+      l: tg.laplace(q, [2], { dtype: "f64", scale: 2 }),
+      g: tg.logistic(q, [2], { dtype: "f64" }),
+      b: tg.bernoulli(q, 0.3, [4]),
+      c: tg.categorical(q, tg.tensor([0.1, 2, -1], { dtype: "f64" }), [5]),
+      s: tg.split(q, 2),
+    })
+    const batched = tg.vmap(f)(keys)
+    const loop = tg.split(k, 6).map((q) => f(tg.keyData(q)))
+    for (const name of ["n", "e", "l", "g", "b", "c", "s"] as const)
+      expect(data(batched[name] as tg.AnyTensor), name).toEqual(loop.flatMap((r) => data(r[name] as tg.AnyTensor)))
+  })
+  test("jit with key data: new keys need no retrace, results equal eager", () => {
+    let traces = 0
+    const f = tg.jit((q: tg.KeyData) => {
+      traces++
+      return tg.normal(q, [4], { dtype: "f64" }).add(tg.uniform(tg.foldIn(q, 1), [4], { dtype: "f64" }))
+    })
+    for (const q of tg.split(k, 3)) {
+      const eager = data(tg.normal(tg.keyData(q), [4], { dtype: "f64" }).add(tg.uniform(tg.foldIn(tg.keyData(q), 1), [4], { dtype: "f64" })))
+      // the fused loop may round the transcendental functions differently in the last place
+      data(f(tg.keyData(q))).forEach((v, i) => expect(Math.abs(v - eager[i]!)).toBeLessThan(1e-13))
+    }
+    expect(traces).toBe(1)
+  })
+  test("normal from key data is standard normal (moments, KS against Φ)", () => {
+    const xs = data(tg.normal(tg.keyData(tg.key(32)), [N], { dtype: "f64" }))
+    moments(xs, 0, 1, 3)
+    expect(ksStat(xs, Phi)).toBeLessThan(KS)
+    // an odd count keeps the host sampler's pairing
+    expect(tg.normal(tg.keyData(tg.key(32)), [3]).shape).toEqual([3])
+  })
+  test("bad key data is a typed error", () => {
+    expect(() => tg.uniform(tg.zeros([3], { dtype: "i32" }) as tg.AnyTensor as tg.KeyData, [2])).toThrow("uniform: key data must be an i32 tensor [..., 2], got i32[3]")
+  })
+})

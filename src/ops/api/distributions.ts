@@ -17,7 +17,7 @@ import { fromHost } from "../core/host.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { take, topk } from "./indexing.js"
-import { gammaHost, HostStream, ndtrHost, ndtriHost, normalHost, poissonHost, uniformHost, type Key } from "./random.js"
+import { gammaHost, HostStream, isKeyData, ndtrHost, ndtriHost, normalHost, poissonHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
 
 /**
  * Where and as what to draw samples (default f32 on the default device).
@@ -55,13 +55,23 @@ const stream = (k: Key, n: number, f: (s: HostStream) => number): Float64Array =
   for (let i = 0; i < n; i++) out[i] = f(s)
   return out
 }
-/** Samples `inverse(u)` of uniform draws (53-bit, in [0, 1)). */
-const inverseCdf = (op: string, k: Key, shape: ReadonlyArray<number>, o: SampleOptions<DType, DeviceKind> | undefined, inverse: (u: number) => number): AnyTensor => {
+/** Samples `inverse(u)` of uniform draws (53-bit, in [0, 1)); from key data, `traced(u)` on the key's device. */
+const inverseCdf = (
+  op: string, k: Key | AnyTensor, shape: ReadonlyArray<number>, o: SampleOptions<DType, DeviceKind> | undefined,
+  inverse: (u: number) => number, traced: (u: AnyTensor, halfCell: number) => AnyTensor,
+): AnyTensor => {
   checkShape(op, shape)
-  floatOf(op, o?.dtype ?? "f32")
+  const dt = floatOf(op, o?.dtype ?? "f32")
+  if (isKeyData(k)) return traced(uniformData(op, k, shape, dt), dt === "f64" ? 2 ** -54 : 2 ** -25)
   const u = uniformHost(k, numel(shape), "f64")
   for (let i = 0; i < u.length; i++) u[i] = inverse(u[i]!)
   return place(op, u, shape, o)
+}
+
+/** A sampler's signature: a `Key` (samples `S`), or key data `[...B, 2]` (samples `[...B, ...S]` on its device). */
+interface Sampler<Opts> {
+  <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(key: Key, shape: S, options?: SampleOptions<D, V> & Opts): Tensor<[...S], NoInfer<D>, NoInfer<V>>
+  <B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>, D extends FloatDType = "f32">(key: KeyData<B, V>, shape: S, options?: SampleOptions<D, V> & Opts): Tensor<[...B, ...S], NoInfer<D>, V>
 }
 
 /**
@@ -73,12 +83,10 @@ const inverseCdf = (op: string, k: Key, shape: ReadonlyArray<number>, o: SampleO
  * @since 0.1.0
  * @category random
  */
-export const exponential = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
-  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly rate?: number },
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+export const exponential: Sampler<{ readonly rate?: number }> = (key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: SampleOptions<DType, DeviceKind> & { readonly rate?: number }) => {
   const rate = options?.rate ?? 1
   checkParam("exponential", "rate", rate, (v) => v > 0 && Number.isFinite(v), "a positive number")
-  return inverseCdf("exponential", key, shape, options, (u) => -Math.log1p(-u) / rate) as never
+  return inverseCdf("exponential", key, shape, options, (u) => -Math.log1p(-u) / rate, (u) => lax.div(lax.neg(lax.log1p(lax.neg(u))), rate)) as never
 }
 
 /**
@@ -91,15 +99,18 @@ export const exponential = <const S extends ReadonlyArray<number>, D extends Flo
  * @since 0.1.0
  * @category random
  */
-export const laplace = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
-  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly loc?: number; readonly scale?: number },
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+export const laplace: Sampler<{ readonly loc?: number; readonly scale?: number }> = (
+  key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: SampleOptions<DType, DeviceKind> & { readonly loc?: number; readonly scale?: number },
+) => {
   const loc = options?.loc ?? 0, scale = options?.scale ?? 1
   checkParam("laplace", "scale", scale, (v) => v > 0 && Number.isFinite(v), "a positive number")
   // U in [0, 1) → v = U − ½ in [−½, ½): x = loc − scale·sign(v)·log(1 − 2|v|)
   return inverseCdf("laplace", key, shape, options, (u) => {
     const v = u - 0.5
     return loc - scale * Math.sign(v) * Math.log1p(-2 * Math.abs(v))
+  }, (u) => {
+    const v = lax.sub(u, 0.5)
+    return lax.sub(loc, lax.mul(lax.mul(lax.sign(v), lax.log1p(lax.mul(lax.abs(v), -2))), scale))
   }) as never
 }
 
@@ -113,15 +124,18 @@ export const laplace = <const S extends ReadonlyArray<number>, D extends FloatDT
  * @since 0.1.0
  * @category random
  */
-export const logistic = <const S extends ReadonlyArray<number>, D extends FloatDType = "f32", V extends DeviceKind = "cpu">(
-  key: Key, shape: S, options?: SampleOptions<D, V> & { readonly loc?: number; readonly scale?: number },
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+export const logistic: Sampler<{ readonly loc?: number; readonly scale?: number }> = (
+  key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: SampleOptions<DType, DeviceKind> & { readonly loc?: number; readonly scale?: number },
+) => {
   const loc = options?.loc ?? 0, scale = options?.scale ?? 1
   checkParam("logistic", "scale", scale, (v) => v > 0 && Number.isFinite(v), "a positive number")
-  // U = 0 would give −∞: U is moved to the middle of its 2⁻⁵³ cell
+  // U = 0 would give −∞: it is raised to half a cell (adding would round the top draw up to 1)
   return inverseCdf("logistic", key, shape, options, (u) => {
-    const w = u + 2 ** -54
+    const w = Math.max(u, 2 ** -54)
     return loc + scale * (Math.log(w) - Math.log1p(-w))
+  }, (u, half) => {
+    const w = lax.max(u, half)
+    return lax.add(lax.mul(lax.sub(lax.log(w), lax.log1p(lax.neg(w))), scale), loc)
   }) as never
 }
 
@@ -146,6 +160,8 @@ export const truncatedNormal = <const S extends ReadonlyArray<number>, D extends
   return inverseCdf("truncatedNormal", key, shape, options, (u) => {
     const x = Math.min(Math.max(ndtriHost(pa + u * (pb - pa)), a), b)
     return flip ? -x : x
+  }, () => {
+    throw ShapeError.of("truncatedNormal", "takes a Key, not key data")
   }) as never
 }
 
@@ -235,10 +251,14 @@ export const poisson = <const S extends ReadonlyArray<number>, D extends DType =
   return place("poisson", stream(key, numel(shape), (s) => poissonHost(s, lam)), shape, options, "i32") as never
 }
 
-/** Standard Gumbel noise −log(−log U) of the given shape, drawn in f64 and placed like `like`. */
-const gumbel = (k: Key, shape: ReadonlyArray<number>, like: AnyTensor): AnyTensor => {
+/** Standard Gumbel noise −log(−log U) of the given shape, drawn in f64 and placed like `like` (from key data: on its device). */
+const gumbel = (k: Key | AnyTensor, shape: ReadonlyArray<number>, like: AnyTensor): AnyTensor => {
+  if (isKeyData(k)) {
+    const u = lax.max(uniformData("categorical", k, shape, like.dtype), like.dtype === "f64" ? 2 ** -54 : 2 ** -25)
+    return lax.neg(lax.log(lax.neg(lax.log(u))))
+  }
   const u = uniformHost(k, numel(shape), "f64")
-  for (let i = 0; i < u.length; i++) u[i] = -Math.log(-Math.log(u[i]! + 2 ** -54))
+  for (let i = 0; i < u.length; i++) u[i] = -Math.log(-Math.log(Math.max(u[i]!, 2 ** -54)))
   return fromHost(u, shape, like.dtype, like.device)
 }
 
@@ -256,9 +276,9 @@ type DropLast<S> = S extends readonly [...infer B extends Dim[], Dim] ? B : Dim[
  * @since 0.1.0
  * @category random
  */
-export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind>(key: Key, logits: Tensor<S, D, V>): Tensor<DropLast<S>, "i32", V>
-export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, logits: Tensor<S, D, V>, shape: O): Tensor<[...O], "i32", V>
-export function categorical(key: Key, logits: AnyTensor, shape?: ReadonlyArray<number>): AnyTensor {
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind>(key: Key | KeyData<[], V>, logits: Tensor<S, D, V>): Tensor<DropLast<S>, "i32", V>
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key | KeyData<[], V>, logits: Tensor<S, D, V>, shape: O): Tensor<[...O], "i32", V>
+export function categorical(key: Key | AnyTensor, logits: AnyTensor, shape?: ReadonlyArray<number>): AnyTensor {
   const r = logits.shape.length
   if (r === 0) throw ShapeError.of("categorical", "logits must have a category axis (rank at least 1)", logits.shape)
   const batch = logits.shape.slice(0, -1), K = logits.shape[r - 1]!
@@ -267,6 +287,7 @@ export function categorical(key: Key, logits: AnyTensor, shape?: ReadonlyArray<n
   if (out.length < batch.length || batch.some((d, i) => out[out.length - batch.length + i] !== d))
     throw ShapeError.of("categorical", `shape [${out.join(", ")}] must end with the batch shape [${batch.join(", ")}] of logits`, logits.shape, out)
   const full = [...out, K]
+  if (isKeyData(key) && key.shape.length !== 1) throw ShapeError.of("categorical", `takes one key ([2]) of key data, got [${key.shape.join(", ")}] (vmap over a batch of keys)`, key.shape)
   const z = lax.add(lax.broadcastTo(lax.stopGradient(logits), full), gumbel(key, full, logits))
   return lax.argReduce(z, full.length - 1, "max")
 }

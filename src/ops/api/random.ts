@@ -4,7 +4,15 @@
  *
  * @since 0.1.0
  */
-import type { DType } from "../../shape/index.js"
+import { DTypeError, ShapeError } from "../../errors.js"
+import type { DeviceKind, Dim, DType } from "../../shape/index.js"
+import { numel } from "../core/aval.js"
+import type { Device } from "../core/backend.js"
+import { getDefaultDevice } from "../core/defaults.js"
+import { fromHost } from "../core/host.js"
+import { bind1 } from "../core/interpreter.js"
+import { primitive } from "../core/primitive.js"
+import { Tensor, type AnyTensor } from "../core/tensor.js"
 import { threefry2x32, uniformFromKey } from "../core/threefry.js"
 
 /**
@@ -39,22 +47,68 @@ export { threefry2x32 } from "../core/threefry.js"
 export const key = (seed: number): Key => new Key([Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0])
 
 /**
- * Split a key into `n` independent keys (default 2).
+ * Keys as data: an i32 tensor `[..., 2]` holding each key's two words. The samplers that take a
+ * `Key` and draw from the uniform stream also take key data (`uniform`, `normal`, `bernoulli`,
+ * `exponential`, `laplace`, `logistic`, `categorical`, and `split`/`foldIn` themselves), drawing
+ * one sample block per key, so a batch of keys can be `vmap`ped over or passed into `jit`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const keys: tg.KeyData<[4]> = tg.keyData(tg.split(tg.key(0), 4)) // Tensor<[4, 2], "i32">
+ * @since 0.1.0
+ * @category random
+ */
+export type KeyData<B extends Dim[] = [], V extends DeviceKind = DeviceKind> = Tensor<[...B, 2], "i32", V>
+
+/**
+ * Key data (see `KeyData`) of one key (`[2]`) or of a list of keys (`[n, 2]`), on the default
+ * device or `options.device`.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const keys = tg.keyData(tg.split(tg.key(0), 8)) // Tensor<[8, 2], "i32">
+ * const draws = tg.vmap((k: tg.KeyData) => tg.normal(k, [3]))(keys) // Tensor<[8, 3]>: one row per key
+ * @since 0.1.0
+ * @category random
+ */
+export function keyData<V extends DeviceKind = "cpu">(key: Key, options?: { readonly device?: Device<V> }): KeyData<[], V>
+export function keyData<const K extends ReadonlyArray<Key>, V extends DeviceKind = "cpu">(keys: K, options?: { readonly device?: Device<V> }): KeyData<[K["length"]], V>
+export function keyData(k: Key | ReadonlyArray<Key>, options?: { readonly device?: Device }): AnyTensor {
+  const keys = k instanceof Key ? [k] : k
+  const words = Int32Array.from(keys.flatMap((q) => [q.words[0] | 0, q.words[1] | 0]))
+  return fromHost(words, k instanceof Key ? [2] : [keys.length, 2], "i32", options?.device ?? getDefaultDevice())
+}
+
+/** The `threefry` primitive on key data (checked: i32 `[..., 2]`). */
+const threefryOf = (op: string, k: AnyTensor, p: { mode: "key" | "uniform"; x0: number; start: number; count: number; dtype: DType }): AnyTensor => {
+  if (k.dtype !== "i32" || k.shape.length === 0 || k.shape[k.shape.length - 1] !== 2)
+    throw ShapeError.of(op, `key data must be an i32 tensor [..., 2], got ${k.dtype}[${k.shape.join(", ")}]`, k.shape)
+  return bind1(primitive("threefry"), [k], p)
+}
+
+/**
+ * Split a key into `n` independent keys (default 2); split key data `[..., 2]` into `[..., n, 2]`
+ * (the same keys, as data).
  *
  * @example
  * import * as tg from "typegrad"
  * const [k1, k2, k3] = tg.split(tg.key(0), 3)
+ * const data = tg.split(tg.keyData(tg.key(0)), 3) // Tensor<[3, 2], "i32">: k1, k2, k3 as data
  * @since 0.1.0
  * @category random
  */
-export const split = (k: Key, n = 2): Key[] => {
+export function split(k: Key, n?: number): Key[]
+export function split<B extends Dim[], V extends DeviceKind, const N extends number = 2>(k: KeyData<B, V>, n?: N): KeyData<[...B, N], V>
+export function split(k: Key | AnyTensor, n = 2): Key[] | AnyTensor {
+  if (!Number.isInteger(n) || n < 0) throw ShapeError.of("split", `n must be a non-negative integer, got ${n}`)
+  if (k instanceof Tensor) return threefryOf("split", k, { mode: "key", x0: 0, start: 0, count: n, dtype: "i32" })
   const out: Key[] = []
   for (let i = 0; i < n; i++) out.push(new Key(threefry2x32(k.words, 0, i)))
   return out
 }
 
 /**
- * Derive a key for step `i` of a loop without splitting a chain.
+ * Derive a key for step `i` of a loop without splitting a chain (key data in, key data out).
  *
  * @example
  * import * as tg from "typegrad"
@@ -62,7 +116,25 @@ export const split = (k: Key, n = 2): Key[] => {
  * @since 0.1.0
  * @category random
  */
-export const foldIn = (k: Key, i: number): Key => new Key(threefry2x32(k.words, 1, i >>> 0))
+export function foldIn(k: Key, i: number): Key
+export function foldIn<B extends Dim[], V extends DeviceKind>(k: KeyData<B, V>, i: number): KeyData<B, V>
+export function foldIn(k: Key | AnyTensor, i: number): Key | AnyTensor {
+  if (k instanceof Tensor) {
+    const y = threefryOf("foldIn", k, { mode: "key", x0: 1, start: i >>> 0, count: 1, dtype: "i32" })
+    return y.reshape(k.shape as number[]) as AnyTensor
+  }
+  return new Key(threefry2x32(k.words, 1, i >>> 0))
+}
+
+/** Uniform floats in [0, 1) of shape `[...lead, ...shape]` from key data `[...lead, 2]` (the host stream's values). */
+export const uniformData = (op: string, k: AnyTensor, shape: ReadonlyArray<number>, dtype: DType): AnyTensor => {
+  if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16") throw new DTypeError({ op, dtypes: [dtype], message: `${op}: expected a float dtype, got ${dtype}` })
+  const u = threefryOf(op, k, { mode: "uniform", x0: 0, start: 0, count: numel(shape), dtype })
+  return u.reshape([...k.shape.slice(0, -1), ...shape] as number[]) as AnyTensor
+}
+
+/** Whether a key argument is key data (a tensor) rather than a host `Key`. */
+export const isKeyData = (k: unknown): k is AnyTensor => k instanceof Tensor
 
 /** `n` uniform floats in [0, 1) (53 random bits for f64, 24 otherwise). */
 export const uniformHost = (k: Key, n: number, dtype: DType): Float64Array => uniformFromKey(k.words, n, dtype === "f64") as Float64Array

@@ -1,0 +1,38 @@
+// Random draws on WebGPU: key data on the GPU gives the CPU's values (the threefry kernel keeps
+// the CPU's words and the 24-bit uniform mapping), vmap over a batch of GPU keys equals a loop, and
+// the samplers that draw on the host place the same numbers on either device.
+import { describe, expect, it } from "vitest"
+import * as tg from "../../src/index.js"
+import type { AnyTensor } from "../../src/ops/core/tensor.js"
+import { gpu, gpuSuite, read } from "./gpu.js"
+
+gpuSuite()
+
+const cpuData = (x: AnyTensor) => Array.from(x.dataSync() as ArrayLike<number>)
+const gpuData = async (x: AnyTensor) => Array.from(await read(x))
+
+describe.skipIf(gpu === null)("random on WebGPU", () => {
+  const k = tg.key(5)
+  it("uniform, split and foldIn of key data agree exactly with the CPU", async () => {
+    const dk = tg.keyData(k, { device: gpu! })
+    expect(await gpuData(tg.uniform(dk, [9]) as AnyTensor)).toEqual(cpuData(tg.uniform(k, [9])))
+    expect(await gpuData(tg.split(dk, 4) as AnyTensor)).toEqual(cpuData(tg.keyData(tg.split(k, 4))))
+    expect(await gpuData(tg.foldIn(dk, 77) as AnyTensor)).toEqual(cpuData(tg.keyData(tg.foldIn(k, 77))))
+  })
+  it("vmap over a batch of GPU keys equals the CPU loop (normal within f32 rounding, bernoulli exactly)", async () => {
+    const keys = tg.split(k, 5)
+    const f = (q: tg.KeyData) => ({ n: tg.normal(q, [3]), b: tg.bernoulli(q, 0.5, [6]) })
+    const got = tg.vmap(f)(tg.keyData(keys, { device: gpu! }))
+    const want = keys.map((q) => f(tg.keyData(q)))
+    const n = await gpuData(got.n as AnyTensor), wn = want.flatMap((r) => cpuData(r.n as AnyTensor))
+    n.forEach((v, i) => expect(Math.abs(v - wn[i]!)).toBeLessThan(1e-5))
+    expect(await gpuData(got.b as AnyTensor)).toEqual(want.flatMap((r) => cpuData(r.b as AnyTensor)))
+  })
+  it("host-drawn samplers place the same values on the GPU; categorical agrees", async () => {
+    expect(await gpuData(tg.gamma(k, 2, [6], { device: gpu! }) as AnyTensor)).toEqual(cpuData(tg.gamma(k, 2, [6])))
+    expect(await gpuData(tg.poisson(k, 7, [6], { device: gpu! }) as AnyTensor)).toEqual(cpuData(tg.poisson(k, 7, [6])))
+    const logits = [0.3, -1, 2, 0.5]
+    const g = tg.categorical(k, tg.tensor(logits, { device: gpu! }), [50]) as AnyTensor
+    expect(await gpuData(g)).toEqual(cpuData(tg.categorical(k, tg.tensor(logits), [50])))
+  })
+})
