@@ -70,7 +70,8 @@ interface Entry {
 }
 
 /**
- * Options of `jit`.
+ * Options of `jit`. `N` is the type of the valid `staticArgnums` (`jit` computes it from the
+ * function: `ArgIndex<Parameters<F>>`).
  *
  * @example
  * import * as tg from "typegrad"
@@ -79,7 +80,7 @@ interface Entry {
  * @since 0.1.0
  * @category transforms
  */
-export interface JitOptions<N extends number = number> {
+export interface JitOptions<N extends number = never> {
   /** use the backend's compiler (default true); false replays the jaxpr op by op */
   readonly compile?: boolean
   /**
@@ -202,13 +203,13 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
  * import * as tg from "typegrad"
  * const f = tg.jit((x: tg.Tensor<[3]>) => x.mul(x).add(1).exp())
  * f(tg.tensor([1, 2, 3])) // staged and compiled on the first call, replayed afterwards
- * const pow = tg.jit((x: tg.Tensor<[3]>, n: number) => x.pow(n), { staticArgnums: [1] })
+ * const pow = tg.jit((x: tg.Tensor<[3], "f32", "cpu">, n: number) => x.pow(n), { staticArgnums: [1] })
  * pow(tg.tensor([1, 2, 3]), 2).toArraySync() // [1, 4, 9]; pow(x, 3) traces again
  * @since 0.1.0
  * @category transforms
  */
 export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions<ArgIndex<Parameters<F>>>): F & JitMethods<Parameters<F>>
-export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
+export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions<number> = {}): Jitted<A, R> {
   const cache = new Map<string, Entry>()
   const nums = new Set(options.staticArgnums ?? [])
   const names = new Set(options.staticArgnames ?? [])

@@ -110,6 +110,9 @@ export const resolveConv = (op: string, x: AnyTensor, w: AnyTensor, nsp: number,
   return { stride, pads, dilation, lhsDilation, groups: g }
 }
 
+/** The name of spatial axis `i` of `n` in messages (the type's `ConvAxisOut` uses the same). @internal */
+export const axisName = (n: number, i: number): string => (n === 1 ? "length" : n === 2 ? ["height", "width"][i]! : n === 3 ? ["depth", "height", "width"][i]! : `axis ${i}`)
+
 /** Output sizes of the spatial axes (an error naming `op` when a window does not fit). @internal */
 export const convOutSizes = (op: string, xShape: ReadonlyArray<number>, k: ReadonlyArray<number>, p: ConvParams): number[] =>
   k.map((kk, i) => {
@@ -118,7 +121,7 @@ export const convOutSizes = (op: string, xShape: ReadonlyArray<number>, k: Reado
     const o = windowCount(nd, kk, p.stride[i]!, p.dilation[i]!, lo, hi)
     if (o < 1) {
       const span = p.dilation[i]! * (kk - 1) + 1
-      throw ShapeError.of(op, `kernel ${kk}${span === kk ? "" : ` (dilated to ${span})`} larger than the padded input (${nd + lo + hi}) on spatial axis ${i} of ${fmt(xShape)}`, xShape)
+      throw ShapeError.of(op, `kernel ${kk}${span === kk ? "" : ` (dilated to ${span})`} larger than padded ${axisName(k.length, i)} ${nd + lo + hi}`, xShape)
     }
     return o
   })

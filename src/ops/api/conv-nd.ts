@@ -17,9 +17,14 @@ type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefi
 /** entry I of a per-axis option (a bare number applies to every axis) */
 type At<V, I> = V extends string ? V : V extends number ? V : V extends readonly unknown[] ? (I extends keyof V ? V[I] : number) : number
 type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extends true ? H : FirstErr<R>) : false
-type Spatial<Sp extends readonly unknown[], Ks extends readonly unknown[], O, Op extends string> = {
-  [I in keyof Sp]: ConvAxisOut<Sp[I], At<Ks, I>, At<Opt<O, "stride", 1>, I>, At<Opt<O, "padding", 0>, I>, At<Opt<O, "dilation", 1>, I>, At<Opt<O, "lhsDilation", 1>, I>, Op, `axis ${I & string}`>
-}
+type AxisNames = { 1: ["length"]; 3: ["depth", "height", "width"] }
+type AxisName<R, I extends number> = R extends keyof AxisNames ? (I extends keyof AxisNames[R] ? AxisNames[R][I] & string : `axis ${I}`) : `axis ${I}`
+type Spatial<Sp extends readonly unknown[], Ks extends readonly unknown[], O, Op extends string, R, Acc extends unknown[] = []> =
+  Sp extends readonly [infer H, ...infer Rest]
+    ? Spatial<Rest, Ks, O, Op, R, [...Acc, ConvAxisOut<H, At<Ks, Acc["length"]>, At<Opt<O, "stride", 1>, Acc["length"]>, At<Opt<O, "padding", 0>, Acc["length"]>,
+      At<Opt<O, "dilation", 1>, Acc["length"]>, At<Opt<O, "lhsDilation", 1>, Acc["length"]>, Op, AxisName<R, Acc["length"]>>]>
+    : Acc
+type Dims<T> = { [K in keyof T]: T[K] & Dim }
 type ChannelsOk<C, Cg, G> = AllLit<[C, Cg, G]> extends true ? (Mul<Lit<Cg>, Lit<G>> extends C ? true : false) : true
 
 /**
@@ -40,7 +45,7 @@ export type ConvNd<X extends Shape, W extends Shape, O, R extends number, Op ext
       ? Sp["length"] extends R ? Ks["length"] extends R
         ? ChannelsOk<C, Cg, Opt<O, "groups", 1>> extends false
           ? ShapeMismatch<`${Op}: input has ${C & number} channels but weight ${FmtShape<W>} expects ${Cg & number}${Opt<O, "groups", 1> extends 1 ? "" : ` x ${Opt<O, "groups", 1> & number} groups`}`>
-          : Spatial<Sp, Ks, O, Op> extends infer sp ? (FirstErr<sp> extends infer e ? ([e] extends [false] ? [N & Dim, Co & Dim, ...(sp & Dim[])] : e) : never) : never
+          : Spatial<Sp, Ks, O, Op, R> extends infer sp extends unknown[] ? (FirstErr<sp> extends infer e ? ([e] extends [false] ? [N & Dim, Co & Dim, ...Dims<sp>] : e) : never) : never
         : ShapeMismatch<`${Op}: weight must have ${R} spatial axes, got ${FmtShape<W>}`>
         : ShapeMismatch<`${Op}: input must have ${R} spatial axes, got ${FmtShape<X>}`>
       : ShapeMismatch<`${Op}: weight must be [out, in/groups, ...kernel], got ${FmtShape<W>}`>
@@ -74,7 +79,7 @@ export const conv1d = <X extends Shape, W extends Shape, D1 extends DType, D2 ex
  * import * as tg from "typegrad"
  * const x = tg.ones([1, 2, 4, 4, 4])
  * const y = tg.conv3d(x, tg.ones([3, 2, 2, 2, 2]), { stride: 2 }) // Tensor<[1, 3, 2, 2, 2]>
- * y.toArraySync()[0]![0]![0]![0]![0] // 16: a 2·2·2 window over 2 channels of ones
+ * y.max().item() // 16: a 2·2·2 window over 2 channels of ones
  * @since 0.1.0
  * @category convolution
  */

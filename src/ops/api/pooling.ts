@@ -34,6 +34,10 @@ export interface ReduceWindowOpts {
 
 type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefined>] extends [never] ? Dflt : Exclude<O[K], undefined>) : Dflt
 type At<V, I> = V extends string ? V : V extends number ? V : V extends readonly unknown[] ? (I extends keyof V ? V[I] : number) : number
+type Axes<S extends readonly unknown[], Wn, O, Acc extends unknown[] = []> = S extends readonly [infer H, ...infer R]
+  ? Axes<R, Wn, O, [...Acc, ConvAxisOut<H, At<Wn, Acc["length"]>, At<Opt<O, "strides", 1>, Acc["length"]>, At<Opt<O, "padding", "valid">, Acc["length"]>,
+    At<Opt<O, "windowDilation", 1>, Acc["length"]>, At<Opt<O, "baseDilation", 1>, Acc["length"]>, "reduceWindow", `axis ${Acc["length"]} size`>]>
+  : Acc
 type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extends true ? H : FirstErr<R>) : false
 
 /**
@@ -49,8 +53,8 @@ export type ReduceWindow<S extends Shape, Wn extends ReadonlyArray<number>, O = 
   number extends S["length"] ? Dim[]
   : number extends Wn["length"] ? Dim[]
   : Wn["length"] extends S["length"]
-    ? { [I in keyof S]: ConvAxisOut<S[I], At<Wn, I>, At<Opt<O, "strides", 1>, I>, At<Opt<O, "padding", "valid">, I>, At<Opt<O, "windowDilation", 1>, I>, At<Opt<O, "baseDilation", 1>, I>, "reduceWindow", `axis ${I & string}`> } extends infer r
-      ? FirstErr<r> extends infer e ? ([e] extends [false] ? r & Dim[] : e) : never
+    ? Axes<S, Wn, O> extends infer r
+      ? FirstErr<r> extends infer e ? ([e] extends [false] ? { [K in keyof r]: r[K] & Dim } : e) : never
       : never
     : ShapeMismatch<`reduceWindow: window has ${Wn["length"]} sizes for input ${FmtShape<S>} of rank ${S["length"]}`>
 
@@ -89,7 +93,7 @@ export const reduceWindow = <S extends Shape, D extends DType, V extends DeviceK
   const pads = padPairs(name, o.padding, dilated, win, strides, wd)
   const out = dilated.map((n, i) => {
     const padded = n + pads[i]![0] + pads[i]![1], span = wd[i]! * (win[i]! - 1) + 1
-    if (padded < span) throw ShapeError.of(name, `window ${win[i]}${span === win[i] ? "" : ` (dilated to ${span})`} larger than the padded input (${padded}) on axis ${i} of [${x.shape.join(", ")}]`, x.shape)
+    if (padded < span) throw ShapeError.of(name, `kernel ${win[i]}${span === win[i] ? "" : ` (dilated to ${span})`} larger than padded axis ${i} size ${padded}`, x.shape)
     return Math.floor((padded - span) / strides[i]!) + 1
   })
   const init = identity(op, x.dtype)

@@ -54,7 +54,7 @@ export const key = (seed: number): Key => new Key([Math.floor(seed / 2 ** 32) >>
  *
  * @example
  * import * as tg from "typegrad"
- * const keys: tg.KeyData<[4]> = tg.keyData(tg.split(tg.key(0), 4)) // Tensor<[4, 2], "i32">
+ * const keys: tg.KeyData<[4]> = tg.split(tg.keyData(tg.key(0)), 4) // Tensor<[4, 2], "i32">
  * @since 0.1.0
  * @category random
  */
