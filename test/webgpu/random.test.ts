@@ -35,4 +35,16 @@ describe.skipIf(gpu === null)("random on WebGPU", () => {
     const g = tg.categorical(k, tg.tensor(logits, { device: gpu! }), [50]) as AnyTensor
     expect(await gpuData(g)).toEqual(cpuData(tg.categorical(k, tg.tensor(logits), [50])))
   })
+  it("jit of a sampler on GPU key data equals eager (one trace for every key)", async () => {
+    let traces = 0
+    const f = tg.jit((q: tg.KeyData) => {
+      traces++
+      return tg.uniform(tg.foldIn(q, 3), [5]).add(tg.bernoulli(q, 0.5, [5]).cast("f32"))
+    })
+    for (const q of tg.split(k, 2)) {
+      const dq = tg.keyData(q, { device: gpu! })
+      expect(await gpuData(f(dq) as AnyTensor)).toEqual(cpuData(tg.uniform(tg.foldIn(q, 3), [5]).add(tg.bernoulli(q, 0.5, [5]).cast("f32"))))
+    }
+    expect(traces).toBe(1)
+  })
 })
