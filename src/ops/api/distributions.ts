@@ -386,7 +386,8 @@ export function choice(key: Key, a: number | AnyTensor, shape: ReadonlyArray<num
     const data = replace ? Int32Array.from(uniformHost(key, m, "f64"), (u) => Math.floor(u * n)) : permutationHost(key, n).slice(0, m)
     idx = fromHost(data, shape, "i32", device)
   } else {
-    const p = Array.isArray(options.p) ? fromHost(options.p as ReadonlyArray<number>, [options.p.length], "f64", device) : (options.p as AnyTensor)
+    // listed probabilities in f64 where the device has it (f32 on WebGPU)
+    const p = Array.isArray(options.p) ? fromHost(options.p as ReadonlyArray<number>, [options.p.length], device.backend.supports("f64") ? "f64" : "f32", device) : (options.p as AnyTensor)
     if (p.shape.length !== 1 || p.shape[0] !== n) throw ShapeError.of("choice", `p must have shape [${n}], got [${p.shape.join(", ")}]`, p.shape)
     floatOf("choice", p.dtype)
     const logp = lax.log(lax.stopGradient(p))
