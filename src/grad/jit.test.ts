@@ -117,6 +117,7 @@ describe("jit", () => {
       expect(() => f(t([1]), t([2]))).toThrow("jit: static argument 1 is a tensor")
       expect(() => f(t([1]), () => 1)).toThrow("jit: static argument 1 is a function")
       expect(() => jit((a: AnyTensor) => a, { staticArgnums: [-1] } as never)).toThrow("staticArgnums must be non-negative integers, got -1")
+      expect(() => jit((a: AnyTensor, n: number) => lax.mul(a, n))(t([1]), 2)).toThrow("jit: argument 1 is a number, not a tree of tensors; declare it static (staticArgnums: [1]) or close over it")
     })
   })
 })

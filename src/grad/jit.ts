@@ -140,6 +140,10 @@ interface Split {
 
 /** Separate the static arguments (by position, and record fields by name) from the traced ones. */
 const splitStatic = (args: ReadonlyArray<unknown>, nums: ReadonlySet<number>, names: ReadonlySet<string>): Split => {
+  args.forEach((a, i) => {
+    if (!nums.has(i) && (typeof a === "number" || typeof a === "string" || typeof a === "boolean"))
+      throw new TransformError({ transform: "jit", message: `jit: argument ${i} is a ${typeof a}, not a tree of tensors; declare it static (staticArgnums: [${i}]) or close over it` })
+  })
   if (nums.size === 0 && names.size === 0) return { dynamic: args, key: "", merge: (d) => [...d] }
   const parts: string[] = []
   const fields = new Map<number, Record<string, unknown>>()

@@ -182,6 +182,7 @@ export const conv1d = <const I extends number, const O extends number, const K e
   key: Key, inChannels: I, outChannels: O, kernel: K, options?: Opts,
 ): Conv1d<I, O, K, Opts> => {
   const o = (options ?? {}) as ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number }
+  if (o.padding === "same" && (o.stride ?? 1) !== 1) throw badInputConfig("Conv1d", `padding "same" needs stride 1`)
   const c: Conv2d = conv2d(key, inChannels as number, outChannels as number, [1, kernel as number] as const, { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions) as never
   return new Conv1d<I, O, K, Opts>((c.weight as AnyTensor).squeeze(2) as never, c.bias as never, inChannels, outChannels, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1)
 }
