@@ -92,8 +92,7 @@ export interface ConvParams {
 
 /** Check ranks and channels of `x: [N, C, ...sp]`, `w: [O, C/groups, ...k]` and resolve the options. @internal */
 export const resolveConv = (op: string, x: AnyTensor, w: AnyTensor, nsp: number, o: ConvOpts): ConvParams => {
-  const names = ["L"], more = ["D", "H", "W"]
-  const sp = nsp === 1 ? names : nsp === 2 ? more.slice(1) : more
+  const sp = nsp === 1 ? ["L"] : nsp === 2 ? ["H", "W"] : ["D", "H", "W"]
   if (x.shape.length !== nsp + 2) throw ShapeError.of(op, `input must be [N, C, ${sp.join(", ")}], got ${fmt(x.shape)}`, x.shape, w.shape)
   if (w.shape.length !== nsp + 2) throw ShapeError.of(op, `weight must be [out, in/groups, ${sp.map((a) => `k${a}`).join(", ")}], got ${fmt(w.shape)}`, x.shape, w.shape)
   const g = o.groups ?? 1

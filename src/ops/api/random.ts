@@ -133,6 +133,19 @@ export const uniformData = (op: string, k: AnyTensor, shape: ReadonlyArray<numbe
   return u.reshape([...k.shape.slice(0, -1), ...shape] as number[]) as AnyTensor
 }
 
+/** Sample shapes are lists of non-negative integers. */
+export const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+}
+/** A scalar parameter passes `ok`, or a ShapeError names the op, the parameter and what was expected. */
+export const checkParam = (op: string, name: string, v: number, ok: (v: number) => boolean, want: string) => {
+  if (typeof v !== "number" || !ok(v)) throw ShapeError.of(op, `${name} must be ${want}, got ${v}`)
+}
+/** The dtype, checked to be a float one (a DTypeError naming the op otherwise). */
+export const floatOf = (op: string, d: DType): DType => {
+  if (d !== "f32" && d !== "f64" && d !== "f16") throw new DTypeError({ op, dtypes: [d], message: `${op}: expected a float dtype, got ${d}` })
+  return d
+}
 /** Whether a key argument is key data (a tensor) rather than a host `Key`. */
 export const isKeyData = (k: unknown): k is AnyTensor => k instanceof Tensor
 
