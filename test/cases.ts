@@ -230,6 +230,12 @@ const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Gene
       prepare: ([a]: number[][]) => [a!.map((x, i) => (Math.floor(i / n) % m === i % n ? x + 2 * m + 1 : x))],
     }
   }),
+  threefry: fc.tuple(arbShape({ maxRank: 2, maxDim: 3 }), fc.constantFrom<"key" | "uniform">("key", "uniform"), fc.integer({ min: 0, max: 5 }), fc.nat(), fc.nat())
+    .map(([lead, mode, count, x0, start]) => ({
+      params: { mode, x0, start, count, dtype: mode === "key" ? "i32" as const : "f32" as const },
+      inputs: [{ shape: [...lead, 2], dtype: "i32" as const }],
+      out: mode === "key" ? { shape: [...lead, count, 2], dtype: "i32" as const } : { shape: [...lead, count], dtype: "f32" as const },
+    })),
   fold: arbWindow.map(({ image, cols, p }) => ({
     params: { ...p, size: [image[2], image[3]] as const }, inputs: [f64(cols)], out: { shape: image, dtype: "f64" as const },
   })),

@@ -72,3 +72,61 @@ export type Indexing = [
 tg.take(tg.zeros([5, 7, 3]), idx, 3)
 // @ts-expect-error the index must be i32
 tg.takeAlongAxis(tg.zeros([2, 9]), tg.zeros([2, 4]), 1)
+
+// more einsum: reductions to a vector, named batch dims, a diagonal
+declare const nb: tg.Tensor<["B", 3]>
+const e8 = tg.einsum("bi,bi->b", nb, nb)
+const e9 = tg.einsum("ij->i", tg.ones([4, 4]))
+const e10 = tg.einsum("ii->i", tg.eye(5))
+const e11 = tg.einsum("bhqd,bhkd->bhqk", tg.ones([2, 4, 7, 16]), tg.ones([2, 4, 9, 16]))
+export type Einsums2 = [
+  Expect<Equal<typeof e8, tg.Tensor<["B"]>>>,
+  Expect<Equal<typeof e9, tg.Tensor<[4], "f32", "cpu">>>,
+  Expect<Equal<typeof e10, tg.Tensor<[5], "f32", "cpu">>>,
+  Expect<Equal<typeof e11, tg.Tensor<[2, 4, 7, 9], "f32", "cpu">>>,
+]
+// @ts-expect-error einsum: three operands for a two-operand pattern
+tg.einsum("ij,jk->ik", tg.ones([2, 3]), tg.ones([3, 4]), tg.ones([4]))
+
+// more arraySplit: a negative axis, uneven sections, named dims kept
+const q4 = tg.arraySplit(tg.zeros([4, 6]), 4, -1)
+const nsplit = tg.arraySplit(nb, 2, 1)
+export type Splits2 = [
+  Expect<Equal<typeof q4, [tg.Tensor<[4, 2], "f32", "cpu">, tg.Tensor<[4, 2], "f32", "cpu">, tg.Tensor<[4, 1], "f32", "cpu">, tg.Tensor<[4, 1], "f32", "cpu">]>>,
+  Expect<Equal<typeof nsplit, [tg.Tensor<["B", 2]>, tg.Tensor<["B", 1]>]>>,
+]
+// an axis out of range is left to the run time (a ShapeError): the type degrades to a list
+const badAxis = tg.arraySplit(tg.zeros([4, 6]), 2, 2)
+export type SplitsLoose = [Expect<Equal<typeof badAxis, Array<tg.Tensor<tg.Dim[], "f32", "cpu">>>>]
+
+// the stacks: a new axis anywhere (stack), or NumPy's vstack / hstack / dstack / columnStack
+const st1 = tg.stack([tg.zeros([2, 3]), tg.zeros([2, 3])], 1)
+const st2 = tg.stack([nb, nb, nb], -1)
+const st3 = tg.vstack([tg.zeros([3]), tg.zeros([3])])
+const st4 = tg.vstack([tg.zeros([2, 3]), tg.zeros([4, 3])])
+const st5 = tg.hstack([tg.zeros([2, 3]), tg.zeros([2, 5])])
+const st6 = tg.hstack([tg.zeros([2]), tg.zeros([3])])
+const st7 = tg.dstack([tg.zeros([2, 3]), tg.zeros([2, 3])])
+const st8 = tg.columnStack([tg.zeros([3]), tg.zeros([3])])
+export type Stacks = [
+  Expect<Equal<typeof st1, tg.Tensor<[2, 2, 3], "f32", "cpu">>>,
+  Expect<Equal<typeof st2, tg.Tensor<["B", 3, 3]>>>,
+  Expect<Equal<typeof st3, tg.Tensor<[2, 3], "f32", "cpu">>>,
+  Expect<Equal<typeof st4, tg.Tensor<[6, 3], "f32", "cpu">>>,
+  Expect<Equal<typeof st5, tg.Tensor<[2, 8], "f32", "cpu">>>,
+  Expect<Equal<typeof st6, tg.Tensor<[5], "f32", "cpu">>>,
+  Expect<Equal<typeof st7, tg.Tensor<[2, 3, 2], "f32", "cpu">>>,
+  Expect<Equal<typeof st8, tg.Tensor<[3, 2], "f32", "cpu">>>,
+]
+// @ts-expect-error stack: tensor 1 [3] differs from [2]
+tg.stack([tg.zeros([2]), tg.zeros([3])])
+
+// more take: a scalar index drops the axis, named dims pass through
+const tk1 = tg.take(tg.zeros([5, 7]), tg.scalar(1, { dtype: "i32" }), 0)
+const tk2 = tg.take(nb, tg.zeros([4], { dtype: "i32" }), 1)
+const tk3 = tg.take(tg.zeros([5, 7]), tg.zeros([2, 2, 2], { dtype: "i32" }), 0)
+export type Takes = [
+  Expect<Equal<typeof tk1, tg.Tensor<[7], "f32", "cpu">>>,
+  Expect<Equal<typeof tk2, tg.Tensor<["B", 4]>>>,
+  Expect<Equal<typeof tk3, tg.Tensor<[2, 2, 2, 7], "f32", "cpu">>>,
+]

@@ -39,6 +39,25 @@ jf(m23, v3)
 // @ts-expect-error ... for lower too
 jf.lower(v3)
 
+// static arguments keep their types; staticArgnums must name a position of f
+const powN = (x: tg.Tensor<[3]>, n: number, mode: "a" | "b") => (mode === "a" ? x.pow(n) : x)
+const jpow = tg.jit(powN, { staticArgnums: [1, 2] })
+const jp = jpow(v3, 2, "a")
+const jrec = tg.jit((p: { w: tg.Tensor<[2, 3]>; axis: 0 | 1 }) => p.w.sum({ axis: p.axis }), { staticArgnames: ["axis"] })
+export type JitStatic = [
+  Expect<Equal<Parameters<typeof jpow>, [x: tg.Tensor<[3]>, n: number, mode: "a" | "b"]>>,
+  Expect<Equal<typeof jp, tg.Tensor<[3], "f32", tg.DeviceKind>>>,
+  Expect<Equal<Parameters<typeof jrec>, [p: { w: tg.Tensor<[2, 3]>; axis: 0 | 1 }]>>,
+  Expect<Equal<tg.ArgIndex<[tg.Tensor<[3]>, number]>, 0 | 1>>,
+  Expect<Equal<tg.ArgIndex<number[]>, number>>,
+]
+// @ts-expect-error a static argument keeps its type
+jpow(v3, "2", "a")
+// @ts-expect-error ... and its literal union
+jpow(v3, 2, "c")
+// @ts-expect-error staticArgnums names a position of f (f has 3 parameters)
+tg.jit(powN, { staticArgnums: [3] })
+
 // ------------------------------------------------------------------ pytrees
 
 const params = { w: m23, b: [v3, tg.ones([2])] as [Cpu<[3]>, Cpu<[2]>] }

@@ -64,6 +64,62 @@ describe("jit", () => {
     expect(s).toContain("d:f64[3] = sin c")
     expect(s).toContain("in (d) }")
   })
+  describe("static arguments", () => {
+    it("staticArgnums: one trace per distinct value, results as eager", () => {
+      let traces = 0
+      const f = jit((a: AnyTensor, n: number, mode: string) => {
+        traces++
+        const p = lax.pow(a, n)
+        return mode === "sum" ? lax.reduceSum(p, [0]) : lax.reduceMax(p, [0])
+      }, { staticArgnums: [1, 2] })
+      const a = t([1, -2, 3])
+      expect(item(f(a, 2, "sum"))).toBe(1 + 4 + 9)
+      expect(item(f(t([2, 0, 1]), 2, "sum"))).toBe(4 + 0 + 1)
+      expect([traces, f.cacheSize()]).toEqual([1, 1])
+      expect(item(f(a, 3, "sum"))).toBe(1 - 8 + 27)
+      expect(item(f(a, 3, "max"))).toBe(27)
+      expect([traces, f.cacheSize()]).toEqual([3, 3])
+      expect(item(f(a, 2, "sum"))).toBe(14) // cached
+      expect(traces).toBe(3)
+    })
+    it("hashes plain records and arrays by value, key order aside", () => {
+      let traces = 0
+      const f = jit((a: AnyTensor, o: { scale: number; shift: readonly number[] }) => {
+        traces++
+        return lax.add(lax.mul(a, o.scale), o.shift[0]!)
+      }, { staticArgnums: [1] })
+      const a = t([1, 2])
+      expect(arr(f(a, { scale: 2, shift: [1] }))).toEqual([3, 5])
+      expect(arr(f(a, { shift: [1], scale: 2 }))).toEqual([3, 5])
+      expect(traces).toBe(1)
+      expect(arr(f(a, { scale: 2, shift: [-1] }))).toEqual([1, 3])
+      expect(f.cacheSize()).toBe(2)
+    })
+    it("staticArgnames: named fields of a record argument are static, the rest traced", () => {
+      let traces = 0
+      const f = jit((p: { w: AnyTensor; axis: number }) => {
+        traces++
+        return lax.reduceSum(p.w, [p.axis])
+      }, { staticArgnames: ["axis"] })
+      const w = t([[1, 2], [3, 4]])
+      expect(arr(f({ w, axis: 0 }))).toEqual([4, 6])
+      expect(arr(f({ w: t([[0, 0], [1, 1]]), axis: 0 }))).toEqual([1, 1])
+      expect(arr(f({ w, axis: 1 }))).toEqual([3, 7])
+      expect([traces, f.cacheSize()]).toEqual([2, 2])
+    })
+    it("composes with grad: the static value reaches f under the outer transform", () => {
+      const f = jit((a: AnyTensor, n: number) => lax.reduceSum(lax.pow(a, n), [0]), { staticArgnums: [1] })
+      // d/da Σ a³ = 3a²
+      expect(arr(grad((a: AnyTensor) => f(a, 3))(t([1, 2])))).toEqual([3, 12])
+    })
+    it("rejects unhashable static values and bad positions with a TransformError", () => {
+      const f = jit((a: AnyTensor, g: unknown) => lax.mul(a, 2), { staticArgnums: [1] })
+      expect(() => f(t([1]), t([2]))).toThrow("jit: static argument 1 is a tensor")
+      expect(() => f(t([1]), () => 1)).toThrow("jit: static argument 1 is a function")
+      expect(() => jit((a: AnyTensor) => a, { staticArgnums: [-1] } as never)).toThrow("staticArgnums must be non-negative integers, got -1")
+      expect(() => jit((a: AnyTensor, n: number) => lax.mul(a, n))(t([1]), 2)).toThrow("jit: argument 1 is a number, not a tree of tensors; declare it static (staticArgnums: [1]) or close over it")
+    })
+  })
 })
 
 describe("jit cache bound and retrace warning", () => {

@@ -2,7 +2,8 @@
  * `jit(f)`: stage `f` once per input signature (tree structure, shapes, dtypes, device), compile
  * the jaxpr with the device's backend (`Backend.compile`: fused loops on CPU, generated kernels
  * on WebGPU) and replay it on later calls. Under another transform (`grad(jit(f))`) the function
- * is simply inlined, so jit composes with everything.
+ * is simply inlined, so jit composes with everything. Static arguments (`staticArgnums`,
+ * `staticArgnames`) are part of the cache key by value: one trace per distinct static value.
  *
  * @since 0.1.0
  */
@@ -69,7 +70,8 @@ interface Entry {
 }
 
 /**
- * Options of `jit`.
+ * Options of `jit`. `N` is the type of the valid `staticArgnums` (`jit` computes it from the
+ * function: `ArgIndex<Parameters<F>>`).
  *
  * @example
  * import * as tg from "typegrad"
@@ -79,7 +81,7 @@ interface Entry {
  * @since 0.1.0
  * @category transforms
  */
-export interface JitOptions {
+export interface JitOptions<N extends number = never> {
   /** use the backend's compiler (default true); false replays the jaxpr op by op */
   readonly compile?: boolean
   /**
@@ -94,6 +96,89 @@ export interface JitOptions {
   readonly warnAfterTraces?: number
   /** where the warning goes (default `console.warn`) */
   readonly onWarning?: (message: string) => void
+  /**
+   * positions of arguments that are not tensors (numbers, strings, booleans, arrays and plain
+   * records of those): passed to `f` as they are, and `f` is traced again for each distinct value
+   */
+  readonly staticArgnums?: ReadonlyArray<N>
+  /**
+   * names of fields that are static wherever they appear in a plain-record argument (an options
+   * record is JavaScript's keyword arguments): `jit(f, { staticArgnames: ["axis"] })(x, { axis: 1 })`
+   */
+  readonly staticArgnames?: ReadonlyArray<string>
+}
+
+/**
+ * The valid `staticArgnums` of a parameter list: its positions (any number for a rest list).
+ *
+ * @example
+ * import type * as tg from "typegrad"
+ * const n: tg.ArgIndex<[tg.Tensor<[2]>, number]> = 1 // 0 | 1
+ * @since 0.1.0
+ * @category transforms
+ */
+export type ArgIndex<P extends ReadonlyArray<unknown>> = number extends P["length"] ? number
+  : { [K in keyof P]: K extends `${infer n extends number}` ? n : never }[number]
+
+/** A canonical text of a static value; two values give the same text exactly when they are equal by value. */
+const hashStatic = (v: unknown, where: string): string => {
+  if (v === undefined) return "u"
+  if (v === null) return "n"
+  if (typeof v === "number") return Object.is(v, -0) ? "d:-0" : `d:${v}`
+  if (typeof v === "boolean") return v ? "T" : "F"
+  if (typeof v === "string") return `s:${JSON.stringify(v)}`
+  if (Array.isArray(v)) return `[${v.map((x, i) => hashStatic(x, `${where}[${i}]`)).join(",")}]`
+  if (typeof v === "object" && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    const r = v as Record<string, unknown>
+    return `{${Object.keys(r).sort().map((k) => `${JSON.stringify(k)}:${hashStatic(r[k], `${where}.${k}`)}`).join(",")}}`
+  }
+  const what = v instanceof Tensor ? "a tensor" : typeof v === "object" ? `a ${(v as object).constructor?.name ?? "object"}` : `a ${typeof v}`
+  throw new TransformError({
+    transform: "jit",
+    message: `jit: static argument ${where} is ${what}; static values must be numbers, strings, booleans, null/undefined, or arrays and plain records of those`,
+  })
+}
+
+const isPlainRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)
+
+interface Split {
+  /** the arguments with static parts taken out (what is traced) */
+  readonly dynamic: ReadonlyArray<unknown>
+  /** the static parts' canonical text (part of the cache key) */
+  readonly key: string
+  /** put the static parts back into (traced) dynamic arguments */
+  readonly merge: (dynamic: ReadonlyArray<unknown>) => unknown[]
+}
+
+/** Separate the static arguments (by position, and record fields by name) from the traced ones. */
+const splitStatic = (args: ReadonlyArray<unknown>, nums: ReadonlySet<number>, names: ReadonlySet<string>): Split => {
+  args.forEach((a, i) => {
+    if (!nums.has(i) && (typeof a === "number" || typeof a === "string" || typeof a === "boolean"))
+      throw new TransformError({ transform: "jit", message: `jit: argument ${i} is a ${typeof a}, not a tree of tensors; declare it static (staticArgnums: [${i}]) or close over it` })
+  })
+  if (nums.size === 0 && names.size === 0) return { dynamic: args, key: "", merge: (d) => [...d] }
+  const parts: string[] = []
+  const fields = new Map<number, Record<string, unknown>>()
+  const dynamic = args.map((a, i) => {
+    if (nums.has(i)) {
+      parts.push(`${i}=${hashStatic(a, `${i}`)}`)
+      return [] // an empty subtree: no leaves, restored by merge
+    }
+    if (names.size > 0 && isPlainRecord(a) && Object.keys(a).some((k) => names.has(k))) {
+      const stat: Record<string, unknown> = {}, dyn: Record<string, unknown> = {}
+      for (const k of Object.keys(a)) (names.has(k) ? stat : dyn)[k] = a[k]
+      parts.push(`${i}.${hashStatic(stat, `${i}`)}`)
+      fields.set(i, stat)
+      return dyn
+    }
+    return a
+  })
+  return {
+    dynamic,
+    key: parts.join(";"),
+    merge: (d) => d.map((a, i) => (nums.has(i) ? args[i] : fields.has(i) ? { ...(a as object), ...fields.get(i) } : a)),
+  }
 }
 
 /**
@@ -127,21 +212,29 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
 
 /**
  * Stage `f` once per input signature and replay the compiled program on later calls. Arguments
- * are trees of tensors; anything else (numbers, options) must be closed over.
+ * are trees of tensors; other arguments (sizes, modes, options) are declared static with
+ * `staticArgnums` (by position) or `staticArgnames` (fields of record arguments), and `f` is traced
+ * once per distinct static value — or they are closed over.
  *
  * @example
  * import * as tg from "typegrad"
  * const f = tg.jit((x: tg.Tensor<[3]>) => x.mul(x).add(1).exp())
  * f(tg.tensor([1, 2, 3])) // staged and compiled on the first call, replayed afterwards
+ * const pow = tg.jit((x: tg.Tensor<[3], "f32", "cpu">, n: number) => x.pow(n), { staticArgnums: [1] })
+ * pow(tg.tensor([1, 2, 3]), 2).toArraySync() // [1, 4, 9]; pow(x, 3) traces again
  * @since 0.1.0
  * @category transforms
  */
-export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions): F & JitMethods<Parameters<F>>
-export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
+export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions<ArgIndex<Parameters<F>>>): F & JitMethods<Parameters<F>>
+export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions<number> = {}): Jitted<A, R> {
   // a Map iterates in insertion order: re-inserting on each hit keeps the least recently used first
   const cache = new Map<string, Entry>()
   const maxEntries = options.cacheSize ?? 64
   if (!(maxEntries >= 1)) throw new TransformError({ transform: "jit", message: `jit: cacheSize must be at least 1, got ${maxEntries}` })
+  const nums = new Set(options.staticArgnums ?? [])
+  const names = new Set(options.staticArgnames ?? [])
+  for (const n of nums)
+    if (!Number.isInteger(n) || n < 0) throw new TransformError({ transform: "jit", message: `jit: staticArgnums must be non-negative integers, got ${n}` })
   const warnAt = options.warnAfterTraces ?? 16
   let traces = 0
   const recent: string[] = []
@@ -152,19 +245,19 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
     if (traces !== warnAt) return
     const name = f.name === "" ? "an anonymous function" : f.name
     ;(options.onWarning ?? console.warn)(
-      `jit: ${name} has been staged and compiled ${traces} times, once per new input signature (shapes, dtypes, devices, tree structure); ` +
+      `jit: ${name} has been staged and compiled ${traces} times, once per new input signature (shapes, dtypes, devices, tree structure, static values); ` +
         `the last ones were ${recent.join("; ")}. Give it inputs of fixed shapes (pad or bucket them), or call it without jit`,
     )
   }
-  const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
-    let key = Tree.show(def)
+  const entry = (split: Split, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
+    let key = `${Tree.show(def)}#${split.key}`
     for (const l of leaves) key += `|${l.dtype}[${l.shape.join(",")}]@${l.device.name}`
     let e = cache.get(key)
     if (e !== undefined) {
       cache.delete(key)
       cache.set(key, e)
     } else {
-      const { jaxpr, outDef } = makeJaxpr(f)(...args)
+      const { jaxpr, outDef } = makeJaxpr((...d: unknown[]) => f(...(split.merge(d) as unknown as A)))(...split.dynamic)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
       if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
@@ -184,16 +277,18 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
   }
   const call = (...args: A): R => {
     if (currentInterpreter() !== evalInterpreter) return f(...args)
-    const [leaves, def] = Tree.flatten(args)
+    const split = splitStatic(args, nums, names)
+    const [leaves, def] = Tree.flatten(split.dynamic)
     // leaked tracers take the eager path, which reports them
     if (leaves.some((l) => l._impl instanceof Tracer)) return f(...args)
-    const e = entry(args, leaves, def)
+    const e = entry(split, leaves, def)
     const outs = e.program.run(leaves.map((l) => l._impl as Storage))
     return Tree.unflatten<R>(e.outDef, outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)))
   }
   const lower = (...args: A): Jaxpr => {
-    const [leaves, def] = Tree.flatten(args)
-    return entry(args, leaves, def).jaxpr
+    const split = splitStatic(args, nums, names)
+    const [leaves, def] = Tree.flatten(split.dynamic)
+    return entry(split, leaves, def).jaxpr
   }
   return Object.assign(call, { lower, cacheSize: () => cache.size })
 }

@@ -1,13 +1,12 @@
 /**
  * Convolution layers in PyTorch's layouts and default initialisation: `Conv2d` (stride, padding
- * including `"same"`, dilation, groups), `Conv1d` (a 2-D convolution over a height of one) and
- * `ConvTranspose2d` (the input-gradient of a convolution, taken with `vjp`).
+ * including `"same"`, dilation, groups), `Conv1d` and `ConvTranspose2d`, each over its op
+ * (`conv2d`, `conv1d`, `convTranspose2d`).
  *
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { vjp } from "../grad/index.js"
-import { conv2d as conv2dOp, split, zeros, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
+import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose2d as convTranspose2dOp, split, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
 import type { Conv2d as Conv2dShape, Dim, FloorDiv, FmtDim, Pair } from "../shape/index.js"
 import * as init from "./init.js"
 import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
@@ -81,15 +80,8 @@ export class Conv2d<in out I extends number = number, in out O extends number = 
   }
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 4 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, H, W]`, x)
-    let input = x
-    let padding: readonly [number, number] = [0, 0]
-    if (this.padding === "same") {
-      // total padding d·(k−1) per axis, the odd pixel on the high side (PyTorch's "same")
-      const [kh, kw] = [this.weight.shape[2] as number, this.weight.shape[3] as number]
-      const th = this.dilation[0] * (kh - 1), tw = this.dilation[1] * (kw - 1)
-      input = x.pad([[0, 0], [0, 0], [Math.floor(th / 2), th - Math.floor(th / 2)], [Math.floor(tw / 2), tw - Math.floor(tw / 2)]])
-    } else padding = this.padding
-    const y = conv2dOp(input, this.weight as AnyTensor, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups })
+    // "same": total padding d·(k−1) per axis, the odd entry on the high side (PyTorch's, at stride 1)
+    const y = conv2dOp(x, this.weight as AnyTensor, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups })
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1, 1]))
   }
 }
@@ -172,11 +164,8 @@ export class Conv1d<in out I extends number = number, in out O extends number = 
   }
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 3 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, L]`, x)
-    const [n, c, l] = x.shape as number[]
-    const w = this.weight as AnyTensor
-    const c2 = new Conv2d(w.unsqueeze(2) as never, this.bias as never, this.inChannels, this.outChannels, [1, this.stride], this.padding === "same" ? "same" : [0, this.padding], [1, this.dilation], this.groups)
-    const y = c2.forward(x.reshape([n!, c!, 1, l!]))
-    return y.squeeze(2)
+    const y = conv1dOp(x, this.weight as AnyTensor, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups })
+    return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1]))
   }
 }
 
@@ -193,6 +182,7 @@ export const conv1d = <const I extends number, const O extends number, const K e
   key: Key, inChannels: I, outChannels: O, kernel: K, options?: Opts,
 ): Conv1d<I, O, K, Opts> => {
   const o = (options ?? {}) as ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number }
+  if (o.padding === "same" && (o.stride ?? 1) !== 1) throw badInputConfig("Conv1d", `padding "same" needs stride 1`)
   const c: Conv2d = conv2d(key, inChannels as number, outChannels as number, [1, kernel as number] as const, { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions) as never
   return new Conv1d<I, O, K, Opts>((c.weight as AnyTensor).squeeze(2) as never, c.bias as never, inChannels, outChannels, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1)
 }
@@ -217,8 +207,8 @@ export interface ConvTranspose2dFn<I extends number, O extends number> extends S
 }
 
 /**
- * A transposed 2-D convolution (PyTorch's `nn.ConvTranspose2d`); `weight [I, O/groups, KH, KW]`.
- * It is the gradient of `conv2d` with respect to its input, so its own gradients follow.
+ * A transposed 2-D convolution (PyTorch's `nn.ConvTranspose2d`); `weight [I, O/groups, KH, KW]`,
+ * computed by the `convTranspose2d` op.
  *
  * @example
  * import * as tg from "typegrad"
@@ -242,14 +232,8 @@ export class ConvTranspose2d<in out I extends number = number, in out O extends 
   }
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 4 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, H, W]`, x)
-    const [n, , h, w] = x.shape as number[]
-    const [kh, kw] = [this.weight.shape[2] as number, this.weight.shape[3] as number]
-    const size = (i: number, a: 0 | 1, k: number) => (i - 1) * this.stride[a] - 2 * this.padding[a] + this.dilation[a] * (k - 1) + this.outputPadding[a] + 1
-    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups }
-    const probe = zeros([n!, this.outChannels, size(h!, 0, kh), size(w!, 1, kw)], { dtype: x.dtype, device: x.device }) as AnyTensor
-    // y ↦ conv2d(y, W) maps [N, O, H', W'] to [N, I, H, W]; its transpose applied to x is the layer
-    const [, pull] = vjp((z: AnyTensor) => conv2dOp(z, this.weight as AnyTensor, opts), probe)
-    const [y] = pull(x) as [AnyTensor]
+    const opts = { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups }
+    const y = convTranspose2dOp(x, this.weight as AnyTensor, opts) as AnyTensor
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1, 1]))
   }
 }

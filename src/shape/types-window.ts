@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { AddLE, CmpLE, DivModLE, FromLE, MulLE, SubLE, ToLE } from "./arith.js"
+import type { Add, AddLE, CmpLE, DivModLE, FloorDiv, FromLE, Mul, MulLE, Sub, SubLE, ToLE } from "./arith.js"
 import type { AllLit, IsTuple, Kind, Lit, Unify } from "./types-internal.js"
 import type { Dim, FmtDim, FmtShape, IsError, Shape, ShapeMismatch } from "./types.js"
 
@@ -28,8 +28,11 @@ export type Pair = number | readonly [number, number]
  */
 export interface Conv2dOpts {
   readonly stride?: Pair
-  readonly padding?: Pair
+  /** a size, `[h, w]`, per side `[[top, bottom], [left, right]]`, `"same"` (output ⌈n / stride⌉) or `"valid"` (0) */
+  readonly padding?: Pair | "same" | "valid" | readonly [number | readonly [number, number], number | readonly [number, number]]
   readonly dilation?: Pair
+  /** input dilation: `lhsDilation − 1` zeros between input entries (default 1) */
+  readonly lhsDilation?: Pair
   readonly groups?: number
 }
 
@@ -49,19 +52,21 @@ export interface Pool2dOpts {
 
 /**
  * Output size of one spatial axis, or `number` when an input is not a literal; an error when the
- * (dilated) window does not fit the padded input or the stride/kernel/dilation is 0.
+ * (dilated) window does not fit the padded input or the stride/kernel/dilation is 0. The padding
+ * `P` is one size for both sides or a `[lo, hi]` pair.
  * @example
  * import type { WindowOut } from "typegrad"
  * const n: WindowOut<224, 7, 2, 3, 1, "conv2d", "height"> = 112
+ * const m: WindowOut<10, 3, 1, [2, 0], 1, "conv2d", "height"> = 10
  * @since 0.1.0
  * @category shape functions
  */
 export type WindowOut<N, K, S, P, Dl, Op extends string, Axis extends string> =
-  AllLit<[N, K, S, P, Dl]> extends true
+  AllLit<[N, K, S, ...PadParts<P>, Dl]> extends true
     ? S extends 0 ? ShapeMismatch<`${Op}: stride must be positive`>
     : K extends 0 ? ShapeMismatch<`${Op}: kernel size must be positive`>
     : Dl extends 0 ? ShapeMismatch<`${Op}: dilation must be positive`>
-    : AddLE<ToLE<Lit<N>>, MulLE<"2", ToLE<Lit<P>>>> extends infer padded extends string
+    : AddLE<ToLE<Lit<N>>, PadTotal<P>> extends infer padded extends string
       ? AddLE<MulLE<ToLE<Lit<Dl>>, SubLE<ToLE<Lit<K>>, "1">>, "1"> extends infer span extends string
         ? CmpLE<padded, span> extends "lt"
           ? ShapeMismatch<`${Op}: kernel ${K & number}${Dl extends 1 ? "" : ` (dilated to ${FromLE<span>})`} larger than padded ${Axis} ${FromLE<padded>}`>
@@ -70,13 +75,34 @@ export type WindowOut<N, K, S, P, Dl, Op extends string, Axis extends string> =
       : never
     : number
 
+type PadParts<P> = P extends readonly [infer lo, infer hi] ? [lo, hi] : [P]
+type PadTotal<P> = P extends readonly [infer lo, infer hi] ? AddLE<ToLE<Lit<lo>>, ToLE<Lit<hi>>> : MulLE<"2", ToLE<Lit<P>>>
+
+/**
+ * Output size of one spatial axis of a convolution with input dilation `LD` and padding `P` (a
+ * size, `[lo, hi]`, `"valid"` or `"same"`: ⌈n / stride⌉); `number` when a size is not a literal.
+ * @example
+ * import type { ConvAxisOut } from "typegrad"
+ * const n: ConvAxisOut<32, 3, 2, "same", 1, 1, "conv2d", "height"> = 16
+ * const m: ConvAxisOut<4, 3, 1, 0, 1, 2, "conv2d", "height"> = 5 // input dilated to 7
+ * @since 0.1.0
+ * @category shape functions
+ */
+export type ConvAxisOut<N, K, S, P, Dl, LD, Op extends string, Axis extends string> =
+  (LD extends 1 ? N : AllLit<[N, LD]> extends true ? (N extends 0 ? 0 : Add<Mul<Sub<Lit<N>, 1>, Lit<LD>>, 1>) : number) extends infer n
+    ? P extends "same" ? (AllLit<[n, S]> extends true ? (S extends 0 ? ShapeMismatch<`${Op}: stride must be positive`> : FloorDiv<Add<Lit<n>, Sub<Lit<S>, 1>>, Lit<S>>) : number)
+    : WindowOut<n, K, S, P extends "valid" ? 0 : P, Dl, Op, Axis>
+    : never
+
 type P0<X> = X extends readonly [infer a, unknown] ? a : X
 type P1<X> = X extends readonly [unknown, infer b] ? b : X
 /** option K of O, or Dflt when absent/undefined */
 type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefined>] extends [never] ? Dflt : Exclude<O[K], undefined>) : Dflt
+/** padding of axis 0/1: a size for both, `[h, w]`, or per-side `[[lo, hi], [lo, hi]]`; `"same"`/`"valid"` as they are */
+type PadAx<P, A extends 0 | 1> = P extends string ? P : P extends readonly [infer a, infer b] ? (A extends 0 ? a : b) : P
 type Hw<X, N, K, O, SDflt, Op extends string> = [
-  WindowOut<X, P0<K>, P0<Opt<O, "stride", SDflt>>, P0<Opt<O, "padding", 0>>, P0<Opt<O, "dilation", 1>>, Op, "height">,
-  WindowOut<N, P1<K>, P1<Opt<O, "stride", SDflt>>, P1<Opt<O, "padding", 0>>, P1<Opt<O, "dilation", 1>>, Op, "width">,
+  ConvAxisOut<X, P0<K>, P0<Opt<O, "stride", SDflt>>, PadAx<Opt<O, "padding", 0>, 0>, P0<Opt<O, "dilation", 1>>, P0<Opt<O, "lhsDilation", 1>>, Op, "height">,
+  ConvAxisOut<N, P1<K>, P1<Opt<O, "stride", SDflt>>, PadAx<Opt<O, "padding", 0>, 1>, P1<Opt<O, "dilation", 1>>, P1<Opt<O, "lhsDilation", 1>>, Op, "width">,
 ]
 type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extends true ? H : FirstErr<R>) : false
 

@@ -260,6 +260,15 @@ describe("ConvTranspose2d, Conv1d, GroupNorm, AdaptiveAvgPool2d, BatchNorm optio
     }
     close(host(c1.forward(x)), want)
   })
+  it("Conv1d 'same' pads d·(k − 1) with the odd entry after (PyTorch), and needs stride 1", () => {
+    const c1 = nn.conv1d(tg.key(75), 1, 1, 4, { padding: "same", bias: false, dtype: "f64" })
+    const x = f64(76, [1, 1, 6])
+    const X = host(x), Wt = host(c1.weight)
+    // total padding 3: one before, two after
+    const want = Array.from({ length: 6 }, (_, t) => [0, 1, 2, 3].reduce((acc, u) => (t - 1 + u >= 0 && t - 1 + u < 6 ? acc + X[t - 1 + u]! * Wt[u]! : acc), 0))
+    close(host(c1.forward(x)), want)
+    expect(() => nn.conv1d(tg.key(0), 1, 1, 3, { padding: "same", stride: 2 })).toThrow(`Conv1d: padding "same" needs stride 1`)
+  })
   it("GroupNorm normalises each group of channels over the group and the spatial dims", () => {
     const gn = nn.groupNorm(2, 4, { dtype: "f64" })
     const x = f64(74, [2, 4, 3])

@@ -14,6 +14,7 @@ import { fold, unfold } from "./window.js"
 import { gatherKernel, scatterAddKernel } from "./gather.js"
 import { choleskyKernel, luKernel, luPivotsKernel, qrKernel, triangularSolveKernel } from "./linalg.js"
 import { argsortKernel } from "./sort.js"
+import { threefry2x32, uniformFromKey } from "../../ops/core/threefry.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -155,5 +156,21 @@ export const cpuKernels = {
   triangularSolve: triangularSolveKernel,
   cholesky: choleskyKernel,
   qr: qrKernel,
+  // per key [w0, w1]: keys threefry(k, x0, start + i), or the uniform stream (core/threefry.ts)
+  threefry: ([k], _in, { mode, x0, start, count, dtype }, out) => {
+    const y = alloc(out)
+    const keys = numel(out.shape) / (mode === "key" ? 2 * count : count)
+    for (let b = 0; b < keys; b++) {
+      const key = [k![2 * b]! >>> 0, k![2 * b + 1]! >>> 0] as const
+      if (mode === "uniform") uniformFromKey(key, count, dtype === "f64", y, b * count)
+      else
+        for (let i = 0; i < count; i++) {
+          const [a, c] = threefry2x32(key, x0, (start + i) >>> 0)
+          y[2 * (b * count + i)] = a | 0
+          y[2 * (b * count + i) + 1] = c | 0
+        }
+    }
+    return y
+  },
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

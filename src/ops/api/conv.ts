@@ -11,10 +11,10 @@ import {
 } from "../../shape/index.js"
 import type { Pair as PairT } from "../../shape/index.js"
 import { requireFloat } from "../core/aval.js"
-import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import type { UnfoldParams } from "../core/primitive.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
+import { convGeneral, resolveConv } from "./conv-general.js"
 import type { Out } from "./typing.js"
 
 const pair = (p: PairT | undefined, d: number): readonly [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])
@@ -27,13 +27,17 @@ const windows = (x: AnyTensor, kernel: readonly [number, number], o: Pool2dOpts,
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch): `x: [N, C, H, W]`, `w: [O, C/groups, kh, kw]`
- * with stride, zero padding, dilation and groups. The output size is computed by the type.
+ * with stride, padding (a size, `[h, w]`, per-side `[[top, bottom], [left, right]]`, `"same"` or
+ * `"valid"`), dilation, input dilation (`lhsDilation`, as `lax.conv_general_dilated`) and groups.
+ * The output size is computed by the type.
  *
  * @example
  * import * as tg from "typegrad"
  * const x = tg.zeros([8, 3, 32, 32])
  * const w = tg.zeros([16, 3, 3, 3])
  * const y = tg.conv2d(x, w, { padding: 1 }) // Tensor<[8, 16, 32, 32]>
+ * const s = tg.conv2d(x, w, { padding: "same", stride: 2 }) // Tensor<[8, 16, 16, 16]>
+ * const a = tg.conv2d(x, w, { padding: [[1, 0], [0, 1]] }) // Tensor<[8, 16, 31, 31]>
  * @since 0.1.0
  * @category convolution
  */
@@ -43,19 +47,11 @@ export const conv2d = <X extends Shape, W extends Shape, D1 extends DType, D2 ex
   options?: O,
 ): Out<Conv2d<X, W, O>, D1, V1> => {
   const o: Conv2dOpts = options ?? {}
-  const out = conv2dShape(x.shape, w.shape, o) as number[]
-  commonDevice([x, w], "conv2d")
-  const N = x.shape[0] as number
-  const [Oc, Cg, kh, kw] = w.shape as number[]
-  const g = o.groups ?? 1
-  const [OH, OW] = [out[2]!, out[3]!]
-  const cols = windows(x, [kh!, kw!], { padding: o.padding ?? 0, stride: o.stride ?? 1, dilation: o.dilation ?? 1 }, 0, [1, 1])
-  // [N, C, kh, kw, OH, OW] -> [N, G, C/G·kh·kw, OH·OW];  w -> [G, O/G, C/G·kh·kw]
-  const K = Cg! * kh! * kw!
-  const colsG = lax.reshape(cols, [N!, g, K, OH * OW])
-  const wG = lax.reshape(w, [1, g, Oc! / g, K])
-  const y = lax.matmul(lax.broadcastTo(wG, [N!, g, Oc! / g, K]), colsG)
-  return lax.reshape(y, [N!, Oc!, OH, OW]) as never
+  // the plain PyTorch options keep the shape rule's own messages (the twin of the type)
+  const plain = o.lhsDilation === undefined && (o.padding === undefined || typeof o.padding === "number" || (typeof o.padding !== "string" && o.padding.every((e) => typeof e === "number")))
+  if (plain) conv2dShape(x.shape, w.shape, o as { readonly padding?: PairT })
+  const p = resolveConv("conv2d", x, w as AnyTensor, 2, o)
+  return convGeneral("conv2d", x, w as AnyTensor, p) as never
 }
 
 const poolKernel = (k: PairT) => pair(k, 1)

@@ -11,7 +11,7 @@ import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { normalHost, uniformHost, type Key } from "./random.js"
+import { isKeyData, normalHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
 import { adoptHost, fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
@@ -378,19 +378,35 @@ export interface RandomOptions<D extends DType, V extends DeviceKind> extends Cr
 }
 
 /**
- * Standard normal samples (or `mean + std·z`), reproducible from the key.
+ * Standard normal samples (or `mean + std·z`), reproducible from the key. With key data
+ * `[...B, 2]` (see `keyData`) the samples `[...B, ...shape]` are computed on the key's device
+ * (Box–Muller on the key's uniform stream), so this works under `vmap` and `jit`.
  *
  * @example
  * import * as tg from "typegrad"
  * const w = tg.normal(tg.key(0), [784, 256], { std: 0.05 })
+ * const z = tg.normal(tg.keyData(tg.key(0)), [3]) // the same kind of draw, from key data
  * @since 0.1.0
  * @category random
  */
-export const normal = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+export function normal<const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+): Tensor<[...S], NoInfer<D>, NoInfer<V>>
+export function normal<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>, D extends DType = "f32">(
+  key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
+): Tensor<[...B, ...S], NoInfer<D>, V>
+export function normal(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
   const m = options?.mean ?? 0, s = options?.std ?? 1
-  return sample("normal", normalHost, key, shape, options, (z) => m + s * z) as Tensor<[...S], D, V>
+  if (!isKeyData(key)) return sample("normal", normalHost, key, shape, options, (z) => m + s * z)
+  checkShape("normal", shape)
+  const n = numel(shape), lead = key.shape.slice(0, -1)
+  // pairs (u₀, u₁) → r·cos θ, r·sin θ with r = √(−2 log(1 − u₀)), θ = 2π·u₁ (as the host sampler)
+  const u = uniformData("normal", key, [(n + (n % 2)) / 2, 2], options?.dtype ?? "f32")
+  const half = [...lead, (n + (n % 2)) / 2, 1], at = (j: number) => lax.slice(u, [...lead.map(() => 0), 0, j], [...lead.map(() => 1), 1, 1], half)
+  const r = lax.sqrt(lax.mul(lax.log1p(lax.neg(at(0))), -2)), th = lax.mul(at(1), 2 * Math.PI)
+  const z = lax.reshape(lax.concat([lax.mul(r, lax.cos(th)), lax.mul(r, lax.sin(th))], lead.length + 1), [...lead, n + (n % 2)])
+  const zn = n % 2 === 0 ? z : lax.slice(z, lead.map(() => 0).concat(0), lead.map(() => 1).concat(1), [...lead, n])
+  return lax.add(lax.mul(lax.reshape(zn, [...lead, ...shape]), s), m)
 }
 
 /** Draw `numel(shape)` host samples, map each, and place them on the device. */
@@ -406,35 +422,67 @@ const sample = (
 }
 
 /**
- * Uniform samples in `[low, high)` (default `[0, 1)`), reproducible from the key.
+ * Uniform samples in `[low, high)` (default `[0, 1)`), reproducible from the key. With key data
+ * `[...B, 2]` (see `keyData`) the samples `[...B, ...shape]` come from the key's device: the same
+ * values as from the `Key` itself, and usable under `vmap` and `jit`.
  *
  * @example
  * import * as tg from "typegrad"
  * const u = tg.uniform(tg.key(1), [3], { low: -1, high: 1 })
+ * const same = tg.uniform(tg.keyData(tg.key(1)), [3], { low: -1, high: 1 }) // equal to u
  * @since 0.1.0
  * @category random
  */
-export const uniform = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
+export function uniform<const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
+): Tensor<[...S], NoInfer<D>, NoInfer<V>>
+export function uniform<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>, D extends DType = "f32">(
+  key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
+): Tensor<[...B, ...S], NoInfer<D>, V>
+export function uniform(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
   const lo = options?.low ?? 0, hi = options?.high ?? 1
-  return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u) as Tensor<[...S], D, V>
+  if (!isKeyData(key)) return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u)
+  checkShape("uniform", shape)
+  const u = uniformData("uniform", key, shape, options?.dtype ?? "f32")
+  return lo === 0 && hi === 1 ? u : lax.add(lax.mul(u, hi - lo), lo)
 }
 
 /**
- * Bernoulli samples (`true` with probability `p`), reproducible from the key.
+ * Bernoulli samples (`true` with probability `p`), reproducible from the key. `p` is a number
+ * (then `shape` is required) or a tensor of probabilities, giving samples of its shape or of a
+ * `shape` it broadcasts to, on its device.
  *
  * @example
  * import * as tg from "typegrad"
  * const keep = tg.bernoulli(tg.key(2), 0.9, [128]) // Tensor<[128], "bool", "cpu">
+ * const mask = tg.bernoulli(tg.key(3), tg.tensor([0, 0.5, 1])) // Tensor<[3], "bool">: [false, ?, true]
+ * const rows = tg.bernoulli(tg.key(4), tg.tensor([0.1, 0.9]), [5, 2]) // Tensor<[5, 2], "bool">
+ * const fromData = tg.bernoulli(tg.keyData(tg.key(2)), 0.9, [128]) // from key data (works under vmap)
  * @since 0.1.0
  * @category random
  */
-export const bernoulli = <const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
+export function bernoulli<const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
   key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
-): Tensor<[...S], "bool", NoInfer<V>> => {
+): Tensor<[...S], "bool", NoInfer<V>>
+export function bernoulli<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>>(key: KeyData<B, V>, p: number, shape: S): Tensor<[...B, ...S], "bool", V>
+export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, p: Tensor<S, D, V>): Tensor<S, "bool", V>
+export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, p: Tensor<S, D, V>, shape: O): Tensor<[...O], "bool", V>
+export function bernoulli(key: Key | AnyTensor, p: number | AnyTensor, shape?: ReadonlyArray<number>, options?: { readonly device?: Device }): AnyTensor {
+  if (isKeyData(key)) {
+    if (typeof p !== "number" || shape === undefined) throw ShapeError.of("bernoulli", "key data takes a number p and a shape", key.shape)
+    checkShape("bernoulli", shape)
+    return lax.compare(uniformData("bernoulli", key, shape, "f32"), p, "lt")
+  }
+  if (typeof p !== "number") {
+    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16") throw new DTypeError({ op: "bernoulli", dtypes: [p.dtype], message: `bernoulli: expected float probabilities, got ${p.dtype}` })
+    const out = shape ?? p.shape
+    checkShape("bernoulli", out)
+    const u = fromHost(uniformHost(key, numel(out), p.dtype), out, p.dtype, p.device)
+    return lax.compare(u, lax.broadcastTo(lax.stopGradient(p), out), "lt")
+  }
+  if (shape === undefined) throw ShapeError.of("bernoulli", "a number p needs a shape", [])
   const o: CreateOptions = options?.device === undefined ? { dtype: "bool" } : { dtype: "bool", device: options.device }
-  return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0)) as Tensor<[...S], "bool", V>
+  return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0))
 }
 
 /**

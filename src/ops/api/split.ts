@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../../errors.js"
-import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
+import type { Concat, DeviceKind, Dim, DType, Guard, Shape } from "../../shape/index.js"
 import type { FloorDiv, Mod } from "../../shape/arith.js"
 import { normAxis } from "../../shape/index.js"
 import type { IsLitNum, NormAxis } from "../../shape/types-internal.js"
@@ -15,7 +15,7 @@ import { numel, promote } from "../core/aval.js"
 import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
-import type { DeviceOf, DTypeOf } from "./typing.js"
+import type { DeviceOf, DTypeOf, Out, ShapesOf } from "./typing.js"
 
 type Tuple<N extends number, Acc extends 0[] = []> = Acc["length"] extends N ? Acc : Tuple<N, [...Acc, 0]>
 type Replace<S extends Shape, A extends number, X extends Dim> = { -readonly [K in keyof S]: K extends `${A}` ? X : S[K] }
@@ -104,7 +104,21 @@ const join = (ts: ReadonlyArray<AnyTensor>, op: string, prep: (t: AnyTensor) => 
   return lax.concat(ps, axis(r))
 }
 
-type Joined<Ts extends ReadonlyArray<AnyTensor>> = Tensor<Dim[], DTypeOf<Ts[0]>, DeviceOf<Ts[0]>>
+/** Each input's shape as the join sees it (NumPy's atleast_2d / atleast_1d / atleast_3d, or a column), and the join axis. */
+type Prep<S, M extends JoinMode> = S extends readonly Dim[] ? (number extends S["length"] ? Dim[]
+  : M extends "v" ? (S extends readonly [] ? [1, 1] : S extends readonly [infer n] ? [1, n] : S)
+  : M extends "h" ? (S extends readonly [] ? [1] : S)
+  : M extends "d" ? (S extends readonly [] ? [1, 1, 1] : S extends readonly [infer n] ? [1, n, 1] : S extends readonly [infer a, infer b] ? [a, b, 1] : S)
+  : S extends readonly [] ? [1, 1] : S extends readonly [infer n] ? [n, 1] : S)
+  : Dim[]
+type JoinMode = "v" | "h" | "d" | "c"
+type Prepped<Ss, M extends JoinMode> = { -readonly [K in keyof Ss]: Prep<Ss[K], M> }
+type JoinAxis<Ss, M extends JoinMode> = M extends "v" ? 0 : M extends "d" ? 2 : M extends "c" ? 1
+  : Ss extends readonly [infer F, ...unknown[]] ? (F extends readonly [unknown] | readonly [] ? 0 : 1) : 0
+/** The shape of a NumPy-style join (`vstack` "v", `hstack` "h", `dstack` "d", `columnStack` "c"). */
+type JoinShape<Ts extends ReadonlyArray<AnyTensor>, M extends JoinMode> =
+  Prepped<ShapesOf<Ts>, M> extends infer ps extends readonly Shape[] ? Concat<ps, JoinAxis<ShapesOf<Ts>, M>> : Dim[]
+type Joined<Ts extends ReadonlyArray<AnyTensor>, M extends JoinMode> = Out<JoinShape<Ts, M>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>>
 
 /**
  * Stack along the first axis after making every input at least 2-D (NumPy's `vstack`).
@@ -114,7 +128,7 @@ type Joined<Ts extends ReadonlyArray<AnyTensor>> = Tensor<Dim[], DTypeOf<Ts[0]>,
  * @since 0.1.0
  * @category layout
  */
-export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joined<Ts> => join(ts, "vstack", (t) => atLeast(t, 2, "front"), () => 0) as never
+export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "v">>>): Joined<Ts, "v"> => join(ts, "vstack", (t) => atLeast(t, 2, "front"), () => 0) as never
 
 /**
  * Stack along the second axis (the first for 1-D inputs), NumPy's `hstack`.
@@ -124,7 +138,7 @@ export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joine
  * @since 0.1.0
  * @category layout
  */
-export const hstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joined<Ts> =>
+export const hstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "h">>>): Joined<Ts, "h"> =>
   join(ts, "hstack", (t) => atLeast(t, 1, "front"), (r) => (r === 1 ? 0 : 1)) as never
 
 /**
@@ -135,7 +149,7 @@ export const hstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joine
  * @since 0.1.0
  * @category layout
  */
-export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joined<Ts> => join(ts, "dstack", (t) => atLeast(t, 3, "3d"), () => 2) as never
+export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "d">>>): Joined<Ts, "d"> => join(ts, "dstack", (t) => atLeast(t, 3, "3d"), () => 2) as never
 
 /**
  * Stack 1-D inputs as columns of a 2-D result (2-D inputs are joined along columns), NumPy's
@@ -146,7 +160,7 @@ export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joine
  * @since 0.1.0
  * @category layout
  */
-export const columnStack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts): Joined<Ts> =>
+export const columnStack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "c">>>): Joined<Ts, "c"> =>
   join(ts, "columnStack", (t) => (t.shape.length < 2 ? lax.reshape(t, [numel(t.shape), 1]) : t), () => 1) as never
 
 /**

@@ -55,6 +55,19 @@ export type LinearPrimitiveName = { [P in PrimitiveName]: Decl<P> extends { read
 export interface ElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise" }
 export interface LinearElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise"; readonly linear: true }
 
+/** Parameters of the `threefry` primitive (counter blocks of Threefry-2x32 under i32 key data). */
+export interface ThreefryParams {
+  /** `"key"`: `count` new keys `[..., count, 2]`; `"uniform"`: `count` floats in [0, 1) `[..., count]` */
+  readonly mode: "key" | "uniform"
+  /** first counter word (key mode; the uniform stream uses `BITS_SALT`) */
+  readonly x0: number
+  /** second counter word of output 0 (key mode), incremented per output */
+  readonly start: number
+  readonly count: number
+  /** output dtype: i32 for keys, a float dtype for uniforms */
+  readonly dtype: DType
+}
+
 export interface UnfoldParams {
   readonly kernel: Pair
   readonly stride: Pair

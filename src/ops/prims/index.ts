@@ -12,6 +12,7 @@ import convertPrimitives from "./convert.js"
 import gatherPrimitives from "./gather.js"
 import linalgPrimitives from "./linalg.js"
 import matmulPrimitives from "./matmul.js"
+import randomPrimitives from "./random.js"
 import reducePrimitives from "./reduce.js"
 import roundingPrimitives from "./rounding.js"
 import sortPrimitives from "./sort.js"
@@ -25,13 +26,13 @@ import windowPrimitives from "./window.js"
  */
 type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
   typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
-  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives & typeof sortPrimitives
+  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives & typeof sortPrimitives & typeof randomPrimitives
 
 /** Every kernel primitive by name. @internal */
 export const primitives: Families = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives, ...sortPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives, ...sortPrimitives, ...randomPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

@@ -15,13 +15,14 @@ import { fold, unfold } from "./window.js"
 import { gather, scatterAdd } from "./gather.js"
 import { cholesky, lu, luPivots, qr, triangularSolve } from "./linalg.js"
 import { argsort } from "./sort.js"
+import { threefry } from "./random.js"
 
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
   reshape: (g, [x]) => g.pool.share(x!),
   reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
   broadcastTo, transpose, slice, pad, concat,
-  matmul, unfold, fold, gather, scatterAdd, argsort,
+  matmul, unfold, fold, gather, scatterAdd, argsort, threefry,
   luPivots, lu, triangularSolve, cholesky, qr,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 
