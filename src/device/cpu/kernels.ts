@@ -23,8 +23,14 @@ export type CpuKernel<P extends PrimitiveName> = (
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
 
 type Acc = (acc: number, v: number) => number
-const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f: Acc): CpuKernel<P> => ([x], [ax], params, out) => {
+/**
+ * A reduction accumulating in f64 (an f32 result carries one rounding for any length below 2²⁹);
+ * `fi` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
+ * WebGPU kernels do, which f64 cannot past 2⁵³).
+ */
+const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
   const { axes } = params as { readonly axes: ReadonlyArray<number> }
+  const f = out.dtype === "i32" ? fi : f0
   const shape = ax!.shape
   // reducing over no axes is the identity (this also covers rank-0 inputs)
   if (axes.length === 0) return hostConvert(x!, out.dtype)
@@ -61,8 +67,8 @@ const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
 const minAcc: Acc = (a, v) => (v < a || v !== v ? v : a)
 
 export const cpuKernels = {
-  reduceSum: reduce(0, (a, v) => a + v),
-  reduceProd: reduce(1, (a, v) => a * v),
+  reduceSum: reduce(0, (a, v) => a + v, (a, v) => (a + v) | 0),
+  reduceProd: reduce(1, (a, v) => a * v, Math.imul),
   reduceMax: reduce(-Infinity, maxAcc),
   reduceMin: reduce(Infinity, minAcc),
   argReduce: ([x], [ax], { axis, op }, out) => {

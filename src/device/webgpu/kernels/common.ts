@@ -68,6 +68,16 @@ export const alloc = (g: GpuContext, out: Aval): GpuStorage => g.pool.alloc(stor
 export const T = (d: DType): string => wgslType(d)
 
 /**
+ * A WGSL test that float expression `x` (f32 or f16) is NaN. NOTE: WGSL lets implementations
+ * assume no NaN, so `x != x` may fold to false; the f32 bit pattern is tested instead (exponent
+ * all ones, mantissa non-zero).
+ */
+export const isNan = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) > 0x7f800000u)`
+
+/** Whether dtype `d` holds floats (and so NaN). */
+export const isFloat = (d: DType): boolean => d === "f32" || d === "f16" || d === "f64"
+
+/**
  * A literal of dtype `d`. Floats go through their f32 bits (exact); ±inf and NaN through the
  * function `bits` (declared with the uniforms), because constant expressions may not be infinite.
  */

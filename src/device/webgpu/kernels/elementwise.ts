@@ -11,7 +11,7 @@ import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/pri
 import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, collapse, enables, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, collapse, enables, isFloat, isNan, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import type { PadMap } from "../../program-view.js"
 import { InternalError } from "../../../errors.js"
 
@@ -23,6 +23,14 @@ export interface ScalarFn {
 }
 
 const compareWgsl: Record<CompareOp, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "==", ne: "!=" }
+
+/** max/min of floats that returns a NaN operand (a's first, as the CPU does). */
+const nanFirst = (op: "max" | "min"): string => `select(select(${op}(a, b), b, ${isNan("b")}), a, ${isNan("a")})`
+/**
+ * Float → i32 as XLA converts: truncation toward zero, saturated at the i32 range, NaN → 0. WGSL
+ * clamps at the largest f32 below 2³¹ (2147483520) and leaves NaN to the implementation.
+ */
+const floatToI32 = `select(select(i32(a), 2147483647i, f32(a) >= 2147483648.0), 0i, ${isNan("a")})`
 
 type Wgsl<P extends ElementwiseName> = (params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType) => string
 const fixed = (expr: string) => (): string => expr
@@ -48,9 +56,9 @@ export const wgslElementwise = {
   // NOTE: exp(-|x|) forms so neither branch overflows
   sigmoid: fixed("select(exp(a) / (1.0 + exp(a)), 1.0 / (1.0 + exp(-a)), a >= 0.0)"),
   abs: fixed("abs(a)"),
-  // NOTE: WGSL lets implementations assume no NaN, so `a != a` may fold to false; the f32 bit
-  // pattern is tested instead (exponent all ones, mantissa non-zero) and NaN passes through
-  sign: (_p, ins) => (ins[0] === "i32" ? "sign(a)" : `select(sign(a), a, (bitcast<u32>(f32(a)) & 0x7fffffffu) > 0x7f800000u)`),
+  // NOTE: WGSL lets implementations assume no NaN, so `a != a` may fold to false; the bit pattern
+  // is tested instead (`isNan`) and NaN passes through
+  sign: (_p, ins) => (ins[0] === "i32" ? "sign(a)" : `select(sign(a), a, ${isNan("a")})`),
   // integer tensors are already whole: the WGSL built-ins take floats only
   floor: (_p, ins) => (ins[0] === "i32" ? "a" : "floor(a)"),
   ceil: (_p, ins) => (ins[0] === "i32" ? "a" : "ceil(a)"),
@@ -61,13 +69,21 @@ export const wgslElementwise = {
   add: fixed("a + b"),
   sub: fixed("a - b"),
   mul: fixed("a * b"),
-  div: fixed("a / b"),
+  // WGSL defines i32 x / 0 as x; XLA's -1 is followed on every backend (INT_MIN / -1 = INT_MIN in both)
+  div: (_p, ins) => (ins[0] === "i32" ? "select(a / b, -1i, b == 0i)" : "a / b"),
   pow: fixed("pow(a, b)"),
-  max: fixed("max(a, b)"),
-  min: fixed("min(a, b)"),
-  compare: ({ op }) => `select(0u, 1u, a ${compareWgsl[op]} b)`,
+  // NOTE: WGSL's max/min may drop a NaN operand; NaN propagates, as in NumPy and JAX
+  max: (_p, ins) => (isFloat(ins[0]!) ? nanFirst("max") : "max(a, b)"),
+  min: (_p, ins) => (isFloat(ins[0]!) ? nanFirst("min") : "min(a, b)"),
+  // NOTE: comparisons with NaN are IEEE's (only `ne` holds) whatever the implementation assumes
+  compare: ({ op }, ins) => {
+    const c = `a ${compareWgsl[op]} b`
+    if (!isFloat(ins[0]!)) return `select(0u, 1u, ${c})`
+    const nan = `${isNan("a")} || ${isNan("b")}`
+    return op === "ne" ? `select(0u, 1u, ${c} || ${nan})` : `select(0u, 1u, ${c} && !(${nan}))`
+  },
   where: fixed("select(c, b, a != 0u)"),
-  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : ins[0] === out ? "a" : `${T(out)}(a)`),
+  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0)${isFloat(ins[0]!) ? ` || ${isNan("a")}` : ""})` : ins[0] === out ? "a" : out === "i32" && isFloat(ins[0]!) ? floatToI32 : `${T(out)}(a)`),
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 
