@@ -66,6 +66,32 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
 const minAcc: Acc = (a, v) => (v < a || v !== v ? v : a)
 
+/** Inner-dimension slices of the f32 Wasm GEMM: it accumulates in f32, so longer products are summed over slices in f64. */
+const WASM_K_CHUNK = 1024
+
+/**
+ * f32 GEMM with a long inner dimension: the Wasm kernel (f32 accumulators) on slices of
+ * WASM_K_CHUNK products, the slices summed in f64, so the rounding error stays that of one slice
+ * whatever K (the JS kernel, which accumulates in f64, takes a slice the Wasm one declines).
+ */
+const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: number, m: number, k: number, n: number): void => {
+  const kc = WASM_K_CHUNK
+  const acc = new Float64Array(y.length)
+  const ta = new Float32Array(batch * m * kc), tb = new Float32Array(batch * kc * n), ty = new Float32Array(y.length)
+  for (let k0 = 0; k0 < k; k0 += kc) {
+    const w = Math.min(kc, k - k0)
+    // A[:, :, k0:k0+w] and B[:, k0:k0+w, :] as contiguous operands
+    for (let p = 0; p < batch; p++) {
+      for (let i = 0; i < m; i++) ta.set(a.subarray((p * m + i) * k + k0, (p * m + i) * k + k0 + w), (p * m + i) * w)
+      tb.set(b.subarray((p * k + k0) * n, (p * k + k0 + w) * n), p * w * n)
+    }
+    const sa = ta.subarray(0, batch * m * w), sb = tb.subarray(0, batch * w * n)
+    if (!wasmGemm(sa, sb, ty, batch, m, w, n)) gemm(sa, sb, ty, batch, m, w, n)
+    for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + ty[i]!
+  }
+  y.set(acc)
+}
+
 export const cpuKernels = {
   reduceSum: reduce(0, (a, v) => a + v, (a, v) => (a + v) | 0),
   reduceProd: reduce(1, (a, v) => a * v, Math.imul),
@@ -138,7 +164,8 @@ export const cpuKernels = {
     const y = alloc(out), batch = numel(aa!.shape.slice(0, r - 2))
     // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
     const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
-    if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
+    if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n)
+    else if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
     return y
   },
   unfold: ([x], [ax], p, out) => {
