@@ -68,7 +68,8 @@ export const cpuElementwise = {
   sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
   mul: (_p, d) => (d === "i32" ? imul : inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
   div: (_p, d) => (d === "i32" ? idiv : inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
-  pow: fixed(inline("pow", ([a, b]) => `Math.pow(${a}, ${b})`, Math.pow)),
+  // C99's pow (as NumPy and JAX): 1^y = 1 and (-1)^±Inf = 1, where Math.pow gives NaN
+  pow: fixed(call("pow", (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a!, b!)))),
   max: fixed(call("max", (a, b) => (a! >= b! || Number.isNaN(a) ? a! : b!))),
   min: fixed(call("min", (a, b) => (a! <= b! || Number.isNaN(a) ? a! : b!))),
   compare: ({ op }) => compareExpr[op],

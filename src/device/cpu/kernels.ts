@@ -92,6 +92,19 @@ const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: 
   y.set(acc)
 }
 
+/** i32 GEMM wrapping modulo 2³² at every step (exact, as WebGPU's i32 arithmetic; f64 sums of i32 products lose low bits). */
+const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: number, k: number, n: number): void => {
+  for (let q = 0; q < batch; q++)
+    for (let i = 0; i < m; i++) {
+      const ci = (q * m + i) * n
+      for (let j = 0; j < n; j++) c[ci + j] = 0
+      for (let p = 0; p < k; p++) {
+        const av = a[(q * m + i) * k + p]!, bo = (q * k + p) * n
+        for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j]! + Math.imul(av, b[bo + j]!)) | 0
+      }
+    }
+}
+
 export const cpuKernels = {
   reduceSum: reduce(0, (a, v) => a + v, (a, v) => (a + v) | 0),
   reduceProd: reduce(1, (a, v) => a * v, Math.imul),
@@ -164,7 +177,8 @@ export const cpuKernels = {
     const y = alloc(out), batch = numel(aa!.shape.slice(0, r - 2))
     // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
     const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
-    if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n)
+    if (out.dtype === "i32") gemmI32(a!, b!, y, batch, m, k, n)
+    else if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n)
     else if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
     return y
   },

@@ -74,6 +74,9 @@ export const T = (d: DType): string => wgslType(d)
  */
 export const isNan = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) > 0x7f800000u)`
 
+/** A WGSL test that float expression `x` is ±Inf (bit pattern, as `isNan`). */
+export const isInf = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) == 0x7f800000u)`
+
 /** Whether dtype `d` holds floats (and so NaN). */
 export const isFloat = (d: DType): boolean => d === "f32" || d === "f16" || d === "f64"
 
