@@ -77,6 +77,9 @@ export const isNan = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7ffff
 /** A WGSL test that float expression `x` is ±Inf (bit pattern, as `isNan`). */
 export const isInf = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) == 0x7f800000u)`
 
+/** A WGSL test of float expression `x`'s sign bit (true for -0 and negative NaNs, unlike `x < 0`). */
+export const signBit = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x80000000u) != 0u)`
+
 /** Whether dtype `d` holds floats (and so NaN). */
 export const isFloat = (d: DType): boolean => d === "f32" || d === "f16" || d === "f64"
 

@@ -11,7 +11,7 @@ import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/pri
 import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, collapse, enables, isFloat, isInf, isNan, main, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, collapse, enables, isFloat, isInf, isNan, main, signBit, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import type { PadMap } from "../../program-view.js"
 import { InternalError } from "../../../errors.js"
 
@@ -47,7 +47,7 @@ const powC99 = ((): string => {
   const mag = `select(select(select(pow(${ax}, ${b}), select(${inf}, 0.0, ${b} < 0.0), ${isInf("a")}), select(0.0, ${inf}, ${b} < 0.0), ${ax} == 0.0), ` +
     `select(select(0.0, ${inf}, (${ax} > 1.0) == (${b} > 0.0)), 1.0, ${ax} == 1.0), ${isInf("b")})`
   const isInt = `(fract(${b}) == 0.0)`, odd = `(abs(${b}) < 16777216.0 && ${isInt} && (i32(${b}) & 1) == 1)`
-  const negBase = `((bitcast<u32>(${a}) & 0x80000000u) != 0u && !${isInf("b")})`
+  const negBase = `(${signBit("a")} && !${isInf("b")})`
   const signed = `select(select(select(${nan}, ${mag}, ${isInf("a")} || ${a} == 0.0), ${mag}, ${isInt}), -${mag}, ${odd})`
   return `select(select(select(select(${mag}, ${signed}, ${negBase}), ${nan}, ${isNan("a")} || ${isNan("b")}), 1.0, ${a} == 1.0), 1.0, ${b} == 0.0)`
 })()
@@ -87,8 +87,7 @@ export const wgslElementwise = {
   round: (_p, ins) => (ins[0] === "i32" ? "a" : "round(a)"),
   trunc: (_p, ins) => (ins[0] === "i32" ? "a" : "trunc(a)"),
   // NOTE: WGSL leaves atan2(±0, ±0) undefined; IEEE's ±0 (b = +0) and ±π (b = -0) are taken there
-  atan2: fixed("select(atan2(a, b), select(a, select(3.141592653589793, -3.141592653589793, a < 0.0 || (bitcast<u32>(f32(a)) & 0x80000000u) != 0u), " +
-    "(bitcast<u32>(f32(b)) & 0x80000000u) != 0u), a == 0.0 && b == 0.0)"),
+  atan2: fixed(`select(atan2(a, b), select(a, select(3.141592653589793, -3.141592653589793, ${signBit("a")}), ${signBit("b")}), a == 0.0 && b == 0.0)`),
   add: fixed("a + b"),
   sub: fixed("a - b"),
   mul: fixed("a * b"),
