@@ -11,6 +11,9 @@ import { bind1 } from "../../src/ops/core/interpreter.js"
 import type { ElementwiseName, ParamsOf, Primitive, PrimitiveName } from "../../src/ops/core/primitive.js"
 import { primitives } from "../../src/ops/prims/index.js"
 import type { DType } from "../../src/shape/index.js"
+import { jit } from "../../src/grad/jit.js"
+import * as lax from "../../src/ops/core/lax.js"
+import type { AnyTensor } from "../../src/ops/core/tensor.js"
 import { gpu, gpuSuite, read, rng, tensorOn } from "./gpu.js"
 
 gpuSuite()
@@ -94,6 +97,27 @@ describe.skipIf(gpu === null)("special floats: WebGPU agrees with CPU", () => {
         for (const op of ["max", "min"] as const) await agree(`arg${op} [${rows}, ${len}] with ${special}`, "argReduce", [x], { axis: 1, op })
       }
     }
+  })
+})
+
+describe.skipIf(gpu === null)("jit: fused chains and reductions keep the eager semantics", () => {
+  it("NaN through fused max/min/sum reductions, relu-like selects, casts and integer division", async () => {
+    const xs = [1, Number.NaN, 5, -2, Number.POSITIVE_INFINITY, 3e9, -0, Number.NEGATIVE_INFINITY, 0.5, -3e9, 7, 2]
+    const ds = [0, 1, 2, -1, 0, 3, 1, -2, 0, 5, 2, 1]
+    const program = (x: AnyTensor, d: AnyTensor) => {
+      const y = lax.mul(x, 2)
+      return [
+        lax.reduceMax(y, [1]), lax.reduceMin(y, [1]), lax.reduceSum(y, [1]), lax.reduceMax(y, [0]),
+        lax.where(lax.compare(y, 0, "le"), 0, y), lax.div(lax.cast(y, "i32"), d), lax.max(y, lax.neg(y)),
+      ]
+    }
+    const on = (dev: Device) => [tensorOn(dev, xs, [3, 4]), tensorOn(dev, ds, [3, 4], "i32")] as const
+    const want = await Promise.all(program(...on(cpu)).map(read))
+    const got = await Promise.all(jit(program)(...on(gpu!)).map(read))
+    want.forEach((w, k) => {
+      const bad = Array.from(w).flatMap((v, i) => (same(got[k]![i]!, v, 0) ? [] : [`output ${k} [${i}]: gpu ${got[k]![i]} cpu ${v}`]))
+      expect(bad).toEqual([])
+    })
   })
 })
 
