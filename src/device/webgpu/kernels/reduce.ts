@@ -2,9 +2,9 @@
  * Reductions. The input is viewed as [outer, R, inner] (reduced axes contiguous; otherwise they
  * are transposed to the end first) and reduced in passes that each shrink R by a bounded factor,
  * so a float sum carries O(log R) roundings instead of O(R): long rows (inner = 1) give each
- * workgroup a chunk of ROW_CHUNK elements (ROW_PER_THREAD per thread, then a tree in workgroup
- * memory), everything else gives each thread COL_CHUNK consecutive elements of one column
- * (coalesced across `inner`). Partials stay in the accumulator type; the last pass writes the
+ * workgroup a chunk of ROW_CHUNK elements (ROW_PER_THREAD per thread, folded pairwise in
+ * registers, then a tree in workgroup memory), everything else gives each thread COL_CHUNK
+ * consecutive elements of one column (coalesced across `inner`). Partials stay in the accumulator type; the last pass writes the
  * output dtype. max and min propagate NaN (the bit pattern is tested, see `isNan`).
  *
  * @since 0.1.0
@@ -19,8 +19,8 @@ import { transpose } from "./structural.js"
 
 export type ReduceOp = "sum" | "prod" | "max" | "min"
 
-/** Elements one thread folds sequentially in a row pass, before the workgroup tree. */
-const ROW_PER_THREAD = 4
+/** Elements one thread folds pairwise in registers in a row pass, before the workgroup tree (a power of 2). */
+const ROW_PER_THREAD = 16
 /** Elements of a row one workgroup reduces per pass. */
 const ROW_CHUNK = WG * ROW_PER_THREAD
 /** Consecutive elements of a column one thread folds per pass. */
@@ -106,7 +106,11 @@ const reducePass = (
     src += `var<workgroup> part: array<${A}, ${WG}>;\n` + main()
     src += "  let R = p(1);\n  let parts = p(4);\n  let row = group / parts;\n  let k0 = (group % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
     src += `  var acc = ${identity(op, out.dtype)};\n`
-    src += `  if (group < p(0)) {\n    for (var k = k0 + lid; k < k1; k += ${WG}u) {\n      let i = row * R + k;\n${step("acc", "i")}    }\n  }\n`
+    // each thread's ROW_PER_THREAD elements (strided by WG, coalesced) pairwise in registers, then the tree
+    src += `  var v: array<${A}, ${ROW_PER_THREAD}>;\n  for (var j = 0u; j < ${ROW_PER_THREAD}u; j++) {\n    v[j] = acc;\n    let k = k0 + lid + j * ${WG}u;\n`
+    src += `    if (group < p(0) && k < k1) {\n      let i = row * R + k;\n${step("v[j]", "i")}    }\n  }\n`
+    for (let h = ROW_PER_THREAD / 2; h >= 1; h /= 2) src += `  for (var j = 0u; j < ${h}u; j++) { v[j] = red_comb(v[j], v[j + ${h}u]); }\n`
+    src += "  acc = v[0];\n"
     src += "  part[lid] = acc;\n  workgroupBarrier();\n"
     for (let s = WG / 2; s >= 1; s /= 2) src += `  if (lid < ${s}u) { part[lid] = red_comb(part[lid], part[lid + ${s}u]); }\n  workgroupBarrier();\n`
     src += `  if (lid == 0u && group < p(0)) { y[group] = ${T(out.dtype)}(part[0]); }\n}\n`
