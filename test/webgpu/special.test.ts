@@ -137,6 +137,12 @@ describe.skipIf(gpu === null)("i32 over the whole range: WebGPU agrees with CPU 
       await agree(`i32 ${name} rows`, name, [x], { axes: [1] })
       await agree(`i32 ${name} columns`, name, [x], { axes: [0] })
     }
+    // rows and columns made of the extremes only: the reductions' identities must not show through
+    const ext = { values: [-2147483648, -2147483648, -2147483648, 2147483647, 2147483647, 2147483647], shape: [2, 3], dtype: "i32" as const }
+    for (const name of ["reduceMax", "reduceMin"] as const) {
+      await agree(`i32 ${name} of extremes (rows)`, name, [ext], { axes: [1] })
+      await agree(`i32 ${name} of extremes (columns)`, name, [ext], { axes: [0] })
+    }
     const m = { values: big.slice(0, 3 * 600), shape: [3, 600], dtype: "i32" as const }
     const n = { values: big.slice(0, 600 * 2), shape: [600, 2], dtype: "i32" as const }
     await agree("i32 matmul (split-K)", "matmul", [m, n], {})

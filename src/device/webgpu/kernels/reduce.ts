@@ -34,8 +34,10 @@ const combDecl = (op: ReduceOp, d: DType): string => {
   const body = (op === "max" || op === "min") && isFloat(d) ? `select(select(${plain}, b, ${isNan("b")}), a, ${isNan("a")})` : plain
   return `fn red_comb(a: ${A}, b: ${A}) -> ${A} { return ${body}; }\n`
 }
+// NOTE: i32's max identity is INT_MIN, which `lit` (clamping to ±INT_MAX) cannot write
 const identity = (op: ReduceOp, d: DType): string =>
-  lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? (op === "max" ? -2147483647 : 2147483647) : op === "max" ? -Infinity : Infinity, accType(d))
+  d === "i32" && op === "max" ? "(-2147483647i - 1i)"
+    : lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? 2147483647 : op === "max" ? -Infinity : Infinity, accType(d))
 const accType = (d: DType): DType => (d === "f16" ? "f32" : d)
 
 /** [outer, R, inner] view of `shape` reduced over sorted `axes`, or null if the axes are not one run. */
