@@ -37,7 +37,8 @@ const run = async <A, E>(eff: Effect.Effect<A, E>): Promise<A> => {
 }
 
 const trainer = (dev: Device) => {
-  const xs = tg.tensor(X, { device: dev }) as tg.Tensor<[5, 3], "f32", tg.DeviceKind>, ys = tg.tensor(Y, { device: dev }) as tg.Tensor<[5], "f32", tg.DeviceKind>
+  const xs = tg.tensor(X, { device: dev }) as tg.Tensor<[5, 3], "f32", tg.DeviceKind>
+  const ys = tg.tensor(Y, { device: dev }) as tg.Tensor<[5], "f32", tg.DeviceKind>
   const loss = (p: P) => xs.matmul(p.w).add(p.b).sub(ys).square().mean()
   const zero = (): P => ({ w: tg.zeros([3], { device: dev }) as P["w"], b: tg.zeros([], { device: dev }) as P["b"] })
   const skeleton: State = { params: zero(), velocity: zero(), step: 0 }
@@ -87,7 +88,8 @@ describe.skipIf(gpu === null)("device-loss drill", () => {
       expect(resumed.step).toBe(Math.floor(SABOTAGE / EVERY) * EVERY)
       expect(resumed.params.w.device).toBe(second)
       const got = await values(await b.train(resumed, path))
-      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `parameter ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!)))
+      for (let i = 0; i < want.length; i++)
+        expect(Math.abs(got[i]! - want[i]!), `parameter ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!)))
     } finally {
       releaseWebGpu(second)
     }

@@ -19,7 +19,12 @@ import { gpu, gpuSuite, read, rng, tensorOn } from "./gpu.js"
 gpuSuite()
 
 const byName = (name: PrimitiveName): Primitive => primitives[name] as unknown as Primitive
-const run = (dev: Device, name: PrimitiveName, ins: ReadonlyArray<{ values: ArrayLike<number>; shape: ReadonlyArray<number>; dtype: DType }>, params: unknown) =>
+interface In {
+  readonly values: ArrayLike<number>
+  readonly shape: ReadonlyArray<number>
+  readonly dtype: DType
+}
+const run = (dev: Device, name: PrimitiveName, ins: ReadonlyArray<In>, params: unknown) =>
   bind1(byName(name), ins.map((x) => tensorOn(dev, x.values, x.shape, x.dtype)), params as ParamsOf<PrimitiveName>)
 
 /** Float values every elementwise primitive meets (f32-exact). */
@@ -29,9 +34,10 @@ const INTS = [0, 1, -1, 2, -2, 7, -7, 65536, -65536, 123456789, -987654321, 2147
 
 /** Same value: NaN equals NaN, ±0 differ, ±Inf exact; finite values within `rtol` (0: exact). */
 const same = (a: number, b: number, rtol: number): boolean =>
-  (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b) || (rtol > 0 && Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= rtol * Math.max(Math.abs(b), 1e-30))
+  (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b) ||
+  (rtol > 0 && Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= rtol * Math.max(Math.abs(b), 1e-30))
 
-const agree = async (where: string, name: PrimitiveName, ins: Parameters<typeof run>[2], params: unknown, rtol = 0) => {
+const agree = async (where: string, name: PrimitiveName, ins: ReadonlyArray<In>, params: unknown, rtol = 0) => {
   const [want, got] = [await read(run(cpu, name, ins, params)), await read(run(gpu!, name, ins, params))]
   const bad: string[] = []
   for (let i = 0; i < want.length; i++) {
@@ -74,12 +80,14 @@ describe.skipIf(gpu === null)("special floats: WebGPU agrees with CPU", () => {
     for (const op of ["lt", "le", "gt", "ge", "eq", "ne"] as const)
       await agree(`compare ${op}`, "compare", [{ values: a, shape: [a.length], dtype: "f32" }, { values: b, shape: [b.length], dtype: "f32" }], { op })
     const c = a.map((_, i) => (i % 3 === 0 ? 1 : 0))
-    await agree("where", "where", [{ values: c, shape: [c.length], dtype: "bool" }, { values: a, shape: [a.length], dtype: "f32" }, { values: b, shape: [b.length], dtype: "f32" }], {})
+    const col = (values: number[], dtype: DType): In => ({ values, shape: [values.length], dtype })
+    await agree("where", "where", [col(c, "bool"), col(a, "f32"), col(b, "f32")], {})
   })
   it("casts: float → i32 saturates with NaN → 0, float → bool is != 0 (NaN is true)", async () => {
     const xs = [...SPECIAL, 2147483648, -2147483648, -2147483904, 2.7, -2.7, 0.9999]
-    for (const dtype of ["i32", "bool", "f32"] as const) await agree(`cast f32 → ${dtype}`, "cast", [{ values: xs, shape: [xs.length], dtype: "f32" }], { dtype })
-    for (const dtype of ["f32", "bool"] as const) await agree(`cast i32 → ${dtype}`, "cast", [{ values: INTS, shape: [INTS.length], dtype: "i32" }], { dtype })
+    const fx: In = { values: xs, shape: [xs.length], dtype: "f32" }, ix: In = { values: INTS, shape: [INTS.length], dtype: "i32" }
+    for (const dtype of ["i32", "bool", "f32"] as const) await agree(`cast f32 → ${dtype}`, "cast", [fx], { dtype })
+    for (const dtype of ["f32", "bool"] as const) await agree(`cast i32 → ${dtype}`, "cast", [ix], { dtype })
   })
   it("reductions and arg-reductions with NaN and ±Inf among ordinary values", async () => {
     const r = rng(17)

@@ -28,7 +28,8 @@ type Acc = (acc: number, v: number) => number
  * `fi` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
  * WebGPU kernels do, which f64 cannot past 2⁵³).
  */
-const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
+type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
+const reduce = <P extends ReduceName>(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
   const { axes } = params as { readonly axes: ReadonlyArray<number> }
   const f = out.dtype === "i32" ? fi : f0
   const shape = ax!.shape

@@ -105,7 +105,12 @@ export const wgslElementwise = {
     return op === "ne" ? `select(0u, 1u, ${c} || ${nan})` : `select(0u, 1u, ${c} && !(${nan}))`
   },
   where: fixed("select(c, b, a != 0u)"),
-  cast: (_p, ins, out) => (out === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0)${isFloat(ins[0]!) ? ` || ${isNan("a")}` : ""})` : ins[0] === out ? "a" : out === "i32" && isFloat(ins[0]!) ? floatToI32 : `${T(out)}(a)`),
+  cast: (_p, ins, out) => {
+    const fl = isFloat(ins[0]!)
+    // NaN is true (IEEE: NaN != 0), which the implementation may not honour unaided
+    if (out === "bool") return `select(0u, 1u, a != ${T(ins[0]!)}(0)${fl ? ` || ${isNan("a")}` : ""})`
+    return ins[0] === out ? "a" : out === "i32" && fl ? floatToI32 : `${T(out)}(a)`
+  },
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 
