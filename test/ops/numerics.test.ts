@@ -104,4 +104,10 @@ describe("rounding of long reductions (CPU: f64 accumulation, f64-summed slices 
   it("full([1e7], 0.1).sum() is the f64 sum rounded once", () => {
     expect(data(tg.full([10_000_000], 0.1).sum())[0]).toBe(f32(1e7 * f32(0.1)))
   })
+  it("f64 sums along rows are pairwise: 1e7 × 0.1 within 1e-13 of 10⁶ (in order: 1.6e-10)", () => {
+    // the exact sum of 10⁷ copies of the f64 nearest 0.1 is 10⁶ + 5.6e-11
+    expect(Math.abs(data(tg.full([10_000_000], 0.1, { dtype: "f64" }).sum())[0]! - 1e6) / 1e6).toBeLessThanOrEqual(1e-13)
+    const rows = data(tg.full([4, 1_000_000], 0.1, { dtype: "f64" }).sum({ axis: 1 }))
+    for (const r of rows) expect(Math.abs(r - 1e5) / 1e5).toBeLessThanOrEqual(1e-13)
+  })
 })

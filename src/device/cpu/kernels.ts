@@ -23,15 +23,29 @@ export type CpuKernel<P extends PrimitiveName> = (
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
 
 type Acc = (acc: number, v: number) => number
+const add: Acc = (a, v) => a + v
+/** Σ x[i .. i + n): blocks of 64 in order, halves (at block boundaries) added pairwise. */
+const pairwiseSum = (x: HostArray, i: number, n: number): number => {
+  if (n <= 64) {
+    let s = 0
+    for (let j = i; j < i + n; j++) s += x[j]!
+    return s
+  }
+  const h = 64 * Math.ceil(n / 128)
+  return pairwiseSum(x, i, h) + pairwiseSum(x, i + h, n - h)
+}
+
+type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 /**
  * A reduction accumulating in f64 (an f32 result carries one rounding for any length below 2²⁹);
  * `fi` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
  * WebGPU kernels do, which f64 cannot past 2⁵³).
  */
-type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 const reduce = <P extends ReduceName>(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
   const { axes } = params as { readonly axes: ReadonlyArray<number> }
   const f = out.dtype === "i32" ? fi : f0
+  // float sums along contiguous rows go pairwise (f64 tensors then carry O(log n) roundings too)
+  const pair = f0 === add && (out.dtype === "f64" || out.dtype === "f32")
   const shape = ax!.shape
   // reducing over no axes is the identity (this also covers rank-0 inputs)
   if (axes.length === 0) return hostConvert(x!, out.dtype)
@@ -46,7 +60,10 @@ const reduce = <P extends ReduceName>(init: number, f0: Acc, fi: Acc = f0): CpuK
     const idx = new Array<number>(r - 1).fill(0)
     let o = 0, i = 0
     for (;;) {
-      if (oi === 0) {
+      if (oi === 0 && pair) {
+        acc[o] = acc[o]! + pairwiseSum(x!, i, inner)
+        i += inner
+      } else if (oi === 0) {
         let a = acc[o]!
         for (let j = 0; j < inner; j++) a = f(a, x![i++]!)
         acc[o] = a
@@ -107,7 +124,7 @@ const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: num
 }
 
 export const cpuKernels = {
-  reduceSum: reduce(0, (a, v) => a + v, (a, v) => (a + v) | 0),
+  reduceSum: reduce(0, add, (a, v) => (a + v) | 0),
   reduceProd: reduce(1, (a, v) => a * v, Math.imul),
   reduceMax: reduce(-Infinity, maxAcc),
   reduceMin: reduce(Infinity, minAcc),
