@@ -1,7 +1,9 @@
 // Every primitive of the registry on CPU and WebGPU, on the cases of the shared table
 // (test/cases.ts: broadcasting, size-1 and empty dims, every parameter family), retyped f64 → f32
 // and compared within stated tolerances; then larger shapes that take the kernels' other paths
-// (vec4 loads, multi-pass reductions, register-blocked matmul tiles), integer and f16 dtypes.
+// (vec4 loads, multi-pass reductions, register-blocked matmul tiles), integer and f16 dtypes; and
+// every primitive again with NaN, ±Inf and -0 among its inputs (test/webgpu/special.test.ts covers
+// the elementwise primitives over every pair of special values, and i32 over its whole range).
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { cpu } from "../../src/device/cpu/index.js"
@@ -12,7 +14,7 @@ import type { ParamsOf, Primitive, PrimitiveName } from "../../src/ops/core/prim
 import { primitives } from "../../src/ops/prims/index.js"
 import type { DType } from "../../src/shape/index.js"
 import { atolOf, drawValues, erase, f32, specFor, type Spec } from "../cases.js"
-import { gpu, gpuSuite, mismatch, read, tensorOn } from "./gpu.js"
+import { gpu, gpuSuite, mismatch, read, rng, tensorOn } from "./gpu.js"
 
 gpuSuite()
 
@@ -49,6 +51,24 @@ describe.skipIf(gpu === null)("every primitive: WebGPU agrees with CPU", () => {
       // every third run on integer-valued floats, so comparisons, max/min and arg-reductions meet ties
       for (const [run, spec] of specs(prim, RUNS, seed).entries())
         await agree(prim, spec, drawValues(prim, spec, seed + run, run % 3 === 2), atolOf(prim, spec))
+    })
+  }
+})
+
+/** `values` with about a quarter of each float input replaced by NaN, ±Inf or -0 (seeded). */
+const withSpecials = (spec: Spec, values: number[][], seed: number): number[][] => {
+  const r = rng(seed)
+  return values.map((xs, i) => (spec.inputs[i]!.dtype === "f64" || spec.inputs[i]!.dtype === "f32"
+    ? xs.map((v) => (r.next() < 0.25 ? r.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]) : v))
+    : xs))
+}
+
+describe.skipIf(gpu === null)("every primitive on special values: WebGPU agrees with CPU (NaN and ±Inf exactly)", () => {
+  for (const prim of all) {
+    it(prim.name, async () => {
+      const seed = 0x5eca1 + prim.name.length * 104729 + prim.name.charCodeAt(0)
+      for (const [run, spec] of specs(prim, 8, seed).entries())
+        await agree(prim, spec, withSpecials(spec, drawValues(prim, spec, seed + run, run % 2 === 1), seed + run), atolOf(prim, spec))
     })
   }
 })

@@ -33,7 +33,7 @@ const exprFor = (e: ProgramEqn): Expr | undefined => {
   if (!isElementwise(name)) return undefined
   // f16 never reaches the CPU backend
   if (name === "cast" && (e.params as ParamsOf<"cast">).dtype === "f16") return undefined
-  return exprOf(name, e.params as never)
+  return exprOf(name, e.params as never, e.outs[0]!.aval.dtype)
 }
 
 /** A compiled CPU program; `steps` counts what runs per call (`loops` of them generated fused loops). */

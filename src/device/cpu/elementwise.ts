@@ -24,15 +24,24 @@ const compareExpr: Record<CompareOp, Expr> = {
   ge: cmp("ge", ">=", (a, b) => a >= b), eq: cmp("eq", "===", (a, b) => a === b), ne: cmp("ne", "!==", (a, b) => a !== b),
 }
 
-/** Conversion into `dtype` (truncation toward zero for ints, != 0 for bool; floats round on store). */
+/**
+ * Conversion into `dtype`: floats round on store, bool is `!= 0` (NaN is true), and a float becomes
+ * an i32 as XLA converts it: truncated toward zero, saturated at the i32 range, NaN → 0 (a plain
+ * store into an Int32Array would wrap modulo 2³²).
+ */
 const castExpr: Record<Exclude<DType, "f16">, Expr> = {
   f32: { name: "cast.f32", js: ([a]) => a!, f: (a) => a },
   f64: { name: "cast.f64", js: ([a]) => a!, f: (a) => a },
-  i32: { name: "cast.i32", js: ([a]) => `Math.trunc(${a})`, f: (a) => Math.trunc(a) },
+  i32: call("cast.i32", (a) => (a !== a ? 0 : a >= 2147483647 ? 2147483647 : a <= -2147483648 ? -2147483648 : Math.trunc(a))),
   bool: { name: "cast.bool", js: ([a]) => `(${a} !== 0 ? 1 : 0)`, f: (a) => (a !== 0 ? 1 : 0) },
 }
 
 const fixed = (e: Expr) => (): Expr => e
+
+/** i32 · i32 wraps modulo 2³² (the f64 product of two large i32 loses the low bits before a store could wrap it). */
+const imul = inline("mul.i32", ([a, b]) => `Math.imul(${a}, ${b})`, (a, b) => Math.imul(a!, b!))
+/** i32 ÷ i32 truncates toward zero; as in XLA, x / 0 = -1 and INT_MIN / -1 = INT_MIN (wrapped on store). */
+const idiv = call("div.i32", (a, b) => (b === 0 ? -1 : Math.trunc(a! / b!)))
 
 export const cpuElementwise = {
   neg: fixed(inline("neg", ([a]) => `-${a}`, (a) => -a)),
@@ -57,9 +66,10 @@ export const cpuElementwise = {
   atan2: fixed(inline("atan2", ([a, b]) => `Math.atan2(${a}, ${b})`, (a, b) => Math.atan2(a!, b!))),
   add: fixed(inline("add", ([a, b]) => `${a} + ${b}`, (a, b) => a! + b!)),
   sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
-  mul: fixed(inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
-  div: fixed(inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
-  pow: fixed(inline("pow", ([a, b]) => `Math.pow(${a}, ${b})`, Math.pow)),
+  mul: (_p, d) => (d === "i32" ? imul : inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
+  div: (_p, d) => (d === "i32" ? idiv : inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
+  // C99's pow (as NumPy and JAX): 1^y = 1 and (-1)^±Inf = 1, where Math.pow gives NaN
+  pow: fixed(call("pow", (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a!, b!)))),
   max: fixed(call("max", (a, b) => (a! >= b! || Number.isNaN(a) ? a! : b!))),
   min: fixed(call("min", (a, b) => (a! <= b! || Number.isNaN(a) ? a! : b!))),
   compare: ({ op }) => compareExpr[op],
@@ -67,11 +77,11 @@ export const cpuElementwise = {
   // NOTE: f16 never reaches the CPU backend (`supports` rejects it), so every cast target has an expression
   cast: ({ dtype }) => castExpr[dtype === "f16" ? "f32" : dtype],
   stopGradient: fixed(copyExpr),
-} satisfies { readonly [P in ElementwiseName]: (params: ParamsOf<P>) => Expr }
+} satisfies { readonly [P in ElementwiseName]: (params: ParamsOf<P>, dtype: DType) => Expr }
 
 /** Whether `name` is lowered by this table (an elementwise primitive). */
 export const isElementwise = (name: string): name is ElementwiseName => Object.hasOwn(cpuElementwise, name)
 
-/** The scalar expression of elementwise primitive `name` with `params`. */
-export const exprOf = <P extends ElementwiseName>(name: P, params: ParamsOf<P>): Expr =>
-  (cpuElementwise[name] as (params: ParamsOf<P>) => Expr)(params)
+/** The scalar expression of elementwise primitive `name` with `params`, producing `dtype` (integer arithmetic differs). */
+export const exprOf = <P extends ElementwiseName>(name: P, params: ParamsOf<P>, dtype: DType): Expr =>
+  (cpuElementwise[name] as (params: ParamsOf<P>, dtype: DType) => Expr)(params, dtype)

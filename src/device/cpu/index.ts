@@ -43,7 +43,10 @@ export const cpuBackend: Backend = {
   adopt: (h: HostArray) => new CpuStorage(h),
   checkAlloc,
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
-    if (isElementwise(prim)) return [mapElementwise(exprOf(prim, params as ParamsOf<typeof prim>), inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]
+    if (isElementwise(prim)) {
+      const e = exprOf(prim, params as ParamsOf<typeof prim>, outAvals[0]!.dtype)
+      return [mapElementwise(e, inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]
+    }
     const v = viewKernels[prim]
     if (v !== undefined) return [v(inputs as ReadonlyArray<CpuStorage>, inAvals, params, outAvals[0]!)]
     const k = cpuKernels[prim as Exclude<P, ElementwiseName>] as CpuKernel<P>

@@ -26,8 +26,29 @@ export type CpuKernel<P extends PrimitiveName> = (
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
 
 type Acc = (acc: number, v: number) => number
-const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(init: number, f: Acc): CpuKernel<P> => ([x], [ax], params, out) => {
+const add: Acc = (a, v) => a + v
+/** Σ x[i .. i + n): blocks of 64 in order, halves (at block boundaries) added pairwise. */
+const pairwiseSum = (x: HostArray, i: number, n: number): number => {
+  if (n <= 64) {
+    let s = 0
+    for (let j = i; j < i + n; j++) s += x[j]!
+    return s
+  }
+  const h = 64 * Math.ceil(n / 128)
+  return pairwiseSum(x, i, h) + pairwiseSum(x, i + h, n - h)
+}
+
+type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
+/**
+ * A reduction accumulating in f64 (an f32 result carries one rounding for any length below 2²⁹);
+ * `fi` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
+ * WebGPU kernels do, which f64 cannot past 2⁵³).
+ */
+const reduce = <P extends ReduceName>(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
   const { axes } = params as { readonly axes: ReadonlyArray<number> }
+  const f = out.dtype === "i32" ? fi : f0
+  // float sums along contiguous rows go pairwise (f64 tensors then carry O(log n) roundings too)
+  const pair = f0 === add && (out.dtype === "f64" || out.dtype === "f32")
   const shape = ax!.shape
   // reducing over no axes is the identity (this also covers rank-0 inputs)
   if (axes.length === 0) return hostConvert(x!, out.dtype)
@@ -42,7 +63,10 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
     const idx = new Array<number>(r - 1).fill(0)
     let o = 0, i = 0
     for (;;) {
-      if (oi === 0) {
+      if (oi === 0 && pair) {
+        acc[o] = acc[o]! + pairwiseSum(x!, i, inner)
+        i += inner
+      } else if (oi === 0) {
         let a = acc[o]!
         for (let j = 0; j < inner; j++) a = f(a, x![i++]!)
         acc[o] = a
@@ -63,9 +87,48 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
 const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
 const minAcc: Acc = (a, v) => (v < a || v !== v ? v : a)
 
+/** Inner-dimension slices of the f32 Wasm GEMM: it accumulates in f32, so longer products are summed over slices in f64. */
+const WASM_K_CHUNK = 1024
+
+/**
+ * f32 GEMM with a long inner dimension: the Wasm kernel (f32 accumulators) on slices of
+ * WASM_K_CHUNK products, the slices summed in f64, so the rounding error stays that of one slice
+ * whatever K (the JS kernel, which accumulates in f64, takes a slice the Wasm one declines).
+ */
+const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: number, m: number, k: number, n: number): void => {
+  const kc = WASM_K_CHUNK
+  const acc = new Float64Array(y.length)
+  const ta = new Float32Array(batch * m * kc), tb = new Float32Array(batch * kc * n), ty = new Float32Array(y.length)
+  for (let k0 = 0; k0 < k; k0 += kc) {
+    const w = Math.min(kc, k - k0)
+    // A[:, :, k0:k0+w] and B[:, k0:k0+w, :] as contiguous operands
+    for (let p = 0; p < batch; p++) {
+      for (let i = 0; i < m; i++) ta.set(a.subarray((p * m + i) * k + k0, (p * m + i) * k + k0 + w), (p * m + i) * w)
+      tb.set(b.subarray((p * k + k0) * n, (p * k + k0 + w) * n), p * w * n)
+    }
+    const sa = ta.subarray(0, batch * m * w), sb = tb.subarray(0, batch * w * n)
+    if (!wasmGemm(sa, sb, ty, batch, m, w, n)) gemm(sa, sb, ty, batch, m, w, n)
+    for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + ty[i]!
+  }
+  y.set(acc)
+}
+
+/** i32 GEMM wrapping modulo 2³² at every step (exact, as WebGPU's i32 arithmetic; f64 sums of i32 products lose low bits). */
+const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: number, k: number, n: number): void => {
+  for (let q = 0; q < batch; q++)
+    for (let i = 0; i < m; i++) {
+      const ci = (q * m + i) * n
+      for (let j = 0; j < n; j++) c[ci + j] = 0
+      for (let p = 0; p < k; p++) {
+        const av = a[(q * m + i) * k + p]!, bo = (q * k + p) * n
+        for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j]! + Math.imul(av, b[bo + j]!)) | 0
+      }
+    }
+}
+
 export const cpuKernels = {
-  reduceSum: reduce(0, (a, v) => a + v),
-  reduceProd: reduce(1, (a, v) => a * v),
+  reduceSum: reduce(0, add, (a, v) => (a + v) | 0),
+  reduceProd: reduce(1, (a, v) => a * v, Math.imul),
   reduceMax: reduce(-Infinity, maxAcc),
   reduceMin: reduce(Infinity, minAcc),
   argReduce: ([x], [ax], { axis, op }, out) => {
@@ -135,7 +198,9 @@ export const cpuKernels = {
     const y = alloc(out), batch = numel(aa!.shape.slice(0, r - 2))
     // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
     const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
-    if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
+    if (out.dtype === "i32") gemmI32(a!, b!, y, batch, m, k, n)
+    else if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n)
+    else if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
     return y
   },
   unfold: ([x], [ax], p, out) => {

@@ -17,7 +17,8 @@ type Act<Dc extends DType = FloatDType> = <S extends Shape, D extends Dc, V exte
 const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act<Dc> => f as Act<Dc>
 
 /**
- * `max(x, 0)`; the derivative at 0 is taken as 0 (PyTorch's convention).
+ * `max(x, 0)`; the derivative at 0 is taken as 0 (PyTorch's convention) and NaN stays NaN (as in
+ * JAX and PyTorch).
  *
  * @example
  * import * as tg from "typegrad"
@@ -25,7 +26,8 @@ const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act
  * @since 0.1.0
  * @category activations
  */
-export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "gt"), x, 0))
+// `x <= 0` is false for NaN, so NaN takes the `x` branch
+export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "le"), 0, x))
 
 /**
  * `log(1 + e^x)`, evaluated as `max(x, 0) + log1p(e^-|x|)` so it never overflows.

@@ -90,11 +90,12 @@ const divP: Primitive<"div"> = binary("div", {
   if (b instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "div: transpose with respect to the divisor (not linear)" })
   return [ctFor(ct!, a!, (c) => lax.div(c, b as AnyTensor)), null]
 })
-// d(a^b) = b·a^(b-1)·da + log(a)·a^b·db   NOTE: the db term is taken as 0 where a = 0
+// d(a^b) = b·a^(b-1)·da + log(a)·a^b·db   NOTE: the db term is taken as 0 where a = 0, and the da
+// term as 0 where b = 0 (a^0 = 1 is constant; 0·0^-1 would be NaN at a = 0), as JAX does
 const powP: Primitive<"pow"> = binary("pow", {
   floatOnly: true,
   jvp: (a, b, y, ta, tb) => {
-    const l = ta instanceof Zero ? null : lax.mul(ta, lax.mul(b, lax.pow(a, lax.sub(b, 1))))
+    const l = ta instanceof Zero ? null : lax.mul(ta, lax.where(lax.compare(b, 0, "eq"), 0, lax.mul(b, lax.pow(a, lax.sub(b, 1)))))
     const r = tb instanceof Zero ? null : lax.mul(tb, lax.where(lax.compare(a, 0, "eq"), 0, lax.mul(y, lax.log(a))))
     return l === null ? (r === null ? new Zero(y.aval) : toOut(r, y.shape)) : r === null ? toOut(l, y.shape) : lax.add(l, r)
   },

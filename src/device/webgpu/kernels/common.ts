@@ -67,8 +67,21 @@ export const alloc = (g: GpuContext, out: Aval): GpuStorage => g.pool.alloc(stor
 
 export const T = (d: DType): string => wgslType(d)
 
-/** WGSL testing whether the float value `v` is NaN, from its f32 bits (WGSL lets `v != v` fold to false). */
-export const nanTest = (v: string): string => `((bitcast<u32>(f32(${v})) & 0x7fffffffu) > 0x7f800000u)`
+/**
+ * A WGSL test that float expression `x` (f32 or f16) is NaN. NOTE: WGSL lets implementations
+ * assume no NaN, so `x != x` may fold to false; the f32 bit pattern is tested instead (exponent
+ * all ones, mantissa non-zero).
+ */
+export const isNan = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) > 0x7f800000u)`
+
+/** A WGSL test that float expression `x` is ±Inf (bit pattern, as `isNan`). */
+export const isInf = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x7fffffffu) == 0x7f800000u)`
+
+/** A WGSL test of float expression `x`'s sign bit (true for -0 and negative NaNs, unlike `x < 0`). */
+export const signBit = (x: string): string => `((bitcast<u32>(f32(${x})) & 0x80000000u) != 0u)`
+
+/** Whether dtype `d` holds floats (and so NaN). */
+export const isFloat = (d: DType): boolean => d === "f32" || d === "f16" || d === "f64"
 
 /**
  * A literal of dtype `d`. Floats go through their f32 bits (exact); ±inf and NaN through the

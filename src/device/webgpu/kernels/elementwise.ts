@@ -11,7 +11,7 @@ import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/pri
 import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, collapse, enables, main, nanTest, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, collapse, enables, isFloat, isInf, isNan, main, signBit, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
 import type { PadMap } from "../../program-view.js"
 import { InternalError } from "../../../errors.js"
 
@@ -23,6 +23,34 @@ export interface ScalarFn {
 }
 
 const compareWgsl: Record<CompareOp, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "==", ne: "!=" }
+
+/**
+ * max/min of floats as NumPy's maximum/minimum and the CPU compute them: `a` when it wins or ties
+ * (so max(-0, 0) = -0) or is NaN, else `b` (NaN when `b` is).
+ */
+const nanFirst = (op: "max" | "min"): string => `select(b, a, (a ${op === "max" ? ">=" : "<="} b && !${isNan("b")}) || ${isNan("a")})`
+/**
+ * Float → i32 as XLA converts: truncation toward zero, saturated at the i32 range, NaN → 0. WGSL
+ * clamps at the largest f32 below 2³¹ (2147483520) and leaves NaN to the implementation.
+ */
+const floatToI32 = `select(select(i32(a), 2147483647i, f32(a) >= 2147483648.0), 0i, ${isNan("a")})`
+
+/**
+ * a^b with C99's (NumPy's, JAX's) special cases: WGSL's pow is exp2(b·log2(a)), defined for a > 0
+ * only. |a|^b from the finite rule or the limits at 0 and ±Inf, then the sign of a negative base:
+ * odd integer b keeps it, even integer b drops it, any other finite b gives NaN (except for -0
+ * and -Inf); b = 0 or a = 1 give 1 even against NaN. Computed in f32.
+ */
+const powC99 = ((): string => {
+  const a = "f32(a)", b = "f32(b)", inf = "bits(0x7f800000u)", nan = "bits(0x7fc00000u)"
+  const ax = `abs(${a})`
+  const mag = `select(select(select(pow(${ax}, ${b}), select(${inf}, 0.0, ${b} < 0.0), ${isInf("a")}), select(0.0, ${inf}, ${b} < 0.0), ${ax} == 0.0), ` +
+    `select(select(0.0, ${inf}, (${ax} > 1.0) == (${b} > 0.0)), 1.0, ${ax} == 1.0), ${isInf("b")})`
+  const isInt = `(fract(${b}) == 0.0)`, odd = `(abs(${b}) < 16777216.0 && ${isInt} && (i32(${b}) & 1) == 1)`
+  const negBase = `(${signBit("a")} && !${isInf("b")})`
+  const signed = `select(select(select(${nan}, ${mag}, ${isInf("a")} || ${a} == 0.0), ${mag}, ${isInt}), -${mag}, ${odd})`
+  return `select(select(select(select(${mag}, ${signed}, ${negBase}), ${nan}, ${isNan("a")} || ${isNan("b")}), 1.0, ${a} == 1.0), 1.0, ${b} == 0.0)`
+})()
 
 type Wgsl<P extends ElementwiseName> = (params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType) => string
 const fixed = (expr: string) => (): string => expr
@@ -44,41 +72,45 @@ export const wgslElementwise = {
   sin: fixed("sin(a)"),
   cos: fixed("cos(a)"),
   sqrt: fixed("sqrt(a)"),
-  tanh: fixed("tanh(clamp(a, -15.0, 15.0))"),
+  // NOTE: clamped because WGSL's tanh overflows past |x| ≈ 44; clamp would turn NaN into -1
+  tanh: fixed(`select(tanh(clamp(a, -15.0, 15.0)), a, ${isNan("a")})`),
   // NOTE: exp(-|x|) forms so neither branch overflows
   sigmoid: fixed("select(exp(a) / (1.0 + exp(a)), 1.0 / (1.0 + exp(-a)), a >= 0.0)"),
   abs: fixed("abs(a)"),
-  // NOTE: WGSL lets implementations assume no NaN, so `a != a` may fold to false; the f32 bit
-  // pattern is tested instead (exponent all ones, mantissa non-zero) and NaN passes through
-  sign: (_p, ins) => (ins[0] === "i32" ? "sign(a)" : `select(sign(a), a, (bitcast<u32>(f32(a)) & 0x7fffffffu) > 0x7f800000u)`),
+  // NOTE: WGSL lets implementations assume no NaN, so `a != a` may fold to false; the bit pattern
+  // is tested instead (`isNan`) and NaN passes through; so do ±0 (WGSL's sign(-0) is +0)
+  sign: (_p, ins) => (ins[0] === "i32" ? "sign(a)" : `select(sign(a), a, ${isNan("a")} || a == 0.0)`),
   // integer tensors are already whole: the WGSL built-ins take floats only
   floor: (_p, ins) => (ins[0] === "i32" ? "a" : "floor(a)"),
   ceil: (_p, ins) => (ins[0] === "i32" ? "a" : "ceil(a)"),
   // WGSL's round() rounds halves to even, as NumPy does
   round: (_p, ins) => (ins[0] === "i32" ? "a" : "round(a)"),
   trunc: (_p, ins) => (ins[0] === "i32" ? "a" : "trunc(a)"),
-  atan2: fixed("atan2(a, b)"),
+  // NOTE: WGSL leaves atan2(±0, ±0) undefined; IEEE's ±0 (b = +0) and ±π (b = -0) are taken there
+  atan2: fixed(`select(atan2(a, b), select(a, select(3.141592653589793, -3.141592653589793, ${signBit("a")}), ${signBit("b")}), a == 0.0 && b == 0.0)`),
   add: fixed("a + b"),
   sub: fixed("a - b"),
   mul: fixed("a * b"),
-  div: fixed("a / b"),
-  pow: fixed("pow(a, b)"),
-  // NaN propagates (NumPy's maximum/minimum), tested on the bits as in sign
-  max: (_p, ins) => (ins[0] === "i32" ? "max(a, b)" : `select(max(a, b), ${T(ins[0]!)}(bits(0x7fc00000u)), ${nanTest("a")} || ${nanTest("b")})`),
-  min: (_p, ins) => (ins[0] === "i32" ? "min(a, b)" : `select(min(a, b), ${T(ins[0]!)}(bits(0x7fc00000u)), ${nanTest("a")} || ${nanTest("b")})`),
-  // NOTE: as for sign, NaN is tested on the bit pattern (`x != x` folded to false here): IEEE
-  // comparisons, where NaN is unequal to everything and unordered
+  // WGSL defines i32 x / 0 as x; XLA's -1 is followed on every backend (INT_MIN / -1 = INT_MIN in both)
+  div: (_p, ins) => (ins[0] === "i32" ? "select(a / b, -1i, b == 0i)" : "a / b"),
+  pow: (_p, _ins, out) => `${T(out)}(${powC99})`,
+  // NOTE: WGSL's max/min may drop a NaN operand; NaN propagates, as in NumPy and JAX
+  max: (_p, ins) => (isFloat(ins[0]!) ? nanFirst("max") : "max(a, b)"),
+  min: (_p, ins) => (isFloat(ins[0]!) ? nanFirst("min") : "min(a, b)"),
+  // NOTE: comparisons with NaN are IEEE's (only `ne` holds) whatever the implementation assumes
   compare: ({ op }, ins) => {
-    if (ins[0] === "i32" || ins[0] === "bool") return `select(0u, 1u, a ${compareWgsl[op]} b)`
-    const nan = `${nanTest("a")} || ${nanTest("b")}`
-    return op === "ne" ? `select(0u, 1u, a != b || ${nan})` : `select(0u, 1u, a ${compareWgsl[op]} b && !(${nan}))`
+    const c = `a ${compareWgsl[op]} b`
+    if (!isFloat(ins[0]!)) return `select(0u, 1u, ${c})`
+    const nan = `${isNan("a")} || ${isNan("b")}`
+    return op === "ne" ? `select(0u, 1u, ${c} || ${nan})` : `select(0u, 1u, ${c} && !(${nan}))`
   },
   where: fixed("select(c, b, a != 0u)"),
-  // a float NaN casts to true (it is non-zero), tested on its bits as in compare
-  cast: (_p, ins, out) =>
-    out === "bool"
-      ? ins[0] === "i32" || ins[0] === "bool" ? `select(0u, 1u, a != ${T(ins[0]!)}(0))` : `select(0u, 1u, a != ${T(ins[0]!)}(0) || ${nanTest("a")})`
-      : ins[0] === out ? "a" : `${T(out)}(a)`,
+  cast: (_p, ins, out) => {
+    const fl = isFloat(ins[0]!)
+    // NaN is true (IEEE: NaN != 0), which the implementation may not honour unaided
+    if (out === "bool") return `select(0u, 1u, a != ${T(ins[0]!)}(0)${fl ? ` || ${isNan("a")}` : ""})`
+    return ins[0] === out ? "a" : out === "i32" && fl ? floatToI32 : `${T(out)}(a)`
+  },
   stopGradient: fixed("a"),
 } satisfies { readonly [P in ElementwiseName]: Wgsl<P> }
 

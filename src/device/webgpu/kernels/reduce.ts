@@ -1,8 +1,11 @@
 /**
  * Reductions. The input is viewed as [outer, R, inner] (reduced axes contiguous; otherwise they
- * are transposed to the end first). Long rows (inner = 1) get one workgroup each with a tree
- * reduction in workgroup memory; everything else one thread per output walking R (coalesced
- * across `inner`).
+ * are transposed to the end first) and reduced in passes that each shrink R by a bounded factor,
+ * so a float sum carries O(log R) roundings instead of O(R): long rows (inner = 1) give each
+ * workgroup a chunk of ROW_CHUNK elements (ROW_PER_THREAD per thread, folded pairwise in
+ * registers, then a tree in workgroup memory), everything else gives each thread COL_CHUNK
+ * consecutive elements of one column (coalesced across `inner`). Partials stay in the accumulator type; the last pass writes the
+ * output dtype. max and min propagate NaN (the bit pattern is tested, see `isNan`).
  *
  * @since 0.1.0
  */
@@ -11,19 +14,30 @@ import { numel, type Aval } from "../../../ops/core/aval.js"
 import type { ParamsOf } from "../../../ops/core/primitive.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, enables, lit, main, nanTest, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import { alloc, binding, enables, isFloat, isNan, lit, main, T, uniforms, WG, type GpuKernel } from "./common.js"
 import { transpose } from "./structural.js"
 
 export type ReduceOp = "sum" | "prod" | "max" | "min"
 
-const combineOf: Record<ReduceOp, (a: string, b: string) => string> = {
-  sum: (a, b) => `${a} + ${b}`, prod: (a, b) => `${a} * ${b}`, max: (a, b) => `max(${a}, ${b})`, min: (a, b) => `min(${a}, ${b})`,
+/** Elements one thread folds pairwise in registers in a row pass, before the workgroup tree (a power of 2). */
+const ROW_PER_THREAD = 16
+/** Elements of a row one workgroup reduces per pass. */
+const ROW_CHUNK = WG * ROW_PER_THREAD
+/** Consecutive elements of a column one thread folds per pass. */
+const COL_CHUNK = 16
+
+/** `fn red_comb(a, b)`: the binary step of `op` over accumulator type `A` (NaN-propagating max/min). */
+const combDecl = (op: ReduceOp, d: DType): string => {
+  const A = T(d)
+  const plain = op === "sum" ? "a + b" : op === "prod" ? "a * b" : `${op}(a, b)`
+  // NOTE: WGSL's max/min may return the other operand when one is NaN; NumPy and JAX propagate it
+  const body = (op === "max" || op === "min") && isFloat(d) ? `select(select(${plain}, b, ${isNan("b")}), a, ${isNan("a")})` : plain
+  return `fn red_comb(a: ${A}, b: ${A}) -> ${A} { return ${body}; }\n`
 }
-/** How `op` combines two accumulated values of dtype `d`: float max/min propagate NaN, as NumPy's do (WGSL's built-ins need not). */
-const combineFor = (op: ReduceOp, d: DType) => (a: string, b: string): string =>
-  (op === "max" || op === "min") && d !== "i32" ? `select(${combineOf[op](a, b)}, bits(0x7fc00000u), ${nanTest(a)} || ${nanTest(b)})` : combineOf[op](a, b)
+// NOTE: i32's max identity is INT_MIN, which `lit` (clamping to ±INT_MAX) cannot write
 const identity = (op: ReduceOp, d: DType): string =>
-  lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? (op === "max" ? -2147483647 : 2147483647) : op === "max" ? -Infinity : Infinity, accType(d))
+  d === "i32" && op === "max" ? "(-2147483647i - 1i)"
+    : lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? 2147483647 : op === "max" ? -Infinity : Infinity, accType(d))
 const accType = (d: DType): DType => (d === "f16" ? "f32" : d)
 
 /** [outer, R, inner] view of `shape` reduced over sorted `axes`, or null if the axes are not one run. */
@@ -38,8 +52,8 @@ export const reduceView = (shape: ReadonlyArray<number>, axes: ReadonlyArray<num
 }
 
 /**
- * Reduce `x` ([outer, R, inner] of dtype `d`) with `op`; `wrap` turns each loaded element into the
- * accumulated value (fusion passes an elementwise body there).
+ * Reduce `x` ([outer, R, inner] of dtype `d`) with `op`; `load` turns each loaded element into the
+ * accumulated value (fusion passes an elementwise body there, applied in the first pass only).
  */
 export const reduceRows = (
   g: GpuContext, xs: ReadonlyArray<GpuStorage>, inDTypes: ReadonlyArray<DType>, out: Aval, op: ReduceOp,
@@ -47,34 +61,70 @@ export const reduceRows = (
   load: (idx: string) => { readonly lines: string; readonly value: string } = (i) => ({ lines: "", value: `x0[${i}]` }),
   decls = "",
 ): GpuStorage => {
-  const y = alloc(g, out)
   const n = outer * inner
+  if (n === 0 || R <= 1) return reducePass(g, xs, inDTypes, out, op, [outer, R, inner], 1, load, decls)
+  const acc = accType(out.dtype)
+  const plain = (i: string) => ({ lines: "", value: `x0[${i}]` })
+  let src = xs, dts = inDTypes, ld = load, dc = decls, r = R
+  let first = true
+  for (;;) {
+    const chunk = inner === 1 && r >= 64 ? ROW_CHUNK : COL_CHUNK
+    const parts = Math.ceil(r / chunk)
+    const last = parts === 1
+    const y = reducePass(g, src, dts, last ? out : { shape: [outer, parts, inner], dtype: acc }, op, [outer, r, inner], parts, ld, dc)
+    if (!first) src[0]!.release()
+    if (last) return y
+    first = false
+    src = [y]
+    dts = [acc]
+    ld = plain
+    dc = ""
+    r = parts
+  }
+}
+
+/** One pass: [outer, R, inner] → [outer, parts, inner], each part folding ⌈R / parts⌉ consecutive elements. */
+const reducePass = (
+  g: GpuContext, xs: ReadonlyArray<GpuStorage>, inDTypes: ReadonlyArray<DType>, out: Aval, op: ReduceOp,
+  [outer, R, inner]: readonly [number, number, number], parts: number,
+  load: (idx: string) => { readonly lines: string; readonly value: string }, decls: string,
+): GpuStorage => {
+  const y = alloc(g, out)
+  const n = outer * parts * inner
   if (n === 0) return y
-  const A = T(accType(out.dtype))
-  const combine = combineFor(op, accType(out.dtype))
-  let src = enables([...inDTypes, out.dtype]) + uniforms(3)
+  const accD = accType(out.dtype)
+  const A = T(accD)
+  let src = enables([...inDTypes, out.dtype]) + uniforms(5)
   inDTypes.forEach((d, k) => (src += binding(k + 1, `x${k}`, T(d))))
-  src += binding(inDTypes.length + 1, "y", T(out.dtype), true) + decls
+  src += binding(inDTypes.length + 1, "y", T(out.dtype), true) + decls + combDecl(op, accD)
   const step = (acc: string, idx: string) => {
     const l = load(idx)
-    return `${l.lines}      ${acc} = ${combine(acc, `${A}(${l.value})`)};\n`
+    return `${l.lines}      ${acc} = red_comb(${acc}, ${A}(${l.value}));\n`
   }
+  const chunk = Math.ceil(R / parts)
   const rowWise = inner === 1 && R >= 64
   if (rowWise) {
+    // workgroup `group` reduces row group / parts, elements [c·chunk, (c+1)·chunk)
     src += `var<workgroup> part: array<${A}, ${WG}>;\n` + main()
-    src += `  let R = p(1);\n  var acc = ${identity(op, out.dtype)};\n`
-    src += `  for (var k = lid; k < R; k += ${WG}u) {\n    let i = group * R + k;\n${step("acc", "i")}  }\n`
+    src += "  let R = p(1);\n  let parts = p(4);\n  let row = group / parts;\n  let k0 = (group % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
+    src += `  var acc = ${identity(op, out.dtype)};\n`
+    // each thread's ROW_PER_THREAD elements (strided by WG, coalesced) pairwise in registers, then the tree
+    src += `  var v: array<${A}, ${ROW_PER_THREAD}>;\n  for (var j = 0u; j < ${ROW_PER_THREAD}u; j++) {\n    v[j] = acc;\n    let k = k0 + lid + j * ${WG}u;\n`
+    src += `    if (group < p(0) && k < k1) {\n      let i = row * R + k;\n${step("v[j]", "i")}    }\n  }\n`
+    for (let h = ROW_PER_THREAD / 2; h >= 1; h /= 2) src += `  for (var j = 0u; j < ${h}u; j++) { v[j] = red_comb(v[j], v[j + ${h}u]); }\n`
+    src += "  acc = v[0];\n"
     src += "  part[lid] = acc;\n  workgroupBarrier();\n"
-    for (let s = WG / 2; s >= 1; s /= 2)
-      src += `  if (lid < ${s}u) { part[lid] = ${combine("part[lid]", `part[lid + ${s}u]`)}; }\n  workgroupBarrier();\n`
+    for (let s = WG / 2; s >= 1; s /= 2) src += `  if (lid < ${s}u) { part[lid] = red_comb(part[lid], part[lid + ${s}u]); }\n  workgroupBarrier();\n`
     src += `  if (lid == 0u && group < p(0)) { y[group] = ${T(out.dtype)}(part[0]); }\n}\n`
   } else {
-    src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
-    src += `  let o = gid / inner;\n  let i0 = gid % inner;\n  var acc = ${identity(op, out.dtype)};\n`
-    src += `  for (var k = 0u; k < R; k++) {\n    let i = (o * R + k) * inner + i0;\n${step("acc", "i")}  }\n`
+    // thread gid → (row o, part c, column i0), folding elements [c·chunk, (c+1)·chunk) of its column
+    src += main() + "  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(3);\n  let parts = p(4);\n"
+    src += "  let i0 = gid % inner;\n  let oc = gid / inner;\n  let o = oc / parts;\n  let k0 = (oc % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
+    src += `  var acc = ${identity(op, out.dtype)};\n`
+    src += `  for (var k = k0; k < k1; k++) {\n    let i = (o * R + k) * inner + i0;\n${step("acc", "i")}  }\n`
     src += `  y[gid] = ${T(out.dtype)}(acc);\n}\n`
   }
-  g.dispatch(src, [...xs, y], new Uint32Array([n, R, inner]), rowWise ? outer : Math.ceil(n / WG))
+  g.dispatch(src, [...xs, y], new Uint32Array([n, R, chunk, inner, parts]), rowWise ? n : Math.ceil(n / WG))
   return y
 }
 
@@ -101,17 +151,14 @@ export const reduceProd = reduce("prod")
 export const reduceMax = reduce("max")
 export const reduceMin = reduce("min")
 
-// index of the first extremum along one axis (one thread per output); a NaN counts as the
-// extremum, so the first NaN's index is returned (NumPy's argmax/argmin)
+// index of the first extremum (or first NaN) along one axis (one thread per output)
 export const argReduce: GpuKernel<ParamsOf<"argReduce">> = (g, [x], [ax], { axis, op }, out) => {
   const y = alloc(g, out)
   const shape = ax!.shape
   const R = shape[axis]!, inner = numel(shape.slice(axis + 1)), n = numel(out.shape)
   if (n === 0) return y
-  const cmp = op === "max" ? ">" : "<"
-  const better = ax!.dtype === "i32" || ax!.dtype === "bool"
-    ? `v ${cmp} best`
-    : `(v ${cmp} best && !${nanTest("best")}) || (${nanTest("v")} && !${nanTest("best")})`
+  // the first NaN wins (as on the CPU and in NumPy): NaN compares false, so its bit pattern is tested
+  const better = `v ${op === "max" ? ">" : "<"} best` + (isFloat(ax!.dtype) ? ` || (${isNan("v")} && !${isNan("best")})` : "")
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
   src += "  let base = (gid / inner) * R * inner + gid % inner;\n  var best = x[base];\n  var arg = 0;\n"

@@ -9,7 +9,7 @@
  */
 import { numel } from "../../../ops/core/aval.js"
 import type { ParamsOf } from "../../../ops/core/primitive.js"
-import { alloc, binding, enables, main, nanTest, T, uniforms, WG, type GpuKernel } from "./common.js"
+import { alloc, binding, enables, main, isNan, T, uniforms, WG, type GpuKernel } from "./common.js"
 
 // y[o, rank(k), c] = k; uniforms: count, n, inner
 export const argsort: GpuKernel<ParamsOf<"argsort">> = (g, [x], [ax], { axis, descending }, out) => {
@@ -21,8 +21,8 @@ export const argsort: GpuKernel<ParamsOf<"argsort">> = (g, [x], [ax], { axis, de
   const float = ax!.dtype !== "i32"
   const [lo, hi] = descending ? ["b", "a"] : ["a", "b"]
   // a sorts before b: by key (NaN the largest, tested on its bits), then by index
-  const keyBefore = float ? `(${lo} < ${hi} && !${nanTest(lo)} && !${nanTest(hi)}) || (${nanTest(hi)} && !${nanTest(lo)})` : `${lo} < ${hi}`
-  const keyEq = float ? `(a == b && !${nanTest("a")} && !${nanTest("b")}) || (${nanTest("a")} && ${nanTest("b")})` : "a == b"
+  const keyBefore = float ? `(${lo} < ${hi} && !${isNan(lo)} && !${isNan(hi)}) || (${isNan(hi)} && !${isNan(lo)})` : `${lo} < ${hi}`
+  const keyEq = float ? `(a == b && !${isNan("a")} && !${isNan("b")}) || (${isNan("a")} && ${isNan("b")})` : "a == b"
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += `fn before(a: ${T(ax!.dtype)}, b: ${T(ax!.dtype)}, i: u32, j: u32) -> bool { return ${keyBefore} || ((${keyEq}) && i < j); }\n`
   src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let inner = p(2);\n"
