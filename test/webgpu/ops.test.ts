@@ -63,8 +63,13 @@ const withSpecials = (spec: Spec, values: number[][], seed: number): number[][] 
     : xs))
 }
 
+// The factorisations' WGSL kernels skip a Householder reflection or an elimination step whose
+// pivot test is false, which a NaN makes false: with non-finite input they give unspecified
+// values (docs/numerics.md), so they are held to agreement on finite inputs only.
+const finiteOnly = new Set(["lu", "triangularSolve", "qr"])
+
 describe.skipIf(gpu === null)("every primitive on special values: WebGPU agrees with CPU (NaN and ±Inf exactly)", () => {
-  for (const prim of all) {
+  for (const prim of all.filter((p) => !finiteOnly.has(p.name))) {
     it(prim.name, async () => {
       const seed = 0x5eca1 + prim.name.length * 104729 + prim.name.charCodeAt(0)
       for (const [run, spec] of specs(prim, 8, seed).entries())
