@@ -6,12 +6,12 @@
  */
 import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError } from "../../errors.js"
-import { hostConvert, hostDType, numel, type HostArray } from "../core/aval.js"
+import { hostDType, numel, type HostArray } from "../core/aval.js"
 import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
-import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { normalHost, uniformHost, type Key } from "./random.js"
+import { checkKey, normalHost, uniformHost, type Key } from "./random.js"
+import { checkDTypeName, checkDevice, checkNumber, checkOptions, describeValue, invalidArgument } from "../core/check.js"
 import { fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
@@ -42,8 +42,13 @@ export interface CreateOptions<D extends DType = DType, V extends DeviceKind = D
  */
 export type HostDType<A> = A extends Float64Array ? "f64" : A extends Int32Array ? "i32" : A extends Uint8Array ? "bool" : "f32"
 
-const dev = (o?: CreateOptions): Device => o?.device ?? getDefaultDevice()
-
+/** The dtype and device of a constructor's options, checked for untyped callers. */
+const place = (op: string, o: CreateOptions | undefined, allowed: ReadonlyArray<string> = createKeys): [DType | undefined, Device] => {
+  if (o === undefined) return [undefined, getDefaultDevice()]
+  checkOptions(o, op, allowed)
+  return [o.dtype === undefined ? undefined : checkDTypeName(o.dtype, op, "options.dtype"), o.device === undefined ? getDefaultDevice() : checkDevice(o.device, op, "options.device")]
+}
+const createKeys = ["dtype", "device"]
 
 const nestedShape = (data: NestedData): number[] => {
   const shape: number[] = []
@@ -55,17 +60,38 @@ const nestedShape = (data: NestedData): number[] => {
   }
   return shape
 }
-const flatten = (data: NestedData, shape: ReadonlyArray<number>, depth: number, out: number[]): void => {
-  if (depth === shape.length) {
-    if (Array.isArray(data)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
-    out.push(typeof data === "boolean" ? (data ? 1 : 0) : (data as number))
-    return
+/** Flat values of nested data into `out`; returns whether the leaves are booleans (undefined when there are none). */
+const flatten = (data: NestedData, shape: ReadonlyArray<number>, out: number[]): boolean | undefined => {
+  const at: number[] = []
+  let bools: boolean | undefined
+  const where = () => (at.length === 0 ? "the root" : `[${at.join("][")}]`)
+  const go = (x: NestedData, depth: number): void => {
+    if (depth === shape.length) {
+      const isBool = typeof x === "boolean"
+      if (!isBool && typeof x !== "number") {
+        if (Array.isArray(x)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
+        throw invalidArgument("tensor", `the element at ${where()}`, x, "a number or a boolean", x instanceof Tensor ? "join tensors with tg.stack([...]) or tg.concat([...])" : undefined)
+      }
+      if (bools === undefined) bools = isBool
+      else if (bools !== isBool)
+        throw new DTypeError({
+          op: "tensor", dtypes: ["bool", "f32"],
+          message: `tensor: nested data mixes booleans and numbers (${describeValue(x)} at ${where()} after ${bools ? "booleans" : "numbers"}); use one kind, and cast the tensor afterwards`,
+        })
+      out.push(isBool ? (x ? 1 : 0) : (x as number))
+      return
+    }
+    if (!Array.isArray(x) || x.length !== shape[depth])
+      throw ShapeError.of("tensor", `ragged nested data: expected ${shape[depth]} elements at depth ${depth}`, shape)
+    for (let i = 0; i < x.length; i++) {
+      at[depth] = i
+      go((x as ReadonlyArray<NestedData>)[i]!, depth + 1)
+    }
+    at.length = depth
   }
-  if (!Array.isArray(data) || data.length !== shape[depth])
-    throw ShapeError.of("tensor", `ragged nested data: expected ${shape[depth]} elements at depth ${depth}`, shape)
-  for (const d of data as ReadonlyArray<NestedData>) flatten(d, shape, depth + 1, out)
+  go(data, 0)
+  return bools
 }
-const firstLeaf = (data: NestedData): unknown => (Array.isArray(data) ? (data.length > 0 ? firstLeaf(data[0] as NestedData) : undefined) : data)
 
 /**
  * A tensor from nested literal data (shape and dtype inferred by the type) or from a typed array
@@ -92,17 +118,17 @@ export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> |
   if (ArrayBuffer.isView(data)) {
     const shape = a as ReadonlyArray<number> | undefined
     if (!Array.isArray(shape)) throw ShapeError.of("tensor", "a typed array needs an explicit shape", [])
+    checkShape("tensor", shape)
     if (numel(shape) !== data.length)
       throw ShapeError.of("tensor", `${data.length} elements cannot fill shape [${shape.join(", ")}] (${numel(shape)} elements)`, shape)
-    const dt = b?.dtype ?? dtypeOfArray(data)
-    return fromHost(data, shape, dt, dev(b))
+    const [dt, device] = place("tensor", b)
+    return fromHost(data, shape, dt ?? dtypeOfArray(data), device)
   }
-  const opts = a as CreateOptions | undefined
+  const [dt, device] = place("tensor", a as CreateOptions | undefined)
   const shape = nestedShape(data)
   const flat: number[] = []
-  flatten(data, shape, 0, flat)
-  const dt = opts?.dtype ?? (typeof firstLeaf(data) === "boolean" ? "bool" : "f32")
-  return fromHost(flat, shape, dt, dev(opts))
+  const bools = flatten(data, shape, flat)
+  return fromHost(flat, shape, dt ?? (bools === true ? "bool" : "f32"), device)
 }
 
 const dtypeOfArray = (a: HostArray): DType => {
@@ -120,10 +146,19 @@ const dtypeOfArray = (a: HostArray): DType => {
  * @since 0.1.0
  * @category constructors
  */
-export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> =>
-  fromHost([value], [], options?.dtype ?? "f32", dev(options)) as Tensor<[], D, V>
+export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> => {
+  if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument("scalar", "value", value, "a number")
+  return fromHostChecked("scalar", [value], [], options) as Tensor<[], D, V>
+}
+
+/** `fromHost` with the options checked under `op`'s name (f32 by default). */
+const fromHostChecked = (op: string, data: ArrayLike<number>, shape: ReadonlyArray<number>, o: CreateOptions | undefined): AnyTensor => {
+  const [dt, device] = place(op, o)
+  return fromHost(data, shape, dt ?? "f32", device)
+}
 
 const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 
@@ -139,9 +174,12 @@ const checkShape = (op: string, shape: ReadonlyArray<number>) => {
 export const full = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, value: number, options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  checkShape("full", shape)
-  const dt = options?.dtype ?? "f32"
-  return lax.broadcastTo(fromHost([value], [], dt, dev(options)), shape) as Tensor<[...S], D, V>
+  return fullE("full", shape, value, options) as Tensor<[...S], D, V>
+}
+const fullE = (op: string, shape: ReadonlyArray<number>, value: number, o: CreateOptions | undefined): AnyTensor => {
+  checkShape(op, shape)
+  if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument(op, "value", value, "a number")
+  return lax.broadcastTo(fromHostChecked(op, [value], [], o), shape)
 }
 
 /**
@@ -155,7 +193,7 @@ export const full = <const S extends ReadonlyArray<number>, D extends DType = "f
  */
 export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 0, options)
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fullE("zeros", shape, 0, options) as Tensor<[...S], D, V>
 
 /**
  * A tensor of ones.
@@ -168,7 +206,7 @@ export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "
  */
 export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 1, options)
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fullE("ones", shape, 1, options) as Tensor<[...S], D, V>
 
 /**
  * Zeros (or ones, or `value`) with the shape, dtype and device of `x`.
@@ -201,10 +239,13 @@ export function arange<D extends DType = "f32", V extends DeviceKind = "cpu">(st
 export function arange(a: number, b?: number | CreateOptions, c?: number, d?: CreateOptions): AnyTensor {
   const [start, stop, step, opts] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b]
   if (step === 0 || !Number.isFinite(step)) throw ShapeError.of("arange", `step must be finite and non-zero, got ${step}`, [])
+  // NOTE: a NaN or infinite bound would make a tensor of NaN or infinite length
+  checkNumber(start, "arange", "start")
+  checkNumber(stop, "arange", "stop")
   const n = Math.max(0, Math.ceil((stop - start) / step))
   const data = new Float64Array(n)
   for (let i = 0; i < n; i++) data[i] = start + i * step
-  return fromHost(data, [n], opts?.dtype ?? "f32", dev(opts))
+  return fromHostChecked("arange", data, [n], opts)
 }
 
 /**
@@ -220,9 +261,11 @@ export const linspace = <const N extends number, D extends DType = "f32", V exte
   start: number, stop: number, n: N, options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkShape("linspace", [n])
+  checkNumber(start, "linspace", "start")
+  checkNumber(stop, "linspace", "stop")
   const data = new Float64Array(n)
   for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1)
-  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+  return fromHostChecked("linspace", data, [n], options) as Tensor<[N], D, V>
 }
 
 /**
@@ -241,7 +284,7 @@ export const eye = <const N extends number, const M extends number = N, D extend
   checkShape("eye", [n, cols])
   const data = new Float64Array(n * cols)
   for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1
-  return fromHost(data, [n, cols], options?.dtype ?? "f32", dev(options)) as Tensor<[N, M], D, V>
+  return fromHostChecked("eye", data, [n, cols], options) as Tensor<[N, M], D, V>
 }
 
 /**
@@ -273,20 +316,27 @@ export interface RandomOptions<D extends DType, V extends DeviceKind> extends Cr
 export const normal = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  const m = options?.mean ?? 0, s = options?.std ?? 1
+  checkOptions(options, "normal", normalKeys)
+  const m = checkNumber(options?.mean ?? 0, "normal", "options.mean")
+  const s = checkNumber(options?.std ?? 1, "normal", "options.std", 0)
   return sample("normal", normalHost, key, shape, options, (z) => m + s * z) as Tensor<[...S], D, V>
 }
+
+const normalKeys = ["dtype", "device", "mean", "std"], uniformKeys = ["dtype", "device", "low", "high"]
+const randomKeys = ["dtype", "device", "mean", "std", "low", "high"]
 
 /** Draw `numel(shape)` host samples, map each, and place them on the device. */
 const sample = (
   op: string, draw: (k: Key, n: number, dt: DType) => Float64Array, key: Key, shape: ReadonlyArray<number>,
   options: CreateOptions | undefined, f: (u: number) => number,
 ): AnyTensor => {
+  checkKey(key, op)
   checkShape(op, shape)
-  const dt = options?.dtype ?? "f32"
+  const [d, device] = place(op, options, randomKeys)
+  const dt = d ?? "f32"
   const u = draw(key, numel(shape), dt)
   for (let i = 0; i < u.length; i++) u[i] = f(u[i]!)
-  return fromHost(u, shape, dt, dev(options))
+  return fromHost(u, shape, dt, device)
 }
 
 /**
@@ -301,7 +351,9 @@ const sample = (
 export const uniform = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   key: Key, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  const lo = options?.low ?? 0, hi = options?.high ?? 1
+  checkOptions(options, "uniform", uniformKeys)
+  const lo = checkNumber(options?.low ?? 0, "uniform", "options.low"), hi = checkNumber(options?.high ?? 1, "uniform", "options.high")
+  if (lo > hi) throw invalidArgument("uniform", "options.high", hi, `a number ≥ options.low (${lo})`)
   return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u) as Tensor<[...S], D, V>
 }
 
@@ -317,6 +369,8 @@ export const uniform = <const S extends ReadonlyArray<number>, D extends DType =
 export const bernoulli = <const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
   key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
 ): Tensor<[...S], "bool", NoInfer<V>> => {
+  checkNumber(p, "bernoulli", "p", 0, 1)
+  checkOptions(options, "bernoulli", ["device"])
   const o: CreateOptions = options?.device === undefined ? { dtype: "bool" } : { dtype: "bool", device: options.device }
   return sample("bernoulli", uniformHost, key, shape, o, (u) => (u < p ? 1 : 0)) as Tensor<[...S], "bool", V>
 }

@@ -174,7 +174,7 @@ declare module "../core/tensor.js" {
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 /** Members the class itself defines; every other member of `Tensor` is a method installed here. */
-type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "toString"
+type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "toString" | typeof Symbol.toPrimitive
 type MethodName = Exclude<keyof Tensor, Own | keyof MethodsInstalledAbove>
 const methods = {
   add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,

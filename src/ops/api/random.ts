@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
+import { checkInt, invalidArgument } from "../core/check.js"
 
 /**
  * A PRNG key. Split it instead of reusing it: `const [k1, k2] = tg.split(key)`.
@@ -52,7 +53,15 @@ export const threefry2x32 = (k: readonly [number, number], x0: number, x1: numbe
  * @since 0.1.0
  * @category random
  */
-export const key = (seed: number): Key => new Key([Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0])
+export const key = (seed: number): Key => {
+  // NOTE: NaN, ±Infinity and fractions would all collapse onto some integer seed's key
+  if (!Number.isSafeInteger(seed)) throw invalidArgument("key", "seed", seed, `an integer in ±(2^53 − 1)`)
+  return new Key([Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0])
+}
+/** Throw unless `k` is a key (an untyped caller's tensor or seed number). @internal */
+export const checkKey = (k: unknown, op: string): void => {
+  if (!(k instanceof Key)) throw invalidArgument(op, "key", k, "a Key (tg.key(seed), or one split from it)")
+}
 
 /**
  * Split a key into `n` independent keys (default 2).
@@ -64,6 +73,8 @@ export const key = (seed: number): Key => new Key([Math.floor(seed / 2 ** 32) >>
  * @category random
  */
 export const split = (k: Key, n = 2): Key[] => {
+  checkKey(k, "split")
+  checkInt(n, "split", "n", 0)
   const out: Key[] = []
   for (let i = 0; i < n; i++) out.push(new Key(threefry2x32(k.words, 0, i)))
   return out
@@ -78,7 +89,11 @@ export const split = (k: Key, n = 2): Key[] => {
  * @since 0.1.0
  * @category random
  */
-export const foldIn = (k: Key, i: number): Key => new Key(threefry2x32(k.words, 1, i >>> 0))
+export const foldIn = (k: Key, i: number): Key => {
+  checkKey(k, "foldIn")
+  checkInt(i, "foldIn", "i")
+  return new Key(threefry2x32(k.words, 1, i >>> 0))
+}
 
 /** `n` uniform 32-bit words from a key. */
 export const randomBits = (k: Key, n: number): Uint32Array => {
