@@ -17,6 +17,7 @@ import { jvpFlat } from "./jvp.js"
 import { stageClosed } from "./staging.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
+import { checkInt, invalidArgument } from "../ops/core/check.js"
 import { batchFlat, moveBatchAxis } from "./vmap.js"
 import type { ScanLength, Stacked, Unstacked } from "./typing.js"
 
@@ -302,6 +303,10 @@ export const scan = <C, XS, Y, const L extends number | undefined = undefined>(
  * @category control flow
  */
 export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, carry: C) => C, init: C): C => {
+  // NOTE: fractional bounds would run ⌈hi − lo⌉ times with fractional i truncated into i32
+  checkInt(lo, "fori", "lo")
+  checkInt(hi, "fori", "hi")
+  if (typeof body !== "function") throw invalidArgument("fori", "body", body, "a function (i, carry) => carry")
   const n = Math.max(0, hi - lo)
   const like = Tree.leaves(init)[0]
   if (like === undefined) throw ShapeError.of("fori", "the carry must hold at least one tensor")

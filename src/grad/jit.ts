@@ -14,7 +14,46 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { dce, type Jaxpr } from "./ir.js"
 import { stageFlat } from "./staging.js"
 import * as Tree from "./tree.js"
-import { TransformError } from "../errors.js"
+import { InvalidArgument, TransformError } from "../errors.js"
+import { checkOptions, invalidArgument } from "../ops/core/check.js"
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
+
+/**
+ * The most arguments `f` can use: its parameter count, or unbounded for a rest parameter, a use of
+ * `arguments`, or a function whose source the runtime does not show (native, bound).
+ */
+const maxArity = (f: (...args: never[]) => unknown): number => {
+  const src = Function.prototype.toString.call(f)
+  if (src.includes("[native code]") || /\barguments\b/.test(src)) return Infinity
+  const open = src.indexOf("(")
+  const arrow = src.indexOf("=>")
+  // `x => …`: one parameter, no parentheses
+  if (arrow !== -1 && (open === -1 || arrow < open)) return 1
+  if (open === -1) return Infinity
+  let depth = 0, params = 0, any = false, quote = ""
+  for (let i = open + 1; i < src.length; i++) {
+    const c = src[i]!
+    if (quote !== "") {
+      if (c === "\\") i++
+      else if (c === quote) quote = ""
+      continue
+    }
+    if (c === '"' || c === "'" || c === "`") quote = c
+    else if (c === "(" || c === "[" || c === "{") depth++
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) break
+      depth--
+    } else if (depth === 0 && c === ",") {
+      params++
+      any = false
+      continue
+    } else if (depth === 0 && c === "." && src.startsWith("...", i)) return Infinity
+    if (!/\s/.test(c)) any = true
+  }
+  // a trailing comma adds no parameter
+  return any ? params + 1 : params
+}
 
 /**
  * Stage `f` on the given example arguments and return its jaxpr (for inspection or for backends).
@@ -125,13 +164,36 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
  */
 export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions): F & JitMethods<Parameters<F>>
 export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
+  if (typeof f !== "function") throw invalidArgument("jit", "f", f, "a function")
+  checkOptions(options, "jit", ["compile"])
   const cache = new Map<string, Entry>()
+  const most = maxArity(f)
+  const checkCount = (args: A): void => {
+    if (args.length > most)
+      throw new InvalidArgument({
+        op: "jit", argument: "arguments", expected: plural(most, "argument"),
+        message: `jit: the function takes ${plural(most, "parameter")} but was called with ${plural(args.length, "argument")}; the extra ones would be ignored`,
+      })
+  }
+  const stage = (args: A) => {
+    if (args.length >= f.length) return makeJaxpr(f)(...args)
+    // NOTE: a TypeScript optional parameter is a plain one at run time, so fewer arguments than
+    // `f.length` may be fine: only a failure to stage is blamed on the missing arguments
+    try {
+      return makeJaxpr(f)(...args)
+    } catch (e) {
+      throw new InvalidArgument({
+        op: "jit", argument: "arguments", expected: plural(f.length, "argument"),
+        message: `jit: the function declares ${plural(f.length, "parameter")} but was called with ${plural(args.length, "argument")}, and tracing it failed: ${e instanceof Error ? e.message : String(e)}`,
+      })
+    }
+  }
   const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
     let key = Tree.show(def)
     for (const l of leaves) key += `|${l.dtype}[${l.shape.join(",")}]@${l.device.name}`
     let e = cache.get(key)
     if (e === undefined) {
-      const { jaxpr, outDef } = makeJaxpr(f)(...args)
+      const { jaxpr, outDef } = stage(args)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
       if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
@@ -145,6 +207,7 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
     return e
   }
   const call = (...args: A): R => {
+    checkCount(args)
     if (currentInterpreter() !== evalInterpreter) return f(...args)
     const [leaves, def] = Tree.flatten(args)
     // leaked tracers take the eager path, which reports them
@@ -154,6 +217,7 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
     return Tree.unflatten<R>(e.outDef, outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)))
   }
   const lower = (...args: A): Jaxpr => {
+    checkCount(args)
     const [leaves, def] = Tree.flatten(args)
     return entry(args, leaves, def).jaxpr
   }

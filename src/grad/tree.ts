@@ -13,7 +13,7 @@ import type { Monoid } from "fp-ts/lib/Monoid.js"
 import type { Traversable1 } from "fp-ts/lib/Traversable.js"
 import type { HKT } from "fp-ts/HKT"
 import * as RA from "fp-ts/lib/ReadonlyArray.js"
-import { ShapeError } from "../errors.js"
+import { InvalidArgument, ShapeError } from "../errors.js"
 import * as lax from "../ops/core/lax.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 
@@ -112,6 +112,30 @@ const showStatic = (v: unknown): string =>
 const describe = (x: unknown): string => (x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x)
 
 /**
+ * Throw if `x` is one of `path` (the containers above it): a cyclic tree would recurse forever.
+ * Only checked past a depth no real tree reaches, so that flattening stays free of it.
+ * @internal
+ */
+export const checkAcyclic = (x: unknown, path: ReadonlyArray<unknown>, op: string): void => {
+  if (path.length < 16 || !path.includes(x)) return
+  // the first two times the walk met x: the path to the second one leads back to the first
+  const first = path.indexOf(x), again = path.indexOf(x, first + 1)
+  const second = again === -1 ? path.length : again
+  const keys: string[] = []
+  for (let i = 0; i < second; i++) {
+    const parent = path[i] as Record<string, unknown>, child = i + 1 < path.length ? path[i + 1] : x
+    const k = Object.keys(parent).find((key) => parent[key] === child)
+    keys.push(Array.isArray(parent) ? `[${k}]` : `.${k}`)
+  }
+  const name = (ks: ReadonlyArray<string>) => (ks.length === 0 ? "the root" : ks.join("").replace(/^\./, ""))
+  const at = first
+  throw new InvalidArgument({
+    op, argument: "tree", expected: "a tree (nested arrays, records and tree nodes without cycles)",
+    message: `${op}: the tree is cyclic: ${name(keys)} refers back to ${name(keys.slice(0, at))}; a tree of tensors cannot contain itself`,
+  })
+}
+
+/**
  * Leaves in canonical order and the structure.
  *
  * @example
@@ -123,20 +147,28 @@ const describe = (x: unknown): string => (x === null ? "null" : typeof x === "ob
  */
 export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
   const leaves: AnyTensor[] = []
+  const path: unknown[] = []
+  const within = <D>(t: unknown, f: () => D): D => {
+    checkAcyclic(t, path, "pytree")
+    path.push(t)
+    const d = f()
+    path.pop()
+    return d
+  }
   const go = (t: unknown, inNode: boolean): TreeDef => {
     if (t instanceof Tensor) {
       leaves.push(t)
       return leafDef
     }
-    if (Array.isArray(t)) return { kind: "array", children: t.map((c) => go(c, inNode)) }
+    if (Array.isArray(t)) return within(t, () => ({ kind: "array", children: t.map((c) => go(c, inNode)) }))
     if (isRecord(t)) {
       const keys = Object.keys(t).sort()
-      return { kind: "record", keys, children: keys.map((k) => go(t[k], inNode)) }
+      return within(t, () => ({ kind: "record", keys, children: keys.map((k) => go(t[k], inNode)) }))
     }
     if (isNode(t)) {
       // own fields in declaration order: a class fixes it, so equal classes give equal structures
       const keys = Object.keys(t)
-      return { kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }
+      return within(t, () => ({ kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }))
     }
     if (inNode) return { kind: "static", value: t }
     const [path, bad] = findBad(tree, "")!

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../errors.js"
+import { DeviceMismatch, DTypeError, ShapeError } from "../errors.js"
 import { isFloat } from "../ops/core/aval.js"
 import * as lax from "../ops/core/lax.js"
 import { Zero, type Tangent } from "../ops/core/primitive.js"
@@ -69,6 +69,11 @@ const vjpImpl = (f: (...args: never) => unknown, primals: ReadonlyArray<unknown>
       const o = outs[i]!
       if (c.shape.length !== o.shape.length || c.shape.some((d: number, k: number) => d !== o.shape[k]))
         throw ShapeError.of("vjp", `cotangent ${i} has shape [${c.shape.join(", ")}], the output has [${o.shape.join(", ")}]`, c.shape, o.shape)
+      // the transposed program computes in the output's dtype: another one would fail deep inside it, under a primitive's name
+      if (c.dtype !== o.dtype)
+        throw new DTypeError({ op: "vjp", dtypes: [c.dtype, o.dtype], message: `vjp: cotangent ${i} has dtype ${c.dtype}, the output has ${o.dtype}; cast the cotangent first` })
+      if (c.device !== o.device)
+        throw new DeviceMismatch({ op: "vjp", devices: [c.device.name, o.device.name], message: `vjp: cotangent ${i} lives on ${c.device.name}, the output on ${o.device.name}; move it with to(x, device) first` })
     })
     return Tree.unflatten(def, pull([...cts, ...auxL.map((a) => new Zero(a.aval))]).map((c, i) => instantiate(c, leaves[i]!)))
   }

@@ -12,6 +12,7 @@ import {
 } from "../../shape/index.js"
 import { promote } from "../core/aval.js"
 import { commonDevice } from "../core/interpreter.js"
+import { checkChoice, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { DeviceOf, DTypeOf, Operand, Out, ShapeOf, ShapesOf } from "./typing.js"
@@ -278,11 +279,16 @@ export interface PadOptions {
 export const pad = <S extends Shape, D extends DType, V extends DeviceKind, const P extends number | ReadonlyArray<readonly [number, number]>>(
   x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>, pads: P, options?: PadOptions,
 ): Out<Pad<S, P>, D, V> => {
+  checkTensor(x, "pad")
+  checkOptions(options, "pad", ["mode", "value"])
+  const mode = checkChoice(options?.mode ?? "constant", "pad", "options.mode", ["constant", "edge"])
+  if (options?.value !== undefined && typeof options.value !== "number") throw invalidArgument("pad", "options.value", options.value, "a number")
+  if (mode === "edge" && options?.value !== undefined) throw invalidArgument("pad", "options.value", options.value, `no value in "edge" mode (it repeats the edge values)`)
   padShape(x.shape, pads)
   const pairs: Array<readonly [number, number]> = typeof pads === "number"
     ? x.shape.map(() => [pads, pads] as const)
     : x.shape.map((_, i) => (pads as ReadonlyArray<readonly [number, number]>)[pads.length === 1 ? 0 : i]!)
-  if ((options?.mode ?? "constant") === "constant")
+  if (mode === "constant")
     return lax.pad(x, pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map(() => 0), options?.value ?? 0) as never
   let y: AnyTensor = x
   pairs.forEach(([lo, hi], d) => {

@@ -7,6 +7,7 @@
 import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../../shape/index.js"
 import { ShapeError } from "../../errors.js"
 import { numel, requireFloat } from "../core/aval.js"
+import { checkNumber, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
@@ -34,7 +35,21 @@ export interface ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export type AxisOf<O> = O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A : undefined
+export type AxisOf<O> = O extends number | ReadonlyArray<number> ? O
+  : O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A
+  : undefined
+/**
+ * What a reduction takes after the tensor: its options, or the axis alone (NumPy's `x.sum(1)`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([[1, 2], [3, 4]])
+ * const byRow: tg.ReduceArg = 1
+ * tg.sum(x, byRow).toArraySync() // [3, 7], as tg.sum(x, { axis: 1 })
+ * @since 0.1.0
+ * @category reductions
+ */
+export type ReduceArg<O extends object = ReduceOptions> = O | number | ReadonlyArray<number>
 /**
  * The `keepdims` of reduction options at the type level (default `false`).
  *
@@ -56,15 +71,29 @@ export type KeepOf<O> = O extends { readonly keepdims: infer K extends boolean }
  */
 export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>, KeepOf<O>, Op>
 
+// other libraries' names for these options, for the hint of an unknown option
+const renamed = { ddof: "correction", keepdim: "keepdims", keepDims: "keepdims", keep_dims: "keepdims", dim: "axis", axes: "axis" }
+
+/** A reduction's options from what its caller passed: a bare axis (or axes) means `{ axis }`; unknown options are an error. */
+const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | undefined, op: string, allowed: ReadonlyArray<string>): O | undefined => {
+  if (o === undefined) return undefined
+  if (typeof o === "number" || Array.isArray(o)) return { axis: o } as O
+  checkOptions(o, op, allowed, renamed)
+  return o as O
+}
+const reduceKeys = ["axis", "keepdims"]
+
 /** Axes + keepdims for an erased tensor. */
-const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, arg?: ReduceArg): AnyTensor => {
+  checkTensor(x, op)
+  const o = optionsOf(arg, op, reduceKeys)
   const axes = normAxes(o?.axis, x.shape.length, op)
   const y = f(x, axes)
   return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
 }
 const countOf = (x: AnyTensor, o?: ReduceOptions) => numel(normAxes(o?.axis, x.shape.length, "mean").map((a) => x.shape[a]!))
 
-type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceOptions = {}>(
+type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceArg = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
   options?: O,
 ) => Out<Reduced<S, O, Op>, D, V>
@@ -89,9 +118,10 @@ export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x
 /** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
 export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
 /** Mean over `axis`. @example tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3 @since 0.1.0 @category reductions */
-export const mean: ReduceFn<"mean", FloatDType> = (x, o) => {
+export const mean: ReduceFn<"mean", FloatDType> = (x, arg) => {
+  checkTensor(x, "mean")
   requireFloat("mean", x.dtype)
-  return meanE(x, o) as never
+  return meanE(x, optionsOf(arg, "mean", reduceKeys)) as never
 }
 const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
 
@@ -118,10 +148,13 @@ export interface VarOptions extends ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends VarOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, options?: O,
+export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<VarOptions> = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, arg?: O,
 ): Out<Reduced<S, O, "var">, D, V> => {
+  checkTensor(x, "variance")
   requireFloat("variance", x.dtype)
+  const options = optionsOf<VarOptions>(arg, "variance", ["axis", "keepdims", "correction"])
+  if (options?.correction !== undefined) checkNumber(options.correction, "variance", "options.correction", 0)
   const n = countOf(x, options)
   const d = lax.sub(x, meanE(x, { ...(options?.axis !== undefined ? { axis: options.axis } : {}), keepdims: true }))
   const ss = reduceWith("var", lax.reduceSum, lax.mul(d, d), options)
@@ -142,10 +175,13 @@ export interface ArgOptions {
   readonly axis?: number
   readonly keepdims?: boolean
 }
-type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions = {}>(
+type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions | number = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
 ) => Out<Reduced<S, O, Op>, "i32", V>
-const argWith = (op: "max" | "min") => (x: AnyTensor, o?: ArgOptions): AnyTensor => {
+const argWith = (op: "max" | "min") => (x: AnyTensor, arg?: ArgOptions | number): AnyTensor => {
+  checkTensor(x, `arg${op}`)
+  if (Array.isArray(arg)) throw invalidArgument(`arg${op}`, "axis", arg, "one axis (a number)")
+  const o = optionsOf<ArgOptions>(arg, `arg${op}`, reduceKeys)
   if (o?.axis === undefined) {
     if (x.size === 0) throw ShapeError.of(`arg${op}`, "empty tensor", x.shape)
     const y = lax.argReduce(lax.reshape(x, [x.size]), 0, op)
@@ -184,7 +220,10 @@ const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
  * @since 0.1.0
  * @category reductions
  */
-export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE(x, o) as never
+export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, arg) => {
+  checkTensor(x, "logsumexp")
+  return logsumexpE(x, optionsOf(arg, "logsumexp", reduceKeys)) as never
+}
 
 /**
  * The axis of softmax-like ops (default −1).
@@ -208,8 +247,9 @@ export interface AxisOption {
  * @since 0.1.0
  * @category activations
  */
-export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axis = normAxis(options?.axis ?? -1, x.shape.length, "softmax")
+export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+  checkTensor(x, "softmax")
+  const axis = normAxis(optionsOf<AxisOption>(options, "softmax", ["axis"])?.axis ?? -1, x.shape.length, "softmax")
   if (x.shape[axis] === 0) return x // nothing to normalise (and no max to shift by)
   const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, [axis]), lax.keepDimsShape(x.shape, [axis])))))
   return lax.div(e, lax.reshape(lax.reduceSum(e, [axis]), lax.keepDimsShape(x.shape, [axis]))) as Tensor<S, D, V>
@@ -223,8 +263,9 @@ export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceK
  * @since 0.1.0
  * @category activations
  */
-export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axis = normAxis(options?.axis ?? -1, x.shape.length, "logSoftmax")
+export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+  checkTensor(x, "logSoftmax")
+  const axis = normAxis(optionsOf<AxisOption>(options, "logSoftmax", ["axis"])?.axis ?? -1, x.shape.length, "logSoftmax")
   return lax.sub(x, logsumexpE(x, { axis, keepdims: true })) as Tensor<S, D, V>
 }
 
@@ -252,9 +293,11 @@ export interface NormOptions extends ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends NormOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, options?: O,
+export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<NormOptions> = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, arg?: O,
 ): Out<Reduced<S, O, "norm">, D, V> => {
+  checkTensor(x, "norm")
+  const options = optionsOf<NormOptions>(arg, "norm", ["axis", "keepdims", "ord"])
   const ord = options?.ord ?? 2
   if (ord === 1) return reduceWith("norm", lax.reduceSum, lax.abs(x), options) as never
   if (ord === Infinity) return reduceWith("norm", lax.reduceMax, lax.abs(x), options) as never
