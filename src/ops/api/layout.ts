@@ -211,6 +211,12 @@ export const at = <S extends Shape, D extends DType, V extends DeviceKind, const
 
 const joinDType = (ts: ReadonlyArray<AnyTensor>) => ts.reduce<DType>((d, t) => promote(d, t.dtype), ts[0]!.dtype)
 
+/** A list of tensors from an untyped caller: an array, each element a tensor. */
+const checkTensors = (ts: unknown, op: string): void => {
+  if (!Array.isArray(ts)) throw invalidArgument(op, "tensors", ts, "an array of tensors")
+  ts.forEach((t, i) => checkTensor(t, op, `tensor ${i}`))
+}
+
 /**
  * Join tensors along an existing axis (default 0).
  *
@@ -223,6 +229,7 @@ const joinDType = (ts: ReadonlyArray<AnyTensor>) => ts.reduce<DType>((d, t) => p
 export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
   ts: Ts & NoInfer<Guard<Concat<ShapesOf<Ts>, Ax>>>, axis?: Ax,
 ): Out<Concat<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
+  checkTensors(ts, "concat")
   concatShape(ts.map((t) => t.shape), axis)
   commonDevice(ts, "concat")
   const dt = joinDType(ts)
@@ -241,6 +248,7 @@ export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax exten
 export const stack = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
   ts: Ts & NoInfer<Guard<Stack<ShapesOf<Ts>, Ax>>>, axis?: Ax,
 ): Out<Stack<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
+  checkTensors(ts, "stack")
   stackShape(ts.map((t) => t.shape), axis)
   commonDevice(ts, "stack")
   const a = normAxis(axis ?? 0, ts[0]!.shape.length + 1, "stack")

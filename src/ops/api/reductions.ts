@@ -84,12 +84,15 @@ const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | und
 const reduceKeys = ["axis", "keepdims"]
 
 /** Axes + keepdims for an erased tensor. */
-const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, arg?: ReduceArg): AnyTensor => {
-  checkTensor(x, op)
-  const o = optionsOf(arg, op, reduceKeys)
+const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, op)
   const y = f(x, axes)
   return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
+}
+/** `reduceWith` behind the public boundary: the input and the options checked first. */
+const reduceChecked = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, arg?: ReduceArg): AnyTensor => {
+  checkTensor(x, op)
+  return reduceWith(op, f, x, optionsOf(arg, op, reduceKeys))
 }
 const countOf = (x: AnyTensor, o?: ReduceOptions) => numel(normAxes(o?.axis, x.shape.length, "mean").map((a) => x.shape[a]!))
 
@@ -110,13 +113,13 @@ type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D
  * @since 0.1.0
  * @category reductions
  */
-export const sum: ReduceFn<"sum"> = (x, o) => reduceWith("sum", lax.reduceSum, x, o) as never
+export const sum: ReduceFn<"sum"> = (x, o) => reduceChecked("sum", lax.reduceSum, x, o) as never
 /** Product over `axis`. @example tg.prod(tg.tensor([2, 3, 4])).item() // 24 @since 0.1.0 @category reductions */
-export const prod: ReduceFn<"prod"> = (x, o) => reduceWith("prod", lax.reduceProd, x, o) as never
+export const prod: ReduceFn<"prod"> = (x, o) => reduceChecked("prod", lax.reduceProd, x, o) as never
 /** Maximum over `axis` (ties share the gradient). @example tg.max(tg.tensor([1, 5, 2])).item() // 5 @since 0.1.0 @category reductions */
-export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x, o) as never
+export const max: ReduceFn<"max"> = (x, o) => reduceChecked("max", lax.reduceMax, x, o) as never
 /** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
-export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
+export const min: ReduceFn<"min"> = (x, o) => reduceChecked("min", lax.reduceMin, x, o) as never
 /** Mean over `axis`. @example tg.mean(tg.tensor([1, 2, 3, 6])).item() // 3 @since 0.1.0 @category reductions */
 export const mean: ReduceFn<"mean", FloatDType> = (x, arg) => {
   checkTensor(x, "mean")
