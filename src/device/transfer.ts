@@ -5,9 +5,9 @@
  */
 import { Effect } from "effect"
 import { DeviceMismatch, TransformError } from "../errors.js"
-import { checkAcyclic, isNode, type TreeNode } from "../grad/tree.js"
+import { isNode, type TreeNode } from "../grad/tree.js"
 import type { Device } from "../ops/core/backend.js"
-import { checkDevice } from "../ops/core/check.js"
+import { checkAcyclic, checkDevice } from "../ops/core/check.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/api/host.js"

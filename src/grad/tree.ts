@@ -13,7 +13,8 @@ import type { Monoid } from "fp-ts/lib/Monoid.js"
 import type { Traversable1 } from "fp-ts/lib/Traversable.js"
 import type { HKT } from "fp-ts/HKT"
 import * as RA from "fp-ts/lib/ReadonlyArray.js"
-import { InvalidArgument, ShapeError } from "../errors.js"
+import { ShapeError } from "../errors.js"
+import { checkAcyclic } from "../ops/core/check.js"
 import * as lax from "../ops/core/lax.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 
@@ -110,30 +111,6 @@ const showStatic = (v: unknown): string =>
   : String(v)
 
 const describe = (x: unknown): string => (x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x)
-
-/**
- * Throw if `x` is one of `path` (the containers above it): a cyclic tree would recurse forever.
- * Only checked past a depth no real tree reaches, so that flattening stays free of it.
- * @internal
- */
-export const checkAcyclic = (x: unknown, path: ReadonlyArray<unknown>, op: string): void => {
-  if (path.length < 16 || !path.includes(x)) return
-  // the first two times the walk met x: the path to the second one leads back to the first
-  const first = path.indexOf(x), again = path.indexOf(x, first + 1)
-  const second = again === -1 ? path.length : again
-  const keys: string[] = []
-  for (let i = 0; i < second; i++) {
-    const parent = path[i] as Record<string, unknown>, child = i + 1 < path.length ? path[i + 1] : x
-    const k = Object.keys(parent).find((key) => parent[key] === child)
-    keys.push(Array.isArray(parent) ? `[${k}]` : `.${k}`)
-  }
-  const name = (ks: ReadonlyArray<string>) => (ks.length === 0 ? "the root" : ks.join("").replace(/^\./, ""))
-  const at = first
-  throw new InvalidArgument({
-    op, argument: "tree", expected: "a tree (nested arrays, records and tree nodes without cycles)",
-    message: `${op}: the tree is cyclic: ${name(keys)} refers back to ${name(keys.slice(0, at))}; a tree of tensors cannot contain itself`,
-  })
-}
 
 /**
  * Leaves in canonical order and the structure.

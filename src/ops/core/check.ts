@@ -130,3 +130,25 @@ export const checkNumber = (v: unknown, op: string, argument: string, min = -Inf
   }
   return v
 }
+
+/**
+ * Throw if `x` is one of `path` (the containers above it): a cyclic tree would recurse forever.
+ * Only looked for past depth 16, so that flattening an ordinary (shallow) tree costs nothing.
+ */
+export const checkAcyclic = (x: unknown, path: ReadonlyArray<unknown>, op: string): void => {
+  if (path.length < 16 || !path.includes(x)) return
+  // the first two times the walk met x: the path to the second one leads back to the first
+  const first = path.indexOf(x), again = path.indexOf(x, first + 1)
+  const second = again === -1 ? path.length : again
+  const keys: string[] = []
+  for (let i = 0; i < second; i++) {
+    const parent = path[i] as Record<string, unknown>, child = i + 1 < path.length ? path[i + 1] : x
+    const k = Object.keys(parent).find((key) => parent[key] === child)
+    keys.push(Array.isArray(parent) ? `[${k}]` : `.${k}`)
+  }
+  const name = (ks: ReadonlyArray<string>) => (ks.length === 0 ? "the root" : ks.join("").replace(/^\./, ""))
+  throw new InvalidArgument({
+    op, argument: "tree", expected: "a tree (nested arrays, records and tree nodes without cycles)",
+    message: `${op}: the tree is cyclic: ${name(keys)} refers back to ${name(keys.slice(0, first))}; a tree of tensors cannot contain itself`,
+  })
+}
