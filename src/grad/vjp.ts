@@ -6,6 +6,7 @@
  */
 import { DeviceMismatch, DTypeError, ShapeError } from "../errors.js"
 import { isFloat } from "../ops/core/aval.js"
+import { checkFunction, checkOptions } from "../ops/core/check.js"
 import * as lax from "../ops/core/lax.js"
 import { Zero, type Tangent } from "../ops/core/primitive.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
@@ -104,6 +105,7 @@ export function vjp<A extends ReadonlyArray<unknown>, R, X>(
 ): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A, OnArgDevice<X, FirstDevice<A>>]
 export function vjp<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A]
 export function vjp(f: (...args: never) => unknown, ...rest: unknown[]): unknown {
+  checkFunction(f, "vjp")
   const first = rest[0]
   const aux = typeof first === "object" && first !== null && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype && (first as { hasAux?: unknown }).hasAux === true
   return aux ? vjpImpl(f, rest.slice(1), true) : vjpImpl(f, rest, false)
@@ -210,6 +212,8 @@ export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends A
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => Picked<B, I>
 export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+  checkFunction(f, "grad")
+  checkOptions(options, "grad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0, hasAux)
   return (...args: A) => {
@@ -243,6 +247,8 @@ export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R e
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, Picked<B, I>]
 export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+  checkFunction(f, "valueAndGrad")
+  checkOptions(options, "valueAndGrad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0, hasAux)
   return (...args: A) => {

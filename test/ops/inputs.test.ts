@@ -49,6 +49,24 @@ describe("operands: a tensor or a number, else InvalidArgument", () => {
     expectInvalid(() => js["where"]!(tg.tensor([true]), x, "0"), "where", "b", `the string "0"`, "expected a tensor or a number")
     expectInvalid(() => js["pad"]!(7, [[1, 1]]), "pad", "the input")
   })
+  test("composites name themselves (relu, not the gt it is built from), as do layout and products", () => {
+    expectInvalid(() => js["relu"]!("x"), "relu", "the input", `the string "x"`)
+    expectInvalid(() => js["square"]!([1]), "square", "the input")
+    expectInvalid(() => js["dot"]!(x, undefined), "dot", "b", "undefined")
+    expectInvalid(() => js["outer"]!({}, x), "outer", "a", "an empty object {}")
+    expectInvalid(() => xm["reshape"]!("3"), "reshape", "shape", `the string "3"`, "an array of sizes")
+    expectInvalid(() => xm["expand"]!(3), "expand", "shape", "the number 3")
+    expectInvalid(() => xm["slice"]!(1), "slice", "spec", "the number 1", `write "1"`)
+    expectInvalid(() => xm["pad"]!("1"), "pad", "pads", `the string "1"`)
+    expectInvalid(() => (xm["at"]!("0") as Record<string, (v: unknown) => unknown>)["set"]!("1"), `at("0").set`, "value", `the string "1"`)
+  })
+  test("options of activations and reductions: values of the wrong kind", () => {
+    expectInvalid(() => tg.gelu(x, { approximate: "fast" } as never), "gelu", "options.approximate", `expected "none" or "tanh"`)
+    expectInvalid(() => tg.sum(x, { axis: "0" } as never), "sum", "options.axis", `the string "0"`, "an integer axis")
+    expectInvalid(() => x.sum(0.5 as never), "sum", "axis", "the number 0.5")
+    expectInvalid(() => tg.mean(x, { keepdims: 1 } as never), "mean", "options.keepdims", "a boolean")
+    expectInvalid(() => x.softmax("0" as never), "softmax", "options", `the string "0"`)
+  })
   test("valid operands still work, and numbers still broadcast", () => {
     expect(x.add(1).toArraySync()).toEqual([2, 3, 4])
     expect(tg.mul(x, tg.tensor([2, 2, 2])).toArraySync()).toEqual([2, 4, 6])
@@ -252,6 +270,14 @@ describe("jit: argument counts and cyclic trees", () => {
     const list: unknown[] = [x]
     list.push(list)
     expectInvalid(() => tg.grad((l: unknown) => (l as tg.Tensor<[3]>[])[0]!.sum())(list), "pytree", "tree", "[0][1] refers back to [0]")
+  })
+  test("every transform and loop rejects a non-function at once (it was `f is not a function` on the first call)", () => {
+    for (const op of ["grad", "valueAndGrad", "vmap", "jacfwd", "jacrev", "hessian"]) expectInvalid(() => js[op]!(5), op, "f", "the number 5", "a function")
+    expectInvalid(() => js["vjp"]!(undefined, x), "vjp", "f", "undefined")
+    expectInvalid(() => js["jvp"]!("f", [x], [x]), "jvp", "f", `the string "f"`)
+    expectInvalid(() => js["scan"]!(5, x, x), "scan", "f", "(carry, x) => [carry, y]")
+    expectInvalid(() => js["whileLoop"]!((c: tg.AnyTensor) => c.sum().lt(3), null, x), "whileLoop", "body", "null")
+    expectInvalid(() => js["grad"]!((v: tg.AnyTensor) => v.sum(), { argnum: 1 }), "grad", "options.argnum", `unknown option "argnum"`)
   })
   test("jit rejects a non-function and unknown options", () => {
     expectInvalid(() => js["jit"]!(42), "jit", "f", "the number 42", "a function")

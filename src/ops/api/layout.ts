@@ -12,7 +12,7 @@ import {
 } from "../../shape/index.js"
 import { promote } from "../core/aval.js"
 import { commonDevice } from "../core/interpreter.js"
-import { checkChoice, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
+import { checkChoice, checkOperand, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { DeviceOf, DTypeOf, Operand, Out, ShapeOf, ShapesOf } from "./typing.js"
@@ -32,7 +32,16 @@ const nums = (s: ReadonlyArray<unknown>) => s as number[]
  */
 export const reshape = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
   x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Reshape<S, T>>>,
-): Out<Reshape<S, T>, D, V> => lax.reshape(x, nums(reshapeShape(x.shape, shape))) as never
+): Out<Reshape<S, T>, D, V> => {
+  checkSizes(x, shape, "reshape")
+  return lax.reshape(x, nums(reshapeShape(x.shape, shape))) as never
+}
+
+/** The tensor and target sizes of reshape/expand from an untyped caller. */
+const checkSizes = (x: unknown, shape: unknown, op: string): void => {
+  checkTensor(x, op)
+  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of sizes (e.g. [2, -1])")
+}
 
 /**
  * Swap two axes (default the last two).
@@ -106,7 +115,10 @@ export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind
  */
 export const expand = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
   x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Expand<S, T>>>,
-): Out<Expand<S, T>, D, V> => lax.broadcastTo(x, nums(expandShape(x.shape, shape))) as never
+): Out<Expand<S, T>, D, V> => {
+  checkSizes(x, shape, "expand")
+  return lax.broadcastTo(x, nums(expandShape(x.shape, shape))) as never
+}
 
 /**
  * Merge axes `start..end` (inclusive, default all) into one.
@@ -132,6 +144,12 @@ const window = (x: AnyTensor, spec: string) => {
   }
 }
 
+/** A tensor and an index string from an untyped caller. */
+const checkSpec = (x: unknown, spec: unknown, op: string): void => {
+  checkTensor(x, op)
+  if (typeof spec !== "string") throw invalidArgument(op, "spec", spec, `an index string (e.g. "1:3, ::2")`, typeof spec === "number" ? `write "${spec}"` : undefined)
+}
+
 /**
  * NumPy basic indexing from a string: `"2:, 1:-1"`, negative indices, steps (`::2`), integer
  * indices (drop the axis), `...` and `None` (insert an axis). The result shape is computed by the
@@ -148,6 +166,7 @@ const window = (x: AnyTensor, spec: string) => {
 export const slice = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
   x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): Out<Slice<S, Spec>, D, V> => {
+  checkSpec(x, spec, "slice")
   const w = window(x, spec)
   return lax.reshape(lax.slice(x, w.starts, w.steps, w.sizes), w.plan.outShape) as never
 }
@@ -176,6 +195,7 @@ type UpdateCheck<S extends Shape, V extends DeviceKind, Spec extends string, T> 
 
 /** Functional update: pad the value back to the full shape, then select or add. */
 const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): AnyTensor => {
+  checkOperand(v, `at(${JSON.stringify(spec)}).${mode}`, "value")
   const w = window(x, spec)
   const vt = typeof v === "number" ? lax.scalar(v, x) : lax.cast(v, x.dtype)
   if (typeof v !== "number") commonDevice([x, v], `at(${JSON.stringify(spec)}).${mode}`)
@@ -202,6 +222,7 @@ const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): 
 export const at = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
   x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): At<S, D, V, Spec> => {
+  checkSpec(x, spec, "at")
   window(x, spec)
   return {
     set: (v) => updateAt(x, spec, v, "set") as Tensor<S, D, V>,
@@ -288,6 +309,7 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
   x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>, pads: P, options?: PadOptions,
 ): Out<Pad<S, P>, D, V> => {
   checkTensor(x, "pad")
+  if (typeof pads !== "number" && !Array.isArray(pads)) throw invalidArgument("pad", "pads", pads, "a number, or [before, after] pairs (one, or one per axis)")
   checkOptions(options, "pad", ["mode", "value"])
   const mode = checkChoice(options?.mode ?? "constant", "pad", "options.mode", ["constant", "edge"])
   if (options?.value !== undefined && typeof options.value !== "number") throw invalidArgument("pad", "options.value", options.value, "a number")

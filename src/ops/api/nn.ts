@@ -4,11 +4,16 @@
  * @since 0.1.0
  */
 import type { DeviceKind, DType, FloatDType, Shape } from "../../shape/index.js"
+import { checkChoice, checkOptions, checkTensor } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 
 type Act<Dc extends DType = FloatDType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
-const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act<Dc> => f as Act<Dc>
+const act = <Dc extends DType = FloatDType>(name: string, f: (x: AnyTensor) => AnyTensor): Act<Dc> =>
+  ((x: AnyTensor) => {
+    checkTensor(x, name)
+    return f(x)
+  }) as Act<Dc>
 
 /**
  * `max(x, 0)`; the derivative at 0 is taken as 0 (PyTorch's convention).
@@ -19,7 +24,7 @@ const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act
  * @since 0.1.0
  * @category activations
  */
-export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "gt"), x, 0))
+export const relu: Act<DType> = act("relu", (x) => lax.where(lax.compare(x, 0, "gt"), x, 0))
 
 /**
  * `log(1 + e^x)`, evaluated as `max(x, 0) + log1p(e^-|x|)` so it never overflows.
@@ -30,7 +35,7 @@ export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "gt"), x,
  * @since 0.1.0
  * @category activations
  */
-export const softplus: Act = act((x) => lax.add(lax.max(x, 0), lax.log1p(lax.exp(lax.neg(lax.abs(x))))))
+export const softplus: Act = act("softplus", (x) => lax.add(lax.max(x, 0), lax.log1p(lax.exp(lax.neg(lax.abs(x))))))
 
 // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), odd extension; differentiable by composition
 const erfE = (x: AnyTensor): AnyTensor => {
@@ -49,7 +54,7 @@ const erfE = (x: AnyTensor): AnyTensor => {
  * @since 0.1.0
  * @category math
  */
-export const erf: Act = act(erfE)
+export const erf: Act = act("erf", erfE)
 
 /**
  * Options of `gelu`: exact (erf, default) or the tanh approximation.
@@ -74,7 +79,9 @@ export interface GeluOptions {
  * @category activations
  */
 export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: GeluOptions): Tensor<S, D, V> => {
-  if (options?.approximate === "tanh") {
+  checkTensor(x, "gelu")
+  checkOptions(options, "gelu", ["approximate"])
+  if (checkChoice(options?.approximate ?? "none", "gelu", "options.approximate", ["none", "tanh"]) === "tanh") {
     const inner = lax.mul(lax.add(x, lax.mul(lax.mul(lax.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))
     return lax.mul(lax.mul(x, 0.5), lax.add(lax.tanh(inner), 1)) as Tensor<S, D, V>
   }
@@ -90,7 +97,7 @@ export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind
  * @since 0.1.0
  * @category activations
  */
-export const silu: Act = act((x) => lax.mul(x, lax.sigmoid(x)))
+export const silu: Act = act("silu", (x) => lax.mul(x, lax.sigmoid(x)))
 
 /**
  * `x` where positive, `slope·x` elsewhere.

@@ -77,9 +77,13 @@ const renamed = { ddof: "correction", keepdim: "keepdims", keepDims: "keepdims",
 /** A reduction's options from what its caller passed: a bare axis (or axes) means `{ axis }`; unknown options are an error. */
 const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | undefined, op: string, allowed: ReadonlyArray<string>): O | undefined => {
   if (o === undefined) return undefined
-  if (typeof o === "number" || Array.isArray(o)) return { axis: o } as O
-  checkOptions(o, op, allowed, renamed)
-  return o as O
+  const r = (typeof o === "number" || Array.isArray(o) ? { axis: o } : o) as O & ReduceOptions
+  if (r === o) checkOptions(o, op, allowed, renamed)
+  const ax: unknown = r.axis
+  if (ax !== undefined && !Number.isInteger(ax) && !(Array.isArray(ax) && ax.every((a) => Number.isInteger(a))))
+    throw invalidArgument(op, r === o ? "options.axis" : "axis", ax, "an integer axis, or an array of them")
+  if (r.keepdims !== undefined && typeof r.keepdims !== "boolean") throw invalidArgument(op, "options.keepdims", r.keepdims, "a boolean")
+  return r
 }
 const reduceKeys = ["axis", "keepdims"]
 

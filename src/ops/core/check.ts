@@ -53,6 +53,11 @@ export const checkTensor = (x: unknown, op: string, argument = "the input"): voi
   if (!(x instanceof Tensor)) throw invalidArgument(op, argument, x, "a tensor", hintFor(x))
 }
 
+/** Throw unless `f` is a function (the function a transform or a loop is given). */
+export const checkFunction = (f: unknown, op: string, argument = "f", expected = "a function"): void => {
+  if (typeof f !== "function") throw invalidArgument(op, argument, f, expected)
+}
+
 /** Throw unless `x` is a tensor or a number (an operand of an arithmetic op). */
 export const checkOperand = (x: unknown, op: string, argument: string): void => {
   if (typeof x !== "number" && !(x instanceof Tensor)) throw invalidArgument(op, argument, x, "a tensor or a number", hintFor(x))
