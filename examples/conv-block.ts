@@ -8,6 +8,7 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
+import { pickDevice } from "./pick-device.js"
 
 import nn = tg.nn
 
@@ -46,6 +47,14 @@ export const trainStep = (model: Block, x: tg.Tensor<[8, 3, 32, 32]>, labels: tg
   return [value, nn.combine(sgd(params, grads, lr), state, rest)] as const
 }
 
+/** The example's batch on `device`: eight random 3 × 32 × 32 images and a class (0…15) for each. */
+export const batch = (device: tg.Device = tg.cpu): { readonly x: tg.Tensor<[8, 3, 32, 32]>; readonly labels: tg.Tensor<[8], "i32"> } => {
+  const [kx, ky] = tg.split(tg.key(1))
+  const x = tg.to(tg.normal(kx!, [8, 3, 32, 32]), device) as tg.Tensor<[8, 3, 32, 32]>
+  const labels = tg.to(tg.cast(tg.uniform(ky!, [8], { low: 0, high: 16 }).sub(0.5).maximum(0), "i32"), device) as tg.Tensor<[8], "i32">
+  return { x, labels }
+}
+
 const read = (t: tg.AnyTensor): Promise<number[]> => Effect.runPromise(t.toArray()).then((v) => [v].flat(4) as number[])
 const fmt = (s: ReadonlyArray<unknown>) => `[${s.join(", ")}]`
 
@@ -64,7 +73,7 @@ export interface ConvBlockResult {
 /** Run the example; `log` receives each printed line. */
 export const main = async (options: { readonly log?: (line: string) => void; readonly device?: tg.Device } = {}): Promise<ConvBlockResult> => {
   const log = options.log ?? console.log
-  const picked = options.device === undefined ? await tg.bestDevice() : { device: options.device, reason: options.device.name, release: () => {} }
+  const picked = await pickDevice(options.device)
   try {
     const device = picked.device
     log(`device: ${picked.reason}`)
@@ -75,9 +84,7 @@ export const main = async (options: { readonly log?: (line: string) => void; rea
     buffers.forEach((l) => log(`buffer ${l}`))
     log(`parameters: ${nn.numParameters(block)}`)
 
-    const [kx, ky] = tg.split(tg.key(1))
-    const x = tg.to(tg.normal(kx!, [8, 3, 32, 32]), device) as tg.Tensor<[8, 3, 32, 32]>
-    const labels = tg.to(tg.cast(tg.uniform(ky!, [8], { low: 0, high: 16 }).sub(0.5).maximum(0), "i32"), device) as tg.Tensor<[8], "i32">
+    const { x, labels } = batch(device)
 
     const [yTrain, state] = nn.forward(block, (m) => m.call(x))
     const yEval = nn.eval(block).call(x)

@@ -9,6 +9,7 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
+import { pickDevice } from "./pick-device.js"
 
 /** What one run produced. */
 export interface Portable {
@@ -23,11 +24,11 @@ export interface Portable {
 export const samples = (rows: number): Float32Array =>
   Float32Array.from({ length: rows * 4 }, (_, k) => Math.sin(k * 0.37) * (1 + (k % 4)) + (k % 4) * 10)
 
-/** Typed array → tensor → best device → compute → typed array. */
-export const main = async (options: { readonly rows?: number; readonly log?: (line: string) => void } = {}): Promise<Portable> => {
+/** Typed array → tensor → best device (or `options.device`) → compute → typed array. */
+export const main = async (options: { readonly rows?: number; readonly device?: tg.Device; readonly log?: (line: string) => void } = {}): Promise<Portable> => {
   const rows = options.rows ?? 1000, log = options.log ?? console.log
   const host = samples(rows)
-  const best = await tg.bestDevice()
+  const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)
   try {
     const x = tg.tensor(host, [rows, 4]).to(best.device) // Tensor<[number, 4], "f32", DeviceKind>

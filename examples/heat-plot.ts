@@ -8,7 +8,8 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
-import { heatmap, savePng } from "../src/plot.js"
+import { heatmap, savePng, type Figure } from "../src/plot.js"
+import { pickDevice } from "./pick-device.js"
 
 /** What one run computed and wrote. */
 export interface HeatPlot {
@@ -16,12 +17,14 @@ export interface HeatPlot {
   readonly centre: number
   readonly path: string
   readonly ms: number
+  /** the picture as drawn (SVG), before rendering to PNG */
+  readonly figure: Figure
 }
 
-/** Simulate on the best device, read the plate back and write the picture to `path`. */
-export const main = async (options: { readonly path?: string; readonly log?: (line: string) => void } = {}): Promise<HeatPlot> => {
+/** Simulate on the best device (or `options.device`), read the plate back and write the picture to `path`. */
+export const main = async (options: { readonly path?: string; readonly device?: tg.Device; readonly log?: (line: string) => void } = {}): Promise<HeatPlot> => {
   const path = options.path ?? "out/heat.png", log = options.log ?? console.log
-  const best = await tg.bestDevice()
+  const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)
   try {
     const t0 = performance.now()
@@ -30,9 +33,10 @@ export const main = async (options: { readonly path?: string; readonly log?: (li
     const grid = await Effect.runPromise(tg.transfer(hot, tg.cpu)) // back to host memory for drawing
     const ms = performance.now() - t0
     const centre = grid.slice("50, 50").item()
-    await savePng(heatmap(grid, { cmap: "hot", title: `Heat plate, 500 steps (centre ${centre.toFixed(4)})`, colorbar: true }), path)
+    const figure = heatmap(grid, { cmap: "hot", title: `Heat plate, 500 steps (centre ${centre.toFixed(4)})`, colorbar: true })
+    await savePng(figure, path)
     log(`heat plate: 500 steps in ${ms.toFixed(0)} ms, centre = ${centre.toFixed(4)}, wrote ${path}`)
-    return { device: best.device.name, centre, path, ms }
+    return { device: best.device.name, centre, path, ms, figure }
   } finally {
     best.release()
   }

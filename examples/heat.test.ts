@@ -53,7 +53,7 @@ describe("heat equation on a 100×100 grid (f32, CPU)", () => {
       total += v
     }
     expect(total).toBeLessThanOrEqual(10 * 10 * 100 + 1e-2) // the initial square held 10·10·100
-    // the packaged example (examples/heat.ts, run by the demo) computes the same grid
+    // the packaged example (examples/heat.ts, the README's loop as a module) computes the same grid
     expect(Array.from(heat(initialGrid()).dataSync())).toEqual(Array.from(got))
   })
 })

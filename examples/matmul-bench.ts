@@ -8,6 +8,7 @@
 import { Effect } from "effect"
 import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
+import { pickDevice } from "./pick-device.js"
 
 /** What one run measured. */
 export interface MatmulBench {
@@ -21,10 +22,12 @@ export interface MatmulBench {
   readonly b: Float32Array
 }
 
-/** Time `reps` products of two random n × n matrices on the best device. */
-export const main = async (options: { readonly n?: number; readonly reps?: number; readonly log?: (line: string) => void } = {}): Promise<MatmulBench> => {
+/** Time `reps` products of two random n × n matrices on the best device (or `options.device`). */
+export const main = async (
+  options: { readonly n?: number; readonly reps?: number; readonly device?: tg.Device; readonly log?: (line: string) => void } = {},
+): Promise<MatmulBench> => {
   const n = options.n ?? 1024, reps = options.reps ?? 3, log = options.log ?? console.log
-  const best = await tg.bestDevice()
+  const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)
   try {
     const [ka, kb] = tg.split(tg.key(0))

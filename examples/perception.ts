@@ -47,8 +47,9 @@ export class Perception extends nn.Module {
   pointCloud(depth: tg.Tensor<[number, 1, typeof H, typeof W]>): tg.Tensor<[number, number, 3]> {
     const K = this.intrinsics as T
     const [fx, fy, cx, cy] = [K.slice("0, 0"), K.slice("1, 1"), K.slice("0, 2"), K.slice("1, 2")]
-    const u = tg.tensor(Float32Array.from({ length: H * W }, (_, i) => i % W), [H * W]) as T
-    const v = tg.tensor(Float32Array.from({ length: H * W }, (_, i) => Math.floor(i / W)), [H * W]) as T
+    // pixel coordinates, made where the intrinsics live (the CPU or a GPU)
+    const u = tg.tensor(Float32Array.from({ length: H * W }, (_, i) => i % W), [H * W], { device: K.device }) as T
+    const v = tg.tensor(Float32Array.from({ length: H * W }, (_, i) => Math.floor(i / W)), [H * W], { device: K.device }) as T
     const d = (depth as T).reshape([-1, H * W])
     const X = u.sub(cx).mul(d).div(fx), Y = v.sub(cy).mul(d).div(fy)
     return tg.stack([X, Y, d], -1) as never

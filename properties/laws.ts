@@ -80,7 +80,7 @@ const linearSets: { readonly [P in LinearPrimitiveName]: (c: Case, params: Param
   cast: (c, { dtype }) => (isFloat(c.spec.inputs[0]!.dtype) && isFloat(dtype) ? [[0]] : []),
   reduceSum: () => [[0]], reshape: () => [[0]], broadcastTo: () => [[0]], transpose: () => [[0]], slice: () => [[0]], pad: () => [[0]],
   concat: (c) => [c.spec.inputs.map((_, i) => i)], matmul: () => [[0], [1]], unfold: () => [[0]], fold: () => [[0]],
-  gather: () => [[0]], scatterAdd: () => [[0]],
+  gather: () => [[0]], scatterAdd: () => [[0]], triangularSolve: () => [[1]],
 }
 export const isLinear = (p: Primitive): boolean => p.name in linearSets
 

@@ -112,7 +112,9 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
 }> {}
 
 /**
- * A buffer allocation failed; `bytes` is the size requested.
+ * A tensor could not be allocated; `bytes` is the size requested. A request larger than the
+ * device ever allows fails up front, before anything is allocated, and carries the device's
+ * `limit`; a GPU driver's allocation failure is reported by the next readback.
  *
  * @example
  * import { Effect } from "effect"
@@ -120,12 +122,16 @@ export class DeviceLost extends Data.TaggedError("DeviceLost")<{
  * // GPU allocations are checked asynchronously: a readback reports the failure
  * const total = tg.data(tg.ones([1000]).sum()).pipe(Effect.catchTag("OutOfMemory", (e) => Effect.fail(`needed ${e.bytes} bytes`)))
  * await Effect.runPromise(total) // Float32Array [1000]
+ * // a tensor no device could hold fails at once, when it is created
+ * try { tg.zeros([1e5, 1e5]) } catch (e) { if (e instanceof tg.OutOfMemory) console.log(e.bytes, e.limit) } // 40000000000 17179869184
  * @since 0.1.0
  * @category errors
  */
 export class OutOfMemory extends Data.TaggedError("OutOfMemory")<{
   readonly message: string
   readonly bytes: number
+  /** the most bytes one tensor may have on the device, when the request was refused up front */
+  readonly limit?: number
 }> {}
 
 /**
@@ -200,11 +206,15 @@ export class HostAccessError extends Data.TaggedError("HostAccessError")<{
 }> {}
 
 /**
- * A tensor whose memory was released (its `scope` closed) was used afterwards.
+ * A tensor whose memory was released was used afterwards: it was disposed (`dispose()`,
+ * `release(tree)`), or the `scope`/`iterate` step or Effect scope that made it ended. The message
+ * says which.
  *
  * @example
- * import { UseAfterRelease } from "typegrad"
- * // const kept = scope(() => x.add(1)) returns a tensor that lives on; one leaked out of the scope does not
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([1, 2])
+ * x.dispose()
+ * try { x.add(1) } catch (e) { if (e instanceof tg.UseAfterRelease) console.log(e.message) } // "… it was disposed …"
  * @since 0.1.0
  * @category errors
  */
@@ -352,6 +362,29 @@ export class SolverError extends Data.TaggedError("SolverError")<{
   readonly message: string
   readonly parameter: string
   readonly value: number
+}> {}
+
+/**
+ * A matrix that `solve` or `inv` cannot invert: LU factorisation with partial pivoting met an
+ * exactly zero pivot. Detected on eager CPU values; under `jit`, `grad`, `vmap` or on WebGPU the
+ * values are not read back, and a singular matrix gives Inf/NaN entries instead.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * import { SingularMatrix } from "typegrad"
+ * try { tg.inv(tg.tensor([[1, 2], [2, 4]])) } catch (e) { if (e instanceof SingularMatrix) console.log(e.message) }
+ * // "inv: the matrix [2, 2] is singular (zero pivot in column 1)"
+ * @since 0.1.0
+ * @category errors
+ */
+export class SingularMatrix extends Data.TaggedError("SingularMatrix")<{
+  readonly op: string
+  readonly message: string
+  readonly shape: ReadonlyArray<number>
+  /** the flat batch entry whose factorisation met the zero pivot (0 without batch axes) */
+  readonly batchIndex: number
+  /** the column of that pivot */
+  readonly column: number
 }> {}
 
 /**

@@ -16,7 +16,7 @@ import { dataSync } from "../src/ops/api/host.js"
 import * as lax from "../src/ops/core/lax.js"
 import type { AnyTensor } from "../src/ops/core/tensor.js"
 import type { DType } from "../src/shape/index.js"
-import { arbAxes, arbBroadcastShapes, arbShape, arbTensor } from "../src/testing/index.js"
+import { arbAxes, arbBroadcastShapes, arbShape, arbTensor, fromValues } from "../src/testing/index.js"
 
 export interface Input {
   readonly shape: ReadonlyArray<number>
@@ -32,6 +32,11 @@ export interface Spec<P extends PrimitiveName = PrimitiveName> {
   readonly diffArgs?: ReadonlyArray<number>
   /** finite-difference step and tolerances when f64 defaults do not apply (casts to f32) */
   readonly tol?: { readonly eps: number; readonly atol: number; readonly rtol: number }
+  /**
+   * Constrain the drawn values of every input before use (one flat array per input), for
+   * primitives whose domain is not a box: well-conditioned or positive definite matrices.
+   */
+  readonly prepare?: (values: number[][]) => number[][]
 }
 
 /** A spec with `examples` independent input sets (example 0 for the laws, all of them for vmap). */
@@ -118,6 +123,43 @@ const arbIndexed = fc.tuple(arbShape({ minRank: 1, maxRank: 3, maxDim: 4 }), fc.
 const castSources: ReadonlyArray<DType> = ["f64", "i32", "bool"]
 const castTargets: ReadonlyArray<DType> = ["f64", "f32", "i32", "bool"]
 
+/** Each [n, n] block of a flat batch gets `2n + 1` added to its diagonal: strictly diagonally dominant by rows and columns for entries in [-2, 2]. */
+const dominant = (v: ReadonlyArray<number>, n: number): number[] => v.map((x, i) => (Math.floor(i / n) % n === i % n ? x + 2 * n + 1 : x))
+
+/**
+ * Rows of each dominant block permuted (by the rank of the block's first column), so partial
+ * pivoting has rows to swap and every choice it makes wins by a wide margin.
+ */
+const permutedDominant = (v: ReadonlyArray<number>, n: number): number[] => {
+  const d = dominant(v, n), out = d.slice()
+  for (let o = 0; o < d.length; o += n * n) {
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[o + a * n]! - v[o + b * n]!)
+    order.forEach((src, i) => {
+      for (let j = 0; j < n; j++) out[o + i * n + j] = d[o + src * n + j]!
+    })
+  }
+  return out
+}
+
+/** Each [n, n] block M becomes M·Mᵀ + n·I (symmetric positive definite, eigenvalues ≥ n). */
+const spd = (v: ReadonlyArray<number>, n: number): number[] => {
+  const out = new Array<number>(v.length).fill(0)
+  for (let o = 0; o < v.length; o += n * n)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? n : 0
+        for (let k = 0; k < n; k++) s += v[o + i * n + k]! * v[o + j * n + k]!
+        out[o + i * n + j] = s
+      }
+  return out
+}
+
+/** Batch axes and a square size for the factorisations. */
+const arbSquare = fc.tuple(arbShape({ maxRank: 2, maxDim: 3 }), fc.integer({ min: 1, max: 4 }))
+const square = (prepare: (v: ReadonlyArray<number>, n: number) => number[]) => arbSquare.map(([batch, n]) => ({
+  params: {}, inputs: [f64([...batch, n, n])], out: { shape: [...batch, n, n], dtype: "f64" as const }, prepare: ([a]: number[][]) => [prepare(a!, n)],
+}))
+
 type Generators<Ps extends PrimitiveName> = { readonly [P in Ps]: fc.Arbitrary<Spec<P>> }
 /** Parameter generators: required for every non-elementwise primitive, optional for elementwise ones. */
 const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Generators<ElementwiseName>> = {
@@ -166,6 +208,24 @@ const custom: Generators<Exclude<PrimitiveName, ElementwiseName>> & Partial<Gene
   scatterAdd: arbIndexed.map(({ data, idx, axis }) => ({
     params: { axis, size: data[axis]! }, inputs: [f64(idx), { shape: idx, dtype: "i32" as const }], out: { shape: data, dtype: "f64" as const },
   })),
+  luPivots: arbSquare.map(([batch, n]) => ({
+    params: {}, inputs: [f64([...batch, n, n])], out: { shape: [...batch, n], dtype: "i32" as const }, prepare: ([a]) => [permutedDominant(a!, n)],
+  })),
+  lu: square(dominant),
+  cholesky: square(spd),
+  triangularSolve: fc.tuple(arbSquare, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean(), fc.boolean()).map(([[batch, n], k, lower, unitDiagonal, transposeA]) => ({
+    params: { lower, unitDiagonal, transposeA }, inputs: [f64([...batch, n, n]), f64([...batch, n, k])],
+    out: { shape: [...batch, n, k], dtype: "f64" as const },
+    prepare: ([a, b]) => [dominant(a!, n), b!],
+  })),
+  qr: fc.tuple(arbSquare, fc.integer({ min: 0, max: 2 }), fc.constantFrom<"q" | "r">("q", "r")).map(([[batch, n], extra, output]) => {
+    const m = n + extra
+    return {
+      params: { output }, inputs: [f64([...batch, m, n])], out: { shape: [...batch, output === "q" ? m : n, n], dtype: "f64" as const },
+      // the top n × n block made dominant: columns far from dependent
+      prepare: ([a]: number[][]) => [a!.map((x, i) => (Math.floor(i / n) % m === i % n ? x + 2 * m + 1 : x))],
+    }
+  }),
   fold: arbWindow.map(({ image, cols, p }) => ({
     params: { ...p, size: [image[2], image[3]] as const }, inputs: [f64(cols)], out: { shape: image, dtype: "f64" as const },
   })),
@@ -190,10 +250,13 @@ export const diffArgsOf = (prim: Primitive, spec: Spec): ReadonlyArray<number> =
 /** Concrete inputs of a spec, drawn from the primitive's domain. */
 const arbInputs = (prim: Primitive, spec: Spec): fc.Arbitrary<AnyTensor[]> => {
   const d = prim.domain
-  return fc.tuple(...spec.inputs.map((x, i) => {
+  const drawn = fc.tuple(...spec.inputs.map((x, i) => {
     const [min, max] = d.ranges?.[i] ?? [-2, 2]
     return arbTensor(x.shape, { dtype: x.dtype, min, max, ...(d.awayFromZero === undefined ? {} : { awayFromZero: d.awayFromZero }) })
   }))
+  const prepare = spec.prepare
+  if (prepare === undefined) return drawn
+  return drawn.map((xs) => prepare(xs.map((x) => Array.from(dataSync(x)))).map((v, i) => fromValues(v, spec.inputs[i]!.shape, spec.inputs[i]!.dtype) as AnyTensor))
 }
 
 /** Smallest distance to a kink that finite differences (step 1e-5) must stay clear of. */
@@ -263,7 +326,7 @@ export const drawValues = (prim: Primitive, spec: Spec, seed: number, ints = fal
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
   const d = prim.domain
-  return spec.inputs.map((x, i) => Array.from({ length: numel(x.shape) }, () => {
+  const values = spec.inputs.map((x, i) => Array.from({ length: numel(x.shape) }, () => {
     if (x.dtype === "bool") return next() < 0.5 ? 1 : 0
     const [lo, hi] = d.ranges?.[i] ?? [-2, 2]
     if (x.dtype === "i32" || ints) {
@@ -274,6 +337,7 @@ export const drawValues = (prim: Primitive, spec: Spec, seed: number, ints = fal
     if (d.awayFromZero !== undefined && Math.abs(v) < d.awayFromZero) v = v < 0 ? -d.awayFromZero - Math.abs(v) : d.awayFromZero + v
     return v
   }))
+  return spec.prepare === undefined ? values : spec.prepare(values)
 }
 
 /** atol of a device comparison: 1e-5 for elementwise, ×√(terms summed) for primitives that accumulate. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import * as lax from "../ops/core/lax.js"
 import type { AnyTensor } from "../ops/core/tensor.js"
 import { showJaxpr } from "./ir.js"
@@ -63,5 +63,63 @@ describe("jit", () => {
     expect(s).toContain("c:f64[3] = mul b a")
     expect(s).toContain("d:f64[3] = sin c")
     expect(s).toContain("in (d) }")
+  })
+})
+
+describe("jit cache bound and retrace warning", () => {
+  afterEach(() => vi.restoreAllMocks())
+  const sq = (a: AnyTensor) => lax.reduceSum(lax.mul(a, a), [0])
+  /** Σ k² for k = 1..n: the closed form the staged program must give for t([1..n]). */
+  const sumSq = (n: number) => (n * (n + 1) * (2 * n + 1)) / 6
+  const ramp = (n: number) => t(Array.from({ length: n }, (_, k) => k + 1))
+
+  it("keeps at most cacheSize signatures, dropping the least recently used (which stages again)", () => {
+    let traces = 0
+    const f = jit((a: AnyTensor) => (traces++, sq(a)), { cacheSize: 3, warnAfterTraces: Infinity })
+    for (let n = 1; n <= 200; n++) expect(item(f(ramp(n)))).toBe(sumSq(n))
+    expect(f.cacheSize()).toBe(3)
+    expect(traces).toBe(200)
+    // 198..200 are cached: no new trace; 198 becomes the most recent, so 199 is evicted next
+    expect(item(f(ramp(198)))).toBe(sumSq(198))
+    expect(traces).toBe(200)
+    expect(item(f(ramp(5)))).toBe(sumSq(5))
+    expect(traces).toBe(201)
+    expect(item(f(ramp(198)))).toBe(sumSq(198))
+    expect(traces).toBe(201)
+    expect(item(f(ramp(199)))).toBe(sumSq(199))
+    expect(traces).toBe(202)
+    expect(f.cacheSize()).toBe(3)
+  })
+  it("bounds the cache by default: 2,200 shapes do not keep 2,200 programs", () => {
+    const f = jit(sq, { onWarning: () => {} })
+    for (let n = 1; n <= 2200; n++) f(ramp(n))
+    expect(f.cacheSize()).toBeLessThanOrEqual(64)
+    expect(f.cacheSize()).toBeGreaterThan(0)
+  })
+  it("warns once, through the hook, when the function has been staged warnAfterTraces times", () => {
+    const messages: string[] = []
+    const f = jit(function energy(a: AnyTensor) { return sq(a) }, { warnAfterTraces: 4, onWarning: (m) => messages.push(m) })
+    for (let n = 1; n <= 3; n++) f(ramp(n))
+    f(ramp(2)) // a cached signature is no retrace
+    expect(messages).toEqual([])
+    f(ramp(4))
+    expect(messages.length).toBe(1)
+    expect(messages[0]).toContain("energy")
+    expect(messages[0]).toContain("4 times")
+    expect(messages[0]).toContain("f64[4]")
+    for (let n = 5; n <= 40; n++) f(ramp(n))
+    expect(messages.length).toBe(1)
+  })
+  it("warns with console.warn by default", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {})
+    const f = jit(sq)
+    for (let n = 1; n <= 15; n++) f(ramp(n))
+    expect(warn).not.toHaveBeenCalled()
+    f(ramp(16))
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]![0])).toMatch(/staged and compiled 16 times/)
+  })
+  it("rejects a cacheSize below 1", () => {
+    expect(() => jit(sq, { cacheSize: 0 })).toThrow(/cacheSize must be at least 1, got 0/)
   })
 })

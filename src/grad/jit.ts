@@ -112,7 +112,8 @@ interface Entry {
  *
  * @example
  * import * as tg from "typegrad"
- * const opts: tg.JitOptions = { compile: false } // replay the staged program op by op
+ * const opts: tg.JitOptions = { compile: false, cacheSize: 8 } // replay op by op; keep 8 signatures
+ * const quiet: tg.JitOptions = { warnAfterTraces: 100, onWarning: (m) => console.info(m) }
  * tg.jit((x: tg.Tensor<[2]>) => x.exp(), opts)(tg.tensor([0, 1]))
  * @since 0.1.0
  * @category transforms
@@ -120,6 +121,18 @@ interface Entry {
 export interface JitOptions {
   /** use the backend's compiler (default true); false replays the jaxpr op by op */
   readonly compile?: boolean
+  /**
+   * most input signatures kept compiled (default 64); past it the least recently used is dropped
+   * and stages again if it comes back
+   */
+  readonly cacheSize?: number
+  /**
+   * warn once when the function has been staged this many times (default 16; `Infinity` never):
+   * each new shape, dtype, device or tree structure stages and compiles it again
+   */
+  readonly warnAfterTraces?: number
+  /** where the warning goes (default `console.warn`) */
+  readonly onWarning?: (message: string) => void
 }
 
 /**
@@ -135,7 +148,7 @@ export interface JitOptions {
 export interface JitMethods<A extends ReadonlyArray<unknown>> {
   /** the jaxpr `f` stages to for these arguments (cached like a call) */
   readonly lower: (...args: A) => Jaxpr
-  /** number of distinct signatures staged so far */
+  /** number of input signatures compiled and cached now (at most `JitOptions.cacheSize`) */
   readonly cacheSize: () => number
 }
 
@@ -165,8 +178,7 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
 export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions): F & JitMethods<Parameters<F>>
 export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
   if (typeof f !== "function") throw invalidArgument("jit", "f", f, "a function")
-  checkOptions(options, "jit", ["compile"])
-  const cache = new Map<string, Entry>()
+  checkOptions(options, "jit", ["compile", "cacheSize", "warnAfterTraces", "onWarning"])
   const most = maxArity(f)
   const checkCount = (args: A): void => {
     if (args.length > most)
@@ -188,21 +200,47 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       })
     }
   }
+  // a Map iterates in insertion order: re-inserting on each hit keeps the least recently used first
+  const cache = new Map<string, Entry>()
+  const maxEntries = options.cacheSize ?? 64
+  if (!(maxEntries >= 1)) throw new TransformError({ transform: "jit", message: `jit: cacheSize must be at least 1, got ${maxEntries}` })
+  const warnAt = options.warnAfterTraces ?? 16
+  let traces = 0
+  const recent: string[] = []
+  const traced = (key: string): void => {
+    traces++
+    recent.push(key)
+    if (recent.length > 3) recent.shift()
+    if (traces !== warnAt) return
+    const name = f.name === "" ? "an anonymous function" : f.name
+    ;(options.onWarning ?? console.warn)(
+      `jit: ${name} has been staged and compiled ${traces} times, once per new input signature (shapes, dtypes, devices, tree structure); ` +
+        `the last ones were ${recent.join("; ")}. Give it inputs of fixed shapes (pad or bucket them), or call it without jit`,
+    )
+  }
   const entry = (args: A, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
     let key = Tree.show(def)
     for (const l of leaves) key += `|${l.dtype}[${l.shape.join(",")}]@${l.device.name}`
     let e = cache.get(key)
-    if (e === undefined) {
+    if (e !== undefined) {
+      cache.delete(key)
+      cache.set(key, e)
+    } else {
       const { jaxpr, outDef } = stage(args)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
       if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
+      // a value no tensor of this device can hold fails now, typed, before anything is compiled or run
+      const checkAlloc = device.backend.checkAlloc
+      if (checkAlloc !== undefined) for (const q of jaxpr.eqns) for (const v of q.outs) checkAlloc.call(device.backend, v.aval, `${q.prim.name} (in jit)`)
       // higher-order primitives (scan, cond, …) run through their impl: replay those programs
       const compile = options.compile !== false && jaxpr.eqns.every((q) => q.prim.impl === undefined) ? device.backend.compile : undefined
       const consts = jaxpr.consts.map((c) => c._impl as Storage)
       const program = compile !== undefined ? compile.call(device.backend, jaxpr as unknown as Program, consts) : replay(jaxpr, device)
       e = { program, outAvals: jaxpr.outs.map((v) => v.aval), outDef, device, jaxpr }
       cache.set(key, e)
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value!)
+      traced(key)
     }
     return e
   }

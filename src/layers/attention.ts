@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { InvalidHyperparameter } from "../errors.js"
 import { softmax, split, where, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
 import { fromHost } from "../ops/core/host.js"
 import type { DeviceKind, FloatDType } from "../shape/index.js"
@@ -123,7 +124,7 @@ export class MultiheadAttention<in out E extends number = number> extends Module
  * @category attention
  */
 export const multiheadAttention = <const E extends number>(key: Key, embedDim: E, numHeads: number, options?: init.InitOptions & { readonly bias?: boolean }): MultiheadAttention<E> => {
-  if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: embedDim ${embedDim} is not divisible by numHeads ${numHeads}`)
+  if (embedDim % numHeads !== 0) throw new InvalidHyperparameter({ op: "MultiheadAttention", name: "numHeads", value: numHeads, message: `MultiheadAttention: embedDim ${embedDim} is not divisible by numHeads ${numHeads}` })
   const [k1, k2] = split(key)
   const p: init.InitOptions = { ...(options?.dtype ? { dtype: options.dtype } : {}), ...(options?.device ? { device: options.device } : {}) }
   const bias = options?.bias !== false

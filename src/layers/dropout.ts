@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { InvalidHyperparameter } from "../errors.js"
 import { StagingInterpreter } from "../grad/staging.js"
 import { currentInterpreter, type Interpreter } from "../ops/core/interpreter.js"
 import { bernoulli, where, type AnyTensor } from "../ops/index.js"
@@ -56,6 +57,6 @@ export class Dropout extends Layer<SameFn<"Dropout">> {
  * @category layers
  */
 export const dropout = (p = 0.5): Dropout => {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be in [0, 1], got ${p}`)
+  if (!(p >= 0 && p <= 1)) throw new InvalidHyperparameter({ op: "Dropout", name: "p", value: p, message: `Dropout: p must be in [0, 1], got ${p}` })
   return new Dropout(p, true)
 }

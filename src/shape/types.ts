@@ -5,7 +5,7 @@
  * tuple or a `ShapeMismatch<"op: …">` whose text equals the runtime twin's `ShapeError.message`.
  * `Dim[]` (unknown rank) passes through every op.
  *
- * The families live in `types-layout.ts`, `types-window.ts` and `types-slice.ts`; this module
+ * The families live in `types-layout.ts`, `types-window.ts`, `types-slice.ts` and `types-linalg.ts`; this module
  * re-exports them.
  *
  * @since 0.1.0
@@ -16,6 +16,7 @@ import type { BadDims, IsTuple, Kind, Prod, Sp, Unify } from "./types-internal.j
 export type * from "./types-layout.js"
 export type * from "./types-slice.js"
 export type * from "./types-window.js"
+export type * from "./types-linalg.js"
 
 /**
  * One dimension: a literal size (`768`), a named size (`"B"`) or dynamic (`number`).

@@ -104,6 +104,55 @@ describe("fit", () => {
   })
 })
 
+describe("carry: state threaded through the steps", () => {
+  const nn = tg.nn
+  const model = nn.sequential(nn.linear(tg.key(0), 3, 4), nn.batchNorm1d(4), nn.relu(), nn.linear(tg.key(1), 4, 1))
+  type M = typeof model
+  const x = tg.normal(tg.key(2), [8, 3])
+  const y = tg.normal(tg.key(3), [8, 1])
+  const [params, rest] = nn.partition(model, nn.isTrainable)
+  const objective = (m: M) => m.call(x).sub(y).square().mean()
+
+  it("a BatchNorm's running statistics advance every step, as in the hand-written step of docs/modules.md", () => {
+    for (const jit of [true, false]) {
+      const r = tg.fitSync({
+        params,
+        optimizer: tg.optim.sgd(0.1),
+        carry: rest,
+        loss: (p, _b, c) => {
+          const [l, state] = nn.forward(nn.combine(p, c), objective)
+          return [l, nn.combine(state, c)] as const
+        },
+        steps: 4,
+        jit,
+        progress: false,
+      })
+      // the same four steps by hand
+      let [p, c] = [params, rest]
+      const losses: number[] = []
+      for (let i = 0; i < 4; i++) {
+        const [[l, state], g] = tg.valueAndGrad((q: typeof p) => nn.forward(nn.combine(q, c), objective), { hasAux: true })(p)
+        losses.push(l.item())
+        p = tg.Tree.zipWith(p, g, (a, b) => a.sub(b.mul(0.1)))
+        c = nn.combine(state, c)
+      }
+      expect(r.history.map((v) => Number(v.toFixed(5)))).toEqual(losses.map((v) => Number(v.toFixed(5))))
+      const bn = r.carry.layers[1]
+      expect(bn.num_batches_tracked!.item()).toBe(4)
+      expect(vals(bn.running_mean!)).toEqual(vals(c.layers[1].running_mean!).map((v) => expect.closeTo(v, 6)))
+      expect(vals(bn.running_mean!).some((v) => v !== 0)).toBe(true)
+      const w = (m: typeof p) => vals(m.layers[0].weight as tg.AnyTensor)
+      expect(w(r.params)).toEqual(w(p).map((v) => expect.closeTo(v, 5)))
+    }
+  })
+
+  it("a loss that does not return [loss, carry] is a NonScalarObjective saying so", () => {
+    const bad = tg.fit({ params, optimizer: tg.optim.sgd(0.1), carry: rest, loss: ((p: typeof params) => objective(nn.combine(p, rest))) as never, steps: 1, progress: false })
+    const exit = Effect.runSyncExit(bad)
+    expect(Exit.isFailure(exit) && String(exit.cause)).toMatch(/with a carry, the loss must return \[loss, nextCarry\]/)
+  })
+})
+
 describe("interruption", () => {
   const long = { params: tg.tensor([1, 1]) as C, optimizer: tg.optim.adam(0.01), loss: total, steps: 100_000, progress: false as const }
 

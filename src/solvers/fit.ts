@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, Fiber } from "effect"
-import { InvalidHyperparameter, NonFiniteLoss, NonScalarObjective, OptimizerStateMismatch, ShapeError } from "../errors.js"
+import { HostAccessError, InvalidHyperparameter, NonFiniteLoss, NonScalarObjective, OptimizerStateMismatch, ShapeError } from "../errors.js"
 import { jit, valueAndGrad } from "../grad/index.js"
 import { data, type AnyTensor, type ReadbackError, type Tensor } from "../ops/index.js"
 import { reporter, silent, type ProgressOptions } from "./progress.js"
@@ -47,11 +47,18 @@ export interface StepInfo<P> {
  * @since 0.1.0
  * @category solvers
  */
-export interface FitOptions<P, K extends StateKind, B = undefined> {
+export interface FitOptions<P, K extends StateKind, B = undefined, C = undefined> {
   readonly params: P
   readonly optimizer: GradientTransformation<K>
+  /** the objective; with `carry`, it also gets the carry and returns `[loss, nextCarry]` */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly loss: (params: P, batch: B) => Tensor<[], any, any>
+  readonly loss: (params: P, batch: B, carry: C) => [C] extends [undefined] ? Tensor<[], any, any> : readonly [Tensor<[], any, any>, C]
+  /**
+   * state threaded from step to step and not differentiated, such as a module's buffers
+   * (BatchNorm's running statistics): the first step's loss gets this value, each later step the
+   * carry the previous one returned; the result holds the last
+   */
+  readonly carry?: C
   readonly steps: number
   /** the batch for step k (0-based); omitted: `loss` gets `undefined` */
   readonly batch?: (step: number) => B
@@ -79,9 +86,11 @@ export interface FitOptions<P, K extends StateKind, B = undefined> {
  * @since 0.1.0
  * @category solvers
  */
-export interface FitResult<P, S> {
+export interface FitResult<P, S, C = undefined> {
   readonly params: P
   readonly state: S
+  /** the last carry (`undefined` without one) */
+  readonly carry: C
   /** the loss of every step taken (NaN entries for skipped steps) */
   readonly history: ReadonlyArray<number>
   /** steps taken */
@@ -113,48 +122,54 @@ const lift = <A>(f: () => A): Effect.Effect<A, FitError> =>
 const readLoss = (t: AnyTensor, sync: boolean): Effect.Effect<number, ReadbackError> => {
   const read = t.device.backend.readSync
   if (read !== undefined) return Effect.sync(() => Number(read(t._impl as never, t.aval)[0]))
-  if (sync) return Effect.die(new Error(`fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise`))
+  if (sync) return Effect.die(new HostAccessError({ op: "fitSync", device: t.device.name, message: `fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise` }))
   return Effect.map(data(t), (d) => Number(d[0]))
 }
 
-/** One training step: loss and gradient at `p`, the optimizer update, the new parameters. */
-type Step = (p: unknown, s: unknown, b: unknown) => readonly [unknown, unknown, unknown]
-interface Steps {
-  readonly staged: Step
-  /** `undefined` is not a pytree: without batches the jitted step takes (params, state) only */
-  readonly stagedNoBatch: (p: unknown, s: unknown) => readonly [unknown, unknown, unknown]
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyLoss = (params: any, batch: any) => AnyTensor
+/**
+ * One training step: loss and gradient at `p`, the optimizer update, the new parameters (and the
+ * new carry, when there is one). Its arguments are the parameters and the optimizer state, then
+ * the batch when there is one, then the carry when there is one (`undefined` is not a pytree).
+ */
+type Step = (p: unknown, s: unknown, ...extra: unknown[]) => readonly unknown[]
+// biome-ignore lint/suspicious/noExplicitAny: the loop's own view of the user's loss, whatever its parameter types
+type AnyLoss = (params: any, batch: any, carry: any) => AnyTensor | readonly [AnyTensor, unknown]
 
-const eagerSteps = (loss: AnyLoss, opt: GradientTransformation<StateKind>): Steps => {
-  const raw: Step = (p, s, b) => {
-    const [v, g] = valueAndGrad((q: unknown) => loss(q, b) as Tensor<[]>)(p)
+const rawStep = (loss: AnyLoss, opt: GradientTransformation<StateKind>, hasBatch: boolean, hasCarry: boolean): Step => (p, s, ...extra) => {
+  const b = hasBatch ? extra[0] : undefined
+  if (!hasCarry) {
+    const [v, g] = valueAndGrad((q: unknown) => loss(q, b, undefined) as Tensor<[]>)(p)
     const [u, s2] = opt.update(g, s, p)
     return [applyUpdates(p, u), s2, v] as const
   }
-  return { staged: raw, stagedNoBatch: (p, s) => raw(p, s, undefined) }
+  const c = extra[hasBatch ? 1 : 0]
+  const [[v, c2], g] = valueAndGrad((q: unknown) => loss(q, b, c) as readonly [Tensor<[]>, unknown], { hasAux: true })(p)
+  const [u, s2] = opt.update(g, s, p)
+  return [applyUpdates(p, u), s2, v, c2] as const
 }
 
-// jitted steps per (loss, optimizer), so repeated or resumed runs reuse the compiled programs
-const stagedCache = new WeakMap<AnyLoss, WeakMap<object, Steps>>()
-const stagedSteps = (loss: AnyLoss, opt: GradientTransformation<StateKind>): Steps => {
-  const byOpt = stagedCache.get(loss) ?? new WeakMap<object, Steps>()
+// jitted steps per (loss, optimizer, batch?, carry?), so repeated or resumed runs reuse the compiled programs
+const stagedCache = new WeakMap<AnyLoss, WeakMap<object, Map<string, Step>>>()
+const stepFor = (loss: AnyLoss, opt: GradientTransformation<StateKind>, staged: boolean, hasBatch: boolean, hasCarry: boolean): Step => {
+  if (!staged) return rawStep(loss, opt, hasBatch, hasCarry)
+  const byOpt = stagedCache.get(loss) ?? new WeakMap<object, Map<string, Step>>()
   stagedCache.set(loss, byOpt)
-  let steps = byOpt.get(opt)
-  if (steps === undefined) {
-    const eager = eagerSteps(loss, opt)
-    steps = { staged: jit(eager.staged), stagedNoBatch: jit(eager.stagedNoBatch) }
-    byOpt.set(opt, steps)
+  const byMode = byOpt.get(opt) ?? new Map<string, Step>()
+  byOpt.set(opt, byMode)
+  const mode = `${hasBatch}/${hasCarry}`
+  let step = byMode.get(mode)
+  if (step === undefined) {
+    step = jit(rawStep(loss, opt, hasBatch, hasCarry)) as unknown as Step
+    byMode.set(mode, step)
   }
-  return steps
+  return step
 }
 
 /**
  * The loop. `publish` receives, once, a reader of the current result: between steps (the only
  * moments another fiber can run) it sees a consistent (params, state, history).
  */
-const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (current: () => FitResult<P, StateOf<K, P>>) => void, sync = false) =>
+const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: (current: () => FitResult<P, StateOf<K, P>, C>) => void, sync = false) =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       yield* lift(() => {
@@ -166,24 +181,33 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (curre
       const opt = o.optimizer
       let params = o.params
       let state: S = o.state ?? (yield* lift(() => opt.init(params)))
+      const hasCarry = o.carry !== undefined
+      let carry = o.carry as C
       const history: number[] = [], skipped: number[] = []
-      let stopped: FitResult<P, S>["stopped"] = "completed"
-      const result = (): FitResult<P, S> => ({ params, state, history: [...history], steps: history.length, skipped: [...skipped], stopped })
+      let stopped: FitResult<P, S, C>["stopped"] = "completed"
+      const result = (): FitResult<P, S, C> => ({ params, state, carry, history: [...history], steps: history.length, skipped: [...skipped], stopped })
       publish(result)
-      const { staged, stagedNoBatch } = o.jit === false ? eagerSteps(o.loss, opt) : stagedSteps(o.loss, opt)
-      const step = (p: P, s: S, b: B) => (b === undefined ? stagedNoBatch(p, s) : staged(p, s, b)) as readonly [P, S, AnyTensor]
+      const lossFn = o.loss as AnyLoss
+      const step = (p: P, s: S, b: B, c: C) => {
+        const extra = [...(b === undefined ? [] : [b]), ...(hasCarry ? [c] : [])]
+        return stepFor(lossFn, opt, o.jit !== false, b !== undefined, hasCarry)(p, s, ...extra) as readonly [P, S, AnyTensor, C?]
+      }
       const report = o.progress === false ? silent : reporter(o.steps, o.progress)
       let best = Infinity, wait = 0
       return yield* Effect.gen(function* () {
         for (let k = 0; k < o.steps; k++) {
           const b = o.batch === undefined ? (undefined as B) : o.batch(k)
           if (k === 0) {
-            const y = (yield* lift(() => o.loss(params, b))) as AnyTensor
+            const out = yield* lift(() => lossFn(params, b, carry))
+            if (hasCarry && !(Array.isArray(out) && out.length === 2)) {
+              return yield* Effect.fail(new NonScalarObjective({ op: "fit", shape: [], message: "fit: with a carry, the loss must return [loss, nextCarry]" }))
+            }
+            const y = (hasCarry ? (out as readonly [AnyTensor, unknown])[0] : out) as AnyTensor
             if (y.shape.length !== 0) {
               return yield* Effect.fail(new NonScalarObjective({ op: "fit", shape: [...y.shape], message: `fit: the loss returned a tensor of shape [${y.shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .mean()` }))
             }
           }
-          const [p2, s2, lossT] = yield* lift(() => step(params, state, b))
+          const [p2, s2, lossT, c2] = yield* lift(() => step(params, state, b, carry))
           const loss = yield* readLoss(lossT as AnyTensor, sync)
           history.push(loss)
           if (!Number.isFinite(loss)) {
@@ -191,7 +215,7 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (curre
               return yield* Effect.fail(new NonFiniteLoss({ op: "fit", step: k + 1, value: loss, message: `fit: the loss at step ${k + 1} is ${loss}, expected a finite number (set onNaN: "skip" to skip such steps)` }))
             }
             skipped.push(k + 1)
-          } else [params, state] = [p2 as P, s2 as S]
+          } else [params, state, carry] = [p2 as P, s2 as S, (hasCarry ? c2 : carry) as C]
           report.update(k + 1, loss)
           if (o.onStep?.({ step: k + 1, loss, params, history }) === "stop") {
             stopped = "callback"
@@ -235,7 +259,7 @@ const loop = <P, K extends StateKind, B>(o: FitOptions<P, K, B>, publish: (curre
  * @since 0.1.0
  * @category solvers
  */
-export const fit = <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>): Effect.Effect<FitResult<P, StateOf<K, P>>, FitError> =>
+export const fit = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): Effect.Effect<FitResult<P, StateOf<K, P>, C>, FitError> =>
   loop(o, () => {})
 
 /**
@@ -248,10 +272,10 @@ export const fit = <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B
  * @since 0.1.0
  * @category solvers
  */
-export interface FitRun<P, S> {
-  readonly fiber: Fiber.Fiber<FitResult<P, S>, FitError>
-  readonly latest: Effect.Effect<FitResult<P, S>>
-  readonly stop: Effect.Effect<FitResult<P, S>, FitError>
+export interface FitRun<P, S, C = undefined> {
+  readonly fiber: Fiber.Fiber<FitResult<P, S, C>, FitError>
+  readonly latest: Effect.Effect<FitResult<P, S, C>>
+  readonly stop: Effect.Effect<FitResult<P, S, C>, FitError>
 }
 
 /**
@@ -270,9 +294,9 @@ export interface FitRun<P, S> {
  * @since 0.1.0
  * @category solvers
  */
-export const startFit = <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>): Effect.Effect<FitRun<P, StateOf<K, P>>> =>
+export const startFit = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): Effect.Effect<FitRun<P, StateOf<K, P>, C>> =>
   Effect.gen(function* () {
-    let current: (() => FitResult<P, StateOf<K, P>>) | undefined
+    let current: (() => FitResult<P, StateOf<K, P>, C>) | undefined
     const fiber = yield* Effect.forkChild(loop(o, (r) => (current = r)))
     const stop = Effect.gen(function* () {
       yield* Fiber.interrupt(fiber)
@@ -295,8 +319,11 @@ export const startFit = <P, K extends StateKind, B = undefined>(o: FitOptions<P,
  * @since 0.1.0
  * @category solvers
  */
-export const fitPromise = async <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>, options: { readonly signal?: AbortSignal } = {}): Promise<FitResult<P, StateOf<K, P>>> => {
-  let current: (() => FitResult<P, StateOf<K, P>>) | undefined
+export const fitPromise = async <P, K extends StateKind, B = undefined, C = undefined>(
+  o: FitOptions<P, K, B, C>,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<FitResult<P, StateOf<K, P>, C>> => {
+  let current: (() => FitResult<P, StateOf<K, P>, C>) | undefined
   const exit = await Effect.runPromiseExit(loop(o, (r) => (current = r)), options.signal === undefined ? undefined : { signal: options.signal })
   if (Exit.isSuccess(exit)) return exit.value
   if (Cause.hasInterruptsOnly(exit.cause) && current !== undefined) return { ...current(), stopped: "interrupted" }
@@ -314,7 +341,7 @@ export const fitPromise = async <P, K extends StateKind, B = undefined>(o: FitOp
  * @since 0.1.0
  * @category solvers
  */
-export const fitSync = <P, K extends StateKind, B = undefined>(o: FitOptions<P, K, B>): FitResult<P, StateOf<K, P>> => {
+export const fitSync = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): FitResult<P, StateOf<K, P>, C> => {
   const exit = Effect.runSyncExit(loop(o, () => {}, true))
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)

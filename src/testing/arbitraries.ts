@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as fc from "fast-check"
+import { InvalidHyperparameter } from "../errors.js"
 import { cpu } from "../device/cpu/index.js"
 import { hostConvert, numel } from "../ops/core/aval.js"
 import { Tensor } from "../ops/core/tensor.js"
@@ -139,7 +140,7 @@ export const arbValues = (n: number, options: TensorOptions = {}): fc.Arbitrary<
   if (dtype === "i32") return fc.array(fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) }), { minLength: n, maxLength: n })
   // the allowed set: [lo, hi] without the band (-away, away), as up to two intervals laid end to end
   const pieces = away > 0 ? [[lo, Math.min(hi, -away)], [Math.max(lo, away), hi]].filter(([a, b]) => a! <= b!) : [[lo, hi]]
-  if (pieces.length === 0) throw new RangeError(`arbTensor: [${lo}, ${hi}] has no values with |x| ≥ ${away}`)
+  if (pieces.length === 0) throw new InvalidHyperparameter({ op: "arbTensor", name: "away", value: away, message: `arbTensor: [${lo}, ${hi}] has no values with |x| ≥ ${away}` })
   const total = pieces.reduce((s, [a, b]) => s + b! - a!, 0)
   const value = fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => {
     let u = (total * k) / GRID

@@ -146,6 +146,12 @@ describe("partition / combine / freeze", () => {
 })
 
 describe("run-time errors name the module path", () => {
+  it("bad constructor arguments are InvalidHyperparameter naming the layer and the value", () => {
+    expect(() => nn.dropout(1.5)).toThrow(tg.InvalidHyperparameter)
+    expect(() => nn.dropout(Number.NaN)).toThrow("Dropout: p must be in [0, 1], got NaN")
+    expect(() => nn.multiheadAttention(tg.key(0), 10, 3)).toThrow(tg.InvalidHyperparameter)
+    expect(() => nn.multiheadAttention(tg.key(0), 10, 3)).toThrow("MultiheadAttention: embedDim 10 is not divisible by numHeads 3")
+  })
   it("a wrong input shape (number dims) is a ShapeError naming the layer and its path", () => {
     const m = nn.eval(net())
     const bad = tg.zeros([2, 5, 6, 6] as number[])

@@ -233,3 +233,50 @@ describe("host access", () => {
     expect(Array.from(tg.expand(tg.tensor([1, 2]), [2, 2]).dataSync())).toEqual([1, 2, 1, 2])
   })
 })
+
+describe("sizes are checked when a tensor is created", () => {
+  const oom = (f: () => unknown): tg.OutOfMemory => {
+    try {
+      f()
+    } catch (e) {
+      if (e instanceof tg.OutOfMemory) return e
+      throw e
+    }
+    throw new Error("expected OutOfMemory")
+  }
+  test("zeros([1e5, 1e5]) fails at once with OutOfMemory: the bytes requested and the CPU's limit", () => {
+    const e = oom(() => tg.zeros([1e5, 1e5]))
+    expect(e.bytes).toBe(1e10 * 4)
+    expect(e.limit).toBe(2 ** 32 * 4) // at most 2^32 elements per CPU tensor
+    expect(e.message).toContain("zeros")
+    expect(e.message).toContain("[100000, 100000]")
+    expect(oom(() => tg.ones([1e5, 1e5], { dtype: "f64" })).bytes).toBe(1e10 * 8)
+    expect(oom(() => tg.full([2 ** 31, 4], 1, { dtype: "bool" })).limit).toBe(2 ** 32)
+  })
+  test("ranges, identities and random samples refuse before allocating anything", () => {
+    expect(oom(() => tg.linspace(0, 1, 1e10)).bytes).toBe(4e10)
+    expect(oom(() => tg.arange(0, 1e10)).message).toContain("arange")
+    expect(oom(() => tg.eye(1e5)).bytes).toBe(4e10)
+    expect(oom(() => tg.normal(tg.key(0), [1e5, 1e5])).message).toContain("normal")
+    expect(tg.tensor(new Float32Array(0), [0, 2 ** 33]).shape).toEqual([0, 2 ** 33]) // zero elements: no request is too big
+  })
+  test("an op whose result would be too large fails, typed, before it runs (also under jit)", () => {
+    const col = tg.ones([1e5, 1]), row = tg.ones([1, 1e5])
+    const e = oom(() => col.add(row))
+    expect(e.bytes).toBe(4e10)
+    expect(e.message).toMatch(/^add: /)
+    const outer = tg.jit((a: tg.Tensor<[100000, 1]>, b: tg.Tensor<[1, 100000]>) => a.mul(b).sum())
+    expect(oom(() => outer(col, row)).message).toContain("(in jit)")
+  })
+  test("ranges built in the target dtype equal a plain f64 loop rounded to that dtype", () => {
+    const n = 1001
+    const ref = Array.from({ length: n }, (_, i) => -2 + (5 * i) / (n - 1))
+    expect(Array.from(tg.linspace(-2, 3, n).dataSync())).toEqual(ref.map(Math.fround))
+    expect(Array.from(tg.linspace(-2, 3, n, { dtype: "f64" }).dataSync())).toEqual(ref)
+    expect(Array.from(tg.linspace(-2, 3, n, { dtype: "i32" }).dataSync())).toEqual(ref.map((v) => Math.trunc(v) | 0))
+    expect(Array.from(tg.arange(-1, 1, 0.1, { dtype: "f64" }).dataSync())).toEqual(Array.from({ length: 20 }, (_, i) => -1 + i * 0.1))
+    expect(tg.arange(0, 3, 1, { dtype: "bool" }).toArraySync()).toEqual([false, true, true])
+    expect(tg.eye(3, 2).toArraySync()).toEqual([[1, 0], [0, 1], [0, 0]])
+    expect(tg.eye(2, 3, { dtype: "i32" }).toArraySync()).toEqual([[1, 0, 0], [0, 1, 0]])
+  })
+})

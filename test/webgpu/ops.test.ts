@@ -86,6 +86,35 @@ describe.skipIf(gpu === null)("larger shapes", () => {
   })
 })
 
+describe.skipIf(gpu === null)("factorisations past the case table's sizes", () => {
+  /** `2m + 1` added to the (i, i) entries of each [m, n] block: far from singular. */
+  const dominant = (v: number[], m: number, n: number) => v.map((x, j) => (Math.floor(j / n) % m === j % n ? x + 2 * m + 1 : x))
+  /** Each [n, n] block M becomes M·Mᵀ + n·I. */
+  const spd = (v: number[], n: number) => v.map((_, j) => {
+    const o = j - (j % (n * n)), r = Math.floor((j % (n * n)) / n), c = j % n
+    let s = r === c ? n : 0
+    for (let k = 0; k < n; k++) s += v[o + r * n + k]! * v[o + c * n + k]!
+    return s
+  })
+  it("lu, luPivots, triangularSolve, cholesky and qr on 16 × 16 blocks (longer loops per GPU thread)", async () => {
+    const cases: ReadonlyArray<readonly [PrimitiveName, ReadonlyArray<ReadonlyArray<number>>, ReadonlyArray<number>, object, (v: number[][]) => number[][]]> = [
+      ["lu", [[8, 16, 16]], [8, 16, 16], {}, ([a]) => [dominant(a!, 16, 16)]],
+      // rows of dominant blocks reversed: every pivot choice wins by a wide margin on both devices
+      ["luPivots", [[8, 16, 16]], [8, 16], {}, ([a]) => [dominant(a!, 16, 16).map((_, j, d) => d[j - (j % 256) + (15 - Math.floor((j % 256) / 16)) * 16 + (j % 16)]!)]],
+      ["triangularSolve", [[4, 16, 16], [4, 16, 5]], [4, 16, 5], { lower: true, unitDiagonal: false, transposeA: true }, ([a, b]) => [dominant(a!, 16, 16), b!]],
+      ["triangularSolve", [[4, 16, 16], [4, 16, 5]], [4, 16, 5], { lower: false, unitDiagonal: true, transposeA: false }, ([a, b]) => [dominant(a!, 16, 16), b!]],
+      ["cholesky", [[4, 16, 16]], [4, 16, 16], {}, ([a]) => [spd(a!, 16)]],
+      ["qr", [[3, 20, 16]], [3, 20, 16], { output: "q" }, ([a]) => [dominant(a!, 20, 16)]],
+      ["qr", [[3, 20, 16]], [3, 16, 16], { output: "r" }, ([a]) => [dominant(a!, 20, 16)]],
+    ]
+    for (const [name, inputs, out, params, prepare] of cases) {
+      const prim = byName(name)
+      const spec: Spec = { params: params as never, inputs: inputs.map((shape) => ({ shape, dtype: "f32" })), out: { shape: out, dtype: name === "luPivots" ? "i32" : "f32" }, prepare }
+      await agree(prim, spec, drawValues(prim, spec, 17), name === "luPivots" ? 0 : 1e-4, name === "luPivots" ? 0 : 1e-4)
+    }
+  })
+})
+
 describe.skipIf(gpu === null)("precision near 0", () => {
   it("expm1 and log1p keep their digits where exp(x) - 1 and log(1 + x) lose them", async () => {
     const xs = [1e-7, -3e-6, 2e-5, 1e-3]

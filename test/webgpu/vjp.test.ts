@@ -125,6 +125,22 @@ describe.skipIf(gpu === null)("VJP of composites: WebGPU agrees with CPU", () =>
         await compositeAgrees((x) => tg.maxPool2d(x, k, { stride, padding }), [x], seed, 1e-5, `maxPool2d [${x}] k ${k} stride ${stride} padding ${padding}`)
       }), { numRuns: RUNS, seed: 3 }))
 
+  it("linear algebra: solve, inv, det/slogdet, cholesky, qr (well-conditioned by a shifted diagonal)", async () => {
+    const shift = (a: AnyTensor) => a.add(tg.eye(a.shape.at(-1)!, a.shape.at(-1)!, { device: a.device }).mul(4)) as AnyTensor
+    const cases: ReadonlyArray<readonly [string, (...xs: AnyTensor[]) => AnyTensor, ReadonlyArray<ReadonlyArray<number>>]> = [
+      ["solve", (a, b) => tg.solve(shift(a!), b!), [[3, 4, 4], [3, 4, 2]]],
+      ["solve (vector)", (a, b) => tg.solve(shift(a!), b!), [[5, 5], [5]]],
+      ["inv", (a) => tg.inv(shift(a!)), [[2, 3, 3]]],
+      ["det + slogdet", (a) => tg.det(shift(a!)).add(tg.slogdet(shift(a!)).logabsdet), [[3, 3, 3]]],
+      ["cholesky", (a) => tg.cholesky(shift(tg.matmul(a!, tg.transpose(a!)) as AnyTensor)), [[2, 4, 4]]],
+      ["qr", (a) => {
+        const { q, r } = tg.qr(a!)
+        return q.sum().add(r.square().sum())
+      }, [[5, 3]]],
+    ]
+    for (const [name, f, shapes] of cases) await compositeAgrees(f, shapes, name.length, 1e-4, name)
+  })
+
   it("the heat step (slices, functional update), two steps", () =>
     fc.assert(fc.asyncProperty(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 3, max: 9 }), fc.integer(), async (h, w, seed) => {
       await compositeAgrees((u) => heatStep(heatStep(u)), [[h, w]], seed, 1e-5, `heat step [${h}, ${w}]`)

@@ -4,7 +4,8 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import type { Aval, HostArray } from "../../ops/core/aval.js"
+import { OutOfMemory } from "../../errors.js"
+import { hostBytes, hostCopy, numel, type Aval, type HostArray } from "../../ops/core/aval.js"
 import type { Backend, Device, Storage } from "../../ops/core/backend.js"
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileCpu } from "./compile.js"
@@ -17,9 +18,30 @@ export { CpuStorage }
 
 const data = (s: Storage): HostArray => (s as CpuStorage).data
 
+/**
+ * The most elements one CPU tensor may have: the longest typed array JavaScript engines allow
+ * (V8 on 64-bit hosts). A larger request fails with `OutOfMemory` before anything is allocated.
+ */
+export const cpuMaxElements = 2 ** 32
+
+const checkAlloc = (aval: Aval, op: string): void => {
+  const n = numel(aval.shape)
+  if (n <= cpuMaxElements) return
+  const per = hostBytes(aval.dtype)
+  throw new OutOfMemory({
+    bytes: n * per,
+    limit: cpuMaxElements * per,
+    message:
+      `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${n * per} bytes; ` +
+      `one cpu tensor holds at most ${cpuMaxElements} elements (${cpuMaxElements * per} bytes of ${aval.dtype})`,
+  })
+}
+
 export const cpuBackend: Backend = {
   kind: "cpu",
   upload: (h: HostArray) => new CpuStorage(h.slice()),
+  adopt: (h: HostArray) => new CpuStorage(h),
+  checkAlloc,
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
     if (isElementwise(prim)) return [mapElementwise(exprOf(prim, params as ParamsOf<typeof prim>), inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]
     const v = viewKernels[prim]
@@ -28,7 +50,8 @@ export const cpuBackend: Backend = {
     return [new CpuStorage(k(inputs.map(data), inAvals, params, outAvals[0]!))]
   },
   readSync: (s: Storage) => data(s),
-  read: (s: Storage) => Promise.resolve(data(s)),
+  // a copy: tensors are immutable, and the caller may write into what it gets back
+  read: (s: Storage) => Promise.resolve(hostCopy(data(s))),
   supports: (d: DType) => d !== "f16",
   compile: (program, consts) => compileCpu(program, consts),
 }

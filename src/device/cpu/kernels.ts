@@ -12,6 +12,7 @@ import { broadcastTo, stridedCopy } from "./strided.js"
 import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
 import { gatherKernel, scatterAddKernel } from "./gather.js"
+import { choleskyKernel, luKernel, luPivotsKernel, qrKernel, triangularSolveKernel } from "./linalg.js"
 
 export type CpuKernel<P extends PrimitiveName> = (
   xs: ReadonlyArray<HostArray>,
@@ -147,5 +148,10 @@ export const cpuKernels = {
   },
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
+  luPivots: luPivotsKernel,
+  lu: luKernel,
+  triangularSolve: triangularSolveKernel,
+  cholesky: choleskyKernel,
+  qr: qrKernel,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
 

@@ -13,7 +13,7 @@ import type { GpuContext } from "./context.js"
 import { fromDevice, storageBytes, toDevice } from "./dtype.js"
 import { gpuKernel } from "./kernels/index.js"
 import { GpuStorage } from "./memory.js"
-import { DeviceMismatch } from "../../errors.js"
+import { DeviceMismatch, OutOfMemory } from "../../errors.js"
 
 /** The WebGPU backend of one device; `ctx` is internal. */
 export interface WebGpuBackend extends Backend {
@@ -36,6 +36,16 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
     const s = ctx.pool.alloc(bytes.byteLength, true)
     ctx.device.queue.writeBuffer(s.buffer, 0, bytes)
     return s
+  },
+  checkAlloc: (aval: Aval, op: string) => {
+    const bytes = storageBytes(aval.dtype, numel(aval.shape))
+    const limit = Math.min(ctx.device.limits.maxBufferSize, ctx.device.limits.maxStorageBufferBindingSize)
+    if (bytes > limit)
+      throw new OutOfMemory({
+        bytes,
+        limit,
+        message: `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${bytes} bytes; ${ctx.description} allows at most ${limit} bytes per buffer`,
+      })
   },
   run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
     ctx.live()

@@ -44,16 +44,20 @@ export class Allocation {
 /** WebGPU storage of one tensor: a view of a pooled buffer. */
 export class GpuStorage implements Storage {
   declare readonly __storage: true
-  released = false
+  /** why the storage was released, once it was */
+  releasedBy: string | undefined
   constructor(readonly pool: BufferPool, readonly alloc: Allocation) {}
+  get released(): boolean {
+    return this.releasedBy !== undefined
+  }
   get buffer(): GPUBuffer {
-    if (this.released) throw new UseAfterRelease({ message: "webgpu: a tensor was used after the scope that made it closed (return it from scope(...) to keep it)" })
+    if (this.releasedBy !== undefined) throw new UseAfterRelease({ message: `webgpu: a tensor was used after its memory was released: ${this.releasedBy}` })
     return this.alloc.buffer
   }
-  /** Drop this storage's claim on its buffer (idempotent). */
-  release(): void {
-    if (this.released) return
-    this.released = true
+  /** Drop this storage's claim on its buffer (idempotent); `why` goes into the error of a later use. */
+  release(why = "it was released"): void {
+    if (this.releasedBy !== undefined) return
+    this.releasedBy = why
     finalizer.unregister(this)
     this.pool.unref(this.alloc)
   }
@@ -73,12 +77,15 @@ const collectStorages = (x: unknown, out: Set<Storage>, seen: Set<unknown>): voi
   const impl = (x as { _impl?: unknown })._impl
   if (impl instanceof GpuStorage) out.add(impl)
   else if (Array.isArray(x)) for (const v of x) collectStorages(v, out, seen)
-  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectStorages(v, out, seen)
+  else if (Object.getPrototypeOf(x) === Object.prototype || (x as Record<symbol, unknown>)[treeNode] === true)
+    for (const v of Object.values(x)) collectStorages(v, out, seen)
 }
+/** The mark of a tree node class (a module, an optimizer state): its fields are part of the tree (see `Tree.nodeTag`). */
+const treeNode = Symbol.for("typegrad/Tree.node")
 
 /**
  * Run `f` and release the GPU memory of every tensor it created, except the tensors it returns
- * (found anywhere in a returned array/record tree). Deterministic: no garbage collector involved.
+ * (found anywhere in a returned array, record or tree node such as a module). Deterministic: no garbage collector involved.
  * A tensor made inside and kept elsewhere (not returned) must not be used afterwards.
  *
  * @example
@@ -91,7 +98,14 @@ const collectStorages = (x: unknown, out: Set<Storage>, seen: Set<unknown>): voi
  * @since 0.1.0
  * @category memory
  */
-export const scope = <A>(f: () => A): A => {
+export const scope = <A>(f: () => A): A => scoped(f, SCOPE_CLOSED)[0]
+
+const SCOPE_CLOSED = "the scope(...) that made it closed (return it from scope to keep it)"
+const STEP_ENDED = "the iterate(...) step that made it ended (return it from the step to keep it)"
+const REPLACED = "iterate(...) replaced it with the next state (keep what a later step needs in the state)"
+
+/** Run `f` in a fresh frame; release what it made and does not return. Also returns what it made and returned. */
+const scoped = <A>(f: () => A, why: string): [A, Set<Storage>] => {
   const frame = new Set<GpuStorage>()
   scopes.push(frame)
   let result: A
@@ -99,24 +113,29 @@ export const scope = <A>(f: () => A): A => {
     result = f()
   } catch (e) {
     scopes.pop()
-    for (const s of frame) s.release()
+    for (const s of frame) s.release(why)
     throw e
   }
   scopes.pop()
   const keep = new Set<Storage>()
   collectStorages(result, keep, new Set())
   const parent = scopes[scopes.length - 1]
+  const made = new Set<Storage>()
   for (const s of frame) {
-    if (!keep.has(s)) s.release()
-    else parent?.add(s)
+    if (!keep.has(s)) s.release(why)
+    else {
+      made.add(s)
+      parent?.add(s)
+    }
   }
-  return result
+  return [result, made]
 }
 
 /**
  * Run a loop `state = f(state, i)` for `n` steps with flat GPU memory: each step runs in a
- * {@link scope}, and each intermediate state is released once the next one exists (the initial
- * state is left alone: the caller may still hold it).
+ * {@link scope}, and each intermediate state is released once the next one exists. Only tensors
+ * the loop itself made are ever released: the initial state, and any tensor made outside that a
+ * step returns as (part of) the state, are left to the caller.
  *
  * @example
  * import * as tg from "typegrad"
@@ -129,14 +148,17 @@ export const scope = <A>(f: () => A): A => {
  */
 export const iterate = <A>(init: A, n: number, f: (state: A, i: number) => A): A => {
   let state = init
+  // the storages of the current state that the loop made (none of the caller's)
+  let owned = new Set<Storage>()
   for (let i = 0; i < n; i++) {
     const prev = state
-    state = scope(() => f(prev, i))
-    if (i === 0) continue
-    const keep = new Set<Storage>(), old = new Set<Storage>()
+    const [next, made] = scoped(() => f(prev, i), STEP_ENDED)
+    state = next
+    const keep = new Set<Storage>()
     collectStorages(state, keep, new Set())
-    collectStorages(prev, old, new Set())
-    for (const s of old) if (!keep.has(s)) (s as GpuStorage).release()
+    for (const s of owned) if (!keep.has(s)) (s as GpuStorage).release(REPLACED)
+    for (const s of owned) if (keep.has(s)) made.add(s)
+    owned = made
   }
   return state
 }

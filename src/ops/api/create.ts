@@ -6,13 +6,14 @@
  */
 import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError } from "../../errors.js"
-import { hostDType, numel, type HostArray } from "../core/aval.js"
+import { hostAlloc, hostDType, numel, roundF16, type Aval, type HostArray } from "../core/aval.js"
 import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
+import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { checkKey, normalHost, uniformHost, type Key } from "./random.js"
 import { checkDTypeName, checkDevice, checkNumber, checkOptions, describeValue, invalidArgument } from "../core/check.js"
-import { fromHost } from "../core/host.js"
+import { adoptHost, fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
 
@@ -154,12 +155,33 @@ export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(va
 /** `fromHost` with the options checked under `op`'s name (f32 by default). */
 const fromHostChecked = (op: string, data: ArrayLike<number>, shape: ReadonlyArray<number>, o: CreateOptions | undefined): AnyTensor => {
   const [dt, device] = place(op, o)
-  return fromHost(data, shape, dt ?? "f32", device)
+  return fromHost(data, shape, dt ?? "f32", device, op)
 }
 
 const checkShape = (op: string, shape: ReadonlyArray<number>) => {
   if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+}
+
+/** Check a new tensor's shape, dtype and size on its device before anything is allocated (`OutOfMemory` past the device's limit). */
+const checkNew = (op: string, shape: ReadonlyArray<number>, dtype: DType, device: Device): Aval => {
+  checkShape(op, shape)
+  const aval = { shape: [...shape], dtype }
+  checkDType(device, aval, op)
+  device.backend.checkAlloc?.(aval, op)
+  return aval
+}
+
+/** `n` values `f(i)` built directly in the dtype's host array (no wider staging copy), then handed to the device. */
+const build = (op: string, n: number, shape: ReadonlyArray<number>, o: CreateOptions | undefined, f: (i: number) => number): AnyTensor => {
+  const [d, device] = place(op, o)
+  const aval = checkNew(op, shape, d ?? "f32", device)
+  const out = hostAlloc(aval.dtype, n)
+  // the same conversions as hostConvert: bool is 0/1, f16 is rounded; an Int32Array store truncates toward zero
+  if (aval.dtype === "bool") for (let i = 0; i < n; i++) out[i] = f(i) !== 0 ? 1 : 0
+  else if (aval.dtype === "f16") for (let i = 0; i < n; i++) out[i] = roundF16(f(i))
+  else for (let i = 0; i < n; i++) out[i] = f(i)
+  return adoptHost(out, aval, device)
 }
 
 /**
@@ -174,12 +196,15 @@ const checkShape = (op: string, shape: ReadonlyArray<number>) => {
 export const full = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, value: number, options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
-  return fullE("full", shape, value, options) as Tensor<[...S], D, V>
+  return fill("full", shape, value, options) as Tensor<[...S], D, V>
 }
-const fullE = (op: string, shape: ReadonlyArray<number>, value: number, o: CreateOptions | undefined): AnyTensor => {
-  checkShape(op, shape)
+
+const fill = (op: string, shape: ReadonlyArray<number>, value: number, options: CreateOptions | undefined): AnyTensor => {
   if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument(op, "value", value, "a number")
-  return lax.broadcastTo(fromHostChecked(op, [value], [], o), shape)
+  const [d, device] = place(op, options)
+  const dt = d ?? "f32"
+  checkNew(op, shape, dt, device)
+  return lax.broadcastTo(fromHost([value], [], dt, device, op), shape)
 }
 
 /**
@@ -193,7 +218,7 @@ const fullE = (op: string, shape: ReadonlyArray<number>, value: number, o: Creat
  */
 export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fullE("zeros", shape, 0, options) as Tensor<[...S], D, V>
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("zeros", shape, 0, options) as Tensor<[...S], D, V>
 
 /**
  * A tensor of ones.
@@ -206,7 +231,7 @@ export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "
  */
 export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
   shape: S, options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fullE("ones", shape, 1, options) as Tensor<[...S], D, V>
+): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("ones", shape, 1, options) as Tensor<[...S], D, V>
 
 /**
  * Zeros (or ones, or `value`) with the shape, dtype and device of `x`.
@@ -243,9 +268,7 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
   checkNumber(start, "arange", "start")
   checkNumber(stop, "arange", "stop")
   const n = Math.max(0, Math.ceil((stop - start) / step))
-  const data = new Float64Array(n)
-  for (let i = 0; i < n; i++) data[i] = start + i * step
-  return fromHostChecked("arange", data, [n], opts)
+  return build("arange", n, [n], opts, (i) => start + i * step)
 }
 
 /**
@@ -260,12 +283,10 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
 export const linspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
   start: number, stop: number, n: N, options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
-  checkShape("linspace", [n])
   checkNumber(start, "linspace", "start")
   checkNumber(stop, "linspace", "stop")
-  const data = new Float64Array(n)
-  for (let i = 0; i < n; i++) data[i] = n === 1 ? start : start + ((stop - start) * i) / (n - 1)
-  return fromHostChecked("linspace", data, [n], options) as Tensor<[N], D, V>
+  const span = stop - start
+  return build("linspace", n, [n], options, (i) => (n === 1 ? start : start + (span * i) / (n - 1))) as Tensor<[N], D, V>
 }
 
 /**
@@ -282,9 +303,7 @@ export const eye = <const N extends number, const M extends number = N, D extend
 ): Tensor<[N, M], NoInfer<D>, NoInfer<V>> => {
   const cols = m ?? n
   checkShape("eye", [n, cols])
-  const data = new Float64Array(n * cols)
-  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1
-  return fromHostChecked("eye", data, [n, cols], options) as Tensor<[N, M], D, V>
+  return build("eye", n * cols, [n, cols], options, (i) => (Math.floor(i / cols) === i % cols ? 1 : 0)) as Tensor<[N, M], D, V>
 }
 
 /**
@@ -331,12 +350,12 @@ const sample = (
   options: CreateOptions | undefined, f: (u: number) => number,
 ): AnyTensor => {
   checkKey(key, op)
-  checkShape(op, shape)
   const [d, device] = place(op, options, randomKeys)
   const dt = d ?? "f32"
+  checkNew(op, shape, dt, device)
   const u = draw(key, numel(shape), dt)
   for (let i = 0; i < u.length; i++) u[i] = f(u[i]!)
-  return fromHost(u, shape, dt, device)
+  return fromHost(u, shape, dt, device, op)
 }
 
 /**

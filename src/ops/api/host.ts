@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import { DeviceLost, HostAccessError, KernelCompileError, OutOfMemory, ShapeError, TracerLeak } from "../../errors.js"
-import type { HostArray, HostOf } from "../core/aval.js"
+import { hostCopy, type HostArray, type HostOf } from "../core/aval.js"
 import type { Storage } from "../core/backend.js"
 import { nest } from "../core/host.js"
 import { Tracer, type AnyTensor, type Tensor } from "../core/tensor.js"
@@ -24,21 +24,33 @@ const storageOf = (x: AnyTensor, op: string): Storage => {
 }
 
 
+/** The tensor's own host data, not copied: only for readers that never write into it or hand it out. */
+const hostView = (x: AnyTensor, op: string): HostArray => {
+  const s = storageOf(x, op)
+  const read = x.device.backend.readSync
+  if (read === undefined)
+    throw new HostAccessError({
+      op,
+      device: x.device.name,
+      message: `${op}: ${x.device.name} has no synchronous host access; use toArray (an Effect) or array() (a Promise)`,
+    })
+  return read(s, x.aval)
+}
+
 /**
- * The flat host data of a CPU tensor (a typed array owned by the tensor: do not mutate it).
+ * The flat host data of a CPU tensor, as a fresh copy: tensors are immutable, so writing into
+ * the array changes neither this tensor nor any tensor sharing its memory (a reshape, a jitted
+ * function's cached constants). The copy costs one pass over the data.
  *
  * @example
  * import * as tg from "typegrad"
- * tg.dataSync(tg.tensor([1, 2])) // Float32Array [1, 2]
+ * const a = tg.tensor([1, 2])
+ * const d = tg.dataSync(a) // Float32Array [1, 2]
+ * d[0] = 50                // a still holds [1, 2]
  * @since 0.1.0
  * @category host access
  */
-export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => {
-  const s = storageOf(x, "dataSync")
-  const read = x.device.backend.readSync
-  if (read === undefined) throw new HostAccessError({ op: "dataSync", device: x.device.name, message: `dataSync: ${x.device.name} has no synchronous host access; use toArray (an Effect)` })
-  return read(s, x.aval) as HostOf[D]
-}
+export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => hostCopy(hostView(x, "dataSync")) as HostOf[D]
 
 /**
  * Nested JS arrays of a CPU tensor's values (booleans for bool tensors).
@@ -50,7 +62,7 @@ export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu"
  * @category host access
  */
 export const toArraySync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Nested<S, Elem<D>> =>
-  nest(dataSync(x), x.shape, x.dtype === "bool") as Nested<S, Elem<D>>
+  nest(hostView(x, "toArraySync"), x.shape, x.dtype === "bool") as Nested<S, Elem<D>>
 
 /**
  * The single value of a one-element CPU tensor.
@@ -63,7 +75,7 @@ export const toArraySync = <S extends Shape, D extends DType>(x: Tensor<S, D, "c
  */
 export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): Elem<D> => {
   if (x.size !== 1) throw ShapeError.of("item", `needs exactly one element, got [${x.shape.join(", ")}]`, x.shape)
-  const v = dataSync(x)[0]!
+  const v = hostView(x, "item")[0]!
   return (x.dtype === "bool" ? v !== 0 : v) as Elem<D>
 }
 
@@ -112,3 +124,19 @@ export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
  */
 export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Nested<S, Elem<D>>, ReadbackError> =>
   Effect.map(data(x), (d) => nest(d, x.shape, x.dtype === "bool") as Nested<S, Elem<D>>)
+
+/**
+ * Read a tensor on any device back as nested JS arrays, as a Promise (for code that does not use
+ * Effect). It rejects with the typed error itself (`DeviceLost`, `OutOfMemory`,
+ * `KernelCompileError`, `UseAfterRelease`, …), not a wrapper.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const rows = await tg.array(tg.tensor([[1, 2], [3, 4]]).mul(2)) // [[2, 4], [6, 8]]
+ * @since 0.1.0
+ * @category host access
+ */
+export const array = async <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Promise<Nested<S, Elem<D>>> => {
+  const s = storageOf(x, "array")
+  return nest(await x.device.backend.read(s, x.aval), x.shape, x.dtype === "bool") as Nested<S, Elem<D>>
+}

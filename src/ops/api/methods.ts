@@ -169,12 +169,14 @@ declare module "../core/tensor.js" {
     toArray(): Effect.Effect<Nested<S, Elem<D>>, host.ReadbackError>
     /** Read back flat typed data from any device (an Effect). @example import { Effect } from "effect"; await Effect.runPromise(tg.tensor([1, 2]).data()) // Float32Array [1, 2] */
     data(): Effect.Effect<HostOf[D], host.ReadbackError>
+    /** Read back as nested arrays from any device, as a Promise (rejects with the typed error). @example await tg.tensor([1, 2]).array() // [1, 2] */
+    array(): Promise<Nested<S, Elem<D>>>
   }
 }
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 /** Members the class itself defines; every other member of `Tensor` is a method installed here. */
-type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "toString" | typeof Symbol.toPrimitive
+type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "dispose" | "toString" | typeof Symbol.toPrimitive
 type MethodName = Exclude<keyof Tensor, Own | keyof MethodsInstalledAbove>
 const methods = {
   add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,
@@ -188,7 +190,7 @@ const methods = {
   expand: layout.expand, flatten: layout.flatten, slice: layout.slice, at: layout.at, pad: layout.pad,
   matmul: matmulOps.matmul, dot: products.dot, outer: products.outer,
   conv2d: conv.conv2d, maxPool2d: conv.maxPool2d, avgPool2d: conv.avgPool2d,
-  toArraySync: host.toArraySync, dataSync: host.dataSync, item: host.item, toArray: host.toArray, data: host.data,
+  toArraySync: host.toArraySync, dataSync: host.dataSync, item: host.item, toArray: host.toArray, data: host.data, array: host.array,
 } satisfies { readonly [K in MethodName]: Fn }
 
 for (const [name, f] of Object.entries(methods) as Array<[string, Fn]>)

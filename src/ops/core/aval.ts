@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import { DTypeError } from "../../errors.js"
+import { DTypeError, OutOfMemory } from "../../errors.js"
 
 /** The abstract value of a tensor: what the shape rules and the staged IR see. */
 export interface Aval {
@@ -23,24 +23,44 @@ export const requireFloat = (op: string, dtype: DType): void => {
   if (!isFloat(dtype)) throw new DTypeError({ op, dtypes: [dtype], message: `${op}: expected a float tensor, got ${dtype}` })
 }
 
-/** Allocate zeroed host storage for `n` elements of dtype `d`. */
 /** The dtype a host array holds (undefined for any other array type). */
 export const hostDType = (a: ArrayLike<number>): DType | undefined =>
   a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : a instanceof Uint8Array ? "bool" : undefined
 
+/** Allocate zeroed host storage for `n` elements of dtype `d` (a refusal by the engine is `OutOfMemory`). */
 export const hostAlloc = (d: DType, n: number): HostArray => {
-  switch (d) {
-    case "f32":
-    case "f16":
-      return new Float32Array(n)
-    case "f64":
-      return new Float64Array(n)
-    case "i32":
-      return new Int32Array(n)
-    case "bool":
-      return new Uint8Array(n)
+  try {
+    switch (d) {
+      case "f32":
+      case "f16":
+        return new Float32Array(n)
+      case "f64":
+        return new Float64Array(n)
+      case "i32":
+        return new Int32Array(n)
+      case "bool":
+        return new Uint8Array(n)
+    }
+  } catch (e) {
+    // the engine refused the array (over its length limit, or the host is out of memory)
+    if (!(e instanceof RangeError)) throw e
+    const bytes = n * hostBytes(d)
+    throw new OutOfMemory({ bytes, message: `host: cannot allocate ${n} elements of ${d} (${bytes} bytes): ${e.message}` })
   }
 }
+
+/**
+ * A fresh copy of host data (what readers outside the library get: tensors are immutable). Large
+ * arrays are copied as raw bytes, which skips zero-filling the new array first.
+ */
+export const hostCopy = <A extends HostArray>(a: A): A => {
+  if (a.length < 4096) return a.slice() as A
+  const C = a.constructor as new (b: ArrayBuffer) => A
+  return new C((a.buffer as ArrayBuffer).slice(a.byteOffset, a.byteOffset + a.byteLength))
+}
+
+/** Bytes per element of a dtype's host array (f16 is held as f32 on the host, bool as bytes). */
+export const hostBytes = (d: DType): number => (d === "f64" ? 8 : d === "bool" ? 1 : 4)
 
 /** Copy `src` into fresh storage of dtype `d` with the dtype's conversion semantics (truncation toward zero for ints, !=0 for bool). */
 export const hostConvert = (src: ArrayLike<number>, d: DType): HostArray => {

@@ -11,6 +11,11 @@ import type { ParamsOf, PrimitiveKind, PrimitiveName } from "./primitive.js"
 /** Backend-owned storage of one tensor (a typed array on CPU, a pooled GPU buffer on WebGPU). */
 export interface Storage {
   readonly __storage: true
+  /**
+   * Give the memory back now (`Tensor.dispose`, `release(tree)`, a closing `scope`): every later
+   * use throws `UseAfterRelease` naming `why`. Idempotent. Absent: memory goes with the collector.
+   */
+  release?(why: string): void
 }
 
 /** A variable of a staged program. */
@@ -67,6 +72,16 @@ export interface Backend {
   readonly kind: DeviceKind
   /** Copy host data into new device storage. */
   upload(data: HostArray, aval: Aval): Storage
+  /**
+   * Optional: take ownership of host data built for this tensor alone (no copy where the host can
+   * see the device's memory). Without it, `upload` is used.
+   */
+  adopt?(data: HostArray, aval: Aval): Storage
+  /**
+   * Optional: throw `OutOfMemory` (with the bytes requested and the limit) if a tensor of `aval`
+   * can never be allocated on this device. Called before anything is allocated.
+   */
+  checkAlloc?(aval: Aval, op: string): void
   /** Run one primitive. Inputs are already checked by the primitive's shape rule. */
   run<P extends PrimitiveName>(
     prim: P,

@@ -6,16 +6,24 @@
  * @since 0.1.0
  */
 import type { DType } from "../../shape/index.js"
-import { hostConvert, type HostArray } from "./aval.js"
+import { hostConvert, type Aval, type HostArray } from "./aval.js"
 import type { Device } from "./backend.js"
 import { checkDType } from "./interpreter.js"
 import { Tensor, type AnyTensor } from "./tensor.js"
 
-/** A tensor holding `data` (converted to `dtype`) on `device`. */
-export const fromHost = (data: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType, device: Device): AnyTensor => {
+/** A tensor holding `data` (converted to `dtype`) on `device`; its size is checked before anything is allocated. */
+export const fromHost = (data: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType, device: Device, op = "tensor"): AnyTensor => {
   const aval = { shape: [...shape], dtype }
-  checkDType(device, aval, "tensor")
-  return new Tensor(aval, device, device.backend.upload(hostConvert(data, dtype), aval))
+  checkDType(device, aval, op)
+  device.backend.checkAlloc?.(aval, op)
+  // the converted copy belongs to this tensor alone: a backend that can adopt it skips a second copy
+  return adoptHost(hostConvert(data, dtype), aval, device)
+}
+
+/** A tensor that takes over `data`, host data of `aval`'s dtype built for it alone (checked already). */
+export const adoptHost = (data: HostArray, aval: Aval, device: Device): AnyTensor => {
+  const b = device.backend
+  return new Tensor(aval, device, b.adopt !== undefined ? b.adopt(data, aval) : b.upload(data, aval))
 }
 
 /** Nested JS arrays from flat host data (booleans for a bool tensor). */

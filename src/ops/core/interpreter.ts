@@ -82,7 +82,10 @@ export class EvalInterpreter extends Interpreter {
     const device = commonDevice(args, prim.name)
     const inAvals = args.map((a) => a.aval)
     const outAvals = prim.abstractEval(inAvals, params)
-    for (const av of outAvals) checkDType(device, av, prim.name)
+    for (const av of outAvals) {
+      checkDType(device, av, prim.name)
+      device.backend.checkAlloc?.(av, prim.name)
+    }
     const outs = device.backend.run(prim.name as PrimitiveName, storages, inAvals, params as ParamsOf<PrimitiveName>, outAvals)
     return outs.map((s, i) => new Tensor(outAvals[i]!, device, s))
   }

@@ -50,8 +50,9 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
 
   /** @internal use the factories (`tensor`, `zeros`, …) */
   constructor(aval: Aval, device: Device, impl: Storage | Tracer) {
-    this.aval = aval
-    this.shape = aval.shape as ShapeValue<S>
+    // tensors are immutable: a shape changed at run time would make kernels read past their buffers
+    this.aval = Object.isFrozen(aval) && Object.isFrozen(aval.shape) ? aval : frozenAval(aval)
+    this.shape = this.aval.shape as ShapeValue<S>
     this.dtype = aval.dtype as D
     this.device = device as Device<V>
     this._impl = impl
@@ -68,6 +69,23 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
   /** True while this value is traced by a transform (inside `grad`, `vmap`, `jit`, …). */
   get isTracer(): boolean {
     return this._impl instanceof Tracer
+  }
+
+  /**
+   * Release this tensor's memory now instead of when it is garbage-collected (a GPU buffer goes
+   * back to the pool; CPU data is dropped). Using the tensor afterwards throws `UseAfterRelease`.
+   * Idempotent; a no-op on a value traced by a transform. `release(tree)` disposes every tensor
+   * of a tree.
+   *
+   * @example
+   * import * as tg from "typegrad"
+   * const x = tg.ones([1000, 1000])
+   * const total = x.sum().item() // 1000000
+   * x.dispose() // x's memory is released; x.add(1) would now throw UseAfterRelease
+   */
+  dispose(): void {
+    const impl = this._impl
+    if (!(impl instanceof Tracer)) impl.release?.("it was disposed (dispose() or release(tree))")
   }
 
   /** Shape, dtype, device and the values (summarised past 1000 elements); GPU values are not read. */
@@ -94,6 +112,15 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
     return this.toString()
   }
 }
+
+/**
+ * `aval` frozen, with a frozen shape: an already frozen shape (an input's, passed through by a
+ * shape rule) is shared; any other is copied, so a caller's array is never frozen in place.
+ */
+const frozenAval = (a: Aval): Aval =>
+  Object.freeze({ shape: a.shape.length === 0 ? noDims : Object.isFrozen(a.shape) ? a.shape : Object.freeze(a.shape.slice()), dtype: a.dtype })
+/** The shape of every scalar (the most common shape: constants), frozen once. */
+const noDims: ReadonlyArray<number> = Object.freeze([])
 
 /** A tensor's values for printing, or why they cannot be read synchronously. */
 const contentsOf = (t: AnyTensor): Contents => {

@@ -10,6 +10,7 @@ import binaryPrimitives from "./binary.js"
 import comparePrimitives from "./compare.js"
 import convertPrimitives from "./convert.js"
 import gatherPrimitives from "./gather.js"
+import linalgPrimitives from "./linalg.js"
 import matmulPrimitives from "./matmul.js"
 import reducePrimitives from "./reduce.js"
 import roundingPrimitives from "./rounding.js"
@@ -23,13 +24,13 @@ import windowPrimitives from "./window.js"
  */
 type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
   typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
-  typeof matmulPrimitives & typeof windowPrimitives
+  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives
 
 /** Every kernel primitive by name. @internal */
 export const primitives: Families = {
   ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
   ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives, ...roundingPrimitives,
+  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

@@ -13,6 +13,7 @@ import { argReduce, reduceMax, reduceMin, reduceProd, reduceSum } from "./reduce
 import { broadcastTo, concat, pad, slice, transpose } from "./structural.js"
 import { fold, unfold } from "./window.js"
 import { gather, scatterAdd } from "./gather.js"
+import { cholesky, lu, luPivots, qr, triangularSolve } from "./linalg.js"
 
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
@@ -20,6 +21,7 @@ export const gpuKernels = {
   reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
   broadcastTo, transpose, slice, pad, concat,
   matmul, unfold, fold, gather, scatterAdd,
+  luPivots, lu, triangularSolve, cholesky, qr,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 
 /** The kernel of any primitive. */
