@@ -312,6 +312,27 @@ export class InvalidHyperparameter extends Data.TaggedError("InvalidHyperparamet
 }> {}
 
 /**
+ * An argument of an op that its types would have rejected, met at run time (untyped JavaScript,
+ * `any`, data read from a file): a non-tensor where a tensor is expected, an option it does not
+ * know, an option value outside its domain, a tensor coerced to a number. `argument` names the
+ * parameter (`"b"`, `"options.mode"`), `expected` what the op accepts.
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const parsed: unknown = JSON.parse('{ "mode": "wrap" }') // options from a config file
+ * try { tg.pad(tg.tensor([1, 2]), [[1, 1]], parsed as tg.PadOptions) }
+ * catch (e) { if (e instanceof tg.InvalidArgument) console.log(e.message) } // pad: options.mode is the string "wrap", expected "constant" or "edge"
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidArgument extends Data.TaggedError("InvalidArgument")<{
+  readonly op: string
+  readonly message: string
+  readonly argument: string
+  readonly expected: string
+}> {}
+
+/**
  * A plot could not be made or rendered: bad data (not 2-D, empty, no finite value), bad options
  * (`vmin >= vmax`, a log axis with no positive value), or the PNG renderer is not installed.
  *

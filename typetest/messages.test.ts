@@ -31,6 +31,7 @@ const cases: ReadonlyArray<Case> = [
   { code: "tg.zeros([2, 3]).at(\":, 1\").set(tg.zeros([3]))", message: "expand: cannot expand [3] to [2] (dim 3 vs 2)", run: () => z(2, 3).at(":, 1").set(z(3)) },
   { code: "tg.sum(tg.zeros([2, 3]), { axis: 2 })", message: "sum: axis 2 out of range for rank 2", run: () => tg.sum(z(2, 3), { axis: 2 }) },
   { code: "tg.zeros([2, 3]).mean({ axis: -3 })", message: "mean: axis -3 out of range for rank 2", run: () => z(2, 3).mean({ axis: -3 }) },
+  { code: "tg.zeros([2, 3]).sum(2)", message: "sum: axis 2 out of range for rank 2", run: () => z(2, 3).sum(2) },
   { code: "tg.transpose(tg.zeros([2, 3]), 0, 2)", message: "transpose: axis 2 out of range for rank 2", run: () => tg.transpose(z(2, 3), 0, 2) },
   { code: "tg.zeros([2, 3]).unsqueeze(4)", message: "unsqueeze: axis 4 out of range for rank 3", run: () => z(2, 3).unsqueeze(4) },
   { code: "tg.zeros([2, 3]).permute([0, 0])", message: "permute: axis 0 repeated in [0, 0]", run: () => z(2, 3).permute([0, 0]) },

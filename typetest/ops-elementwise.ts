@@ -132,6 +132,29 @@ export type Reductions = [
   Expect<Equal<typeof r11, tg.Tensor<["B"], "f32", tg.Device["kind"]>>>,
   Expect<Equal<typeof r12, tg.Tensor<[2], "i32", "cpu">>>,
 ]
+// a bare axis (or axes) in place of the options, as NumPy's x.sum(1)
+const b1 = x.sum(1)
+const b2 = tg.mean(x, -1)
+const b3 = x.max([0, 1])
+const b4 = tg.argmax(x, 0)
+const b5 = tg.variance(d, 0)
+const b6 = x.norm(1)
+const b7 = x.softmax(0)
+export type BareAxis = [
+  Expect<Equal<typeof b1, tg.Tensor<[2], "f32", "cpu">>>,
+  Expect<Equal<typeof b2, tg.Tensor<[2], "f32", "cpu">>>,
+  Expect<Equal<typeof b3, tg.Tensor<[], "f32", "cpu">>>,
+  Expect<Equal<typeof b4, tg.Tensor<[3], "i32", "cpu">>>,
+  Expect<Equal<typeof b5, tg.Tensor<[3], "f64", "cpu">>>,
+  Expect<Equal<typeof b6, tg.Tensor<[2], "f32", "cpu">>>,
+  Expect<Equal<typeof b7, tg.Tensor<[2, 3], "f32", "cpu">>>,
+]
+// @ts-expect-error bare axis out of range
+x.sum(2)
+// @ts-expect-error bare axis out of range in a list
+tg.prod(x, [0, 5])
+// @ts-expect-error argmax takes one axis
+x.argmax([0, 1])
 // @ts-expect-error axis out of range
 tg.sum(x, { axis: 2 })
 // @ts-expect-error axis out of range (method)

@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import { DeviceMismatch, TransformError } from "../errors.js"
 import { isNode, type TreeNode } from "../grad/tree.js"
 import type { Device } from "../ops/core/backend.js"
+import { checkAcyclic, checkDevice } from "../ops/core/check.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { data as toArray, type ReadbackError } from "../ops/api/host.js"
@@ -15,18 +16,23 @@ import { data as toArray, type ReadbackError } from "../ops/api/host.js"
  * Rebuild a tree (nested arrays, plain records and tree nodes such as modules) with every tensor
  * mapped through `f`; other values (a node's static configuration) are kept as they are.
  */
-const mapTree = (x: unknown, f: (t: AnyTensor) => unknown): unknown => {
+const mapTree = (x: unknown, f: (t: AnyTensor) => unknown, path: unknown[] = []): unknown => {
   if (x instanceof Tensor) return f(x)
-  if (Array.isArray(x)) return x.map((v) => mapTree(v, f))
-  if (isNode(x)) {
+  const isArray = Array.isArray(x), node = !isArray && isNode(x)
+  const record = !isArray && !node && x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype
+  if (!isArray && !node && !record) return x
+  checkAcyclic(x, path, "to")
+  path.push(x)
+  let out: unknown
+  if (isArray) out = (x as unknown[]).map((v) => mapTree(v, f, path))
+  else if (node) {
     // a node is rebuilt on its own prototype (its constructor is not called), its static fields kept
     const o = Object.create(Object.getPrototypeOf(x) as object) as Record<string, unknown>
-    for (const [k, v] of Object.entries(x)) o[k] = mapTree(v, f)
-    return o
-  }
-  if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype)
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTree(v, f)]))
-  return x
+    for (const [k, v] of Object.entries(x as object)) o[k] = mapTree(v, f, path)
+    out = o
+  } else out = Object.fromEntries(Object.entries(x as object).map(([k, v]) => [k, mapTree(v, f, path)]))
+  path.pop()
+  return out
 }
 const tensorsOf = (x: unknown, out: AnyTensor[] = []): AnyTensor[] => {
   mapTree(x, (t) => out.push(t))
@@ -51,6 +57,9 @@ export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, in
 
 const moveSync = (t: AnyTensor, device: Device): AnyTensor => {
   if (t.device === device) return t
+  // a released or lost device says so, rather than that its memory is not host-visible
+  t.device.backend.live?.()
+  device.backend.live?.()
   if (t._impl instanceof Tracer) throw new TransformError({ transform: t._impl.interpreter.transform, message: `to: cannot move a traced value (inside ${t._impl.interpreter.transform}) between devices` })
   const read = t.device.backend.readSync
   if (read === undefined)
@@ -72,7 +81,10 @@ const moveSync = (t: AnyTensor, device: Device): AnyTensor => {
  * @since 0.1.0
  * @category devices
  */
-export const to = <T, V extends Device["kind"]>(x: T, device: Device<V>): OnDevice<T, V> => mapTree(x, (t) => moveSync(t, device)) as OnDevice<T, V>
+export const to = <T, V extends Device["kind"]>(x: T, device: Device<V>): OnDevice<T, V> => {
+  checkDevice(device, "to")
+  return mapTree(x, (t) => moveSync(t, device)) as OnDevice<T, V>
+}
 
 /**
  * Move a tensor or tree to `device` from any device, reading GPU memory back asynchronously.
@@ -87,8 +99,9 @@ export const to = <T, V extends Device["kind"]>(x: T, device: Device<V>): OnDevi
  * @since 0.1.0
  * @category devices
  */
-export const transfer = <T, V extends Device["kind"]>(x: T, device: Device<V>): Effect.Effect<OnDevice<T, V>, ReadbackError> =>
-  Effect.gen(function* () {
+export const transfer = <T, V extends Device["kind"]>(x: T, device: Device<V>): Effect.Effect<OnDevice<T, V>, ReadbackError> => {
+  checkDevice(device, "transfer")
+  return Effect.gen(function* () {
     const moved = new Map<AnyTensor, AnyTensor>()
     for (const t of tensorsOf(x)) {
       if (moved.has(t)) continue
@@ -97,6 +110,7 @@ export const transfer = <T, V extends Device["kind"]>(x: T, device: Device<V>): 
     }
     return mapTree(x, (t) => moved.get(t)!) as OnDevice<T, V>
   })
+}
 
 declare module "../ops/core/tensor.js" {
   interface MethodsInstalledAbove {
@@ -114,6 +128,7 @@ declare module "../ops/core/tensor.js" {
 // installed here, beside the function, so the method exists wherever `to` does
 Object.defineProperty(Tensor.prototype, "to", {
   value: function (this: AnyTensor, device: Device) {
+    checkDevice(device, "to")
     return moveSync(this, device)
   },
   writable: true,

@@ -17,6 +17,7 @@ import { jvpFlat } from "./jvp.js"
 import { stageClosed } from "./staging.js"
 import { instantiate, transposeJaxpr } from "./transpose.js"
 import * as Tree from "./tree.js"
+import { checkFunction, checkInt } from "../ops/core/check.js"
 import { batchFlat, moveBatchAxis } from "./vmap.js"
 import type { ScanLength, Stacked, Unstacked } from "./typing.js"
 
@@ -269,6 +270,7 @@ export const scan = <C, XS, Y, const L extends number | undefined = undefined>(
   xs: XS,
   options: { readonly length?: L; readonly reverse?: boolean } = {},
 ): [C, Stacked<Y, ScanLength<XS, L>>] => {
+  checkFunction(f, "scan", "f", "a function (carry, x) => [carry, y]")
   const [initL, cDef] = Tree.flatten(init)
   const [xsL, xDef] = Tree.flatten(xs)
   const length = options.length ?? xsL[0]?.shape[0]
@@ -302,6 +304,10 @@ export const scan = <C, XS, Y, const L extends number | undefined = undefined>(
  * @category control flow
  */
 export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, carry: C) => C, init: C): C => {
+  // NOTE: fractional bounds would run ⌈hi − lo⌉ times with fractional i truncated into i32
+  checkInt(lo, "fori", "lo")
+  checkInt(hi, "fori", "hi")
+  checkFunction(body, "fori", "body", "a function (i, carry) => carry")
   const n = Math.max(0, hi - lo)
   const like = Tree.leaves(init)[0]
   if (like === undefined) throw ShapeError.of("fori", "the carry must hold at least one tensor")
@@ -322,6 +328,8 @@ export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, car
  * @category control flow
  */
 export const whileLoop = <C>(cond: (carry: C) => AnyTensor, body: (carry: C) => C, init: C): C => {
+  checkFunction(cond, "whileLoop", "cond", "a function carry => bool scalar")
+  checkFunction(body, "whileLoop", "body", "a function carry => carry")
   const [initL, cDef] = Tree.flatten(init)
   const avals = initL.map(avalOf)
   const devs = devicesOf(initL, initL.length)

@@ -12,6 +12,7 @@ import { hostConvert, isFloat, numel } from "../ops/core/aval.js"
 import * as lax from "../ops/core/lax.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 import * as Tree from "./tree.js"
+import { checkFunction } from "../ops/core/check.js"
 import { jvpFlat } from "./jvp.js"
 import { instantiate } from "./transpose.js"
 import { vjpFlat } from "./vjp.js"
@@ -102,6 +103,7 @@ export function jacfwd<A extends ReadonlyArray<unknown> = AnyTensor[], R = AnyTe
   options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "jacfwd">>,
 ): JacobianOf<A, R, N>
 export function jacfwd(f: (...args: never) => unknown, options: JacobianOptions = {}) {
+  checkFunction(f, "jacfwd")
   return (...args: ReadonlyArray<unknown>): unknown => {
     const { xs, inDef, g, out } = partial(f, args, options.argnums ?? 0, "jacfwd")
     const sizes = xs.map((x) => numel(x.shape)), offs = offsets(sizes)
@@ -142,6 +144,7 @@ export function jacrev<A extends ReadonlyArray<unknown> = AnyTensor[], R = AnyTe
   options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "jacrev">>,
 ): JacobianOf<A, R, N>
 export function jacrev(f: (...args: never) => unknown, options: JacobianOptions = {}) {
+  checkFunction(f, "jacrev")
   return (...args: ReadonlyArray<unknown>): unknown => {
     const { xs, inDef, g, out } = partial(f, args, options.argnums ?? 0, "jacrev")
     const [ys, pull] = vjpFlat("jacrev", g, xs)
@@ -173,5 +176,6 @@ export function hessian<A extends ReadonlyArray<unknown> = AnyTensor[], R = AnyT
   options?: JacobianOptions<N> & Guard<ArgnumsCheck<A, N, "hessian">>,
 ): <B extends A>(...args: B) => Jacobian<Jacobian<R, Picked<B, N>>, Picked<B, N>>
 export function hessian(f: (...args: never) => unknown, options: JacobianOptions = {}) {
+  checkFunction(f, "hessian")
   return jacfwd(jacrev(f, options) as (...args: never) => unknown, options)
 }

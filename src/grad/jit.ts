@@ -15,7 +15,46 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { dce, type Jaxpr } from "./ir.js"
 import { stageFlat } from "./staging.js"
 import * as Tree from "./tree.js"
-import { TransformError } from "../errors.js"
+import { InvalidArgument, TransformError } from "../errors.js"
+import { checkOptions, invalidArgument } from "../ops/core/check.js"
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`
+
+/**
+ * The most arguments `f` can use: its parameter count, or unbounded for a rest parameter, a use of
+ * `arguments`, or a function whose source the runtime does not show (native, bound).
+ */
+const maxArity = (f: (...args: never[]) => unknown): number => {
+  const src = Function.prototype.toString.call(f)
+  if (src.includes("[native code]") || /\barguments\b/.test(src)) return Infinity
+  const open = src.indexOf("(")
+  const arrow = src.indexOf("=>")
+  // `x => …`: one parameter, no parentheses
+  if (arrow !== -1 && (open === -1 || arrow < open)) return 1
+  if (open === -1) return Infinity
+  let depth = 0, params = 0, any = false, quote = ""
+  for (let i = open + 1; i < src.length; i++) {
+    const c = src[i]!
+    if (quote !== "") {
+      if (c === "\\") i++
+      else if (c === quote) quote = ""
+      continue
+    }
+    if (c === '"' || c === "'" || c === "`") quote = c
+    else if (c === "(" || c === "[" || c === "{") depth++
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) break
+      depth--
+    } else if (depth === 0 && c === ",") {
+      params++
+      any = false
+      continue
+    } else if (depth === 0 && c === "." && src.startsWith("...", i)) return Infinity
+    if (!/\s/.test(c)) any = true
+  }
+  // a trailing comma adds no parameter
+  return any ? params + 1 : params
+}
 
 /**
  * Stage `f` on the given example arguments and return its jaxpr (for inspection or for backends).
@@ -227,6 +266,30 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
  */
 export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions<ArgIndex<Parameters<F>>>): F & JitMethods<Parameters<F>>
 export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions<number> = {}): Jitted<A, R> {
+  if (typeof f !== "function") throw invalidArgument("jit", "f", f, "a function")
+  checkOptions(options, "jit", ["compile", "cacheSize", "warnAfterTraces", "onWarning", "staticArgnums", "staticArgnames"])
+  const most = maxArity(f)
+  const checkCount = (args: A): void => {
+    if (args.length > most)
+      throw new InvalidArgument({
+        op: "jit", argument: "arguments", expected: plural(most, "argument"),
+        message: `jit: the function takes ${plural(most, "parameter")} but was called with ${plural(args.length, "argument")}; the extra ones would be ignored`,
+      })
+  }
+  const stage = (split: Split, count: number) => {
+    const run = () => makeJaxpr((...d: unknown[]) => f(...(split.merge(d) as unknown as A)))(...split.dynamic)
+    if (count >= f.length) return run()
+    // NOTE: a TypeScript optional parameter is a plain one at run time, so fewer arguments than
+    // `f.length` may be fine: only a failure to stage is blamed on the missing arguments
+    try {
+      return run()
+    } catch (e) {
+      throw new InvalidArgument({
+        op: "jit", argument: "arguments", expected: plural(f.length, "argument"),
+        message: `jit: the function declares ${plural(f.length, "parameter")} but was called with ${plural(count, "argument")}, and tracing it failed: ${e instanceof Error ? e.message : String(e)}`,
+      })
+    }
+  }
   // a Map iterates in insertion order: re-inserting on each hit keeps the least recently used first
   const cache = new Map<string, Entry>()
   const maxEntries = options.cacheSize ?? 64
@@ -249,7 +312,7 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
         `the last ones were ${recent.join("; ")}. Give it inputs of fixed shapes (pad or bucket them), or call it without jit`,
     )
   }
-  const entry = (split: Split, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef): Entry => {
+  const entry = (split: Split, leaves: ReadonlyArray<AnyTensor>, def: Tree.TreeDef, count: number): Entry => {
     let key = `${Tree.show(def)}#${split.key}`
     for (const l of leaves) key += `|${l.dtype}[${l.shape.join(",")}]@${l.device.name}`
     let e = cache.get(key)
@@ -257,7 +320,7 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       cache.delete(key)
       cache.set(key, e)
     } else {
-      const { jaxpr, outDef } = makeJaxpr((...d: unknown[]) => f(...(split.merge(d) as unknown as A)))(...split.dynamic)
+      const { jaxpr, outDef } = stage(split, count)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
       if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
@@ -276,19 +339,21 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
     return e
   }
   const call = (...args: A): R => {
+    checkCount(args)
     if (currentInterpreter() !== evalInterpreter) return f(...args)
     const split = splitStatic(args, nums, names)
     const [leaves, def] = Tree.flatten(split.dynamic)
     // leaked tracers take the eager path, which reports them
     if (leaves.some((l) => l._impl instanceof Tracer)) return f(...args)
-    const e = entry(split, leaves, def)
+    const e = entry(split, leaves, def, args.length)
     const outs = e.program.run(leaves.map((l) => l._impl as Storage))
     return Tree.unflatten<R>(e.outDef, outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)))
   }
   const lower = (...args: A): Jaxpr => {
+    checkCount(args)
     const split = splitStatic(args, nums, names)
     const [leaves, def] = Tree.flatten(split.dynamic)
-    return entry(split, leaves, def).jaxpr
+    return entry(split, leaves, def, args.length).jaxpr
   }
   return Object.assign(call, { lower, cacheSize: () => cache.size })
 }

@@ -13,6 +13,7 @@ import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import { InternalError, ShapeError } from "../errors.js"
 import { instantiate } from "./transpose.js"
 import * as Tree from "./tree.js"
+import { checkFunction } from "../ops/core/check.js"
 import type { FirstDevice, OnArgDevice } from "./typing.js"
 
 /** A dual number of a JVP interpreter. */
@@ -93,6 +94,7 @@ export const jvp = <A extends ReadonlyArray<unknown> | readonly [], R>(
   primals: A,
   tangents: NoInfer<A>,
 ): [OnArgDevice<R, FirstDevice<A>>, OnArgDevice<R, FirstDevice<A>>] => {
+  checkFunction(f, "jvp")
   const [ps, def] = Tree.flatten(primals)
   const [ts, tdef] = Tree.flatten(tangents)
   if (!Tree.structureEquals(def, tdef))

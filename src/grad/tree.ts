@@ -14,6 +14,7 @@ import type { Traversable1 } from "fp-ts/lib/Traversable.js"
 import type { HKT } from "fp-ts/HKT"
 import * as RA from "fp-ts/lib/ReadonlyArray.js"
 import { ShapeError } from "../errors.js"
+import { checkAcyclic } from "../ops/core/check.js"
 import * as lax from "../ops/core/lax.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
 
@@ -123,20 +124,28 @@ const describe = (x: unknown): string => (x === null ? "null" : typeof x === "ob
  */
 export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
   const leaves: AnyTensor[] = []
+  const path: unknown[] = []
+  const within = <D>(t: unknown, f: () => D): D => {
+    checkAcyclic(t, path, "pytree")
+    path.push(t)
+    const d = f()
+    path.pop()
+    return d
+  }
   const go = (t: unknown, inNode: boolean): TreeDef => {
     if (t instanceof Tensor) {
       leaves.push(t)
       return leafDef
     }
-    if (Array.isArray(t)) return { kind: "array", children: t.map((c) => go(c, inNode)) }
+    if (Array.isArray(t)) return within(t, () => ({ kind: "array", children: t.map((c) => go(c, inNode)) }))
     if (isRecord(t)) {
       const keys = Object.keys(t).sort()
-      return { kind: "record", keys, children: keys.map((k) => go(t[k], inNode)) }
+      return within(t, () => ({ kind: "record", keys, children: keys.map((k) => go(t[k], inNode)) }))
     }
     if (isNode(t)) {
       // own fields in declaration order: a class fixes it, so equal classes give equal structures
       const keys = Object.keys(t)
-      return { kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }
+      return within(t, () => ({ kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }))
     }
     if (inNode) return { kind: "static", value: t }
     const [path, bad] = findBad(tree, "")!

@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { DTypeError, ShapeError } from "../errors.js"
+import { DeviceMismatch, DTypeError, ShapeError } from "../errors.js"
 import { isFloat } from "../ops/core/aval.js"
+import { checkFunction, checkOptions } from "../ops/core/check.js"
 import * as lax from "../ops/core/lax.js"
 import { Zero, type Tangent } from "../ops/core/primitive.js"
 import { Tensor, type AnyTensor } from "../ops/core/tensor.js"
@@ -69,6 +70,11 @@ const vjpImpl = (f: (...args: never) => unknown, primals: ReadonlyArray<unknown>
       const o = outs[i]!
       if (c.shape.length !== o.shape.length || c.shape.some((d: number, k: number) => d !== o.shape[k]))
         throw ShapeError.of("vjp", `cotangent ${i} has shape [${c.shape.join(", ")}], the output has [${o.shape.join(", ")}]`, c.shape, o.shape)
+      // the transposed program computes in the output's dtype: another one would fail deep inside it, under a primitive's name
+      if (c.dtype !== o.dtype)
+        throw new DTypeError({ op: "vjp", dtypes: [c.dtype, o.dtype], message: `vjp: cotangent ${i} has dtype ${c.dtype}, the output has ${o.dtype}; cast the cotangent first` })
+      if (c.device !== o.device)
+        throw new DeviceMismatch({ op: "vjp", devices: [c.device.name, o.device.name], message: `vjp: cotangent ${i} lives on ${c.device.name}, the output on ${o.device.name}; move it with to(x, device) first` })
     })
     return Tree.unflatten(def, pull([...cts, ...auxL.map((a) => new Zero(a.aval))]).map((c, i) => instantiate(c, leaves[i]!)))
   }
@@ -99,6 +105,7 @@ export function vjp<A extends ReadonlyArray<unknown>, R, X>(
 ): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A, OnArgDevice<X, FirstDevice<A>>]
 export function vjp<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A]
 export function vjp(f: (...args: never) => unknown, ...rest: unknown[]): unknown {
+  checkFunction(f, "vjp")
   const first = rest[0]
   const aux = typeof first === "object" && first !== null && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype && (first as { hasAux?: unknown }).hasAux === true
   return aux ? vjpImpl(f, rest.slice(1), true) : vjpImpl(f, rest, false)
@@ -205,6 +212,8 @@ export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends A
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => Picked<B, I>
 export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+  checkFunction(f, "grad")
+  checkOptions(options, "grad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0, hasAux)
   return (...args: A) => {
@@ -238,6 +247,8 @@ export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R e
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, Picked<B, I>]
 export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+  checkFunction(f, "valueAndGrad")
+  checkOptions(options, "valueAndGrad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true
   const g = valueAndGradImpl("grad", f, options?.argnums ?? 0, hasAux)
   return (...args: A) => {

@@ -11,6 +11,7 @@ import type { OpName, ParamsOf, Primitive } from "../ops/core/primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "../ops/core/tensor.js"
 import type { DeviceKind, DType, Shape } from "../shape/index.js"
 import * as Tree from "./tree.js"
+import { checkFunction } from "../ops/core/check.js"
 import type { BatchSize, FirstDevice, InSpec, OutSpec, VmapCheck, VmapOut } from "./typing.js"
 
 /** A batched value: `value` holds every example along axis `bdim`. */
@@ -203,6 +204,7 @@ export function vmap<A extends ReadonlyArray<unknown> = AnyTensor[], R = unknown
   options?: O,
 ): Vmapped<A, R, O>
 export function vmap(f: (...args: never) => unknown, options: VmapOptions = {}): unknown {
+  checkFunction(f, "vmap")
   return (...args: unknown[]) => {
     const [leaves, def] = Tree.flatten(args)
     const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) => normAxis(a, leaves[i]!.shape.length, "inAxes"))

@@ -7,7 +7,9 @@ import { contextOf } from "../../src/device/webgpu/backend.js"
 import { acquireWebGpu, memoryStats, own, releaseWebGpu, WebGpu, type GpuFeatureName } from "../../src/device/webgpu/index.js"
 import { data as toArray } from "../../src/ops/api/host.js"
 import { to, transfer } from "../../src/device/transfer.js"
-import { DeviceLost, DeviceUnavailable, KernelCompileError, OutOfMemory } from "../../src/errors.js"
+import { DeviceLost, DeviceMismatch, DeviceUnavailable, KernelCompileError, OutOfMemory } from "../../src/errors.js"
+import { jit } from "../../src/grad/jit.js"
+import type { AnyTensor } from "../../src/ops/core/tensor.js"
 import * as lax from "../../src/ops/core/lax.js"
 import { gpu, gpuSuite, tensorOn } from "./gpu.js"
 
@@ -83,5 +85,42 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
       return yield* toArray(x)
     })))
     expect(memoryStats(gpu!).liveBuffers).toBe(before)
+  })
+
+  it("two devices of one adapter have distinct names: DeviceMismatch tells them apart, jit does not mix their programs", async () => {
+    const second = await acquireWebGpu()
+    try {
+      expect(second.name).not.toBe(gpu!.name)
+      expect(second.name).toMatch(/^webgpu:/)
+      const a = to(tensorOn(cpu, [1, 2], [2]), gpu!), b = to(tensorOn(cpu, [3, 4], [2]), second)
+      let err: unknown
+      try {
+        lax.add(a, b)
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(DeviceMismatch)
+      expect((err as DeviceMismatch).devices).toEqual([gpu!.name, second.name])
+      expect((err as DeviceMismatch).message).toBe(`add: inputs live on different devices (${gpu!.name} vs ${second.name}); move them with to(x, device) first`)
+      // the same signature on each device: each call runs on its own device ([1, 2]² + 1 and [3, 4]² + 1)
+      const f = jit((x: AnyTensor) => lax.add(lax.mul(x, x), 1))
+      const ya = f(a), yb = f(b)
+      expect(yb.device).toBe(second)
+      expect(Array.from(await Effect.runPromise(toArray(ya)))).toEqual([2, 5])
+      expect(Array.from(await Effect.runPromise(toArray(yb)))).toEqual([10, 17])
+    } finally {
+      releaseWebGpu(second)
+    }
+  })
+
+  it("a tensor of a released device: to() reports DeviceLost, not that its memory is not host-visible", async () => {
+    const d = await acquireWebGpu()
+    const x = to(tensorOn(cpu, [1, 2], [2]), d)
+    releaseWebGpu(d)
+    expect(() => to(x, cpu)).toThrow(DeviceLost)
+    expect(() => to(x, gpu!)).toThrow(DeviceLost)
+    expect(() => to(tensorOn(cpu, [1], [1]), d)).toThrow(DeviceLost)
+    const exit = await Effect.runPromiseExit(transfer(x, cpu))
+    expect(Exit.isFailure(exit) && String(exit.cause)).toContain("DeviceLost")
   })
 })

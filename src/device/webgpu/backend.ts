@@ -58,6 +58,7 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
     return fromDevice(buf, aval.dtype, n)
   },
   compile: (program, consts) => compileProgram(ctx, program, consts),
+  live: () => ctx.live(),
   supports: (d: DType) => d === "f32" || d === "i32" || d === "bool" || (d === "f16" && ctx.features.f16),
 })
 

@@ -103,7 +103,13 @@ const acquireContext = async (options: WebGpuOptions): Promise<GpuContext> => {
   }
 }
 
-const deviceOf = (ctx: GpuContext): Device<"webgpu"> => ({ kind: "webgpu", name: `webgpu:${ctx.description}`, backend: makeBackend(ctx) })
+// devices acquired so far: the second and later ones get a number, so that two devices of one
+// adapter have distinct names (in DeviceMismatch messages, and in jit's cache keys)
+let acquired = 0
+const deviceOf = (ctx: GpuContext): Device<"webgpu"> => {
+  const n = acquired++
+  return { kind: "webgpu", name: n === 0 ? `webgpu:${ctx.description}` : `webgpu:${ctx.description} (#${n + 1})`, backend: makeBackend(ctx) }
+}
 
 /**
  * A fresh WebGPU device as a Promise, for code without Effect. Release it with

@@ -11,6 +11,8 @@ import {
 } from "../../shape/index.js"
 import type { Pair as PairT } from "../../shape/index.js"
 import { requireFloat } from "../core/aval.js"
+import { checkInt, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
+import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import type { UnfoldParams } from "../core/primitive.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
@@ -18,6 +20,27 @@ import { convGeneral, resolveConv } from "./conv-general.js"
 import type { Out } from "./typing.js"
 
 const pair = (p: PairT | undefined, d: number): readonly [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])
+
+/** One window parameter (a number or an `[h, w]` pair) of integers ≥ `min`, checked for untyped callers. */
+const checkPair = (p: unknown, op: string, argument: string, min: number): void => {
+  const ok = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= min
+  if (p === undefined || (Array.isArray(p) ? p.length === 2 && ok(p[0]) && ok(p[1]) : ok(p))) return
+  const what = min === 0 ? "a non-negative integer" : `an integer ≥ ${min}`
+  throw invalidArgument(op, argument, p, `${what}, or an [h, w] pair of them`)
+}
+/** The options of a windowed op (conv2d, pooling): known keys, integer sizes in range. */
+const checkWindowOpts = (o: unknown, op: string, conv: boolean): void => {
+  checkOptions(o, op, conv ? ["stride", "padding", "dilation", "groups", "lhsDilation"] : ["stride", "padding", "dilation"])
+  if (o === undefined) return
+  const r = o as Conv2dOpts
+  checkPair(r.stride, op, "options.stride", 1)
+  // a convolution also takes "same", "valid" and per-side [[top, bottom], [left, right]] padding
+  const sides = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((q) => Array.isArray(q) && q.length === 2 && q.every((v) => Number.isInteger(v) && v >= 0))
+  if (!(conv && (r.padding === "same" || r.padding === "valid" || sides(r.padding)))) checkPair(r.padding, op, "options.padding", 0)
+  checkPair(r.dilation, op, "options.dilation", 1)
+  if (conv) checkPair(r.lhsDilation, op, "options.lhsDilation", 1)
+  if (r.groups !== undefined) checkInt(r.groups, op, "options.groups", 1)
+}
 
 const windows = (x: AnyTensor, kernel: readonly [number, number], o: Pool2dOpts, value: number, defaultStride: readonly [number, number]): AnyTensor => {
   const [ph, pw] = pair(o.padding, 0)
@@ -46,6 +69,8 @@ export const conv2d = <X extends Shape, W extends Shape, D1 extends DType, D2 ex
   w: Tensor<W, D2, V2> & NoInfer<Guard<SameDevice<V1, V2, "conv2d", SameDType<D1, D2, "conv2d", Conv2d<X, W, O>>>>>,
   options?: O,
 ): Out<Conv2d<X, W, O>, D1, V1> => {
+  commonDevice([x, w], "conv2d")
+  checkWindowOpts(options, "conv2d", true)
   const o: Conv2dOpts = options ?? {}
   // the plain PyTorch options keep the shape rule's own messages (the twin of the type)
   const plain = o.lhsDilation === undefined && (o.padding === undefined || typeof o.padding === "number" || (typeof o.padding !== "string" && o.padding.every((e) => typeof e === "number")))
@@ -68,6 +93,9 @@ const poolKernel = (k: PairT) => pair(k, 1)
 export const maxPool2d = <X extends Shape, D extends DType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
   x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "maxPool2d">>>, kernel: K, options?: O,
 ): Out<Pool2d<X, K, O, "maxPool2d">, D, V> => {
+  checkTensor(x, "maxPool2d")
+  checkPair(kernel, "maxPool2d", "kernel", 1)
+  checkWindowOpts(options, "maxPool2d", false)
   pool2dShape(x.shape, kernel, options ?? {}, "maxPool2d")
   const k = poolKernel(kernel)
   return lax.reduceMax(windows(x, k, options ?? {}, -Infinity, k), [2, 3]) as never
@@ -86,6 +114,9 @@ export const maxPool2d = <X extends Shape, D extends DType, V extends DeviceKind
 export const avgPool2d = <X extends Shape, D extends FloatDType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
   x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "avgPool2d">>>, kernel: K, options?: O,
 ): Out<Pool2d<X, K, O, "avgPool2d">, D, V> => {
+  checkTensor(x, "avgPool2d")
+  checkPair(kernel, "avgPool2d", "kernel", 1)
+  checkWindowOpts(options, "avgPool2d", false)
   pool2dShape(x.shape, kernel, options ?? {}, "avgPool2d")
   requireFloat("avgPool2d", x.dtype)
   const k = poolKernel(kernel)

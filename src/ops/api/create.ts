@@ -6,12 +6,13 @@
  */
 import type { DeviceKind, Dim, DType, Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError } from "../../errors.js"
-import { hostAlloc, hostConvert, hostDType, numel, roundF16, type Aval, type HostArray } from "../core/aval.js"
+import { hostAlloc, hostDType, numel, roundF16, type Aval, type HostArray } from "../core/aval.js"
 import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { isKeyData, normalHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
+import { checkKey, isKeyData, normalHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
+import { checkDTypeName, checkDevice, checkNumber, checkOptions, describeValue, invalidArgument } from "../core/check.js"
 import { adoptHost, fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import type { DTypeOfNested, NestedData, ShapeOfNested } from "./typing.js"
@@ -42,8 +43,13 @@ export interface CreateOptions<D extends DType = DType, V extends DeviceKind = D
  */
 export type HostDType<A> = A extends Float64Array ? "f64" : A extends Int32Array ? "i32" : A extends Uint8Array ? "bool" : "f32"
 
-const dev = (o?: CreateOptions): Device => o?.device ?? getDefaultDevice()
-
+/** The dtype and device of a constructor's options, checked for untyped callers. */
+const place = (op: string, o: CreateOptions | undefined, allowed: ReadonlyArray<string> = createKeys): [DType | undefined, Device] => {
+  if (o === undefined) return [undefined, getDefaultDevice()]
+  checkOptions(o, op, allowed)
+  return [o.dtype === undefined ? undefined : checkDTypeName(o.dtype, op, "options.dtype"), o.device === undefined ? getDefaultDevice() : checkDevice(o.device, op, "options.device")]
+}
+const createKeys = ["dtype", "device"]
 
 const nestedShape = (data: NestedData): number[] => {
   const shape: number[] = []
@@ -55,17 +61,38 @@ const nestedShape = (data: NestedData): number[] => {
   }
   return shape
 }
-const flatten = (data: NestedData, shape: ReadonlyArray<number>, depth: number, out: number[]): void => {
-  if (depth === shape.length) {
-    if (Array.isArray(data)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
-    out.push(typeof data === "boolean" ? (data ? 1 : 0) : (data as number))
-    return
+/** Flat values of nested data into `out`; returns whether the leaves are booleans (undefined when there are none). */
+const flatten = (data: NestedData, shape: ReadonlyArray<number>, out: number[]): boolean | undefined => {
+  const at: number[] = []
+  let bools: boolean | undefined
+  const where = () => (at.length === 0 ? "the root" : `[${at.join("][")}]`)
+  const go = (x: NestedData, depth: number): void => {
+    if (depth === shape.length) {
+      const isBool = typeof x === "boolean"
+      if (!isBool && typeof x !== "number") {
+        if (Array.isArray(x)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
+        throw invalidArgument("tensor", `the element at ${where()}`, x, "a number or a boolean", x instanceof Tensor ? "join tensors with tg.stack([...]) or tg.concat([...])" : undefined)
+      }
+      if (bools === undefined) bools = isBool
+      else if (bools !== isBool)
+        throw new DTypeError({
+          op: "tensor", dtypes: ["bool", "f32"],
+          message: `tensor: nested data mixes booleans and numbers (${describeValue(x)} at ${where()} after ${bools ? "booleans" : "numbers"}); use one kind, and cast the tensor afterwards`,
+        })
+      out.push(isBool ? (x ? 1 : 0) : (x as number))
+      return
+    }
+    if (!Array.isArray(x) || x.length !== shape[depth])
+      throw ShapeError.of("tensor", `ragged nested data: expected ${shape[depth]} elements at depth ${depth}`, shape)
+    for (let i = 0; i < x.length; i++) {
+      at[depth] = i
+      go((x as ReadonlyArray<NestedData>)[i]!, depth + 1)
+    }
+    at.length = depth
   }
-  if (!Array.isArray(data) || data.length !== shape[depth])
-    throw ShapeError.of("tensor", `ragged nested data: expected ${shape[depth]} elements at depth ${depth}`, shape)
-  for (const d of data as ReadonlyArray<NestedData>) flatten(d, shape, depth + 1, out)
+  go(data, 0)
+  return bools
 }
-const firstLeaf = (data: NestedData): unknown => (Array.isArray(data) ? (data.length > 0 ? firstLeaf(data[0] as NestedData) : undefined) : data)
 
 /**
  * A tensor from nested literal data (shape and dtype inferred by the type) or from a typed array
@@ -92,17 +119,17 @@ export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> |
   if (ArrayBuffer.isView(data)) {
     const shape = a as ReadonlyArray<number> | undefined
     if (!Array.isArray(shape)) throw ShapeError.of("tensor", "a typed array needs an explicit shape", [])
+    checkShape("tensor", shape)
     if (numel(shape) !== data.length)
       throw ShapeError.of("tensor", `${data.length} elements cannot fill shape [${shape.join(", ")}] (${numel(shape)} elements)`, shape)
-    const dt = b?.dtype ?? dtypeOfArray(data)
-    return fromHost(data, shape, dt, dev(b))
+    const [dt, device] = place("tensor", b)
+    return fromHost(data, shape, dt ?? dtypeOfArray(data), device)
   }
-  const opts = a as CreateOptions | undefined
+  const [dt, device] = place("tensor", a as CreateOptions | undefined)
   const shape = nestedShape(data)
   const flat: number[] = []
-  flatten(data, shape, 0, flat)
-  const dt = opts?.dtype ?? (typeof firstLeaf(data) === "boolean" ? "bool" : "f32")
-  return fromHost(flat, shape, dt, dev(opts))
+  const bools = flatten(data, shape, flat)
+  return fromHost(flat, shape, dt ?? (bools === true ? "bool" : "f32"), device)
 }
 
 const dtypeOfArray = (a: HostArray): DType => {
@@ -120,10 +147,19 @@ const dtypeOfArray = (a: HostArray): DType => {
  * @since 0.1.0
  * @category constructors
  */
-export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> =>
-  fromHost([value], [], options?.dtype ?? "f32", dev(options)) as Tensor<[], D, V>
+export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> => {
+  if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument("scalar", "value", value, "a number")
+  return fromHostChecked("scalar", [value], [], options) as Tensor<[], D, V>
+}
+
+/** `fromHost` with the options checked under `op`'s name (f32 by default). */
+const fromHostChecked = (op: string, data: ArrayLike<number>, shape: ReadonlyArray<number>, o: CreateOptions | undefined): AnyTensor => {
+  const [dt, device] = place(op, o)
+  return fromHost(data, shape, dt ?? "f32", device, op)
+}
 
 const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 
@@ -138,7 +174,8 @@ const checkNew = (op: string, shape: ReadonlyArray<number>, dtype: DType, device
 
 /** `n` values `f(i)` built directly in the dtype's host array (no wider staging copy), then handed to the device. */
 const build = (op: string, n: number, shape: ReadonlyArray<number>, o: CreateOptions | undefined, f: (i: number) => number): AnyTensor => {
-  const device = dev(o), aval = checkNew(op, shape, o?.dtype ?? "f32", device)
+  const [d, device] = place(op, o)
+  const aval = checkNew(op, shape, d ?? "f32", device)
   const out = hostAlloc(aval.dtype, n)
   // the same conversions as hostConvert: bool is 0/1, f16 is rounded; an Int32Array store truncates toward zero
   if (aval.dtype === "bool") for (let i = 0; i < n; i++) out[i] = f(i) !== 0 ? 1 : 0
@@ -163,9 +200,11 @@ export const full = <const S extends ReadonlyArray<number>, D extends DType = "f
 }
 
 const fill = (op: string, shape: ReadonlyArray<number>, value: number, options: CreateOptions | undefined): AnyTensor => {
-  const dt = options?.dtype ?? "f32"
-  checkNew(op, shape, dt, dev(options))
-  return lax.broadcastTo(fromHost([value], [], dt, dev(options), op), shape)
+  if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument(op, "value", value, "a number")
+  const [d, device] = place(op, options)
+  const dt = d ?? "f32"
+  checkNew(op, shape, dt, device)
+  return lax.broadcastTo(fromHost([value], [], dt, device, op), shape)
 }
 
 /**
@@ -225,6 +264,9 @@ export function arange<D extends DType = "f32", V extends DeviceKind = "cpu">(st
 export function arange(a: number, b?: number | CreateOptions, c?: number, d?: CreateOptions): AnyTensor {
   const [start, stop, step, opts] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b]
   if (step === 0 || !Number.isFinite(step)) throw ShapeError.of("arange", `step must be finite and non-zero, got ${step}`, [])
+  // NOTE: a NaN or infinite bound would make a tensor of NaN or infinite length
+  checkNumber(start, "arange", "start")
+  checkNumber(stop, "arange", "stop")
   const n = Math.max(0, Math.ceil((stop - start) / step))
   return build("arange", n, [n], opts, (i) => start + i * step)
 }
@@ -241,6 +283,8 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
 export const linspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
   start: number, stop: number, n: N, options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
+  checkNumber(start, "linspace", "start")
+  checkNumber(stop, "linspace", "stop")
   const span = stop - start
   return build("linspace", n, [n], options, (i) => (n === 1 ? start : start + (span * i) / (n - 1))) as Tensor<[N], D, V>
 }
@@ -272,10 +316,11 @@ export const logspace = <const N extends number, D extends DType = "f32", V exte
   start: number, stop: number, n: N, options?: LogspaceOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkShape("logspace", [n])
+  const [dt, device] = place("logspace", options, ["dtype", "device", "base"])
   const base = options?.base ?? 10
   const data = new Float64Array(n)
   for (let i = 0; i < n; i++) data[i] = base ** (n === 1 ? start : start + ((stop - start) * i) / (n - 1))
-  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+  return fromHost(data, [n], dt ?? "f32", device) as Tensor<[N], D, V>
 }
 
 /**
@@ -293,6 +338,7 @@ export const geomspace = <const N extends number, D extends DType = "f32", V ext
   start: number, stop: number, n: N, options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkShape("geomspace", [n])
+  const [dt, device] = place("geomspace", options)
   if (start === 0 || stop === 0 || Math.sign(start) !== Math.sign(stop))
     throw ShapeError.of("geomspace", `the endpoints must be non-zero and of one sign, got ${start} and ${stop}`, [n])
   const sgn = Math.sign(start), a = Math.log(Math.abs(start)), b = Math.log(Math.abs(stop))
@@ -301,7 +347,7 @@ export const geomspace = <const N extends number, D extends DType = "f32", V ext
   // the endpoints exactly, as NumPy gives them
   if (n > 0) data[0] = start
   if (n > 1) data[n - 1] = stop
-  return fromHost(data, [n], options?.dtype ?? "f32", dev(options)) as Tensor<[N], D, V>
+  return fromHost(data, [n], dt ?? "f32", device) as Tensor<[N], D, V>
 }
 
 /**
@@ -396,7 +442,9 @@ export function normal<B extends Dim[], V extends DeviceKind, const S extends Re
   key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...B, ...S], NoInfer<D>, V>
 export function normal(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
-  const m = options?.mean ?? 0, s = options?.std ?? 1
+  checkOptions(options, "normal", normalKeys)
+  const m = checkNumber(options?.mean ?? 0, "normal", "options.mean")
+  const s = checkNumber(options?.std ?? 1, "normal", "options.std", 0)
   if (!isKeyData(key)) return sample("normal", normalHost, key, shape, options, (z) => m + s * z)
   checkShape("normal", shape)
   const n = numel(shape), lead = key.shape.slice(0, -1)
@@ -409,16 +457,21 @@ export function normal(key: Key | AnyTensor, shape: ReadonlyArray<number>, optio
   return lax.add(lax.mul(lax.reshape(zn, [...lead, ...shape]), s), m)
 }
 
+const normalKeys = ["dtype", "device", "mean", "std"], uniformKeys = ["dtype", "device", "low", "high"]
+const randomKeys = ["dtype", "device", "mean", "std", "low", "high"]
+
 /** Draw `numel(shape)` host samples, map each, and place them on the device. */
 const sample = (
   op: string, draw: (k: Key, n: number, dt: DType) => Float64Array, key: Key, shape: ReadonlyArray<number>,
   options: CreateOptions | undefined, f: (u: number) => number,
 ): AnyTensor => {
-  const dt = options?.dtype ?? "f32"
-  checkNew(op, shape, dt, dev(options))
+  checkKey(key, op)
+  const [d, device] = place(op, options, randomKeys)
+  const dt = d ?? "f32"
+  checkNew(op, shape, dt, device)
   const u = draw(key, numel(shape), dt)
   for (let i = 0; i < u.length; i++) u[i] = f(u[i]!)
-  return fromHost(u, shape, dt, dev(options), op)
+  return fromHost(u, shape, dt, device, op)
 }
 
 /**
@@ -440,7 +493,9 @@ export function uniform<B extends Dim[], V extends DeviceKind, const S extends R
   key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
 ): Tensor<[...B, ...S], NoInfer<D>, V>
 export function uniform(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
-  const lo = options?.low ?? 0, hi = options?.high ?? 1
+  checkOptions(options, "uniform", uniformKeys)
+  const lo = checkNumber(options?.low ?? 0, "uniform", "options.low"), hi = checkNumber(options?.high ?? 1, "uniform", "options.high")
+  if (lo > hi) throw invalidArgument("uniform", "options.high", hi, `a number ≥ options.low (${lo})`)
   if (!isKeyData(key)) return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u)
   checkShape("uniform", shape)
   const u = uniformData("uniform", key, shape, options?.dtype ?? "f32")
@@ -468,6 +523,8 @@ export function bernoulli<B extends Dim[], V extends DeviceKind, const S extends
 export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, p: Tensor<S, D, V>): Tensor<S, "bool", V>
 export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, p: Tensor<S, D, V>, shape: O): Tensor<[...O], "bool", V>
 export function bernoulli(key: Key | AnyTensor, p: number | AnyTensor, shape?: ReadonlyArray<number>, options?: { readonly device?: Device }): AnyTensor {
+  if (typeof p === "number") checkNumber(p, "bernoulli", "p", 0, 1)
+  checkOptions(options, "bernoulli", ["device"])
   if (isKeyData(key)) {
     if (typeof p !== "number" || shape === undefined) throw ShapeError.of("bernoulli", "key data takes a number p and a shape", key.shape)
     checkShape("bernoulli", shape)

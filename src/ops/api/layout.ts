@@ -13,6 +13,7 @@ import {
 import { promote } from "../core/aval.js"
 import { broadcastShapes } from "../../shape/index.js"
 import { commonDevice } from "../core/interpreter.js"
+import { checkChoice, checkOperand, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { DeviceOf, DTypeOf, Operand, Out, ShapeOf, ShapesOf } from "./typing.js"
@@ -32,7 +33,16 @@ const nums = (s: ReadonlyArray<unknown>) => s as number[]
  */
 export const reshape = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
   x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Reshape<S, T>>>,
-): Out<Reshape<S, T>, D, V> => lax.reshape(x, nums(reshapeShape(x.shape, shape))) as never
+): Out<Reshape<S, T>, D, V> => {
+  checkSizes(x, shape, "reshape")
+  return lax.reshape(x, nums(reshapeShape(x.shape, shape))) as never
+}
+
+/** The tensor and target sizes of reshape/expand from an untyped caller. */
+const checkSizes = (x: unknown, shape: unknown, op: string): void => {
+  checkTensor(x, op)
+  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of sizes (e.g. [2, -1])")
+}
 
 /**
  * Swap two axes (default the last two).
@@ -115,7 +125,10 @@ export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind
  */
 export const expand = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
   x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Expand<S, T>>>,
-): Out<Expand<S, T>, D, V> => lax.broadcastTo(x, nums(expandShape(x.shape, shape))) as never
+): Out<Expand<S, T>, D, V> => {
+  checkSizes(x, shape, "expand")
+  return lax.broadcastTo(x, nums(expandShape(x.shape, shape))) as never
+}
 
 /**
  * Merge axes `start..end` (inclusive, default all) into one.
@@ -141,6 +154,12 @@ const window = (x: AnyTensor, spec: string) => {
   }
 }
 
+/** A tensor and an index string from an untyped caller. */
+const checkSpec = (x: unknown, spec: unknown, op: string): void => {
+  checkTensor(x, op)
+  if (typeof spec !== "string") throw invalidArgument(op, "spec", spec, `an index string (e.g. "1:3, ::2")`, typeof spec === "number" ? `write "${spec}"` : undefined)
+}
+
 /**
  * NumPy basic indexing from a string: `"2:, 1:-1"`, negative indices, steps (`::2`), integer
  * indices (drop the axis), `...` and `None` (insert an axis). The result shape is computed by the
@@ -157,6 +176,7 @@ const window = (x: AnyTensor, spec: string) => {
 export const slice = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
   x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): Out<Slice<S, Spec>, D, V> => {
+  checkSpec(x, spec, "slice")
   const w = window(x, spec)
   return lax.reshape(lax.slice(x, w.starts, w.steps, w.sizes), w.plan.outShape) as never
 }
@@ -185,6 +205,7 @@ type UpdateCheck<S extends Shape, V extends DeviceKind, Spec extends string, T> 
 
 /** Functional update: pad the value back to the full shape, then select or add. */
 const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): AnyTensor => {
+  checkOperand(v, `at(${JSON.stringify(spec)}).${mode}`, "value")
   const w = window(x, spec)
   const vt = typeof v === "number" ? lax.scalar(v, x) : lax.cast(v, x.dtype)
   if (typeof v !== "number") commonDevice([x, v], `at(${JSON.stringify(spec)}).${mode}`)
@@ -211,6 +232,7 @@ const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): 
 export const at = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
   x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): At<S, D, V, Spec> => {
+  checkSpec(x, spec, "at")
   window(x, spec)
   return {
     set: (v) => updateAt(x, spec, v, "set") as Tensor<S, D, V>,
@@ -219,6 +241,12 @@ export const at = <S extends Shape, D extends DType, V extends DeviceKind, const
 }
 
 const joinDType = (ts: ReadonlyArray<AnyTensor>) => ts.reduce<DType>((d, t) => promote(d, t.dtype), ts[0]!.dtype)
+
+/** A list of tensors from an untyped caller: an array, each element a tensor. */
+const checkTensors = (ts: unknown, op: string): void => {
+  if (!Array.isArray(ts)) throw invalidArgument(op, "tensors", ts, "an array of tensors")
+  ts.forEach((t, i) => checkTensor(t, op, `tensor ${i}`))
+}
 
 /**
  * Join tensors along an existing axis (default 0).
@@ -232,6 +260,7 @@ const joinDType = (ts: ReadonlyArray<AnyTensor>) => ts.reduce<DType>((d, t) => p
 export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
   ts: Ts & NoInfer<Guard<Concat<ShapesOf<Ts>, Ax>>>, axis?: Ax,
 ): Out<Concat<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
+  checkTensors(ts, "concat")
   concatShape(ts.map((t) => t.shape), axis)
   commonDevice(ts, "concat")
   const dt = joinDType(ts)
@@ -250,6 +279,7 @@ export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax exten
 export const stack = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
   ts: Ts & NoInfer<Guard<Stack<ShapesOf<Ts>, Ax>>>, axis?: Ax,
 ): Out<Stack<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
+  checkTensors(ts, "stack")
   stackShape(ts.map((t) => t.shape), axis)
   commonDevice(ts, "stack")
   const a = normAxis(axis ?? 0, ts[0]!.shape.length + 1, "stack")
@@ -288,11 +318,17 @@ export interface PadOptions {
 export const pad = <S extends Shape, D extends DType, V extends DeviceKind, const P extends number | ReadonlyArray<readonly [number, number]>>(
   x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>, pads: P, options?: PadOptions,
 ): Out<Pad<S, P>, D, V> => {
+  checkTensor(x, "pad")
+  if (typeof pads !== "number" && !Array.isArray(pads)) throw invalidArgument("pad", "pads", pads, "a number, or [before, after] pairs (one, or one per axis)")
+  checkOptions(options, "pad", ["mode", "value"])
+  const mode = checkChoice(options?.mode ?? "constant", "pad", "options.mode", ["constant", "edge"])
+  if (options?.value !== undefined && typeof options.value !== "number") throw invalidArgument("pad", "options.value", options.value, "a number")
+  if (mode === "edge" && options?.value !== undefined) throw invalidArgument("pad", "options.value", options.value, `no value in "edge" mode (it repeats the edge values)`)
   padShape(x.shape, pads)
   const pairs: Array<readonly [number, number]> = typeof pads === "number"
     ? x.shape.map(() => [pads, pads] as const)
     : x.shape.map((_, i) => (pads as ReadonlyArray<readonly [number, number]>)[pads.length === 1 ? 0 : i]!)
-  if ((options?.mode ?? "constant") === "constant")
+  if (mode === "constant")
     return lax.pad(x, pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map(() => 0), options?.value ?? 0) as never
   let y: AnyTensor = x
   pairs.forEach(([lo, hi], d) => {

@@ -8,18 +8,23 @@
 import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
 import { promote, requireFloat } from "../core/aval.js"
 import { commonDevice } from "../core/interpreter.js"
+import { checkTensor } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { CompareOp } from "../core/primitive.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { BinCheck, BinOut, CmpOut, DeviceOf, DTypeOf, Operand, Out, ShapeOf } from "./typing.js"
 
 type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
-const unary = <Dc extends DType>(f: (x: AnyTensor) => AnyTensor): Unary<Dc> => f as Unary<Dc>
+const unary = <Dc extends DType>(name: string, f: (x: AnyTensor) => AnyTensor): Unary<Dc> =>
+  ((x: AnyTensor) => {
+    checkTensor(x, name)
+    return f(x)
+  }) as Unary<Dc>
 
 /** `x²`. @example tg.square(tg.tensor([3])) // [9] @since 0.1.0 @category math */
-export const square: Unary = unary((x) => lax.mul(x, x))
+export const square: Unary = unary("square", (x) => lax.mul(x, x))
 /** `1 / x`. @example tg.reciprocal(tg.tensor([4])) // [0.25] @since 0.1.0 @category math */
-export const reciprocal: Unary<FloatDType> = unary((x) => {
+export const reciprocal: Unary<FloatDType> = unary("reciprocal", (x) => {
   requireFloat("reciprocal", x.dtype)
   return lax.div(lax.scalar(1, x), x)
 })

@@ -92,20 +92,20 @@ declare module "../core/tensor.js" {
     /** Convert the dtype. @example tg.tensor([1.7, -1.7]).cast("i32") // [1, -1] */
     cast<D2 extends DType>(dtype: D2): Tensor<S, D2, V>
 
-    /** Sum over axes. @example tg.tensor([[1, 2], [3, 4]]).sum({ axis: 1 }) // [3, 7] */
-    sum<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "sum">>>): Out<red.Reduced<S, O, "sum">, D, V>
+    /** Sum over axes (options, or the axis alone). @example tg.tensor([[1, 2], [3, 4]]).sum({ axis: 1 }) // [3, 7], as .sum(1) */
+    sum<const O extends red.ReduceArg = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "sum">>>): Out<red.Reduced<S, O, "sum">, D, V>
     /** Product over axes. @example tg.tensor([[1, 2], [3, 4]]).prod() // 24 */
-    prod<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "prod">>>): Out<red.Reduced<S, O, "prod">, D, V>
+    prod<const O extends red.ReduceArg = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "prod">>>): Out<red.Reduced<S, O, "prod">, D, V>
     /** Maximum over axes. @example tg.tensor([[1, 2], [3, 4]]).max({ axis: 0 }) // [3, 4] */
-    max<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "max">>>): Out<red.Reduced<S, O, "max">, D, V>
+    max<const O extends red.ReduceArg = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "max">>>): Out<red.Reduced<S, O, "max">, D, V>
     /** Minimum over axes. @example tg.tensor([[1, 2], [3, 4]]).min() // 1 */
-    min<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
+    min<const O extends red.ReduceArg = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "min">>>): Out<red.Reduced<S, O, "min">, D, V>
     /** Mean over axes. @example tg.tensor([[1, 2], [3, 4]]).mean({ axis: -1, keepdims: true }) // [[1.5], [3.5]] */
-    mean<const O extends red.ReduceOptions = {}>(
+    mean<const O extends red.ReduceArg = {}>(
       options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>,
     ): Out<red.Reduced<S, O, "mean">, D extends FloatDType ? D : "f32", V>
     /** Variance over axes (`correction` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).variance({ axis: 0 }) // [1, 1] */
-    variance<const O extends red.VarOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
+    variance<const O extends red.ReduceArg<red.VarOptions> = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
     /** Standard deviation over axes (`ddof` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).std({ axis: 0 }) // [1, 1] */
     std<const O extends red.VarOptions = {}>(
       options?: O & NoInfer<Guard<red.Reduced<S, O, "std">>>,
@@ -119,17 +119,17 @@ declare module "../core/tensor.js" {
     /** The indices that sort along an axis (stable; i32). @example tg.tensor([3, 1, 2]).argsort() // [1, 2, 0] */
     argsort(options?: sorting.SortOptions): Tensor<S, "i32", V>
     /** Index of the maximum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmax({ axis: 1 }) // [0, 1] */
-    argmax<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
+    argmax<const O extends red.ArgOptions | number = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
     /** Index of the minimum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmin() // 1 */
-    argmin<const O extends red.ArgOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>): Out<red.Reduced<S, O, "argmin">, "i32", V>
+    argmin<const O extends red.ArgOptions | number = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>): Out<red.Reduced<S, O, "argmin">, "i32", V>
     /** `log Σ exp` over axes, stable. @example tg.tensor([[0, 0]]).logsumexp({ axis: -1 }) // [log 2] */
-    logsumexp<const O extends red.ReduceOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
+    logsumexp<const O extends red.ReduceArg = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
     /** Vector norm (ord 1, 2, ∞). @example tg.tensor([[3, 4]]).norm({ axis: 1 }) // [5] */
-    norm<const O extends red.NormOptions = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
+    norm<const O extends red.ReduceArg<red.NormOptions> = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
     /** Softmax along an axis (default −1). @example tg.tensor([0, 0]).softmax() // [0.5, 0.5] */
-    softmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
+    softmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption | number): Tensor<S, D, V>
     /** Log-softmax along an axis (default −1). @example tg.tensor([0, 0]).logSoftmax() // [-log 2, -log 2] */
-    logSoftmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption): Tensor<S, D, V>
+    logSoftmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption | number): Tensor<S, D, V>
 
     /** New shape, same data (−1 inferred). @example tg.ones([2, 3]).reshape([3, -1]) // Tensor<[3, 2]> */
     reshape<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Reshape<S, T>>>): Out<Reshape<S, T>, D, V>
@@ -191,7 +191,7 @@ declare module "../core/tensor.js" {
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 /** Members the class itself defines; every other member of `Tensor` is a method installed here. */
-type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "dispose" | "toString"
+type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "dispose" | "toString" | typeof Symbol.toPrimitive
 type MethodName = Exclude<keyof Tensor, Own | keyof MethodsInstalledAbove>
 const methods = {
   add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,

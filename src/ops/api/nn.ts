@@ -8,13 +8,18 @@ import { DTypeError, ShapeError } from "../../errors.js"
 import { broadcastShapes, normAxes, normAxis, sameShape, type DeviceKind, type Dim, type DType, type FloatDType, type Shape } from "../../shape/index.js"
 import { fromHost } from "../core/host.js"
 import { commonDevice } from "../core/interpreter.js"
+import { checkChoice, checkOptions, checkTensor } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { expm1 as expm1T } from "../prims/unary.js"
 import { softmax } from "./reductions.js"
 
 type Act<Dc extends DType = FloatDType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
-const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act<Dc> => f as Act<Dc>
+const act = <Dc extends DType = FloatDType>(name: string, f: (x: AnyTensor) => AnyTensor): Act<Dc> =>
+  ((x: AnyTensor) => {
+    checkTensor(x, name)
+    return f(x)
+  }) as Act<Dc>
 
 /**
  * `max(x, 0)`; the derivative at 0 is taken as 0 (PyTorch's convention) and NaN stays NaN (as in
@@ -27,7 +32,7 @@ const act = <Dc extends DType = FloatDType>(f: (x: AnyTensor) => AnyTensor): Act
  * @category activations
  */
 // `x <= 0` is false for NaN, so NaN takes the `x` branch
-export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "le"), 0, x))
+export const relu: Act<DType> = act("relu", (x) => lax.where(lax.compare(x, 0, "le"), 0, x))
 
 /**
  * `log(1 + e^x)`, evaluated as `max(x, 0) + log1p(e^-|x|)` so it never overflows.
@@ -38,7 +43,7 @@ export const relu: Act<DType> = act((x) => lax.where(lax.compare(x, 0, "le"), 0,
  * @since 0.1.0
  * @category activations
  */
-export const softplus: Act = act((x) => lax.add(lax.max(x, 0), lax.log1p(lax.exp(lax.neg(lax.abs(x))))))
+export const softplus: Act = act("softplus", (x) => lax.add(lax.max(x, 0), lax.log1p(lax.exp(lax.neg(lax.abs(x))))))
 
 // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), odd extension; differentiable by composition
 const erfE = (x: AnyTensor): AnyTensor => {
@@ -57,7 +62,7 @@ const erfE = (x: AnyTensor): AnyTensor => {
  * @since 0.1.0
  * @category math
  */
-export const erf: Act = act(erfE)
+export const erf: Act = act("erf", erfE)
 
 /**
  * Options of `gelu`: exact (erf, default) or the tanh approximation.
@@ -82,7 +87,9 @@ export interface GeluOptions {
  * @category activations
  */
 export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: GeluOptions): Tensor<S, D, V> => {
-  if (options?.approximate === "tanh") {
+  checkTensor(x, "gelu")
+  checkOptions(options, "gelu", ["approximate"])
+  if (checkChoice(options?.approximate ?? "none", "gelu", "options.approximate", ["none", "tanh"]) === "tanh") {
     const inner = lax.mul(lax.add(x, lax.mul(lax.mul(lax.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))
     return lax.mul(lax.mul(x, 0.5), lax.add(lax.tanh(inner), 1)) as Tensor<S, D, V>
   }
@@ -98,7 +105,7 @@ export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind
  * @since 0.1.0
  * @category activations
  */
-export const silu: Act = act((x) => lax.mul(x, lax.sigmoid(x)))
+export const silu: Act = act("silu", (x) => lax.mul(x, lax.sigmoid(x)))
 
 /**
  * `x` where positive, `slope·x` elsewhere.
@@ -121,7 +128,7 @@ export const leakyRelu = <S extends Shape, D extends FloatDType, V extends Devic
  * @since 0.1.0
  * @category activations
  */
-export const softSign: Act = act((x) => lax.div(x, lax.add(lax.abs(x), 1)))
+export const softSign: Act = act("softSign", (x) => lax.div(x, lax.add(lax.abs(x), 1)))
 
 const expm1 = (x: AnyTensor): AnyTensor => expm1T(x)
 const LN2 = Math.LN2
@@ -135,7 +142,7 @@ const LN2 = Math.LN2
  * @since 0.1.0
  * @category math
  */
-export const log1mexp: Act = act((x) => {
+export const log1mexp: Act = act("log1mexp", (x) => {
   const big = lax.compare(x, LN2, "gt")
   // NOTE: each branch sees only inputs it is accurate and finite on, so the unused one's derivative is not NaN
   const xs = lax.where(big, LN2, x), xb = lax.where(big, x, 1)
@@ -184,7 +191,7 @@ const SELU_SCALE = 1.0507009873554805
  * @since 0.1.0
  * @category activations
  */
-export const selu: Act = act((x) => lax.mul(expLinear(x, SELU_ALPHA, 1), SELU_SCALE))
+export const selu: Act = act("selu", (x) => lax.mul(expLinear(x, SELU_ALPHA, 1), SELU_SCALE))
 
 /**
  * `x·tanh(softplus(x))` (Misra, 2019).
@@ -195,7 +202,7 @@ export const selu: Act = act((x) => lax.mul(expLinear(x, SELU_ALPHA, 1), SELU_SC
  * @since 0.1.0
  * @category activations
  */
-export const mish: Act = act((x) => lax.mul(x, lax.tanh(softplus(x as never) as AnyTensor)))
+export const mish: Act = act("mish", (x) => lax.mul(x, lax.tanh(softplus(x as never) as AnyTensor)))
 
 /** `min(max(x, 0), 6)` with a zero derivative outside (0, 6), by selection. */
 const relu6E = (x: AnyTensor): AnyTensor => lax.where(lax.compare(x, 0, "gt"), lax.where(lax.compare(x, 6, "lt"), x, lax.scalar(6, x)), lax.scalar(0, x))
@@ -208,7 +215,7 @@ const relu6E = (x: AnyTensor): AnyTensor => lax.where(lax.compare(x, 0, "gt"), l
  * @since 0.1.0
  * @category activations
  */
-export const relu6: Act<DType> = act(relu6E)
+export const relu6: Act<DType> = act("relu6", relu6E)
 /**
  * Piecewise-linear sigmoid `relu6(x + 3) / 6` (JAX's `hard_sigmoid`, PyTorch's `Hardsigmoid`).
  *
@@ -218,7 +225,7 @@ export const relu6: Act<DType> = act(relu6E)
  * @since 0.1.0
  * @category activations
  */
-export const hardSigmoid: Act = act((x) => lax.div(relu6E(lax.add(x, 3)), 6))
+export const hardSigmoid: Act = act("hardSigmoid", (x) => lax.div(relu6E(lax.add(x, 3)), 6))
 /**
  * `x·relu6(x + 3) / 6` (MobileNetV3; JAX's `hard_swish`, PyTorch's `Hardswish`).
  *
@@ -228,7 +235,7 @@ export const hardSigmoid: Act = act((x) => lax.div(relu6E(lax.add(x, 3)), 6))
  * @since 0.1.0
  * @category activations
  */
-export const hardSwish: Act = act((x) => lax.div(lax.mul(x, relu6E(lax.add(x, 3))), 6))
+export const hardSwish: Act = act("hardSwish", (x) => lax.div(lax.mul(x, relu6E(lax.add(x, 3))), 6))
 
 /**
  * Gated linear unit: split `axis` (default −1, of even length) into halves `a`, `b` and return

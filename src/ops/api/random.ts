@@ -14,6 +14,7 @@ import { bind1 } from "../core/interpreter.js"
 import { primitive } from "../core/primitive.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
 import { threefry2x32, uniformFromKey } from "../core/threefry.js"
+import { checkInt, invalidArgument } from "../core/check.js"
 
 /**
  * A PRNG key. Split it instead of reusing it: `const [k1, k2] = tg.split(key)`.
@@ -44,7 +45,15 @@ export { threefry2x32 } from "../core/threefry.js"
  * @since 0.1.0
  * @category random
  */
-export const key = (seed: number): Key => new Key([Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0])
+export const key = (seed: number): Key => {
+  // NOTE: NaN, ±Infinity and fractions would all collapse onto some integer seed's key
+  if (!Number.isSafeInteger(seed)) throw invalidArgument("key", "seed", seed, `an integer in ±(2^53 − 1)`)
+  return new Key([Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0])
+}
+/** Throw unless `k` is a key (an untyped caller's tensor or seed number). @internal */
+export const checkKey = (k: unknown, op: string): void => {
+  if (!(k instanceof Key)) throw invalidArgument(op, "key", k, "a Key (tg.key(seed), or one split from it)")
+}
 
 /**
  * Keys as data: an i32 tensor `[..., 2]` holding each key's two words. The samplers that take a
@@ -100,8 +109,9 @@ const threefryOf = (op: string, k: AnyTensor, p: { mode: "key" | "uniform"; x0: 
 export function split(k: Key, n?: number): Key[]
 export function split<B extends Dim[], V extends DeviceKind, const N extends number = 2>(k: KeyData<B, V>, n?: N): KeyData<[...B, N], V>
 export function split(k: Key | AnyTensor, n = 2): Key[] | AnyTensor {
-  if (!Number.isInteger(n) || n < 0) throw ShapeError.of("split", `n must be a non-negative integer, got ${n}`)
+  checkInt(n, "split", "n", 0)
   if (k instanceof Tensor) return threefryOf("split", k, { mode: "key", x0: 0, start: 0, count: n, dtype: "i32" })
+  checkKey(k, "split")
   const out: Key[] = []
   for (let i = 0; i < n; i++) out.push(new Key(threefry2x32(k.words, 0, i)))
   return out
@@ -119,10 +129,12 @@ export function split(k: Key | AnyTensor, n = 2): Key[] | AnyTensor {
 export function foldIn(k: Key, i: number): Key
 export function foldIn<B extends Dim[], V extends DeviceKind>(k: KeyData<B, V>, i: number): KeyData<B, V>
 export function foldIn(k: Key | AnyTensor, i: number): Key | AnyTensor {
+  checkInt(i, "foldIn", "i")
   if (k instanceof Tensor) {
     const y = threefryOf("foldIn", k, { mode: "key", x0: 1, start: i >>> 0, count: 1, dtype: "i32" })
     return y.reshape(k.shape as number[]) as AnyTensor
   }
+  checkKey(k, "foldIn")
   return new Key(threefry2x32(k.words, 1, i >>> 0))
 }
 

@@ -7,6 +7,7 @@
 import { normAxes, normAxis, type DeviceKind, type DType, type FloatDType, type Guard, type Reduce, type Shape } from "../../shape/index.js"
 import { ShapeError } from "../../errors.js"
 import { isFloat, numel, requireFloat } from "../core/aval.js"
+import { checkNumber, checkOptions, checkTensor, invalidArgument } from "../core/check.js"
 import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import type { Out } from "./typing.js"
@@ -34,7 +35,21 @@ export interface ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export type AxisOf<O> = O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A : undefined
+export type AxisOf<O> = O extends number | ReadonlyArray<number> ? O
+  : O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A
+  : undefined
+/**
+ * What a reduction takes after the tensor: its options, or the axis alone (NumPy's `x.sum(1)`).
+ *
+ * @example
+ * import * as tg from "typegrad"
+ * const x = tg.tensor([[1, 2], [3, 4]])
+ * const byRow: tg.ReduceArg = 1
+ * tg.sum(x, byRow).toArraySync() // [3, 7], as tg.sum(x, { axis: 1 })
+ * @since 0.1.0
+ * @category reductions
+ */
+export type ReduceArg<O extends object = ReduceOptions> = O | number | ReadonlyArray<number>
 /**
  * The `keepdims` of reduction options at the type level (default `false`).
  *
@@ -56,15 +71,36 @@ export type KeepOf<O> = O extends { readonly keepdims: infer K extends boolean }
  */
 export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>, KeepOf<O>, Op>
 
+// other libraries' names for these options, for the hint of an unknown option
+const renamed = { ddof: "correction", keepdim: "keepdims", keepDims: "keepdims", keep_dims: "keepdims", dim: "axis", axes: "axis" }
+
+/** A reduction's options from what its caller passed: a bare axis (or axes) means `{ axis }`; unknown options are an error. */
+const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | undefined, op: string, allowed: ReadonlyArray<string>): O | undefined => {
+  if (o === undefined) return undefined
+  const r = (typeof o === "number" || Array.isArray(o) ? { axis: o } : o) as O & ReduceOptions
+  if (r === o) checkOptions(o, op, allowed, renamed)
+  const ax: unknown = r.axis
+  if (ax !== undefined && !Number.isInteger(ax) && !(Array.isArray(ax) && ax.every((a) => Number.isInteger(a))))
+    throw invalidArgument(op, r === o ? "options.axis" : "axis", ax, "an integer axis, or an array of them")
+  if (r.keepdims !== undefined && typeof r.keepdims !== "boolean") throw invalidArgument(op, "options.keepdims", r.keepdims, "a boolean")
+  return r
+}
+const reduceKeys = ["axis", "keepdims"]
+
 /** Axes + keepdims for an erased tensor. */
 const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, op)
   const y = f(x, axes)
   return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
 }
+/** `reduceWith` behind the public boundary: the input and the options checked first. */
+const reduceChecked = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, arg?: ReduceArg): AnyTensor => {
+  checkTensor(x, op)
+  return reduceWith(op, f, x, optionsOf(arg, op, reduceKeys))
+}
 const countOf = (x: AnyTensor, o?: ReduceOptions) => numel(normAxes(o?.axis, x.shape.length, "mean").map((a) => x.shape[a]!))
 
-type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceOptions = {}>(
+type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceArg = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
   options?: O,
 ) => Out<Reduced<S, O, Op>, D, V>
@@ -81,13 +117,13 @@ type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D
  * @since 0.1.0
  * @category reductions
  */
-export const sum: ReduceFn<"sum"> = (x, o) => reduceWith("sum", lax.reduceSum, x, o) as never
+export const sum: ReduceFn<"sum"> = (x, o) => reduceChecked("sum", lax.reduceSum, x, o) as never
 /** Product over `axis`. @example tg.prod(tg.tensor([2, 3, 4])).item() // 24 @since 0.1.0 @category reductions */
-export const prod: ReduceFn<"prod"> = (x, o) => reduceWith("prod", lax.reduceProd, x, o) as never
+export const prod: ReduceFn<"prod"> = (x, o) => reduceChecked("prod", lax.reduceProd, x, o) as never
 /** Maximum over `axis` (ties share the gradient). @example tg.max(tg.tensor([1, 5, 2])).item() // 5 @since 0.1.0 @category reductions */
-export const max: ReduceFn<"max"> = (x, o) => reduceWith("max", lax.reduceMax, x, o) as never
+export const max: ReduceFn<"max"> = (x, o) => reduceChecked("max", lax.reduceMax, x, o) as never
 /** Minimum over `axis`. @example tg.min(tg.tensor([1, 5, 2])).item() // 1 @since 0.1.0 @category reductions */
-export const min: ReduceFn<"min"> = (x, o) => reduceWith("min", lax.reduceMin, x, o) as never
+export const min: ReduceFn<"min"> = (x, o) => reduceChecked("min", lax.reduceMin, x, o) as never
 /** The dtype a mean of `D` has: floats keep theirs, integers and bools promote to f32 (as JAX does). */
 type MeanDType<D extends DType> = D extends FloatDType ? D : "f32"
 /**
@@ -100,9 +136,12 @@ type MeanDType<D extends DType> = D extends FloatDType ? D : "f32"
  * @since 0.1.0
  * @category reductions
  */
-export const mean = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
+export const mean = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceArg = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "mean">>>, options?: O,
-): Out<Reduced<S, O, "mean">, MeanDType<D>, V> => meanE(toFloat(x), options) as never
+): Out<Reduced<S, O, "mean">, MeanDType<D>, V> => {
+  checkTensor(x, "mean")
+  return meanE(toFloat(x), optionsOf(options, "mean", reduceKeys)) as never
+}
 /** Integer and bool tensors as f32 (the dtype their means and variances have). */
 const toFloat = (x: AnyTensor): AnyTensor => (isFloat(x.dtype) ? x : lax.cast(x, "f32"))
 const meanE = (x: AnyTensor, o?: ReduceOptions) => lax.div(reduceWith("mean", lax.reduceSum, x, o), countOf(x, o))
@@ -132,10 +171,14 @@ export interface VarOptions extends ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends VarOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, options?: O,
+export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<VarOptions> = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, arg?: O,
 ): Out<Reduced<S, O, "var">, D, V> => {
+  checkTensor(x, "variance")
   requireFloat("variance", x.dtype)
+  const options = optionsOf<VarOptions>(arg, "variance", ["axis", "keepdims", "correction", "ddof"])
+  if (options?.correction !== undefined) checkNumber(options.correction, "variance", "options.correction", 0)
+  if (options?.ddof !== undefined) checkNumber(options.ddof, "variance", "options.ddof", 0)
   return varianceE(x, options) as never
 }
 const varianceE = (x: AnyTensor, options?: VarOptions): AnyTensor => {
@@ -211,10 +254,13 @@ export interface ArgOptions {
   readonly axis?: number
   readonly keepdims?: boolean
 }
-type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions = {}>(
+type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions | number = {}>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
 ) => Out<Reduced<S, O, Op>, "i32", V>
-const argWith = (op: "max" | "min") => (x: AnyTensor, o?: ArgOptions): AnyTensor => {
+const argWith = (op: "max" | "min") => (x: AnyTensor, arg?: ArgOptions | number): AnyTensor => {
+  checkTensor(x, `arg${op}`)
+  if (Array.isArray(arg)) throw invalidArgument(`arg${op}`, "axis", arg, "one axis (a number)")
+  const o = optionsOf<ArgOptions>(arg, `arg${op}`, reduceKeys)
   if (o?.axis === undefined) {
     if (x.size === 0) throw ShapeError.of(`arg${op}`, "empty tensor", x.shape)
     const y = lax.argReduce(lax.reshape(x, [x.size]), 0, op)
@@ -253,7 +299,10 @@ const logsumexpE = (x: AnyTensor, o?: ReduceOptions): AnyTensor => {
  * @since 0.1.0
  * @category reductions
  */
-export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, o) => logsumexpE(x, o) as never
+export const logsumexp: ReduceFn<"logsumexp", FloatDType> = (x, arg) => {
+  checkTensor(x, "logsumexp")
+  return logsumexpE(x, optionsOf(arg, "logsumexp", reduceKeys)) as never
+}
 
 /**
  * The axis (or axes, normalised over jointly) of softmax-like ops (default −1).
@@ -279,8 +328,9 @@ export interface AxisOption {
  * @since 0.1.0
  * @category activations
  */
-export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axes = normAxes(options?.axis ?? -1, x.shape.length, "softmax")
+export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+  checkTensor(x, "softmax")
+  const axes = normAxes(optionsOf<AxisOption>(options, "softmax", ["axis"])?.axis ?? -1, x.shape.length, "softmax")
   if (axes.some((a) => x.shape[a] === 0)) return x // nothing to normalise (and no max to shift by)
   const keep = lax.keepDimsShape(x.shape, axes)
   const e = lax.exp(lax.sub(x, lax.stopGradient(lax.reshape(lax.reduceMax(x, axes), keep))))
@@ -296,8 +346,9 @@ export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceK
  * @since 0.1.0
  * @category activations
  */
-export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption): Tensor<S, D, V> => {
-  const axes = normAxes(options?.axis ?? -1, x.shape.length, "logSoftmax")
+export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+  checkTensor(x, "logSoftmax")
+  const axes = normAxes(optionsOf<AxisOption>(options, "logSoftmax", ["axis"])?.axis ?? -1, x.shape.length, "logSoftmax")
   return lax.sub(x, logsumexpE(x, { axis: axes, keepdims: true })) as Tensor<S, D, V>
 }
 
@@ -325,9 +376,11 @@ export interface NormOptions extends ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends NormOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, options?: O,
+export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<NormOptions> = {}>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, arg?: O,
 ): Out<Reduced<S, O, "norm">, D, V> => {
+  checkTensor(x, "norm")
+  const options = optionsOf<NormOptions>(arg, "norm", ["axis", "keepdims", "ord"])
   const ord = options?.ord ?? 2
   if (ord === 1) return reduceWith("norm", lax.reduceSum, lax.abs(x), options) as never
   if (ord === Infinity) return reduceWith("norm", lax.reduceMax, lax.abs(x), options) as never

@@ -94,6 +94,8 @@ export interface Backend {
   readSync?(s: Storage, aval: Aval): HostArray
   /** Asynchronous host read (GPU readback). */
   read(s: Storage, aval: Aval): Promise<HostArray>
+  /** Throws the device's loss (`DeviceLost`) once it is gone; backends that cannot be lost omit it. */
+  live?(): void
   /** Whether the backend can hold this dtype (f64 is CPU-only; f16 needs `shader-f16`). */
   supports(dtype: DType): boolean
   /**

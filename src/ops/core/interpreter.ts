@@ -8,6 +8,7 @@
 import { DeviceMismatch, DTypeError, TracerLeak } from "../../errors.js"
 import type { Aval } from "./aval.js"
 import type { Device, Storage } from "./backend.js"
+import { checkTensor } from "./check.js"
 import type { OpName, ParamsOf, Primitive, PrimitiveName } from "./primitive.js"
 import { Tensor, Tracer, type AnyTensor } from "./tensor.js"
 
@@ -44,14 +45,18 @@ const checkLive = (tr: Tracer, op: string): void => {
 
 /** Device shared by all inputs of an op; a mismatch is a `DeviceMismatch` naming the op. */
 export const commonDevice = (args: ReadonlyArray<AnyTensor>, op: string): Device => {
+  if (!(args[0] instanceof Tensor)) checkTensor(args[0], op, args.length === 1 ? "the input" : "input 0")
   const d = args[0]!.device
   for (let i = 1; i < args.length; i++)
-    if (args[i]!.device !== d)
+    if (args[i]!.device !== d) {
+      // an untyped caller's non-tensor has no device: say so rather than "cpu vs undefined"
+      checkTensor(args[i], op, `input ${i}`)
       throw new DeviceMismatch({
         op,
         devices: args.map((a) => a.device.name),
         message: `${op}: inputs live on different devices (${args.map((a) => a.device.name).join(" vs ")}); move them with to(x, device) first`,
       })
+    }
   return d
 }
 
@@ -108,10 +113,19 @@ export const withInterpreter = <A>(interp: Interpreter, f: () => A): A => {
   }
 }
 
+/** Every input of a primitive is a tensor: the one run-time check all ops pass through (an untyped caller's `undefined` or `{}`). */
+const checkArgs = (name: string, args: ReadonlyArray<AnyTensor>): void => {
+  for (let i = 0; i < args.length; i++) if (!(args[i] instanceof Tensor)) checkTensor(args[i], name, args.length === 1 ? "the input" : `input ${i}`)
+}
+
 /** Apply a primitive under the current interpreter. */
-export const bind = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] =>
-  current.process(prim, args, params)
+export const bind = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor[] => {
+  checkArgs(prim.name, args)
+  return current.process(prim, args, params)
+}
 
 /** `bind` for single-output primitives. */
-export const bind1 = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor =>
-  current.process(prim, args, params)[0]!
+export const bind1 = <P extends OpName>(prim: Primitive<P>, args: ReadonlyArray<AnyTensor>, params: ParamsOf<P>): AnyTensor => {
+  checkArgs(prim.name, args)
+  return current.process(prim, args, params)[0]!
+}

@@ -7,6 +7,7 @@
  */
 import { sameShape, type DType } from "../../shape/index.js"
 import { hostConvert, numel, type Aval } from "./aval.js"
+import { checkTensor } from "./check.js"
 import { bind1 } from "./interpreter.js"
 import { primitive, type CompareOp, type ParamsOf, type Primitive, type UnfoldParams, type Pair } from "./primitive.js"
 import { Tensor, type AnyTensor } from "./tensor.js"
@@ -27,6 +28,8 @@ export const zerosLike = (x: AnyTensor | Aval, like?: AnyTensor): AnyTensor =>
 const lift = (x: TensorLike, like: AnyTensor): AnyTensor => (typeof x === "number" ? scalar(x, like) : x)
 const bin = <P extends "add" | "sub" | "mul" | "div" | "pow" | "max" | "min">(p: Primitive<P>, a: TensorLike, b: TensorLike): AnyTensor => {
   const like = typeof a === "number" ? (b as AnyTensor) : a
+  // a composite op (relu = max(x, 0)) given a non-tensor: say so before a number is lifted against it
+  if (!(like instanceof Tensor)) checkTensor(like, p.name, "the input")
   return bind1(p, [lift(a, like), lift(b, like)], {} as ParamsOf<P>)
 }
 
@@ -52,6 +55,7 @@ export const min = (a: TensorLike, b: TensorLike): AnyTensor => bin(primitive("m
 
 export const compare = (a: TensorLike, b: TensorLike, op: CompareOp): AnyTensor => {
   const like = typeof a === "number" ? (b as AnyTensor) : a
+  if (!(like instanceof Tensor)) checkTensor(like, op, "the input")
   return bind1(primitive("compare"), [lift(a, like), lift(b, like)], { op })
 }
 export const where = (c: AnyTensor, a: TensorLike, b: TensorLike): AnyTensor => {

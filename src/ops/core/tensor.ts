@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
+import { InvalidArgument } from "../../errors.js"
 import type { Aval } from "./aval.js"
 import { numel } from "./aval.js"
 import type { Device, Storage } from "./backend.js"
@@ -90,6 +91,21 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
   /** Shape, dtype, device and the values (summarised past 1000 elements); GPU values are not read. */
   toString(): string {
     return formatTensor(this.aval.shape, this.aval.dtype, this.device.name, contentsOf(this))
+  }
+  /**
+   * String coercion (`${x}`, `"loss " + x`) gives `toString()`; numeric coercion (`x > 0`,
+   * `Number(x)`, `x * 2`) throws `InvalidArgument`: JavaScript's operators cannot read a tensor,
+   * and would silently compare or compute with NaN. Read a value with `.item()`, or use the ops.
+   */
+  [Symbol.toPrimitive](hint: "number" | "string" | "default"): string {
+    if (hint === "number")
+      throw new InvalidArgument({
+        op: "coercion",
+        argument: "tensor",
+        expected: "a number",
+        message: `coercion: a tensor ${this.aval.dtype}[${this.aval.shape.join(", ")}] was used as a number (by <, >, Number(…), unary + or arithmetic operators), which JavaScript cannot do: read a one-element CPU tensor with .item() (or tg.data for any device), or compute with the ops (x.gt(0), x.mul(2))`,
+      })
+    return this.toString()
   }
   /** What `console.log` and `util.inspect` show: the same as `toString`. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {

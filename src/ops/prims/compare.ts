@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { checkOperand, checkTensor } from "../core/check.js"
 import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
 import { DTypeError, TransformError } from "../../errors.js"
 import { promote, type Aval } from "../core/aval.js"
@@ -99,6 +100,9 @@ export const where = <C extends Shape, V extends DeviceKind, TA extends Operand,
   a: TA & (TA extends number ? unknown : Guard<SameDevice<V, DeviceOf<TA>, "where", Broadcast<C, ShapeOf<TA>, "where">>>),
   b: TB & (TB extends number ? unknown : Guard<SameDevice<V, DeviceOf<TB>, "where", Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>, Dim[]>>>),
 ): Out<Broadcast3<C, ShapeOf<TA>, ShapeOf<TB>>, WhereDType<TA, TB>, V> => {
+  checkTensor(cond, "where", "cond")
+  checkOperand(a, "where", "a")
+  checkOperand(b, "where", "b")
   const ts = [cond, a, b].filter((x): x is AnyTensor => typeof x !== "number")
   commonDevice(ts, "where")
   let shape: ReadonlyArray<unknown> = cond.shape

@@ -6,6 +6,7 @@
  */
 import type { DeviceKind, DType, Shape } from "../../shape/index.js"
 import { isFloat } from "../core/aval.js"
+import { checkDTypeName, checkTensor } from "../core/check.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type ElementwiseDecl, type LinearElementwiseDecl, type Primitive } from "../core/primitive.js"
@@ -58,8 +59,10 @@ export default { cast: castP, stopGradient: stopGradientP }
  * @since 0.1.0
  * @category dtypes
  */
-export const cast = <S extends Shape, D extends DType, V extends DeviceKind, D2 extends DType>(x: Tensor<S, D, V>, dtype: D2): Tensor<S, D2, V> =>
-  lax.cast(x, dtype) as Tensor<S, D2, V>
+export const cast = <S extends Shape, D extends DType, V extends DeviceKind, D2 extends DType>(x: Tensor<S, D, V>, dtype: D2): Tensor<S, D2, V> => {
+  checkTensor(x, "cast")
+  return lax.cast(x, checkDTypeName(dtype, "cast")) as Tensor<S, D2, V>
+}
 
 /**
  * The identity with a zero derivative: gradients do not flow through it.

@@ -11,7 +11,8 @@ import { promote, type Aval } from "../core/aval.js"
 import { bind1, commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
 import { LinearIn, Zero, type BatchRule, type Primitive, type PrimitiveName, type Tangent } from "../core/primitive.js"
-import type { AnyTensor } from "../core/tensor.js"
+import { Tensor, type AnyTensor } from "../core/tensor.js"
+import { checkOperand, checkTensor } from "../core/check.js"
 import type { Operand } from "../api/typing.js"
 
 /** Output shape of an elementwise op over `avals` (broadcast), checking that dtypes agree. */
@@ -50,7 +51,10 @@ export const ctFor = (ct: Tangent, arg: AnyTensor | LinearIn, f: (c: AnyTensor) 
 
 /** Run a broadcasting binary op with promotion, checking devices and shapes under the public op's name. @internal */
 export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => AnyTensor, a: AnyTensor, b: Operand): AnyTensor => {
+  // the operand boundary of every arithmetic and comparison op: untyped callers get a typed error, not a TypeError
+  if (!(a instanceof Tensor)) checkTensor(a, op, "a")
   if (typeof b === "number") return f(a, b)
+  if (!(b instanceof Tensor)) checkOperand(b, op, "b")
   commonDevice([a, b], op)
   broadcastShapes(a.shape, b.shape, op)
   const dt = promote(a.dtype, b.dtype)

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { checkTensor } from "../core/check.js"
 import { broadcastShapes, matmulShape, type DeviceKind, type DType, type Guard, type Matmul, type SameDevice, type SameDType, type Shape } from "../../shape/index.js"
 import { DTypeError, ShapeError, TransformError } from "../../errors.js"
 import { commonDevice } from "../core/interpreter.js"
@@ -91,5 +92,9 @@ const matmulE = (a: AnyTensor, b: AnyTensor): AnyTensor => {
 export const matmul = <A extends Shape, B extends Shape, D1 extends DType, D2 extends DType, V1 extends DeviceKind, V2 extends DeviceKind>(
   a: Tensor<A, D1, V1>,
   b: Tensor<B, D2, V2> & NoInfer<Guard<SameDevice<V1, V2, "matmul", SameDType<D1, D2, "matmul", Matmul<A, B>>>>>,
-): Out<Matmul<A, B>, D1, V1> => matmulE(a, b) as never
+): Out<Matmul<A, B>, D1, V1> => {
+  checkTensor(a, "matmul", "a")
+  checkTensor(b, "matmul", "b")
+  return matmulE(a, b) as never
+}
 
