@@ -104,11 +104,13 @@ describe("conv2d: per-side and 'same' padding, input dilation", () => {
     expectClose(b.dataSync(), convRef(x, xs, w, ws, cfg(2, { stride: [2, 2], pads: [[1, 2], [0, 1]] })).data, { rtol: 1e-12, atol: 1e-12 })
     expect(tg.conv2d(t64(x, xs), t64(w, ws), { padding: "valid" }).shape).toEqual([1, 3, 4, 4])
   })
-  test("bad options are ShapeErrors naming conv2d", () => {
+  test("bad options are InvalidArguments naming conv2d and the option", () => {
     const x = tg.zeros([1, 2, 5, 5] as number[]), w = tg.zeros([3, 2, 3, 3] as number[])
-    expect(() => tg.conv2d(x, w, { lhsDilation: 0 })).toThrow("conv2d: lhsDilation must be positive integers, got 0")
-    expect(() => tg.conv2d(x, w, { padding: [[1, -1], 0] })).toThrow("conv2d: padding must be non-negative integers")
-    expect(() => tg.conv2d(x, w, { padding: "full" as "same" })).toThrow(ShapeError)
+    expect(() => tg.conv2d(x, w, { lhsDilation: 0 })).toThrow(tg.InvalidArgument)
+    expect(() => tg.conv2d(x, w, { lhsDilation: 0 })).toThrow("conv2d: options.lhsDilation is the number 0, expected an integer ≥ 1")
+    expect(() => tg.conv2d(x, w, { padding: [[1, -1], 0] })).toThrow(tg.InvalidArgument)
+    expect(() => tg.conv2d(x, w, { padding: [[1, -1], [0, 0]] })).toThrow("conv2d: options.padding")
+    expect(() => tg.conv2d(x, w, { padding: "full" as "same" })).toThrow(tg.InvalidArgument)
   })
 })
 

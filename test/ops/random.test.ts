@@ -283,6 +283,6 @@ describe("key data: keys as i32 tensors, under vmap and jit", () => {
     expect(tg.normal(tg.keyData(tg.key(32)), [3]).shape).toEqual([3])
   })
   test("bad key data is a typed error", () => {
-    expect(() => tg.uniform(tg.zeros([3], { dtype: "i32" }) as tg.AnyTensor as tg.KeyData, [2])).toThrow("uniform: key data must be an i32 tensor [..., 2], got i32[3]")
+    expect(() => tg.uniform(tg.zeros([3], { dtype: "i32" }) as tg.AnyTensor as tg.KeyData, [2])).toThrow("uniform: key is a tensor i32[3], expected a Key, or i32 key data [..., 2]")
   })
 })

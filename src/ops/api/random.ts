@@ -91,7 +91,7 @@ export function keyData(k: Key | ReadonlyArray<Key>, options?: { readonly device
 /** The `threefry` primitive on key data (checked: i32 `[..., 2]`). */
 const threefryOf = (op: string, k: AnyTensor, p: { mode: "key" | "uniform"; x0: number; start: number; count: number; dtype: DType }): AnyTensor => {
   if (k.dtype !== "i32" || k.shape.length === 0 || k.shape[k.shape.length - 1] !== 2)
-    throw ShapeError.of(op, `key data must be an i32 tensor [..., 2], got ${k.dtype}[${k.shape.join(", ")}]`, k.shape)
+    throw invalidArgument(op, "key", k, "a Key, or i32 key data [..., 2] (see keyData)")
   return bind1(primitive("threefry"), [k], p)
 }
 
