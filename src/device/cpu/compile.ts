@@ -27,6 +27,13 @@ import { viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
+/** `w` reads all of its base, in order, with no pad: the same array under another shape. */
+const identityView = (v: ProgramVar, w: View): boolean => {
+  if (w.pad !== undefined || w.offset !== 0 || numel(v.aval.shape) !== numel(w.base.aval.shape)) return false
+  const want = contiguous(v.aval.shape)
+  return v.aval.shape.every((d, i) => d === 1 || w.strides[i] === want[i])
+}
+
 /** The scalar expression of a fusable (elementwise) equation: the same ones eager kernels use. */
 const exprFor = (e: ProgramEqn): Expr | undefined => {
   const name = e.prim.name
@@ -63,6 +70,8 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const producer = new Map<ProgramVar, ProgramEqn>()
   program.eqns.forEach((e) => e.outs.forEach((v) => producer.set(v, e)))
   let group: ProgramEqn[] = []
+  /** values whose loop writes a buffer reused across calls */
+  const reused = new Set<ProgramVar>()
   let made = new Set<ProgramVar>()
 
   const sourceOf = (v: ProgramVar): Source => {
@@ -109,6 +118,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       shape, inputs: loopInputs, eqns: loopEqns,
       outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
     }
+    outs.forEach((v) => scratch(v) && reused.add(v))
     steps.push({ spec, outs, eqns })
     outs.forEach((v) => ready.add(v))
   }
@@ -126,6 +136,14 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     if (ready.has(v)) return
     const w = views.get(v)!
     if (made.has(w.base)) close()
+    // a view that is its whole base in order (a reshape, a size-1 transpose) shares the base's
+    // array, as eager reshape does; not a reused scratch buffer, which the next call overwrites
+    if (identityView(v, w) && ready.has(w.base) && !reused.has(w.base)) {
+      const from = slot(w.base), to = slot(v)
+      steps.push((R) => void (R[to] = R[from]))
+      ready.add(v)
+      return
+    }
     emitLoop(v.aval.shape, [], [v], [v])
   }
   /** `v`'s own base when it is a deferred view, else `v`. */
