@@ -47,6 +47,22 @@ export const samples = (reps: number, f: () => void, warm = 1): number[] => {
   return out
 }
 
+/**
+ * Median seconds of each of `fs`, timed in turns (f0, f1, f0, f1, …) after `warm` untimed rounds:
+ * under a changing load both see the same machine, so their ratio holds where separate runs drift.
+ */
+export const interleaved = (reps: number, fs: ReadonlyArray<() => void>, warm = 1): number[] => {
+  for (let i = 0; i < warm; i++) fs.forEach((f) => f())
+  const ts: number[][] = fs.map(() => [])
+  for (let r = 0; r < reps; r++)
+    fs.forEach((f, k) => {
+      const t0 = performance.now()
+      f()
+      ts[k]!.push((performance.now() - t0) / 1000)
+    })
+  return ts.map(median)
+}
+
 /** The median seconds of `reps` timed calls after one warm-up. */
 export const timeMedian = (reps: number, f: () => void, warm = 1): number => median(samples(reps, f, warm))
 

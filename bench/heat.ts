@@ -24,16 +24,18 @@ const step = (grid: G): G => {
   return grid.at("1:-1, 1:-1").add(lap.mul(0.01)) as G
 }
 
-/** typegrad, eager or with the step under `jit` (one fused loop per step). */
-export const heatTypegrad = (n: number, steps: number, reps: number, jitted: boolean): HeatResult => {
+/** typegrad, eager or with the step under `jit` (one fused loop per step): `run` runs the program once, `result` reads its last grid. */
+export const heatTypegrad = (n: number, steps: number, jitted: boolean): { run: () => void; result: () => Omit<HeatResult, "ms"> } => {
   const f = jitted ? tg.jit(step) : step
   let out: ArrayLike<number> = []
-  const s = timeMedian(reps, () => {
-    let g = start(n)
-    for (let i = 0; i < steps; i++) g = f(g)
-    out = g.dataSync()
-  }, jitted ? 1 : 0)
-  return { ms: s * 1000, ...summary(out, n) }
+  return {
+    run: () => {
+      let g = start(n)
+      for (let i = 0; i < steps; i++) g = f(g)
+      out = g.dataSync()
+    },
+    result: () => summary(out, n),
+  }
 }
 
 /** TensorFlow.js on its current backend; `tidy` frees each step's temporaries. */

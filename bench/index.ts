@@ -14,8 +14,8 @@ import os from "node:os"
 import * as tg from "../src/index.js"
 import { cpu } from "../src/device/cpu/index.js"
 import { wasmSettings } from "../src/device/cpu/wasm/gemm.js"
-import { bandwidth, streamJax, streamReference, streamTfjs, streamTypegrad } from "./stream.js"
-import { attempt, expectClose, jitSection, load, log, median, quick, samples, table, type Column, type Row } from "./harness.js"
+import { bandwidth, streamJax, streamRate, streamReference, streamTfjs, streamTypegrad } from "./stream.js"
+import { attempt, expectClose, interleaved, jitSection, load, log, quick, table, timeMedian, type Column, type Row } from "./harness.js"
 import { facilityJax, facilityTfjs, facilityTypegrad } from "./facility.js"
 import { heatJax, heatTfjs, heatTypegrad, type HeatResult } from "./heat.js"
 import { checkSamples, matmulJax, matmulTfjs } from "./matmul.js"
@@ -43,6 +43,23 @@ const row = (label: string, unit: string, higherIsBetter: boolean, check: string
 const put = (r: Row, col: Column, f: () => number | null) => {
   log(`${r.label}: ${col} …`)
   r.values[col] = attempt(`${r.label}, ${col}`, f)
+  r.load = load()
+}
+
+/**
+ * typegrad eager and jit on row `r`, timed in turns (`interleaved`) so that the jit-vs-eager ratio
+ * survives a changing load; `make` builds a variant's runner, `check` throws if its result is wrong,
+ * `value` turns median seconds into the row's unit.
+ */
+const typegradPair = <R extends { run: () => void }>(r: Row, reps: number, make: (jitted: boolean) => R, check: (who: string, x: R) => void, value: (s: number) => number) => {
+  log(`${r.label}: typegrad eager and jit, in turns …`)
+  const pair = attempt(`${r.label}, typegrad`, () => {
+    const xs = [make(false), make(true)]
+    const ts = interleaved(reps, xs.map((x) => x.run))
+    return xs.map((x, k) => attempt(`${r.label}, typegrad ${k === 0 ? "eager" : "jit"}`, () => (check(k === 0 ? "typegrad eager" : "typegrad jit", x), value(ts[k]!))))
+  })
+  r.values["typegrad eager"] = pair?.[0] ?? null
+  r.values["typegrad jit"] = pair?.[1] ?? null
   r.load = load()
 }
 
@@ -94,40 +111,26 @@ const onTf = async <T>(backend: "cpu" | "wasm", f: (tf: Tf) => T): Promise<T | n
 // W2: the heat program
 for (const [n, steps, reps] of HEAT) {
   const r = row(`W2 heat ${n}² × ${steps} steps`, "ms", false, "centre and total vs numpy, 1e-4 rel.")
-  const results: Partial<Record<Column, HeatResult | null>> = {}
-  const run = async (col: Column, f: () => HeatResult | null | Promise<HeatResult | null>) => {
-    log(`${r.label}: ${col} …`)
-    results[col] = attempt(`${r.label}, ${col}`, () => f()) as HeatResult | null
-    if (results[col] instanceof Promise) results[col] = await (results[col] as unknown as Promise<HeatResult | null>)
-    r.values[col] = results[col]?.ms ?? null
-    r.load = load()
-  }
-  await run("typegrad eager", () => heatTypegrad(n, steps, reps, false))
-  await run("typegrad jit", () => heatTypegrad(n, steps, reps, true))
-  // tfjs's plain-JS backend: 84 s for 100² × 500 steps on this machine class; left out
-  await run("tfjs-wasm", () => onTf("wasm", (tf) => heatTfjs(tf, n, steps, reps)))
-  if (jax !== null) await run("jax-js wasm", () => heatJax(jax, n, steps, reps))
   const ref = np?.w2[`${n}`]
-  if (ref !== undefined) r.values.numpy = ref.s * 1000
-  const want = ref ?? results["typegrad eager"]
-  for (const [col, res] of Object.entries(results)) {
-    if (res == null || want == null) continue
-    try {
-      expectClose(`W2 ${n}² ${col} centre`, res.centre, want.centre, 1e-4)
-      expectClose(`W2 ${n}² ${col} total`, res.total, want.total, 1e-4)
-    } catch (e) {
-      r.values[col as Column] = null
-      log(`  ${String(e)}`)
-    }
+  let want: Omit<HeatResult, "ms"> | undefined = ref
+  const checked = (who: string, res: Omit<HeatResult, "ms">) => {
+    want ??= res
+    expectClose(`W2 ${n}² ${who} centre`, res.centre, want.centre, 1e-4)
+    expectClose(`W2 ${n}² ${who} total`, res.total, want.total, 1e-4)
   }
+  typegradPair(r, reps, (jitted) => heatTypegrad(n, steps, jitted), (who, x) => checked(who, x.result()), (s) => s * 1000)
+  // tfjs's plain-JS backend: 84 s for 100² × 500 steps on this machine class; left out
+  const tfw = await onTf("wasm", (tf) => attempt(`${r.label}, tfjs-wasm`, () => heatTfjs(tf, n, steps, reps)))
+  put(r, "tfjs-wasm", () => (tfw == null ? null : (checked("tfjs-wasm", tfw), tfw.ms)))
+  if (jax !== null) put(r, "jax-js wasm", () => { const h = heatJax(jax, n, steps, reps); checked("jax-js", h); return h.ms })
+  if (ref !== undefined) r.values.numpy = ref.s * 1000
 }
 
 // W3: the facility problem
 {
   const r = row(`W3 facility, Adam lr 0.1, ${FACILITY_STEPS} steps`, "ms/step", false, "centre x vs PyTorch's 2.11228, 1e-4")
   const checked = (x: number, ms: number, who: string) => (expectClose(`W3 ${who}`, x, 2.11228, 1e-4), ms)
-  put(r, "typegrad eager", () => { const f = facilityTypegrad(FACILITY_STEPS, FACILITY_REPS, false); return checked(f.x, f.msPerStep, "typegrad eager") })
-  put(r, "typegrad jit", () => { const f = facilityTypegrad(FACILITY_STEPS, FACILITY_REPS, true); return checked(f.x, f.msPerStep, "typegrad jit") })
+  typegradPair(r, FACILITY_REPS, (jitted) => facilityTypegrad(FACILITY_STEPS, jitted), (who, f) => void checked(f.x(), 0, who), (s) => (s * 1000) / FACILITY_STEPS)
   for (const b of ["cpu", "wasm"] as const) {
     const f = await onTf(b, (tf) => attempt(`W3 tfjs-${b}`, () => facilityTfjs(tf, FACILITY_STEPS, FACILITY_REPS)))
     put(r, `tfjs-${b}`, () => (f == null ? null : checked(f.x, f.msPerStep, `tfjs-${b}`)))
@@ -146,12 +149,11 @@ const stepRow = async (label: string, unit: string, typegrad: (jitted: boolean) 
     expectClose(`${label} ${who} loss`, c.loss, want.loss, 1e-3)
     expectClose(`${label} ${who} Σ|Δw|/lr`, c.gradL1, want.gradL1, 1e-3)
   }
-  for (const jitted of [false, true]) put(r, jitted ? "typegrad jit" : "typegrad eager", () => {
+  typegradPair(r, STEP_REPS, (jitted) => {
     const w = typegrad(jitted)
-    checked(jitted ? "typegrad jit" : "typegrad eager", w.check())
-    return median(samples(STEP_REPS, () => void (w.step() as tg.Tensor<[], "f32", "cpu">).item(), 2)) * 1000
-  })
-  const timePeer = (who: string, p: PeerStep) => (checked(who, p.check), median(samples(STEP_REPS, p.step, 2)) * 1000)
+    return { check: w.check(), run: () => void (w.step() as tg.Tensor<[], "f32", "cpu">).item() }
+  }, (who, w) => checked(who, w.check), (s) => s * 1000)
+  const timePeer = (who: string, p: PeerStep) => (checked(who, p.check), timeMedian(STEP_REPS, p.step, 2) * 1000)
   for (const b of ["cpu", "wasm"] as const) {
     const ms = await onTf(b, (tf) => attempt(`${label} tfjs-${b}`, () => timePeer(`tfjs-${b}`, peer.tf(tf))))
     put(r, `tfjs-${b}`, () => ms)
@@ -168,8 +170,7 @@ await stepRow("W5 MLP 784-256-256-10 Adam step, batch 128", "ms", mlp, { tf: mlp
   const ref = streamReference(FMA_N)
   const r = row(`W6 sum(a·b + c), 2^${Math.log2(FMA_N)} f32`, "GB/s", true, "sum vs f64, 1e-4·Σ|a·b+c|")
   const checked = (who: string, sum: number, gbs: number) => (expectClose(`W6 ${who}`, sum, ref.sum, (1e-4 * ref.mag) / Math.max(1, Math.abs(ref.sum))), gbs)
-  put(r, "typegrad eager", () => { const s = streamTypegrad(FMA_N, FMA_REPS, false); return checked("typegrad eager", s.sum, s.gbs) })
-  put(r, "typegrad jit", () => { const s = streamTypegrad(FMA_N, FMA_REPS, true); return checked("typegrad jit", s.sum, s.gbs) })
+  typegradPair(r, FMA_REPS, (jitted) => streamTypegrad(FMA_N, jitted), (who, x) => void checked(who, x.sum(), 0), (s) => streamRate(FMA_N, s))
   for (const b of ["cpu", "wasm"] as const) {
     const s = await onTf(b, (tf) => attempt(`W6 tfjs-${b}`, () => streamTfjs(tf, FMA_N, FMA_REPS)))
     put(r, `tfjs-${b}`, () => (s == null ? null : checked(`tfjs-${b}`, s.sum, s.gbs)))
@@ -191,18 +192,22 @@ await stepRow("W5 MLP 784-256-256-10 Adam step, batch 128", "ms", mlp, { tf: mlp
   if (jax !== null) put(r, "jax-js wasm", () => checked("jax-js (lazy: ops run when read)", chainJax(jax, CHAIN_REPS)))
 }
 const facilityOps = (() => {
-  // count the backend calls of one eager facility step
+  // backend calls of one eager facility step: a 2-step run's minus a 1-step run's
   const run = cpu.backend.run
   let calls = 0
   ;(cpu.backend as { run: typeof run }).run = (...a: Parameters<typeof run>) => (calls++, run.apply(cpu.backend, a))
   try {
-    facilityTypegrad(1, 1, false)
-    calls = 0
-    facilityTypegrad(1, 0, false)
+    const count = (steps: number) => {
+      const f = facilityTypegrad(steps, false)
+      f.run()
+      calls = 0
+      f.run()
+      return calls
+    }
+    return count(2) - count(1)
   } finally {
     ;(cpu.backend as { run: typeof run }).run = run
   }
-  return calls
 })()
 const w3 = rows.find((r) => r.label.startsWith("W3"))!.values["typegrad eager"]
 const bw = bandwidth(FMA_N, FMA_REPS)

@@ -26,16 +26,18 @@ export const streamReference = (n: number): { sum: number; mag: number } => {
   return { sum, mag }
 }
 
-/** typegrad: eager (two ops and a sum) or the whole expression under `jit`. */
-export const streamTypegrad = (n: number, reps: number, jitted: boolean): StreamResult => {
+/** typegrad, eager (two ops and a sum) or the whole expression under `jit`: `run` evaluates it once, `sum` is the last value. */
+export const streamTypegrad = (n: number, jitted: boolean): { run: () => void; sum: () => number } => {
   const [ah, bh, ch] = fmaInputs(n)
   const [a, b, c] = [ah, bh, ch].map((h) => tg.tensor(h, [n])) as [tg.Tensor<[number]>, tg.Tensor<[number]>, tg.Tensor<[number]>]
   const raw = (x: tg.Tensor<[number]>, y: tg.Tensor<[number]>, z: tg.Tensor<[number]>) => x.mul(y).add(z).sum()
   const f = jitted ? tg.jit(raw) : raw
   let sum = 0
-  const s = timeMedian(reps, () => void (sum = (f(a, b, c) as tg.Tensor<[], "f32", "cpu">).item()))
-  return { gbs: gbs(n, s), sum }
+  return { run: () => void (sum = (f(a, b, c) as tg.Tensor<[], "f32", "cpu">).item()), sum: () => sum }
 }
+
+/** GB/s of `sum(a·b + c)` over n f32 in `seconds`. */
+export const streamRate = gbs
 
 /** TensorFlow.js on its current backend. */
 export const streamTfjs = (tf: Tf, n: number, reps: number): StreamResult => {
