@@ -63,6 +63,23 @@ export const interleaved = (reps: number, fs: ReadonlyArray<() => void>, warm = 
   return ts.map(median)
 }
 
+/**
+ * Median CPU seconds (this process, all threads) of `reps` calls after `warm` untimed ones. For
+ * single-threaded work this is the time the work took however busy the machine is, since a
+ * descheduled process is not charged.
+ */
+export const cpuMedian = (reps: number, f: () => void, warm = 1): number => {
+  for (let i = 0; i < warm; i++) f()
+  const out: number[] = []
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage()
+    f()
+    const c = process.cpuUsage(c0)
+    out.push((c.user + c.system) / 1e6)
+  }
+  return median(out)
+}
+
 /** The median seconds of `reps` timed calls after one warm-up. */
 export const timeMedian = (reps: number, f: () => void, warm = 1): number => median(samples(reps, f, warm))
 

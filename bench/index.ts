@@ -15,7 +15,7 @@ import * as tg from "../src/index.js"
 import { cpu } from "../src/device/cpu/index.js"
 import { wasmSettings } from "../src/device/cpu/wasm/gemm.js"
 import { bandwidth, streamJax, streamRate, streamReference, streamTfjs, streamTypegrad } from "./stream.js"
-import { attempt, expectClose, interleaved, jitSection, load, log, quick, table, timeMedian, type Column, type Row } from "./harness.js"
+import { attempt, cpuMedian, expectClose, interleaved, jitSection, load, log, quick, table, timeMedian, type Column, type Row } from "./harness.js"
 import { facilityJax, facilityTfjs, facilityTypegrad } from "./facility.js"
 import { heatJax, heatTfjs, heatTypegrad, type HeatResult } from "./heat.js"
 import { checkSamples, matmulJax, matmulTfjs } from "./matmul.js"
@@ -210,6 +210,12 @@ const facilityOps = (() => {
   }
 })()
 const w3 = rows.find((r) => r.label.startsWith("W3"))!.values["typegrad eager"]
+// the same two in CPU time (single-threaded work: robust to other load on the machine)
+const chainCpu = chainTypegrad(CHAIN_REPS, true).us
+const facilityCpu = (() => {
+  const f = facilityTypegrad(FACILITY_STEPS, false)
+  return (cpuMedian(FACILITY_REPS, f.run) * 1e6) / FACILITY_STEPS
+})()
 const bw = bandwidth(FMA_N, FMA_REPS)
 
 const out: string[] = []
@@ -219,7 +225,8 @@ out.push(`typegrad's Wasm pool: ${threads} thread(s) outside W1 (TYPEGRAD_THREAD
 out.push(`Memory bandwidth from JS on this machine: ${bw.copy.toFixed(1)} GB/s (TypedArray set, read + write), ${bw.sum.toFixed(1)} GB/s (plain loop summing three arrays).`, "")
 out.push(table(rows), "")
 out.push("Medians. Ratios: above 1, typegrad is faster. \"—\": not run or not available (the log on stderr says why).")
-if (w3 != null && facilityOps > 0) out.push(`The eager facility step dispatches ${facilityOps} ops: ${((w3 * 1000) / facilityOps).toFixed(1)} µs per op, grad and optimizer bookkeeping included.`)
+if (w3 != null && facilityOps > 0) out.push(`The eager facility step dispatches ${facilityOps} ops: ${((w3 * 1000) / facilityOps).toFixed(1)} µs per op in wall time, grad and optimizer bookkeeping included.`)
+out.push(`In CPU time (this process; unaffected by time-slicing): ${chainCpu.toFixed(2)} µs per eager scalar op in the chain; the eager facility step ${facilityCpu.toFixed(0)} µs, ${(facilityCpu / Math.max(1, facilityOps)).toFixed(2)} µs per op.`)
 out.push("", "### jit vs eager (typegrad)", "", jitSection(rows), "", "### W1 in detail (bench/w1.ts)", "", ...w1Lines)
 console.log(out.join("\n"))
 process.exit(0)

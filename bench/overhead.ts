@@ -5,7 +5,7 @@
 import * as tg from "../src/index.js"
 import type { Array as JArray } from "@jax-js/jax"
 import type { Jax, Tf } from "./peers.js"
-import { timeMedian } from "./harness.js"
+import { cpuMedian, timeMedian } from "./harness.js"
 
 export const CHAIN = 1000
 
@@ -19,10 +19,11 @@ export const chainReference = (): number => {
 /** µs per op and the chain's value. */
 export interface ChainResult { readonly us: number; readonly value: number }
 
-export const chainTypegrad = (reps: number): ChainResult => {
+/** typegrad's chain; `cpu`: µs of CPU time per op instead of wall time. */
+export const chainTypegrad = (reps: number, cpu = false): ChainResult => {
   const y = tg.scalar(0.999) as tg.AnyTensor
   let value = 0
-  const s = timeMedian(reps, () => {
+  const s = (cpu ? cpuMedian : timeMedian)(reps, () => {
     let x = tg.scalar(1.5) as tg.AnyTensor
     for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? x.mul(y) : x.add(0.001)
     value = (x as tg.Tensor<[], "f32", "cpu">).item()
