@@ -27,6 +27,14 @@ import { viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
+/** Kernels whose result is always a new array, never one of their inputs: matmul, and reductions over at least one axis. */
+const freshResult = (e: ProgramEqn): boolean => {
+  const n = e.prim.name
+  if (n === "matmul") return true
+  const reduction = n === "reduceSum" || n === "reduceMax" || n === "reduceMin" || n === "reduceProd"
+  return reduction && (e.params as ParamsOf<"reduceSum">).axes.length > 0
+}
+
 /** `w` reads all of its base, in order, with no pad: the same array under another shape. */
 const identityView = (v: ProgramVar, w: View): boolean => {
   if (w.pad !== undefined || w.offset !== 0 || numel(v.aval.shape) !== numel(w.base.aval.shape)) return false
@@ -58,9 +66,11 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   program.eqns.forEach((e) => e.inputs.forEach((v) => usedBy.set(v, [...(usedBy.get(v) ?? []), e])))
   const outSet = new Set(program.outs)
 
-  // a value read only by generated loops (directly or through views) never escapes a call: its
-  // buffer is allocated once and reused (kernels may return their input, so they never see one)
-  const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined)
+  // a value read only by generated loops (directly or through views) and by kernels that always
+  // return a fresh array never escapes a call: its buffer is allocated once and reused (other
+  // kernels may return their input, so they never see one)
+  const scratch = (v: ProgramVar): boolean =>
+    !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined || freshResult(q))
   /** planned steps: kernels as closures, loops as specs (generated at the end: a later loop may inline one) */
   const steps: Array<Step | Planned> = []
   interface Planned { readonly spec: LoopSpec; readonly outs: ReadonlyArray<ProgramVar>; readonly eqns: ReadonlyArray<ProgramEqn> }
@@ -137,11 +147,13 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     const w = views.get(v)!
     if (made.has(w.base)) close()
     // a view that is its whole base in order (a reshape, a size-1 transpose) shares the base's
-    // array, as eager reshape does; not a reused scratch buffer, which the next call overwrites
-    if (identityView(v, w) && ready.has(w.base) && !reused.has(w.base)) {
+    // array, as eager reshape does; a buffer reused across calls only when the view, too, never
+    // leaves the call (the next call overwrites it)
+    if (identityView(v, w) && ready.has(w.base) && (!reused.has(w.base) || scratch(v))) {
       const from = slot(w.base), to = slot(v)
       steps.push((R) => void (R[to] = R[from]))
       ready.add(v)
+      if (reused.has(w.base)) reused.add(v)
       return
     }
     emitLoop(v.aval.shape, [], [v], [v])
