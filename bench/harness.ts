@@ -122,7 +122,7 @@ export const table = (rows: ReadonlyArray<Row>): string => {
   ]
   for (const r of rows) {
     const t = bestOf(r, typegradColumns)
-    lines.push(`| ${r.label} | ${r.unit} | ${used.map((c) => fmt(r.values[c])).join(" | ")} | ${speedup(r, t, bestOf(r, jsPeers))} | ${speedup(r, t, r.values.numpy ?? null)} | ${r.check} | ${r.load?.toFixed(1) ?? "—"} |`)
+    lines.push(`| ${r.label} | ${r.unit} | ${used.map((c) => fmt(r.values[c])).join(" | ")} | ${speedup(r, t, bestOf(r, jsPeers))} | ${speedup(r, t, r.values.numpy ?? null)} | ${r.check.replaceAll("|", "\\|")} | ${r.load?.toFixed(1) ?? "—"} |`)
   }
   return lines.join("\n")
 }
