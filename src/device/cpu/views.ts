@@ -36,7 +36,10 @@ export const mapElementwise = (e: Expr, xs: ReadonlyArray<CpuStorage>, avals: Re
 }
 
 /** The single element of a one-element storage (a view reads its base at its offset). */
-const scalarOf = (x: CpuStorage): number => (x.view === undefined ? x.data[0]! : x.view.base[x.view.offset]!)
+const scalarOf = (x: CpuStorage): number => {
+  const v = x.view
+  return v === undefined ? x.data[0]! : v.base[v.offset]!
+}
 
 /** A view is kept only while it covers a fair share of its base (else a small slice would pin a large array). */
 const keepsBase = (base: HostArray, n: number) => 4 * n >= base.length
