@@ -1,108 +1,105 @@
 /**
- * The same CPU workloads on peers, in this process (TensorFlow.js CPU and Wasm backends) or in a
- * subprocess (NumPy, when `python3 -c "import numpy"` works). Each returns null when unavailable.
+ * The suite's peers, started once: TensorFlow.js (plain-JS CPU and Wasm backends, in this process),
+ * jax-js (its Wasm backend, in this process) and NumPy (`bench/numpy_peer.py` in a `python3`
+ * subprocess, when NumPy imports). Each starter returns null when its library is unavailable.
  */
 import { execFileSync } from "node:child_process"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import { buildSync } from "esbuild"
 import * as tf from "@tensorflow/tfjs-core"
 import "@tensorflow/tfjs-backend-cpu"
 import "@tensorflow/tfjs-backend-wasm"
-import { best, type Workloads } from "./workloads.js"
+import * as jax from "@jax-js/jax"
 
-/** TensorFlow.js on `backend` ("cpu" or "wasm"), or null if the backend does not start. */
-export const tfjs = async (backend: "cpu" | "wasm"): Promise<Workloads | null> => {
+export type Tf = typeof tf
+export type Jax = typeof jax
+
+/**
+ * Register TensorFlow.js's gradients. The CommonJS build that Node loads has none; they live in the
+ * package's extension-less ES modules, which Node cannot import, so they are bundled once into a
+ * temporary file. tfjs keeps its engine and registries on the global object, so the bundle's
+ * copies register into the same tables.
+ */
+let gradients: Promise<void> | undefined
+const registerTfGradients = (): Promise<void> =>
+  (gradients ??= (async () => {
+    const entry = fileURLToPath(new URL("../node_modules/@tensorflow/tfjs-core/dist/register_all_gradients.js", import.meta.url))
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tfjs-grads-"))
+    const out = path.join(dir, "grads.mjs")
+    buildSync({ entryPoints: [entry], bundle: true, format: "esm", platform: "node", outfile: out, logLevel: "error" })
+    try {
+      await import(pathToFileURL(out).href)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })())
+
+/** TensorFlow.js switched to `backend` ("cpu" or "wasm"), or null if the backend does not start. */
+export const tfjs = async (backend: "cpu" | "wasm"): Promise<Tf | null> => {
   try {
+    await registerTfGradients()
     if (!(await tf.setBackend(backend))) return null
     await tf.ready()
+    return tf
   } catch {
     return null
   }
-  const timed = (reps: number, f: () => tf.Tensor): number => best(reps, () => {
-    const y = tf.tidy(f)
-    y.dataSync()
-    y.dispose()
-  })
-  return {
-    matmul: (n, reps) => {
-      const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n])
-      const t = timed(reps, () => tf.matMul(a, b))
-      tf.dispose([a, b])
-      return t
-    },
-    conv2d: ([N, C, H, W], [O, , kh, kw], reps) => {
-      // tfjs convolves NHWC with HWIO filters; the FLOP count is the same
-      const x = tf.randomUniform([N, H, W, C]), w = tf.randomUniform([kh, kw, C, O])
-      const t = timed(reps, () => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"))
-      tf.dispose([x, w])
-      return t
-    },
-    heat: (n, steps, reps) => {
-      let centre = 0
-      const t = best(reps, () => {
-        let g = tf.tidy(() => tf.pad(tf.fill([10, 10], 100), [[n / 2 - 5, n / 2 - 5], [n / 2 - 5, n / 2 - 5]]))
-        const m = n - 2
-        for (let i = 0; i < steps; i++) {
-          const next = tf.tidy(() => {
-            const s = (r: number, c: number) => tf.slice(g, [r, c], [m, m])
-            const lap = tf.sub(tf.add(tf.add(tf.add(s(2, 1), s(0, 1)), s(1, 2)), s(1, 0)), tf.mul(s(1, 1), 4))
-            return tf.add(g, tf.pad(tf.mul(lap, 0.01), [[1, 1], [1, 1]]))
-          })
-          g.dispose()
-          g = next
-        }
-        centre = g.dataSync()[(n / 2) * n + n / 2]!
-        g.dispose()
-      })
-      return { ms: t * 1000, centre }
-    },
-    add: (n, reps) => {
-      const a = tf.randomUniform([n]), b = tf.randomUniform([n])
-      const t = timed(reps, () => tf.add(a, b))
-      tf.dispose([a, b])
-      return t
-    },
+}
+
+/**
+ * jax-js on its Wasm device, or null. jax-js runs its Wasm kernels on Web Workers when the realm
+ * has `Worker` and `SharedArrayBuffer`; Node has no global `Worker`, so here it runs on one thread.
+ */
+export const jaxjs = async (): Promise<Jax | null> => {
+  try {
+    const devices = await jax.init("wasm")
+    if (!devices.includes("wasm")) return null
+    jax.defaultDevice("wasm")
+    return jax
+  } catch {
+    return null
   }
 }
 
-const numpyScript = `
-import json, sys, time, numpy as np
-def best(reps, f):
-    t = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
-    return t
-out = {"version": np.__version__, "matmul": {}}
-for n in [128, 256, 512, 1024]:
-    a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
-    out["matmul"][n] = best(5, lambda: a @ b)
-def heat(n=100, steps=500):
-    g = np.zeros((n, n), np.float32); g[n//2-5:n//2+5, n//2-5:n//2+5] = 100
-    for _ in range(steps):
-        lap = g[2:, 1:-1] + g[:-2, 1:-1] + g[1:-1, 2:] + g[1:-1, :-2] - 4 * g[1:-1, 1:-1]
-        g = g.copy(); g[1:-1, 1:-1] += np.float32(0.01) * lap
-    return float(g[n//2, n//2])
-out["heat_centre"] = heat()
-out["heat"] = best(3, heat)
-x = np.random.rand(1 << 20).astype(np.float32); y = np.random.rand(1 << 20).astype(np.float32)
-out["add"] = best(20, lambda: x + y)
-print(json.dumps(out))
-`
+/** Whether jax-js found what it needs for threads (`Worker` and `SharedArrayBuffer` globals). */
+export const jaxThreads = (): boolean => typeof (globalThis as { Worker?: unknown }).Worker !== "undefined" && typeof SharedArrayBuffer !== "undefined"
 
-export interface NumpyResults {
-  readonly version: string
-  readonly matmul: Record<string, number>
-  readonly heat: number
-  readonly heat_centre: number
-  readonly add: number
+/** What the NumPy script is asked to run (sizes, steps, repetitions). */
+export interface NumpyConfig {
+  readonly matmul: ReadonlyArray<number>
+  readonly matmulReps: ReadonlyArray<number>
+  readonly samples: Record<string, ReadonlyArray<readonly [number, number]>>
+  readonly heat: ReadonlyArray<readonly [number, number, number]>
+  readonly facilitySteps: number
+  readonly facilityReps: number
+  readonly mlpReps: number
+  readonly fma: number
+  readonly fmaReps: number
 }
 
-/** NumPy's timings (seconds), or null without python3/numpy. OpenBLAS tuning variables are unset for this command only. */
-export const numpy = (): NumpyResults | null => {
+/** NumPy's results: median seconds and check values per workload. */
+export interface NumpyResults {
+  readonly version: string
+  readonly w1: Record<string, { readonly s: number; readonly samples: number[] }>
+  readonly w2: Record<string, { readonly s: number; readonly centre: number; readonly total: number }>
+  readonly w3: { readonly s: number; readonly centre: number }
+  readonly w5: { readonly s: number; readonly loss: number; readonly gradL1: number }
+  readonly w6: { readonly s: number; readonly sum: number }
+}
+
+/** Run NumPy's side, or null without python3/NumPy. OpenBLAS tuning variables are unset for this command only. */
+export const numpy = (config: NumpyConfig): NumpyResults | null => {
   try {
     const env = { ...process.env }
     delete env.OPENBLAS_CORETYPE
     delete env.OPENBLAS_L2_SIZE
-    return JSON.parse(execFileSync("python3", ["-c", numpyScript], { env, encoding: "utf8", timeout: 120_000 })) as NumpyResults
-  } catch {
+    const script = fileURLToPath(new URL("./numpy_peer.py", import.meta.url))
+    return JSON.parse(execFileSync("python3", [script, JSON.stringify(config)], { env, encoding: "utf8", timeout: 900_000 })) as NumpyResults
+  } catch (e) {
+    process.stderr.write(`numpy unavailable: ${String(e).slice(0, 300)}\n`)
     return null
   }
 }

@@ -1,13 +1,10 @@
 /** W1's shared inputs: the same deterministic f32 matrices for every library, and the points checked. */
+import { stream } from "./data.js"
 
-/** A and B of W1 at size n: an LCG's values in [-1, 1), row-major. */
+/** A and B of W1 at size n: the suite's LCG stream (`data.ts`) from seed 12345 + n, values in [-1, 1), row-major. */
 export const matmulInputs = (n: number): [Float32Array, Float32Array] => {
-  let s = 12345 + n
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 31 - 1)
-  const a = new Float32Array(n * n), b = new Float32Array(n * n)
-  for (let i = 0; i < a.length; i++) a[i] = next()
-  for (let i = 0; i < b.length; i++) b[i] = next()
-  return [a, b]
+  const r = stream(12345 + n)
+  return [r(n * n), r(n * n)]
 }
 
 /** 16 (row, column) points of C: the four corners and 12 spread over the matrix. */

@@ -11,15 +11,19 @@ import os from "node:os"
 import { fileURLToPath } from "node:url"
 import * as tg from "../src/index.js"
 import { configureWasm, wasmSettings } from "../src/device/cpu/wasm/gemm.js"
+import { median } from "./harness.js"
 import { matmulInputs, referenceSamples, samplePoints } from "./w1-data.js"
 
 const sizes = [256, 1024, 2048]
-const reps = [20, 6, 3]
+const fullReps = [20, 6, 3]
 const PASSES = 2
+
+/** How long W1 runs: timed runs per size, and passes over all configurations (the suite's `--quick` uses fewer). */
+export interface W1Options { readonly reps?: ReadonlyArray<number>; readonly passes?: number }
 
 interface Result { readonly seconds: number[]; readonly cpu: number[]; readonly samples: number[] }
 
-const typegradRun = (threads: number): Record<number, Result> => {
+const typegradRun = (threads: number, reps: ReadonlyArray<number>): Record<number, Result> => {
   configureWasm({ threads })
   const out: Record<number, Result> = {}
   sizes.forEach((n, s) => {
@@ -40,7 +44,7 @@ const typegradRun = (threads: number): Record<number, Result> => {
   return out
 }
 
-const tfjsRun = (threads: number): Record<number, Result> | null => {
+const tfjsRun = (threads: number, reps: ReadonlyArray<number>): Record<number, Result> | null => {
   try {
     const child = fileURLToPath(new URL("./tfjs-wasm-child.ts", import.meta.url))
     const tsx = fileURLToPath(new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url))
@@ -54,24 +58,21 @@ const tfjsRun = (threads: number): Record<number, Result> | null => {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 
 /** Run W1 and print its table; returns GFLOP/s (median) per configuration and size. */
-export const w1 = (): Record<string, Record<number, number>> => {
+export const w1 = (options: W1Options = {}): Record<string, Record<number, number>> => {
+  const reps = options.reps ?? fullReps, passes = options.passes ?? PASSES
   const refs = Object.fromEntries(sizes.map((n) => [n, referenceSamples(n, ...matmulInputs(n))]))
   const configs: Array<[string, () => Record<number, Result> | null]> = [
-    ["typegrad, 1 thread", () => typegradRun(1)],
-    ["typegrad, 2 threads", () => typegradRun(2)],
-    ["tfjs-wasm, 1 thread", () => tfjsRun(1)],
-    ["tfjs-wasm, 2 threads", () => tfjsRun(2)],
+    ["typegrad, 1 thread", () => typegradRun(1, reps)],
+    ["typegrad, 2 threads", () => typegradRun(2, reps)],
+    ["tfjs-wasm, 1 thread", () => tfjsRun(1, reps)],
+    ["tfjs-wasm, 2 threads", () => tfjsRun(2, reps)],
   ]
   const saved = wasmSettings()
   const times = new Map<string, Record<number, number[]>>(), cpuTimes = new Map<string, Record<number, number[]>>()
   const loads: number[] = []
-  for (let pass = 0; pass < PASSES; pass++)
+  for (let pass = 0; pass < passes; pass++)
     for (const [name, run] of configs) {
       loads.push(os.loadavg()[0]!)
       process.stderr.write(`W1 pass ${pass + 1}: ${name} …\n`)
@@ -100,7 +101,7 @@ export const w1 = (): Record<string, Record<number, number>> => {
   const best = (name: string, n: number) => { const t = times.get(name)?.[n]; return t === undefined ? null : gflops(n, Math.min(...t)) }
   const fmt = (x: number | null | undefined) => (x == null ? "—" : x.toFixed(1))
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : `${(a / b).toFixed(2)}×`)
-  console.log(`\nW1 matmul f32, GFLOP/s: median (best) over ${PASSES} passes; load average during the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})\n`)
+  console.log(`\nW1 matmul f32, GFLOP/s: median (best) over ${passes} pass(es); load average during the run ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"})\n`)
   const names = configs.map(([n]) => n)
   console.log(`| n | ${names.join(" | ")} | typegrad 1t / tfjs 1t | typegrad 2t / tfjs 2t |`)
   console.log(`|---|${names.map(() => "---:").join("|")}|---:|---:|`)

@@ -32,7 +32,6 @@ export interface Expr {
 type Kernel = (out: HostArray, oOff: number, oStr: ReadonlyArray<number>, ins: ReadonlyArray<Operand>, shape: ReadonlyArray<number>) => void
 
 const bySource = new Map<string, Kernel>()
-const byKey = new Map<string, Kernel>()
 
 const typeName = (x: ArrayLike<number>): string =>
   x instanceof Float32Array ? "F32" : x instanceof Float64Array ? "F64" : x instanceof Int32Array ? "I32" : x instanceof Uint8Array ? "U8" : "Arr"
@@ -96,19 +95,29 @@ const fallback = (e: Expr): Kernel => {
   }
 }
 
+/** The array type as a small code (the kernel cache key packs one per operand). */
+const typeCode = (x: ArrayLike<number>): number =>
+  x instanceof Float32Array ? 0 : x instanceof Float64Array ? 1 : x instanceof Int32Array ? 2 : x instanceof Uint8Array ? 3 : 4
+const classCode = { 0: 0, 1: 1, s: 2 } as const
+/** Generated kernels by expression name, then by a number packing rank, array types and inner stride classes (no string per call). */
+const byCode = new Map<string, Map<number, Kernel>>()
+
 const kernelFor = (e: Expr, out: HostArray, ins: ReadonlyArray<Operand>, r: number, inner: ReadonlyArray<0 | 1 | "s">): Kernel => {
   if (!canGenerate()) return fallback(e)
-  const types = [typeName(out), ...ins.map((o) => typeName(o.data))]
-  const key = `${e.name}|${types.join(",")}|${r}|${inner.join("")}`
-  let k = byKey.get(key)
+  // exact in a double for any operand count an expression has (5 bits per operand, 2^53 in all)
+  let code = r * 32 + typeCode(out) * 4 + classCode[inner[0]!]
+  for (let k = 0; k < ins.length; k++) code = code * 32 + typeCode(ins[k]!.data) * 4 + classCode[inner[k + 1]!]
+  let table = byCode.get(e.name)
+  if (table === undefined) byCode.set(e.name, (table = new Map()))
+  let k = table.get(code)
   if (k !== undefined) return k
-  const src = source(e, types, r, inner)
+  const src = source(e, [typeName(out), ...ins.map((o) => typeName(o.data))], r, inner)
   k = bySource.get(src)
   if (k === undefined) {
     k = new Function("f", `return function map(out, oOff, oStr, ins, shape) {\n${src}\n}`)(e.f) as Kernel
     bySource.set(src, k)
   }
-  byKey.set(key, k)
+  table.set(code, k)
   return k
 }
 

@@ -104,6 +104,33 @@ describe("cpu jit: fused loops with folded views", () => {
     expect(read(tg.jit(f)(x as never, v as never) as never)).toEqual(read(f(x as never, v as never) as never))
   })
 
+  it("reuses buffers that feed matmul and reductions, and shares reshaped arrays, without corrupting earlier results", () => {
+    // x·2 feeds a matmul through a reshape, x·y + 1 feeds a sum: both are loop outputs that never
+    // leave a call (reused buffers); a reshape of a kernel's result is also an output (shared array)
+    const f = (x: AnyTensor, y: AnyTensor) => {
+      const m = lax.matmul(lax.reshape(lax.mul(x, 2), [3, 4]), lax.reshape(y, [4, 3]))
+      // x − y reaches the matmul of its reshape (sharing a reused buffer) and, reshaped back, an output
+      const d = lax.reshape(lax.sub(x, y), [3, 4])
+      const dd = lax.matmul(d, lax.reshape(y, [4, 3]))
+      return [lax.reduceSum(lax.add(lax.mul(x, y), 1), [0]), m, lax.reshape(m, [9]), lax.reduceMax(lax.sub(x, y), [0]), dd, lax.reshape(d, [12])]
+    }
+    const mk = (seed: number) => fromHost(Array.from({ length: 12 }, (_, i) => ((i * 7 + seed * 5) % 11) - 5), [12], "f64", cpu)
+    const jf = tg.jit(f)
+    const calls = [[mk(1), mk(2)], [mk(3), mk(4)], [mk(5), mk(6)]] as const
+    const outs = calls.map(([x, y]) => jf(x, y))
+    expect(compiled(f as never, ...calls[0]).loops).toBeLessThanOrEqual(5)
+    // every call's results still equal eager ones after later calls ran
+    calls.forEach(([x, y], c) => f(x, y).forEach((e, k) => expect(read(outs[c]![k]!)).toEqual(read(e))))
+    // and the matmul agrees with a triple loop
+    const [xh, yh] = [read(calls[1][0]), read(calls[1][1])]
+    const want = Array.from({ length: 9 }, (_, ij) => {
+      let s = 0
+      for (let p = 0; p < 4; p++) s += 2 * xh[Math.floor(ij / 3) * 4 + p]! * yh[p * 3 + (ij % 3)]!
+      return s
+    })
+    expect(read(outs[1]![2]!)).toEqual(want)
+  })
+
   it("handles empty and size-1 shapes, and views as outputs", () => {
     const f = (x: AnyTensor) => [
       x.shape[1]! >= 2 ? lax.pad(lax.slice(x, [0, 1], [1, 2], [x.shape[0]!, 1]), [1, 0], [0, -1], [0, 0], 7) : lax.pad(x, [1, 0], [0, 1], [1, 0], 7),

@@ -27,6 +27,21 @@ import { viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
 
+/** Kernels whose result is always a new array, never one of their inputs: matmul, and reductions over at least one axis. */
+const freshResult = (e: ProgramEqn): boolean => {
+  const n = e.prim.name
+  if (n === "matmul") return true
+  const reduction = n === "reduceSum" || n === "reduceMax" || n === "reduceMin" || n === "reduceProd"
+  return reduction && (e.params as ParamsOf<"reduceSum">).axes.length > 0
+}
+
+/** `w` reads all of its base, in order, with no pad: the same array under another shape. */
+const identityView = (v: ProgramVar, w: View): boolean => {
+  if (w.pad !== undefined || w.offset !== 0 || numel(v.aval.shape) !== numel(w.base.aval.shape)) return false
+  const want = contiguous(v.aval.shape)
+  return v.aval.shape.every((d, i) => d === 1 || w.strides[i] === want[i])
+}
+
 /** The scalar expression of a fusable (elementwise) equation: the same ones eager kernels use. */
 const exprFor = (e: ProgramEqn): Expr | undefined => {
   const name = e.prim.name
@@ -51,9 +66,11 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   program.eqns.forEach((e) => e.inputs.forEach((v) => usedBy.set(v, [...(usedBy.get(v) ?? []), e])))
   const outSet = new Set(program.outs)
 
-  // a value read only by generated loops (directly or through views) never escapes a call: its
-  // buffer is allocated once and reused (kernels may return their input, so they never see one)
-  const scratch = (v: ProgramVar): boolean => !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined)
+  // a value read only by generated loops (directly or through views) and by kernels that always
+  // return a fresh array never escapes a call: its buffer is allocated once and reused (other
+  // kernels may return their input, so they never see one)
+  const scratch = (v: ProgramVar): boolean =>
+    !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined || freshResult(q))
   /** planned steps: kernels as closures, loops as specs (generated at the end: a later loop may inline one) */
   const steps: Array<Step | Planned> = []
   interface Planned { readonly spec: LoopSpec; readonly outs: ReadonlyArray<ProgramVar>; readonly eqns: ReadonlyArray<ProgramEqn> }
@@ -63,6 +80,8 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const producer = new Map<ProgramVar, ProgramEqn>()
   program.eqns.forEach((e) => e.outs.forEach((v) => producer.set(v, e)))
   let group: ProgramEqn[] = []
+  /** values whose loop writes a buffer reused across calls */
+  const reused = new Set<ProgramVar>()
   let made = new Set<ProgramVar>()
 
   const sourceOf = (v: ProgramVar): Source => {
@@ -109,6 +128,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       shape, inputs: loopInputs, eqns: loopEqns,
       outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
     }
+    outs.forEach((v) => scratch(v) && reused.add(v))
     steps.push({ spec, outs, eqns })
     outs.forEach((v) => ready.add(v))
   }
@@ -126,6 +146,16 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     if (ready.has(v)) return
     const w = views.get(v)!
     if (made.has(w.base)) close()
+    // a view that is its whole base in order (a reshape, a size-1 transpose) shares the base's
+    // array, as eager reshape does; a buffer reused across calls only when the view, too, never
+    // leaves the call (the next call overwrites it)
+    if (identityView(v, w) && ready.has(w.base) && (!reused.has(w.base) || scratch(v))) {
+      const from = slot(w.base), to = slot(v)
+      steps.push((R) => void (R[to] = R[from]))
+      ready.add(v)
+      if (reused.has(w.base)) reused.add(v)
+      return
+    }
     emitLoop(v.aval.shape, [], [v], [v])
   }
   /** `v`'s own base when it is a deferred view, else `v`. */

@@ -5,6 +5,7 @@ import type { PrimitiveName } from "../../ops/core/primitive.js"
 import { primitives } from "../../ops/prims/index.js"
 import type { DType } from "../../shape/index.js"
 import { cpuBackend, CpuStorage } from "./index.js"
+import { forceCodegen } from "./eval.js"
 import { gemm } from "./matmul.js"
 import { fold, unfold } from "./window.js"
 
@@ -104,6 +105,57 @@ describe("cpu elementwise kernels", () => {
   it("handles empty tensors", () => {
     expect(run("add", [new Float32Array(0), new Float32Array(3)], [[0, 3], [3]], "f32").shape).toEqual([0, 3])
     expect(run("slice", [new Float32Array(6)], [[2, 3]], "f32", { starts: [0, 0], steps: [1, 1], sizes: [0, 3] }).y.length).toBe(0)
+  })
+})
+
+describe("cpu reductions", () => {
+  // reference: each output element folds its inputs in row-major order, NaN-propagating for max/min
+  const refFold: Record<string, [number, (a: number, v: number) => number]> = {
+    reduceSum: [0, (a, v) => a + v], reduceProd: [1, (a, v) => a * v],
+    reduceMax: [-Infinity, (a, v) => (Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.max(a, v))],
+    reduceMin: [Infinity, (a, v) => (Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.min(a, v))],
+  }
+  const reference = (x: HostArray, shape: number[], axes: number[], p: string, d: D): number[] => {
+    const outShape = shape.map((n, i) => (axes.includes(i) ? 1 : n))
+    const [init, f] = refFold[p]!
+    const acc = new Array<number>(numel(outShape)).fill(init)
+    for (let flat = 0; flat < x.length; flat++) {
+      let rest = flat, o = 0, scale = 1
+      for (let i = shape.length - 1; i >= 0; i--) {
+        const c = rest % shape[i]!
+        rest = Math.floor(rest / shape[i]!)
+        if (!axes.includes(i)) o += c * scale
+        scale *= outShape[i]!
+      }
+      acc[o] = f(acc[o]!, x[flat]!)
+    }
+    const y = hostAlloc(d, acc.length)
+    acc.forEach((v, i) => (y[i] = v))
+    return Array.from(y)
+  }
+  const cases = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+    fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, i) => i)), fc.constantFrom("reduceSum", "reduceProd", "reduceMax", "reduceMin"), dtypes, fc.boolean()))
+  it("sum, prod, max and min over any axes match a reference fold, for every dtype (and NaN propagates)", () => {
+    fc.assert(fc.property(cases, ([shape, axes, p, d, nan]) => {
+      // max and min of an empty axis have no identity: a ShapeError before any kernel runs
+      fc.pre(p === "reduceSum" || p === "reduceProd" || axes.every((a) => shape[a]! > 0))
+      const x = fill(d, numel(shape), shape.length * 7 + axes.length)
+      if (nan && d !== "i32" && x.length > 0) x[x.length >> 1] = NaN
+      const { y } = run(p as PrimitiveName, [x], [shape], d, { axes })
+      expect(Array.from(y)).toEqual(reference(x, shape, axes, p, d))
+    }), { numRuns: 300 })
+  })
+  it("reduces a BatchNorm statistic ([N, C, H, W] over 0, 2, 3) as the reference, generated or not", () => {
+    const shape = [4, 3, 5, 6], x = fill("f64", numel(shape), 3)
+    for (const gen of [true, false]) {
+      forceCodegen(gen)
+      try {
+        for (const p of ["reduceSum", "reduceMax"] as const)
+          expect(Array.from(run(p, [x], [shape], "f64", { axes: [0, 2, 3] }).y)).toEqual(reference(x, shape, [0, 2, 3], p, "f64"))
+      } finally {
+        forceCodegen(undefined)
+      }
+    }
   })
 })
 

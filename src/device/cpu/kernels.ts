@@ -8,6 +8,7 @@ import { hostAlloc, hostConvert, numel, type Aval, type HostArray } from "../../
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { gemm } from "./matmul.js"
 import { contiguous } from "./codegen.js"
+import { canGenerate } from "./eval.js"
 import { broadcastTo, stridedCopy } from "./strided.js"
 import { wasmGemm } from "./wasm/gemm.js"
 import { fold, unfold } from "./window.js"
@@ -26,9 +27,8 @@ export type CpuKernel<P extends PrimitiveName> = (
 const alloc = (av: Aval) => hostAlloc(av.dtype, numel(av.shape))
 
 type Acc = (acc: number, v: number) => number
-const add: Acc = (a, v) => a + v
 /** Σ x[i .. i + n): blocks of 64 in order, halves (at block boundaries) added pairwise. */
-const pairwiseSum = (x: HostArray, i: number, n: number): number => {
+const pairwiseSum = (x: ArrayLike<number>, i: number, n: number): number => {
   if (n <= 64) {
     let s = 0
     for (let j = i; j < i + n; j++) s += x[j]!
@@ -38,50 +38,101 @@ const pairwiseSum = (x: HostArray, i: number, n: number): number => {
   return pairwiseSum(x, i, h) + pairwiseSum(x, i + h, n - h)
 }
 
-type ReduceName = "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
+/** A reduction's accumulate step as a closure (the fallback) and as JS over `a` and `v` (the generated loop). */
+interface Reducer { readonly name: string; readonly init: number; readonly f: Acc; readonly js: string }
+type ReduceLoop = (x: ArrayLike<number>, acc: Float64Array, shape: ReadonlyArray<number>, os: ReadonlyArray<number>) => void
+
 /**
- * A reduction accumulating in f64 (an f32 result carries one rounding for any length below 2²⁹);
- * `fi` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
- * WebGPU kernels do, which f64 cannot past 2⁵³).
+ * The reduction loop over a (merged) shape: `acc[Σ i·os] ⊕= x[i]` in input order, a tight inner
+ * loop with the accumulator in a local when the innermost axis is reduced. Generated once per
+ * (reducer, input array type), so V8 sees a monomorphic load and the step inlined; the closure
+ * version runs where code generation is unavailable.
  */
-const reduce = <P extends ReduceName>(init: number, f0: Acc, fi: Acc = f0): CpuKernel<P> => ([x], [ax], params, out) => {
-  const { axes } = params as { readonly axes: ReadonlyArray<number> }
-  const f = out.dtype === "i32" ? fi : f0
-  // float sums along contiguous rows go pairwise (f64 tensors then carry O(log n) roundings too)
-  const pair = f0 === add && (out.dtype === "f64" || out.dtype === "f32")
-  const shape = ax!.shape
-  // reducing over no axes is the identity (this also covers rank-0 inputs)
-  if (axes.length === 0) return hostConvert(x!, out.dtype)
-  const acc = new Float64Array(numel(out.shape)).fill(init)
-  const r = shape.length
-  if (x!.length > 0) {
-    // output strides seen from the input's index space (0 on reduced axes)
-    const os = new Array<number>(r).fill(0)
-    let s = 1
-    for (let i = r - 1; i >= 0; i--) if (!axes.includes(i)) ((os[i] = s), (s *= shape[i]!))
-    const inner = shape[r - 1]!, oi = os[r - 1]!
-    const idx = new Array<number>(r - 1).fill(0)
+const reduceSource = (r: Reducer): string => `
+const rank = shape.length, inner = shape[rank - 1], oi = os[rank - 1], n = x.length
+const idx = new Array(rank).fill(0)
+let o = 0, i = 0
+while (i < n) {
+  if (oi === 0) {
+    let a = acc[o]
+    for (let j = 0; j < inner; j++) { const v = x[i++]; a = ${r.js} }
+    acc[o] = a
+  } else for (let j = 0, oj = o; j < inner; j++, oj += oi) { const a = acc[oj], v = x[i++]; acc[oj] = ${r.js} }
+  for (let k = rank - 2; k >= 0; k--) {
+    o += os[k]
+    if (++idx[k] < shape[k]) break
+    o -= os[k] * shape[k]
+    idx[k] = 0
+  }
+}`
+const reduceClosure = (r: Reducer): ReduceLoop => {
+  const f = r.f
+  return (x, acc, shape, os) => {
+    const rank = shape.length, inner = shape[rank - 1]!, oi = os[rank - 1]!, n = x.length
+    const idx = new Array<number>(rank).fill(0)
     let o = 0, i = 0
-    for (;;) {
-      if (oi === 0 && pair) {
-        acc[o] = acc[o]! + pairwiseSum(x!, i, inner)
-        i += inner
-      } else if (oi === 0) {
+    while (i < n) {
+      if (oi === 0) {
         let a = acc[o]!
-        for (let j = 0; j < inner; j++) a = f(a, x![i++]!)
+        for (let j = 0; j < inner; j++) a = f(a, x[i++]!)
         acc[o] = a
-      } else for (let j = 0, oj = o; j < inner; j++, oj += oi) acc[oj] = f(acc[oj]!, x![i++]!)
-      let k = r - 2
-      for (; k >= 0; k--) {
-        idx[k]!++
+      } else for (let j = 0, oj = o; j < inner; j++, oj += oi) acc[oj] = f(acc[oj]!, x[i++]!)
+      for (let k = rank - 2; k >= 0; k--) {
         o += os[k]!
-        if (idx[k]! < shape[k]!) break
+        if (++idx[k]! < shape[k]!) break
         o -= os[k]! * shape[k]!
         idx[k] = 0
       }
-      if (k < 0) break
     }
   }
+}
+const reduceLoops = new Map<string, ReduceLoop>()
+const reduceLoop = (r: Reducer, x: ArrayLike<number>): ReduceLoop => {
+  if (!canGenerate()) return reduceClosure(r)
+  const key = `${r.name}|${(x as object).constructor.name}`
+  let loop = reduceLoops.get(key)
+  if (loop === undefined) {
+    loop = new Function(`return function reduce_${r.name}(x, acc, shape, os) {\n${reduceSource(r)}\n}`)() as ReduceLoop
+    reduceLoops.set(key, loop)
+  }
+  return loop
+}
+
+/**
+ * A reduction accumulating in f64 (an f32 result carries one rounding for any length below 2²⁹);
+ * `ri` is the i32 step when it differs (sums and products wrap modulo 2³² at every step, as the
+ * WebGPU kernels do, which f64 cannot past 2⁵³). Float sums along contiguous rows go pairwise, so
+ * f64 tensors too carry O(log n) roundings.
+ */
+const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(r0: Reducer, ri: Reducer = r0): CpuKernel<P> => ([x], [ax], params, out) => {
+  const { axes } = params as { readonly axes: ReadonlyArray<number> }
+  const r = out.dtype === "i32" ? ri : r0
+  const shape = ax!.shape
+  // reducing over no axes is the identity (this also covers rank-0 inputs)
+  if (axes.length === 0) return hostConvert(x!, out.dtype)
+  const acc = new Float64Array(numel(out.shape)).fill(r.init)
+  if (x!.length === 0) return hostConvert(acc, out.dtype)
+  // merge neighbouring axes that are both reduced or both kept (size-1 axes dropped): a BatchNorm
+  // statistic over [N, C, H, W] → [C] becomes [N, C, H·W] with a contiguous inner reduction
+  const sh: number[] = [], red: boolean[] = []
+  shape.forEach((n, d) => {
+    if (n === 1) return
+    const reduced = axes.includes(d), m = sh.length - 1
+    if (m >= 0 && red[m] === reduced) sh[m] = sh[m]! * n
+    else (sh.push(n), red.push(reduced))
+  })
+  if (sh.length === 0) (sh.push(1), red.push(true))
+  // output strides seen from the input's index space (0 on reduced axes)
+  const os = new Array<number>(sh.length).fill(0)
+  for (let i = sh.length - 1, s = 1; i >= 0; i--) if (!red[i]) ((os[i] = s), (s *= sh[i]!))
+  const last = sh.length - 1
+  if (r.name === "sum" && (out.dtype === "f32" || out.dtype === "f64") && red[last]) {
+    // each contiguous row of the innermost (reduced) axis summed pairwise, then the row sums in order
+    const inner = sh[last]!, rows = new Float64Array(x!.length / inner)
+    for (let k = 0; k < rows.length; k++) rows[k] = pairwiseSum(x!, k * inner, inner)
+    if (last === 0) acc[0] = acc[0]! + rows[0]!
+    else reduceLoop(r, rows)(rows, acc, sh.slice(0, last), os.slice(0, last))
+  } else reduceLoop(r, x!)(x!, acc, sh, os)
   return hostConvert(acc, out.dtype)
 }
 const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
@@ -127,10 +178,10 @@ const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: num
 }
 
 export const cpuKernels = {
-  reduceSum: reduce(0, add, (a, v) => (a + v) | 0),
-  reduceProd: reduce(1, (a, v) => a * v, Math.imul),
-  reduceMax: reduce(-Infinity, maxAcc),
-  reduceMin: reduce(Infinity, minAcc),
+  reduceSum: reduce({ name: "sum", init: 0, f: (a, v) => a + v, js: "a + v" }, { name: "sum_i32", init: 0, f: (a, v) => (a + v) | 0, js: "(a + v) | 0" }),
+  reduceProd: reduce({ name: "prod", init: 1, f: (a, v) => a * v, js: "a * v" }, { name: "prod_i32", init: 1, f: Math.imul, js: "Math.imul(a, v)" }),
+  reduceMax: reduce({ name: "max", init: -Infinity, f: maxAcc, js: "v > a || v !== v ? v : a" }),
+  reduceMin: reduce({ name: "min", init: Infinity, f: minAcc, js: "v < a || v !== v ? v : a" }),
   argReduce: ([x], [ax], { axis, op }, out) => {
     const shape = ax!.shape
     const n = shape[axis]!, inner = numel(shape.slice(axis + 1)), outer = numel(shape.slice(0, axis))

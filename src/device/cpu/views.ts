@@ -23,9 +23,22 @@ const broadcastOperand = (x: CpuStorage, shape: ReadonlyArray<number>, outShape:
 
 /** An elementwise expression over (views of) its inputs, broadcast to `out`. */
 export const mapElementwise = (e: Expr, xs: ReadonlyArray<CpuStorage>, avals: ReadonlyArray<Aval>, out: Aval): CpuStorage => {
-  const y = hostAlloc(out.dtype, numel(out.shape))
+  const n = numel(out.shape)
+  const y = hostAlloc(out.dtype, n)
+  // one element (scalar arithmetic): the expression's function on each input's only element, with
+  // the store rounding as the generated loop's would; no loop to look up, no operands to build
+  if (n === 1) {
+    y[0] = e.f(...xs.map(scalarOf))
+    return new CpuStorage(y)
+  }
   stridedMap(e, y, 0, contiguous(out.shape), xs.map((x, k) => broadcastOperand(x, avals[k]!.shape, out.shape)), out.shape)
   return new CpuStorage(y)
+}
+
+/** The single element of a one-element storage (a view reads its base at its offset). */
+const scalarOf = (x: CpuStorage): number => {
+  const v = x.view
+  return v === undefined ? x.data[0]! : v.base[v.offset]!
 }
 
 /** A view is kept only while it covers a fair share of its base (else a small slice would pin a large array). */
