@@ -80,7 +80,7 @@ const main = async () => {
     }
   }
 
-  const out = process.env["OUT"]
+  const out = process.env.OUT
   if (out !== undefined) writeFileSync(join(out, "gpu.json"), JSON.stringify({ date: new Date().toISOString(), device: gpu.name, small, rows }, null, 2))
   releaseWebGpu(gpu)
 }

@@ -11,7 +11,7 @@
  * fewer repetitions, 50 heat steps at 1000²). Progress goes to stderr, the tables to stdout.
  */
 import os from "node:os"
-import * as tg from "../src/index.js"
+import type * as tg from "../src/index.js"
 import { cpu } from "../src/device/cpu/index.js"
 import { wasmSettings } from "../src/device/cpu/wasm/gemm.js"
 import { bandwidth, streamJax, streamRate, streamReference, streamTfjs, streamTypegrad } from "./stream.js"

@@ -18,13 +18,13 @@ export const modelSource = (): string => {
     layers.push(`nn.conv2d(k, ${chans[i]}, ${chans[i + 1]}, 3, { padding: 1 })`, `nn.batchNorm2d(${chans[i + 1]})`, `nn.relu()`)
   layers.push("nn.adaptiveAvgPool2d(1)", "nn.flatten()", "nn.linear(k, 64, 128)", "nn.gelu()")
   if (layers.length !== 25) throw new Error(`expected 25 layers, built ${layers.length}`)
-  return [
+  return `${[
     `import * as tg from "../../../src/index.js"`,
     `import nn = tg.nn`,
     `declare const k: tg.Key`,
     `export const model = nn.sequential(\n  ${layers.join(",\n  ")},\n)`,
     `export const y: tg.Tensor<[8, 128]> = model.call(tg.zeros([8, 3, 32, 32]))`,
-  ].join("\n") + "\n"
+  ].join("\n")}\n`
 }
 const baselineSource = `import * as tg from "../../../src/index.js"\nexport const y = tg.zeros([8, 3, 32, 32])\n`
 

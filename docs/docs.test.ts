@@ -14,7 +14,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { rewriteImports, root, snippetHarness, tgImport } from "../test/snippets.js"
 
-export interface Block {
+interface Block {
   readonly doc: string
   readonly line: number
   readonly code: string
@@ -22,7 +22,7 @@ export interface Block {
 }
 
 /** The ```ts blocks of a markdown text, with the line each starts on. */
-export const extractBlocks = (doc: string, text: string): Block[] => {
+const extractBlocks = (doc: string, text: string): Block[] => {
   const blocks: Block[] = []
   const lines = text.split("\n")
   for (let i = 0; i < lines.length; i++) {

@@ -99,9 +99,9 @@ describe("npm run demo", () => {
     expect(lines[0]).toBe(`device: ${r.reason}`)
     const headers = lines.filter((l) => /^\[\d\/6\] /.test(l))
     expect(headers).toEqual(SCENARIOS.map((s, i) => `[${i + 1}/6] ${s}`))
-    if (process.env["TYPEGRAD_DEVICE"] === "cpu") expect(r.device).toBe("cpu")
+    if (process.env.TYPEGRAD_DEVICE === "cpu") expect(r.device).toBe("cpu")
     // TYPEGRAD_DEVICE=webgpu takes even a software adapter (lavapipe in CI): the whole demo then runs there
-    if (process.env["TYPEGRAD_DEVICE"] === "webgpu") expect(r.device).toMatch(/^webgpu:/)
+    if (process.env.TYPEGRAD_DEVICE === "webgpu") expect(r.device).toMatch(/^webgpu:/)
     for (const s of [r.portable, r.matmul, r.heat, r.facility, r.training]) expect(s.device).toBe(r.device)
   })
 

@@ -38,7 +38,7 @@ describe("devices guide", () => {
     const r = await run({}, (l) => lines.push(l))
     expect(lines.at(-1)).toContain(`feature std on ${r.device}`)
     r.std.forEach((v, i) => expect(v).toBeCloseTo(onCpu[i]!, 5))
-    if (process.env["TYPEGRAD_REQUIRE_WEBGPU"] === "1") expect(r.device).toMatch(/^webgpu:/)
+    if (process.env.TYPEGRAD_REQUIRE_WEBGPU === "1") expect(r.device).toMatch(/^webgpu:/)
   })
 
   it("says why it falls back when no device fits, and computes on the CPU", async () => {

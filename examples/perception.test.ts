@@ -15,7 +15,7 @@ describe("examples/perception", () => {
     expect(r.gradientPaths).toHaveLength(12)
     for (const k of ["depth.0.weight", "depth.2.weight", "detector.mlp.0.weight", "detector.cls.weight", "detector.box.weight"]) expect(r.gradNorms[k], k).toBeGreaterThan(0)
     // the intrinsics are unchanged by training
-    expect(tg.nn.stateDict(r.model)["intrinsics"]!.toArraySync()).toEqual([[64, 0, W / 2], [0, 64, H / 2], [0, 0, 1]])
+    expect(tg.nn.stateDict(r.model).intrinsics!.toArraySync()).toEqual([[64, 0, W / 2], [0, 64, H / 2], [0, 0, 1]])
   })
   it("the point cloud follows the pinhole model: X = (u − cx)·d/fx, Y = (v − cy)·d/fy, Z = d", () => {
     const m = perception(tg.key(0))

@@ -19,7 +19,7 @@ const image = (o: { readonly c?: number; readonly hw?: number } = {}) =>
   fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: o.c ?? 2 }), fc.integer({ min: 2, max: o.hw ?? 5 }), fc.integer({ min: 2, max: o.hw ?? 5 }))
 
 /** One explicit Euler step of the 2-D heat equation with fixed (Dirichlet) boundary values. */
-export const heatStep = (u: tg.Tensor<[number, number], "f64", "cpu">, alpha: number) => {
+const heatStep = (u: tg.Tensor<[number, number], "f64", "cpu">, alpha: number) => {
   const c = u.slice("1:-1, 1:-1")
   const lap = u.slice(":-2, 1:-1").add(u.slice("2:, 1:-1")).add(u.slice("1:-1, :-2")).add(u.slice("1:-1, 2:")).sub(c.mul(4))
   return tg.at(u, "1:-1, 1:-1").set(c.add(lap.mul(alpha)))

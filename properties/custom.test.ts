@@ -43,7 +43,7 @@ describe("cond and custom derivative rules", () => {
   it("cond: vmap with a batched predicate = a loop over examples", () =>
     check(fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }).chain((ps) => fc.tuple(fc.constant(ps), arbTensor([ps.length, 2]))), ([ps, xs]) => {
       const got = Array.from(dataSync(vmap(piecewise)(fromValues(ps.map(Number), [ps.length], "bool"), xs)))
-      const rows = ps.map((p, b) => lax.slice(xs, [b, 0], [1, 1], [1, 2]))
+      const rows = ps.map((_p, b) => lax.slice(xs, [b, 0], [1, 1], [1, 2]))
       expect(got).toEqual(rows.flatMap((r, b) => Array.from(dataSync(piecewise(bool(ps[b]!), lax.reshape(r, [2]))))))
     }))
 

@@ -77,7 +77,7 @@ async function main() {
   log(`device limits (default request): ${JSON.stringify(report.deviceLimits)}`);
   log(`create ${report.timingMs.create} ms, requestAdapter ${report.timingMs.requestAdapter} ms, requestDevice ${report.timingMs.requestDevice} ms, total ${report.timingMs.total} ms`);
 
-  let uncaptured = [];
+  const uncaptured = [];
   device.addEventListener("uncapturederror", (e) => uncaptured.push(e.error?.message ?? String(e)));
 
   // ---- 1. add shader --------------------------------------------------------

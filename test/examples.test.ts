@@ -19,7 +19,7 @@ interface Example {
 }
 
 /** The `@example`s of the JSDoc comments in a TypeScript source, with the line each code starts on. */
-export const extractExamples = (file: string, text: string): Example[] => {
+const extractExamples = (file: string, text: string): Example[] => {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
   const docs = new Set<ts.JSDoc>()
   const walk = (node: ts.Node): void => {

@@ -53,8 +53,10 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
       writeFileSync(join(work, "run-all.ts"), [
         "const results = {}",
         `for (const f of ${JSON.stringify(files)}) {`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
         "  try { await import(`./${f}`); results[f] = null } catch (e) { results[f] = String(e?.stack ?? e) }",
         "}",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
         "console.log(`@@results ${JSON.stringify(results)}`)",
         // a snippet may leave handles open (a GPU device, a timer): the results are in, so end here
         "process.exit(0)",

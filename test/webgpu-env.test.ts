@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { create, globals } from "webgpu";
 
-const required = process.env["TYPEGRAD_REQUIRE_WEBGPU"] === "1";
+const required = process.env.TYPEGRAD_REQUIRE_WEBGPU === "1";
 
 Object.assign(globalThis, globals);
 

@@ -74,7 +74,7 @@ const header = [
   `import * as tg from "../../../src/index.js"`,
   `declare const gpu: tg.Tensor<[2, 3], "f32", "webgpu">`,
 ]
-const source = [...header, ...cases.map((c) => `${c.code}`)].join("\n") + "\n"
+const source = `${[...header, ...cases.map((c) => `${c.code}`)].join("\n")}\n`
 const lineOf = (i: number) => header.length + i + 1
 
 // inside node_modules so that the project's types and packages resolve as for any file of the repo

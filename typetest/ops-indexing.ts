@@ -37,6 +37,7 @@ tg.einsum("bij,bjk->biz", a, b)
 // arraySplit: a typed tuple for a literal count
 const [s1, s2, s3] = tg.arraySplit(tg.arange(7), 3)
 const halves = tg.arraySplit(tg.zeros([4, 6]), 2, 1)
+// biome-ignore lint/correctness/noUnusedVariables: the declaration is the type test
 const points: ReadonlyArray<tg.AnyTensor> = tg.arraySplit(tg.zeros([6]), [1, 4])
 export const pair: [tg.Tensor<[4, 3]>, tg.Tensor<[4, 3]>] = halves
 // @ts-expect-error the halves are [4, 3], not [4, 2]

@@ -33,6 +33,7 @@ export type Format = [
   Expect<Equal<FmtShape<[3 | 4]>, "[?]">>,
   Expect<Equal<FmtShape<Dim[]>, "[...]">>,
   Expect<Equal<IsError<ShapeMismatch<"x">>, true>>,
+  // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
   Expect<Equal<IsError<any>, false>>,
   Expect<Equal<IsError<never>, false>>,
 ]
@@ -90,6 +91,7 @@ export type DTypeDevice = [
   Expect<Equal<SameDevice<"webgpu", "cpu", "matmul", [1]>, ShapeMismatch<"matmul: device mismatch (webgpu vs cpu)">>>,
   Expect<Equal<SameDevice<"cpu", "cpu" | "webgpu", "matmul", [1]>, [1]>>,
   Expect<Equal<SameDType<"f32", "i32", "add", [1]>, ShapeMismatch<"add: dtype mismatch (f32 vs i32)">>>,
+  // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
   Expect<Equal<SameDType<any, "i32", "add", [1]>, [1]>>,
 ]
 

@@ -61,6 +61,7 @@ export type Fallbacks = [
 // ------------------------------------------------------------------ negatives
 
 // @ts-expect-error the function must return tensors (a number is not a tree of tensors)
+// biome-ignore lint/correctness/noUnusedFunctionParameters: the parameter is part of the signature under test
 export const notTree: Cpu<[3, 3]> = tg.jacfwd((x: tg.Tensor<[3]>) => 3)(x3)
 // @ts-expect-error jacrev: argnums 2 is out of range for 2 argument(s)
 tg.jacrev((a: tg.Tensor<[2, 3]>, x: tg.Tensor<[3]>) => a.matmul(x), { argnums: 2 })

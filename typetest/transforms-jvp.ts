@@ -75,11 +75,12 @@ export type Linearize = [
 ]
 
 // outputs declared on one device keep it; the erased type keeps erased shapes on the actual device
+// biome-ignore lint/correctness/noUnusedFunctionParameters: the parameter is part of the signature under test
 const [k1] = tg.vjp((x: tg.Tensor<[3]>): Gpu<[3]> => null! as Gpu<[3]>, v)
 const [k2, dk2] = tg.jvp((x: tg.AnyTensor) => x, [v], [v])
 export type Kept = [
   Expect<Equal<typeof k1, Gpu<[3]>>>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
   Expect<Equal<typeof k2, tg.Tensor<any, any, "cpu">>>,
   Expect<Equal<typeof dk2, typeof k2>>,
 ]

@@ -109,10 +109,10 @@ const main = async () => {
   const centre = await runHeat(device)
   $("centre").textContent = centre.toFixed(4)
   await runFacility()
-  document.body.dataset["done"] = "true"
+  document.body.dataset.done = "true"
 }
 
 main().catch((e: unknown) => {
-  document.body.dataset["error"] = String(e)
+  document.body.dataset.error = String(e)
   console.error(e)
 })

@@ -45,6 +45,6 @@ export const startDemo = async (port = 0): Promise<{ readonly url: string; reado
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { url } = await startDemo(Number(process.env["PORT"] ?? 5173))
+  const { url } = await startDemo(Number(process.env.PORT ?? 5173))
   console.log(`typegrad demo: ${url} (Ctrl-C stops it)`)
 }

@@ -44,12 +44,12 @@ const run = async (query: string) => {
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()))
   page.on("pageerror", (e) => errors.push(String(e)))
   await page.goto(demo.url + query)
-  await page.waitForFunction(() => document.body.dataset["done"] === "true" || document.body.dataset["error"] !== undefined, null, { timeout: 120_000 })
+  await page.waitForFunction(() => document.body.dataset.done === "true" || document.body.dataset.error !== undefined, null, { timeout: 120_000 })
   const shown = await page.evaluate(() => {
     const text = (id: string) => document.getElementById(id)!.textContent!
     const pixel = (x: number, y: number) => Array.from((document.getElementById("heat") as HTMLCanvasElement).getContext("2d")!.getImageData(x, y, 1, 1).data)
     return {
-      error: document.body.dataset["error"], device: text("device"), step: text("step"), centre: text("centre"), point: text("point"),
+      error: document.body.dataset.error, device: text("device"), step: text("step"), centre: text("centre"), point: text("point"),
       distance: text("distance"), centrePixel: pixel(50, 50), cornerPixel: pixel(0, 0), isolated: crossOriginIsolated,
     }
   })

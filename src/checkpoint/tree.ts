@@ -79,32 +79,43 @@ const isWord = (x: unknown): x is number => typeof x === "number" && Number.isIn
 /** The leaves the structure JSON of `nameLeaves` describes, by dotted name; a `structure` error when it is malformed. */
 export const storedLeaves = (structure: unknown, path: string): Map<string, StoredLeaf> => {
   const out = new Map<string, StoredLeaf>()
-  const bad = (name: string): never => {
-    throw new CheckpointError({ reason: "structure", path, message: `${path}: the tree in __metadata__ is malformed at "${name || "the root"}"` })
-  }
+  const bad = (name: string): CheckpointError =>
+    new CheckpointError({ reason: "structure", path, message: `${path}: the tree in __metadata__ is malformed at "${name || "the root"}"` })
   const go = (s: unknown, name: string, depth: number): void => {
-    if (depth > 1000) bad(name)
-    if (s === "T") return void out.set(name, { kind: "tensor" })
-    if (Array.isArray(s)) return s.forEach((c, i) => go(c, join(name, i), depth + 1))
-    if (!isRecord(s)) return bad(name)
+    if (depth > 1000) throw bad(name)
+    if (s === "T") {
+        out.set(name, { kind: "tensor" })
+        return
+      }
+    if (Array.isArray(s)) {
+        s.forEach((c, i) => go(c, join(name, i), depth + 1))
+        return
+      }
+    if (!isRecord(s)) throw bad(name)
     const keys = Object.keys(s)
-    if (keys.length !== 1) return bad(name)
+    if (keys.length !== 1) throw bad(name)
     if ("n" in s) {
-      const n = s["n"]
-      if (typeof n === "number" || n === "NaN" || n === "Infinity" || n === "-Infinity" || n === "-0") return void out.set(name, { kind: "number", value: Number(n) })
-      return bad(name)
+      const n = s.n
+      if (typeof n === "number" || n === "NaN" || n === "Infinity" || n === "-Infinity" || n === "-0") {
+        out.set(name, { kind: "number", value: Number(n) })
+        return
+      }
+      throw bad(name)
     }
     if ("k" in s) {
-      const k = s["k"]
-      if (Array.isArray(k) && k.length === 2 && k.every(isWord)) return void out.set(name, { kind: "key", value: new Key([k[0]!, k[1]!]) })
-      return bad(name)
+      const k = s.k
+      if (Array.isArray(k) && k.length === 2 && k.every(isWord)) {
+        out.set(name, { kind: "key", value: new Key([k[0]!, k[1]!]) })
+        return
+      }
+      throw bad(name)
     }
-    if ("r" in s && isRecord(s["r"])) {
-      const r = s["r"]
+    if ("r" in s && isRecord(s.r)) {
+      const r = s.r
       for (const k of Object.keys(r)) go(r[k], join(name, k), depth + 1)
       return
     }
-    bad(name)
+    throw bad(name)
   }
   go(structure, "", 0)
   return out

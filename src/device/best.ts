@@ -68,7 +68,7 @@ const softwareName = /llvmpipe|lavapipe|swiftshader|software|microsoft basic ren
 export const bestDevice = async (options: BestDeviceOptions = {}): Promise<BestDevice> => {
   const env = options.env ?? (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {} // no `process` in browsers
   const onCpu = (reason: string): BestDevice => ({ device: cpu, reason: `cpu: ${reason}`, fellBack: true, release: () => {} })
-  const wanted = env["TYPEGRAD_DEVICE"] ?? env["TYPEGRAD_DEMO_DEVICE"]
+  const wanted = env.TYPEGRAD_DEVICE ?? env.TYPEGRAD_DEMO_DEVICE
   if (wanted === "cpu") return onCpu("TYPEGRAD_DEVICE=cpu")
   let gpu: Device<"webgpu">
   try {

@@ -127,7 +127,7 @@ export const scanP: Primitive<"scan"> = {
     // the carries of a linear scan are tangents: linear even when one enters as a known (zero) value
     const isLin = (a: AnyTensor | LinearIn): a is LinearIn => a instanceof LinearIn
     const kc = c!.filter((a) => !isLin(a)) as AnyTensor[], lc = c!.filter(isLin)
-    const kx = x!.filter((a) => !isLin(a)) as AnyTensor[], lx = x!.filter(isLin)
+    const kx = x!.filter((a) => !isLin(a)) as AnyTensor[]
     const like = kc[0] ?? kx[0] ?? (cts.find((t) => !(t instanceof Zero)) as AnyTensor | undefined)
     if (like === undefined) return args.map((a) => (isLin(a) ? new Zero(a.aval) : null))
     const ctK = cts.slice(0, nK).map((t) => instantiate(t, like))

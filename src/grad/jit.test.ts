@@ -113,6 +113,7 @@ describe("jit", () => {
       expect(arr(grad((a: AnyTensor) => f(a, 3))(t([1, 2])))).toEqual([3, 12])
     })
     it("rejects unhashable static values and bad positions with a TransformError", () => {
+      // biome-ignore lint/correctness/noUnusedFunctionParameters: the parameter is part of the signature under test
       const f = jit((a: AnyTensor, g: unknown) => lax.mul(a, 2), { staticArgnums: [1] })
       expect(() => f(t([1]), t([2]))).toThrow("jit: static argument 1 is a tensor")
       expect(() => f(t([1]), () => 1)).toThrow("jit: static argument 1 is a function")

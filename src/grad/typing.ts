@@ -86,7 +86,8 @@ export type Jacobian<R, X> = IsAny<R> extends true ? R
   : ShapeMismatch<"jacobian: the function must return a tensor or a tree of tensors">
 
 /** One output tensor `R` against the input tree `X`. */
-type JacobianIn<R, X> = IsAny<X> extends true ? Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+type JacobianIn<R, X> = IsAny<X> extends true ? Tensor<any, any, any>
   : X extends Tensor<infer _I, infer _D, infer _V> ? JacobianLeaf<R, X>
   : X extends (...args: never) => unknown ? ShapeMismatch<"jacobian: the differentiated argument must be a tensor or a tree of tensors">
   : X extends ReadonlyArray<unknown> ? { -readonly [K in keyof X]: JacobianIn<R, X[K]> }
@@ -97,14 +98,15 @@ type JacobianLeaf<R, X> = R extends Tensor<infer O, infer D, infer V0 extends De
   ? X extends Tensor<infer I, infer _D, infer V extends DeviceKind>
     ? [IsAny<O>, IsAny<I>] extends [false, false]
       ? Tensor<[IsTuple<O>, IsTuple<I>] extends [true, true] ? [...O, ...I] : Dim[], D, FollowDevice<V0, V>>
-      : Tensor<any, any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+      : Tensor<any, any, any>
     : never
   : never
 
 // ------------------------------------------------------------------ vmap
 
 /** The shape of a tensor type (`any` for anything else, which skips the checks). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 type ShapeOfT<X> = X extends Tensor<infer S, infer _D, infer _V> ? S : any
 
 /** What one leaf tells about the batch: its mapped size, or why it does not fit. */
@@ -132,11 +134,12 @@ type VWalk<D, X, Sp> = [Sp] extends [number | null] ? VLeaves<D, X, Sp>
   : [Sp] extends [{ readonly [k: string]: unknown }] ? (AxisSpecLike extends Sp ? Size<number> : { [K in keyof Sp]: VWalk<At<D, K>, At<X, K>, Sp[K]> }[keyof Sp])
   : Size<number>
 type SameLength<A, B> = number extends A ? true : number extends B ? true : [A] extends [B] ? true : false
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 type At<T, K> = K extends keyof T ? T[K] : any
 type AxisSpecLike = { readonly [k: string]: never }
 
-type VLeaves<D, X, Ax> = IsAny<D> extends true ? VLeaf<any, ShapeOfT<X>, Ax> // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+type VLeaves<D, X, Ax> = IsAny<D> extends true ? VLeaf<any, ShapeOfT<X>, Ax>
   : D extends Tensor<infer S, infer _D, infer _V> ? VLeaf<S, ShapeOfT<X>, Ax>
   : D extends ReadonlyArray<unknown> ? { [K in keyof D]: VLeaves<D[K], At<X, K>, Ax> }[number]
   : D extends object ? { [K in keyof D]-?: VLeaves<D[K], At<X, K>, Ax> }[keyof D]

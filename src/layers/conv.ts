@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose2d as convTranspose2dOp, split, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
+import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose2d as convTranspose2dOp, split, type AnyTensor, type Key, } from "../ops/index.js"
 import type { Conv2d as Conv2dShape, Dim, FloorDiv, FmtDim, Pair } from "../shape/index.js"
 import * as init from "./init.js"
 import { badInput, type Param, Layer, type ShapeFn } from "./module.js"

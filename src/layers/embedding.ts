@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { type AnyTensor, type Key, type Tensor } from "../ops/index.js"
+import type { AnyTensor, Key, } from "../ops/index.js"
 import type { Dim } from "../shape/index.js"
 import * as init from "./init.js"
 import { oneHot } from "./losses.js"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { split, type AnyTensor, type Key, type Tensor } from "../ops/index.js"
+import { split, type AnyTensor, type Key, } from "../ops/index.js"
 import type { Dim, FmtDim } from "../shape/index.js"
 import * as init from "./init.js"
 import { badInput, type Param, Layer, type ShapeFn } from "./module.js"

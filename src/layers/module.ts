@@ -45,7 +45,7 @@ Object.defineProperty(Module.prototype, Tree.nodeTag, { value: true })
  * @since 0.1.0
  * @category modules
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 export type Param<S extends Shape, D extends DType = "f32"> = Tensor<S, D, any>
 
 /** The buffer field names declared by a module's class. @internal */

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { full, stopGradient, variance, type AnyTensor, type Tensor } from "../ops/index.js"
+import { full, stopGradient, variance, type AnyTensor, } from "../ops/index.js"
 import type { Dim, FmtShape, Shape } from "../shape/index.js"
 import type * as init from "./init.js"
 import { ones, zeros } from "./init.js"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { CmpLE, DivModLE, FromLE, SubLE, ToLE } from "./arith.js"
+import type { CmpLE, DivModLE, FromLE, ToLE } from "./arith.js"
 import type {
   Add1, AddDim, AllLit, BadDims, Cancel, FmtProd, InsertAt, IsLitNum, IsTuple, Kind, NormAxes, NormAxis, Prod,
   ProdDim, Sp, Unify,

@@ -51,7 +51,7 @@ export interface FitOptions<P, K extends StateKind, B = undefined, C = undefined
   readonly params: P
   readonly optimizer: GradientTransformation<K>
   /** the objective; with `carry`, it also gets the carry and returns `[loss, nextCarry]` */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
   readonly loss: (params: P, batch: B, carry: C) => [C] extends [undefined] ? Tensor<[], any, any> : readonly [Tensor<[], any, any>, C]
   /**
    * state threaded from step to step and not differentiated, such as a module's buffers
@@ -71,6 +71,7 @@ export interface FitOptions<P, K extends StateKind, B = undefined, C = undefined
   /** progress output; `false` for none (default: stderr, a bar on a terminal) */
   readonly progress?: ProgressOptions | false
   /** called after every step; return "stop" to end the run there */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback may return nothing or "stop"
   readonly onStep?: (info: StepInfo<P>) => void | "stop"
   /** stop when the loss has not improved by `minDelta` (default 0) for `patience` steps */
   readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number }

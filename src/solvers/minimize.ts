@@ -22,7 +22,7 @@ import { requireOption } from "./trees.js"
  * @since 0.1.0
  * @category solvers
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 export type Objective<P> = (x: P) => Tensor<[], any, any>
 
 /**

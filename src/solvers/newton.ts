@@ -63,7 +63,7 @@ const positive = (name: string, v: number, integer = false): number => {
   return v
 }
 
-const maxAbs = (x: AnyTensor): number => Array.from(x.dataSync() as ArrayLike<number>).reduce((m, v) => (Math.abs(v) > m || v !== v ? Math.abs(v) : m), 0)
+const maxAbs = (x: AnyTensor): number => Array.from(x.dataSync() as ArrayLike<number>).reduce((m, v) => (Math.abs(v) > m || Number.isNaN(v) ? Math.abs(v) : m), 0)
 
 /**
  * Find a root of a square system `f(x) = 0` by Newton's method: x ← x − J(x)⁻¹·f(x), with the

@@ -24,7 +24,7 @@ import { findChromium, html, launch, serve, type Site } from "./harness.js"
 import type { Outcome, PrimCase, Suite } from "./page.js"
 
 const chromiumPath = findChromium()
-const ci = process.env["CI"] === "true"
+const ci = process.env.CI === "true"
 
 describe("browser: Chromium is present where CI runs", () => {
   // CI installs Chromium (.ci/run); there a missing browser is a failure, not a skip

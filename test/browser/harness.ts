@@ -11,7 +11,7 @@ import { chromium, type Browser } from "playwright-core"
 
 /** The Chromium binary: `TYPEGRAD_CHROMIUM`, else the first of chromium / chromium-browser / google-chrome on the PATH; null if none. */
 export const findChromium = (): string | null => {
-  const given = process.env["TYPEGRAD_CHROMIUM"]
+  const given = process.env.TYPEGRAD_CHROMIUM
   if (given !== undefined && given !== "") return existsSync(given) ? given : null
   for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
     try {

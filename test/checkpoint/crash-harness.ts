@@ -43,7 +43,6 @@ export interface DrillStats {
   readonly elapsedMs: number
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
 /**

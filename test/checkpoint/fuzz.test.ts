@@ -89,7 +89,7 @@ describe("fuzzing the reader", () => {
       const names = Object.keys(header).filter((k) => k !== "__metadata__")
       const name = names[which % names.length]!
       if (key === "__whole__") (header as Record<string, unknown>)[name] = value
-      else if (key === "__shift__") header[name]!["data_offsets"] = (header[name]!["data_offsets"] as number[]).map((o) => o + shift) // same size, moved
+      else if (key === "__shift__") header[name]!.data_offsets = (header[name]!.data_offsets as number[]).map((o) => o + shift) // same size, moved
       else header[name]![key] = value
       const text = new TextEncoder().encode(JSON.stringify(header))
       const out = new Uint8Array(8 + text.length + bytes.length - 8 - n)

@@ -5,7 +5,6 @@
 import fc from "fast-check"
 import { describe, expect, test } from "vitest"
 import * as tg from "../../src/index.js"
-import { ShapeError } from "../../src/index.js"
 import { checkGrads } from "../../src/testing.js"
 import { expectClose, numel, randData, ravel, t32, t64, unravel } from "./ref.js"
 
@@ -20,6 +19,7 @@ interface Cfg {
 
 /** out[n, o, p…] = Σ_{c, k…} x[n, g·Cg + c, q…] · w[o, c, k…], q = (p·s − lo + k·d) / lhs when that is an integer in range. */
 const convRef = (x: number[], xs: number[], w: number[], ws: number[], c: Cfg) => {
+  // biome-ignore lint/correctness/noUnusedVariables: the declaration is the type test
   const [N, C] = xs as [number, number], [O, Cg] = ws as [number, number]
   const sp = xs.slice(2), ks = ws.slice(2)
   const dil = sp.map((n, i) => (n - 1) * c.lhs[i]! + 1)

@@ -22,6 +22,7 @@ describe("printing tensors", () => {
   })
 
   it("0-d tensors print the bare value", () => {
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: a literal whose printed rounding is under test, not π
     expect(String(tg.scalar(3.14159))).toBe("Tensor<[], f32, cpu>\n3.1416")
     expect(String(tg.scalar(7, { dtype: "i32" }))).toBe("Tensor<[], i32, cpu>\n7")
   })

@@ -105,7 +105,7 @@ describe("oneHot", () => {
 describe("topk", () => {
   /** Reference: a stable sort of the row by descending value, NaN first. */
   const refTop = (row: number[], k: number) => {
-    const order = row.map((v, i) => i).sort((a, b) => {
+    const order = row.map((_v, i) => i).sort((a, b) => {
       const [x, y] = [row[a]!, row[b]!]
       if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? -1 : 1
       return x === y || (Number.isNaN(x) && Number.isNaN(y)) ? a - b : y - x

@@ -31,34 +31,34 @@ const xm = x as unknown as Record<string, (...args: unknown[]) => unknown>
 
 describe("operands: a tensor or a number, else InvalidArgument", () => {
   test("add(undefined), add([1, 2, 3]), add(\"1\"), add(true) and an options record as the operand", () => {
-    expectInvalid(() => xm["add"]!(undefined), "add", "b", "add: b is undefined, expected a tensor or a number")
-    expectInvalid(() => js["add"]!(x, [1, 2, 3]), "add", "b", "an array [1, 2, 3]", "tg.tensor(")
-    expectInvalid(() => xm["mul"]!("1"), "mul", "b", `the string "1"`, "Number(")
-    expectInvalid(() => xm["lt"]!(true), "lt", "b", "the boolean true")
-    expectInvalid(() => js["add"]!(x, { device: "cpu" }), "add", "b", "an object { device }")
-    expectInvalid(() => js["sub"]!(undefined, x), "sub", "a", "sub: a is undefined, expected a tensor")
-    expectInvalid(() => js["maximum"]!(null, 1), "maximum", "a", "null")
+    expectInvalid(() => xm.add!(undefined), "add", "b", "add: b is undefined, expected a tensor or a number")
+    expectInvalid(() => js.add!(x, [1, 2, 3]), "add", "b", "an array [1, 2, 3]", "tg.tensor(")
+    expectInvalid(() => xm.mul!("1"), "mul", "b", `the string "1"`, "Number(")
+    expectInvalid(() => xm.lt!(true), "lt", "b", "the boolean true")
+    expectInvalid(() => js.add!(x, { device: "cpu" }), "add", "b", "an object { device }")
+    expectInvalid(() => js.sub!(undefined, x), "sub", "a", "sub: a is undefined, expected a tensor")
+    expectInvalid(() => js.maximum!(null, 1), "maximum", "a", "null")
   })
   test("a non-tensor where a tensor is expected: unary ops, reductions, layout, matmul, concat, where", () => {
-    expectInvalid(() => js["exp"]!({ device: "cpu" }), "exp", "the input", "exp: the input is an object { device }, expected a tensor")
-    expectInvalid(() => js["sum"]!([1, 2]), "sum", "the input", "an array [1, 2]")
-    expectInvalid(() => js["softmax"]!(undefined), "softmax", "the input")
-    expectInvalid(() => js["matmul"]!(tg.ones([2, 2]), [[1, 0], [0, 1]]), "matmul", "b", "an array")
-    expectInvalid(() => js["concat"]!([tg.ones([2]), [3, 4]]), "concat", "tensor 1")
-    expectInvalid(() => js["stack"]!(tg.ones([2])), "stack", "tensors", "expected an array of tensors")
-    expectInvalid(() => js["where"]!(tg.tensor([true]), x, "0"), "where", "b", `the string "0"`, "expected a tensor or a number")
-    expectInvalid(() => js["pad"]!(7, [[1, 1]]), "pad", "the input")
+    expectInvalid(() => js.exp!({ device: "cpu" }), "exp", "the input", "exp: the input is an object { device }, expected a tensor")
+    expectInvalid(() => js.sum!([1, 2]), "sum", "the input", "an array [1, 2]")
+    expectInvalid(() => js.softmax!(undefined), "softmax", "the input")
+    expectInvalid(() => js.matmul!(tg.ones([2, 2]), [[1, 0], [0, 1]]), "matmul", "b", "an array")
+    expectInvalid(() => js.concat!([tg.ones([2]), [3, 4]]), "concat", "tensor 1")
+    expectInvalid(() => js.stack!(tg.ones([2])), "stack", "tensors", "expected an array of tensors")
+    expectInvalid(() => js.where!(tg.tensor([true]), x, "0"), "where", "b", `the string "0"`, "expected a tensor or a number")
+    expectInvalid(() => js.pad!(7, [[1, 1]]), "pad", "the input")
   })
   test("composites name themselves (relu, not the gt it is built from), as do layout and products", () => {
-    expectInvalid(() => js["relu"]!("x"), "relu", "the input", `the string "x"`)
-    expectInvalid(() => js["square"]!([1]), "square", "the input")
-    expectInvalid(() => js["dot"]!(x, undefined), "dot", "b", "undefined")
-    expectInvalid(() => js["outer"]!({}, x), "outer", "a", "an empty object {}")
-    expectInvalid(() => xm["reshape"]!("3"), "reshape", "shape", `the string "3"`, "an array of sizes")
-    expectInvalid(() => xm["expand"]!(3), "expand", "shape", "the number 3")
-    expectInvalid(() => xm["slice"]!(1), "slice", "spec", "the number 1", `write "1"`)
-    expectInvalid(() => xm["pad"]!("1"), "pad", "pads", `the string "1"`)
-    expectInvalid(() => (xm["at"]!("0") as Record<string, (v: unknown) => unknown>)["set"]!("1"), `at("0").set`, "value", `the string "1"`)
+    expectInvalid(() => js.relu!("x"), "relu", "the input", `the string "x"`)
+    expectInvalid(() => js.square!([1]), "square", "the input")
+    expectInvalid(() => js.dot!(x, undefined), "dot", "b", "undefined")
+    expectInvalid(() => js.outer!({}, x), "outer", "a", "an empty object {}")
+    expectInvalid(() => xm.reshape!("3"), "reshape", "shape", `the string "3"`, "an array of sizes")
+    expectInvalid(() => xm.expand!(3), "expand", "shape", "the number 3")
+    expectInvalid(() => xm.slice!(1), "slice", "spec", "the number 1", `write "1"`)
+    expectInvalid(() => xm.pad!("1"), "pad", "pads", `the string "1"`)
+    expectInvalid(() => (xm.at!("0") as Record<string, (v: unknown) => unknown>).set!("1"), `at("0").set`, "value", `the string "1"`)
   })
   test("options of activations and reductions: values of the wrong kind", () => {
     expectInvalid(() => tg.gelu(x, { approximate: "fast" } as never), "gelu", "options.approximate", `expected "none" or "tanh"`)
@@ -75,43 +75,43 @@ describe("operands: a tensor or a number, else InvalidArgument", () => {
 
 describe("dtype names: DTypeError listing the dtypes, with NumPy's names mapped", () => {
   test("cast(\"float32\"), cast(\"f8\") and the method form", () => {
-    const e = thrown(() => js["cast"]!(x, "float32"))
+    const e = thrown(() => js.cast!(x, "float32"))
     expect(e).toBeInstanceOf(DTypeError)
     expect(e).toMatchObject({ op: "cast", dtypes: ["float32"], message: `cast: dtype "float32" is not one of f32, f64, f16, i32, bool (did you mean "f32"?)` })
-    expect(thrown(() => js["cast"]!(x, "f8"))).toMatchObject({ op: "cast", message: `cast: dtype "f8" is not one of f32, f64, f16, i32, bool` })
-    expect(thrown(() => xm["cast"]!("double"))).toMatchObject({ _tag: "DTypeError", message: expect.stringContaining(`did you mean "f64"?`) })
+    expect(thrown(() => js.cast!(x, "f8"))).toMatchObject({ op: "cast", message: `cast: dtype "f8" is not one of f32, f64, f16, i32, bool` })
+    expect(thrown(() => xm.cast!("double"))).toMatchObject({ _tag: "DTypeError", message: expect.stringContaining(`did you mean "f64"?`) })
     expect(tg.cast(tg.tensor([1.7, -1.7]), "i32").toArraySync()).toEqual([1, -1])
   })
   test("a constructor's dtype option: zeros([2], { dtype: \"int64\" }) says there are no 64-bit integers", () => {
-    const e = thrown(() => js["zeros"]!([2], { dtype: "int64" }))
+    const e = thrown(() => js.zeros!([2], { dtype: "int64" }))
     expect(e).toBeInstanceOf(DTypeError)
     expect((e as DTypeError).message).toBe(`zeros: options.dtype "int64" is not one of f32, f64, f16, i32, bool (typegrad has no 64-bit integers: did you mean "i32"?)`)
-    expect(thrown(() => js["tensor"]!([1, 2], { dtype: "float" }))).toBeInstanceOf(DTypeError)
-    expect(thrown(() => js["arange"]!(3, { dtype: "int" }))).toMatchObject({ op: "arange" })
-    expect(thrown(() => js["normal"]!(tg.key(0), [2], { dtype: "half" }))).toMatchObject({ op: "normal", message: expect.stringContaining(`"f16"`) })
+    expect(thrown(() => js.tensor!([1, 2], { dtype: "float" }))).toBeInstanceOf(DTypeError)
+    expect(thrown(() => js.arange!(3, { dtype: "int" }))).toMatchObject({ op: "arange" })
+    expect(thrown(() => js.normal!(tg.key(0), [2], { dtype: "half" }))).toMatchObject({ op: "normal", message: expect.stringContaining(`"f16"`) })
   })
 })
 
 describe("devices: a Device value, else InvalidArgument", () => {
   test("to(x, \"webgpu\"), x.to(\"cpu\"), transfer and a constructor's device option", () => {
-    expectInvalid(() => js["to"]!(x, "webgpu"), "to", "device", `the string "webgpu"`, "expected a Device", "devices are values, not names")
-    expectInvalid(() => xm["to"]!("cpu"), "to", "device")
-    expectInvalid(() => js["transfer"]!(x, undefined), "transfer", "device", "undefined")
-    expectInvalid(() => js["ones"]!([2], { device: "cpu" }), "ones", "options.device", `the string "cpu"`)
+    expectInvalid(() => js.to!(x, "webgpu"), "to", "device", `the string "webgpu"`, "expected a Device", "devices are values, not names")
+    expectInvalid(() => xm.to!("cpu"), "to", "device")
+    expectInvalid(() => js.transfer!(x, undefined), "transfer", "device", "undefined")
+    expectInvalid(() => js.ones!([2], { device: "cpu" }), "ones", "options.device", `the string "cpu"`)
     expect(tg.to(x, tg.cpu)).toBe(x)
   })
   test("an unknown constructor option", () => {
-    expectInvalid(() => js["zeros"]!([2], { dtpye: "f64" }), "zeros", "options.dtpye", `unknown option "dtpye", expected "dtype" or "device"`)
+    expectInvalid(() => js.zeros!([2], { dtpye: "f64" }), "zeros", "options.dtpye", `unknown option "dtpye", expected "dtype" or "device"`)
   })
 })
 
 describe("random keys and parameters", () => {
   test("a sampler given something other than a Key", () => {
-    expectInvalid(() => js["normal"]!(x, [2]), "normal", "key", "a tensor f32[3]", "expected a Key")
-    expectInvalid(() => js["uniform"]!(0, [2]), "uniform", "key", "the number 0")
-    expectInvalid(() => js["bernoulli"]!(undefined, 0.5, [2]), "bernoulli", "key")
-    expectInvalid(() => js["split"]!(7), "split", "key")
-    expectInvalid(() => js["foldIn"]!({ words: [0, 0] }, 1), "foldIn", "key", "an object { words }")
+    expectInvalid(() => js.normal!(x, [2]), "normal", "key", "a tensor f32[3]", "expected a Key")
+    expectInvalid(() => js.uniform!(0, [2]), "uniform", "key", "the number 0")
+    expectInvalid(() => js.bernoulli!(undefined, 0.5, [2]), "bernoulli", "key")
+    expectInvalid(() => js.split!(7), "split", "key")
+    expectInvalid(() => js.foldIn!({ words: [0, 0] }, 1), "foldIn", "key", "an object { words }")
   })
   test("key(seed): NaN, ±Infinity and fractions would alias integer seeds", () => {
     expectInvalid(() => tg.key(Number.NaN), "key", "seed", "the number NaN", "an integer")
@@ -128,7 +128,7 @@ describe("random keys and parameters", () => {
     expectInvalid(() => tg.uniform(tg.key(0), [2], { low: 2, high: 1 }), "uniform", "options.high", "options.low (2)")
     expectInvalid(() => tg.bernoulli(tg.key(0), 1.5, [2]), "bernoulli", "p", "in [0, 1]")
     expectInvalid(() => tg.bernoulli(tg.key(0), -0.1, [2]), "bernoulli", "p")
-    expectInvalid(() => js["uniform"]!(tg.key(0), [2], { min: 0, max: 2 }), "uniform", "options.min", `unknown option "min"`)
+    expectInvalid(() => js.uniform!(tg.key(0), [2], { min: 0, max: 2 }), "uniform", "options.min", `unknown option "min"`)
   })
   test("the edges of the domains are accepted with their exact meaning", () => {
     // std 0 is the mean everywhere; low = high is that value; p = 0 and p = 1 are all false / all true
@@ -222,20 +222,20 @@ describe("JavaScript coercion of tensors", () => {
     expect(String(s)).toBe(s.toString())
   })
   test("tensor([t1, t2]) refuses tensors as elements and points at stack", () => {
-    expectInvalid(() => js["tensor"]!([tg.scalar(1), tg.scalar(2)]), "tensor", "the element at [0]", "a tensor f32[]", "tg.stack(")
-    expectInvalid(() => js["tensor"]!([[1, 2], [3, tg.scalar(4)]]), "tensor", "the element at [1][1]")
+    expectInvalid(() => js.tensor!([tg.scalar(1), tg.scalar(2)]), "tensor", "the element at [0]", "a tensor f32[]", "tg.stack(")
+    expectInvalid(() => js.tensor!([[1, 2], [3, tg.scalar(4)]]), "tensor", "the element at [1][1]")
     expect(tg.stack([tg.scalar(1), tg.scalar(2)]).toArraySync()).toEqual([1, 2])
   })
   test("tensor([true, 2]) mixes booleans and numbers: a DTypeError (it read as [true, true])", () => {
-    const e = thrown(() => js["tensor"]!([true, 2]))
+    const e = thrown(() => js.tensor!([true, 2]))
     expect(e).toBeInstanceOf(DTypeError)
     expect((e as DTypeError).message).toBe("tensor: nested data mixes booleans and numbers (the number 2 at [1] after booleans); use one kind, and cast the tensor afterwards")
-    expect(thrown(() => js["tensor"]!([[1, 0], [false, 1]]))).toBeInstanceOf(DTypeError)
+    expect(thrown(() => js.tensor!([[1, 0], [false, 1]]))).toBeInstanceOf(DTypeError)
   })
   test("non-numeric elements name their position", () => {
-    expectInvalid(() => js["tensor"]!([1, "2"]), "tensor", "the element at [1]", `the string "2"`, "a number or a boolean")
-    expectInvalid(() => js["tensor"]!([[1], [undefined]]), "tensor", "the element at [1][0]", "undefined")
-    expectInvalid(() => js["tensor"]!(null), "tensor", "the element at the root", "null")
+    expectInvalid(() => js.tensor!([1, "2"]), "tensor", "the element at [1]", `the string "2"`, "a number or a boolean")
+    expectInvalid(() => js.tensor!([[1], [undefined]]), "tensor", "the element at [1][0]", "undefined")
+    expectInvalid(() => js.tensor!(null), "tensor", "the element at the root", "null")
   })
 })
 
@@ -263,7 +263,7 @@ describe("jit: argument counts and cyclic trees", () => {
   })
   test("a cyclic tree is an InvalidArgument naming the cycle (it overflowed the stack)", () => {
     const tree: Record<string, unknown> = { w: x, inner: {} }
-    ;(tree["inner"] as Record<string, unknown>)["up"] = tree
+    ;(tree.inner as Record<string, unknown>).up = tree
     const f = tg.jit((t: { w: tg.Tensor<[3]> }) => t.w.mul(2)) as unknown as (t: unknown) => unknown
     expectInvalid(() => f(tree), "pytree", "tree", "the tree is cyclic")
     expectInvalid(() => tg.Tree.flatten(tree), "pytree", "tree", "inner.up refers back to the root")
@@ -274,15 +274,15 @@ describe("jit: argument counts and cyclic trees", () => {
   })
   test("every transform and loop rejects a non-function at once (it was `f is not a function` on the first call)", () => {
     for (const op of ["grad", "valueAndGrad", "vmap", "jacfwd", "jacrev", "hessian"]) expectInvalid(() => js[op]!(5), op, "f", "the number 5", "a function")
-    expectInvalid(() => js["vjp"]!(undefined, x), "vjp", "f", "undefined")
-    expectInvalid(() => js["jvp"]!("f", [x], [x]), "jvp", "f", `the string "f"`)
-    expectInvalid(() => js["scan"]!(5, x, x), "scan", "f", "(carry, x) => [carry, y]")
-    expectInvalid(() => js["whileLoop"]!((c: tg.AnyTensor) => c.sum().lt(3), null, x), "whileLoop", "body", "null")
-    expectInvalid(() => js["grad"]!((v: tg.AnyTensor) => v.sum(), { argnum: 1 }), "grad", "options.argnum", `unknown option "argnum"`)
+    expectInvalid(() => js.vjp!(undefined, x), "vjp", "f", "undefined")
+    expectInvalid(() => js.jvp!("f", [x], [x]), "jvp", "f", `the string "f"`)
+    expectInvalid(() => js.scan!(5, x, x), "scan", "f", "(carry, x) => [carry, y]")
+    expectInvalid(() => js.whileLoop!((c: tg.AnyTensor) => c.sum().lt(3), null, x), "whileLoop", "body", "null")
+    expectInvalid(() => js.grad!((v: tg.AnyTensor) => v.sum(), { argnum: 1 }), "grad", "options.argnum", `unknown option "argnum"`)
   })
   test("jit rejects a non-function and unknown options", () => {
-    expectInvalid(() => js["jit"]!(42), "jit", "f", "the number 42", "a function")
-    expectInvalid(() => js["jit"]!((a: tg.AnyTensor) => a, { compiled: false }), "jit", "options.compiled", `unknown option "compiled"`)
+    expectInvalid(() => js.jit!(42), "jit", "f", "the number 42", "a function")
+    expectInvalid(() => js.jit!((a: tg.AnyTensor) => a, { compiled: false }), "jit", "options.compiled", `unknown option "compiled"`)
   })
 })
 

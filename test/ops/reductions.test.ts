@@ -43,6 +43,7 @@ describe("reductions vs brute force over random axis subsets", () => {
         fc.property(shapeAxes, ([shape, axes, negate, keepdims, seed]) => {
           const data = randData(shape, seed, name === "prod" ? 0.5 : -2, name === "prod" ? 1.5 : 2)
           const ax = negate ? axes.map((a) => a - shape.length) : axes
+          // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test looks ops up by name from its case table
           const got = (tg[name as keyof typeof folds] as (x: tg.AnyTensor, o: object) => tg.AnyTensor)(t64(data, shape), { axis: ax, keepdims })
           const want = reduceRef(data, shape, axes, fold, keepdims)
           expect(got.shape).toEqual(want.shape)

@@ -15,7 +15,7 @@ interface PackageJson {
 }
 
 /** `./dist/testing.d.ts` → `src/testing.ts`: the source of each published entry. */
-export const entries = (): Record<string, string> => {
+const entries = (): Record<string, string> => {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson
   return Object.fromEntries(Object.entries(pkg.exports).map(([sub, e]) => [
     sub === "." ? "typegrad" : `typegrad/${sub.slice(2)}`,
@@ -23,14 +23,14 @@ export const entries = (): Record<string, string> => {
   ]))
 }
 
-export interface Undocumented {
+interface Undocumented {
   readonly name: string
   readonly file: string
   readonly lacks: ReadonlyArray<string>
 }
 
 /** The exports of each entry that lack a summary or an `@example`, or are marked `@internal` (internal, yet public). */
-export const undocumented = (): Undocumented[] => {
+const undocumented = (): Undocumented[] => {
   const files = entries()
   const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
   const program = ts.createProgram(Object.values(files), config?.options ?? {})

@@ -29,10 +29,10 @@ describe.skipIf(gpu === null)("checkpoints of WebGPU tensors", () => {
     }
     await Effect.runPromise(tg.saveCheckpoint(path, state))
     const { tensors } = await Effect.runPromise(tg.readSafetensors(path, { device: tg.cpu }))
-    expect(tg.toArraySync(tensors["w"]!)).toEqual([[1.5, -2], [0.25, 8]])
-    expect(tg.toArraySync(tensors["n"]!)).toEqual([3, -4])
-    expect(tg.toArraySync(tensors["m"]!)).toEqual([true, false, true])
-    if (f16) expect(tg.toArraySync(tensors["h"]!)).toEqual([0.0999755859375, 65504]) // f16 values, exact in f32
+    expect(tg.toArraySync(tensors.w!)).toEqual([[1.5, -2], [0.25, 8]])
+    expect(tg.toArraySync(tensors.n!)).toEqual([3, -4])
+    expect(tg.toArraySync(tensors.m!)).toEqual([true, false, true])
+    if (f16) expect(tg.toArraySync(tensors.h!)).toEqual([0.0999755859375, 65504]) // f16 values, exact in f32
 
     const skeleton = {
       w: tg.zeros([2, 2], { device: g }),

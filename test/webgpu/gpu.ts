@@ -11,7 +11,7 @@ import type { DType } from "../../src/shape/index.js"
 import { Tensor, type AnyTensor } from "../../src/ops/core/tensor.js"
 
 setDefaultDevice(cpu)
-export const required = process.env["TYPEGRAD_REQUIRE_WEBGPU"] === "1"
+export const required = process.env.TYPEGRAD_REQUIRE_WEBGPU === "1"
 
 let device: Device<"webgpu"> | null = null
 let reason = ""

@@ -13,14 +13,13 @@ import { bind } from "../../src/ops/core/interpreter.js"
 import type { ParamsOf, Primitive, PrimitiveName } from "../../src/ops/core/primitive.js"
 import { primitives } from "../../src/ops/prims/index.js"
 import type { AnyTensor } from "../../src/ops/core/tensor.js"
-import type { DType } from "../../src/shape/index.js"
 import { atolOf, diffArgsOf, drawValues, f32, specFor, type Spec } from "../cases.js"
-import { gpu, gpuSuite, mismatch, read, rng, tensorOn, type Rng } from "./gpu.js"
+import { gpu, gpuSuite, mismatch, read, rng, tensorOn, } from "./gpu.js"
 import { heatStep } from "./heat.js"
 
 gpuSuite()
 
-const RUNS = Number(process.env["WEBGPU_VJP_RUNS"] ?? 12)
+const RUNS = Number(process.env.WEBGPU_VJP_RUNS ?? 12)
 /** relative tolerance of every comparison; atol from the case table */
 const RTOL = 1e-4
 

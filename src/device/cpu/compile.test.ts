@@ -33,7 +33,7 @@ describe("cpu jit: fused loops with folded views", () => {
             else if (b[i] !== x) expect(Math.abs(b[i]! - x)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(x)))
           })
         })
-      }), { numRuns: Number(process.env["JIT_RUNS"] ?? 300), seed: 0x5eed })
+      }), { numRuns: Number(process.env.JIT_RUNS ?? 300), seed: 0x5eed })
     })
   }
 

@@ -32,7 +32,7 @@ const compareExpr: Record<CompareOp, Expr> = {
 const castExpr: Record<Exclude<DType, "f16">, Expr> = {
   f32: { name: "cast.f32", js: ([a]) => a!, f: (a) => a },
   f64: { name: "cast.f64", js: ([a]) => a!, f: (a) => a },
-  i32: call("cast.i32", (a) => (a !== a ? 0 : a >= 2147483647 ? 2147483647 : a <= -2147483648 ? -2147483648 : Math.trunc(a))),
+  i32: call("cast.i32", (a) => (Number.isNaN(a) ? 0 : a >= 2147483647 ? 2147483647 : a <= -2147483648 ? -2147483648 : Math.trunc(a))),
   bool: { name: "cast.bool", js: ([a]) => `(${a} !== 0 ? 1 : 0)`, f: (a) => (a !== 0 ? 1 : 0) },
 }
 
@@ -69,7 +69,7 @@ export const cpuElementwise = {
   mul: (_p, d) => (d === "i32" ? imul : inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
   div: (_p, d) => (d === "i32" ? idiv : inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
   // C99's pow (as NumPy and JAX): 1^y = 1 and (-1)^±Inf = 1, where Math.pow gives NaN
-  pow: fixed(call("pow", (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a!, b!)))),
+  pow: fixed(call("pow", (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a! ** b!))),
   max: fixed(call("max", (a, b) => (a! >= b! || Number.isNaN(a) ? a! : b!))),
   min: fixed(call("min", (a, b) => (a! <= b! || Number.isNaN(a) ? a! : b!))),
   compare: ({ op }) => compareExpr[op],

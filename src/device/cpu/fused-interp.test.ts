@@ -13,6 +13,7 @@ import { evalCase, inputs, randomCase, read } from "../../../test/random-program
 /** Run `f` as a page with a strict CSP would: no `new Function`, no `eval`. */
 const withoutEval = <T>(f: () => T): T => {
   const original = globalThis.Function
+  // biome-ignore lint/complexity/useArrowFunction: it must be constructible, as the Function it stands in for is
   const refuse = function () {
     throw new EvalError("Refused to evaluate a string as JavaScript because 'unsafe-eval' is not an allowed source of script")
   }

@@ -135,8 +135,8 @@ const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd"
   } else reduceLoop(r, x!)(x!, acc, sh, os)
   return hostConvert(acc, out.dtype)
 }
-const maxAcc: Acc = (a, v) => (v > a || v !== v ? v : a)
-const minAcc: Acc = (a, v) => (v < a || v !== v ? v : a)
+const maxAcc: Acc = (a, v) => (v > a || Number.isNaN(v) ? v : a)
+const minAcc: Acc = (a, v) => (v < a || Number.isNaN(v) ? v : a)
 
 /** Inner-dimension slices of the f32 Wasm GEMM: it accumulates in f32, so longer products are summed over slices in f64. */
 const WASM_K_CHUNK = 1024
@@ -180,13 +180,13 @@ const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: num
 export const cpuKernels = {
   reduceSum: reduce({ name: "sum", init: 0, f: (a, v) => a + v, js: "a + v" }, { name: "sum_i32", init: 0, f: (a, v) => (a + v) | 0, js: "(a + v) | 0" }),
   reduceProd: reduce({ name: "prod", init: 1, f: (a, v) => a * v, js: "a * v" }, { name: "prod_i32", init: 1, f: Math.imul, js: "Math.imul(a, v)" }),
-  reduceMax: reduce({ name: "max", init: -Infinity, f: maxAcc, js: "v > a || v !== v ? v : a" }),
-  reduceMin: reduce({ name: "min", init: Infinity, f: minAcc, js: "v < a || v !== v ? v : a" }),
+  reduceMax: reduce({ name: "max", init: -Infinity, f: maxAcc, js: "v > a || Number.isNaN(v) ? v : a" }),
+  reduceMin: reduce({ name: "min", init: Infinity, f: minAcc, js: "v < a || Number.isNaN(v) ? v : a" }),
   argReduce: ([x], [ax], { axis, op }, out) => {
     const shape = ax!.shape
     const n = shape[axis]!, inner = numel(shape.slice(axis + 1)), outer = numel(shape.slice(0, axis))
     const y = alloc(out)
-    const better = op === "max" ? (v: number, b: number) => v > b || (v !== v && b === b) : (v: number, b: number) => v < b || (v !== v && b === b)
+    const better = op === "max" ? (v: number, b: number) => v > b || (Number.isNaN(v) && !Number.isNaN(b)) : (v: number, b: number) => v < b || (Number.isNaN(v) && !Number.isNaN(b))
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++) {
         let best = x![o * n * inner + i]!, arg = 0

@@ -55,6 +55,7 @@ export class GpuContext {
     readonly description: string,
     readonly isFallback: boolean,
     /** NOTE: Dawn's GPU object (from `create`) must stay reachable while its device is used: if it is collected the device dies mid-flight (crashes in native code) */
+    // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held only to keep Dawn's GPU object reachable
     private instance: unknown,
   ) {
     this.features = { f16: device.features.has("shader-f16"), subgroups: device.features.has("subgroups") }

@@ -223,7 +223,10 @@ export class BufferPool {
     if (--a.refs > 0 || this.closed) return
     this.live--
     this.liveBytes -= a.bytes
-    if (this.pooledBytes + a.bytes > this.maxPooledBytes) return this.destroyLater(a.buffer)
+    if (this.pooledBytes + a.bytes > this.maxPooledBytes) {
+      this.destroyLater(a.buffer)
+      return
+    }
     const m = this.batchOpen() ? this.freedInBatch : this.free
     let list = m.get(a.bytes)
     if (list === undefined) m.set(a.bytes, (list = []))

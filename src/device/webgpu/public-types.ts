@@ -11,7 +11,6 @@ declare global {
    * A WebGPU buffer. Declared empty so that it merges with the full declaration where the program
    * has one and stays an opaque handle where it has none.
    */
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GPUBuffer {}
 }
 

@@ -32,6 +32,7 @@ export interface SampleOptions<D extends DType = "f32", V extends DeviceKind = "
   readonly device?: Device<V>
 }
 
+// biome-ignore lint/correctness/noUnusedFunctionParameters: the parameter is part of the signature under test
 const place = (op: string, data: Float64Array | Int32Array, shape: ReadonlyArray<number>, o: SampleOptions<DType, DeviceKind> | undefined, dflt: DType = "f32"): AnyTensor => {
   const dt = o?.dtype ?? dflt
   return fromHost(data, shape, dt, o?.device ?? getDefaultDevice())

@@ -5,14 +5,11 @@
  *
  * @since 0.1.0
  */
-import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type FloatDType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
-import { promote, requireFloat } from "../core/aval.js"
-import { commonDevice } from "../core/interpreter.js"
+import type { DeviceKind, DType, FloatDType, Shape } from "../../shape/index.js"
+import { requireFloat } from "../core/aval.js"
 import { checkTensor } from "../core/check.js"
 import * as lax from "../core/lax.js"
-import type { CompareOp } from "../core/primitive.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
-import type { BinCheck, BinOut, CmpOut, DeviceOf, DTypeOf, Operand, Out, ShapeOf } from "./typing.js"
 
 type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
 const unary = <Dc extends DType>(name: string, f: (x: AnyTensor) => AnyTensor): Unary<Dc> =>

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { sameShape, type DType } from "../../shape/index.js"
-import { hostConvert, numel, type Aval } from "./aval.js"
+import { hostConvert, type Aval } from "./aval.js"
 import { checkTensor } from "./check.js"
 import { bind1 } from "./interpreter.js"
 import { primitive, type CompareOp, type ParamsOf, type Primitive, type UnfoldParams, type Pair } from "./primitive.js"

@@ -20,7 +20,7 @@ export type Pair = readonly [number, number]
  * `interface Primitives { exp: { params: {}; kind: "elementwise" } }` (plus `linear: true` for a
  * primitive linear in some input, which then must carry a transpose rule).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface filled by declaration merging
 export interface Primitives {}
 
 /**
@@ -83,7 +83,7 @@ export interface UnfoldParams {
  * bodies or user functions. They are declared by `src/grad` (interface merging), evaluated by their
  * `impl` in terms of other primitives, and never reach a backend's kernel table.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface filled by declaration merging
 export interface ControlParams {}
 export type ControlName = keyof ControlParams
 /** Every primitive an interpreter can see. */

@@ -154,5 +154,5 @@ export interface MethodsInstalledAbove {}
  * @since 0.1.0
  * @category tensors
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 export type AnyTensor = Tensor<any, any, any>

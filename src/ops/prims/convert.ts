@@ -9,7 +9,7 @@ import { isFloat } from "../core/aval.js"
 import { checkDTypeName, checkTensor } from "../core/check.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { LinearIn, Zero, type ElementwiseDecl, type LinearElementwiseDecl, type Primitive } from "../core/primitive.js"
+import { type LinearIn, Zero, type ElementwiseDecl, type LinearElementwiseDecl, type Primitive } from "../core/primitive.js"
 import type { Tensor } from "../core/tensor.js"
 
 declare module "../core/primitive.js" {

@@ -8,8 +8,7 @@ import { DTypeError, ShapeError } from "../../errors.js"
 import type { Aval } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { LinearIn, Zero, type BatchRule, type Primitive } from "../core/primitive.js"
-import type { AnyTensor } from "../core/tensor.js"
+import { type LinearIn, Zero, type BatchRule, type Primitive } from "../core/primitive.js"
 
 type Axes = { readonly axes: ReadonlyArray<number> }
 declare module "../core/primitive.js" {

@@ -8,7 +8,7 @@ import { ShapeError } from "../../errors.js"
 import type { Aval } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { LinearIn, Zero, type Pair, type Primitive, type UnfoldParams } from "../core/primitive.js"
+import { type LinearIn, Zero, type Pair, type Primitive, type UnfoldParams } from "../core/primitive.js"
 import type { AnyTensor } from "../core/tensor.js"
 
 declare module "../core/primitive.js" {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Body, ModuleBuilder, V128, type ValType } from "./emit.js"
+import { type Body, ModuleBuilder, V128, type ValType } from "./emit.js"
 
 /** The engine's WebAssembly features. */
 export interface WasmFeatures {

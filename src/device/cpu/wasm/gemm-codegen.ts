@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Body, I32, ModuleBuilder, V128, F32, type Local } from "./emit.js"
+import { type Body, I32, ModuleBuilder, V128, F32, type Local } from "./emit.js"
 
 /** How the micro-kernel multiplies and adds. */
 export type GemmMode = "relaxed" | "simd" | "scalar"

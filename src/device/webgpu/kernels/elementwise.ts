@@ -131,7 +131,7 @@ export const fnDecl = (name: string, f: ScalarFn, vec: boolean): string => {
   const scalar = `fn ${vec ? `${name}_s` : name}(${args(T)}) -> ${T(f.out)} { return ${f.expr}; }\n`
   if (!vec) return scalar
   const lane = (l: string) => `${name}_s(${f.ins.map((_, i) => `${"abc"[i]}.${l}`).join(", ")})`
-  return scalar + `fn ${name}(${args((d) => `vec4<${T(d)}>`)}) -> vec4<${T(f.out)}> { return vec4<${T(f.out)}>(${["x", "y", "z", "w"].map(lane).join(", ")}); }\n`
+  return `${scalar}fn ${name}(${args((d) => `vec4<${T(d)}>`)}) -> vec4<${T(f.out)}> { return vec4<${T(f.out)}>(${["x", "y", "z", "w"].map(lane).join(", ")}); }\n`
 }
 
 /** How an operand is indexed from the output index. */
@@ -217,7 +217,7 @@ export const elementwise = (
   ops.forEach((o, k) => (src += binding(k + 1, `x${k}`, vec && modes[k] === "same" ? "vec4<f32>" : T(o.aval.dtype))))
   outs.forEach((o, j) => (src += binding(ops.length + 1 + j, `y${j}`, vec ? "vec4<f32>" : T(o.dtype), true)))
   src += vec ? vecDecls : decls
-  src += main() + "  if (gid >= p(0)) { return; }\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n`
   if (modes.includes("strided") || modes.includes("padded")) {
     src += "  var r = gid;\n"
     for (let d = rank - 1; d >= 1; d--) src += `  let c${d} = r % p(${1 + d}u); r = r / p(${1 + d}u);\n`
@@ -245,7 +245,7 @@ export const elementwise = (
     return `x${k}[p(${at[k]}u)${idx}]`
   })
   const b = body(names)
-  src += b.lines + b.results.map((r, j) => `  y${j}[gid] = ${r};\n`).join("") + "}\n"
+  src += `${b.lines + b.results.map((r, j) => `  y${j}[gid] = ${r};\n`).join("")}}\n`
   g.dispatch(src, [...ops.map((o) => o.storage), ...ys], w.build(), Math.ceil((vec ? n / 4 : n) / WG))
   return ys
 }

@@ -54,9 +54,9 @@ export const luPivots: GpuKernel<ParamsOf<"luPivots">> = (g, [a], [aa], _p, out)
   if (nb === 0 || n === 0) return y
   const w = scratch(g, nb * n * n)
   let src = enables([aa!.dtype]) + uniforms(2) + binding(1, "a", T(aa!.dtype)) + binding(2, "w", "f32", true) + binding(3, "perm", "i32", true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n`
   src += "  for (var i = 0u; i < n * n; i++) { w[o + i] = f32(a[o + i]); }\n  for (var i = 0u; i < n; i++) { perm[gid * n + i] = i32(i); }\n"
-  src += eliminate((i) => `w[${i}]`, (i, v) => `w[${i}] = ${v}`, true) + "}\n"
+  src += `${eliminate((i) => `w[${i}]`, (i, v) => `w[${i}] = ${v}`, true)}}\n`
   g.dispatch(src, [a!, w, y], new Uint32Array([nb, n]), Math.ceil(nb / WG))
   w.release()
   return y
@@ -69,9 +69,9 @@ export const lu: GpuKernel<ParamsOf<"lu">> = (g, [a], [aa], _p, out) => {
   if (nb === 0 || n === 0) return y
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(2) + binding(1, "a", t) + binding(2, "y", t, true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n`
   src += "  for (var i = 0u; i < n * n; i++) { y[o + i] = a[o + i]; }\n"
-  src += eliminate((i) => `f32(y[${i}])`, (i, v) => `y[${i}] = ${t}(${v})`, false) + "}\n"
+  src += `${eliminate((i) => `f32(y[${i}])`, (i, v) => `y[${i}] = ${t}(${v})`, false)}}\n`
   g.dispatch(src, [a!, y], new Uint32Array([nb, n]), Math.ceil(nb / WG))
   return y
 }
@@ -86,7 +86,7 @@ export const triangularSolve: GpuKernel<ParamsOf<"triangularSolve">> = (g, [a, b
   // op(T) is lower when T is lower and not transposed, or upper and transposed
   const forward = lower !== transposeA
   let src = enables([out.dtype]) + uniforms(3) + binding(1, "a", t) + binding(2, "b", t) + binding(3, "y", t, true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let k = p(2);\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let k = p(2);\n`
   src += "  let q = gid % k; let ao = (gid / k) * n * n; let xo = (gid / k) * n * k + q;\n"
   src += "  for (var s = 0u; s < n; s++) {\n"
   src += `    let i = ${forward ? "s" : "n - 1u - s"};\n    var v = f32(b[xo + i * k]);\n`
@@ -106,7 +106,7 @@ export const cholesky: GpuKernel<ParamsOf<"cholesky">> = (g, [a], [aa], _p, out)
   if (nb === 0 || n === 0) return y
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(2) + binding(1, "a", t) + binding(2, "y", t, true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n`
   src += `  for (var i = 0u; i < n * n; i++) { y[o + i] = ${t}(0); }\n`
   src += "  for (var j = 0u; j < n; j++) {\n    var s = f32(a[o + j * n + j]);\n"
   src += "    for (var q = 0u; q < j; q++) { let l = f32(y[o + j * n + q]); s -= l * l; }\n"
@@ -128,7 +128,7 @@ export const qr: GpuKernel<ParamsOf<"qr">> = (g, [a], [aa], { output }, out: Ava
   const t = T(out.dtype)
   const w = scratch(g, 2 * nb * m * n)
   let src = enables([out.dtype]) + uniforms(3) + binding(1, "a", t) + binding(2, "w", "f32", true) + binding(3, "y", t, true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  let m = p(1); let n = p(2); let o = gid * m * n; let vo = p(0) * m * n + o;\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let m = p(1); let n = p(2); let o = gid * m * n; let vo = p(0) * m * n + o;\n`
   src += "  for (var i = 0u; i < m * n; i++) { w[o + i] = f32(a[o + i]); w[vo + i] = 0.0; }\n"
   src += `  for (var k = 0u; k < n; k++) {
     var norm = 0.0;

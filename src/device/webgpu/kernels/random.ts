@@ -35,7 +35,7 @@ export const threefry: GpuKernel<ParamsOf<"threefry">> = (g, [k], _in, { mode, x
   if (total === 0) return y
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(5) + binding(1, "k", "i32") + binding(2, "y", t, true) + fn
-  src += main() + "  if (gid >= p(0)) { return; }\n  let count = p(1);\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let count = p(1);\n`
   if (mode === "key") {
     // thread per output key: y[2·(b·count + i) + {0, 1}]
     src += "  let i = gid % count; let b = gid / count;\n"

@@ -105,7 +105,7 @@ const reducePass = (
   const rowWise = inner === 1 && R >= 64
   if (rowWise) {
     // workgroup `group` reduces row group / parts, elements [c·chunk, (c+1)·chunk)
-    src += `var<workgroup> part: array<${A}, ${WG}>;\n` + main()
+    src += `var<workgroup> part: array<${A}, ${WG}>;\n${main()}`
     src += "  let R = p(1);\n  let parts = p(4);\n  let row = group / parts;\n  let k0 = (group % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
     src += `  var acc = ${identity(op, out.dtype)};\n`
     // each thread's ROW_PER_THREAD elements (strided by WG, coalesced) pairwise in registers, then the tree
@@ -118,7 +118,7 @@ const reducePass = (
     src += `  if (lid == 0u && group < p(0)) { y[group] = ${T(out.dtype)}(part[0]); }\n}\n`
   } else {
     // thread gid → (row o, part c, column i0), folding elements [c·chunk, (c+1)·chunk) of its column
-    src += main() + "  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(3);\n  let parts = p(4);\n"
+    src += `${main()}  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(3);\n  let parts = p(4);\n`
     src += "  let i0 = gid % inner;\n  let oc = gid / inner;\n  let o = oc / parts;\n  let k0 = (oc % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
     src += `  var acc = ${identity(op, out.dtype)};\n`
     src += `  for (var k = k0; k < k1; k++) {\n    let i = (o * R + k) * inner + i0;\n${step("acc", "i")}  }\n`
@@ -158,9 +158,9 @@ export const argReduce: GpuKernel<ParamsOf<"argReduce">> = (g, [x], [ax], { axis
   const R = shape[axis]!, inner = numel(shape.slice(axis + 1)), n = numel(out.shape)
   if (n === 0) return y
   // the first NaN wins (as on the CPU and in NumPy): NaN compares false, so its bit pattern is tested
-  const better = `v ${op === "max" ? ">" : "<"} best` + (isFloat(ax!.dtype) ? ` || (${isNan("v")} && !${isNan("best")})` : "")
+  const better = `v ${op === "max" ? ">" : "<"} best${isFloat(ax!.dtype) ? ` || (${isNan("v")} && !${isNan("best")})` : ""}`
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
-  src += main() + `  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(2);\n`
   src += "  let base = (gid / inner) * R * inner + gid % inner;\n  var best = x[base];\n  var arg = 0;\n"
   src += `  for (var k = 1u; k < R; k++) {\n    let v = x[base + k * inner];\n    if (${better}) { best = v; arg = i32(k); }\n  }\n  y[gid] = arg;\n}\n`
   g.dispatch(src, [x!, y], new Uint32Array([n, R, inner]), Math.ceil(n / WG))

@@ -25,7 +25,7 @@ export const argsort: GpuKernel<ParamsOf<"argsort">> = (g, [x], [ax], { axis, de
   const keyEq = float ? `(a == b && !${isNan("a")} && !${isNan("b")}) || (${isNan("a")} && ${isNan("b")})` : "a == b"
   let src = enables([ax!.dtype]) + uniforms(3) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", "i32", true)
   src += `fn before(a: ${T(ax!.dtype)}, b: ${T(ax!.dtype)}, i: u32, j: u32) -> bool { return ${keyBefore} || ((${keyEq}) && i < j); }\n`
-  src += main() + "  if (gid >= p(0)) { return; }\n  let n = p(1); let inner = p(2);\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let inner = p(2);\n`
   src += "  let c = gid % inner; let k = (gid / inner) % n; let base = (gid / (inner * n)) * n * inner + c;\n"
   src += "  let v = x[gid];\n  var rank = 0u;\n"
   src += "  for (var j = 0u; j < n; j++) {\n    if (before(x[base + j * inner], v, j, k)) { rank++; }\n  }\n"

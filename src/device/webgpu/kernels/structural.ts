@@ -22,7 +22,7 @@ export const stridedCopy = (
   const r = col.shape.length
   const w = new Words().u(n, sOff, dOff, ...col.shape, ...col.strides[0]!, ...col.strides[1]!)
   let src = enables([av.dtype]) + uniforms(w.length) + binding(1, "x", T(av.dtype)) + binding(2, "y", T(av.dtype), true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  var r = gid;\n  var s = p(1);\n  var d = p(2);\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  var r = gid;\n  var s = p(1);\n  var d = p(2);\n`
   for (let k = r - 1; k >= 0; k--) {
     src += k > 0 ? `  let c${k} = r % p(${3 + k}u); r = r / p(${3 + k}u);\n` : "  let c0 = r;\n"
     src += `  s += c${k} * p(${3 + r + k}u); d += c${k} * p(${3 + 2 * r + k}u);\n`
@@ -72,7 +72,7 @@ export const pad: GpuKernel<ParamsOf<"pad">> = (g, [x], [ax], { lo, interior, va
   const ist = contiguous(ax!.shape)
   const w = new Words().u(n, ...out.shape, ...ist, ...lo, ...interior.map((v) => v + 1), ...ax!.shape)
   let src = enables([ax!.dtype]) + uniforms(w.length) + binding(1, "x", T(ax!.dtype)) + binding(2, "y", T(ax!.dtype), true)
-  src += main() + "  if (gid >= p(0)) { return; }\n  var r = gid;\n  var s = 0;\n  var ok = true;\n"
+  src += `${main()}  if (gid >= p(0)) { return; }\n  var r = gid;\n  var s = 0;\n  var ok = true;\n`
   for (let k = r - 1; k >= 0; k--) {
     src += k > 0 ? `  let c${k} = i32(r % p(${1 + k}u)); r = r / p(${1 + k}u);\n` : "  let c0 = i32(r);\n"
     src += `  { let t = c${k} - ps(${1 + 2 * r + k}u); let q = t / ps(${1 + 3 * r + k}u);

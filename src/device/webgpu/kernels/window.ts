@@ -21,7 +21,7 @@ export const unfold: GpuKernel<ParamsOf<"unfold">> = (g, [x], [ax], p, out) => {
   if (n === 0) return y
   const d = ax!.dtype
   let src = enables([d]) + uniforms(header) + binding(1, "x", T(d)) + binding(2, "y", T(d), true) + main()
-  src += "  if (gid >= p(0)) { return; }\n  " + names
+  src += `  if (gid >= p(0)) { return; }\n  ${names}`
   src += `  var r = i32(gid);
   let ow = r % OW; r = r / OW; let oh = r % OH; r = r / OH; let j = r % kw; r = r / kw; let i = r % kh; let nc = r / kh;
   let h = oh * sh - pt + i * dh; let w = ow * sw - pl + j * dw;
@@ -39,7 +39,7 @@ export const fold: GpuKernel<ParamsOf<"fold">> = (g, [x], [ax], p, out) => {
   if (n === 0) return y
   const d = out.dtype, A = d === "f16" ? "f32" : T(d)
   let src = enables([d]) + uniforms(header) + binding(1, "x", T(d)) + binding(2, "y", T(d), true) + main()
-  src += "  if (gid >= p(0)) { return; }\n  " + names
+  src += `  if (gid >= p(0)) { return; }\n  ${names}`
   src += `  var r = i32(gid);
   let w = r % W; r = r / W; let h = r % H; let nc = r / H;
   var acc = ${A}(0);
