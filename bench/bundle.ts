@@ -9,7 +9,8 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`
 const rows: string[] = ["| page | esbuild, minified | gzipped | Vite build, minified | gzipped |", "|---|---:|---:|---:|---:|"]
 for (const [name, source] of Object.entries(pages)) {
   const b = await bundleForBrowser(source)
-  if (b.errors.length > 0 || b.warnings.length > 0) throw new Error(`${name}: ${[...b.errors, ...b.warnings].map((m) => m.text).join("; ")}`)
+  if (b.errors.length > 0 || b.warnings.length > 0)
+    throw new Error(`${name}: ${[...b.errors, ...b.warnings].map((m) => m.text).join("; ")}`)
   const v = await viteBuild(source)
   if (v.messages.length > 0) throw new Error(`${name} (Vite): ${v.messages.join("; ")}`)
   rows.push(`| ${name} | ${kb(b.bytes)} | ${kb(b.gzipBytes)} | ${kb(v.bytes)} | ${kb(v.gzipBytes)} |`)

@@ -41,19 +41,28 @@ const time = async (gpu: Device, body: () => unknown, reps = REPS): Promise<numb
   return median(ts)
 }
 
-interface Row { readonly workload: string; readonly variant: string; readonly ms: number; readonly value: number; readonly unit: string }
+interface Row {
+  readonly workload: string
+  readonly variant: string
+  readonly ms: number
+  readonly value: number
+  readonly unit: string
+}
 
 const main = async () => {
   const gpu = await acquireWebGpu({ powerPreference: "high-performance" })
   const rows: Row[] = []
   const add = (r: Row) => {
     rows.push(r)
-    console.log(`${r.workload.padEnd(28)} ${r.variant.padEnd(6)} ${r.ms.toFixed(3).padStart(10)} ms  ${r.value.toFixed(3).padStart(10)} ${r.unit}`)
+    console.log(
+      `${r.workload.padEnd(28)} ${r.variant.padEnd(6)} ${r.ms.toFixed(3).padStart(10)} ms  ${r.value.toFixed(3).padStart(10)} ${r.unit}`,
+    )
   }
   console.log(`device: ${gpu.name}${small ? " (--small)" : ""}`)
 
   for (const n of small ? [128, 256, 512] : [1024, 2048, 4096, 8192]) {
-    const a = randomOn(gpu, [n, n]), b = randomOn(gpu, [n, n])
+    const a = randomOn(gpu, [n, n]),
+      b = randomOn(gpu, [n, n])
     const ms = await time(gpu, () => lax.matmul(a, b), small ? 3 : REPS)
     add({ workload: `sgemm n=${n}`, variant: "eager", ms, value: (2 * n ** 3) / (ms * 1e-3) / 1e9, unit: "GFLOP/s" })
   }
@@ -64,7 +73,10 @@ const main = async () => {
     const n = 2 ** e
     const [a, b, c] = [randomOn(gpu, [n]), randomOn(gpu, [n]), randomOn(gpu, [n])]
     const bytes = 4 * 4 * n // three reads and one write, fused
-    for (const [variant, f] of [["eager", fma], ["jit", fmaJit]] as const) {
+    for (const [variant, f] of [
+      ["eager", fma],
+      ["jit", fmaJit],
+    ] as const) {
       const ms = await time(gpu, () => f(a, b, c))
       add({ workload: `y=a*b+c 2^${e}`, variant, ms, value: bytes / (ms * 1e-3) / 1e9, unit: "GB/s (3 reads + 1 write)" })
     }
@@ -73,15 +85,19 @@ const main = async () => {
   const stepJit = jit(heatStep)
   for (const n of small ? [100, 300] : [100, 1000]) {
     const steps = 500
-    for (const [variant, f] of [["eager", heatStep], ["jit", stepJit]] as const) {
+    for (const [variant, f] of [
+      ["eager", heatStep],
+      ["jit", stepJit],
+    ] as const) {
       const g0 = scope(() => initGrid(n, gpu))
       const ms = await time(gpu, () => iterate(g0, steps, (g) => f(g)), 3)
-      add({ workload: `heat ${n}² ${steps} steps`, variant, ms, value: ms / steps * 1e3, unit: "µs/step" })
+      add({ workload: `heat ${n}² ${steps} steps`, variant, ms, value: (ms / steps) * 1e3, unit: "µs/step" })
     }
   }
 
   const out = process.env.OUT
-  if (out !== undefined) writeFileSync(join(out, "gpu.json"), JSON.stringify({ date: new Date().toISOString(), device: gpu.name, small, rows }, null, 2))
+  if (out !== undefined)
+    writeFileSync(join(out, "gpu.json"), JSON.stringify({ date: new Date().toISOString(), device: gpu.name, small, rows }, null, 2))
   releaseWebGpu(gpu)
 }
 

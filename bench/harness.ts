@@ -85,7 +85,8 @@ export const timeMedian = (reps: number, f: () => void, warm = 1): number => med
 
 /** A checked value: |got - want| ≤ tol · max(1, |want|), else an error naming the row and library. */
 export const expectClose = (what: string, got: number, want: number, tol: number): void => {
-  if (!(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)))) throw new Error(`${what}: got ${got}, expected ${want} (tolerance ${tol})`)
+  if (!(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want))))
+    throw new Error(`${what}: got ${got}, expected ${want} (tolerance ${tol})`)
 }
 
 /** Run one library's part of a row; a library that throws or is unavailable leaves "—" and a note on stderr. */
@@ -122,7 +123,9 @@ export const table = (rows: ReadonlyArray<Row>): string => {
   ]
   for (const r of rows) {
     const t = bestOf(r, typegradColumns)
-    lines.push(`| ${r.label} | ${r.unit} | ${used.map((c) => fmt(r.values[c])).join(" | ")} | ${speedup(r, t, bestOf(r, jsPeers))} | ${speedup(r, t, r.values.numpy ?? null)} | ${r.check.replaceAll("|", "\\|")} | ${r.load?.toFixed(1) ?? "—"} |`)
+    lines.push(
+      `| ${r.label} | ${r.unit} | ${used.map((c) => fmt(r.values[c])).join(" | ")} | ${speedup(r, t, bestOf(r, jsPeers))} | ${speedup(r, t, r.values.numpy ?? null)} | ${r.check.replaceAll("|", "\\|")} | ${r.load?.toFixed(1) ?? "—"} |`,
+    )
   }
   return lines.join("\n")
 }
@@ -132,7 +135,8 @@ export const jitSection = (rows: ReadonlyArray<Row>): string => {
   const lines = ["| workload | eager | jit | jit speed-up |", "|---|---:|---:|---:|"]
   const slower: string[] = []
   for (const r of rows) {
-    const e = r.values["typegrad eager"], j = r.values["typegrad jit"]
+    const e = r.values["typegrad eager"],
+      j = r.values["typegrad jit"]
     if (e == null || j == null) continue
     const s = r.higherIsBetter ? j / e : e / j
     lines.push(`| ${r.label} (${r.unit}) | ${fmt(e)} | ${fmt(j)} | ${s.toFixed(2)}×${s < 1 ? " **JIT SLOWER THAN EAGER**" : ""} |`)

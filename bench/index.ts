@@ -15,7 +15,20 @@ import type * as tg from "../src/index.js"
 import { cpu } from "../src/device/cpu/index.js"
 import { wasmSettings } from "../src/device/cpu/wasm/gemm.js"
 import { bandwidth, streamJax, streamRate, streamReference, streamTfjs, streamTypegrad } from "./stream.js"
-import { attempt, cpuMedian, expectClose, interleaved, jitSection, load, log, quick, table, timeMedian, type Column, type Row } from "./harness.js"
+import {
+  attempt,
+  cpuMedian,
+  expectClose,
+  interleaved,
+  jitSection,
+  load,
+  log,
+  quick,
+  table,
+  timeMedian,
+  type Column,
+  type Row,
+} from "./harness.js"
 import { facilityJax, facilityTfjs, facilityTypegrad } from "./facility.js"
 import { heatJax, heatTfjs, heatTypegrad, type HeatResult } from "./heat.js"
 import { checkSamples, matmulJax, matmulTfjs } from "./matmul.js"
@@ -27,10 +40,20 @@ import { samplePoints } from "./w1-data.js"
 import { w1 } from "./w1.js"
 
 const MATMUL = [256, 1024, 2048]
-const HEAT: ReadonlyArray<readonly [number, number, number]> = quick ? [[100, 500, 1], [1000, 50, 1]] : [[100, 500, 3], [1000, 500, 1]]
-const FACILITY_STEPS = 100, FACILITY_REPS = quick ? 2 : 5
+const HEAT: ReadonlyArray<readonly [number, number, number]> = quick
+  ? [
+      [100, 500, 1],
+      [1000, 50, 1],
+    ]
+  : [
+      [100, 500, 3],
+      [1000, 500, 1],
+    ]
+const FACILITY_STEPS = 100,
+  FACILITY_REPS = quick ? 2 : 5
 const STEP_REPS = quick ? 3 : 10
-const FMA_N = quick ? 1 << 22 : 1 << 24, FMA_REPS = quick ? 3 : 7
+const FMA_N = quick ? 1 << 22 : 1 << 24,
+  FMA_REPS = quick ? 3 : 7
 const CHAIN_REPS = quick ? 5 : 20
 
 const rows: Row[] = []
@@ -51,12 +74,26 @@ const put = (r: Row, col: Column, f: () => number | null) => {
  * survives a changing load; `make` builds a variant's runner, `check` throws if its result is wrong,
  * `value` turns median seconds into the row's unit.
  */
-const typegradPair = <R extends { run: () => void }>(r: Row, reps: number, make: (jitted: boolean) => R, check: (who: string, x: R) => void, value: (s: number) => number) => {
+const typegradPair = <R extends { run: () => void }>(
+  r: Row,
+  reps: number,
+  make: (jitted: boolean) => R,
+  check: (who: string, x: R) => void,
+  value: (s: number) => number,
+) => {
   log(`${r.label}: typegrad eager and jit, in turns …`)
   const pair = attempt(`${r.label}, typegrad`, () => {
     const xs = [make(false), make(true)]
-    const ts = interleaved(reps, xs.map((x) => x.run))
-    return xs.map((x, k) => attempt(`${r.label}, typegrad ${k === 0 ? "eager" : "jit"}`, () => (check(k === 0 ? "typegrad eager" : "typegrad jit", x), value(ts[k]!))))
+    const ts = interleaved(
+      reps,
+      xs.map((x) => x.run),
+    )
+    return xs.map((x, k) =>
+      attempt(
+        `${r.label}, typegrad ${k === 0 ? "eager" : "jit"}`,
+        () => (check(k === 0 ? "typegrad eager" : "typegrad jit", x), value(ts[k]!)),
+      ),
+    )
   })
   r.values["typegrad eager"] = pair?.[0] ?? null
   r.values["typegrad jit"] = pair?.[1] ?? null
@@ -71,8 +108,15 @@ const threads = wasmSettings().threads
 // NumPy first, alone: its subprocess would otherwise compete with the JS timings
 log("numpy (subprocess) …")
 const np = numpy({
-  matmul: MATMUL, matmulReps: quick ? [3, 2, 1] : [20, 6, 3], samples: Object.fromEntries(MATMUL.map((n) => [n, samplePoints(n)])),
-  heat: HEAT, facilitySteps: FACILITY_STEPS, facilityReps: FACILITY_REPS, mlpReps: STEP_REPS, fma: FMA_N, fmaReps: FMA_REPS,
+  matmul: MATMUL,
+  matmulReps: quick ? [3, 2, 1] : [20, 6, 3],
+  samples: Object.fromEntries(MATMUL.map((n) => [n, samplePoints(n)])),
+  heat: HEAT,
+  facilitySteps: FACILITY_STEPS,
+  facilityReps: FACILITY_REPS,
+  mlpReps: STEP_REPS,
+  fma: FMA_N,
+  fmaReps: FMA_REPS,
 })
 
 // W1: typegrad and tfjs-wasm on 1 and 2 threads (bench/w1.ts, tfjs in child processes); its own tables are printed after the suite's
@@ -118,11 +162,22 @@ for (const [n, steps, reps] of HEAT) {
     expectClose(`W2 ${n}² ${who} centre`, res.centre, want.centre, 1e-4)
     expectClose(`W2 ${n}² ${who} total`, res.total, want.total, 1e-4)
   }
-  typegradPair(r, reps, (jitted) => heatTypegrad(n, steps, jitted), (who, x) => checked(who, x.result()), (s) => s * 1000)
+  typegradPair(
+    r,
+    reps,
+    (jitted) => heatTypegrad(n, steps, jitted),
+    (who, x) => checked(who, x.result()),
+    (s) => s * 1000,
+  )
   // tfjs's plain-JS backend: 84 s for 100² × 500 steps on this machine class; left out
   const tfw = await onTf("wasm", (tf) => attempt(`${r.label}, tfjs-wasm`, () => heatTfjs(tf, n, steps, reps)))
   put(r, "tfjs-wasm", () => (tfw == null ? null : (checked("tfjs-wasm", tfw), tfw.ms)))
-  if (jax !== null) put(r, "jax-js wasm", () => { const h = heatJax(jax, n, steps, reps); checked("jax-js", h); return h.ms })
+  if (jax !== null)
+    put(r, "jax-js wasm", () => {
+      const h = heatJax(jax, n, steps, reps)
+      checked("jax-js", h)
+      return h.ms
+    })
   if (ref !== undefined) r.values.numpy = ref.s * 1000
 }
 
@@ -130,18 +185,33 @@ for (const [n, steps, reps] of HEAT) {
 {
   const r = row(`W3 facility, Adam lr 0.1, ${FACILITY_STEPS} steps`, "ms/step", false, "centre x vs PyTorch's 2.11228, 1e-4")
   const checked = (x: number, ms: number, who: string) => (expectClose(`W3 ${who}`, x, 2.11228, 1e-4), ms)
-  typegradPair(r, FACILITY_REPS, (jitted) => facilityTypegrad(FACILITY_STEPS, jitted), (who, f) => void checked(f.x(), 0, who), (s) => (s * 1000) / FACILITY_STEPS)
+  typegradPair(
+    r,
+    FACILITY_REPS,
+    (jitted) => facilityTypegrad(FACILITY_STEPS, jitted),
+    (who, f) => void checked(f.x(), 0, who),
+    (s) => (s * 1000) / FACILITY_STEPS,
+  )
   for (const b of ["cpu", "wasm"] as const) {
     const f = await onTf(b, (tf) => attempt(`W3 tfjs-${b}`, () => facilityTfjs(tf, FACILITY_STEPS, FACILITY_REPS)))
     put(r, `tfjs-${b}`, () => (f == null ? null : checked(f.x, f.msPerStep, `tfjs-${b}`)))
   }
-  if (jax !== null) put(r, "jax-js wasm", () => { const f = facilityJax(jax, FACILITY_STEPS, FACILITY_REPS); return checked(f.x, f.msPerStep, "jax-js") })
+  if (jax !== null)
+    put(r, "jax-js wasm", () => {
+      const f = facilityJax(jax, FACILITY_STEPS, FACILITY_REPS)
+      return checked(f.x, f.msPerStep, "jax-js")
+    })
   if (np !== null) put(r, "numpy", () => checked(np.w3.centre, np.w3.s * 1000, "numpy"))
 }
 
 // W4 and W5: training steps
-const stepRow = async (label: string, unit: string, typegrad: (jitted: boolean) => { step: () => tg.AnyTensor; check: () => StepCheck },
-  peer: { tf: (tf: Tf) => PeerStep; jax: typeof convNetJax }, numpyCheck?: () => { ms: number; check: StepCheck }) => {
+const stepRow = async (
+  label: string,
+  unit: string,
+  typegrad: (jitted: boolean) => { step: () => tg.AnyTensor; check: () => StepCheck },
+  peer: { tf: (tf: Tf) => PeerStep; jax: typeof convNetJax },
+  numpyCheck?: () => { ms: number; check: StepCheck },
+) => {
   const r = row(label, unit, false, "loss and Σ|Δw|/lr vs typegrad eager, 1e-3 rel.")
   let want: StepCheck | undefined
   const checked = (who: string, c: StepCheck) => {
@@ -149,41 +219,76 @@ const stepRow = async (label: string, unit: string, typegrad: (jitted: boolean) 
     expectClose(`${label} ${who} loss`, c.loss, want.loss, 1e-3)
     expectClose(`${label} ${who} Σ|Δw|/lr`, c.gradL1, want.gradL1, 1e-3)
   }
-  typegradPair(r, STEP_REPS, (jitted) => {
-    const w = typegrad(jitted)
-    return { check: w.check(), run: () => void (w.step() as tg.Tensor<[], "f32", "cpu">).item() }
-  }, (who, w) => checked(who, w.check), (s) => s * 1000)
+  typegradPair(
+    r,
+    STEP_REPS,
+    (jitted) => {
+      const w = typegrad(jitted)
+      return { check: w.check(), run: () => void (w.step() as tg.Tensor<[], "f32", "cpu">).item() }
+    },
+    (who, w) => checked(who, w.check),
+    (s) => s * 1000,
+  )
   const timePeer = (who: string, p: PeerStep) => (checked(who, p.check), timeMedian(STEP_REPS, p.step, 2) * 1000)
   for (const b of ["cpu", "wasm"] as const) {
     const ms = await onTf(b, (tf) => attempt(`${label} tfjs-${b}`, () => timePeer(`tfjs-${b}`, peer.tf(tf))))
     put(r, `tfjs-${b}`, () => ms)
   }
   if (jax !== null) put(r, "jax-js wasm", () => timePeer("jax-js", peer.jax(jax)))
-  if (numpyCheck !== undefined) put(r, "numpy", () => { const { ms, check } = numpyCheck(); checked("numpy", check); return ms })
+  if (numpyCheck !== undefined)
+    put(r, "numpy", () => {
+      const { ms, check } = numpyCheck()
+      checked("numpy", check)
+      return ms
+    })
 }
 await stepRow("W4 conv block SGD step, batch 32", "ms", convNet, { tf: convNetTfjs, jax: convNetJax })
-await stepRow("W5 MLP 784-256-256-10 Adam step, batch 128", "ms", mlp, { tf: mlpTfjs, jax: mlpJax },
-  np === null ? undefined : () => ({ ms: np.w5.s * 1000, check: { loss: np.w5.loss, gradL1: np.w5.gradL1 } }))
+await stepRow(
+  "W5 MLP 784-256-256-10 Adam step, batch 128",
+  "ms",
+  mlp,
+  { tf: mlpTfjs, jax: mlpJax },
+  np === null ? undefined : () => ({ ms: np.w5.s * 1000, check: { loss: np.w5.loss, gradL1: np.w5.gradL1 } }),
+)
 
 // W6: sum(a·b + c), memory bound
 {
   const ref = streamReference(FMA_N)
   const r = row(`W6 sum(a·b + c), 2^${Math.log2(FMA_N)} f32`, "GB/s", true, "sum vs f64, 1e-4·Σ|a·b+c|")
-  const checked = (who: string, sum: number, gbs: number) => (expectClose(`W6 ${who}`, sum, ref.sum, (1e-4 * ref.mag) / Math.max(1, Math.abs(ref.sum))), gbs)
-  typegradPair(r, FMA_REPS, (jitted) => streamTypegrad(FMA_N, jitted), (who, x) => void checked(who, x.sum(), 0), (s) => streamRate(FMA_N, s))
+  const checked = (who: string, sum: number, gbs: number) => (
+    expectClose(`W6 ${who}`, sum, ref.sum, (1e-4 * ref.mag) / Math.max(1, Math.abs(ref.sum))), gbs
+  )
+  typegradPair(
+    r,
+    FMA_REPS,
+    (jitted) => streamTypegrad(FMA_N, jitted),
+    (who, x) => void checked(who, x.sum(), 0),
+    (s) => streamRate(FMA_N, s),
+  )
   for (const b of ["cpu", "wasm"] as const) {
     const s = await onTf(b, (tf) => attempt(`W6 tfjs-${b}`, () => streamTfjs(tf, FMA_N, FMA_REPS)))
     put(r, `tfjs-${b}`, () => (s == null ? null : checked(`tfjs-${b}`, s.sum, s.gbs)))
   }
-  if (jax !== null) put(r, "jax-js wasm", () => { const s = streamJax(jax, FMA_N, FMA_REPS); return checked("jax-js", s.sum, s.gbs) })
+  if (jax !== null)
+    put(r, "jax-js wasm", () => {
+      const s = streamJax(jax, FMA_N, FMA_REPS)
+      return checked("jax-js", s.sum, s.gbs)
+    })
   if (np !== null) put(r, "numpy", () => checked("numpy", np.w6.sum, (12 * FMA_N) / np.w6.s / 1e9))
 }
 
 // per-op overhead: a chain of scalar ops, and the eager facility step per op it dispatches
 {
   const want = chainReference()
-  const r = row("dispatch: chain of 1,000 eager scalar ops", "µs/op", false, "value vs f32 recurrence, 1e-6 rel. (jax-js 1e-4: it fuses the lazy chain)")
-  const checked = (who: string, c: { us: number; value: number }) => (expectClose(`chain ${who}`, c.value, want, who.startsWith("jax-js") ? 1e-4 : 1e-6), c.us)
+  const r = row(
+    "dispatch: chain of 1,000 eager scalar ops",
+    "µs/op",
+    false,
+    "value vs f32 recurrence, 1e-6 rel. (jax-js 1e-4: it fuses the lazy chain)",
+  )
+  const checked = (who: string, c: { us: number; value: number }) => (
+    expectClose(`chain ${who}`, c.value, want, who.startsWith("jax-js") ? 1e-4 : 1e-6), c.us
+  )
   put(r, "typegrad eager", () => checked("typegrad", chainTypegrad(CHAIN_REPS)))
   for (const b of ["cpu", "wasm"] as const) {
     const c = await onTf(b, (tf) => attempt(`chain tfjs-${b}`, () => chainTfjs(tf, CHAIN_REPS)))
@@ -220,13 +325,25 @@ const bw = bandwidth(FMA_N, FMA_REPS)
 
 const out: string[] = []
 out.push(`## CPU suite${quick ? " (--quick)" : ""}: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`, "")
-out.push(`CPU: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores; Node ${process.version}; NumPy ${np?.version ?? "unavailable"}; jax-js ${jax === null ? "unavailable" : `wasm, ${jaxThreads() ? "threads available" : "1 thread (no Worker global in Node)"}`}.`)
-out.push(`typegrad's Wasm pool: ${threads} thread(s) outside W1 (TYPEGRAD_THREADS). Load average: ${startLoad.toFixed(1)} at the start, ${load().toFixed(1)} at the end; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`)
-out.push(`Memory bandwidth from JS on this machine: ${bw.copy.toFixed(1)} GB/s (TypedArray set, read + write), ${bw.sum.toFixed(1)} GB/s (plain loop summing three arrays).`, "")
+out.push(
+  `CPU: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores; Node ${process.version}; NumPy ${np?.version ?? "unavailable"}; jax-js ${jax === null ? "unavailable" : `wasm, ${jaxThreads() ? "threads available" : "1 thread (no Worker global in Node)"}`}.`,
+)
+out.push(
+  `typegrad's Wasm pool: ${threads} thread(s) outside W1 (TYPEGRAD_THREADS). Load average: ${startLoad.toFixed(1)} at the start, ${load().toFixed(1)} at the end; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+)
+out.push(
+  `Memory bandwidth from JS on this machine: ${bw.copy.toFixed(1)} GB/s (TypedArray set, read + write), ${bw.sum.toFixed(1)} GB/s (plain loop summing three arrays).`,
+  "",
+)
 out.push(table(rows), "")
-out.push("Medians. Ratios: above 1, typegrad is faster. \"—\": not run or not available (the log on stderr says why).")
-if (w3 != null && facilityOps > 0) out.push(`The eager facility step dispatches ${facilityOps} ops: ${((w3 * 1000) / facilityOps).toFixed(1)} µs per op in wall time, grad and optimizer bookkeeping included.`)
-out.push(`In CPU time (this process; unaffected by time-slicing): ${chainCpu.toFixed(2)} µs per eager scalar op in the chain; the eager facility step ${facilityCpu.toFixed(0)} µs, ${(facilityCpu / Math.max(1, facilityOps)).toFixed(2)} µs per op.`)
+out.push('Medians. Ratios: above 1, typegrad is faster. "—": not run or not available (the log on stderr says why).')
+if (w3 != null && facilityOps > 0)
+  out.push(
+    `The eager facility step dispatches ${facilityOps} ops: ${((w3 * 1000) / facilityOps).toFixed(1)} µs per op in wall time, grad and optimizer bookkeeping included.`,
+  )
+out.push(
+  `In CPU time (this process; unaffected by time-slicing): ${chainCpu.toFixed(2)} µs per eager scalar op in the chain; the eager facility step ${facilityCpu.toFixed(0)} µs, ${(facilityCpu / Math.max(1, facilityOps)).toFixed(2)} µs per op.`,
+)
 out.push("", "### jit vs eager (typegrad)", "", jitSection(rows), "", "### W1 in detail (bench/w1.ts)", "", ...w1Lines)
 console.log(out.join("\n"))
 process.exit(0)

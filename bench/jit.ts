@@ -12,7 +12,17 @@ import { jit } from "../src/grad/jit.js"
 setDefaultDevice(cpu)
 const tensor = (n: number): AnyTensor => {
   const aval = { shape: [n], dtype: "f32" as const }
-  return new Tensor(aval, cpu, cpu.backend.upload(hostConvert(Array.from({ length: n }, (_, i) => Math.sin(i)), "f32"), aval))
+  return new Tensor(
+    aval,
+    cpu,
+    cpu.backend.upload(
+      hostConvert(
+        Array.from({ length: n }, (_, i) => Math.sin(i)),
+        "f32",
+      ),
+      aval,
+    ),
+  )
 }
 
 /** 50 elementwise primitives: 10 × (sub, tanh, mul, mul, sin, add). Scalars are created once. */
@@ -38,9 +48,13 @@ const time = (label: string, g: () => unknown, iters: number): number => {
   return us
 }
 
-for (const [name, fn] of [["tanh/sin chain", f], ["arithmetic chain", g]] as const)
+for (const [name, fn] of [
+  ["tanh/sin chain", f],
+  ["arithmetic chain", g],
+] as const)
   for (const n of [16, 1024, 65536]) {
-    const x = tensor(n), y = lax.add(tensor(n), 2)
+    const x = tensor(n),
+      y = lax.add(tensor(n), 2)
     const iters = n <= 1024 ? 5000 : 200
     console.log(`\n${name}: ${n} elements, 50 ops`)
     const eager = time("eager", () => fn(x, y), iters)

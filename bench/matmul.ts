@@ -10,7 +10,9 @@ import { matmulInputs, referenceSamples, samplePoints } from "./w1-data.js"
 /** Check C's sample points against the f64 reference; throws naming the library and size. */
 export const checkSamples = (who: string, n: number, samples: ReadonlyArray<number>): void => {
   const [a, b] = matmulInputs(n)
-  referenceSamples(n, a, b).forEach(({ c, mag }, t) => expectClose(`W1 ${who} n=${n} sample ${t}`, samples[t]!, c, (2 * n * 2 ** -24 * mag) / Math.max(1, Math.abs(c))))
+  referenceSamples(n, a, b).forEach(({ c, mag }, t) =>
+    expectClose(`W1 ${who} n=${n} sample ${t}`, samples[t]!, c, (2 * n * 2 ** -24 * mag) / Math.max(1, Math.abs(c))),
+  )
 }
 
 const gflops = (n: number, s: number) => (2 * n ** 3) / s / 1e9
@@ -18,7 +20,8 @@ const gflops = (n: number, s: number) => (2 * n ** 3) / s / 1e9
 /** GFLOP/s (median) of tfjs on its current backend; the result is checked. */
 export const matmulTfjs = (tf: Tf, who: string, n: number, reps: number): number => {
   const [ah, bh] = matmulInputs(n)
-  const a = tf.tensor2d(ah, [n, n]), b = tf.tensor2d(bh, [n, n])
+  const a = tf.tensor2d(ah, [n, n]),
+    b = tf.tensor2d(bh, [n, n])
   let c: ArrayLike<number> = []
   const s = timeMedian(reps, () => {
     const y = tf.matMul(a, b)
@@ -26,7 +29,11 @@ export const matmulTfjs = (tf: Tf, who: string, n: number, reps: number): number
     y.dispose()
   })
   tf.dispose([a, b])
-  checkSamples(who, n, samplePoints(n).map(([i, j]) => c[i * n + j]!))
+  checkSamples(
+    who,
+    n,
+    samplePoints(n).map(([i, j]) => c[i * n + j]!),
+  )
   return gflops(n, s)
 }
 
@@ -34,11 +41,16 @@ export const matmulTfjs = (tf: Tf, who: string, n: number, reps: number): number
 export const matmulJax = (jax: Jax, n: number, reps: number): number => {
   const np = jax.numpy
   const [ah, bh] = matmulInputs(n)
-  const a = np.array(ah).reshape([n, n]), b = np.array(bh).reshape([n, n])
+  const a = np.array(ah).reshape([n, n]),
+    b = np.array(bh).reshape([n, n])
   let c: ArrayLike<number> = []
   const s = timeMedian(reps, () => void (c = np.matmul(a.ref, b.ref).dataSync()))
   a.dispose()
   b.dispose()
-  checkSamples("jax-js", n, samplePoints(n).map(([i, j]) => c[i * n + j]!))
+  checkSamples(
+    "jax-js",
+    n,
+    samplePoints(n).map(([i, j]) => c[i * n + j]!),
+  )
   return gflops(n, s)
 }

@@ -12,7 +12,10 @@ const f32 = (a: Float32Array, shape: number[]): T => tg.tensor(a, shape as never
 const host = (t: T) => (t as tg.Tensor<number[], "f32", "cpu">).dataSync() as Float32Array
 
 /** What a training step reports for the cross-library check: the loss before the update and Σ|Δw|/lr of the first layer's weight. */
-export interface StepCheck { readonly loss: number; readonly gradL1: number }
+export interface StepCheck {
+  readonly loss: number
+  readonly gradL1: number
+}
 
 const sumAbsDiff = (a: Float32Array, b: Float32Array, scale: number) => {
   let s = 0
@@ -24,20 +27,41 @@ const sumAbsDiff = (a: Float32Array, b: Float32Array, scale: number) => {
 export const convNet = (jitted: boolean) => {
   const d = convNetInputs()
   const model0 = nn.loadStateDict(
-    nn.sequential(nn.conv2d(tg.key(0), 3, 16, 3, { padding: 1 }), nn.batchNorm2d(16), nn.relu(), nn.maxPool2d(2), nn.flatten(), nn.linear(tg.key(1), 4096, 10)),
+    nn.sequential(
+      nn.conv2d(tg.key(0), 3, 16, 3, { padding: 1 }),
+      nn.batchNorm2d(16),
+      nn.relu(),
+      nn.maxPool2d(2),
+      nn.flatten(),
+      nn.linear(tg.key(1), 4096, 10),
+    ),
     {
-      "0.weight": f32(d.convW, [16, 3, 3, 3]), "0.bias": f32(d.convB, [16]), "1.weight": f32(d.gamma, [16]), "1.bias": f32(d.beta, [16]),
-      "1.running_mean": f32(new Float32Array(16), [16]), "1.running_var": f32(new Float32Array(16).fill(1), [16]),
-      "1.num_batches_tracked": tg.tensor(0, { dtype: "i32" }) as unknown as T, "5.weight": f32(d.linW, [10, 4096]), "5.bias": f32(d.linB, [10]),
+      "0.weight": f32(d.convW, [16, 3, 3, 3]),
+      "0.bias": f32(d.convB, [16]),
+      "1.weight": f32(d.gamma, [16]),
+      "1.bias": f32(d.beta, [16]),
+      "1.running_mean": f32(new Float32Array(16), [16]),
+      "1.running_var": f32(new Float32Array(16).fill(1), [16]),
+      "1.num_batches_tracked": tg.tensor(0, { dtype: "i32" }) as unknown as T,
+      "5.weight": f32(d.linW, [10, 4096]),
+      "5.bias": f32(d.linB, [10]),
     },
   )
   type M = typeof model0
-  const x = f32(d.x, [32, 3, 32, 32]), y = tg.tensor(d.labels, [d.labels.length]) as unknown as T
+  const x = f32(d.x, [32, 3, 32, 32]),
+    y = tg.tensor(d.labels, [d.labels.length]) as unknown as T
   const raw = (model: M, xs: T, ys: T) => {
     const [params, rest] = nn.partition(model, nn.isTrainable)
     const loss = (p: M) => nn.forward(nn.combine(p, rest), (m) => nn.crossEntropy(m.call(xs) as never, ys))
     const [[value, state], grads] = tg.valueAndGrad(loss, { hasAux: true })(params)
-    return [value as T, nn.combine(tg.Tree.zipWith(params, grads, (p: T, g: T) => p.sub(g.mul(0.01))), state, rest)] as const
+    return [
+      value as T,
+      nn.combine(
+        tg.Tree.zipWith(params, grads, (p: T, g: T) => p.sub(g.mul(0.01))),
+        state,
+        rest,
+      ),
+    ] as const
   }
   const fn = jitted ? tg.jit(raw) : raw
   let model = model0
@@ -50,7 +74,10 @@ export const convNet = (jitted: boolean) => {
     /** One step from the initial parameters, without moving the state `step` advances. */
     check: (): StepCheck => {
       const [loss, next] = fn(model0, x, y)
-      return { loss: host(loss)[0]!, gradL1: sumAbsDiff(host(nn.stateDict(model0)["0.weight"]!), host(nn.stateDict(next)["0.weight"]!), 0.01) }
+      return {
+        loss: host(loss)[0]!,
+        gradL1: sumAbsDiff(host(nn.stateDict(model0)["0.weight"]!), host(nn.stateDict(next)["0.weight"]!), 0.01),
+      }
     },
   }
 }
@@ -66,14 +93,16 @@ export const mlp = (jitted: boolean) => {
   type M = typeof model0
   const opt = tg.optim.adam(1e-3)
   type S = ReturnType<typeof opt.init<M>>
-  const x = f32(d.x, [128, 784]), y = tg.tensor(d.labels, [d.labels.length]) as unknown as T
+  const x = f32(d.x, [128, 784]),
+    y = tg.tensor(d.labels, [d.labels.length]) as unknown as T
   const raw = (model: M, s: S, xs: T, ys: T) => {
     const [value, grads] = tg.valueAndGrad((m: M) => nn.crossEntropy(m.call(xs) as never, ys) as T)(model)
     const [u, s2] = opt.update(grads, s, model)
     return [value as T, tg.optim.applyUpdates(model, u), s2] as const
   }
   const fn = jitted ? tg.jit(raw) : raw
-  let model = model0, state = opt.init(model0)
+  let model = model0,
+    state = opt.init(model0)
   return {
     step: (): T => {
       const [loss, next, s] = fn(model, state, x, y)
@@ -84,7 +113,10 @@ export const mlp = (jitted: boolean) => {
     check: (): StepCheck => {
       const [loss, next] = fn(model0, opt.init(model0), x, y)
       // Adam's first step moves every weight with a nonzero gradient by lr·sign(g) (up to ε): Σ|Δw|/lr counts them
-      return { loss: host(loss)[0]!, gradL1: sumAbsDiff(host(nn.stateDict(model0)["0.weight"]!), host(nn.stateDict(next)["0.weight"]!), 1e-3) }
+      return {
+        loss: host(loss)[0]!,
+        gradL1: sumAbsDiff(host(nn.stateDict(model0)["0.weight"]!), host(nn.stateDict(next)["0.weight"]!), 1e-3),
+      }
     },
   }
 }

@@ -5,7 +5,11 @@
  */
 import * as tg from "../src/index.js"
 
-const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
+const cities = tg.tensor([
+  [0, 0],
+  [10, 0],
+  [0, 10],
+])
 const total = (c: tg.Tensor<[2]>) => cities.sub(c).norm({ axis: 1 }).sum()
 const opt = tg.optim.adam(0.1)
 type S = ReturnType<typeof opt.init<tg.Tensor<[2]>>>
@@ -17,7 +21,8 @@ const check = (c: tg.Tensor<[2]>, label: string) => {
 }
 
 const eager = () => {
-  let c: tg.Tensor<[2]> = tg.tensor([1, 1]), s: S = opt.init(c)
+  let c: tg.Tensor<[2]> = tg.tensor([1, 1]),
+    s: S = opt.init(c)
   for (let i = 0; i < STEPS; i++) {
     const [u, s2] = opt.update(tg.grad(total)(c), s)
     ;[c, s] = [tg.optim.applyUpdates(c, u), s2]
@@ -29,13 +34,19 @@ const jitted = tg.jit((c: tg.Tensor<[2]>, s: S) => {
   return [tg.optim.applyUpdates(c, u), s2] as const
 })
 const withJit = () => {
-  let c: tg.Tensor<[2]> = tg.tensor([1, 1]), s: S = opt.init(c)
+  let c: tg.Tensor<[2]> = tg.tensor([1, 1]),
+    s: S = opt.init(c)
   for (let i = 0; i < STEPS; i++) [c, s] = jitted(c, s)
   return c
 }
-const withFit = () => tg.fitSync({ params: tg.tensor([1, 1]) as tg.Tensor<[2]>, optimizer: opt, loss: total, steps: STEPS, progress: false }).params
+const withFit = () =>
+  tg.fitSync({ params: tg.tensor([1, 1]) as tg.Tensor<[2]>, optimizer: opt, loss: total, steps: STEPS, progress: false }).params
 
-const rows: Array<[string, () => tg.Tensor<[2]>]> = [["eager step", eager], ["jitted step", withJit], ["fitSync (jitted, loss read back)", withFit]]
+const rows: Array<[string, () => tg.Tensor<[2]>]> = [
+  ["eager step", eager],
+  ["jitted step", withJit],
+  ["fitSync (jitted, loss read back)", withFit],
+]
 console.log(`| facility, Adam, ${STEPS} steps | µs/step |\n|---|---:|`)
 for (const [label, run] of rows) {
   check(run(), label) // warm-up, and the answer

@@ -17,32 +17,43 @@ export const chainReference = (): number => {
 }
 
 /** µs per op and the chain's value. */
-export interface ChainResult { readonly us: number; readonly value: number }
+export interface ChainResult {
+  readonly us: number
+  readonly value: number
+}
 
 /** typegrad's chain; `cpu`: µs of CPU time per op instead of wall time. */
 export const chainTypegrad = (reps: number, cpu = false): ChainResult => {
   const y = tg.scalar(0.999) as tg.AnyTensor
   let value = 0
-  const s = (cpu ? cpuMedian : timeMedian)(reps, () => {
-    let x = tg.scalar(1.5) as tg.AnyTensor
-    for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? x.mul(y) : x.add(0.001)
-    value = (x as tg.Tensor<[], "f32", "cpu">).item()
-  }, 3)
+  const s = (cpu ? cpuMedian : timeMedian)(
+    reps,
+    () => {
+      let x = tg.scalar(1.5) as tg.AnyTensor
+      for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? x.mul(y) : x.add(0.001)
+      value = (x as tg.Tensor<[], "f32", "cpu">).item()
+    },
+    3,
+  )
   return { us: (s * 1e6) / CHAIN, value }
 }
 
 export const chainTfjs = (tf: Tf, reps: number): ChainResult => {
   const y = tf.scalar(0.999)
   let value = 0
-  const s = timeMedian(reps, () => {
-    const r = tf.tidy(() => {
-      let x = tf.scalar(1.5)
-      for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? tf.mul(x, y) : tf.add(x, 0.001)
-      return x
-    })
-    value = r.dataSync()[0]!
-    r.dispose()
-  }, 3)
+  const s = timeMedian(
+    reps,
+    () => {
+      const r = tf.tidy(() => {
+        let x = tf.scalar(1.5)
+        for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? tf.mul(x, y) : tf.add(x, 0.001)
+        return x
+      })
+      value = r.dataSync()[0]!
+      r.dispose()
+    },
+    3,
+  )
   y.dispose()
   return { us: (s * 1e6) / CHAIN, value }
 }
@@ -52,10 +63,14 @@ export const chainJax = (jax: Jax, reps: number): ChainResult => {
   const np = jax.numpy
   const y = np.array(0.999)
   let value = 0
-  const s = timeMedian(reps, () => {
-    let x: JArray = np.array(1.5)
-    for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? x.mul(y.ref) : x.add(0.001)
-    value = x.dataSync()[0]!
-  }, 3)
+  const s = timeMedian(
+    reps,
+    () => {
+      let x: JArray = np.array(1.5)
+      for (let i = 0; i < CHAIN; i++) x = i % 2 === 0 ? x.mul(y.ref) : x.add(0.001)
+      value = x.dataSync()[0]!
+    },
+    3,
+  )
   return { us: (s * 1e6) / CHAIN, value }
 }

@@ -65,7 +65,8 @@ export const jaxjs = async (): Promise<Jax | null> => {
 }
 
 /** Whether jax-js found what it needs for threads (`Worker` and `SharedArrayBuffer` globals). */
-export const jaxThreads = (): boolean => typeof (globalThis as { Worker?: unknown }).Worker !== "undefined" && typeof SharedArrayBuffer !== "undefined"
+export const jaxThreads = (): boolean =>
+  typeof (globalThis as { Worker?: unknown }).Worker !== "undefined" && typeof SharedArrayBuffer !== "undefined"
 
 /** What the NumPy script is asked to run (sizes, steps, repetitions). */
 export interface NumpyConfig {
@@ -97,7 +98,9 @@ export const numpy = (config: NumpyConfig): NumpyResults | null => {
     delete env.OPENBLAS_CORETYPE
     delete env.OPENBLAS_L2_SIZE
     const script = fileURLToPath(new URL("./numpy_peer.py", import.meta.url))
-    return JSON.parse(execFileSync("python3", [script, JSON.stringify(config)], { env, encoding: "utf8", timeout: 900_000 })) as NumpyResults
+    return JSON.parse(
+      execFileSync("python3", [script, JSON.stringify(config)], { env, encoding: "utf8", timeout: 900_000 }),
+    ) as NumpyResults
   } catch (e) {
     process.stderr.write(`numpy unavailable: ${String(e).slice(0, 300)}\n`)
     return null

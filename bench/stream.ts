@@ -10,14 +10,18 @@ import type { Jax, Tf } from "./peers.js"
 import { timeMedian } from "./harness.js"
 
 /** GB/s and the sum. */
-export interface StreamResult { readonly gbs: number; readonly sum: number }
+export interface StreamResult {
+  readonly gbs: number
+  readonly sum: number
+}
 
 const gbs = (n: number, s: number) => (12 * n) / s / 1e9
 
 /** The reference: the f64 sum of Math.fround(a·b + c) … and Σ|·| for the tolerance. */
 export const streamReference = (n: number): { sum: number; mag: number } => {
   const [a, b, c] = fmaInputs(n)
-  let sum = 0, mag = 0
+  let sum = 0,
+    mag = 0
   for (let i = 0; i < n; i++) {
     const v = Math.fround(Math.fround(a[i]! * b[i]!) + c[i]!)
     sum += v

@@ -56,7 +56,8 @@ os.cpus = cpus
 const out: Record<number, { seconds: number[]; cpu: number[]; samples: number[] }> = {}
 sizes.forEach((n, s) => {
   const [ah, bh] = matmulInputs(n)
-  const a = tf.tensor2d(ah, [n, n]), b = tf.tensor2d(bh, [n, n])
+  const a = tf.tensor2d(ah, [n, n]),
+    b = tf.tensor2d(bh, [n, n])
   const run = () => {
     const y = tf.matMul(a, b)
     const d = y.dataSync()
@@ -64,9 +65,11 @@ sizes.forEach((n, s) => {
     return d
   }
   const c = run() // warm-up; also the correctness sample
-  const seconds: number[] = [], cpu: number[] = []
+  const seconds: number[] = [],
+    cpu: number[] = []
   for (let r = 0; r < reps[s]!; r++) {
-    const t0 = performance.now(), c0 = process.cpuUsage()
+    const t0 = performance.now(),
+      c0 = process.cpuUsage()
     run()
     const c1 = process.cpuUsage(c0)
     seconds.push((performance.now() - t0) / 1000)

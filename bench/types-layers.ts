@@ -29,10 +29,15 @@ export const modelSource = (): string => {
 const baselineSource = `import * as tg from "../../../src/index.js"\nexport const y = tg.zeros([8, 3, 32, 32])\n`
 
 const checkMs = (file: string): number => {
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../../tsconfig.json", compilerOptions: { noEmit: true }, include: [], files: [file] }))
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: "../../../tsconfig.json", compilerOptions: { noEmit: true }, include: [], files: [file] }),
+  )
   let out = ""
   try {
-    out = execFileSync("node", [resolve("node_modules/ts7/bin/tsc"), "-p", join(dir, "tsconfig.json"), "--extendedDiagnostics"], { encoding: "utf8" })
+    out = execFileSync("node", [resolve("node_modules/ts7/bin/tsc"), "-p", join(dir, "tsconfig.json"), "--extendedDiagnostics"], {
+      encoding: "utf8",
+    })
   } catch (e) {
     throw new Error(`type-check of ${file} failed:\n${(e as { stdout?: string }).stdout ?? String(e)}`)
   }
@@ -50,7 +55,9 @@ export const main = (runs = 5): { readonly modelMs: number; readonly baselineMs:
     const baselineMs = best("baseline.ts")
     const modelMs = best("model.ts")
     const r = { modelMs, baselineMs, deltaMs: modelMs - baselineMs }
-    console.log(`TS 7 check time, 25-layer model file: ${modelMs.toFixed(0)} ms; baseline (import only): ${baselineMs.toFixed(0)} ms; the model's own cost: ${r.deltaMs.toFixed(0)} ms (target < 200 ms)`)
+    console.log(
+      `TS 7 check time, 25-layer model file: ${modelMs.toFixed(0)} ms; baseline (import only): ${baselineMs.toFixed(0)} ms; the model's own cost: ${r.deltaMs.toFixed(0)} ms (target < 200 ms)`,
+    )
     return r
   } finally {
     rmSync(dir, { recursive: true, force: true })

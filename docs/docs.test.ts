@@ -65,7 +65,10 @@ describe("docs examples", () => {
     for (const b of blocks.filter((x) => x.skip)) expect(b.code.length).toBeGreaterThan(0)
   })
 
-  for (const [name, bin] of [["TypeScript 5.9", "typescript"], ["TypeScript 7", "ts7"]] as const)
+  for (const [name, bin] of [
+    ["TypeScript 5.9", "typescript"],
+    ["TypeScript 7", "ts7"],
+  ] as const)
     it(`type-check under ${name}`, async () => expect(await harness.typecheck(bin)).toBe(""), 300_000)
 
   runnable.forEach((b, i) =>
@@ -73,5 +76,6 @@ describe("docs examples", () => {
       const f = harness.fileOf(snippets[i]!)
       expect(f in outcomes, "the block did not run").toBe(true)
       expect(outcomes[f]).toBeNull()
-    }))
+    }),
+  )
 })

@@ -18,7 +18,10 @@ export const derivative = (x0 = 3): { readonly x: number; readonly y: number; re
  * The same on any device: x is moved there, the gradient is computed there, and both numbers
  * come back through `tg.data` (an Effect: a GPU has no synchronous readback).
  */
-export const derivativeOn = async (device: tg.Device, x0 = 3): Promise<{ readonly x: number; readonly y: number; readonly dydx: number }> => {
+export const derivativeOn = async (
+  device: tg.Device,
+  x0 = 3,
+): Promise<{ readonly x: number; readonly y: number; readonly dydx: number }> => {
   const x = tg.scalar(x0).to(device)
   const [y, dydx] = tg.valueAndGrad((v: tg.Tensor<[], "f32", tg.DeviceKind>) => v.square())(x)
   const [yv, gv] = await Effect.runPromise(Effect.all([tg.data(y), tg.data(dydx)]))

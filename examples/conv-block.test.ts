@@ -23,7 +23,8 @@ describe("examples/conv-block", () => {
     const [lj, nextJ] = tg.jit(trainStep)(block, x, labels)
     const item = (t: tg.AnyTensor) => (t as tg.Tensor<[], "f32", "cpu">).item()
     expect(item(lj)).toBeCloseTo(item(l), 5)
-    const a = tg.nn.stateDict(next), b = tg.nn.stateDict(nextJ)
+    const a = tg.nn.stateDict(next),
+      b = tg.nn.stateDict(nextJ)
     for (const k of Object.keys(a)) {
       const d = tg.cast(a[k]!, "f32").sub(tg.cast(b[k]!, "f32")).abs().max()
       expect(item(d), k).toBeLessThan(1e-5)

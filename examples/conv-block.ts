@@ -17,9 +17,14 @@ import nn = tg.nn
  * named `conv.weight`, `bn.running_mean`, … as in PyTorch); its shape function is the one of the
  * sequence it computes, and its body runs on erased tensors.
  */
-type BlockFn<I extends number, O extends number> = nn.SequentialFn<[nn.Conv2d<I, O, 3, 3, { readonly padding: 1 }>, nn.BatchNorm2d<O>, nn.ReLU]>
+type BlockFn<I extends number, O extends number> = nn.SequentialFn<
+  [nn.Conv2d<I, O, 3, 3, { readonly padding: 1 }>, nn.BatchNorm2d<O>, nn.ReLU]
+>
 export class ConvBlock<I extends number, O extends number> extends nn.Layer<BlockFn<I, O>> {
-  constructor(readonly conv: nn.Conv2d<I, O, 3, 3, { readonly padding: 1 }>, readonly bn: nn.BatchNorm2d<O>) {
+  constructor(
+    readonly conv: nn.Conv2d<I, O, 3, 3, { readonly padding: 1 }>,
+    readonly bn: nn.BatchNorm2d<O>,
+  ) {
     super()
   }
   forward(x: tg.AnyTensor): tg.AnyTensor {
@@ -71,7 +76,9 @@ export interface ConvBlockResult {
 }
 
 /** Run the example; `log` receives each printed line. */
-export const main = async (options: { readonly log?: (line: string) => void; readonly device?: tg.Device } = {}): Promise<ConvBlockResult> => {
+export const main = async (
+  options: { readonly log?: (line: string) => void; readonly device?: tg.Device } = {},
+): Promise<ConvBlockResult> => {
   const log = options.log ?? console.log
   const picked = await pickDevice(options.device)
   try {
@@ -92,7 +99,9 @@ export const main = async (options: { readonly log?: (line: string) => void; rea
     log(`train vs eval outputs differ by up to ${trainEvalDiff.toFixed(4)}`)
     const runningMeanBefore = await read(block.bn.running_mean!)
     const runningMeanAfter = await read(nn.combine(state, block).bn.running_mean!)
-    log(`running_mean[0..3]: ${fmt(runningMeanBefore.slice(0, 4).map((v) => v.toFixed(4)))} → ${fmt(runningMeanAfter.slice(0, 4).map((v) => v.toFixed(4)))}`)
+    log(
+      `running_mean[0..3]: ${fmt(runningMeanBefore.slice(0, 4).map((v) => v.toFixed(4)))} → ${fmt(runningMeanAfter.slice(0, 4).map((v) => v.toFixed(4)))}`,
+    )
 
     const [l0, next] = trainStep(block, x, labels)
     const [l1] = trainStep(next, x, labels)

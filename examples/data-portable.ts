@@ -25,8 +25,11 @@ export const samples = (rows: number): Float32Array =>
   Float32Array.from({ length: rows * 4 }, (_, k) => Math.sin(k * 0.37) * (1 + (k % 4)) + (k % 4) * 10)
 
 /** Typed array → tensor → best device (or `options.device`) → compute → typed array. */
-export const main = async (options: { readonly rows?: number; readonly device?: tg.Device; readonly log?: (line: string) => void } = {}): Promise<Portable> => {
-  const rows = options.rows ?? 1000, log = options.log ?? console.log
+export const main = async (
+  options: { readonly rows?: number; readonly device?: tg.Device; readonly log?: (line: string) => void } = {},
+): Promise<Portable> => {
+  const rows = options.rows ?? 1000,
+    log = options.log ?? console.log
   const host = samples(rows)
   const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)

@@ -45,9 +45,17 @@ const heatCentre = (): number => {
 
 /** torch.optim.Adam(lr 0.1, betas (0.9, 0.999), eps 1e-8) in f64 on the summed distance to the cities, from (1, 1). */
 const adamFacility = (steps = 100, lr = 0.1) => {
-  const cities = [[0, 0], [10, 0], [0, 10]] as const
+  const cities = [
+    [0, 0],
+    [10, 0],
+    [0, 10],
+  ] as const
   const f = (c: number[]) => cities.reduce((s, [x, y]) => s + Math.hypot(c[0]! - x, c[1]! - y), 0)
-  const c = [1, 1], m = [0, 0], v = [0, 0], history: number[] = [], path = [[1, 1]]
+  const c = [1, 1],
+    m = [0, 0],
+    v = [0, 0],
+    history: number[] = [],
+    path = [[1, 1]]
   for (let t = 1; t <= steps; t++) {
     history.push(f(c))
     const g = [0, 0]
@@ -78,7 +86,15 @@ const plainMeans = (): number[] => {
 
 /** The table's body rows, cell by cell. */
 const tableRows = (table: string): string[][] =>
-  table.split("\n").filter((l) => /^│ \d+ │/.test(l)).map((l) => l.split("│").slice(1, -1).map((c) => c.trim()))
+  table
+    .split("\n")
+    .filter((l) => /^│ \d+ │/.test(l))
+    .map((l) =>
+      l
+        .split("│")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
 
 const pixels = (path: string) => {
   const img = decode(readFileSync(path))
@@ -88,7 +104,8 @@ const pixels = (path: string) => {
   }
   const has = (hex: string) => {
     const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
-    for (let o = 0; o < img.data.length; o += img.channels) if (img.data[o] === want[0] && img.data[o + 1] === want[1] && img.data[o + 2] === want[2]) return true
+    for (let o = 0; o < img.data.length; o += img.channels)
+      if (img.data[o] === want[0] && img.data[o + 1] === want[1] && img.data[o + 2] === want[2]) return true
     return false
   }
   return { width: img.width, height: img.height, rgb, has }
@@ -117,8 +134,10 @@ describe("npm run demo", () => {
     let seed = 12345
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n
     for (let s = 0; s < 200; s++) {
-      const i = next(), j = next()
-      let dot = 0, mag = 0
+      const i = next(),
+        j = next()
+      let dot = 0,
+        mag = 0
       for (let k = 0; k < n; k++) (dot += a[i * n + k]! * b[k * n + j]!), (mag += Math.abs(a[i * n + k]! * b[k * n + j]!))
       expect(Math.abs(product[i * n + j]! - dot), `entry (${i}, ${j})`).toBeLessThanOrEqual(1e-5 * mag)
     }
@@ -166,7 +185,11 @@ describe("npm run demo", () => {
     expect([png.width, png.height]).toEqual([480 + 480, 36 + 440])
     expect(png.has("#d62728")).toBe(true) // the cities
     expect(png.has("#1f77b4")).toBe(true) // the curve and the path
-    for (const title of ["Logistics centre with Adam(0.1): (2.11, 2.11), total distance 19.32", "Total distance per step", "Path of the centre"])
+    for (const title of [
+      "Logistics centre with Adam(0.1): (2.11, 2.11), total distance 19.32",
+      "Total distance per step",
+      "Path of the centre",
+    ])
       expect(r.facility.figure.svg).toContain(title)
   })
 
@@ -191,7 +214,8 @@ describe("npm run demo", () => {
     const png = pixels(join(out, "training.png"))
     expect([png.width, png.height]).toEqual([480 + 480, 36 + 400])
     expect(png.has("#1f77b4") && png.has("#ff7f0e")).toBe(true)
-    for (const title of ["Training with fit: loss per step", "Conv → BN → ReLU", "Perception pipeline"]) expect(r.training.figure.svg).toContain(title)
+    for (const title of ["Training with fit: loss per step", "Conv → BN → ReLU", "Perception pipeline"])
+      expect(r.training.figure.svg).toContain(title)
   })
 
   it("closes with a table: scenario, device, time, result, file", () => {
@@ -207,7 +231,10 @@ describe("npm run demo", () => {
     expect(rows.map((row) => row[5])).toEqual(["–", "–", join(out, "heat.png"), "–", join(out, "facility.png"), join(out, "training.png")])
     // two decimals of each mean (compared as numbers: 30.005 may round either way in f32)
     expect(rows[0]![4]).toMatch(/^column means [-\d.]+, [\d.]+, [\d.]+, [\d.]+$/)
-    rows[0]![4]!.slice("column means ".length).split(", ").forEach((m, c) => expect(Math.abs(Number(m) - plainMeans()[c]!)).toBeLessThanOrEqual(0.005 + 1e-6))
+    rows[0]![4]!
+      .slice("column means ".length)
+      .split(", ")
+      .forEach((m, c) => expect(Math.abs(Number(m) - plainMeans()[c]!)).toBeLessThanOrEqual(0.005 + 1e-6))
     expect(rows[1]![4]).toMatch(/^1024 × 1024: [\d.]+ GFLOP\/s \([\d.]+ ms\)$/)
     expect(rows[2]![4]).toMatch(/^centre \d+\.\d{4}$/)
     expect(Math.abs(Number(rows[2]![4]!.split(" ")[1]) - heatCentre())).toBeLessThan(1e-3)

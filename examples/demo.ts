@@ -90,7 +90,8 @@ export const summaryTable = (rows: ReadonlyArray<ScenarioRow>): string => {
 
 /** Run the six scenarios on the best device; `log` receives each line of the report. */
 export const main = async (options: DemoOptions = {}): Promise<DemoResult> => {
-  const log = options.log ?? console.log, outDir = options.outDir ?? "out"
+  const log = options.log ?? console.log,
+    outDir = options.outDir ?? "out"
   // the examples announce their device; here the demo does, once
   const sub = (line: string) => (line.startsWith("device: ") ? undefined : log(`    ${line}`))
   const picked = await tg.bestDevice()
@@ -110,31 +111,66 @@ export const main = async (options: DemoOptions = {}): Promise<DemoResult> => {
   }
   const t0 = performance.now()
   try {
-    const p = await scenario(() => portable({ device, log: sub }), (r) => ({
-      result: `column means ${Array.from(r.means, (m) => m.toFixed(2)).join(", ")}`,
-    }))
+    const p = await scenario(
+      () => portable({ device, log: sub }),
+      (r) => ({
+        result: `column means ${Array.from(r.means, (m) => m.toFixed(2)).join(", ")}`,
+      }),
+    )
     const n = options.n ?? 1024
-    const m = await scenario(() => matmul({ n, reps: 2, device, log: sub }), (r) => ({
-      result: `${r.n} × ${r.n}: ${r.gflops.toFixed(1)} GFLOP/s (${r.msPerProduct.toFixed(1)} ms)`,
-    }))
-    const h = await scenario(() => heatPlot({ path: join(outDir, "heat.png"), device, log: sub }), (r) => ({ result: `centre ${r.centre.toFixed(4)}`, file: r.path }))
-    const a = await scenario(async () => {
-      const r = await derivativeOn(device, 3)
-      sub(`x = ${r.x}, y = x² = ${r.y}, dy/dx = ${r.dydx}`)
-      return r
-    }, (r) => ({ result: `y = ${r.y}, dy/dx = ${r.dydx}` }))
-    const f = await scenario(() => facility({ file: join(outDir, "facility.png"), device, log: sub }), (r) => ({
-      result: `centre (${r.centre.map((v) => v.toFixed(2)).join(", ")}), distance ${r.distance.toFixed(2)}`,
-      file: r.file,
-    }))
-    const t = await scenario(() => training({ file: join(outDir, "training.png"), device, log: sub, ...(options.progress === undefined ? {} : { progress: options.progress }) }), (r) => ({
-      result: `loss ${r.conv[0]!.toFixed(3)} → ${r.conv.at(-1)!.toFixed(3)}, ${r.perception[0]!.toFixed(3)} → ${r.perception.at(-1)!.toFixed(3)}`,
-      file: r.file,
-    }))
+    const m = await scenario(
+      () => matmul({ n, reps: 2, device, log: sub }),
+      (r) => ({
+        result: `${r.n} × ${r.n}: ${r.gflops.toFixed(1)} GFLOP/s (${r.msPerProduct.toFixed(1)} ms)`,
+      }),
+    )
+    const h = await scenario(
+      () => heatPlot({ path: join(outDir, "heat.png"), device, log: sub }),
+      (r) => ({ result: `centre ${r.centre.toFixed(4)}`, file: r.path }),
+    )
+    const a = await scenario(
+      async () => {
+        const r = await derivativeOn(device, 3)
+        sub(`x = ${r.x}, y = x² = ${r.y}, dy/dx = ${r.dydx}`)
+        return r
+      },
+      (r) => ({ result: `y = ${r.y}, dy/dx = ${r.dydx}` }),
+    )
+    const f = await scenario(
+      () => facility({ file: join(outDir, "facility.png"), device, log: sub }),
+      (r) => ({
+        result: `centre (${r.centre.map((v) => v.toFixed(2)).join(", ")}), distance ${r.distance.toFixed(2)}`,
+        file: r.file,
+      }),
+    )
+    const t = await scenario(
+      () =>
+        training({
+          file: join(outDir, "training.png"),
+          device,
+          log: sub,
+          ...(options.progress === undefined ? {} : { progress: options.progress }),
+        }),
+      (r) => ({
+        result: `loss ${r.conv[0]!.toFixed(3)} → ${r.conv.at(-1)!.toFixed(3)}, ${r.perception[0]!.toFixed(3)} → ${r.perception.at(-1)!.toFixed(3)}`,
+        file: r.file,
+      }),
+    )
     const table = summaryTable(rows)
     for (const line of table.split("\n")) log(line)
     log(`all six in ${formatMs(performance.now() - t0)} on ${device.name}`)
-    return { device: device.name, reason: picked.reason, rows, table, portable: p, matmul: m, heat: h, autograd: a, facility: f, training: t }
+    return {
+      device: device.name,
+      reason: picked.reason,
+      rows,
+      table,
+      portable: p,
+      matmul: m,
+      heat: h,
+      autograd: a,
+      facility: f,
+      training: t,
+    }
   } finally {
     picked.release()
   }
@@ -147,7 +183,8 @@ export const parseCli = (args: ReadonlyArray<string>): { readonly help: boolean;
 }
 
 /** What `--help` prints. */
-export const USAGE = "usage: npm run demo [-- --out <dir>]   (the PNGs go to <dir>, default out/; TYPEGRAD_DEVICE=cpu|webgpu picks the device)"
+export const USAGE =
+  "usage: npm run demo [-- --out <dir>]   (the PNGs go to <dir>, default out/; TYPEGRAD_DEVICE=cpu|webgpu picks the device)"
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const cli = parseCli(process.argv.slice(2))

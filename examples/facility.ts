@@ -9,7 +9,11 @@ import { pathToFileURL } from "node:url"
 import * as tg from "../src/index.js"
 
 /** Cities at (0, 0), (10, 0) and (0, 10). */
-export const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
+export const cities = tg.tensor([
+  [0, 0],
+  [10, 0],
+  [0, 10],
+])
 
 /** Summed Euclidean distance from `centre` to every city. */
 export const totalDistance = (centre: tg.Tensor<[2], "f32", "cpu">) => cities.sub(centre).norm({ axis: 1 }).sum()

@@ -22,8 +22,11 @@ export interface HeatPlot {
 }
 
 /** Simulate on the best device (or `options.device`), read the plate back and write the picture to `path`. */
-export const main = async (options: { readonly path?: string; readonly device?: tg.Device; readonly log?: (line: string) => void } = {}): Promise<HeatPlot> => {
-  const path = options.path ?? "out/heat.png", log = options.log ?? console.log
+export const main = async (
+  options: { readonly path?: string; readonly device?: tg.Device; readonly log?: (line: string) => void } = {},
+): Promise<HeatPlot> => {
+  const path = options.path ?? "out/heat.png",
+    log = options.log ?? console.log
   const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)
   try {

@@ -5,7 +5,8 @@ import { describe, expect, test } from "vitest"
 import * as tg from "../src/index.js"
 import { heat, initialGrid } from "./heat.js"
 
-const N = 100, STEPS = 500
+const N = 100,
+  STEPS = 500
 
 /** The stencil on a flat Float32Array, rounding after every operation like the tensor program. */
 const heatReference = (): Float32Array => {
@@ -29,8 +30,12 @@ describe("heat equation on a 100×100 grid (f32, CPU)", () => {
   test("the README program leaves the centre at 78.1025 and matches a plain-loop stencil", () => {
     let grid = tg.zeros([100, 100]).at("45:55, 45:55").set(100)
     for (let i = 0; i < 500; i++) {
-      const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-        .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+      const lap = grid
+        .slice("2:, 1:-1")
+        .add(grid.slice(":-2, 1:-1"))
+        .add(grid.slice("1:-1, 2:"))
+        .add(grid.slice("1:-1, :-2"))
+        .sub(grid.slice("1:-1, 1:-1").mul(4))
       grid = grid.at("1:-1, 1:-1").add(lap.mul(0.01))
     }
     expect(grid.shape).toEqual([100, 100])

@@ -12,8 +12,12 @@ export const initialGrid = (): tg.Tensor<[100, 100], "f32", "cpu"> => tg.zeros([
 
 /** One explicit Euler step of `u_t = Δu` on the interior; the border stays at its value. */
 export const heatStep = <V extends tg.DeviceKind>(grid: tg.Tensor<[100, 100], "f32", V>): tg.Tensor<[100, 100], "f32", V> => {
-  const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-    .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+  const lap = grid
+    .slice("2:, 1:-1")
+    .add(grid.slice(":-2, 1:-1"))
+    .add(grid.slice("1:-1, 2:"))
+    .add(grid.slice("1:-1, :-2"))
+    .sub(grid.slice("1:-1, 1:-1").mul(4))
   return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
 }
 

@@ -26,13 +26,17 @@ export interface MatmulBench {
 export const main = async (
   options: { readonly n?: number; readonly reps?: number; readonly device?: tg.Device; readonly log?: (line: string) => void } = {},
 ): Promise<MatmulBench> => {
-  const n = options.n ?? 1024, reps = options.reps ?? 3, log = options.log ?? console.log
+  const n = options.n ?? 1024,
+    reps = options.reps ?? 3,
+    log = options.log ?? console.log
   const best = await pickDevice(options.device)
   log(`device: ${best.reason}`)
   try {
     const [ka, kb] = tg.split(tg.key(0))
-    const a = tg.normal(ka!, [n, n]), b = tg.normal(kb!, [n, n])
-    const A = a.to(best.device), B = b.to(best.device)
+    const a = tg.normal(ka!, [n, n]),
+      b = tg.normal(kb!, [n, n])
+    const A = a.to(best.device),
+      B = b.to(best.device)
     let c = A.matmul(B) // warm-up: compiles the kernel, allocates
     await tg.synchronize(best.device)
     const t0 = performance.now()

@@ -23,7 +23,8 @@ export const newton = (f: (x: Scalar) => Scalar, x0: number, maxSteps = 20): num
 
 /** The circle x² + y² = 4 and the hyperbola xy = 1, as residuals. */
 export const system = (v: Vec2) => {
-  const x = v.slice("0"), y = v.slice("1")
+  const x = v.slice("0"),
+    y = v.slice("1")
   return tg.stack([x.square().add(y.square()).sub(4), x.mul(y).sub(1)])
 }
 

@@ -16,14 +16,20 @@ export const sideBySide = (figures: ReadonlyArray<Figure>, title?: string): Figu
   const height = top + Math.max(...figures.map((f) => f.height))
   let x = 0
   const body = figures.map((f, i) => {
-    const svg = f.svg.replace(/\bid="([^"]+)"/g, `id="p${i}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#p${i}-$1)`).replace(/href="#([^"]+)"/g, `href="#p${i}-$1"`)
+    const svg = f.svg
+      .replace(/\bid="([^"]+)"/g, `id="p${i}-$1"`)
+      .replace(/url\(#([^)]+)\)/g, `url(#p${i}-$1)`)
+      .replace(/href="#([^"]+)"/g, `href="#p${i}-$1"`)
     const g = `<g transform="translate(${x} ${top})">\n${svg}\n</g>`
     x += f.width
     return g
   })
-  const heading = title === undefined
-    ? []
-    : [`<text x="${width / 2}" y="24" font-family="DejaVu Sans, Verdana, sans-serif" font-size="17" font-weight="bold" text-anchor="middle">${escapeXml(title)}</text>`]
+  const heading =
+    title === undefined
+      ? []
+      : [
+          `<text x="${width / 2}" y="24" font-family="DejaVu Sans, Verdana, sans-serif" font-size="17" font-weight="bold" text-anchor="middle">${escapeXml(title)}</text>`,
+        ]
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,

@@ -57,7 +57,9 @@ describe("scenarios", () => {
     expect([img.width, img.height]).toEqual([560, 480])
     // the figure's layout: cells start at (44, 44) and are 4 px square (100 rows over 480 − 44 − 36 px)
     const at = (i: number, j: number) => {
-      const x = Math.floor(44 + (j + 0.5) * 4), y = Math.floor(44 + (i + 0.5) * 4), o = (y * img.width + x) * img.channels
+      const x = Math.floor(44 + (j + 0.5) * 4),
+        y = Math.floor(44 + (i + 0.5) * 4),
+        o = (y * img.width + x) * img.channels
       return Array.from(img.data.slice(o, o + 3))
     }
     expect(at(50, 50)).toEqual([255, 255, 255]) // the maximum: top of `hot`

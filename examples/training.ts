@@ -77,12 +77,16 @@ export const trainPerception = (device: tg.Device, steps = 8, lr = 0.2, progress
 export const figure = (conv: ReadonlyArray<number>, perceptionLoss: ReadonlyArray<number>): Figure => {
   const curve = (y: ReadonlyArray<number>, title: string, color: string) =>
     lines({ x: y.map((_, i) => i + 1), y, mode: "line+markers", color }, { title, xlabel: "step", ylabel: "loss", width: 480, height: 400 })
-  return sideBySide([curve(conv, "Conv → BN → ReLU", "#1f77b4"), curve(perceptionLoss, "Perception pipeline", "#ff7f0e")], "Training with fit: loss per step")
+  return sideBySide(
+    [curve(conv, "Conv → BN → ReLU", "#1f77b4"), curve(perceptionLoss, "Perception pipeline", "#ff7f0e")],
+    "Training with fit: loss per step",
+  )
 }
 
 /** Train both models on the best device (or `options.device`) and draw the loss curves. */
 export const main = async (options: TrainingOptions = {}): Promise<Training> => {
-  const file = options.file ?? "out/training.png", log = options.log ?? console.log
+  const file = options.file ?? "out/training.png",
+    log = options.log ?? console.log
   const best = await pickDevice(options.device)
   try {
     const device = best.device

@@ -9,7 +9,15 @@ import { dtypeOfHost, isFloat, numel, type Aval } from "../src/ops/core/aval.js"
 import { dataSync } from "../src/ops/api/host.js"
 import { bind } from "../src/ops/core/interpreter.js"
 import * as lax from "../src/ops/core/lax.js"
-import { LinearIn, Zero, type LinearPrimitiveName, type ParamsOf, type Primitive, type PrimitiveName, type Tangent } from "../src/ops/core/primitive.js"
+import {
+  LinearIn,
+  Zero,
+  type LinearPrimitiveName,
+  type ParamsOf,
+  type Primitive,
+  type PrimitiveName,
+  type Tangent,
+} from "../src/ops/core/primitive.js"
 import type { AnyTensor } from "../src/ops/core/tensor.js"
 import { uniformFrom } from "../src/testing/arbitraries.js"
 import { checkGrads, fromValues } from "../src/testing/index.js"
@@ -30,12 +38,14 @@ export const rng = (seed: number) => {
   return { next, like: (a: Aval) => fromValues(Array.from({ length: numel(a.shape) }, next), a.shape, a.dtype) }
 }
 
-const run = (c: Case, args: ReadonlyArray<AnyTensor>, params: unknown = c.spec.params) => bind(c.prim, args, params as ParamsOf<PrimitiveName>)
+const run = (c: Case, args: ReadonlyArray<AnyTensor>, params: unknown = c.spec.params) =>
+  bind(c.prim, args, params as ParamsOf<PrimitiveName>)
 
 /** The first index where `got` and `want` differ by more than `tol·(1 + |want|)`, or -1. */
 const mismatch = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number): number => {
   for (let k = 0; k < Math.min(got.length, want.length); k++) {
-    const g = got[k]!, w = want[k]!
+    const g = got[k]!,
+      w = want[k]!
     if (!(Math.abs(g - w) <= tol * (1 + Math.abs(w))) && !(Number.isNaN(g) && Number.isNaN(w))) return k
   }
   return got.length === want.length ? -1 : Math.min(got.length, want.length)
@@ -44,7 +54,10 @@ const mismatch = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number):
 /** (a) `abstractEval` gives the expected aval, and the CPU kernel returns exactly that much data of that dtype. */
 export const shapeLaw = (c: Case): void => {
   const args = c.examples[0]!
-  const [rule] = c.prim.abstractEval(args.map((a) => a.aval), c.spec.params as never)
+  const [rule] = c.prim.abstractEval(
+    args.map((a) => a.aval),
+    c.spec.params as never,
+  )
   if (!sameAval(rule!, c.spec.out)) fail(c, "(a) shape rule", `abstractEval gives ${fmtAval(rule!)}, expected ${fmtAval(c.spec.out)}`)
   const data = dataSync(run(c, args)[0]!)
   const dtype = dtypeOfHost(data, c.prim.name)
@@ -56,31 +69,52 @@ export const shapeLaw = (c: Case): void => {
  * (b) fwd: JVP = central finite differences; (c) rev: `<J·t, c> = <t, Jᵀ·c>` (J·t by finite
  * differences); (h) order 2: both, also for the pullback `x ↦ Jᵀ(x)·c` (the rules' own derivatives).
  */
-export const gradLaw = (mode: "fwd" | "rev" | "order2") => (c: Case): void => {
-  const args = c.examples[0]!
-  const diff = diffArgsOf(c.prim, c.spec)
-  if (diff.length === 0) return
-  const f = (...xs: AnyTensor[]) => {
-    const full = args.slice()
-    diff.forEach((i, k) => (full[i] = xs[k]!))
-    return run(c, full)
+export const gradLaw =
+  (mode: "fwd" | "rev" | "order2") =>
+  (c: Case): void => {
+    const args = c.examples[0]!
+    const diff = diffArgsOf(c.prim, c.spec)
+    if (diff.length === 0) return
+    const f = (...xs: AnyTensor[]) => {
+      const full = args.slice()
+      diff.forEach((i, k) => (full[i] = xs[k]!))
+      return run(c, full)
+    }
+    try {
+      const options = mode === "order2" ? { order: 2 as const } : { modes: [mode] }
+      checkGrads(
+        f,
+        diff.map((i) => args[i]!),
+        { ...options, ...c.spec.tol },
+      )
+    } catch (e) {
+      const law = { fwd: "(b) JVP vs finite differences", rev: "(c) VJP dot-product identity", order2: "(h) second derivatives" }[mode]
+      fail(c, law, String((e as Error).message))
+    }
   }
-  try {
-    const options = mode === "order2" ? { order: 2 as const } : { modes: [mode] }
-    checkGrads(f, diff.map((i) => args[i]!), { ...options, ...c.spec.tol })
-  } catch (e) {
-    const law = { fwd: "(b) JVP vs finite differences", rev: "(c) VJP dot-product identity", order2: "(h) second derivatives" }[mode]
-    fail(c, law, String((e as Error).message))
-  }
-}
 
 /** For each linear primitive: the sets of inputs it is jointly linear in (the rest are constants). */
 const linearSets: { readonly [P in LinearPrimitiveName]: (c: Case, params: ParamsOf<P>) => ReadonlyArray<ReadonlyArray<number>> } = {
-  neg: () => [[0]], add: () => [[0, 1]], sub: () => [[0, 1]], mul: () => [[0], [1]], div: () => [[0]], where: () => [[1, 2]],
+  neg: () => [[0]],
+  add: () => [[0, 1]],
+  sub: () => [[0, 1]],
+  mul: () => [[0], [1]],
+  div: () => [[0]],
+  where: () => [[1, 2]],
   cast: (c, { dtype }) => (isFloat(c.spec.inputs[0]!.dtype) && isFloat(dtype) ? [[0]] : []),
-  reduceSum: () => [[0]], reshape: () => [[0]], broadcastTo: () => [[0]], transpose: () => [[0]], slice: () => [[0]], pad: () => [[0]],
-  concat: (c) => [c.spec.inputs.map((_, i) => i)], matmul: () => [[0], [1]], unfold: () => [[0]], fold: () => [[0]],
-  gather: () => [[0]], scatterAdd: () => [[0]], triangularSolve: () => [[1]],
+  reduceSum: () => [[0]],
+  reshape: () => [[0]],
+  broadcastTo: () => [[0]],
+  transpose: () => [[0]],
+  slice: () => [[0]],
+  pad: () => [[0]],
+  concat: (c) => [c.spec.inputs.map((_, i) => i)],
+  matmul: () => [[0], [1]],
+  unfold: () => [[0]],
+  fold: () => [[0]],
+  gather: () => [[0]],
+  scatterAdd: () => [[0]],
+  triangularSolve: () => [[1]],
 }
 export const isLinear = (p: Primitive): boolean => p.name in linearSets
 
@@ -89,8 +123,9 @@ const linearParams = (c: Case): unknown =>
   c.prim.name === "pad" || c.prim.name === "unfold" ? { ...(c.spec.params as object), value: 0 } : c.spec.params
 
 const dotHost = (a: ArrayLike<number>, b: ArrayLike<number>): [number, number] => {
-  let s = 0, scale = 0
-  for (let k = 0; k < a.length; k++) ((s += a[k]! * b[k]!), (scale += Math.abs(a[k]! * b[k]!)))
+  let s = 0,
+    scale = 0
+  for (let k = 0; k < a.length; k++) (s += a[k]! * b[k]!), (scale += Math.abs(a[k]! * b[k]!))
   return [s, scale]
 }
 
@@ -100,14 +135,23 @@ export const adjointLaw = (c: Case, seed: number): void => {
   const args = c.examples[0]!
   const params = linearParams(c)
   const r = rng(seed)
-  const rule = c.prim.transpose as (cts: ReadonlyArray<Tangent>, a: ReadonlyArray<AnyTensor | LinearIn>, p: unknown) => Array<Tangent | null>
+  const rule = c.prim.transpose as (
+    cts: ReadonlyArray<Tangent>,
+    a: ReadonlyArray<AnyTensor | LinearIn>,
+    p: unknown,
+  ) => Array<Tangent | null>
   const sets = linearSets[c.prim.name as LinearPrimitiveName] as (c: Case, p: unknown) => ReadonlyArray<ReadonlyArray<number>>
   for (const set of sets(c, c.spec.params)) {
     const Lx = run(c, args, params)[0]!
     const y = r.like(Lx.aval)
-    const cts = rule([y], args.map((a, i) => (set.includes(i) ? new LinearIn(a.aval) : a)), params)
+    const cts = rule(
+      [y],
+      args.map((a, i) => (set.includes(i) ? new LinearIn(a.aval) : a)),
+      params,
+    )
     const [lhs, outScale] = dotHost(host(Lx), host(y))
-    let rhs = 0, scale = outScale
+    let rhs = 0,
+      scale = outScale
     for (const i of set) {
       const ct = cts[i]
       if (ct === null || ct === undefined) fail(c, "(d) transpose", `no cotangent for linear input ${i}`)
@@ -124,7 +168,11 @@ export const adjointLaw = (c: Case, seed: number): void => {
   }
 }
 
-type JvpRule = (p: ReadonlyArray<AnyTensor>, t: ReadonlyArray<Tangent>, params: unknown) => readonly [ReadonlyArray<AnyTensor>, ReadonlyArray<Tangent>]
+type JvpRule = (
+  p: ReadonlyArray<AnyTensor>,
+  t: ReadonlyArray<Tangent>,
+  params: unknown,
+) => readonly [ReadonlyArray<AnyTensor>, ReadonlyArray<Tangent>]
 const jvpRule = (c: Case) => (tangents: ReadonlyArray<Tangent>) => (c.prim.jvp as JvpRule)(c.examples[0]!, tangents, c.spec.params)
 
 /** Output tangents as host arrays (a symbolic Zero reads as zeros), checking each against its primal's aval. */
@@ -143,10 +191,13 @@ export const linearityLaw = (c: Case, seed: number): void => {
   const r = rng(seed)
   const [a, b] = [r.next() * 2, r.next() * 2]
   const draw = () => args.map((x, i): Tangent => (diff.includes(i) ? r.like(x.aval) : new Zero(x.aval)))
-  const t1 = draw(), t2 = draw()
+  const t1 = draw(),
+    t2 = draw()
   const mix = t1.map((t, i) => (t instanceof Zero ? t : lax.add(lax.mul(t, a), lax.mul(t2[i] as AnyTensor, b))))
   const jvp = jvpRule(c)
-  const [outs, o1] = jvp(t1), [, o2] = jvp(t2), [, o12] = jvp(mix)
+  const [outs, o1] = jvp(t1),
+    [, o2] = jvp(t2),
+    [, o12] = jvp(mix)
   const law = "(e) JVP linear in the tangent"
   const [d1, d2, d12] = [o1, o2, o12].map((ts) => tangentData(c, law, outs, ts))
   d12!.forEach((got, o) => {
@@ -172,9 +223,15 @@ export const zeroLaw = (c: Case, seed: number): void => {
       if (!sameAval(t.aval, outs[o]!.aval)) fail(c, law, `${what} gave Zero of ${fmtAval(t.aval)}, the output is ${fmtAval(outs[o]!.aval)}`)
     })
   }
-  checkZero(args.map((x) => new Zero(x.aval)), "all-Zero tangents")
+  checkZero(
+    args.map((x) => new Zero(x.aval)),
+    "all-Zero tangents",
+  )
   if (c.prim.domain.nonDiff) {
-    checkZero(args.map((x) => (isFloat(x.dtype) ? r.like(x.aval) : new Zero(x.aval))), "a non-differentiable primitive")
+    checkZero(
+      args.map((x) => (isFloat(x.dtype) ? r.like(x.aval) : new Zero(x.aval))),
+      "a non-differentiable primitive",
+    )
     return
   }
   const diff = diffArgsOf(c.prim, c.spec)
@@ -187,17 +244,21 @@ export const zeroLaw = (c: Case, seed: number): void => {
   const [ds, dm] = [sym, mat].map((x) => tangentData(c, law, outs, x))
   ds!.forEach((got, o) => {
     const k = mismatch(got, dm![o]!, 1e-12)
-    if (k >= 0) fail(c, law, `Zero tangents for inputs [${zeroed.join(", ")}] give ${got[k]} at output ${o}[${k}], zeros give ${dm![o]![k]}`)
+    if (k >= 0)
+      fail(c, law, `Zero tangents for inputs [${zeroed.join(", ")}] give ${got[k]} at output ${o}[${k}], zeros give ${dm![o]![k]}`)
   })
 }
 
 /** Host data of tensors `xs` (same aval) stacked along a new axis `axis`. */
 const stackAt = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor => {
   const { shape, dtype } = xs[0]!.aval
-  const post = numel(shape.slice(axis)), pre = numel(shape.slice(0, axis)), B = xs.length
+  const post = numel(shape.slice(axis)),
+    pre = numel(shape.slice(0, axis)),
+    B = xs.length
   const data = xs.map((x) => dataSync(x))
   const out = new Float64Array(pre * B * post)
-  for (let p = 0; p < pre; p++) for (let b = 0; b < B; b++) for (let q = 0; q < post; q++) out[(p * B + b) * post + q] = data[b]![p * post + q]!
+  for (let p = 0; p < pre; p++)
+    for (let b = 0; b < B; b++) for (let q = 0; q < post; q++) out[(p * B + b) * post + q] = data[b]![p * post + q]!
   return fromValues(out, [...shape.slice(0, axis), B, ...shape.slice(axis)], dtype)
 }
 
@@ -207,19 +268,35 @@ export type BatchPlan = ReadonlyArray<number | null>
 /** (g) `vmap` of the primitive (its batching rule) equals a loop over examples. */
 export const batchLaw = (c: Case, plan: BatchPlan): void => {
   const B = c.examples.length
-  const batched = c.examples[0]!.map((_, i) => (plan[i] === null ? c.examples[0]![i]! : stackAt(c.examples.map((ex) => ex[i]!), plan[i]!)))
+  const batched = c.examples[0]!.map((_, i) =>
+    plan[i] === null
+      ? c.examples[0]![i]!
+      : stackAt(
+          c.examples.map((ex) => ex[i]!),
+          plan[i]!,
+        ),
+  )
   const f = (...xs: AnyTensor[]) => run(c, xs)
   const got = vmap(f, { inAxes: [...plan] })(...batched) as AnyTensor[]
   for (let b = 0; b < B; b++) {
-    const want = run(c, c.examples[0]!.map((x, i) => (plan[i] === null ? x : c.examples[b]![i]!)))
+    const want = run(
+      c,
+      c.examples[0]!.map((x, i) => (plan[i] === null ? x : c.examples[b]![i]!)),
+    )
     want.forEach((w, o) => {
       const g = got[o]!
       if (g.shape[0] !== B || !sameAval({ shape: g.shape.slice(1), dtype: g.dtype }, w.aval))
-        fail(c, "(g) batching", `vmap output ${o} is ${fmtAval(g.aval)}, expected ${B} × ${fmtAval(w.aval)} (inAxes ${JSON.stringify(plan)})`)
+        fail(
+          c,
+          "(g) batching",
+          `vmap output ${o} is ${fmtAval(g.aval)}, expected ${B} × ${fmtAval(w.aval)} (inAxes ${JSON.stringify(plan)})`,
+        )
       const n = w.size
-      const gd = host(g).subarray(b * n, (b + 1) * n), wd = host(w)
+      const gd = host(g).subarray(b * n, (b + 1) * n),
+        wd = host(w)
       const k = mismatch(gd, wd, 1e-12)
-      if (k >= 0) fail(c, "(g) batching", `example ${b}, output ${o}[${k}]: vmap gives ${gd[k]}, the loop ${wd[k]} (inAxes ${JSON.stringify(plan)})`)
+      if (k >= 0)
+        fail(c, "(g) batching", `example ${b}, output ${o}[${k}]: vmap gives ${gd[k]}, the loop ${wd[k]} (inAxes ${JSON.stringify(plan)})`)
     })
   }
 }

@@ -50,7 +50,10 @@ const caught = <A>(arb: fc.Arbitrary<A>, law: (a: A) => void, message: RegExp) =
 describe("mutation: the laws reject wrong rules", () => {
   it("a sign-flipped JVP of sin (d sin = -cos·dx) fails (b) and (c)", () => {
     const { sin } = primitives
-    const wrong: Primitive<"sin">["jvp"] = ([x], [t]) => [[bind1(sin, [x!], {})], [t instanceof Zero ? t : lax.neg(lax.mul(t!, lax.cos(x!)))]]
+    const wrong: Primitive<"sin">["jvp"] = ([x], [t]) => [
+      [bind1(sin, [x!], {})],
+      [t instanceof Zero ? t : lax.neg(lax.mul(t!, lax.cos(x!)))],
+    ]
     inject(sin, "jvp", wrong, () => {
       caught(arbCase(sin), gradLaw("fwd"), /\(b\) JVP vs finite differences fails for sin\(.*forward mode/s)
       caught(arbCase(sin), gradLaw("rev"), /\(c\) VJP dot-product identity fails for sin\(.*reverse mode/s)
@@ -61,7 +64,10 @@ describe("mutation: the laws reject wrong rules", () => {
   it("a JVP of sin right at first order but not differentiable itself passes (b) and fails (h)", () => {
     const { sin } = primitives
     // d sin = stopGradient(cos x)·dx: the right value, but its own derivative is lost
-    const frozen: Primitive<"sin">["jvp"] = ([x], [t]) => [[bind1(sin, [x!], {})], [t instanceof Zero ? t : lax.mul(t!, lax.stopGradient(lax.cos(x!)))]]
+    const frozen: Primitive<"sin">["jvp"] = ([x], [t]) => [
+      [bind1(sin, [x!], {})],
+      [t instanceof Zero ? t : lax.mul(t!, lax.stopGradient(lax.cos(x!)))],
+    ]
     inject(sin, "jvp", frozen, () => {
       holds(arbCase(sin), gradLaw("fwd"))
       caught(arbCase(sin), gradLaw("order2"), /\(h\) second derivatives fails for sin\(.*at order 2/s)
@@ -79,7 +85,9 @@ describe("mutation: the laws reject wrong rules", () => {
 
   it("a transpose rule using the permutation instead of its inverse fails (d) and (c)", () => {
     const { transpose } = primitives
-    const wrong: Primitive<"transpose">["transpose"] = ([ct], [x], { perm }) => [ct instanceof Zero ? new Zero((x as AnyTensor).aval) : lax.transpose(ct!, perm)]
+    const wrong: Primitive<"transpose">["transpose"] = ([ct], [x], { perm }) => [
+      ct instanceof Zero ? new Zero((x as AnyTensor).aval) : lax.transpose(ct!, perm),
+    ]
     inject(transpose, "transpose", wrong, () => {
       caught(seeded(transpose), ([c, s]) => adjointLaw(c, s), /\(d\) transpose fails for transpose\(/)
       caught(arbCase(transpose), gradLaw("rev"), /\(c\) VJP dot-product identity fails for transpose\(/)
@@ -89,7 +97,12 @@ describe("mutation: the laws reject wrong rules", () => {
 
   it("a transpose of neg that forgets the sign fails (d)", () => {
     const { neg } = primitives
-    inject(neg, "transpose", ([ct]) => [ct!], () => caught(seeded(neg), ([c, s]) => adjointLaw(c, s), /\(d\) transpose fails for neg/))
+    inject(
+      neg,
+      "transpose",
+      ([ct]) => [ct!],
+      () => caught(seeded(neg), ([c, s]) => adjointLaw(c, s), /\(d\) transpose fails for neg/),
+    )
   })
 
   it("a JVP of mul that materialises zero tangents fails (f)", () => {
@@ -104,7 +117,9 @@ describe("mutation: the laws reject wrong rules", () => {
 
   it("a shape rule of reduceSum that keeps the reduced axes fails (a)", () => {
     const { reduceSum } = primitives
-    const wrong: Primitive<"reduceSum">["abstractEval"] = ([x], { axes }) => [{ shape: x!.shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype: x!.dtype }]
+    const wrong: Primitive<"reduceSum">["abstractEval"] = ([x], { axes }) => [
+      { shape: x!.shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype: x!.dtype },
+    ]
     inject(reduceSum, "abstractEval", wrong, () => caught(arbCase(reduceSum), shapeLaw, /\(a\) shape rule fails for reduceSum/))
   })
 

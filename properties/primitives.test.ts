@@ -12,7 +12,8 @@ import { adjointLaw, batchLaw, gradLaw, isLinear, linearityLaw, shapeLaw, zeroLa
 
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 40)
 const seed = fc.integer()
-const check = <T>(arb: fc.Arbitrary<T>, law: (t: T) => void, runs = numRuns) => fc.assert(fc.property(arb, law), { numRuns: runs, includeErrorInReport: true })
+const check = <T>(arb: fc.Arbitrary<T>, law: (t: T) => void, runs = numRuns) =>
+  fc.assert(fc.property(arb, law), { numRuns: runs, includeErrorInReport: true })
 
 /** Batch axis per input (`null`: shared), at least one input batched. */
 const arbPlan = (ranks: ReadonlyArray<number>): fc.Arbitrary<BatchPlan> =>
@@ -33,6 +34,9 @@ for (const prim of Object.values(primitives) as Primitive[]) {
     if (isLinear(prim)) it("(d) transpose rule is the adjoint", () => check(fc.tuple(arbCase(prim), seed), ([c, s]) => adjointLaw(c, s)))
     it("(f) zero tangents in → symbolic Zero out", () => check(fc.tuple(arbCase(prim), seed), ([c, s]) => zeroLaw(c, s)))
     it("(g) vmap = loop over examples", () =>
-      check(arbCase(prim, 3).chain((c) => fc.tuple(fc.constant(c), arbPlan(c.spec.inputs.map((x) => x.shape.length)))), ([c, p]) => batchLaw(c, p)))
+      check(
+        arbCase(prim, 3).chain((c) => fc.tuple(fc.constant(c), arbPlan(c.spec.inputs.map((x) => x.shape.length)))),
+        ([c, p]) => batchLaw(c, p),
+      ))
   })
 }

@@ -7,7 +7,8 @@ import { Tensor } from "./ops/core/tensor.js"
 import type { CpuStorage } from "./device/cpu/index.js"
 
 setDefaultDevice(cpu)
-const t = (data: number[], shape: number[]) => new Tensor({ shape, dtype: "f32" }, cpu, cpu.backend.upload(new Float32Array(data), { shape, dtype: "f32" }))
+const t = (data: number[], shape: number[]) =>
+  new Tensor({ shape, dtype: "f32" }, cpu, cpu.backend.upload(new Float32Array(data), { shape, dtype: "f32" }))
 const arr = (x: Tensor) => Array.from((x._impl as CpuStorage).data)
 
 describe("lax on cpu", () => {

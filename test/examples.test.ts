@@ -28,12 +28,16 @@ const extractExamples = (file: string, text: string): Example[] => {
   }
   walk(source)
   const lines = text.split("\n")
-  return [...docs].flatMap((d) => [...(d.tags ?? [])])
+  return [...docs]
+    .flatMap((d) => [...(d.tags ?? [])])
     .filter((t) => t.tagName.text === "example")
     .map((t) => {
       const at = source.getLineAndCharacterOfPosition(t.tagName.end).line
       // the code starts after `@example` on the same line, or on the next one
-      const sameLine = lines[at]!.slice(lines[at]!.indexOf("@example") + "@example".length).replace(/\*\/.*$/, "").trim() !== ""
+      const sameLine =
+        lines[at]!.slice(lines[at]!.indexOf("@example") + "@example".length)
+          .replace(/\*\/.*$/, "")
+          .trim() !== ""
       return { file, line: at + (sameLine ? 1 : 2), code: ts.getTextOfJSDocComment(t.comment) ?? "" }
     })
     .sort((a, b) => a.line - b.line)
@@ -44,7 +48,10 @@ const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory()
       ? sources(join(dir, e.name))
-      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && e.name !== "test-util.ts" ? [join(dir, e.name)] : [])
+      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && e.name !== "test-util.ts"
+        ? [join(dir, e.name)]
+        : [],
+  )
 
 const examples = sources(join(root, "src")).flatMap((f) => extractExamples(relative(root, f), readFileSync(f, "utf8")))
 /** `from "./x.js"` in an internal module's example names that module's sibling: point it there. */
@@ -74,12 +81,16 @@ describe("@examples in src/", () => {
       expect(examples.filter((e) => e.file.startsWith(dir)).length, dir).toBeGreaterThan(0)
   })
 
-  for (const [name, bin] of [["TypeScript 5.9", "typescript"], ["TypeScript 7", "ts7"]] as const)
+  for (const [name, bin] of [
+    ["TypeScript 5.9", "typescript"],
+    ["TypeScript 7", "ts7"],
+  ] as const)
     it(`type-check under ${name}`, async () => expect(await harness.typecheck(bin)).toBe(""), 600_000)
 
   snippets.forEach((s) =>
     it(`runs ${s.source}:${s.line}`, () => {
       expect(harness.fileOf(s) in outcomes, "the example did not run").toBe(true)
       expect(outcomes[harness.fileOf(s)]).toBeNull()
-    }))
+    }),
+  )
 })

@@ -17,13 +17,25 @@ export type D = Exclude<DType, "f16">
 export const rng = (seed: number) => {
   let s = seed >>> 0 || 1
   const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31), s / 2 ** 31)
-  return { u: next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: ReadonlyArray<T>): T => xs[Math.floor(next() * xs.length)]! }
+  return {
+    u: next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: ReadonlyArray<T>): T => xs[Math.floor(next() * xs.length)]!,
+  }
 }
 
 /** A node of a random program: how to build it from the inputs, memoised so shared nodes are shared equations. */
-export interface Node { readonly id: number; readonly shape: number[]; readonly dtype: D; readonly build: (get: (n: Node) => AnyTensor, ins: ReadonlyArray<AnyTensor>) => AnyTensor }
+export interface Node {
+  readonly id: number
+  readonly shape: number[]
+  readonly dtype: D
+  readonly build: (get: (n: Node) => AnyTensor, ins: ReadonlyArray<AnyTensor>) => AnyTensor
+}
 
-export interface Case { readonly leaves: Array<{ shape: number[]; dtype: D }>; readonly outs: Node[] }
+export interface Case {
+  readonly leaves: Array<{ shape: number[]; dtype: D }>
+  readonly outs: Node[]
+}
 
 /**
  * A random program of views (slice, pad with negative/interior padding and any fill, transpose,
@@ -50,16 +62,32 @@ export const randomCase = (seed: number, dtype: D): Case => {
     const reuse = pool.filter((n) => n.dtype === dt && n.shape.length === shape.length && n.shape.every((d, i) => d === shape[i]))
     if (reuse.length > 0 && r.u() < 0.2) return r.pick(reuse)
     if (depth <= 0 || r.u() < 0.1) return leaf(shape, dt)
-    const kind = r.pick(["slice", "pad", "pad", "transpose", "reshape", "broadcast", "unary", "binary", "binary", "binary", "where", "compare", "cast"])
+    const kind = r.pick([
+      "slice",
+      "pad",
+      "pad",
+      "transpose",
+      "reshape",
+      "broadcast",
+      "unary",
+      "binary",
+      "binary",
+      "binary",
+      "where",
+      "compare",
+      "cast",
+    ])
     const sub = (s: number[], d: D = dt) => gen(s, d, depth - 1)
     switch (kind) {
       case "slice": {
-        const starts = shape.map(() => r.int(0, 2)), steps = shape.map(() => r.int(1, 2))
+        const starts = shape.map(() => r.int(0, 2)),
+          steps = shape.map(() => r.int(1, 2))
         const src = sub(shape.map((n, i) => starts[i]! + Math.max(0, (n - 1) * steps[i]! + 1) + r.int(0, 1)))
         return node(shape, dt, (g) => lax.slice(g(src), starts, steps, shape))
       }
       case "pad": {
-        const interior = shape.map(() => r.int(0, 1)), lo = shape.map(() => r.int(-2, 2))
+        const interior = shape.map(() => r.int(0, 1)),
+          lo = shape.map(() => r.int(-2, 2))
         // a source length m with lo + m + (m-1)·interior ≤ n + 2 (hi may come out negative)
         const m = shape.map((n, i) => {
           let k = r.int(0, 4)
@@ -90,7 +118,9 @@ export const randomCase = (seed: number, dtype: D): Case => {
       }
       case "unary": {
         if (dt === "bool") return sub(shape)
-        const f = r.pick(dt === "i32" ? [lax.neg, lax.abs, lax.sign] : [lax.neg, lax.abs, lax.exp, lax.sin, lax.tanh, lax.sqrt, lax.sigmoid])
+        const f = r.pick(
+          dt === "i32" ? [lax.neg, lax.abs, lax.sign] : [lax.neg, lax.abs, lax.exp, lax.sin, lax.tanh, lax.sqrt, lax.sigmoid],
+        )
         const src = sub(shape)
         return node(shape, dt, (g) => f(g(src)))
       }
@@ -99,19 +129,23 @@ export const randomCase = (seed: number, dtype: D): Case => {
         const f = r.pick([lax.add, lax.sub, lax.mul, lax.max, lax.min, lax.div])
         // one side may broadcast (size-1 axes, fewer leading axes)
         const bshape = r.u() < 0.3 ? shape.slice(r.int(0, Math.min(1, shape.length))).map((d) => (r.u() < 0.5 ? 1 : d)) : shape
-        const a = sub(shape), b = sub(bshape)
+        const a = sub(shape),
+          b = sub(bshape)
         const swap = r.u() < 0.5
         return node(shape, dt, (g) => (swap ? f(g(b), g(a)) : f(g(a), g(b))))
       }
       case "where": {
         const c = dtype === "f32" ? leaf(shape, "bool") : sub(shape, "bool")
-        const a = sub(shape), b = sub(shape)
+        const a = sub(shape),
+          b = sub(shape)
         return node(shape, dt, (g) => lax.where(g(c), g(a), g(b)))
       }
       case "compare": {
         if (dt !== "bool") return sub(shape)
         const src: D = dtype === "f32" ? "i32" : r.pick(["f64", "i32"])
-        const a = sub(shape, src), b = sub(shape, src), op = r.pick(["lt", "le", "gt", "ge", "eq", "ne"] as const)
+        const a = sub(shape, src),
+          b = sub(shape, src),
+          op = r.pick(["lt", "le", "gt", "ge", "eq", "ne"] as const)
         return node(shape, dt, (g) => lax.compare(g(a), g(b), op))
       }
       case "cast": {
@@ -128,15 +162,17 @@ export const randomCase = (seed: number, dtype: D): Case => {
   return { leaves, outs }
 }
 
-export const evalCase = (c: Case) => (...ins: AnyTensor[]): AnyTensor[] => {
-  const memo = new Map<number, AnyTensor>()
-  const get = (n: Node): AnyTensor => {
-    let t = memo.get(n.id)
-    if (t === undefined) memo.set(n.id, (t = n.build(get, ins)))
-    return t
+export const evalCase =
+  (c: Case) =>
+  (...ins: AnyTensor[]): AnyTensor[] => {
+    const memo = new Map<number, AnyTensor>()
+    const get = (n: Node): AnyTensor => {
+      let t = memo.get(n.id)
+      if (t === undefined) memo.set(n.id, (t = n.build(get, ins)))
+      return t
+    }
+    return c.outs.map(get)
   }
-  return c.outs.map(get)
-}
 
 export const inputs = (c: Case, seed: number): AnyTensor[] => {
   const r = rng(seed + 7)

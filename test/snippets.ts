@@ -30,7 +30,10 @@ export interface Snippet {
 
 /** `code` with its `typegrad(/testing|/advanced|/plot)` imports pointed at this checkout; null when it has none. */
 export const rewriteImports = (code: string): string | null => {
-  const out = code.replace(/from\s+["'](typegrad(?:\/testing|\/advanced|\/plot)?)["']/g, (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`)
+  const out = code.replace(
+    /from\s+["'](typegrad(?:\/testing|\/advanced|\/plot)?)["']/g,
+    (_, m: keyof typeof entries) => `from ${JSON.stringify(entries[m])}`,
+  )
   return out === code ? null : out
 }
 
@@ -50,17 +53,20 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
       writeFileSync(join(work, "package.json"), JSON.stringify({ type: "module" }))
       snippets.forEach((s, i) => writeFileSync(join(work, files[i]!), s.text))
       writeFileSync(join(work, "tsconfig.json"), JSON.stringify({ extends: relative(work, join(root, "tsconfig.json")), include: files }))
-      writeFileSync(join(work, "run-all.ts"), [
-        "const results = {}",
-        `for (const f of ${JSON.stringify(files)}) {`,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
-        "  try { await import(`./${f}`); results[f] = null } catch (e) { results[f] = String(e?.stack ?? e) }",
-        "}",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
-        "console.log(`@@results ${JSON.stringify(results)}`)",
-        // a snippet may leave handles open (a GPU device, a timer): the results are in, so end here
-        "process.exit(0)",
-      ].join("\n"))
+      writeFileSync(
+        join(work, "run-all.ts"),
+        [
+          "const results = {}",
+          `for (const f of ${JSON.stringify(files)}) {`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
+          "  try { await import(`./${f}`); results[f] = null } catch (e) { results[f] = String(e?.stack ?? e) }",
+          "}",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: generated source text: the placeholder belongs to the emitted program
+          "console.log(`@@results ${JSON.stringify(results)}`)",
+          // a snippet may leave handles open (a GPU device, a timer): the results are in, so end here
+          "process.exit(0)",
+        ].join("\n"),
+      )
       const r = await run(process.execPath, ["--import", "tsx", join(work, "run-all.ts")], { cwd: root, maxBuffer: 1 << 26 })
       const line = r.stdout.split("\n").find((l) => l.startsWith("@@results "))
       return line === undefined ? {} : JSON.parse(line.slice("@@results ".length))
@@ -71,16 +77,22 @@ export const snippetHarness = (name: string, snippets: ReadonlyArray<Snippet>) =
      * src/ are `npm run typecheck`'s to report.
      */
     typecheck: async (bin: "typescript" | "ts7"): Promise<string> => {
-      const out = await run(process.execPath, [join(root, "node_modules", bin, "bin", "tsc"), "-p", join(work, "tsconfig.json"), "--pretty", "false"], { cwd: root })
+      const out = await run(
+        process.execPath,
+        [join(root, "node_modules", bin, "bin", "tsc"), "-p", join(work, "tsconfig.json"), "--pretty", "false"],
+        { cwd: root },
+      )
         .then(() => "")
         .catch((e: { stdout?: string }) => e.stdout ?? String(e))
       const readable = out.replace(/^(?:.*[\\/])?([\w.]+_L(\d+)\.ts)\((\d+),(\d+)\)/gm, (all, f: string, _l, l: string, c: string) => {
         const s = snippets[files.indexOf(f)]
         return s === undefined ? all : `${s.source}:${s.line + Number(l) - 1 - s.prologue}:${c}`
       })
-      return readable.split(/\n(?=\S)/).filter((d) => d.trim() !== "" && !/^[^\s(]+\(\d+,\d+\): error TS/.test(d)).join("\n")
+      return readable
+        .split(/\n(?=\S)/)
+        .filter((d) => d.trim() !== "" && !/^[^\s(]+\(\d+,\d+\): error TS/.test(d))
+        .join("\n")
     },
     cleanup: () => rmSync(work, { recursive: true, force: true }),
   }
 }
-

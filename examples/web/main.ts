@@ -46,8 +46,12 @@ const draw = (ctx: CanvasRenderingContext2D, data: ArrayLike<number>) => {
 }
 
 const heatStep = (grid: Grid): Grid => {
-  const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-    .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+  const lap = grid
+    .slice("2:, 1:-1")
+    .add(grid.slice(":-2, 1:-1"))
+    .add(grid.slice("1:-1, 2:"))
+    .add(grid.slice("1:-1, :-2"))
+    .sub(grid.slice("1:-1, 1:-1").mul(4))
   return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
 }
 
@@ -71,7 +75,11 @@ const runHeat = async (device: tg.Device<Kind>): Promise<number> => {
 
 /** Cities at (0, 0), (10, 0) and (0, 10); the centre minimises its summed distance to them. */
 const runFacility = async (): Promise<void> => {
-  const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
+  const cities = tg.tensor([
+    [0, 0],
+    [10, 0],
+    [0, 10],
+  ])
   const total = (p: tg.Tensor<[2]>) => cities.sub(p).norm({ axis: 1 }).sum()
   const step = tg.jit(tg.valueAndGrad(total))
   const map = ($("facility") as HTMLCanvasElement).getContext("2d")!

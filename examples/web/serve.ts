@@ -25,8 +25,14 @@ export const headers = {
 /** Bundle the page script and serve the page at `port` (0: any free port); resolves with its address. */
 export const startDemo = async (port = 0): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => {
   const bundle = await build({
-    entryPoints: [join(here, "main.ts")], bundle: true, platform: "browser", format: "iife", target: "es2022",
-    minify: true, write: false, logLevel: "warning",
+    entryPoints: [join(here, "main.ts")],
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    write: false,
+    logLevel: "warning",
   })
   const files: Record<string, { body: string; type: string }> = {
     "/": { body: readFileSync(join(here, "index.html"), "utf8"), type: "text/html; charset=utf-8" },

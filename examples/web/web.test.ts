@@ -28,9 +28,11 @@ afterAll(async () => {
 /** The Fermat point of (0, 0), (10, 0), (0, 10): on the diagonal (t, t), minimising 2·|(10 - t, t)| + √2·t (ternary search). */
 const fermat = (): number => {
   const f = (t: number) => 2 * Math.hypot(10 - t, t) + Math.SQRT2 * t
-  let lo = 0, hi = 5
+  let lo = 0,
+    hi = 5
   for (let i = 0; i < 200; i++) {
-    const a = lo + (hi - lo) / 3, b = hi - (hi - lo) / 3
+    const a = lo + (hi - lo) / 3,
+      b = hi - (hi - lo) / 3
     if (f(a) < f(b)) hi = b
     else lo = a
   }
@@ -44,13 +46,23 @@ const run = async (query: string) => {
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()))
   page.on("pageerror", (e) => errors.push(String(e)))
   await page.goto(demo.url + query)
-  await page.waitForFunction(() => document.body.dataset.done === "true" || document.body.dataset.error !== undefined, null, { timeout: 120_000 })
+  await page.waitForFunction(() => document.body.dataset.done === "true" || document.body.dataset.error !== undefined, null, {
+    timeout: 120_000,
+  })
   const shown = await page.evaluate(() => {
     const text = (id: string) => document.getElementById(id)!.textContent!
-    const pixel = (x: number, y: number) => Array.from((document.getElementById("heat") as HTMLCanvasElement).getContext("2d")!.getImageData(x, y, 1, 1).data)
+    const pixel = (x: number, y: number) =>
+      Array.from((document.getElementById("heat") as HTMLCanvasElement).getContext("2d")!.getImageData(x, y, 1, 1).data)
     return {
-      error: document.body.dataset.error, device: text("device"), step: text("step"), centre: text("centre"), point: text("point"),
-      distance: text("distance"), centrePixel: pixel(50, 50), cornerPixel: pixel(0, 0), isolated: crossOriginIsolated,
+      error: document.body.dataset.error,
+      device: text("device"),
+      step: text("step"),
+      centre: text("centre"),
+      point: text("point"),
+      distance: text("distance"),
+      centrePixel: pixel(50, 50),
+      cornerPixel: pixel(0, 0),
+      isolated: crossOriginIsolated,
     }
   })
   await page.close()

@@ -45,7 +45,10 @@ export interface LoadOptions {
 }
 
 const list = (names: ReadonlyArray<string>): string =>
-  names.slice(0, 8).map((n) => JSON.stringify(n)).join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "")
+  names
+    .slice(0, 8)
+    .map((n) => JSON.stringify(n))
+    .join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "")
 
 /** The stored leaves of a file: from typegrad's tree metadata, or every tensor of a plain file. */
 const storedOf = (raw: RawFile, path: string): Map<string, StoredLeaf> => {
@@ -78,15 +81,29 @@ const loadLeaves = (raw: RawFile, want: ReadonlyArray<NamedLeaf>, path: string, 
   const missing = want.filter((l) => !stored.has(l.name)).map((l) => l.name)
   const unexpected = options.unexpected === "ignore" ? [] : [...stored.keys()].filter((n) => !wanted.has(n))
   if (missing.length > 0 || unexpected.length > 0) {
-    const parts = [missing.length > 0 ? `missing ${list(missing)}` : "", unexpected.length > 0 ? `unexpected ${list(unexpected)}` : ""].filter((s) => s !== "")
-    const hint = raw.metadata?.[metaKeys.tree] === undefined && want.some((l) => l.kind !== "tensor") ? " (the file has no typegrad tree, so only tensors are in it)" : ""
-    throw new CheckpointError({ reason: "names", path, message: `${path}: the file does not match the skeleton: ${parts.join("; ")}${hint}` })
+    const parts = [
+      missing.length > 0 ? `missing ${list(missing)}` : "",
+      unexpected.length > 0 ? `unexpected ${list(unexpected)}` : "",
+    ].filter((s) => s !== "")
+    const hint =
+      raw.metadata?.[metaKeys.tree] === undefined && want.some((l) => l.kind !== "tensor")
+        ? " (the file has no typegrad tree, so only tensors are in it)"
+        : ""
+    throw new CheckpointError({
+      reason: "names",
+      path,
+      message: `${path}: the file does not match the skeleton: ${parts.join("; ")}${hint}`,
+    })
   }
   const out = new Map<string, unknown>()
   for (const leaf of want) {
     const s = stored.get(leaf.name)!
     if (s.kind !== leaf.kind)
-      throw new CheckpointError({ reason: "structure", path, message: `${path}: "${leaf.name}" is ${describeKind(leaf.kind)} in the skeleton and ${describeKind(s.kind)} in the file` })
+      throw new CheckpointError({
+        reason: "structure",
+        path,
+        message: `${path}: "${leaf.name}" is ${describeKind(leaf.kind)} in the skeleton and ${describeKind(s.kind)} in the file`,
+      })
     if (s.kind !== "tensor") {
       out.set(leaf.name, s.value)
       continue
@@ -95,9 +112,17 @@ const loadLeaves = (raw: RawFile, want: ReadonlyArray<NamedLeaf>, path: string, 
     const r = raw.tensors.get(leaf.name)!
     const dtype = readDType(r.dtype, like.device.backend.supports("f16"))
     if (dtype !== undefined && dtype !== like.dtype)
-      throw new CheckpointError({ reason: "dtype", path, message: `${path}: "${leaf.name}" is ${r.dtype} (read as ${dtype}) in the file, the skeleton expects ${like.dtype}` })
+      throw new CheckpointError({
+        reason: "dtype",
+        path,
+        message: `${path}: "${leaf.name}" is ${r.dtype} (read as ${dtype}) in the file, the skeleton expects ${like.dtype}`,
+      })
     if (r.shape.length !== like.shape.length || r.shape.some((d, i) => d !== like.shape[i]))
-      throw new CheckpointError({ reason: "shape", path, message: `${path}: "${leaf.name}" has shape [${r.shape.join(", ")}] in the file, the skeleton expects [${like.shape.join(", ")}]` })
+      throw new CheckpointError({
+        reason: "shape",
+        path,
+        message: `${path}: "${leaf.name}" has shape [${r.shape.join(", ")}] in the file, the skeleton expects [${like.shape.join(", ")}]`,
+      })
     out.set(leaf.name, tensorOf(leaf.name, r, path, like.device))
   }
   return out
@@ -121,11 +146,20 @@ const loadLeaves = (raw: RawFile, want: ReadonlyArray<NamedLeaf>, path: string, 
  * @since 0.1.0
  * @category checkpoints
  */
-export const saveCheckpoint = <T extends object>(path: string, tree: T, options: SaveOptions = {}): Effect.Effect<void, CheckpointError | ReadbackError> =>
+export const saveCheckpoint = <T extends object>(
+  path: string,
+  tree: T,
+  options: SaveOptions = {},
+): Effect.Effect<void, CheckpointError | ReadbackError> =>
   Effect.gen(function* () {
     const user = options.metadata ?? {}
     const reserved = Object.keys(user).filter((k) => k.startsWith("typegrad."))
-    if (reserved.length > 0) return yield* new CheckpointError({ reason: "names", path, message: `saveCheckpoint: metadata keys ${list(reserved)} are reserved for typegrad` })
+    if (reserved.length > 0)
+      return yield* new CheckpointError({
+        reason: "names",
+        path,
+        message: `saveCheckpoint: metadata keys ${list(reserved)} are reserved for typegrad`,
+      })
     const { leaves, structure } = yield* attempt(path, () => nameLeaves(tree, path, "saveCheckpoint"))
     const tensors = leaves.filter((l) => l.kind === "tensor").map((l) => [l.name, l.value as AnyTensor] as const)
     const raw = yield* rawTensors(tensors, path)

@@ -95,21 +95,33 @@ export const readDType = (dtype: string, f16: boolean): DType | undefined => {
 export const fromBytes = (name: string, raw: RawTensor, path: string, f16: boolean): { readonly dtype: DType; readonly data: HostData } => {
   const g = getters[raw.dtype]
   if (g === undefined)
-    throw new CheckpointError({ reason: "dtype", path, message: `${path}: tensor "${name}" has dtype ${raw.dtype}, which typegrad cannot hold (it reads F64, F32, F16, BF16, I64, I32, U32, I16, U16, I8, U8 and BOOL)` })
+    throw new CheckpointError({
+      reason: "dtype",
+      path,
+      message: `${path}: tensor "${name}" has dtype ${raw.dtype}, which typegrad cannot hold (it reads F64, F32, F16, BF16, I64, I32, U32, I16, U16, I8, U8 and BOOL)`,
+    })
   const [, size, get] = g
   const dtype = readDType(raw.dtype, f16)!
   const n = raw.bytes.length / size
   if (littleEndian && (raw.dtype === "F32" || raw.dtype === "F64" || raw.dtype === "I32")) {
     const copy = new ArrayBuffer(raw.bytes.length) // aligned, and never a view of a pooled Buffer
     new Uint8Array(copy).set(raw.bytes)
-    return { dtype, data: raw.dtype === "F32" ? new Float32Array(copy) : raw.dtype === "F64" ? new Float64Array(copy) : new Int32Array(copy) }
+    return {
+      dtype,
+      data: raw.dtype === "F32" ? new Float32Array(copy) : raw.dtype === "F64" ? new Float64Array(copy) : new Int32Array(copy),
+    }
   }
-  const data = dtype === "f64" ? new Float64Array(n) : dtype === "i32" ? new Int32Array(n) : dtype === "bool" ? new Uint8Array(n) : new Float32Array(n)
+  const data =
+    dtype === "f64" ? new Float64Array(n) : dtype === "i32" ? new Int32Array(n) : dtype === "bool" ? new Uint8Array(n) : new Float32Array(n)
   const v = view(raw.bytes)
   for (let i = 0; i < n; i++) {
     const x = get(v, i * size)
     if (dtype === "i32" && (x > 2147483647 || x < -2147483648))
-      throw new CheckpointError({ reason: "value", path, message: `${path}: tensor "${name}" (${raw.dtype}) holds ${x} at flat index ${i}, outside the i32 range typegrad reads it as` })
+      throw new CheckpointError({
+        reason: "value",
+        path,
+        message: `${path}: tensor "${name}" (${raw.dtype}) holds ${x} at flat index ${i}, outside the i32 range typegrad reads it as`,
+      })
     data[i] = x
   }
   return { dtype, data }

@@ -10,10 +10,23 @@ import { CheckpointError } from "../errors.js"
 
 /** Bytes per element of every dtype the format defines (sub-byte F4/F6 types are not supported). */
 export const itemBytes: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  C64: 8, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  C64: 8,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 }
 
 /**
@@ -21,8 +34,23 @@ export const itemBytes: Readonly<Record<string, number>> = {
  * (widest alignment first, so every tensor starts aligned), then by name byte-wise.
  */
 const writeRank: Readonly<Record<string, number>> = {
-  BOOL: 0, U8: 4, I8: 5, F8_E5M2: 6, F8_E4M3: 7, F8_E8M0: 8, I16: 9, U16: 10, F16: 11, BF16: 12,
-  I32: 13, U32: 14, F32: 15, C64: 16, F64: 17, I64: 18, U64: 19,
+  BOOL: 0,
+  U8: 4,
+  I8: 5,
+  F8_E5M2: 6,
+  F8_E4M3: 7,
+  F8_E8M0: 8,
+  I16: 9,
+  U16: 10,
+  F16: 11,
+  BF16: 12,
+  I32: 13,
+  U32: 14,
+  F32: 15,
+  C64: 16,
+  F64: 17,
+  I64: 18,
+  U64: 19,
 }
 
 /** One tensor as the format sees it: its dtype name, shape, and little-endian bytes. */
@@ -57,11 +85,25 @@ export const layout = (
   const names = [...tensors.keys()]
   for (const n of names) {
     const t = tensors.get(n)!
-    if (n === "__metadata__") throw new CheckpointError({ reason: "names", path, message: `${path}: "__metadata__" is reserved by the safetensors format and cannot name a tensor` })
-    if (writeRank[t.dtype] === undefined) throw new CheckpointError({ reason: "dtype", path, message: `${path}: tensor "${n}" has dtype ${t.dtype}, which the safetensors format does not define` })
+    if (n === "__metadata__")
+      throw new CheckpointError({
+        reason: "names",
+        path,
+        message: `${path}: "__metadata__" is reserved by the safetensors format and cannot name a tensor`,
+      })
+    if (writeRank[t.dtype] === undefined)
+      throw new CheckpointError({
+        reason: "dtype",
+        path,
+        message: `${path}: tensor "${n}" has dtype ${t.dtype}, which the safetensors format does not define`,
+      })
     const want = t.shape.reduce((a, b) => a * b, 1) * itemBytes[t.dtype]!
     if (want !== t.bytes.length)
-      throw new CheckpointError({ reason: "size", path, message: `${path}: tensor "${n}" of shape [${t.shape.join(", ")}] and dtype ${t.dtype} needs ${want} bytes, got ${t.bytes.length}` })
+      throw new CheckpointError({
+        reason: "size",
+        path,
+        message: `${path}: tensor "${n}" of shape [${t.shape.join(", ")}] and dtype ${t.dtype} needs ${want} bytes, got ${t.bytes.length}`,
+      })
   }
   names.sort((a, b) => writeRank[tensors.get(b)!.dtype]! - writeRank[tensors.get(a)!.dtype]! || compareBytes(a, b))
   const parts: string[] = []
@@ -73,7 +115,9 @@ export const layout = (
   const chunks: Uint8Array[] = []
   for (const n of names) {
     const t = tensors.get(n)!
-    parts.push(`${JSON.stringify(n)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.bytes.length}]}`)
+    parts.push(
+      `${JSON.stringify(n)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.bytes.length}]}`,
+    )
     offset += t.bytes.length
     chunks.push(t.bytes)
   }
@@ -110,9 +154,11 @@ export interface Span {
   readonly end: number
 }
 
-const failer = (path: string) => (reason: CheckpointError["reason"], detail: string): never => {
-  throw new CheckpointError({ reason, path, message: `${path}: ${detail}` })
-}
+const failer =
+  (path: string) =>
+  (reason: CheckpointError["reason"], detail: string): never => {
+    throw new CheckpointError({ reason, path, message: `${path}: ${detail}` })
+  }
 
 /** The header length stated by a file's first 8 bytes, checked against the cap and the file size. */
 export const headerLength = (first: Uint8Array, fileSize: number, path: string, cap: number): number => {
@@ -131,7 +177,11 @@ export const headerLength = (first: Uint8Array, fileSize: number, path: string, 
  * tile the data region exactly. Every failure is a `CheckpointError`; nothing is allocated but the
  * header's text.
  */
-export const parseHeader = (header: Uint8Array, dataLength: number, path: string): { readonly spans: ReadonlyArray<Span>; readonly metadata: Record<string, string> | undefined } => {
+export const parseHeader = (
+  header: Uint8Array,
+  dataLength: number,
+  path: string,
+): { readonly spans: ReadonlyArray<Span>; readonly metadata: Record<string, string> | undefined } => {
   const fail = failer(path)
   let text = ""
   try {
@@ -150,7 +200,8 @@ export const parseHeader = (header: Uint8Array, dataLength: number, path: string
   const spans: Span[] = []
   for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
     if (name === "__metadata__") {
-      if (!isPlainObject(v) || !Object.values(v).every((s) => typeof s === "string")) fail("header", "__metadata__ is not a map of strings to strings")
+      if (!isPlainObject(v) || !Object.values(v).every((s) => typeof s === "string"))
+        fail("header", "__metadata__ is not a map of strings to strings")
       metadata = Object.fromEntries(Object.entries(v as Record<string, string>))
       continue
     }
@@ -158,7 +209,8 @@ export const parseHeader = (header: Uint8Array, dataLength: number, path: string
     const { dtype, shape, data_offsets: off } = v as Record<string, unknown>
     if (typeof dtype !== "string") fail("header", `"${name}" has no dtype string`)
     if (!Array.isArray(shape) || !shape.every(isIndex)) fail("header", `"${name}" has a shape that is not a list of non-negative integers`)
-    if (!Array.isArray(off) || off.length !== 2 || !off.every(isIndex)) fail("header", `"${name}" has data_offsets that are not two non-negative integers`)
+    if (!Array.isArray(off) || off.length !== 2 || !off.every(isIndex))
+      fail("header", `"${name}" has data_offsets that are not two non-negative integers`)
     const item = itemBytes[dtype as string]
     if (item === undefined) fail("dtype", `"${name}" has dtype ${JSON.stringify(dtype)}, which is not a safetensors dtype`)
     const [begin, end] = off as [number, number]
@@ -168,14 +220,22 @@ export const parseHeader = (header: Uint8Array, dataLength: number, path: string
     let elems = sh.includes(0) ? 0 : 1
     for (const d of sh) if (elems > 0 && (elems *= d) * item! > end - begin) break
     if (elems * item! !== end - begin)
-      fail("size", `"${name}" of shape [${sh.join(", ")}] and dtype ${dtype} does not fill its byte range [${begin}, ${end}] (${end - begin} bytes)`)
+      fail(
+        "size",
+        `"${name}" of shape [${sh.join(", ")}] and dtype ${dtype} does not fill its byte range [${begin}, ${end}] (${end - begin} bytes)`,
+      )
     spans.push({ name, dtype: dtype as string, shape: sh, begin, end })
   }
   const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end)
   let at = 0
   for (const s of sorted) {
     if (s.begin !== at)
-      fail("offsets", s.begin < at ? `"${s.name}" at [${s.begin}, ${s.end}] overlaps the tensor before it (which ends at ${at})` : `the bytes [${at}, ${s.begin}) before "${s.name}" belong to no tensor`)
+      fail(
+        "offsets",
+        s.begin < at
+          ? `"${s.name}" at [${s.begin}, ${s.end}] overlaps the tensor before it (which ends at ${at})`
+          : `the bytes [${at}, ${s.begin}) before "${s.name}" belong to no tensor`,
+      )
     at = s.end
   }
   if (at > dataLength) fail("truncated", `the tensors need ${at} data bytes, the file has ${dataLength}`)

@@ -3,7 +3,14 @@
  *
  * @since 0.1.0
  */
-export { saveCheckpoint, loadCheckpoint, saveCheckpointPromise, loadCheckpointPromise, type SaveOptions, type LoadOptions } from "./checkpoint.js"
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  saveCheckpointPromise,
+  loadCheckpointPromise,
+  type SaveOptions,
+  type LoadOptions,
+} from "./checkpoint.js"
 export {
   encodeSafetensors,
   decodeSafetensors,

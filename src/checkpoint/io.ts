@@ -24,12 +24,20 @@ type Path = typeof import("node:path")
 /** Node's file system, or a rejection saying there is none (a browser: use the in-memory bytes). */
 const fs = (): Fs => {
   const m = nodeBuiltin<Fs>("node:fs/promises")
-  if (m === undefined) throw new Error("no file system in this environment (checkpoints to files need Node; in-memory checkpoints work everywhere)")
+  if (m === undefined)
+    throw new Error("no file system in this environment (checkpoints to files need Node; in-memory checkpoints work everywhere)")
   return m
 }
-const path_ = (): Path => nodeBuiltin<Path>("node:path") ?? { basename: (p: string) => p.slice(p.lastIndexOf("/") + 1), dirname: (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/"))) || ".", join: (...ps: string[]) => ps.join("/") } as Path
+const path_ = (): Path =>
+  nodeBuiltin<Path>("node:path") ??
+  ({
+    basename: (p: string) => p.slice(p.lastIndexOf("/") + 1),
+    dirname: (p: string) => p.slice(0, Math.max(0, p.lastIndexOf("/"))) || ".",
+    join: (...ps: string[]) => ps.join("/"),
+  } as Path)
 const open = (p: string, flags: string): Promise<FileHandle> => fs().open(p, flags)
-const randomHex = (n: number): string => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("")
+const randomHex = (n: number): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("")
 
 const io = <A>(path: string, what: string, f: () => Promise<A>): Effect.Effect<A, CheckpointError> =>
   Effect.tryPromise({ try: f, catch: ioError(path, what) })
@@ -57,7 +65,10 @@ const syncDirectory = (dir: string): Effect.Effect<void, CheckpointError> =>
 
 /** The name of a temporary sibling of `path`: hidden, unique to this process and call. */
 export const tempNameFor = (path: string): string =>
-  path_().join(path_().dirname(path), `.${path_().basename(path)}.${(globalThis as { process?: { pid: number } }).process?.pid ?? 0}-${randomHex(6)}.tmp`)
+  path_().join(
+    path_().dirname(path),
+    `.${path_().basename(path)}.${(globalThis as { process?: { pid: number } }).process?.pid ?? 0}-${randomHex(6)}.tmp`,
+  )
 
 /**
  * Write `parts` (in order) to `path` atomically: temp file, write, fsync, rename, fsync the
@@ -67,12 +78,24 @@ export const writeFileAtomic = (path: string, parts: ReadonlyArray<Uint8Array>):
   const tmp = tempNameFor(path)
   const write = Effect.acquireUseRelease(
     io(tmp, "creating the temporary file", () => open(tmp, "wx")),
-    (fh) => Effect.andThen(io(tmp, "writing", () => writeAll(fh, parts)), io(tmp, "fsync", () => fh.sync())),
+    (fh) =>
+      Effect.andThen(
+        io(tmp, "writing", () => writeAll(fh, parts)),
+        io(tmp, "fsync", () => fh.sync()),
+      ),
     (fh) => Effect.promise(() => fh.close().catch(() => undefined)),
   )
   return write.pipe(
     Effect.andThen(io(path, "renaming the temporary file over the target", () => fs().rename(tmp, path))),
-    Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => fs().rm(tmp, { force: true }).catch(() => undefined)))),
+    Effect.onExit((exit) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.promise(() =>
+            fs()
+              .rm(tmp, { force: true })
+              .catch(() => undefined),
+          ),
+    ),
     Effect.andThen(syncDirectory(path_().dirname(path))),
   )
 }

@@ -52,8 +52,18 @@ export const rawTensors = (
     named,
     ([name, t]): Effect.Effect<readonly [string, RawTensor], CheckpointError | ReadbackError> =>
       t.isTracer
-        ? Effect.fail(new CheckpointError({ reason: "value", path, message: `${path}: tensor "${name}" is traced by a transform; save concrete values, outside grad/vmap/jit` }))
-        : Effect.map(data(t), (host) => [name, { dtype: safeDType[t.dtype as DType], shape: t.shape, bytes: toBytes(t.dtype as DType, host as HostData) }] as const),
+        ? Effect.fail(
+            new CheckpointError({
+              reason: "value",
+              path,
+              message: `${path}: tensor "${name}" is traced by a transform; save concrete values, outside grad/vmap/jit`,
+            }),
+          )
+        : Effect.map(
+            data(t),
+            (host) =>
+              [name, { dtype: safeDType[t.dtype as DType], shape: t.shape, bytes: toBytes(t.dtype as DType, host as HostData) }] as const,
+          ),
     { concurrency: 8 },
   ).pipe(Effect.map((entries) => new Map(entries)))
 
@@ -64,7 +74,9 @@ export const tensorOf = (name: string, raw: RawTensor, path: string, device: Dev
 }
 
 const fileOf = (raw: RawFile, path: string, options: ReadOptions): SafetensorsFile => {
-  const tensors = Object.fromEntries([...raw.tensors].map(([name, r]) => [name, tensorOf(name, r, path, options.device ?? getDefaultDevice())]))
+  const tensors = Object.fromEntries(
+    [...raw.tensors].map(([name, r]) => [name, tensorOf(name, r, path, options.device ?? getDefaultDevice())]),
+  )
   return { tensors, metadata: raw.metadata ?? {} }
 }
 
@@ -123,7 +135,10 @@ export const writeSafetensors = (
   metadata?: Readonly<Record<string, string>>,
 ): Effect.Effect<void, CheckpointError | ReadbackError> =>
   Effect.flatMap(rawTensors(entriesOf(tensors), path), (raw) =>
-    Effect.flatMap(attempt(path, () => layout(raw, metadata, path)), ({ header, chunks }) => writeFileAtomic(path, [header, ...chunks])),
+    Effect.flatMap(
+      attempt(path, () => layout(raw, metadata, path)),
+      ({ header, chunks }) => writeFileAtomic(path, [header, ...chunks]),
+    ),
   )
 
 /**
@@ -159,8 +174,11 @@ export const readSafetensors = (path: string, options: ReadOptions = {}): Effect
  * @since 0.1.0
  * @category checkpoints
  */
-export const writeSafetensorsPromise = (path: string, tensors: Readonly<Record<string, AnyTensor>>, metadata?: Readonly<Record<string, string>>): Promise<void> =>
-  Effect.runPromise(writeSafetensors(path, tensors, metadata))
+export const writeSafetensorsPromise = (
+  path: string,
+  tensors: Readonly<Record<string, AnyTensor>>,
+  metadata?: Readonly<Record<string, string>>,
+): Promise<void> => Effect.runPromise(writeSafetensors(path, tensors, metadata))
 
 /**
  * Promise twin of `readSafetensors` (rejects with the `CheckpointError`).
@@ -177,4 +195,5 @@ export const writeSafetensorsPromise = (path: string, tensors: Readonly<Record<s
  * @since 0.1.0
  * @category checkpoints
  */
-export const readSafetensorsPromise = (path: string, options: ReadOptions = {}): Promise<SafetensorsFile> => Effect.runPromise(readSafetensors(path, options))
+export const readSafetensorsPromise = (path: string, options: ReadOptions = {}): Promise<SafetensorsFile> =>
+  Effect.runPromise(readSafetensors(path, options))

@@ -51,28 +51,45 @@ export const nameLeaves = (tree: unknown, path: string, op: string): { readonly 
   const add = (leaf: NamedLeaf, where: string) => {
     const before = seen.get(leaf.name)
     if (before !== undefined)
-      throw new CheckpointError({ reason: "names", path, message: `${op}: ${before} and ${where} both have the dotted name "${leaf.name}" (a record key contains a dot?)` })
+      throw new CheckpointError({
+        reason: "names",
+        path,
+        message: `${op}: ${before} and ${where} both have the dotted name "${leaf.name}" (a record key contains a dot?)`,
+      })
     seen.set(leaf.name, where)
     leaves.push(leaf)
   }
   const go = (t: unknown, name: string, where: string): unknown => {
     if (t instanceof Tensor) {
-      if (name === "") throw new CheckpointError({ reason: "structure", path, message: `${op}: the tree is a bare tensor; put it in a record (e.g. { weight: x }) so it has a name` })
+      if (name === "")
+        throw new CheckpointError({
+          reason: "structure",
+          path,
+          message: `${op}: the tree is a bare tensor; put it in a record (e.g. { weight: x }) so it has a name`,
+        })
       add({ name, kind: "tensor", value: t }, where)
       return "T"
     }
     if (typeof t === "number") return (add({ name, kind: "number", value: t }, where), { n: numberJson(t) })
     if (t instanceof Key) return (add({ name, kind: "key", value: t }, where), { k: [...t.words] })
     if (Array.isArray(t)) return t.map((c, i) => go(c, join(name, i), `${where}[${i}]`))
-    if (isRecord(t)) return { r: Object.fromEntries(Object.keys(t).map((k) => [k, go(t[k], join(name, k), where === "the root" ? k : `${where}.${k}`)])) }
-    throw new CheckpointError({ reason: "structure", path, message: `${op}: the leaf at ${where} is a ${describe(t)}; a checkpoint holds tensors, numbers and PRNG keys in arrays and plain records` })
+    if (isRecord(t))
+      return { r: Object.fromEntries(Object.keys(t).map((k) => [k, go(t[k], join(name, k), where === "the root" ? k : `${where}.${k}`)])) }
+    throw new CheckpointError({
+      reason: "structure",
+      path,
+      message: `${op}: the leaf at ${where} is a ${describe(t)}; a checkpoint holds tensors, numbers and PRNG keys in arrays and plain records`,
+    })
   }
   const structure = go(tree, "", "the root")
   return { leaves, structure }
 }
 
 /** A stored non-tensor leaf or a tensor marker, by dotted name, read back from the structure JSON. */
-export type StoredLeaf = { readonly kind: "tensor" } | { readonly kind: "number"; readonly value: number } | { readonly kind: "key"; readonly value: Key }
+export type StoredLeaf =
+  | { readonly kind: "tensor" }
+  | { readonly kind: "number"; readonly value: number }
+  | { readonly kind: "key"; readonly value: Key }
 
 const isWord = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0 && x < 2 ** 32
 
@@ -84,13 +101,13 @@ export const storedLeaves = (structure: unknown, path: string): Map<string, Stor
   const go = (s: unknown, name: string, depth: number): void => {
     if (depth > 1000) throw bad(name)
     if (s === "T") {
-        out.set(name, { kind: "tensor" })
-        return
-      }
+      out.set(name, { kind: "tensor" })
+      return
+    }
     if (Array.isArray(s)) {
-        s.forEach((c, i) => go(c, join(name, i), depth + 1))
-        return
-      }
+      s.forEach((c, i) => go(c, join(name, i), depth + 1))
+      return
+    }
     if (!isRecord(s)) throw bad(name)
     const keys = Object.keys(s)
     if (keys.length !== 1) throw bad(name)

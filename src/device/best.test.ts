@@ -64,13 +64,19 @@ describe("Tensor#to and synchronize", () => {
   it.skipIf(probe === null)("x.to(gpu) moves the data like to(x, gpu); a round trip keeps the values", async () => {
     const gpu = await tg.acquireWebGpu()
     try {
-      const x = tg.tensor([[1.5, -2], [3, 4]])
+      const x = tg.tensor([
+        [1.5, -2],
+        [3, 4],
+      ])
       const g = x.to(gpu)
       expect(g.device).toBe(gpu)
       expect(g.shape).toEqual([2, 2])
       await tg.synchronize(gpu)
       const back = await import("effect").then(({ Effect }) => Effect.runPromise(tg.transfer(g.mul(2), tg.cpu)))
-      expect(back.toArraySync()).toEqual([[3, -4], [6, 8]])
+      expect(back.toArraySync()).toEqual([
+        [3, -4],
+        [6, 8],
+      ])
       expect(g.to(gpu)).toBe(g)
     } finally {
       tg.releaseWebGpu(gpu)

@@ -9,7 +9,6 @@ import type { ParamsOf } from "../ops/core/primitive.js"
 import type { ProgramEqn, ProgramVar } from "../ops/core/backend.js"
 import { sameShape, stridesOf as contiguous } from "../shape/index.js"
 
-
 /** A pad seen from the output of a `pad`: input index `(i - lo) / step` when that is an integer in `[0, len)`, else `value`. */
 export interface PadMap {
   readonly lo: ReadonlyArray<number>
@@ -37,7 +36,8 @@ export const viewOf = (e: ProgramEqn, inner: View | null = null): View | null =>
   const x = e.inputs[0]!
   if (inner?.pad !== undefined) return null
   const st = inner?.strides ?? contiguous(x.aval.shape)
-  const base = inner?.base ?? x, off = inner?.offset ?? 0
+  const base = inner?.base ?? x,
+    off = inner?.offset ?? 0
   switch (e.prim.name) {
     case "slice": {
       const p = e.params as ParamsOf<"slice">
@@ -46,7 +46,8 @@ export const viewOf = (e: ProgramEqn, inner: View | null = null): View | null =>
     case "transpose":
       return { base, offset: off, strides: (e.params as ParamsOf<"transpose">).perm.map((p) => st[p]!) }
     case "broadcastTo": {
-      const out = e.outs[0]!.aval.shape, lead = out.length - x.aval.shape.length
+      const out = e.outs[0]!.aval.shape,
+        lead = out.length - x.aval.shape.length
       return { base, offset: off, strides: out.map((d, i) => (i < lead || (x.aval.shape[i - lead] === 1 && d !== 1) ? 0 : st[i - lead]!)) }
     }
     case "reshape": {
@@ -54,7 +55,13 @@ export const viewOf = (e: ProgramEqn, inner: View | null = null): View | null =>
       if (inner === null) return { base, offset: off, strides: contiguous(out) }
       // through a strided view: only size-1 axes may come and go
       const kept = st.filter((_, i) => x.aval.shape[i] !== 1)
-      if (!sameShape(x.aval.shape.filter((d) => d !== 1), out.filter((d) => d !== 1))) return null
+      if (
+        !sameShape(
+          x.aval.shape.filter((d) => d !== 1),
+          out.filter((d) => d !== 1),
+        )
+      )
+        return null
       let k = 0
       return { base, offset: off, strides: out.map((d) => (d === 1 ? 0 : kept[k++]!)) }
     }
@@ -66,4 +73,3 @@ export const viewOf = (e: ProgramEqn, inner: View | null = null): View | null =>
       return null
   }
 }
-

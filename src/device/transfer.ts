@@ -18,7 +18,8 @@ import { data as toArray, type ReadbackError } from "../ops/api/host.js"
  */
 const mapTree = (x: unknown, f: (t: AnyTensor) => unknown, path: unknown[] = []): unknown => {
   if (x instanceof Tensor) return f(x)
-  const isArray = Array.isArray(x), node = !isArray && isNode(x)
+  const isArray = Array.isArray(x),
+    node = !isArray && isNode(x)
   const record = !isArray && !node && x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype
   if (!isArray && !node && !record) return x
   checkAcyclic(x, path, "to")
@@ -48,23 +49,32 @@ const tensorsOf = (x: unknown, out: AnyTensor[] = []): AnyTensor[] => {
  * @since 0.1.0
  * @category devices
  */
-export type OnDevice<T, V extends Device["kind"]> = T extends Tensor<infer S, infer D, infer _>
-  ? Tensor<S, D, V>
-  : T extends TreeNode ? T
-  : T extends ReadonlyArray<unknown> ? { [K in keyof T]: OnDevice<T[K], V> }
-  : T extends object ? { [K in keyof T]: OnDevice<T[K], V> }
-  : T
+export type OnDevice<T, V extends Device["kind"]> =
+  T extends Tensor<infer S, infer D, infer _>
+    ? Tensor<S, D, V>
+    : T extends TreeNode
+      ? T
+      : T extends ReadonlyArray<unknown>
+        ? { [K in keyof T]: OnDevice<T[K], V> }
+        : T extends object
+          ? { [K in keyof T]: OnDevice<T[K], V> }
+          : T
 
 const moveSync = (t: AnyTensor, device: Device): AnyTensor => {
   if (t.device === device) return t
   // a released or lost device says so, rather than that its memory is not host-visible
   t.device.backend.live?.()
   device.backend.live?.()
-  if (t._impl instanceof Tracer) throw new TransformError({ transform: t._impl.interpreter.transform, message: `to: cannot move a traced value (inside ${t._impl.interpreter.transform}) between devices` })
+  if (t._impl instanceof Tracer)
+    throw new TransformError({
+      transform: t._impl.interpreter.transform,
+      message: `to: cannot move a traced value (inside ${t._impl.interpreter.transform}) between devices`,
+    })
   const read = t.device.backend.readSync
   if (read === undefined)
     throw new DeviceMismatch({
-      op: "to", devices: [t.device.name, device.name],
+      op: "to",
+      devices: [t.device.name, device.name],
       message: `to: ${t.device.name} memory is not host-visible, so moving to ${device.name} needs an asynchronous readback; use transfer(x, device) (an Effect)`,
     })
   return new Tensor(t.aval, device, device.backend.upload(read(t._impl, t.aval), t.aval))

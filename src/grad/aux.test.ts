@@ -19,7 +19,13 @@ describe("hasAux", () => {
     const [g, aux] = grad(lossAux, { hasAux: true })(x)
     const want = arr(x).map((v) => Math.cos(v) * v + Math.sin(v))
     expect(close(arr(g), want, 1e-15)).toBe(true)
-    expect(close(arr(g), fdGrad((v) => lossAux(v)[0], x), 1e-8)).toBe(true)
+    expect(
+      close(
+        arr(g),
+        fdGrad((v) => lossAux(v)[0], x),
+        1e-8,
+      ),
+    ).toBe(true)
     expect(arr(aux.pred)).toEqual(arr(x).map((v) => v * v))
     expect(aux.count.dtype).toBe("i32")
     expect(item(aux.count)).toBe(1)
@@ -28,7 +34,10 @@ describe("hasAux", () => {
   })
   it("valueAndGrad returns [[loss, aux], gradient]", () => {
     const [[l, aux], g] = valueAndGrad(lossAux, { hasAux: true })(x)
-    expect(item(l)).toBeCloseTo(arr(x).reduce((a, v) => a + Math.sin(v) * v, 0), 15)
+    expect(item(l)).toBeCloseTo(
+      arr(x).reduce((a, v) => a + Math.sin(v) * v, 0),
+      15,
+    )
     expect(arr(aux.pred)).toEqual(arr(x).map((v) => v * v))
     expect(arr(g)).toEqual(arr(grad(lossAux, { hasAux: true })(x)[0]))
   })

@@ -20,7 +20,8 @@ const viaScan = (w: AnyTensor, h0: AnyTensor, xs: AnyTensor) => {
   return lax.add(lax.reduceSum(h, [0]), lax.reduceSum(ys, [0, 1]))
 }
 const unrolled = (w: AnyTensor, h0: AnyTensor, xs: AnyTensor) => {
-  let h = h0, total: AnyTensor = lax.scalar(0, h0)
+  let h = h0,
+    total: AnyTensor = lax.scalar(0, h0)
   const [n, m] = xs.shape as [number, number]
   for (let i = 0; i < n; i++) {
     const [h2, y] = step(w)(h, lax.reshape(lax.slice(xs, [i, 0], [1, 1], [1, m]), [m]))
@@ -29,7 +30,14 @@ const unrolled = (w: AnyTensor, h0: AnyTensor, xs: AnyTensor) => {
   }
   return lax.add(lax.reduceSum(h, [0]), total)
 }
-const w = t([0.5, -0.8]), h0 = t([0.1, 0.2]), xs = t([[0.3, -0.1], [1, 0.5], [-0.7, 0.2], [0.05, 0.9]])
+const w = t([0.5, -0.8]),
+  h0 = t([0.1, 0.2]),
+  xs = t([
+    [0.3, -0.1],
+    [1, 0.5],
+    [-0.7, 0.2],
+    [0.05, 0.9],
+  ])
 
 describe("scan", () => {
   it("forward values equal the unrolled loop", () => {
@@ -46,15 +54,26 @@ describe("scan", () => {
     gs.forEach((g, i) => expect(close(arr(g), arr(gu[i]!), 1e-13)).toBe(true))
   })
   it("jvp, jacfwd and second order through scan", () => {
-    const f = (v: AnyTensor) => viaScan(v, h0, xs), g = (v: AnyTensor) => unrolled(v, h0, xs)
+    const f = (v: AnyTensor) => viaScan(v, h0, xs),
+      g = (v: AnyTensor) => unrolled(v, h0, xs)
     expect(item(jvp(f, [w], [t([1, 2])])[1])).toBeCloseTo(item(jvp(g, [w], [t([1, 2])])[1]), 13)
     expect(close(arr(jacfwd(f)(w)), arr(jacrev(g)(w)), 1e-12)).toBe(true)
     expect(close(arr(hessian(f)(w)), arr(hessian(g)(w)), 1e-11)).toBe(true)
   })
   it("vmap of scan and of grad through scan", () => {
-    const batch = t([[0.5, -0.8], [0.1, 0.2], [1, 1]])
+    const batch = t([
+      [0.5, -0.8],
+      [0.1, 0.2],
+      [1, 1],
+    ])
     const ys = vmap((v: AnyTensor) => viaScan(v, h0, xs))(batch)
-    expect(close(arr(ys), [0, 1, 2].map((i) => item(unrolled(t(arr(batch).slice(2 * i, 2 * i + 2)), h0, xs))), 1e-13)).toBe(true)
+    expect(
+      close(
+        arr(ys),
+        [0, 1, 2].map((i) => item(unrolled(t(arr(batch).slice(2 * i, 2 * i + 2)), h0, xs))),
+        1e-13,
+      ),
+    ).toBe(true)
     const gs = vmap(grad((v: AnyTensor) => viaScan(v, h0, xs)))(batch)
     const gu = [0, 1, 2].flatMap((i) => arr(grad((v: AnyTensor) => unrolled(v, h0, xs))(t(arr(batch).slice(2 * i, 2 * i + 2)))))
     expect(close(arr(gs), gu, 1e-12)).toBe(true)
@@ -72,7 +91,12 @@ describe("fori and whileLoop", () => {
     expect(item(fori(2, 5, (i, c: AnyTensor) => lax.add(c, lax.cast(i, "f64")), t(0)))).toBe(9)
   })
   it("whileLoop runs until the predicate fails; jvp works, grad says why not", () => {
-    const f = (x: AnyTensor) => whileLoop((c: AnyTensor) => lax.compare(c, 100, "lt"), (c: AnyTensor) => lax.mul(c, 2), x)
+    const f = (x: AnyTensor) =>
+      whileLoop(
+        (c: AnyTensor) => lax.compare(c, 100, "lt"),
+        (c: AnyTensor) => lax.mul(c, 2),
+        x,
+      )
     expect(item(f(t(1)))).toBe(128)
     expect(item(jvp(f, [t(3)], [t(1)])[1])).toBe(64)
     expect(() => grad(f)(t(3))).toThrow(/whileLoop: reverse-mode/)

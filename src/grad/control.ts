@@ -59,17 +59,29 @@ const devicesOf = (xs: ReadonlyArray<AnyTensor>, n: number) => new Array(n).fill
 
 /** Element `i` of `x` along axis 0. */
 const index = (x: AnyTensor, i: number): AnyTensor =>
-  lax.reshape(lax.slice(x, x.shape.map((_: number, d: number) => (d === 0 ? i : 0)), x.shape.map(() => 1), [1, ...x.shape.slice(1)]), x.shape.slice(1))
+  lax.reshape(
+    lax.slice(
+      x,
+      x.shape.map((_: number, d: number) => (d === 0 ? i : 0)),
+      x.shape.map(() => 1),
+      [1, ...x.shape.slice(1)],
+    ),
+    x.shape.slice(1),
+  )
 const stack = (ys: ReadonlyArray<AnyTensor>, a: Aval, like: AnyTensor): AnyTensor =>
-  ys.length === 0 ? lax.zerosLike(stackAval(a, 0), like) : lax.concat(ys.map((y) => lax.reshape(y, [1, ...y.shape])), 0)
+  ys.length === 0
+    ? lax.zerosLike(stackAval(a, 0), like)
+    : lax.concat(
+        ys.map((y) => lax.reshape(y, [1, ...y.shape])),
+        0,
+      )
 
 // ------------------------------------------------------------------ scan
 
 export const scanP: Primitive<"scan"> = {
   name: "scan",
   kind: "other",
-  abstractEval: (_avals, { body, numCarry, length }) =>
-    body.outs.map((v, i) => (i < numCarry ? v.aval : stackAval(v.aval, length))),
+  abstractEval: (_avals, { body, numCarry, length }) => body.outs.map((v, i) => (i < numCarry ? v.aval : stackAval(v.aval, length))),
   impl: (args, { body, numConsts, numCarry, length, reverse }) => {
     const [consts, init, xs] = split(args, numConsts, numCarry) as [AnyTensor[], AnyTensor[], AnyTensor[]]
     let carry = init
@@ -90,35 +102,69 @@ export const scanP: Primitive<"scan"> = {
     const [tc, tk, tx] = split(tangents, nC, nK) as [Tangent[], Tangent[], Tangent[]]
     const inAvals = body.inVars.map(avalOf)
     const dev = devicesOf(primals, inAvals.length)
-    const [body2, c2] = stageClosed("scan", (ins) => {
-      const outs = evalJaxpr(body, ins)
-      return [...outs.slice(0, nK), ...ins.slice(nC, nC + nK), ...outs.slice(nK)]
-    }, inAvals, dev)
+    const [body2, c2] = stageClosed(
+      "scan",
+      (ins) => {
+        const outs = evalJaxpr(body, ins)
+        return [...outs.slice(0, nK), ...ins.slice(nC, nC + nK), ...outs.slice(nK)]
+      },
+      inAvals,
+      dev,
+    )
     const res = bind(scanP, [...c2, ...primals], { ...params, body: body2, numConsts: c2.length + nC })
     const [carryF, cs, ys] = split(res, nK, nK) as [AnyTensor[], AnyTensor[], AnyTensor[]]
     const cNZ = tc.flatMap((t, i) => (t instanceof Zero ? [] : [i]))
     const kF = pk.flatMap((p, i) => (isFloat(p.dtype) ? [i] : []))
     const xNZ = tx.flatMap((t, i) => (t instanceof Zero ? [] : [i]))
     const yF = body.outs.slice(nK).flatMap((v, i) => (isFloat(v.aval.dtype) ? [i] : []))
-    const tAvals = [...pc.map(avalOf), ...cNZ.map((i) => pc[i]!.aval), ...kF.map((i) => pk[i]!.aval),
-      ...pk.map(avalOf), ...px.map((x) => sliceAval(x.aval)), ...xNZ.map((i) => sliceAval(px[i]!.aval))]
-    const [tbody, tconsts] = stageClosed("scan", (ins) => {
-      const [c, dc, dk, k, x, dx] = split(ins, nC, cNZ.length, kF.length, nK, px.length) as AnyTensor[][]
-      const tIn: Tangent[] = [
-        ...pc.map((p, i) => (cNZ.includes(i) ? dc![cNZ.indexOf(i)]! : new Zero(p.aval))),
-        ...pk.map((p, i) => (kF.includes(i) ? dk![kF.indexOf(i)]! : new Zero(p.aval))),
-        ...px.map((p, i) => (xNZ.includes(i) ? dx![xNZ.indexOf(i)]! : new Zero(sliceAval(p.aval)))),
-      ]
-      const [outs, touts] = jvpFlat("scan", (xs) => evalJaxpr(body, xs), [...c!, ...k!, ...x!], tIn)
-      return [...kF.map((i) => instantiate(touts[i]!, outs[i]!)), ...yF.map((i) => instantiate(touts[nK + i]!, outs[nK + i]!))]
-    }, tAvals, devicesOf(primals, tAvals.length))
-    const tres = bind(scanP, [...tconsts, ...pc, ...cNZ.map((i) => tc[i] as AnyTensor),
-      ...kF.map((i) => instantiate(tk[i]!, pk[i]!)), ...cs, ...px, ...xNZ.map((i) => tx[i] as AnyTensor)], {
-      body: tbody, numConsts: tconsts.length + nC + cNZ.length, numCarry: kF.length, length, reverse,
-    })
+    const tAvals = [
+      ...pc.map(avalOf),
+      ...cNZ.map((i) => pc[i]!.aval),
+      ...kF.map((i) => pk[i]!.aval),
+      ...pk.map(avalOf),
+      ...px.map((x) => sliceAval(x.aval)),
+      ...xNZ.map((i) => sliceAval(px[i]!.aval)),
+    ]
+    const [tbody, tconsts] = stageClosed(
+      "scan",
+      (ins) => {
+        const [c, dc, dk, k, x, dx] = split(ins, nC, cNZ.length, kF.length, nK, px.length) as AnyTensor[][]
+        const tIn: Tangent[] = [
+          ...pc.map((p, i) => (cNZ.includes(i) ? dc![cNZ.indexOf(i)]! : new Zero(p.aval))),
+          ...pk.map((p, i) => (kF.includes(i) ? dk![kF.indexOf(i)]! : new Zero(p.aval))),
+          ...px.map((p, i) => (xNZ.includes(i) ? dx![xNZ.indexOf(i)]! : new Zero(sliceAval(p.aval)))),
+        ]
+        const [outs, touts] = jvpFlat("scan", (xs) => evalJaxpr(body, xs), [...c!, ...k!, ...x!], tIn)
+        return [...kF.map((i) => instantiate(touts[i]!, outs[i]!)), ...yF.map((i) => instantiate(touts[nK + i]!, outs[nK + i]!))]
+      },
+      tAvals,
+      devicesOf(primals, tAvals.length),
+    )
+    const tres = bind(
+      scanP,
+      [
+        ...tconsts,
+        ...pc,
+        ...cNZ.map((i) => tc[i] as AnyTensor),
+        ...kF.map((i) => instantiate(tk[i]!, pk[i]!)),
+        ...cs,
+        ...px,
+        ...xNZ.map((i) => tx[i] as AnyTensor),
+      ],
+      {
+        body: tbody,
+        numConsts: tconsts.length + nC + cNZ.length,
+        numCarry: kF.length,
+        length,
+        reverse,
+      },
+    )
     const tCarry: Tangent[] = carryF.map((c, i) => (kF.includes(i) ? tres[kF.indexOf(i)]! : new Zero(c.aval)))
     const tYs: Tangent[] = ys.map((y, i) => (yF.includes(i) ? tres[kF.length + yF.indexOf(i)]! : new Zero(y.aval)))
-    return [[...carryF, ...ys], [...tCarry, ...tYs]]
+    return [
+      [...carryF, ...ys],
+      [...tCarry, ...tYs],
+    ]
   },
   // reverse scan: carry = (accumulated const cotangents, carry cotangent), xs = (known xs, y cotangents)
   transpose: (cts, args, params) => {
@@ -126,30 +172,59 @@ export const scanP: Primitive<"scan"> = {
     const [c, k, x] = split(args, nC, nK) as [Array<AnyTensor | LinearIn>, Array<AnyTensor | LinearIn>, Array<AnyTensor | LinearIn>]
     // the carries of a linear scan are tangents: linear even when one enters as a known (zero) value
     const isLin = (a: AnyTensor | LinearIn): a is LinearIn => a instanceof LinearIn
-    const kc = c!.filter((a) => !isLin(a)) as AnyTensor[], lc = c!.filter(isLin)
+    const kc = c!.filter((a) => !isLin(a)) as AnyTensor[],
+      lc = c!.filter(isLin)
     const kx = x!.filter((a) => !isLin(a)) as AnyTensor[]
     const like = kc[0] ?? kx[0] ?? (cts.find((t) => !(t instanceof Zero)) as AnyTensor | undefined)
     if (like === undefined) return args.map((a) => (isLin(a) ? new Zero(a.aval) : null))
     const ctK = cts.slice(0, nK).map((t) => instantiate(t, like))
     const ctY = cts.slice(nK).map((t) => instantiate(t, like))
     const linear = args.map((a, i) => isLin(a) || (i >= nC && i < nC + nK))
-    const tAvals = [...kc.map(avalOf), ...lc.map(avalOf), ...k.map(avalOf), ...kx.map((a) => sliceAval(a.aval)), ...ctY.map((a) => sliceAval(a.aval))]
-    const [tb, tcs] = stageClosed("scan", (ins) => {
-      const [ikc, acc, ck, ikx, cy] = split(ins, kc.length, lc.length, nK, kx.length) as AnyTensor[][]
-      let a = 0, b = 0
-      const known = [...c!.map((v) => (isLin(v) ? null : ikc![a++]!)), ...k.map(() => null), ...x!.map((v) => (isLin(v) ? null : ikx![b++]!))]
-      const inCts = transposeJaxpr(body, linear, known, [...ck!, ...cy!])
-      const [ctc, ctk, ctx] = split(inCts, nC, nK) as Tangent[][]
-      const lcCts = ctc!.filter((_, i) => linear[i])
-      return [...acc!.map((s, i) => lax.add(s, instantiate(lcCts[i]!, s))), ...ctk!.map((t, i) => instantiate(t, ck![i]!)),
-        ...ctx!.filter((_, i) => linear[nC + nK + i]).map((t) => instantiate(t, like))]
-    }, tAvals, new Array(tAvals.length).fill(like.device))
+    const tAvals = [
+      ...kc.map(avalOf),
+      ...lc.map(avalOf),
+      ...k.map(avalOf),
+      ...kx.map((a) => sliceAval(a.aval)),
+      ...ctY.map((a) => sliceAval(a.aval)),
+    ]
+    const [tb, tcs] = stageClosed(
+      "scan",
+      (ins) => {
+        const [ikc, acc, ck, ikx, cy] = split(ins, kc.length, lc.length, nK, kx.length) as AnyTensor[][]
+        let a = 0,
+          b = 0
+        const known = [
+          ...c!.map((v) => (isLin(v) ? null : ikc![a++]!)),
+          ...k.map(() => null),
+          ...x!.map((v) => (isLin(v) ? null : ikx![b++]!)),
+        ]
+        const inCts = transposeJaxpr(body, linear, known, [...ck!, ...cy!])
+        const [ctc, ctk, ctx] = split(inCts, nC, nK) as Tangent[][]
+        const lcCts = ctc!.filter((_, i) => linear[i])
+        return [
+          ...acc!.map((s, i) => lax.add(s, instantiate(lcCts[i]!, s))),
+          ...ctk!.map((t, i) => instantiate(t, ck![i]!)),
+          ...ctx!.filter((_, i) => linear[nC + nK + i]).map((t) => instantiate(t, like)),
+        ]
+      },
+      tAvals,
+      new Array(tAvals.length).fill(like.device),
+    )
     const res = bind(scanP, [...tcs, ...kc, ...lc.map((l) => lax.zerosLike(l.aval, like)), ...ctK, ...kx, ...ctY], {
-      body: tb, numConsts: tcs.length + kc.length, numCarry: lc.length + nK, length, reverse: !reverse,
+      body: tb,
+      numConsts: tcs.length + kc.length,
+      numCarry: lc.length + nK,
+      length,
+      reverse: !reverse,
     })
     const [rc, rk, rx] = split(res, lc.length, nK) as AnyTensor[][]
-    let i = 0, j = 0
-    return [...c!.map((a) => (isLin(a) ? rc![i++]! : null)), ...rk!.map((r, m) => (isLin(k[m]!) ? r : null)), ...x!.map((a) => (isLin(a) ? rx![j++]! : null))]
+    let i = 0,
+      j = 0
+    return [
+      ...c!.map((a) => (isLin(a) ? rc![i++]! : null)),
+      ...rk!.map((r, m) => (isLin(k[m]!) ? r : null)),
+      ...x!.map((a) => (isLin(a) ? rx![j++]! : null)),
+    ]
   },
   // batch every carry at axis 0; batched xs carry their batch axis at 1 (axis 0 is scanned)
   batch: (args, dims, params) => {
@@ -162,9 +237,12 @@ export const scanP: Primitive<"scan"> = {
     })
     const inner = args.map((_, i) => (i >= nC && i < nC + nK ? 0 : dims[i] === null ? null : 0))
     const avals = ops.map((o, i) => (i < nC + nK ? o.aval : sliceAval(o.aval)))
-    const [bb, bcs] = stageClosed("vmap", (ins) =>
-      batchFlat("vmap", (xs) => evalJaxpr(body, xs), ins, inner, B).map(([v, d]) => moveBatchAxis(v, d, 0, B)),
-    avals, devicesOf(args, avals.length))
+    const [bb, bcs] = stageClosed(
+      "vmap",
+      (ins) => batchFlat("vmap", (xs) => evalJaxpr(body, xs), ins, inner, B).map(([v, d]) => moveBatchAxis(v, d, 0, B)),
+      avals,
+      devicesOf(args, avals.length),
+    )
     const outs = bind(scanP, [...bcs, ...ops], { ...params, body: bb, numConsts: bcs.length + nC })
     return [outs, outs.map((_, i) => (i < nK ? 0 : 1))]
   },
@@ -175,7 +253,12 @@ export const scanP: Primitive<"scan"> = {
 
 const readBool = (p: AnyTensor): boolean => {
   const read = p.device.backend.readSync
-  if (read === undefined) throw new HostAccessError({ op: "whileLoop", device: p.device.name, message: `whileLoop/cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use scan or fori with a static trip count` })
+  if (read === undefined)
+    throw new HostAccessError({
+      op: "whileLoop",
+      device: p.device.name,
+      message: `whileLoop/cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use scan or fori with a static trip count`,
+    })
   return read(p._impl as never, p.aval)[0] !== 0
 }
 
@@ -196,23 +279,47 @@ export const whileP: Primitive<"whileLoop"> = {
     const [, tb, tk] = split(tangents, nA, nB) as Tangent[][]
     const bNZ = tb!.flatMap((t, i) => (t instanceof Zero ? [] : [i]))
     const kF = k!.flatMap((p, i) => (isFloat(p.dtype) ? [i] : []))
-    const kAvals = k!.map(avalOf), dAvals = kF.map((i) => k![i]!.aval)
-    const [cond2, c2] = stageClosed("whileLoop", (ins) => evalJaxpr(cond, ins.slice(0, nA + k!.length)), [...cc!.map(avalOf), ...kAvals, ...dAvals], devicesOf(primals, nA + k!.length + kF.length))
-    const [body2, b2] = stageClosed("whileLoop", (ins) => {
-      const [b, db, kk, dk] = split(ins, nB, bNZ.length, k!.length) as AnyTensor[][]
-      const tIn: Tangent[] = [...bc!.map((p, i) => (bNZ.includes(i) ? db![bNZ.indexOf(i)]! : new Zero(p.aval))),
-        ...k!.map((p, i) => (kF.includes(i) ? dk![kF.indexOf(i)]! : new Zero(p.aval)))]
-      const [outs, touts] = jvpFlat("whileLoop", (xs) => evalJaxpr(body, xs), [...b!, ...kk!], tIn)
-      return [...outs, ...kF.map((i) => instantiate(touts[i]!, outs[i]!))]
-    }, [...bc!.map(avalOf), ...bNZ.map((i) => bc![i]!.aval), ...kAvals, ...dAvals], devicesOf(primals, nB + bNZ.length + k!.length + kF.length))
-    const res = bind(whileP, [...c2, ...cc!, ...b2, ...bc!, ...bNZ.map((i) => tb![i] as AnyTensor), ...k!, ...kF.map((i) => instantiate(tk![i]!, k![i]!))], {
-      cond: cond2, body: body2, condConsts: c2.length + nA, bodyConsts: b2.length + nB + bNZ.length,
-    })
+    const kAvals = k!.map(avalOf),
+      dAvals = kF.map((i) => k![i]!.aval)
+    const [cond2, c2] = stageClosed(
+      "whileLoop",
+      (ins) => evalJaxpr(cond, ins.slice(0, nA + k!.length)),
+      [...cc!.map(avalOf), ...kAvals, ...dAvals],
+      devicesOf(primals, nA + k!.length + kF.length),
+    )
+    const [body2, b2] = stageClosed(
+      "whileLoop",
+      (ins) => {
+        const [b, db, kk, dk] = split(ins, nB, bNZ.length, k!.length) as AnyTensor[][]
+        const tIn: Tangent[] = [
+          ...bc!.map((p, i) => (bNZ.includes(i) ? db![bNZ.indexOf(i)]! : new Zero(p.aval))),
+          ...k!.map((p, i) => (kF.includes(i) ? dk![kF.indexOf(i)]! : new Zero(p.aval))),
+        ]
+        const [outs, touts] = jvpFlat("whileLoop", (xs) => evalJaxpr(body, xs), [...b!, ...kk!], tIn)
+        return [...outs, ...kF.map((i) => instantiate(touts[i]!, outs[i]!))]
+      },
+      [...bc!.map(avalOf), ...bNZ.map((i) => bc![i]!.aval), ...kAvals, ...dAvals],
+      devicesOf(primals, nB + bNZ.length + k!.length + kF.length),
+    )
+    const res = bind(
+      whileP,
+      [...c2, ...cc!, ...b2, ...bc!, ...bNZ.map((i) => tb![i] as AnyTensor), ...k!, ...kF.map((i) => instantiate(tk![i]!, k![i]!))],
+      {
+        cond: cond2,
+        body: body2,
+        condConsts: c2.length + nA,
+        bodyConsts: b2.length + nB + bNZ.length,
+      },
+    )
     const outs = res.slice(0, k!.length)
     return [outs, outs.map((o, i) => (kF.includes(i) ? res[k!.length + kF.indexOf(i)]! : new Zero(o.aval)))]
   },
   transpose: () => {
-    throw new TransformError({ transform: "vjp", message: "whileLoop: reverse-mode differentiation (grad, vjp, jacrev) of a whileLoop is not supported: its trip count is only known at run time. Use scan or fori with static bounds, or forward mode (jvp, jacfwd)" })
+    throw new TransformError({
+      transform: "vjp",
+      message:
+        "whileLoop: reverse-mode differentiation (grad, vjp, jacrev) of a whileLoop is not supported: its trip count is only known at run time. Use scan or fori with static bounds, or forward mode (jvp, jacfwd)",
+    })
   },
   // a batched predicate: loop while any lane is running; finished lanes are frozen with where()
   batch: (args, dims, { cond, body, condConsts: nA, bodyConsts: nB }) => {
@@ -226,25 +333,44 @@ export const whileP: Primitive<"whileLoop"> = {
     })
     const inner = args.map((_, i) => (i >= nA + nB ? 0 : (dims[i] ?? null) === null ? null : 0))
     const [cc, bc, k] = split(ops, nA, nB) as AnyTensor[][]
-    const cDims = inner.slice(0, nA), bDims = inner.slice(nA, nA + nB), kDims = inner.slice(nA + nB)
+    const cDims = inner.slice(0, nA),
+      bDims = inner.slice(nA, nA + nB),
+      kDims = inner.slice(nA + nB)
     /** The per-lane predicate, a bool [B]. */
     const lanes = (ci: AnyTensor[], ki: AnyTensor[]) => {
-      const [[p, d]] = batchFlat("vmap", (xs) => evalJaxpr(cond, xs), [...ci, ...ki], [...cDims, ...kDims], B) as [readonly [AnyTensor, number | null]]
+      const [[p, d]] = batchFlat("vmap", (xs) => evalJaxpr(cond, xs), [...ci, ...ki], [...cDims, ...kDims], B) as [
+        readonly [AnyTensor, number | null],
+      ]
       return moveBatchAxis(p, d, 0, B)
     }
     const kAvals = k!.map(avalOf)
-    const [cond2, c2] = stageClosed("vmap", (ins) => {
-      const p = lanes(ins.slice(0, nA), ins.slice(nA))
-      return [lax.compare(lax.reduceMax(lax.cast(p, "f32"), [0]), 0, "gt")]
-    }, [...cc!.map(avalOf), ...kAvals], devicesOf(args, nA + nK))
-    const [body2, b2] = stageClosed("vmap", (ins) => {
-      const [ci, bi2, ki] = split(ins, nA, nB) as AnyTensor[][]
-      const p = lanes(ci!, ki!)
-      const next = batchFlat("vmap", (xs) => evalJaxpr(body, xs), [...bi2!, ...ki!], [...bDims, ...kDims], B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
-      return next.map((n, i) => lax.where(lax.reshape(p, [B, ...new Array<number>(n.shape.length - 1).fill(1)]), n, ki![i]!))
-    }, [...cc!.map(avalOf), ...bc!.map(avalOf), ...kAvals], devicesOf(args, nA + nB + nK))
+    const [cond2, c2] = stageClosed(
+      "vmap",
+      (ins) => {
+        const p = lanes(ins.slice(0, nA), ins.slice(nA))
+        return [lax.compare(lax.reduceMax(lax.cast(p, "f32"), [0]), 0, "gt")]
+      },
+      [...cc!.map(avalOf), ...kAvals],
+      devicesOf(args, nA + nK),
+    )
+    const [body2, b2] = stageClosed(
+      "vmap",
+      (ins) => {
+        const [ci, bi2, ki] = split(ins, nA, nB) as AnyTensor[][]
+        const p = lanes(ci!, ki!)
+        const next = batchFlat("vmap", (xs) => evalJaxpr(body, xs), [...bi2!, ...ki!], [...bDims, ...kDims], B).map(([v, d]) =>
+          moveBatchAxis(v, d, 0, B),
+        )
+        return next.map((n, i) => lax.where(lax.reshape(p, [B, ...new Array<number>(n.shape.length - 1).fill(1)]), n, ki![i]!))
+      },
+      [...cc!.map(avalOf), ...bc!.map(avalOf), ...kAvals],
+      devicesOf(args, nA + nB + nK),
+    )
     const outs = bind(whileP, [...c2, ...cc!, ...b2, ...cc!, ...bc!, ...k!], {
-      cond: cond2, body: body2, condConsts: c2.length + nA, bodyConsts: b2.length + nA + nB,
+      cond: cond2,
+      body: body2,
+      condConsts: c2.length + nA,
+      bodyConsts: b2.length + nA + nB,
     })
     return [outs, outs.map(() => 0)]
   },
@@ -280,17 +406,34 @@ export const scan = <C, XS, Y, const L extends number | undefined = undefined>(
   })
   let yDef: Tree.TreeDef | undefined
   const avals = [...initL.map(avalOf), ...xsL.map((x) => sliceAval(x.aval))]
-  const [body, consts] = stageClosed("scan", (ins) => {
-    const [c2, y] = f(Tree.unflatten<C>(cDef, ins.slice(0, initL.length)), Tree.unflatten<Unstacked<XS>>(xDef, ins.slice(initL.length)))
-    const [cl, d] = Tree.flatten(c2)
-    if (!Tree.structureEquals(d, cDef) || cl.some((c, i) => c.dtype !== initL[i]!.dtype || c.shape.join() !== initL[i]!.shape.join()))
-      throw ShapeError.of("scan", `the body must return a carry shaped like init: ${Tree.show(cDef)} of ${initL.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}, got ${cl.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}`)
-    const [yl, yd] = Tree.flatten(y)
-    yDef = yd
-    return [...cl, ...yl]
-  }, avals, devicesOf([...initL, ...xsL], avals.length))
-  const outs = bind(scanP, [...consts, ...initL, ...xsL], { body, numConsts: consts.length, numCarry: initL.length, length, reverse: options.reverse ?? false })
-  return [Tree.unflatten<C>(cDef, outs.slice(0, initL.length)), Tree.unflatten<Stacked<Y, ScanLength<XS, L>>>(yDef!, outs.slice(initL.length))]
+  const [body, consts] = stageClosed(
+    "scan",
+    (ins) => {
+      const [c2, y] = f(Tree.unflatten<C>(cDef, ins.slice(0, initL.length)), Tree.unflatten<Unstacked<XS>>(xDef, ins.slice(initL.length)))
+      const [cl, d] = Tree.flatten(c2)
+      if (!Tree.structureEquals(d, cDef) || cl.some((c, i) => c.dtype !== initL[i]!.dtype || c.shape.join() !== initL[i]!.shape.join()))
+        throw ShapeError.of(
+          "scan",
+          `the body must return a carry shaped like init: ${Tree.show(cDef)} of ${initL.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}, got ${cl.map((l) => `${l.dtype}[${l.shape.join(",")}]`).join(", ")}`,
+        )
+      const [yl, yd] = Tree.flatten(y)
+      yDef = yd
+      return [...cl, ...yl]
+    },
+    avals,
+    devicesOf([...initL, ...xsL], avals.length),
+  )
+  const outs = bind(scanP, [...consts, ...initL, ...xsL], {
+    body,
+    numConsts: consts.length,
+    numCarry: initL.length,
+    length,
+    reverse: options.reverse ?? false,
+  })
+  return [
+    Tree.unflatten<C>(cDef, outs.slice(0, initL.length)),
+    Tree.unflatten<Stacked<Y, ScanLength<XS, L>>>(yDef!, outs.slice(initL.length)),
+  ]
 }
 
 /**
@@ -311,7 +454,17 @@ export const fori = <C>(lo: number, hi: number, body: (i: Tensor<[], "i32">, car
   const n = Math.max(0, hi - lo)
   const like = Tree.leaves(init)[0]
   if (like === undefined) throw ShapeError.of("fori", "the carry must hold at least one tensor")
-  const idx = new Tensor({ shape: [n], dtype: "i32" }, like.device, like.device.backend.upload(hostConvert(Array.from({ length: n }, (_, i) => lo + i), "i32"), { shape: [n], dtype: "i32" }))
+  const idx = new Tensor(
+    { shape: [n], dtype: "i32" },
+    like.device,
+    like.device.backend.upload(
+      hostConvert(
+        Array.from({ length: n }, (_, i) => lo + i),
+        "i32",
+      ),
+      { shape: [n], dtype: "i32" },
+    ),
+  )
   return scan((c: C, i: AnyTensor) => [body(i, c), [] as AnyTensor[]] as const, init, idx)[0]
 }
 
@@ -333,17 +486,28 @@ export const whileLoop = <C>(cond: (carry: C) => AnyTensor, body: (carry: C) => 
   const [initL, cDef] = Tree.flatten(init)
   const avals = initL.map(avalOf)
   const devs = devicesOf(initL, initL.length)
-  const [condJ, cc] = stageClosed("whileLoop", (ins) => {
-    const p = cond(Tree.unflatten<C>(cDef, ins))
-    if (p.dtype !== "bool" || numel(p.shape) !== 1) throw ShapeError.of("whileLoop", `cond must return a bool scalar, got ${p.dtype}[${p.shape.join(", ")}]`, p.shape)
-    return [lax.reshape(p, [])]
-  }, avals, devs)
-  const [bodyJ, bc] = stageClosed("whileLoop", (ins) => {
-    const [out, d] = Tree.flatten(body(Tree.unflatten<C>(cDef, ins)))
-    if (!Tree.structureEquals(d, cDef) || out.some((c, i) => c.dtype !== initL[i]!.dtype || c.shape.join() !== initL[i]!.shape.join()))
-      throw ShapeError.of("whileLoop", "the body must return a carry shaped like init")
-    return out
-  }, avals, devs)
+  const [condJ, cc] = stageClosed(
+    "whileLoop",
+    (ins) => {
+      const p = cond(Tree.unflatten<C>(cDef, ins))
+      if (p.dtype !== "bool" || numel(p.shape) !== 1)
+        throw ShapeError.of("whileLoop", `cond must return a bool scalar, got ${p.dtype}[${p.shape.join(", ")}]`, p.shape)
+      return [lax.reshape(p, [])]
+    },
+    avals,
+    devs,
+  )
+  const [bodyJ, bc] = stageClosed(
+    "whileLoop",
+    (ins) => {
+      const [out, d] = Tree.flatten(body(Tree.unflatten<C>(cDef, ins)))
+      if (!Tree.structureEquals(d, cDef) || out.some((c, i) => c.dtype !== initL[i]!.dtype || c.shape.join() !== initL[i]!.shape.join()))
+        throw ShapeError.of("whileLoop", "the body must return a carry shaped like init")
+      return out
+    },
+    avals,
+    devs,
+  )
   const outs = bind(whileP, [...cc, ...bc, ...initL], { cond: condJ, body: bodyJ, condConsts: cc.length, bodyConsts: bc.length })
   return Tree.unflatten<C>(cDef, outs)
 }

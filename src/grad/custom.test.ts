@@ -11,7 +11,13 @@ import { grad, valueAndGrad } from "./vjp.js"
 import { vmap } from "./vmap.js"
 
 describe("cond", () => {
-  const f = (x: AnyTensor) => cond(lax.compare(x, 0, "gt"), (v: AnyTensor) => lax.mul(v, v), (v: AnyTensor) => lax.sin(v), x)
+  const f = (x: AnyTensor) =>
+    cond(
+      lax.compare(x, 0, "gt"),
+      (v: AnyTensor) => lax.mul(v, v),
+      (v: AnyTensor) => lax.sin(v),
+      x,
+    )
   it("evaluates one branch and differentiates it", () => {
     expect(item(f(t(3)))).toBe(9)
     expect(item(f(t(-1)))).toBe(Math.sin(-1))
@@ -30,16 +36,41 @@ describe("cond", () => {
     expect(item(g(t(-1)))).toBe(Math.sin(-1))
   })
   it("branches of different shapes or structure are a ShapeError in every mode", () => {
-    const bad = (x: AnyTensor) => cond(lax.compare(lax.reduceSum(x, [0]), 0, "gt"), (v: AnyTensor) => v, (v: AnyTensor) => lax.reduceSum(v, [0]), x)
+    const bad = (x: AnyTensor) =>
+      cond(
+        lax.compare(lax.reduceSum(x, [0]), 0, "gt"),
+        (v: AnyTensor) => v,
+        (v: AnyTensor) => lax.reduceSum(v, [0]),
+        x,
+      )
     const msg = /cond: branches return different types: f64\[\] vs f64\[2\]/
     expect(() => bad(t([1, 2]))).toThrow(ShapeError)
     expect(() => bad(t([1, 2]))).toThrow(msg)
     expect(() => jit(bad)(t([1, 2]))).toThrow(msg)
     expect(() => grad((x: AnyTensor) => lax.reduceSum(bad(x), [0]))(t([1, 2]))).toThrow(msg)
     // a batched predicate: both branches run and are selected per example
-    const perRow = (x: AnyTensor) => cond(lax.compare(lax.reduceSum(x, [0]), 0, "gt"), (v: AnyTensor) => v, (v: AnyTensor) => lax.reduceSum(v, [0]), x)
-    expect(() => vmap(perRow)(t([[1, 2], [3, 4]]))).toThrow(msg)
-    const tree = (x: AnyTensor) => cond(lax.compare(x, 0, "gt"), (v: AnyTensor) => ({ a: v }), (v: AnyTensor) => ({ b: v }) as unknown as { a: AnyTensor }, x)
+    const perRow = (x: AnyTensor) =>
+      cond(
+        lax.compare(lax.reduceSum(x, [0]), 0, "gt"),
+        (v: AnyTensor) => v,
+        (v: AnyTensor) => lax.reduceSum(v, [0]),
+        x,
+      )
+    expect(() =>
+      vmap(perRow)(
+        t([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toThrow(msg)
+    const tree = (x: AnyTensor) =>
+      cond(
+        lax.compare(x, 0, "gt"),
+        (v: AnyTensor) => ({ a: v }),
+        (v: AnyTensor) => ({ b: v }) as unknown as { a: AnyTensor },
+        x,
+      )
     expect(() => tree(t(1))).toThrow(/trees of different structure/)
   })
 })
@@ -47,10 +78,13 @@ describe("cond", () => {
 describe("custom rules", () => {
   it("customJvp: a stable softplus derivative, used by jvp, grad and hessian", () => {
     let used = 0
-    const softplus = customJvp((x: AnyTensor) => lax.log1p(lax.exp(x)), ([x], [dx]) => {
-      used++
-      return [lax.log1p(lax.exp(x)), lax.mul(dx, lax.sigmoid(x))] as const
-    })
+    const softplus = customJvp(
+      (x: AnyTensor) => lax.log1p(lax.exp(x)),
+      ([x], [dx]) => {
+        used++
+        return [lax.log1p(lax.exp(x)), lax.mul(dx, lax.sigmoid(x))] as const
+      },
+    )
     // naive derivative exp(x)/(1+exp(x)) is inf/inf = NaN at x = 800; the rule gives 1
     expect(item(grad((x: AnyTensor) => softplus(x))(t(800)))).toBe(1)
     expect(item(jvp(softplus, [t(0)], [t(2)])[1])).toBe(1)
@@ -58,15 +92,32 @@ describe("custom rules", () => {
     expect(used).toBeGreaterThan(0)
   })
   it("customVjp under forward mode is a TransformError that says to use customJvp", () => {
-    const f = customVjp((x: AnyTensor) => lax.mul(x, x), (x: AnyTensor) => [lax.mul(x, x), x] as const, (x: AnyTensor, g: AnyTensor) => [lax.mul(g, lax.mul(x, 2))] as const)
+    const f = customVjp(
+      (x: AnyTensor) => lax.mul(x, x),
+      (x: AnyTensor) => [lax.mul(x, x), x] as const,
+      (x: AnyTensor, g: AnyTensor) => [lax.mul(g, lax.mul(x, 2))] as const,
+    )
     expect(() => jvp(f, [t(2)], [t(1)])).toThrow(TransformError)
     expect(() => jvp(f, [t(2)], [t(1)])).toThrow(/define the rule with customJvp/)
   })
   it("customVjp: a straight-through estimator", () => {
-    const ste = customVjp((x: AnyTensor) => lax.sign(x), (x: AnyTensor) => [lax.sign(x), null] as const, (_r: null, g: AnyTensor) => [g] as const)
+    const ste = customVjp(
+      (x: AnyTensor) => lax.sign(x),
+      (x: AnyTensor) => [lax.sign(x), null] as const,
+      (_r: null, g: AnyTensor) => [g] as const,
+    )
     const loss = (x: AnyTensor) => lax.reduceSum(lax.mul(ste(x), t([1, 2, 3])), [0])
     expect(arr(grad(loss)(t([0.5, -0.2, 0.1])))).toEqual([1, 2, 3])
-    expect(arr(vmap(grad(loss))(t([[0.5, -0.2, 0.1], [1, 1, 1]])))).toEqual([1, 2, 3, 1, 2, 3])
+    expect(
+      arr(
+        vmap(grad(loss))(
+          t([
+            [0.5, -0.2, 0.1],
+            [1, 1, 1],
+          ]),
+        ),
+      ),
+    ).toEqual([1, 2, 3, 1, 2, 3])
     expect(() => jacfwd(loss)(t([0.5, -0.2, 0.1]))).toThrow(/forward-mode/)
   })
   it("customVjp: stable log-sum-exp with a saved softmax residual", () => {
@@ -85,18 +136,30 @@ describe("custom rules", () => {
     )
     const x = t([1000, 1001, 999])
     const g = arr(grad(lse)(x))
-    const e = [Math.exp(-1), 1, Math.exp(-2)], s = e.reduce((a, b) => a + b)
-    expect(close(g, e.map((v) => v / s), 1e-15)).toBe(true)
+    const e = [Math.exp(-1), 1, Math.exp(-2)],
+      s = e.reduce((a, b) => a + b)
+    expect(
+      close(
+        g,
+        e.map((v) => v / s),
+        1e-15,
+      ),
+    ).toBe(true)
     expect(close(arr(grad(lse)(t([0.1, 0.2]))), fdGrad(lse, t([0.1, 0.2])), 1e-8)).toBe(true)
   })
 })
 
 describe("scenarios", () => {
   it("facility location: gradient steps reach the Fermat point", () => {
-    const cities = t([[0, 0], [10, 0], [0, 10]])
+    const cities = t([
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ])
     const loss = (c: AnyTensor) => lax.reduceSum(lax.sqrt(lax.reduceSum(lax.pow(lax.sub(cities, c), 2), [1])), [0])
     const step = jit(valueAndGrad(loss))
-    let c = t([1, 1]), v = 0
+    let c = t([1, 1]),
+      v = 0
     for (let i = 0; i < 2000; i++) {
       const [l, g] = step(c)
       v = item(l)

@@ -53,17 +53,28 @@ declare module "../ops/core/primitive.js" {
 const devs = (like: AnyTensor, n: number) => new Array(n).fill(like.device)
 const readBool = (p: AnyTensor): boolean => {
   const read = p.device.backend.readSync
-  if (read === undefined) throw new HostAccessError({ op: "cond", device: p.device.name, message: `cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use where()` })
+  if (read === undefined)
+    throw new HostAccessError({
+      op: "cond",
+      device: p.device.name,
+      message: `cond: the predicate lives on ${p.device.name}, which cannot be read synchronously; use where()`,
+    })
   return read(p._impl as never, p.aval)[0] !== 0
 }
 
 /** Stage `f` on the operands' avals; returns a closed branch over (consts..., operands...). */
 const stageBranch = (f: Flat, ops: ReadonlyArray<AnyTensor>, like: AnyTensor) =>
-  stageClosed("cond", f, ops.map((o) => o.aval), devs(like, ops.length))
+  stageClosed(
+    "cond",
+    f,
+    ops.map((o) => o.aval),
+    devs(like, ops.length),
+  )
 
 /** A branch pair with one signature: each ignores the other's constants. */
 const pairBranches = (jf: Jaxpr, cf: AnyTensor[], jt: Jaxpr, ct: AnyTensor[]): readonly [Jaxpr, Jaxpr] => {
-  const nf = cf.length, nt = ct.length
+  const nf = cf.length,
+    nt = ct.length
   return [
     { ...jf, inVars: [...jf.inVars.slice(0, nf), ...ct.map((c) => new Var(c.aval)), ...jf.inVars.slice(nf)] },
     { ...jt, inVars: [...cf.map((c) => new Var(c.aval)), ...jt.inVars.slice(0, nt), ...jt.inVars.slice(nt)] },
@@ -72,9 +83,13 @@ const pairBranches = (jf: Jaxpr, cf: AnyTensor[], jt: Jaxpr, ct: AnyTensor[]): r
 
 /** Both branches must return the same shapes and dtypes (checked in every mode: eager, jit, vmap, grad). */
 const checkBranches = (f: Jaxpr, t: Jaxpr): void => {
-  const fa = f.outs.map((v) => v.aval), ta = t.outs.map((v) => v.aval)
+  const fa = f.outs.map((v) => v.aval),
+    ta = t.outs.map((v) => v.aval)
   if (fa.length !== ta.length || fa.some((a, i) => a.dtype !== ta[i]!.dtype || a.shape.join() !== ta[i]!.shape.join()))
-    throw ShapeError.of("cond", `branches return different types: ${fa.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")} vs ${ta.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")}`)
+    throw ShapeError.of(
+      "cond",
+      `branches return different types: ${fa.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")} vs ${ta.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(", ")}`,
+    )
 }
 
 const bindCond = (pred: AnyTensor, f: Flat, g: Flat, ops: ReadonlyArray<AnyTensor>, like: AnyTensor): AnyTensor[] => {
@@ -96,11 +111,13 @@ export const condP: Primitive<"cond"> = {
   jvp: ([p, ...ops], [, ...ts], { branches }) => {
     const nz = ts.flatMap((t, i) => (t instanceof Zero ? [] : [i]))
     const outs0 = branches[0].outs
-    const jb = (b: Jaxpr): Flat => (xs) => {
-      const tIn: Tangent[] = ops.map((o, i) => (nz.includes(i) ? xs[ops.length + nz.indexOf(i)]! : new Zero(o.aval)))
-      const [outs, touts] = jvpFlat("cond", (ys) => evalJaxpr(b, ys), xs.slice(0, ops.length), tIn)
-      return [...outs, ...touts.flatMap((t, i) => (isFloat(outs[i]!.dtype) ? [instantiate(t, outs[i]!)] : []))]
-    }
+    const jb =
+      (b: Jaxpr): Flat =>
+      (xs) => {
+        const tIn: Tangent[] = ops.map((o, i) => (nz.includes(i) ? xs[ops.length + nz.indexOf(i)]! : new Zero(o.aval)))
+        const [outs, touts] = jvpFlat("cond", (ys) => evalJaxpr(b, ys), xs.slice(0, ops.length), tIn)
+        return [...outs, ...touts.flatMap((t, i) => (isFloat(outs[i]!.dtype) ? [instantiate(t, outs[i]!)] : []))]
+      }
     const all = [...ops, ...nz.map((i) => ts[i] as AnyTensor)]
     const res = bindCond(p!, jb(branches[0]), jb(branches[1]), all, p!)
     const outs = res.slice(0, outs0.length)
@@ -114,12 +131,14 @@ export const condP: Primitive<"cond"> = {
     const linear = ops.map((o) => o instanceof LinearIn)
     const known = ops.filter((o) => !(o instanceof LinearIn)) as AnyTensor[]
     const cs = cts.map((c) => instantiate(c, pred))
-    const tb = (b: Jaxpr): Flat => (xs) => {
-      let k = 0
-      const kv = ops.map((o) => (o instanceof LinearIn ? null : xs[k++]!))
-      const r = transposeJaxpr(b, linear, kv, xs.slice(known.length))
-      return r.flatMap((c, i) => (linear[i] ? [instantiate(c, pred)] : []))
-    }
+    const tb =
+      (b: Jaxpr): Flat =>
+      (xs) => {
+        let k = 0
+        const kv = ops.map((o) => (o instanceof LinearIn ? null : xs[k++]!))
+        const r = transposeJaxpr(b, linear, kv, xs.slice(known.length))
+        return r.flatMap((c, i) => (linear[i] ? [instantiate(c, pred)] : []))
+      }
     const res = bindCond(pred, tb(branches[0]), tb(branches[1]), [...known, ...cs], pred)
     let k = 0
     return [null, ...ops.map((o) => (o instanceof LinearIn ? res[k++]! : null))]
@@ -128,12 +147,20 @@ export const condP: Primitive<"cond"> = {
   batch: ([p, ...ops], [pd, ...dims], { branches }) => {
     const bi = dims.findIndex((d) => d !== null)
     const B = pd !== null && pd !== undefined ? p!.shape[pd]! : ops[bi]!.shape[dims[bi]!]!
-    const run = (b: Jaxpr) => (xs: AnyTensor[]) => batchFlat("vmap", (ys) => evalJaxpr(b, ys), xs, dims, B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
+    const run = (b: Jaxpr) => (xs: AnyTensor[]) =>
+      batchFlat("vmap", (ys) => evalJaxpr(b, ys), xs, dims, B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
     if (pd === null || pd === undefined) {
-      const res = bindCond(p!, (xs) => run(branches[0])(xs), (xs) => run(branches[1])(xs), ops, p!)
+      const res = bindCond(
+        p!,
+        (xs) => run(branches[0])(xs),
+        (xs) => run(branches[1])(xs),
+        ops,
+        p!,
+      )
       return [res, res.map(() => 0)]
     }
-    const f = run(branches[0])(ops), t = run(branches[1])(ops)
+    const f = run(branches[0])(ops),
+      t = run(branches[1])(ops)
     const pb = lax.moveAxis(p!, pd, 0)
     return [t.map((y, i) => lax.where(lax.reshape(pb, [B, ...new Array<number>(y.shape.length - 1).fill(1)]), y, f[i]!)), t.map(() => 0)]
   },
@@ -152,16 +179,24 @@ export const condP: Primitive<"cond"> = {
  * @since 0.1.0
  * @category control flow
  */
-export const cond = <A extends ReadonlyArray<unknown>, R>(pred: AnyTensor | boolean, onTrue: (...ops: A) => R, onFalse: (...ops: A) => R, ...operands: A): R => {
+export const cond = <A extends ReadonlyArray<unknown>, R>(
+  pred: AnyTensor | boolean,
+  onTrue: (...ops: A) => R,
+  onFalse: (...ops: A) => R,
+  ...operands: A
+): R => {
   if (typeof pred === "boolean") return (pred ? onTrue : onFalse)(...operands)
-  if (pred.dtype !== "bool" || numel(pred.shape) !== 1) throw ShapeError.of("cond", `the predicate must be a bool scalar, got ${pred.dtype}[${pred.shape.join(", ")}]`, pred.shape)
+  if (pred.dtype !== "bool" || numel(pred.shape) !== 1)
+    throw ShapeError.of("cond", `the predicate must be a bool scalar, got ${pred.dtype}[${pred.shape.join(", ")}]`, pred.shape)
   const [ops, def] = Tree.flatten(operands)
   const outDefs: Tree.TreeDef[] = []
-  const flat = (g: (...a: A) => R): Flat => (xs) => {
-    const [o, d] = Tree.flatten(g(...Tree.unflatten<A>(def, xs)))
-    outDefs.push(d)
-    return o
-  }
+  const flat =
+    (g: (...a: A) => R): Flat =>
+    (xs) => {
+      const [o, d] = Tree.flatten(g(...Tree.unflatten<A>(def, xs)))
+      outDefs.push(d)
+      return o
+    }
   const res = bindCond(lax.reshape(pred, []), flat(onFalse), flat(onTrue), ops, pred)
   if (JSON.stringify(outDefs[0]) !== JSON.stringify(outDefs[1]))
     throw ShapeError.of("cond", "branches return trees of different structure (records with other keys, or arrays of other lengths)")
@@ -171,7 +206,13 @@ export const cond = <A extends ReadonlyArray<unknown>, R>(pred: AnyTensor | bool
 // ------------------------------------------------------------------ custom derivatives
 
 /** Stage the primal function of a custom rule: its closed body and captured constants. */
-const stageCustom = (f: Flat, xs: ReadonlyArray<AnyTensor>) => stageClosed("custom", f, xs.map((x) => x.aval), devs(xs[0]!, xs.length))
+const stageCustom = (f: Flat, xs: ReadonlyArray<AnyTensor>) =>
+  stageClosed(
+    "custom",
+    f,
+    xs.map((x) => x.aval),
+    devs(xs[0]!, xs.length),
+  )
 
 const batchBody = (body: Jaxpr, args: ReadonlyArray<AnyTensor>, dims: ReadonlyArray<number | null>) => {
   const i = dims.findIndex((d) => d !== null)
@@ -190,9 +231,12 @@ const batchCustom = (body: Jaxpr, args: ReadonlyArray<AnyTensor>, dims: Readonly
   const B = args[i]!.shape[dims[i]!]!
   const inner = dims.map((d) => (d === null || d === undefined ? null : 0))
   const ops = args.map((a, k) => (inner[k] === null ? a : lax.moveAxis(a, dims[k]!, 0)))
-  const [bodyB, consts] = stageClosed("vmap", (ins) =>
-    batchFlat("vmap", (xs) => evalJaxpr(body, xs), ins, inner, B).map(([v, d]) => moveBatchAxis(v, d, 0, B)),
-  ops.map((o) => o.aval), devs(ops[0]!, ops.length))
+  const [bodyB, consts] = stageClosed(
+    "vmap",
+    (ins) => batchFlat("vmap", (xs) => evalJaxpr(body, xs), ins, inner, B).map(([v, d]) => moveBatchAxis(v, d, 0, B)),
+    ops.map((o) => o.aval),
+    devs(ops[0]!, ops.length),
+  )
   return { ops, bodyB, consts, xDims: inner.slice(numConsts), B }
 }
 
@@ -203,7 +247,10 @@ export const customJvpP: Primitive<"customJvpCall"> = {
   impl: (args, { body }) => evalJaxpr(body, args),
   jvp: (primals, tangents, { numConsts, rule }) => {
     const xs = primals.slice(numConsts)
-    const [outs, touts] = rule(xs, tangents.slice(numConsts).map((t, i) => instantiate(t, xs[i]!)))
+    const [outs, touts] = rule(
+      xs,
+      tangents.slice(numConsts).map((t, i) => instantiate(t, xs[i]!)),
+    )
     return [outs, touts]
   },
   transpose: () => {
@@ -218,11 +265,17 @@ export const customJvpP: Primitive<"customJvpCall"> = {
     const ruleB = (ps: AnyTensor[], ts: AnyTensor[]): [AnyTensor[], AnyTensor[]] => {
       const n = ps.length
       let nOut = 0
-      const res = batchFlat("vmap", (zs) => {
-        const [o, to] = rule(zs.slice(0, n), zs.slice(n))
-        nOut = o.length
-        return [...o, ...to]
-      }, [...ps, ...ts], [...xDims, ...xDims], B).map(([v, d]) => moveBatchAxis(v, d, 0, B))
+      const res = batchFlat(
+        "vmap",
+        (zs) => {
+          const [o, to] = rule(zs.slice(0, n), zs.slice(n))
+          nOut = o.length
+          return [...o, ...to]
+        },
+        [...ps, ...ts],
+        [...xDims, ...xDims],
+        B,
+      ).map(([v, d]) => moveBatchAxis(v, d, 0, B))
       return [res.slice(0, nOut), res.slice(nOut)]
     }
     const outs = bind(customJvpP, [...consts, ...ops], { body: bodyB, numConsts: consts.length + numConsts, rule: ruleB })
@@ -253,34 +306,56 @@ export const customVjpP: Primitive<"customVjpCall"> = {
     const b = batchCustom(body, args, dims, numConsts)
     if (b === null) return batchBody(body, args, dims) as never
     const { ops, bodyB, consts, xDims, B } = b
-    interface Saved { readonly flat: boolean; readonly def: Tree.TreeDef | null; readonly leaves: AnyTensor[]; readonly dims: Array<number | null> }
+    interface Saved {
+      readonly flat: boolean
+      readonly def: Tree.TreeDef | null
+      readonly leaves: AnyTensor[]
+      readonly dims: Array<number | null>
+    }
     const fwdB = (ps: AnyTensor[]): [AnyTensor[], unknown] => {
-      let nOut = 0, def: Tree.TreeDef | null = null
-      const res = batchFlat("vmap", (zs) => {
-        const [o, r] = fwd(zs)
-        nOut = o.length
-        if (r === null || r === undefined) return o
-        let flat: [AnyTensor[], Tree.TreeDef]
-        try {
-          flat = Tree.flatten(r)
-        } catch {
-          throw ShapeError.of("customVjp", "under vmap the residuals returned by fwd must be a tree of tensors (or null)")
-        }
-        def = flat[1]
-        return [...o, ...flat[0]]
-      }, ps, xDims, B)
+      let nOut = 0,
+        def: Tree.TreeDef | null = null
+      const res = batchFlat(
+        "vmap",
+        (zs) => {
+          const [o, r] = fwd(zs)
+          nOut = o.length
+          if (r === null || r === undefined) return o
+          let flat: [AnyTensor[], Tree.TreeDef]
+          try {
+            flat = Tree.flatten(r)
+          } catch {
+            throw ShapeError.of("customVjp", "under vmap the residuals returned by fwd must be a tree of tensors (or null)")
+          }
+          def = flat[1]
+          return [...o, ...flat[0]]
+        },
+        ps,
+        xDims,
+        B,
+      )
       const outs = res.slice(0, nOut).map(([v, d]) => moveBatchAxis(v, d, 0, B))
       const saved: Saved = {
-        flat: def !== null, def,
+        flat: def !== null,
+        def,
         leaves: res.slice(nOut).map(([v, d]) => (d === null ? v : lax.moveAxis(v, d, 0))),
         dims: res.slice(nOut).map(([, d]) => (d === null ? null : 0)),
       }
       return [outs, saved]
     }
     const bwdB = (saved: unknown, cts: AnyTensor[]): AnyTensor[] => {
-      const sv = saved as Saved, nr = sv.leaves.length
-      const gs = batchFlat("vmap", (zs) => bwd(sv.flat ? Tree.unflatten(sv.def!, zs.slice(0, nr)) : null, zs.slice(nr)), [...sv.leaves, ...cts], [...sv.dims, ...cts.map(() => 0)], B)
-      return gs.map(([v, d], i) => (xDims[i] === null ? (d === null ? lax.mul(v, B) : lax.reduceSum(lax.moveAxis(v, d, 0), [0])) : moveBatchAxis(v, d, 0, B)))
+      const sv = saved as Saved,
+        nr = sv.leaves.length
+      const gs = batchFlat(
+        "vmap",
+        (zs) => bwd(sv.flat ? Tree.unflatten(sv.def!, zs.slice(0, nr)) : null, zs.slice(nr)),
+        [...sv.leaves, ...cts],
+        [...sv.dims, ...cts.map(() => 0)],
+        B,
+      )
+      return gs.map(([v, d], i) =>
+        xDims[i] === null ? (d === null ? lax.mul(v, B) : lax.reduceSum(lax.moveAxis(v, d, 0), [0])) : moveBatchAxis(v, d, 0, B),
+      )
     }
     const outs = bind(customVjpP, [...consts, ...ops], { body: bodyB, numConsts: consts.length + numConsts, fwd: fwdB, bwd: bwdB })
     return [outs, outs.map(() => 0)]
@@ -289,7 +364,11 @@ export const customVjpP: Primitive<"customVjpCall"> = {
 }
 
 const fwdOnly = () => {
-  throw new TransformError({ transform: "jvp", message: "customVjp: forward-mode differentiation (jvp, jacfwd, hessian) of a customVjp function is not supported; define the rule with customJvp instead" })
+  throw new TransformError({
+    transform: "jvp",
+    message:
+      "customVjp: forward-mode differentiation (jvp, jacfwd, hessian) of a customVjp function is not supported; define the rule with customJvp instead",
+  })
 }
 export const customLinP: Primitive<"customLin"> = {
   name: "customLin",
@@ -298,9 +377,14 @@ export const customLinP: Primitive<"customLin"> = {
   impl: fwdOnly,
   jvp: fwdOnly,
   transpose: (cts, args, { residuals, bwd, outAvals }) => {
-    const like = (args.find((a) => !(a instanceof LinearIn)) as AnyTensor | undefined) ?? (cts.find((c) => !(c instanceof Zero)) as AnyTensor | undefined)
+    const like =
+      (args.find((a) => !(a instanceof LinearIn)) as AnyTensor | undefined) ??
+      (cts.find((c) => !(c instanceof Zero)) as AnyTensor | undefined)
     if (like === undefined) return args.map((a) => (a instanceof LinearIn ? new Zero(a.aval) : null))
-    const grads = bwd(residuals, cts.map((c, i) => (c instanceof Zero ? lax.zerosLike({ shape: outAvals[i]!.shape, dtype: outAvals[i]!.dtype }, like) : c)))
+    const grads = bwd(
+      residuals,
+      cts.map((c, i) => (c instanceof Zero ? lax.zerosLike({ shape: outAvals[i]!.shape, dtype: outAvals[i]!.dtype }, like) : c)),
+    )
     return args.map((a, i) => (a instanceof LinearIn ? grads[i]! : null))
   },
   batch: fwdOnly,
@@ -308,11 +392,13 @@ export const customLinP: Primitive<"customLin"> = {
 }
 
 /** Flatten a tensor-tuple function for the custom primitives. */
-const flatCall = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, def: Tree.TreeDef, out: { def?: Tree.TreeDef }): Flat => (xs) => {
-  const [o, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
-  out.def = d
-  return o
-}
+const flatCall =
+  <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, def: Tree.TreeDef, out: { def?: Tree.TreeDef }): Flat =>
+  (xs) => {
+    const [o, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
+    out.def = d
+    return o
+  }
 
 /**
  * Give `f` a hand-written forward-mode rule: `rule(primals, tangents) -> [outputs, output
@@ -330,20 +416,19 @@ const flatCall = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, def
  * @since 0.1.0
  * @category transforms
  */
-export const customJvp = <A extends ReadonlyArray<unknown>, R>(
-  f: (...args: A) => R,
-  rule: (primals: A, tangents: A) => readonly [R, R],
-): ((...args: A) => R) => (...args) => {
-  if (currentInterpreter() === evalInterpreter) return f(...args)
-  const [xs, def] = Tree.flatten(args)
-  const out: { def?: Tree.TreeDef } = {}
-  const [body, consts] = stageCustom(flatCall(f, def, out), xs)
-  const flatRule = (p: AnyTensor[], t: AnyTensor[]): [AnyTensor[], AnyTensor[]] => {
-    const [y, dy] = rule(Tree.unflatten<A>(def, p), Tree.unflatten<A>(def, t))
-    return [Tree.leaves(y), Tree.leaves(dy)]
+export const customJvp =
+  <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, rule: (primals: A, tangents: A) => readonly [R, R]): ((...args: A) => R) =>
+  (...args) => {
+    if (currentInterpreter() === evalInterpreter) return f(...args)
+    const [xs, def] = Tree.flatten(args)
+    const out: { def?: Tree.TreeDef } = {}
+    const [body, consts] = stageCustom(flatCall(f, def, out), xs)
+    const flatRule = (p: AnyTensor[], t: AnyTensor[]): [AnyTensor[], AnyTensor[]] => {
+      const [y, dy] = rule(Tree.unflatten<A>(def, p), Tree.unflatten<A>(def, t))
+      return [Tree.leaves(y), Tree.leaves(dy)]
+    }
+    return Tree.unflatten<R>(out.def!, bind(customJvpP, [...consts, ...xs], { body, numConsts: consts.length, rule: flatRule }))
   }
-  return Tree.unflatten<R>(out.def!, bind(customJvpP, [...consts, ...xs], { body, numConsts: consts.length, rule: flatRule }))
-}
 
 /**
  * Give `f` a hand-written reverse-mode rule: `fwd(...args) -> [outputs, residuals]` and
@@ -359,20 +444,21 @@ export const customJvp = <A extends ReadonlyArray<unknown>, R>(
  * @since 0.1.0
  * @category transforms
  */
-export const customVjp = <A extends ReadonlyArray<unknown>, R, Res>(
-  f: (...args: A) => R,
-  fwd: (...args: A) => readonly [R, Res],
-  bwd: (residuals: Res, ct: R) => { readonly [K in keyof A]: A[K] },
-): ((...args: A) => R) => (...args) => {
-  if (currentInterpreter() === evalInterpreter) return f(...args)
-  const [xs, def] = Tree.flatten(args)
-  const out: { def?: Tree.TreeDef } = {}
-  const [body, consts] = stageCustom(flatCall(f, def, out), xs)
-  const flatFwd = (p: AnyTensor[]): [AnyTensor[], unknown] => {
-    const [y, res] = fwd(...Tree.unflatten<A>(def, p))
-    return [Tree.leaves(y), res]
+export const customVjp =
+  <A extends ReadonlyArray<unknown>, R, Res>(
+    f: (...args: A) => R,
+    fwd: (...args: A) => readonly [R, Res],
+    bwd: (residuals: Res, ct: R) => { readonly [K in keyof A]: A[K] },
+  ): ((...args: A) => R) =>
+  (...args) => {
+    if (currentInterpreter() === evalInterpreter) return f(...args)
+    const [xs, def] = Tree.flatten(args)
+    const out: { def?: Tree.TreeDef } = {}
+    const [body, consts] = stageCustom(flatCall(f, def, out), xs)
+    const flatFwd = (p: AnyTensor[]): [AnyTensor[], unknown] => {
+      const [y, res] = fwd(...Tree.unflatten<A>(def, p))
+      return [Tree.leaves(y), res]
+    }
+    const flatBwd = (res: unknown, cts: AnyTensor[]): AnyTensor[] => Tree.leaves(bwd(res as Res, Tree.unflatten<R>(out.def!, cts)))
+    return Tree.unflatten<R>(out.def!, bind(customVjpP, [...consts, ...xs], { body, numConsts: consts.length, fwd: flatFwd, bwd: flatBwd }))
   }
-  const flatBwd = (res: unknown, cts: AnyTensor[]): AnyTensor[] => Tree.leaves(bwd(res as Res, Tree.unflatten<R>(out.def!, cts)))
-  return Tree.unflatten<R>(out.def!, bind(customVjpP, [...consts, ...xs], { body, numConsts: consts.length, fwd: flatFwd, bwd: flatBwd }))
-}
-

@@ -38,8 +38,12 @@ describe("grad", () => {
     const f = (x: AnyTensor) => lax.reduceSum(lax.cast(x, "f32"), [0])
     expect(() => grad(f)(t([1, 2], "i32"))).toThrow(DTypeError)
     expect(() => grad(f)(t([1, 2], "i32"))).toThrow(/grad: differentiated input 0 is i32/)
-    expect(() => grad((a: AnyTensor, b: AnyTensor) => lax.reduceSum(lax.mul(a, lax.cast(b, "f64")), [0]), { argnums: [0, 1] })(t([1, 2]), t([1, 0], "bool")))
-      .toThrow(/input 1 is bool/)
+    expect(() =>
+      grad((a: AnyTensor, b: AnyTensor) => lax.reduceSum(lax.mul(a, lax.cast(b, "f64")), [0]), { argnums: [0, 1] })(
+        t([1, 2]),
+        t([1, 0], "bool"),
+      ),
+    ).toThrow(/input 1 is bool/)
   })
   it("valueAndGrad returns the value", () => {
     const [v, g] = valueAndGrad((x: AnyTensor) => lax.reduceSum(lax.mul(x, x), [0]))(t([1, 2, 3]))
@@ -59,7 +63,10 @@ describe("jvp / vjp / linearize", () => {
     expect(item(dy)).toBe(2)
   })
   it("vjp pulls back a cotangent through a matmul", () => {
-    const A = t([[1, 2], [3, 4]])
+    const A = t([
+      [1, 2],
+      [3, 4],
+    ])
     const [y, pull] = vjp((a: AnyTensor, x: AnyTensor) => lax.matmul(a, x), A, t([[1], [1]]))
     expect(arr(y)).toEqual([3, 7])
     const [ga, gx] = pull(t([[1], [0]]))
@@ -73,9 +80,18 @@ describe("jvp / vjp / linearize", () => {
   })
   it("<J t, c> = <t, Jᵀ c>", () => {
     const f = (x: AnyTensor) => lax.tanh(lax.matmul(x, lax.transpose(x, [1, 0])))
-    const x = t([[0.1, 0.2, -0.3], [0.5, -0.4, 0.2]])
-    const tan = t([[1, -2, 0.5], [0.3, 0.3, -1]])
-    const c = t([[1, 2], [-1, 0.5]])
+    const x = t([
+      [0.1, 0.2, -0.3],
+      [0.5, -0.4, 0.2],
+    ])
+    const tan = t([
+      [1, -2, 0.5],
+      [0.3, 0.3, -1],
+    ])
+    const c = t([
+      [1, 2],
+      [-1, 0.5],
+    ])
     const [, jt] = jvp(f, [x], [tan])
     const [, pull] = vjp(f, x)
     const [jtc] = pull(c)

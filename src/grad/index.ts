@@ -17,4 +17,3 @@ export { cond, customJvp, customVjp } from "./custom.js"
 export { showJaxpr, type Eqn, type Jaxpr } from "./ir.js"
 export * as Tree from "./tree.js"
 export type { PyTree } from "./tree.js"
-

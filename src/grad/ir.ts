@@ -138,7 +138,9 @@ export const showJaxpr = (j: Jaxpr, indent = ""): string => {
   const decl = (v: Var) => `${name(v)}:${avalStr(v.aval)}`
   const consts = j.constVars.map(decl).join(" ")
   const head = `${indent}{ lambda ${consts}${consts ? " " : ""}; ${j.inVars.map(decl).join(" ")} . let`
-  const body = j.eqns.map((e) => `${indent}    ${e.outs.map(decl).join(" ")} = ${e.prim.name}${paramStr(e.params)} ${e.inputs.map(name).join(" ")}`)
+  const body = j.eqns.map(
+    (e) => `${indent}    ${e.outs.map(decl).join(" ")} = ${e.prim.name}${paramStr(e.params)} ${e.inputs.map(name).join(" ")}`,
+  )
   return [head, ...body, `${indent}  in (${j.outs.map(name).join(", ")}) }`].join("\n")
 }
 
@@ -158,7 +160,11 @@ export const evalJaxpr = (j: Jaxpr, args: ReadonlyArray<AnyTensor>): AnyTensor[]
   j.constVars.forEach((v, i) => env.set(v, j.consts[i]!))
   j.inVars.forEach((v, i) => env.set(v, args[i]!))
   for (const e of j.eqns) {
-    const outs = bind(e.prim, e.inputs.map((v) => env.get(v)!), e.params)
+    const outs = bind(
+      e.prim,
+      e.inputs.map((v) => env.get(v)!),
+      e.params,
+    )
     e.outs.forEach((v, i) => env.set(v, outs[i]!))
   }
   return j.outs.map((v) => env.get(v)!)

@@ -14,7 +14,8 @@ const fdJac = (f: (xs: AnyTensor[]) => AnyTensor[], xs: AnyTensor[], i: number, 
       v[k]! += d
       return arr(f(xs.map((x, m) => (m === j ? lax.reshape(t(v), x.shape) : x)))[i]!)
     }
-    const up = at(eps), dn = at(-eps)
+    const up = at(eps),
+      dn = at(-eps)
     return up.map((u, r) => (u - dn[r]!) / (2 * eps))
   })
   const m = cols[0]!.length
@@ -26,7 +27,13 @@ const model = (p: { w: AnyTensor; b: AnyTensor }, x: AnyTensor) => ({
   y: lax.tanh(lax.add(lax.reduceSum(lax.mul(p.w, x), [1]), p.b)),
   s: lax.mul(lax.reduceSum(lax.mul(p.b, p.b), [0]), lax.sin(lax.reshape(lax.slice(x, [0], [1], [1]), []))),
 })
-const p = { w: t([[0.3, -0.2, 0.5], [1.1, 0.4, -0.7]]), b: t([0.1, -0.3]) }
+const p = {
+  w: t([
+    [0.3, -0.2, 0.5],
+    [1.1, 0.4, -0.7],
+  ]),
+  b: t([0.1, -0.3]),
+}
 const x = t([0.7, -1.3, 0.2])
 // the same model on flat leaves [b, w] (sorted keys), outputs [s, y]
 const flatModel = (xs: AnyTensor[]) => {
@@ -52,7 +59,13 @@ describe("Jacobians over pytrees", () => {
     const j = jacrev(model)(p, x)
     const y = arr(model(p, x).y)
     expect(close(arr(j.y.b), [1 - y[0]! ** 2, 0, 0, 1 - y[1]! ** 2], 1e-15)).toBe(true)
-    expect(close(arr(j.s.b), arr(p.b).map((b) => 2 * b * Math.sin(0.7)), 1e-15)).toBe(true)
+    expect(
+      close(
+        arr(j.s.b),
+        arr(p.b).map((b) => 2 * b * Math.sin(0.7)),
+        1e-15,
+      ),
+    ).toBe(true)
   })
   it("argnums tuples: a tuple of Jacobians per output; jacfwd equals jacrev", () => {
     const f = (a: AnyTensor, v: AnyTensor) => [lax.reduceSum(lax.mul(a, v), [1]), lax.reduceSum(lax.exp(v), [0])] as const
@@ -72,7 +85,8 @@ describe("Jacobians over pytrees", () => {
   })
   it("hessian over a record: blocks of the full Hessian, symmetric", () => {
     // L = a²·Σb + Σ b³: ∂²/∂a² = 2Σb, ∂²/∂a∂b = 2a, ∂²/∂b² = diag(6b)
-    const L = (q: { a: AnyTensor; b: AnyTensor }) => lax.add(lax.mul(lax.mul(q.a, q.a), lax.reduceSum(q.b, [0])), lax.reduceSum(lax.pow(q.b, 3), [0]))
+    const L = (q: { a: AnyTensor; b: AnyTensor }) =>
+      lax.add(lax.mul(lax.mul(q.a, q.a), lax.reduceSum(q.b, [0])), lax.reduceSum(lax.pow(q.b, 3), [0]))
     const h = hessian(L)({ a: t(1.5), b: t([0.5, -2]) })
     expect(item(h.a.a)).toBeCloseTo(2 * (0.5 - 2), 14)
     expect(arr(h.a.b)).toEqual([3, 3])
@@ -89,7 +103,9 @@ describe("Jacobians over pytrees", () => {
     }
   })
   it("a single tensor in and out is unchanged; errors name the transform", () => {
-    expect(close(arr(jacfwd((v: AnyTensor) => lax.sin(v))(x)), [Math.cos(0.7), 0, 0, 0, Math.cos(-1.3), 0, 0, 0, Math.cos(0.2)], 1e-15)).toBe(true)
+    expect(
+      close(arr(jacfwd((v: AnyTensor) => lax.sin(v))(x)), [Math.cos(0.7), 0, 0, 0, Math.cos(-1.3), 0, 0, 0, Math.cos(0.2)], 1e-15),
+    ).toBe(true)
     // @ts-expect-error argnums out of range (also a type error)
     expect(() => jacrev((v: AnyTensor) => lax.sin(v), { argnums: 3 })(x)).toThrow(/jacrev: argnums 3/)
     expect(() => jacfwd((v: AnyTensor) => lax.sin(v))(t([1, 2], "i32"))).toThrow(ShapeError)

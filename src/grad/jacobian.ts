@@ -32,7 +32,14 @@ const blockBasis = (like: AnyTensor, total: number, off: number, shape: Readonly
 
 /** Rows `[off, off + count)` of `b` (batch axis 0). */
 const rows = (b: AnyTensor, off: number, count: number): AnyTensor =>
-  off === 0 && count === b.shape[0] ? b : lax.slice(b, b.shape.map((_: number, d: number) => (d === 0 ? off : 0)), b.shape.map(() => 1), [count, ...b.shape.slice(1)])
+  off === 0 && count === b.shape[0]
+    ? b
+    : lax.slice(
+        b,
+        b.shape.map((_: number, d: number) => (d === 0 ? off : 0)),
+        b.shape.map(() => 1),
+        [count, ...b.shape.slice(1)],
+      )
 
 const offsets = (sizes: ReadonlyArray<number>): number[] => {
   let o = 0
@@ -43,7 +50,8 @@ const offsets = (sizes: ReadonlyArray<number>): number[] => {
 const partial = (f: (...args: never) => unknown, args: ReadonlyArray<unknown>, argnums: number | ReadonlyArray<number>, op: string) => {
   const nums = typeof argnums === "number" ? [argnums] : argnums
   nums.forEach((n) => {
-    if (!Number.isInteger(n) || n < 0 || n >= args.length) throw ShapeError.of(op, `argnums ${n} is out of range for ${args.length} argument(s)`)
+    if (!Number.isInteger(n) || n < 0 || n >= args.length)
+      throw ShapeError.of(op, `argnums ${n} is out of range for ${args.length} argument(s)`)
   })
   const chosen = typeof argnums === "number" ? args[argnums] : nums.map((n) => args[n])
   const [xs, inDef] = Tree.flatten(chosen)
@@ -84,7 +92,9 @@ export interface JacobianOptions<N extends number | ReadonlyArray<number> = numb
 }
 
 /** `f`'s argument types; `N` the differentiated one(s); the result is generic over the actual arguments. */
-type JacobianOf<A extends ReadonlyArray<unknown>, R, N extends number | ReadonlyArray<number>> = <B extends A>(...args: B) => Jacobian<R, Picked<B, N>>
+type JacobianOf<A extends ReadonlyArray<unknown>, R, N extends number | ReadonlyArray<number>> = <B extends A>(
+  ...args: B
+) => Jacobian<R, Picked<B, N>>
 
 /**
  * Forward-mode Jacobian (`[...out, ...in]`); efficient for few inputs and many outputs. Over
@@ -106,15 +116,22 @@ export function jacfwd(f: (...args: never) => unknown, options: JacobianOptions 
   checkFunction(f, "jacfwd")
   return (...args: ReadonlyArray<unknown>): unknown => {
     const { xs, inDef, g, out } = partial(f, args, options.argnums ?? 0, "jacfwd")
-    const sizes = xs.map((x) => numel(x.shape)), offs = offsets(sizes)
+    const sizes = xs.map((x) => numel(x.shape)),
+      offs = offsets(sizes)
     const total = sizes.reduce((a, b) => a + b, 0)
     if (total === 0) throw ShapeError.of("jacfwd", "the differentiated inputs have no elements")
     let outs: AnyTensor[] = []
-    const pairs = batchFlat("jacfwd", (ts) => {
-      const [ys, tys] = jvpFlat("jacfwd", g, xs, ts)
-      outs = ys
-      return tys.map((ty, i) => instantiate(ty, ys[i]!))
-    }, xs.map((x, j) => blockBasis(x, total, offs[j]!, x.shape, x.dtype)), xs.map(() => 0), total)
+    const pairs = batchFlat(
+      "jacfwd",
+      (ts) => {
+        const [ys, tys] = jvpFlat("jacfwd", g, xs, ts)
+        outs = ys
+        return tys.map((ty, i) => instantiate(ty, ys[i]!))
+      },
+      xs.map((x, j) => blockBasis(x, total, offs[j]!, x.shape, x.dtype)),
+      xs.map(() => 0),
+      total,
+    )
     const jac = pairs.map(([v, d], i) => {
       const b = moveBatchAxis(v, d, 0, total)
       const m = numel(outs[i]!.shape)
@@ -148,14 +165,24 @@ export function jacrev(f: (...args: never) => unknown, options: JacobianOptions 
   return (...args: ReadonlyArray<unknown>): unknown => {
     const { xs, inDef, g, out } = partial(f, args, options.argnums ?? 0, "jacrev")
     const [ys, pull] = vjpFlat("jacrev", g, xs)
-    const sizes = ys.map((y) => numel(y.shape)), offs = offsets(sizes)
+    const sizes = ys.map((y) => numel(y.shape)),
+      offs = offsets(sizes)
     const total = sizes.reduce((a, b) => a + b, 0)
     if (total === 0) throw ShapeError.of("jacrev", "the function's outputs have no elements")
-    const pairs = batchFlat("jacrev", (cs) => pull(cs).map((c, j) => instantiate(c, xs[j]!)),
-      ys.map((y, i) => blockBasis(y, total, offs[i]!, y.shape, isFloat(y.dtype) ? y.dtype : xs[0]!.dtype)), ys.map(() => 0), total)
+    const pairs = batchFlat(
+      "jacrev",
+      (cs) => pull(cs).map((c, j) => instantiate(c, xs[j]!)),
+      ys.map((y, i) => blockBasis(y, total, offs[i]!, y.shape, isFloat(y.dtype) ? y.dtype : xs[0]!.dtype)),
+      ys.map(() => 0),
+      total,
+    )
     const cols = pairs.map(([v, d]) => moveBatchAxis(v, d, 0, total))
     // an integer output has a zero Jacobian of its own dtype (as jacfwd gives)
-    const jac = ys.map((y, i) => xs.map((x, j) => lax.cast(lax.reshape(rows(cols[j]!, offs[i]!, sizes[i]!), [...y.shape, ...x.shape]), isFloat(y.dtype) ? cols[j]!.dtype : y.dtype)))
+    const jac = ys.map((y, i) =>
+      xs.map((x, j) =>
+        lax.cast(lax.reshape(rows(cols[j]!, offs[i]!, sizes[i]!), [...y.shape, ...x.shape]), isFloat(y.dtype) ? cols[j]!.dtype : y.dtype),
+      ),
+    )
     return assemble(jac, out.def!, inDef)
   }
 }

@@ -15,13 +15,15 @@ const chain = (x: AnyTensor, y: AnyTensor) => {
 }
 
 describe("jit", () => {
-  const x = t([0.1, 0.5, -0.3, 2, 1, -1], "f32"), y = t([1, 2, 3, 4, 5, 6], "f32")
+  const x = t([0.1, 0.5, -0.3, 2, 1, -1], "f32"),
+    y = t([1, 2, 3, 4, 5, 6], "f32")
   it("jit(f)(x) equals f(x) (f32 within rounding, f64 exactly)", () => {
     const f = jit(chain)
     expect(close(arr(f(x, y)), arr(chain(x, y)), 1e-6)).toBe(true)
     expect(close(arr(f(x, y)), arr(chain(x, y)), 1e-6)).toBe(true)
     expect(f.cacheSize()).toBe(1)
-    const x64 = t([0.1, 0.5, -0.3, 2, 1, -1]), y64 = t([1, 2, 3, 4, 5, 6])
+    const x64 = t([0.1, 0.5, -0.3, 2, 1, -1]),
+      y64 = t([1, 2, 3, 4, 5, 6])
     expect(arr(jit(chain)(x64, y64))).toEqual(arr(chain(x64, y64)))
     const unfused = jit(chain, { compile: false })
     expect(arr(unfused(x, y))).toEqual(arr(chain(x, y)))
@@ -43,8 +45,19 @@ describe("jit", () => {
       const h = lax.tanh(lax.add(lax.matmul(v, p.w), p.b))
       return { out: lax.reduceSum(lax.mul(h, h), [1]), h: lax.exp(lax.neg(h)) }
     }
-    const p = { w: t([[1, 2], [3, 4]]), b: t([0.5, -0.5]) }, v = t([[0.1, 0.2], [0.3, -0.4]])
-    const a = jit(f)(p, v), b = f(p, v)
+    const p = {
+        w: t([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: t([0.5, -0.5]),
+      },
+      v = t([
+        [0.1, 0.2],
+        [0.3, -0.4],
+      ])
+    const a = jit(f)(p, v),
+      b = f(p, v)
     expect(arr(a.out)).toEqual(arr(b.out))
     expect(arr(a.h)).toEqual(arr(b.h))
   })
@@ -54,7 +67,16 @@ describe("jit", () => {
     const g = arr(grad(f)(a))
     expect(arr(grad(jit(f))(a))).toEqual(g)
     expect(arr(jit(grad(f))(a))).toEqual(g)
-    expect(arr(vmap(jit(f))(t([[0.3, 1.2], [1, 1]])))).toEqual([item(f(a)), item(f(t([1, 1])))])
+    expect(
+      arr(
+        vmap(jit(f))(
+          t([
+            [0.3, 1.2],
+            [1, 1],
+          ]),
+        ),
+      ),
+    ).toEqual([item(f(a)), item(f(t([1, 1])))])
   })
   it("prints the staged program", () => {
     const { jaxpr } = makeJaxpr((a: AnyTensor) => lax.sin(lax.mul(a, 2)))(t([1, 2, 3]))
@@ -67,11 +89,14 @@ describe("jit", () => {
   describe("static arguments", () => {
     it("staticArgnums: one trace per distinct value, results as eager", () => {
       let traces = 0
-      const f = jit((a: AnyTensor, n: number, mode: string) => {
-        traces++
-        const p = lax.pow(a, n)
-        return mode === "sum" ? lax.reduceSum(p, [0]) : lax.reduceMax(p, [0])
-      }, { staticArgnums: [1, 2] })
+      const f = jit(
+        (a: AnyTensor, n: number, mode: string) => {
+          traces++
+          const p = lax.pow(a, n)
+          return mode === "sum" ? lax.reduceSum(p, [0]) : lax.reduceMax(p, [0])
+        },
+        { staticArgnums: [1, 2] },
+      )
       const a = t([1, -2, 3])
       expect(item(f(a, 2, "sum"))).toBe(1 + 4 + 9)
       expect(item(f(t([2, 0, 1]), 2, "sum"))).toBe(4 + 0 + 1)
@@ -84,10 +109,13 @@ describe("jit", () => {
     })
     it("hashes plain records and arrays by value, key order aside", () => {
       let traces = 0
-      const f = jit((a: AnyTensor, o: { scale: number; shift: readonly number[] }) => {
-        traces++
-        return lax.add(lax.mul(a, o.scale), o.shift[0]!)
-      }, { staticArgnums: [1] })
+      const f = jit(
+        (a: AnyTensor, o: { scale: number; shift: readonly number[] }) => {
+          traces++
+          return lax.add(lax.mul(a, o.scale), o.shift[0]!)
+        },
+        { staticArgnums: [1] },
+      )
       const a = t([1, 2])
       expect(arr(f(a, { scale: 2, shift: [1] }))).toEqual([3, 5])
       expect(arr(f(a, { shift: [1], scale: 2 }))).toEqual([3, 5])
@@ -97,13 +125,29 @@ describe("jit", () => {
     })
     it("staticArgnames: named fields of a record argument are static, the rest traced", () => {
       let traces = 0
-      const f = jit((p: { w: AnyTensor; axis: number }) => {
-        traces++
-        return lax.reduceSum(p.w, [p.axis])
-      }, { staticArgnames: ["axis"] })
-      const w = t([[1, 2], [3, 4]])
+      const f = jit(
+        (p: { w: AnyTensor; axis: number }) => {
+          traces++
+          return lax.reduceSum(p.w, [p.axis])
+        },
+        { staticArgnames: ["axis"] },
+      )
+      const w = t([
+        [1, 2],
+        [3, 4],
+      ])
       expect(arr(f({ w, axis: 0 }))).toEqual([4, 6])
-      expect(arr(f({ w: t([[0, 0], [1, 1]]), axis: 0 }))).toEqual([1, 1])
+      expect(
+        arr(
+          f({
+            w: t([
+              [0, 0],
+              [1, 1],
+            ]),
+            axis: 0,
+          }),
+        ),
+      ).toEqual([1, 1])
       expect(arr(f({ w, axis: 1 }))).toEqual([3, 7])
       expect([traces, f.cacheSize()]).toEqual([2, 2])
     })
@@ -117,8 +161,12 @@ describe("jit", () => {
       const f = jit((a: AnyTensor, g: unknown) => lax.mul(a, 2), { staticArgnums: [1] })
       expect(() => f(t([1]), t([2]))).toThrow("jit: static argument 1 is a tensor")
       expect(() => f(t([1]), () => 1)).toThrow("jit: static argument 1 is a function")
-      expect(() => jit((a: AnyTensor) => a, { staticArgnums: [-1] } as never)).toThrow("staticArgnums must be non-negative integers, got -1")
-      expect(() => jit((a: AnyTensor, n: number) => lax.mul(a, n))(t([1]), 2)).toThrow("jit: argument 1 is a number, not a tree of tensors; declare it static (staticArgnums: [1]) or close over it")
+      expect(() => jit((a: AnyTensor) => a, { staticArgnums: [-1] } as never)).toThrow(
+        "staticArgnums must be non-negative integers, got -1",
+      )
+      expect(() => jit((a: AnyTensor, n: number) => lax.mul(a, n))(t([1]), 2)).toThrow(
+        "jit: argument 1 is a number, not a tree of tensors; declare it static (staticArgnums: [1]) or close over it",
+      )
     })
   })
 })
@@ -155,7 +203,12 @@ describe("jit cache bound and retrace warning", () => {
   })
   it("warns once, through the hook, when the function has been staged warnAfterTraces times", () => {
     const messages: string[] = []
-    const f = jit(function energy(a: AnyTensor) { return sq(a) }, { warnAfterTraces: 4, onWarning: (m) => messages.push(m) })
+    const f = jit(
+      function energy(a: AnyTensor) {
+        return sq(a)
+      },
+      { warnAfterTraces: 4, onWarning: (m) => messages.push(m) },
+    )
     for (let n = 1; n <= 3; n++) f(ramp(n))
     f(ramp(2)) // a cached signature is no retrace
     expect(messages).toEqual([])

@@ -32,7 +32,10 @@ const maxArity = (f: (...args: never[]) => unknown): number => {
   // `x => …`: one parameter, no parentheses
   if (arrow !== -1 && (open === -1 || arrow < open)) return 1
   if (open === -1) return Infinity
-  let depth = 0, params = 0, any = false, quote = ""
+  let depth = 0,
+    params = 0,
+    any = false,
+    quote = ""
   for (let i = open + 1; i < src.length; i++) {
     const c = src[i]!
     if (quote !== "") {
@@ -66,23 +69,37 @@ const maxArity = (f: (...args: never[]) => unknown): number => {
  * @since 0.1.0
  * @category transforms
  */
-export const makeJaxpr = <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R) =>
+export const makeJaxpr =
+  <A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R) =>
   (...args: A): { readonly jaxpr: Jaxpr; readonly outDef: Tree.TreeDef } => {
     const [leaves, def] = Tree.flatten(args)
     let outDef: Tree.TreeDef | undefined
     // dead code goes: e.g. jit(grad(f)) stages the primal of f, which no output needs
-    const jaxpr = dce(stageFlat("jit", (xs) => {
-      const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
-      outDef = d
-      return outs
-    }, leaves.map((l) => l.aval), leaves.map((l) => l.device)))
+    const jaxpr = dce(
+      stageFlat(
+        "jit",
+        (xs) => {
+          const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
+          outDef = d
+          return outs
+        },
+        leaves.map((l) => l.aval),
+        leaves.map((l) => l.device),
+      ),
+    )
     return { jaxpr, outDef: outDef! }
   }
 
 /** Replay a jaxpr one backend `run` per equation, with shape rules and tensors skipped. */
 const replay = (j: Jaxpr, device: Device): CompiledProgram => {
   const { slot } = registerSlots(j)
-  const steps = j.eqns.map((e) => ({ e, ins: e.inputs.map(slot), outs: e.outs.map(slot), inAvals: e.inputs.map((v) => v.aval), outAvals: e.outs.map((v) => v.aval) }))
+  const steps = j.eqns.map((e) => ({
+    e,
+    ins: e.inputs.map(slot),
+    outs: e.outs.map(slot),
+    inAvals: e.inputs.map((v) => v.aval),
+    outAvals: e.outs.map((v) => v.aval),
+  }))
   const consts = j.consts.map((c) => c._impl as Storage)
   const outSlots = j.outs.map(slot)
   return {
@@ -90,9 +107,15 @@ const replay = (j: Jaxpr, device: Device): CompiledProgram => {
       const R: Storage[] = [...consts, ...inputs]
       for (const { e, ins, outs, inAvals, outAvals } of steps) {
         const xs = ins.map((s) => R[s]!)
-        const ys = e.prim.impl !== undefined
-          ? e.prim.impl(xs.map((x, k) => new Tensor(inAvals[k]!, device, x)), e.params).map((y) => y._impl as Storage)
-          : device.backend.run(e.prim.name as PrimitiveName, xs, inAvals, e.params as ParamsOf<PrimitiveName>, outAvals)
+        const ys =
+          e.prim.impl !== undefined
+            ? e.prim
+                .impl(
+                  xs.map((x, k) => new Tensor(inAvals[k]!, device, x)),
+                  e.params,
+                )
+                .map((y) => y._impl as Storage)
+            : device.backend.run(e.prim.name as PrimitiveName, xs, inAvals, e.params as ParamsOf<PrimitiveName>, outAvals)
         outs.forEach((s, k) => (R[s] = ys[k]!))
       }
       return outSlots.map((s) => R[s]!)
@@ -156,7 +179,8 @@ export interface JitOptions<N extends number = never> {
  * @since 0.1.0
  * @category transforms
  */
-export type ArgIndex<P extends ReadonlyArray<unknown>> = number extends P["length"] ? number
+export type ArgIndex<P extends ReadonlyArray<unknown>> = number extends P["length"]
+  ? number
   : { [K in keyof P]: K extends `${infer n extends number}` ? n : never }[number]
 
 /** A canonical text of a static value; two values give the same text exactly when they are equal by value. */
@@ -169,9 +193,13 @@ const hashStatic = (v: unknown, where: string): string => {
   if (Array.isArray(v)) return `[${v.map((x, i) => hashStatic(x, `${where}[${i}]`)).join(",")}]`
   if (typeof v === "object" && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
     const r = v as Record<string, unknown>
-    return `{${Object.keys(r).sort().map((k) => `${JSON.stringify(k)}:${hashStatic(r[k], `${where}.${k}`)}`).join(",")}}`
+    return `{${Object.keys(r)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${hashStatic(r[k], `${where}.${k}`)}`)
+      .join(",")}}`
   }
-  const what = v instanceof Tensor ? "a tensor" : typeof v === "object" ? `a ${(v as object).constructor?.name ?? "object"}` : `a ${typeof v}`
+  const what =
+    v instanceof Tensor ? "a tensor" : typeof v === "object" ? `a ${(v as object).constructor?.name ?? "object"}` : `a ${typeof v}`
   throw new TransformError({
     transform: "jit",
     message: `jit: static argument ${where} is ${what}; static values must be numbers, strings, booleans, null/undefined, or arrays and plain records of those`,
@@ -179,7 +207,10 @@ const hashStatic = (v: unknown, where: string): string => {
 }
 
 const isPlainRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === "object" && x !== null && !Array.isArray(x) && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)
+  typeof x === "object" &&
+  x !== null &&
+  !Array.isArray(x) &&
+  (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)
 
 interface Split {
   /** the arguments with static parts taken out (what is traced) */
@@ -194,7 +225,10 @@ interface Split {
 const splitStatic = (args: ReadonlyArray<unknown>, nums: ReadonlySet<number>, names: ReadonlySet<string>): Split => {
   args.forEach((a, i) => {
     if (!nums.has(i) && (typeof a === "number" || typeof a === "string" || typeof a === "boolean"))
-      throw new TransformError({ transform: "jit", message: `jit: argument ${i} is a ${typeof a}, not a tree of tensors; declare it static (staticArgnums: [${i}]) or close over it` })
+      throw new TransformError({
+        transform: "jit",
+        message: `jit: argument ${i} is a ${typeof a}, not a tree of tensors; declare it static (staticArgnums: [${i}]) or close over it`,
+      })
   })
   if (nums.size === 0 && names.size === 0) return { dynamic: args, key: "", merge: (d) => [...d] }
   const parts: string[] = []
@@ -205,7 +239,8 @@ const splitStatic = (args: ReadonlyArray<unknown>, nums: ReadonlySet<number>, na
       return [] // an empty subtree: no leaves, restored by merge
     }
     if (names.size > 0 && isPlainRecord(a) && Object.keys(a).some((k) => names.has(k))) {
-      const stat: Record<string, unknown> = {}, dyn: Record<string, unknown> = {}
+      const stat: Record<string, unknown> = {},
+        dyn: Record<string, unknown> = {}
       for (const k of Object.keys(a)) (names.has(k) ? stat : dyn)[k] = a[k]
       parts.push(`${i}.${hashStatic(stat, `${i}`)}`)
       fields.set(i, stat)
@@ -264,7 +299,10 @@ export type Jitted<A extends ReadonlyArray<unknown>, R> = ((...args: A) => R) & 
  * @since 0.1.0
  * @category transforms
  */
-export function jit<F extends (...args: never) => unknown>(f: F, options?: JitOptions<ArgIndex<Parameters<F>>>): F & JitMethods<Parameters<F>>
+export function jit<F extends (...args: never) => unknown>(
+  f: F,
+  options?: JitOptions<ArgIndex<Parameters<F>>>,
+): F & JitMethods<Parameters<F>>
 export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, options: JitOptions<number> = {}): Jitted<A, R> {
   if (typeof f !== "function") throw invalidArgument("jit", "f", f, "a function")
   checkOptions(options, "jit", ["compile", "cacheSize", "warnAfterTraces", "onWarning", "staticArgnums", "staticArgnames"])
@@ -272,7 +310,9 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
   const checkCount = (args: A): void => {
     if (args.length > most)
       throw new InvalidArgument({
-        op: "jit", argument: "arguments", expected: plural(most, "argument"),
+        op: "jit",
+        argument: "arguments",
+        expected: plural(most, "argument"),
         message: `jit: the function takes ${plural(most, "parameter")} but was called with ${plural(args.length, "argument")}; the extra ones would be ignored`,
       })
   }
@@ -285,7 +325,9 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       return run()
     } catch (e) {
       throw new InvalidArgument({
-        op: "jit", argument: "arguments", expected: plural(f.length, "argument"),
+        op: "jit",
+        argument: "arguments",
+        expected: plural(f.length, "argument"),
         message: `jit: the function declares ${plural(f.length, "parameter")} but was called with ${plural(count, "argument")}, and tracing it failed: ${e instanceof Error ? e.message : String(e)}`,
       })
     }
@@ -297,7 +339,8 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
   const nums = new Set(options.staticArgnums ?? [])
   const names = new Set(options.staticArgnames ?? [])
   for (const n of nums)
-    if (!Number.isInteger(n) || n < 0) throw new TransformError({ transform: "jit", message: `jit: staticArgnums must be non-negative integers, got ${n}` })
+    if (!Number.isInteger(n) || n < 0)
+      throw new TransformError({ transform: "jit", message: `jit: staticArgnums must be non-negative integers, got ${n}` })
   const warnAt = options.warnAfterTraces ?? 16
   let traces = 0
   const recent: string[] = []
@@ -323,10 +366,12 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
       const { jaxpr, outDef } = stage(split, count)
       const all = [...leaves, ...jaxpr.consts]
       const device = all[0]?.device
-      if (device === undefined || all.some((t) => t.device !== device)) throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
+      if (device === undefined || all.some((t) => t.device !== device))
+        throw new TransformError({ transform: "jit", message: "jit: the function has no tensor inputs or constants on one device" })
       // a value no tensor of this device can hold fails now, typed, before anything is compiled or run
       const checkAlloc = device.backend.checkAlloc
-      if (checkAlloc !== undefined) for (const q of jaxpr.eqns) for (const v of q.outs) checkAlloc.call(device.backend, v.aval, `${q.prim.name} (in jit)`)
+      if (checkAlloc !== undefined)
+        for (const q of jaxpr.eqns) for (const v of q.outs) checkAlloc.call(device.backend, v.aval, `${q.prim.name} (in jit)`)
       // higher-order primitives (scan, cond, …) run through their impl: replay those programs
       const compile = options.compile !== false && jaxpr.eqns.every((q) => q.prim.impl === undefined) ? device.backend.compile : undefined
       const consts = jaxpr.consts.map((c) => c._impl as Storage)
@@ -347,7 +392,10 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
     if (leaves.some((l) => l._impl instanceof Tracer)) return f(...args)
     const e = entry(split, leaves, def, args.length)
     const outs = e.program.run(leaves.map((l) => l._impl as Storage))
-    return Tree.unflatten<R>(e.outDef, outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)))
+    return Tree.unflatten<R>(
+      e.outDef,
+      outs.map((s, i) => new Tensor(e.outAvals[i]!, e.device, s)),
+    )
   }
   const lower = (...args: A): Jaxpr => {
     checkCount(args)
@@ -357,4 +405,3 @@ export function jit<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, o
   }
   return Object.assign(call, { lower, cacheSize: () => cache.size })
 }
-

@@ -27,7 +27,6 @@ export class JvpTracer extends Tracer {
   }
 }
 
-
 export class JvpInterpreter extends Interpreter {
   /** A dual number; values with a zero tangent (or a non-float dtype) stay plain. */
   dual(primal: AnyTensor, tangent: Tangent): AnyTensor {
@@ -102,14 +101,30 @@ export const jvp = <A extends ReadonlyArray<unknown> | readonly [], R>(
   ps.forEach((p, i) => {
     const t = ts[i]!
     if (!sameShape(p.shape, t.shape) || p.dtype !== t.dtype)
-      throw ShapeError.of("jvp", `tangent ${i} is ${t.dtype}[${t.shape.join(", ")}], its primal ${p.dtype}[${p.shape.join(", ")}]`, t.shape, p.shape)
+      throw ShapeError.of(
+        "jvp",
+        `tangent ${i} is ${t.dtype}[${t.shape.join(", ")}], its primal ${p.dtype}[${p.shape.join(", ")}]`,
+        t.shape,
+        p.shape,
+      )
   })
   let outDef: Tree.TreeDef | undefined
-  const [outs, touts] = jvpFlat("jvp", (xs) => {
-    const [o, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
-    outDef = d
-    return o
-  }, ps, ts)
+  const [outs, touts] = jvpFlat(
+    "jvp",
+    (xs) => {
+      const [o, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
+      outDef = d
+      return o
+    },
+    ps,
+    ts,
+  )
   type Out = OnArgDevice<R, FirstDevice<A>>
-  return [Tree.unflatten<Out>(outDef!, outs), Tree.unflatten<Out>(outDef!, touts.map((t, i) => instantiate(t, outs[i]!)))]
+  return [
+    Tree.unflatten<Out>(outDef!, outs),
+    Tree.unflatten<Out>(
+      outDef!,
+      touts.map((t, i) => instantiate(t, outs[i]!)),
+    ),
+  ]
 }

@@ -58,11 +58,15 @@ export const linearize = <A extends ReadonlyArray<unknown>, R>(
   type Out = OnArgDevice<R, FirstDevice<A>>
   const [leaves, def] = Tree.flatten(primals)
   let outDef: Tree.TreeDef | undefined
-  const lin = linearizeFlat("linearize", (xs) => {
-    const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
-    outDef = d
-    return outs
-  }, leaves)
+  const lin = linearizeFlat(
+    "linearize",
+    (xs) => {
+      const [outs, d] = Tree.flatten(f(...Tree.unflatten<A>(def, xs)))
+      outDef = d
+      return outs
+    },
+    leaves,
+  )
   const apply = (...tangents: A): Out => Tree.unflatten<Out>(outDef!, evalJaxpr(lin.jaxpr, Tree.leaves(tangents)))
   return [Tree.unflatten<Out>(outDef!, lin.outs), apply]
 }

@@ -18,7 +18,10 @@ describe("dispose and release on the CPU", () => {
     const base = tg.arange(8).reshape([2, 4])
     const v = base.slice(":, 1:") // a strided view sharing base's memory
     base.dispose()
-    expect(v.toArraySync()).toEqual([[1, 2, 3], [5, 6, 7]])
+    expect(v.toArraySync()).toEqual([
+      [1, 2, 3],
+      [5, 6, 7],
+    ])
     v.dispose()
     expect(() => v.sum()).toThrow(tg.UseAfterRelease)
   })
@@ -29,7 +32,10 @@ describe("dispose and release on the CPU", () => {
     for (const leaf of [params.w, ...params.b, ...tg.Tree.leaves(layer)]) expect(() => leaf.mul(2)).toThrow(tg.UseAfterRelease)
   })
   it("tensors computed before the release keep their values", () => {
-    const w = tg.tensor([[1, 2], [3, 4]])
+    const w = tg.tensor([
+      [1, 2],
+      [3, 4],
+    ])
     const y = w.matmul(tg.tensor([1, 1]))
     tg.release({ w })
     expect(y.toArraySync()).toEqual([3, 7])

@@ -52,7 +52,10 @@ export class StagingInterpreter extends Interpreter {
     if (!args.some((a) => this.own(a, prim.name) !== null)) return withInterpreter(this.parent!, () => bind(prim, args, params))
     const device = commonDevice(args, prim.name)
     const inputs = args.map((a) => this.varOf(a, prim.name))
-    const outAvals = prim.abstractEval(args.map((a) => a.aval), params)
+    const outAvals = prim.abstractEval(
+      args.map((a) => a.aval),
+      params,
+    )
     for (const av of outAvals) checkDType(device, av, prim.name)
     const outs = outAvals.map((av) => new Var(av))
     this.eqns.push({ prim, params, inputs, outs } as unknown as Eqn)

@@ -32,7 +32,8 @@ export const close = (a: ReadonlyArray<number>, b: ReadonlyArray<number>, tol = 
 export const fdGrad = (f: (x: AnyTensor) => AnyTensor, x: AnyTensor, eps = 1e-6): number[] => {
   const base = arr(x)
   return base.map((_, i) => {
-    const up = base.slice(), dn = base.slice()
+    const up = base.slice(),
+      dn = base.slice()
     up[i]! += eps
     dn[i]! -= eps
     const mk = (v: number[]) => new Tensor(x.aval, cpu, cpu.backend.upload(hostConvert(v, x.dtype), x.aval))

@@ -39,7 +39,11 @@ export const transposeJaxpr = (
       e.outs.forEach((v) => isLin.add(v))
       linEqns.push(e)
     } else {
-      const outs = bind(e.prim, e.inputs.map((v) => env.get(v)!), e.params)
+      const outs = bind(
+        e.prim,
+        e.inputs.map((v) => env.get(v)!),
+        e.params,
+      )
       e.outs.forEach((v, i) => env.set(v, outs[i]!))
     }
   }
@@ -55,8 +59,14 @@ export const transposeJaxpr = (
     const outCts = e.outs.map((v) => ct.get(v) ?? new Zero(v.aval))
     e.outs.forEach((v) => ct.delete(v))
     if (outCts.every((c) => c instanceof Zero)) continue
-    const rule = e.prim.transpose as ((c: ReadonlyArray<Tangent>, a: ReadonlyArray<AnyTensor | LinearIn>, p: unknown) => Array<Tangent | null>) | null
-    if (rule === null) throw new TransformError({ transform: "transpose", message: `transpose: ${e.prim.name} is not linear in its differentiated inputs (no transpose rule)` })
+    const rule = e.prim.transpose as
+      | ((c: ReadonlyArray<Tangent>, a: ReadonlyArray<AnyTensor | LinearIn>, p: unknown) => Array<Tangent | null>)
+      | null
+    if (rule === null)
+      throw new TransformError({
+        transform: "transpose",
+        message: `transpose: ${e.prim.name} is not linear in its differentiated inputs (no transpose rule)`,
+      })
     const args = e.inputs.map((v) => (isLin.has(v) ? new LinearIn(v.aval) : env.get(v)!))
     const inCts = rule(outCts, args, e.params)
     e.inputs.forEach((v, i) => {

@@ -5,7 +5,12 @@ import * as tg from "../index.js"
 
 class Affine {
   declare readonly [tg.Tree.nodeTag]: true
-  constructor(readonly w: tg.AnyTensor, readonly b: tg.AnyTensor | undefined, readonly scale: number, readonly dims: readonly number[]) {}
+  constructor(
+    readonly w: tg.AnyTensor,
+    readonly b: tg.AnyTensor | undefined,
+    readonly scale: number,
+    readonly dims: readonly number[],
+  ) {}
   apply(x: tg.AnyTensor): tg.AnyTensor {
     const y = x.mul(this.w).mul(this.scale)
     return this.b === undefined ? y : y.add(this.b)
@@ -27,7 +32,10 @@ describe("Tree nodes", () => {
   })
   it("unflatten rebuilds an instance of the class with its static fields, without calling the constructor", () => {
     const [leaves, def] = tg.Tree.flatten(a)
-    const back = tg.Tree.unflatten<Affine>(def, leaves.map((l) => l.mul(10)))
+    const back = tg.Tree.unflatten<Affine>(
+      def,
+      leaves.map((l) => l.mul(10)),
+    )
     expect(back).toBeInstanceOf(Affine)
     expect(back.scale).toBe(2)
     expect(back.apply(tg.tensor([1, 1])).toArraySync()).toEqual([50, 80])
@@ -45,11 +53,21 @@ describe("Tree nodes", () => {
     expect(g).toBeInstanceOf(Affine)
     expect(g.w.toArraySync()).toEqual([2, 10])
     expect(g.b!.toArraySync()).toEqual([1, 1])
-    const ys = tg.vmap((x: tg.AnyTensor) => a.apply(x))(tg.tensor([[1, 1], [2, 2]]))
-    expect(ys.toArraySync()).toEqual([[5, 8], [7, 12]])
+    const ys = tg.vmap((x: tg.AnyTensor) => a.apply(x))(
+      tg.tensor([
+        [1, 1],
+        [2, 2],
+      ]),
+    )
+    expect(ys.toArraySync()).toEqual([
+      [5, 8],
+      [7, 12],
+    ])
     expect(tg.to(a, tg.cpu)).toBeInstanceOf(Affine)
   })
   it("outside a node, a non-tensor leaf is still an error", () => {
-    expect(() => tg.Tree.flatten({ w: tg.scalar(1), lr: 0.1 })).toThrow("pytree: the leaf at lr is a number, expected a tensor, an array or a plain record")
+    expect(() => tg.Tree.flatten({ w: tg.scalar(1), lr: 0.1 })).toThrow(
+      "pytree: the leaf at lr is a number, expected a tensor, an array or a plain record",
+    )
   })
 })

@@ -105,10 +105,13 @@ const identity = (x: object): number => {
   return id
 }
 const showStatic = (v: unknown): string =>
-  typeof v === "string" ? JSON.stringify(v)
-  : typeof v === "object" && v !== null ? `#${identity(v)}`
-  : typeof v === "function" ? `fn#${identity(v)}`
-  : String(v)
+  typeof v === "string"
+    ? JSON.stringify(v)
+    : typeof v === "object" && v !== null
+      ? `#${identity(v)}`
+      : typeof v === "function"
+        ? `fn#${identity(v)}`
+        : String(v)
 
 const describe = (x: unknown): string => (x === null ? "null" : typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x)
 
@@ -145,7 +148,12 @@ export const flatten = (tree: unknown): [AnyTensor[], TreeDef] => {
     if (isNode(t)) {
       // own fields in declaration order: a class fixes it, so equal classes give equal structures
       const keys = Object.keys(t)
-      return within(t, () => ({ kind: "node", proto: Object.getPrototypeOf(t) as object, keys, children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)) }))
+      return within(t, () => ({
+        kind: "node",
+        proto: Object.getPrototypeOf(t) as object,
+        keys,
+        children: keys.map((k) => go((t as unknown as Record<string, unknown>)[k], true)),
+      }))
     }
     if (inNode) return { kind: "static", value: t }
     const [path, bad] = findBad(tree, "")!
@@ -315,7 +323,10 @@ export const zipWith = <T>(a: T, b: unknown, f: (x: AnyTensor, y: AnyTensor, ind
   const [la, da] = flatten(a)
   const [lb, db] = flatten(b)
   if (!structureEquals(da, db)) throw ShapeError.of("Tree.zipWith", `structures differ: ${show(da)} vs ${show(db)}`)
-  return unflatten<T>(da, la.map((x, i) => f(x, lb[i]!, i)))
+  return unflatten<T>(
+    da,
+    la.map((x, i) => f(x, lb[i]!, i)),
+  )
 }
 
 /**
@@ -424,8 +435,10 @@ export const Foldable: Foldable1<URI> = {
   reduceRight: (fa, b, f) => fa.leaves.reduceRight((acc, a) => f(a, acc), b),
 }
 
-const traverse = <F>(F: Applicative<F>) => <A, B>(ta: Flat<A>, f: (a: A) => HKT<F, B>): HKT<F, Flat<B>> =>
-  F.map(RA.traverse(F)(f)(ta.leaves), (leaves) => ({ def: ta.def, leaves }))
+const traverse =
+  <F>(F: Applicative<F>) =>
+  <A, B>(ta: Flat<A>, f: (a: A) => HKT<F, B>): HKT<F, Flat<B>> =>
+    F.map(RA.traverse(F)(f)(ta.leaves), (leaves) => ({ def: ta.def, leaves }))
 
 /**
  * Traversable over the leaves: effectful leaf maps (validation with `Either`, all-or-nothing with `Option`).
@@ -441,7 +454,9 @@ export const Traversable: Traversable1<URI> = {
   ...Functor,
   ...Foldable,
   traverse: traverse as Traversable1<URI>["traverse"],
-  sequence: (<F>(F: Applicative<F>) => <A>(ta: Flat<HKT<F, A>>) => traverse(F)(ta, (x) => x)) as Traversable1<URI>["sequence"],
+  sequence: (<F>(F: Applicative<F>) =>
+    <A>(ta: Flat<HKT<F, A>>) =>
+      traverse(F)(ta, (x) => x)) as Traversable1<URI>["sequence"],
 }
 
 /**

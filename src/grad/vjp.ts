@@ -23,7 +23,16 @@ export const vjpFlat = (
   primals: ReadonlyArray<AnyTensor>,
 ): [AnyTensor[], (cts: ReadonlyArray<Tangent>) => Tangent[]] => {
   const { outs, jaxpr, linear } = linearizeFlat(transform, f, primals)
-  return [outs, (cts) => transposeJaxpr(jaxpr, linear, primals.map(() => null), cts)]
+  return [
+    outs,
+    (cts) =>
+      transposeJaxpr(
+        jaxpr,
+        linear,
+        primals.map(() => null),
+        cts,
+      ),
+  ]
 }
 
 /**
@@ -43,25 +52,31 @@ export interface VjpAuxOptions {
 
 /** `[output, aux]` of a `hasAux` function, checked: the pair must be a two-element array. */
 const splitAux = (transform: string, r: unknown): readonly [unknown, unknown] => {
-  if (!Array.isArray(r) || r.length !== 2)
-    throw ShapeError.of(transform, "with hasAux the function must return a pair [output, aux]")
+  if (!Array.isArray(r) || r.length !== 2) throw ShapeError.of(transform, "with hasAux the function must return a pair [output, aux]")
   return [r[0], r[1]]
 }
 
 const vjpImpl = (f: (...args: never) => unknown, primals: ReadonlyArray<unknown>, hasAux: boolean): unknown[] => {
   const [leaves, def] = Tree.flatten(primals)
-  let outDef: Tree.TreeDef | undefined, auxDef: Tree.TreeDef | undefined, nOut = 0
-  const [all, pull] = vjpFlat("vjp", (xs) => {
-    const r = (f as (...a: unknown[]) => unknown)(...Tree.unflatten<unknown[]>(def, xs))
-    const [out, aux] = hasAux ? splitAux("vjp", r) : [r, []]
-    const [o, d] = Tree.flatten(out)
-    const [a, ad] = Tree.flatten(aux)
-    outDef = d
-    auxDef = ad
-    nOut = o.length
-    return [...o, ...a]
-  }, leaves)
-  const outs = all.slice(0, nOut), auxL = all.slice(nOut)
+  let outDef: Tree.TreeDef | undefined,
+    auxDef: Tree.TreeDef | undefined,
+    nOut = 0
+  const [all, pull] = vjpFlat(
+    "vjp",
+    (xs) => {
+      const r = (f as (...a: unknown[]) => unknown)(...Tree.unflatten<unknown[]>(def, xs))
+      const [out, aux] = hasAux ? splitAux("vjp", r) : [r, []]
+      const [o, d] = Tree.flatten(out)
+      const [a, ad] = Tree.flatten(aux)
+      outDef = d
+      auxDef = ad
+      nOut = o.length
+      return [...o, ...a]
+    },
+    leaves,
+  )
+  const outs = all.slice(0, nOut),
+    auxL = all.slice(nOut)
   const pullback = (ct: unknown): unknown => {
     const [cts, ctDef] = Tree.flatten(ct)
     if (!Tree.structureEquals(ctDef, outDef!))
@@ -69,14 +84,30 @@ const vjpImpl = (f: (...args: never) => unknown, primals: ReadonlyArray<unknown>
     cts.forEach((c, i) => {
       const o = outs[i]!
       if (c.shape.length !== o.shape.length || c.shape.some((d: number, k: number) => d !== o.shape[k]))
-        throw ShapeError.of("vjp", `cotangent ${i} has shape [${c.shape.join(", ")}], the output has [${o.shape.join(", ")}]`, c.shape, o.shape)
+        throw ShapeError.of(
+          "vjp",
+          `cotangent ${i} has shape [${c.shape.join(", ")}], the output has [${o.shape.join(", ")}]`,
+          c.shape,
+          o.shape,
+        )
       // the transposed program computes in the output's dtype: another one would fail deep inside it, under a primitive's name
       if (c.dtype !== o.dtype)
-        throw new DTypeError({ op: "vjp", dtypes: [c.dtype, o.dtype], message: `vjp: cotangent ${i} has dtype ${c.dtype}, the output has ${o.dtype}; cast the cotangent first` })
+        throw new DTypeError({
+          op: "vjp",
+          dtypes: [c.dtype, o.dtype],
+          message: `vjp: cotangent ${i} has dtype ${c.dtype}, the output has ${o.dtype}; cast the cotangent first`,
+        })
       if (c.device !== o.device)
-        throw new DeviceMismatch({ op: "vjp", devices: [c.device.name, o.device.name], message: `vjp: cotangent ${i} lives on ${c.device.name}, the output on ${o.device.name}; move it with to(x, device) first` })
+        throw new DeviceMismatch({
+          op: "vjp",
+          devices: [c.device.name, o.device.name],
+          message: `vjp: cotangent ${i} lives on ${c.device.name}, the output on ${o.device.name}; move it with to(x, device) first`,
+        })
     })
-    return Tree.unflatten(def, pull([...cts, ...auxL.map((a) => new Zero(a.aval))]).map((c, i) => instantiate(c, leaves[i]!)))
+    return Tree.unflatten(
+      def,
+      pull([...cts, ...auxL.map((a) => new Zero(a.aval))]).map((c, i) => instantiate(c, leaves[i]!)),
+    )
   }
   const res: unknown[] = [Tree.unflatten(outDef!, outs), pullback]
   if (hasAux) res.push(Tree.unflatten(auxDef!, auxL))
@@ -103,11 +134,19 @@ export function vjp<A extends ReadonlyArray<unknown>, R, X>(
   options: VjpAuxOptions,
   ...primals: A
 ): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A, OnArgDevice<X, FirstDevice<A>>]
-export function vjp<A extends ReadonlyArray<unknown>, R>(f: (...args: A) => R, ...primals: A): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A]
+export function vjp<A extends ReadonlyArray<unknown>, R>(
+  f: (...args: A) => R,
+  ...primals: A
+): [OnArgDevice<R, FirstDevice<A>>, (ct: OnArgDevice<R, FirstDevice<A>>) => A]
 export function vjp(f: (...args: never) => unknown, ...rest: unknown[]): unknown {
   checkFunction(f, "vjp")
   const first = rest[0]
-  const aux = typeof first === "object" && first !== null && !Array.isArray(first) && Object.getPrototypeOf(first) === Object.prototype && (first as { hasAux?: unknown }).hasAux === true
+  const aux =
+    typeof first === "object" &&
+    first !== null &&
+    !Array.isArray(first) &&
+    Object.getPrototypeOf(first) === Object.prototype &&
+    (first as { hasAux?: unknown }).hasAux === true
   return aux ? vjpImpl(f, rest.slice(1), true) : vjpImpl(f, rest, false)
 }
 
@@ -152,7 +191,8 @@ export interface GradAuxOptions<I> {
  */
 type OnDeviceOf<R, B> = R extends Tensor<infer S, infer D, infer V0 extends DeviceKind> ? Tensor<S, D, FollowDevice<V0, FirstDevice<B>>> : R
 
-const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, argnums: number | ReadonlyArray<number>, hasAux: boolean) =>
+const valueAndGradImpl =
+  (transform: string, f: (...args: never) => unknown, argnums: number | ReadonlyArray<number>, hasAux: boolean) =>
   (...args: ReadonlyArray<unknown>): [AnyTensor, unknown, unknown] => {
     const nums = typeof argnums === "number" ? [argnums] : argnums
     nums.forEach((n) => {
@@ -163,7 +203,11 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, arg
     leaves.forEach((x, i) => {
       // as JAX: a derivative with respect to integers or booleans is not defined
       if (!isFloat(x.dtype))
-        throw new DTypeError({ op: transform, dtypes: [x.dtype], message: `${transform}: differentiated input ${i} is ${x.dtype}; gradients need float inputs (cast it, or move it out of argnums)` })
+        throw new DTypeError({
+          op: transform,
+          dtypes: [x.dtype],
+          message: `${transform}: differentiated input ${i} is ${x.dtype}; gradients need float inputs (cast it, or move it out of argnums)`,
+        })
     })
     let auxDef: Tree.TreeDef | undefined
     const call = (xs: AnyTensor[]): AnyTensor[] => {
@@ -172,9 +216,17 @@ const valueAndGradImpl = (transform: string, f: (...args: never) => unknown, arg
       nums.forEach((n, i) => (full[n] = chosen[i]))
       const r = (f as (...a: unknown[]) => unknown)(...full)
       const [y, aux] = hasAux ? splitAux(transform, r) : [r, []]
-      if (!(y instanceof Tensor)) throw ShapeError.of(transform, `the function must return a float scalar tensor (shape [])${hasAux ? " as the first element of [loss, aux]" : ""}`)
+      if (!(y instanceof Tensor))
+        throw ShapeError.of(
+          transform,
+          `the function must return a float scalar tensor (shape [])${hasAux ? " as the first element of [loss, aux]" : ""}`,
+        )
       if (y.shape.length !== 0 || !isFloat(y.dtype))
-        throw ShapeError.of(transform, `the function must return a float scalar (shape []), got ${y.dtype}[${y.shape.join(", ")}]; use vjp or jacrev for other outputs`, y.shape)
+        throw ShapeError.of(
+          transform,
+          `the function must return a float scalar (shape []), got ${y.dtype}[${y.shape.join(", ")}]; use vjp or jacrev for other outputs`,
+          y.shape,
+        )
       const [a, ad] = Tree.flatten(aux)
       auxDef = ad
       return [y, ...a]
@@ -207,11 +259,18 @@ export function grad<A extends ReadonlyArray<unknown>, L extends AnyTensor, X, c
 export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
 ): <B extends A>(...args: B) => B[0]
-export function grad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const I extends number | ReadonlyArray<number> = 0>(
+export function grad<
+  A extends ReadonlyArray<unknown> = AnyTensor[],
+  R extends AnyTensor = AnyTensor,
+  const I extends number | ReadonlyArray<number> = 0,
+>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => Picked<B, I>
-export function grad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+export function grad<A extends ReadonlyArray<unknown>>(
+  f: (...args: A) => unknown,
+  options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean },
+) {
   checkFunction(f, "grad")
   checkOptions(options, "grad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true
@@ -242,11 +301,18 @@ export function valueAndGrad<A extends ReadonlyArray<unknown>, L extends AnyTens
 export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, B[0]]
-export function valueAndGrad<A extends ReadonlyArray<unknown> = AnyTensor[], R extends AnyTensor = AnyTensor, const I extends number | ReadonlyArray<number> = 0>(
+export function valueAndGrad<
+  A extends ReadonlyArray<unknown> = AnyTensor[],
+  R extends AnyTensor = AnyTensor,
+  const I extends number | ReadonlyArray<number> = 0,
+>(
   f: ((...args: A) => R) & Guard<LossCheck<R, "grad">>,
   options: GradOptions<I> & Guard<ArgnumsCheck<A, I, "grad">>,
 ): <B extends A>(...args: B) => [OnDeviceOf<R, B>, Picked<B, I>]
-export function valueAndGrad<A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean }) {
+export function valueAndGrad<A extends ReadonlyArray<unknown>>(
+  f: (...args: A) => unknown,
+  options?: { readonly argnums?: number | ReadonlyArray<number>; readonly hasAux?: boolean },
+) {
   checkFunction(f, "valueAndGrad")
   checkOptions(options, "valueAndGrad", ["argnums", "hasAux"])
   const hasAux = options?.hasAux === true

@@ -26,7 +26,11 @@ export class BatchTracer extends Tracer {
 }
 
 export class BatchInterpreter extends Interpreter {
-  constructor(transform: string, parent: Interpreter, readonly size: number) {
+  constructor(
+    transform: string,
+    parent: Interpreter,
+    readonly size: number,
+  ) {
     super(transform, parent)
   }
 
@@ -46,7 +50,13 @@ export class BatchInterpreter extends Interpreter {
     const pairs = args.map((a) => this.unpack(a, prim.name))
     const vals = pairs.map(([v]) => v)
     if (pairs.every(([, d]) => d === null)) return withInterpreter(this.parent!, () => bind(prim, vals, params))
-    const [outs, dims] = withInterpreter(this.parent!, () => prim.batch(vals, pairs.map(([, d]) => d), params))
+    const [outs, dims] = withInterpreter(this.parent!, () =>
+      prim.batch(
+        vals,
+        pairs.map(([, d]) => d),
+        params,
+      ),
+    )
     return outs.map((o, i) => this.wrap(o, dims[i] ?? null))
   }
 }
@@ -94,7 +104,10 @@ const resolveAxes = (spec: AxisSpec | undefined, tree: unknown, what: string): A
     }
     if (Array.isArray(s)) {
       if (!Array.isArray(t) || t.length !== s.length)
-        throw ShapeError.of("vmap", `${what} spec at ${path || "the root"} has ${s.length} entries, the value is not an array of that length`)
+        throw ShapeError.of(
+          "vmap",
+          `${what} spec at ${path || "the root"} has ${s.length} entries, the value is not an array of that length`,
+        )
       s.forEach((c, i) => go(c as AxisSpec, t[i], `${path}[${i}]`))
       return
     }
@@ -145,9 +158,14 @@ export interface VmapOptions {
  * @category transforms
  */
 // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
-export type Unshaped<T> = T extends Tensor<infer _S, infer D, infer V> ? Tensor<any, D, V>
-  : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Unshaped<T[K]> }
-  : T extends object ? { [K in keyof T]: Unshaped<T[K]> } : T
+export type Unshaped<T> =
+  T extends Tensor<infer _S, infer D, infer V>
+    ? Tensor<any, D, V>
+    : T extends ReadonlyArray<unknown>
+      ? { -readonly [K in keyof T]: Unshaped<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Unshaped<T[K]> }
+        : T
 
 /**
  * A tree whose tensors gained a leading mapped axis (of unknown size).
@@ -158,9 +176,14 @@ export type Unshaped<T> = T extends Tensor<infer _S, infer D, infer V> ? Tensor<
  * @since 0.1.0
  * @category transforms
  */
-export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends DType, infer V extends DeviceKind> ? Tensor<[number, ...S], D, V>
-  : T extends ReadonlyArray<unknown> ? { -readonly [K in keyof T]: Batched<T[K]> }
-  : T extends object ? { [K in keyof T]: Batched<T[K]> } : T
+export type Batched<T> =
+  T extends Tensor<infer S extends Shape, infer D extends DType, infer V extends DeviceKind>
+    ? Tensor<[number, ...S], D, V>
+    : T extends ReadonlyArray<unknown>
+      ? { -readonly [K in keyof T]: Batched<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Batched<T[K]> }
+        : T
 
 /**
  * The vmapped `f` (declared arguments `A`, result `R`, options `O`): it takes the actual
@@ -177,7 +200,8 @@ export type Batched<T> = T extends Tensor<infer S extends Shape, infer D extends
  */
 export type Vmapped<A extends ReadonlyArray<unknown>, R, O> = (<B extends Unshaped<A>>(
   ...args: B & VmapCheck<A, B, InSpec<O>>
-) => VmapOut<R, BatchSize<A, B, InSpec<O>>, OutSpec<O>, FirstDevice<B>>) & VmapBrand<A, R, O>
+) => VmapOut<R, BatchSize<A, B, InSpec<O>>, OutSpec<O>, FirstDevice<B>>) &
+  VmapBrand<A, R, O>
 
 declare const vmapped: unique symbol
 /** Type-only record of a vmapped function's declaration, so that an outer `vmap` can read it (nothing at run time). */
@@ -208,20 +232,29 @@ export function vmap(f: (...args: never) => unknown, options: VmapOptions = {}):
   checkFunction(f, "vmap")
   return (...args: unknown[]) => {
     const [leaves, def] = Tree.flatten(args)
-    const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) => normAxis(a, leaves[i]!.shape.length, "inAxes"))
+    const inDims = resolveAxes(options.inAxes === undefined ? 0 : options.inAxes, args, "inAxes").map((a, i) =>
+      normAxis(a, leaves[i]!.shape.length, "inAxes"),
+    )
     let size: number | null = null
     inDims.forEach((d, i) => {
       if (d === null) return
       const n = leaves[i]!.shape[d]!
-      if (size !== null && n !== size) throw ShapeError.of("vmap", `mapped axes have different sizes (${size} and ${n})`, ...leaves.map((l) => l.shape))
+      if (size !== null && n !== size)
+        throw ShapeError.of("vmap", `mapped axes have different sizes (${size} and ${n})`, ...leaves.map((l) => l.shape))
       size = n
     })
     if (size === null) throw ShapeError.of("vmap", "no argument is mapped (every inAxes entry is null)")
     let outTree: unknown
-    const pairs = batchFlat("vmap", (xs) => {
-      outTree = (f as (...a: unknown[]) => unknown)(...Tree.unflatten<unknown[]>(def, xs))
-      return Tree.leaves(outTree)
-    }, leaves, inDims, size)
+    const pairs = batchFlat(
+      "vmap",
+      (xs) => {
+        outTree = (f as (...a: unknown[]) => unknown)(...Tree.unflatten<unknown[]>(def, xs))
+        return Tree.leaves(outTree)
+      },
+      leaves,
+      inDims,
+      size,
+    )
     const outDims = resolveAxes(options.outAxes === undefined ? 0 : options.outAxes, outTree, "outAxes")
     const outs = pairs.map(([v, d], i) => {
       const to = normAxis(outDims[i]!, v.shape.length + (d === null ? 1 : 0), "outAxes")

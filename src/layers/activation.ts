@@ -5,7 +5,15 @@
  *
  * @since 0.1.0
  */
-import { gelu as geluOp, leakyRelu as leakyReluOp, logSoftmax as logSoftmaxOp, relu as reluOp, silu as siluOp, softmax as softmaxOp, type AnyTensor } from "../ops/index.js"
+import {
+  gelu as geluOp,
+  leakyRelu as leakyReluOp,
+  logSoftmax as logSoftmaxOp,
+  relu as reluOp,
+  silu as siluOp,
+  softmax as softmaxOp,
+  type AnyTensor,
+} from "../ops/index.js"
 import { Layer } from "./module.js"
 import type { SameFn } from "./types.js"
 

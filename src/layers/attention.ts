@@ -60,7 +60,10 @@ const masked = (scores: AnyTensor, o: AttentionOptions | undefined): AnyTensor =
  * @category attention
  */
 export const scaledDotProductAttention = <D extends FloatDType, V extends DeviceKind>(
-  q: Tensor<readonly number[], D, V> | AnyTensor, k: AnyTensor, v: AnyTensor, options?: AttentionOptions,
+  q: Tensor<readonly number[], D, V> | AnyTensor,
+  k: AnyTensor,
+  v: AnyTensor,
+  options?: AttentionOptions,
 ): AnyTensor => {
   const d = q.shape[q.shape.length - 1] as number
   const scores = (q as AnyTensor).matmul(k.transpose()).div(Math.sqrt(d))
@@ -90,11 +93,18 @@ export class MultiheadAttention<in out E extends number = number> extends Module
     super()
   }
   call<B extends number | string, T extends number | string, S extends number | string, D extends FloatDType, V extends DeviceKind>(
-    query: Tensor<[B, T, E], D, V>, key: Tensor<[B, S, E], D, V>, value: Tensor<[B, S, E], D, V>, options?: AttentionOptions,
+    query: Tensor<[B, T, E], D, V>,
+    key: Tensor<[B, S, E], D, V>,
+    value: Tensor<[B, S, E], D, V>,
+    options?: AttentionOptions,
   ): [Tensor<[B, T, E], D, V>, Tensor<[B, T, S], D, V>] {
-    const q0 = query as AnyTensor, k0 = key as AnyTensor, v0 = value as AnyTensor
+    const q0 = query as AnyTensor,
+      k0 = key as AnyTensor,
+      v0 = value as AnyTensor
     for (const x of [q0, k0, v0]) if (x.shape.length !== 3 || x.shape[2] !== this.embedDim) badInput(this, `[B, T, ${this.embedDim}]`, x)
-    const E = this.embedDim, H = this.numHeads, d = E / H
+    const E = this.embedDim,
+      H = this.numHeads,
+      d = E / H
     const w = this.in_proj_weight as AnyTensor
     const b = this.in_proj_bias as AnyTensor | undefined
     const proj = (x: AnyTensor, i: number) => {
@@ -104,7 +114,9 @@ export class MultiheadAttention<in out E extends number = number> extends Module
       const [B, L] = x.shape as number[]
       return yb.reshape([B!, L!, H, d]).permute([0, 2, 1, 3]) // [B, H, L, d]
     }
-    const q = proj(q0, 0), k = proj(k0, 1), v = proj(v0, 2)
+    const q = proj(q0, 0),
+      k = proj(k0, 1),
+      v = proj(v0, 2)
     const scores = masked(q.matmul(k.transpose()).div(Math.sqrt(d)), options)
     const attn = softmax(scores as never, { axis: -1 }) as AnyTensor
     const [B, T] = q0.shape as number[]
@@ -123,16 +135,32 @@ export class MultiheadAttention<in out E extends number = number> extends Module
  * @since 0.1.0
  * @category attention
  */
-export const multiheadAttention = <const E extends number>(key: Key, embedDim: E, numHeads: number, options?: init.InitOptions & { readonly bias?: boolean }): MultiheadAttention<E> => {
-  if (embedDim % numHeads !== 0) throw new InvalidHyperparameter({ op: "MultiheadAttention", name: "numHeads", value: numHeads, message: `MultiheadAttention: embedDim ${embedDim} is not divisible by numHeads ${numHeads}` })
+export const multiheadAttention = <const E extends number>(
+  key: Key,
+  embedDim: E,
+  numHeads: number,
+  options?: init.InitOptions & { readonly bias?: boolean },
+): MultiheadAttention<E> => {
+  if (embedDim % numHeads !== 0)
+    throw new InvalidHyperparameter({
+      op: "MultiheadAttention",
+      name: "numHeads",
+      value: numHeads,
+      message: `MultiheadAttention: embedDim ${embedDim} is not divisible by numHeads ${numHeads}`,
+    })
   const [k1, k2] = split(key)
-  const p: init.InitOptions = { ...(options?.dtype ? { dtype: options.dtype } : {}), ...(options?.device ? { device: options.device } : {}) }
+  const p: init.InitOptions = {
+    ...(options?.dtype ? { dtype: options.dtype } : {}),
+    ...(options?.device ? { device: options.device } : {}),
+  }
   const bias = options?.bias !== false
   const out = linear(k2!, embedDim, embedDim, { ...p, bias })
   const outProj = bias ? new Linear<E, E>(out.weight, init.zeros([embedDim], p) as never, embedDim, embedDim) : out
   return new MultiheadAttention<E>(
     init.xavierUniform(k1!, [3 * embedDim, embedDim], 1, p) as never,
     bias ? (init.zeros([3 * embedDim], p) as never) : undefined,
-    outProj, embedDim, numHeads,
+    outProj,
+    embedDim,
+    numHeads,
   )
 }

@@ -24,7 +24,13 @@ export interface AnyLayer {
   forward(x: AnyTensor): AnyTensor
 }
 
-type Chain<Ls, X> = Ls extends readonly [infer H, ...infer R] ? (Apply<FnOf<H>, X> extends infer Y ? (IsError<Y> extends true ? Y : Chain<R, Y>) : never) : X
+type Chain<Ls, X> = Ls extends readonly [infer H, ...infer R]
+  ? Apply<FnOf<H>, X> extends infer Y
+    ? IsError<Y> extends true
+      ? Y
+      : Chain<R, Y>
+    : never
+  : X
 type NameOf<L> = FnOf<L>["name"]
 
 /**
@@ -58,14 +64,13 @@ export type Junctions<Ls> = Ls extends readonly [infer H, ...unknown[]] ? Walk<L
 /** The probe input with its named dims freed (`number`), so that they fit any size. */
 type Free<S> = S extends readonly unknown[] ? { -readonly [K in keyof S]: S[K] extends string ? number : S[K] } : S
 /** Walk the junctions with the free probe `X` (checked) and the named probe `XN` (for messages). */
-type Walk<Ls, X, XN, I extends unknown[] = [], Prev = never> =
-  Ls extends readonly [infer H, ...infer R]
-    ? Apply<FnOf<H>, X> extends infer Y
-      ? IsError<Y> extends true
-        ? ShapeMismatch<`sequential: junction ${JIdx<I>} → ${I["length"]} (${NameOf<Prev>} → ${NameOf<H>}): output ${FmtShape<IsError<XN> extends true ? X : XN>} does not fit input ${FmtShape<FnOf<H>["expects"]>}`>
-        : Walk<R, Y, IsError<XN> extends true ? Y : Apply<FnOf<H>, XN>, [...I, 0], H>
-      : never
-    : true
+type Walk<Ls, X, XN, I extends unknown[] = [], Prev = never> = Ls extends readonly [infer H, ...infer R]
+  ? Apply<FnOf<H>, X> extends infer Y
+    ? IsError<Y> extends true
+      ? ShapeMismatch<`sequential: junction ${JIdx<I>} → ${I["length"]} (${NameOf<Prev>} → ${NameOf<H>}): output ${FmtShape<IsError<XN> extends true ? X : XN>} does not fit input ${FmtShape<FnOf<H>["expects"]>}`>
+      : Walk<R, Y, IsError<XN> extends true ? Y : Apply<FnOf<H>, XN>, [...I, 0], H>
+    : never
+  : true
 type JIdx<I extends unknown[]> = I extends [unknown, ...infer P] ? P["length"] : 0
 
 /**
@@ -97,7 +102,8 @@ export class Sequential<out Ls extends ReadonlyArray<AnyLayer> = ReadonlyArray<A
  * @since 0.1.0
  * @category containers
  */
-export const sequential = <const Ls extends ReadonlyArray<AnyLayer>>(...layers: Ls & NoInfer<JunctionGuard<Ls>>): Sequential<Ls> => new Sequential<Ls>(layers)
+export const sequential = <const Ls extends ReadonlyArray<AnyLayer>>(...layers: Ls & NoInfer<JunctionGuard<Ls>>): Sequential<Ls> =>
+  new Sequential<Ls>(layers)
 type JunctionGuard<Ls> = Junctions<Ls> extends infer J ? (J extends true ? unknown : J) : never
 
 /**

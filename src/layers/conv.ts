@@ -6,7 +6,14 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose2d as convTranspose2dOp, split, type AnyTensor, type Key, } from "../ops/index.js"
+import {
+  conv1d as conv1dOp,
+  conv2d as conv2dOp,
+  convTranspose2d as convTranspose2dOp,
+  split,
+  type AnyTensor,
+  type Key,
+} from "../ops/index.js"
 import type { Conv2d as Conv2dShape, Dim, FloorDiv, FmtDim, Pair } from "../shape/index.js"
 import * as init from "./init.js"
 import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
@@ -29,7 +36,11 @@ export interface ConvOptions extends init.InitOptions {
   readonly bias?: boolean
 }
 
-type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefined>] extends [never] ? Dflt : Exclude<O[K], undefined>) : Dflt
+type Opt<O, K extends string, Dflt> = K extends keyof O
+  ? [Exclude<O[K], undefined>] extends [never]
+    ? Dflt
+    : Exclude<O[K], undefined>
+  : Dflt
 type WeightIn<I extends number, G> = G extends 1 ? I : G extends number ? FloorDiv<I, G> : I
 
 /**
@@ -46,14 +57,28 @@ export interface Conv2dFn<I extends number, O extends number, KH extends number,
   readonly expects: ["B", I, "H", "W"]
   readonly out: ConvOut<this["in"], I, O, KH, KW, Opts>
 }
-type ConvOut<X, I extends number, O extends number, KH extends number, KW extends number, Opts> = Known<X> extends false ? Dim[]
-  : X extends readonly [infer N extends Dim, infer C, infer H extends Dim, infer W extends Dim]
-    ? DimFits<C, I> extends false ? BadInput<"Conv2d", `[N, ${FmtDim<I>}, H, W]`, X>
-    : Opt<Opts, "padding", 0> extends "same" ? [N, O, H, W]
-    : Conv2dShape<[N, I, H, W], [O, WeightIn<I, Opt<Opts, "groups", 1>>, KH, KW], { stride: Opt<Opts, "stride", 1>; padding: Opt<Opts, "padding", 0>; dilation: Opt<Opts, "dilation", 1>; groups: Opt<Opts, "groups", 1> }>
-    : BadInput<"Conv2d", `[N, ${FmtDim<I>}, H, W]`, X>
+type ConvOut<X, I extends number, O extends number, KH extends number, KW extends number, Opts> =
+  Known<X> extends false
+    ? Dim[]
+    : X extends readonly [infer N extends Dim, infer C, infer H extends Dim, infer W extends Dim]
+      ? DimFits<C, I> extends false
+        ? BadInput<"Conv2d", `[N, ${FmtDim<I>}, H, W]`, X>
+        : Opt<Opts, "padding", 0> extends "same"
+          ? [N, O, H, W]
+          : Conv2dShape<
+              [N, I, H, W],
+              [O, WeightIn<I, Opt<Opts, "groups", 1>>, KH, KW],
+              {
+                stride: Opt<Opts, "stride", 1>
+                padding: Opt<Opts, "padding", 0>
+                dilation: Opt<Opts, "dilation", 1>
+                groups: Opt<Opts, "groups", 1>
+              }
+            >
+      : BadInput<"Conv2d", `[N, ${FmtDim<I>}, H, W]`, X>
 
-const pair = (p: Pair | undefined, d: number): [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])
+const pair = (p: Pair | undefined, d: number): [number, number] =>
+  p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]]
 
 /**
  * A 2-D convolution layer (PyTorch's `nn.Conv2d`); `weight [O, I/groups, KH, KW]`, `bias [O]`.
@@ -65,7 +90,13 @@ const pair = (p: Pair | undefined, d: number): [number, number] => (p === undefi
  * @since 0.1.0
  * @category layers
  */
-export class Conv2d<in out I extends number = number, in out O extends number = number, in out KH extends number = number, in out KW extends number = number, in out Opts = {}> extends Layer<Conv2dFn<I, O, KH, KW, Opts>> {
+export class Conv2d<
+  in out I extends number = number,
+  in out O extends number = number,
+  in out KH extends number = number,
+  in out KW extends number = number,
+  in out Opts = {},
+> extends Layer<Conv2dFn<I, O, KH, KW, Opts>> {
   constructor(
     readonly weight: Param<[O, number, KH, KW]>,
     readonly bias: Param<[O]> | undefined,
@@ -81,7 +112,12 @@ export class Conv2d<in out I extends number = number, in out O extends number = 
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 4 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, H, W]`, x)
     // "same": total padding d·(k−1) per axis, the odd entry on the high side (PyTorch's, at stride 1)
-    const y = conv2dOp(x, this.weight as AnyTensor, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups })
+    const y = conv2dOp(x, this.weight as AnyTensor, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    })
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1, 1]))
   }
 }
@@ -96,11 +132,22 @@ export class Conv2d<in out I extends number = number, in out O extends number = 
  * @category layers
  */
 export const conv2d = <const I extends number, const O extends number, const K extends Pair, const Opts extends ConvOptions = {}>(
-  key: Key, inChannels: I, outChannels: O, kernel: K, options?: Opts,
-): Conv2d<I, O, K extends number ? K : K extends readonly [infer a extends number, number] ? a : number, K extends number ? K : K extends readonly [number, infer b extends number] ? b : number, Opts> => {
+  key: Key,
+  inChannels: I,
+  outChannels: O,
+  kernel: K,
+  options?: Opts,
+): Conv2d<
+  I,
+  O,
+  K extends number ? K : K extends readonly [infer a extends number, number] ? a : number,
+  K extends number ? K : K extends readonly [number, infer b extends number] ? b : number,
+  Opts
+> => {
   const o: ConvOptions = options ?? {}
   const g = o.groups ?? 1
-  if (inChannels % g !== 0 || outChannels % g !== 0) throw badInputConfig("Conv2d", `channels ${inChannels} → ${outChannels} are not divisible by ${g} groups`)
+  if (inChannels % g !== 0 || outChannels % g !== 0)
+    throw badInputConfig("Conv2d", `channels ${inChannels} → ${outChannels} are not divisible by ${g} groups`)
   const [kh, kw] = pair(kernel, 1)
   const [k1, k2] = split(key)
   const shape = [outChannels, inChannels / g, kh, kw]
@@ -112,7 +159,10 @@ export const conv2d = <const I extends number, const O extends number, const K e
   return new Conv2d(weight as never, bias as never, inChannels, outChannels, pair(o.stride, 1), padding, pair(o.dilation, 1), g) as never
 }
 
-const pickInit = (o: init.InitOptions): init.InitOptions => ({ ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.device ? { device: o.device } : {}) })
+const pickInit = (o: init.InitOptions): init.InitOptions => ({
+  ...(o.dtype ? { dtype: o.dtype } : {}),
+  ...(o.device ? { device: o.device } : {}),
+})
 const badInputConfig = (layer: string, detail: string) => ShapeError.of(layer, detail)
 
 // ------------------------------------------------------------------ Conv1d
@@ -131,14 +181,29 @@ export interface Conv1dFn<I extends number, O extends number, K extends number, 
   readonly expects: ["B", I, "L"]
   readonly out: Conv1dOut<this["in"], I, O, K, Opts>
 }
-type Conv1dOut<X, I extends number, O extends number, K extends number, Opts> = Known<X> extends false ? Dim[]
-  : X extends readonly [infer N extends Dim, infer C, infer L extends Dim]
-    ? DimFits<C, I> extends false ? BadInput<"Conv1d", `[N, ${FmtDim<I>}, L]`, X>
-    : Opt<Opts, "padding", 0> extends "same" ? [N, O, L]
-    : Conv2dShape<[N, I, 1, L], [O, WeightIn<I, Opt<Opts, "groups", 1>>, 1, K], { stride: [1, Opt<Opts, "stride", 1>]; padding: [0, Opt<Opts, "padding", 0>]; dilation: [1, Opt<Opts, "dilation", 1>]; groups: Opt<Opts, "groups", 1> }> extends infer R
-      ? R extends readonly [infer a, infer b, 1, infer c] ? [a, b, c] : R
-      : never
-    : BadInput<"Conv1d", `[N, ${FmtDim<I>}, L]`, X>
+type Conv1dOut<X, I extends number, O extends number, K extends number, Opts> =
+  Known<X> extends false
+    ? Dim[]
+    : X extends readonly [infer N extends Dim, infer C, infer L extends Dim]
+      ? DimFits<C, I> extends false
+        ? BadInput<"Conv1d", `[N, ${FmtDim<I>}, L]`, X>
+        : Opt<Opts, "padding", 0> extends "same"
+          ? [N, O, L]
+          : Conv2dShape<
+                [N, I, 1, L],
+                [O, WeightIn<I, Opt<Opts, "groups", 1>>, 1, K],
+                {
+                  stride: [1, Opt<Opts, "stride", 1>]
+                  padding: [0, Opt<Opts, "padding", 0>]
+                  dilation: [1, Opt<Opts, "dilation", 1>]
+                  groups: Opt<Opts, "groups", 1>
+                }
+              > extends infer R
+            ? R extends readonly [infer a, infer b, 1, infer c]
+              ? [a, b, c]
+              : R
+            : never
+      : BadInput<"Conv1d", `[N, ${FmtDim<I>}, L]`, X>
 
 /**
  * A 1-D convolution layer (PyTorch's `nn.Conv1d`); `weight [O, I/groups, K]`.
@@ -149,7 +214,12 @@ type Conv1dOut<X, I extends number, O extends number, K extends number, Opts> = 
  * @since 0.1.0
  * @category layers
  */
-export class Conv1d<in out I extends number = number, in out O extends number = number, in out K extends number = number, in out Opts = {}> extends Layer<Conv1dFn<I, O, K, Opts>> {
+export class Conv1d<
+  in out I extends number = number,
+  in out O extends number = number,
+  in out K extends number = number,
+  in out Opts = {},
+> extends Layer<Conv1dFn<I, O, K, Opts>> {
   constructor(
     readonly weight: Param<[O, number, K]>,
     readonly bias: Param<[O]> | undefined,
@@ -164,7 +234,12 @@ export class Conv1d<in out I extends number = number, in out O extends number = 
   }
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 3 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, L]`, x)
-    const y = conv1dOp(x, this.weight as AnyTensor, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups })
+    const y = conv1dOp(x, this.weight as AnyTensor, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    })
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1]))
   }
 }
@@ -178,13 +253,37 @@ export class Conv1d<in out I extends number = number, in out O extends number = 
  * @since 0.1.0
  * @category layers
  */
-export const conv1d = <const I extends number, const O extends number, const K extends number, const Opts extends ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number } = {}>(
-  key: Key, inChannels: I, outChannels: O, kernel: K, options?: Opts,
+export const conv1d = <
+  const I extends number,
+  const O extends number,
+  const K extends number,
+  const Opts extends ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number } = {},
+>(
+  key: Key,
+  inChannels: I,
+  outChannels: O,
+  kernel: K,
+  options?: Opts,
 ): Conv1d<I, O, K, Opts> => {
   const o = (options ?? {}) as ConvOptions & { readonly stride?: number; readonly padding?: number | "same"; readonly dilation?: number }
   if (o.padding === "same" && (o.stride ?? 1) !== 1) throw badInputConfig("Conv1d", `padding "same" needs stride 1`)
-  const c: Conv2d = conv2d(key, inChannels as number, outChannels as number, [1, kernel as number] as const, { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions) as never
-  return new Conv1d<I, O, K, Opts>((c.weight as AnyTensor).squeeze(2) as never, c.bias as never, inChannels, outChannels, o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1)
+  const c: Conv2d = conv2d(
+    key,
+    inChannels as number,
+    outChannels as number,
+    [1, kernel as number] as const,
+    { ...o, stride: 1, padding: 0, dilation: 1 } as ConvOptions,
+  ) as never
+  return new Conv1d<I, O, K, Opts>(
+    (c.weight as AnyTensor).squeeze(2) as never,
+    c.bias as never,
+    inChannels,
+    outChannels,
+    o.stride ?? 1,
+    o.padding ?? 0,
+    o.dilation ?? 1,
+    o.groups ?? 1,
+  )
 }
 
 // ------------------------------------------------------------------ ConvTranspose2d
@@ -201,9 +300,13 @@ export const conv1d = <const I extends number, const O extends number, const K e
 export interface ConvTranspose2dFn<I extends number, O extends number> extends ShapeFn {
   readonly name: "ConvTranspose2d"
   readonly expects: ["B", I, "H", "W"]
-  readonly out: Known<this["in"]> extends false ? Dim[]
-    : this["in"] extends readonly [infer N extends Dim, infer C, Dim, Dim] ? (DimFits<C, I> extends true ? [N, O, number, number] : BadInput<"ConvTranspose2d", `[N, ${FmtDim<I>}, H, W]`, this["in"]>)
-    : BadInput<"ConvTranspose2d", `[N, ${FmtDim<I>}, H, W]`, this["in"]>
+  readonly out: Known<this["in"]> extends false
+    ? Dim[]
+    : this["in"] extends readonly [infer N extends Dim, infer C, Dim, Dim]
+      ? DimFits<C, I> extends true
+        ? [N, O, number, number]
+        : BadInput<"ConvTranspose2d", `[N, ${FmtDim<I>}, H, W]`, this["in"]>
+      : BadInput<"ConvTranspose2d", `[N, ${FmtDim<I>}, H, W]`, this["in"]>
 }
 
 /**
@@ -232,7 +335,13 @@ export class ConvTranspose2d<in out I extends number = number, in out O extends 
   }
   forward(x: AnyTensor): AnyTensor {
     if (x.shape.length !== 4 || x.shape[1] !== this.inChannels) badInput(this, `[N, ${this.inChannels}, H, W]`, x)
-    const opts = { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups }
+    const opts = {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
+    }
     const y = convTranspose2dOp(x, this.weight as AnyTensor, opts) as AnyTensor
     return this.bias === undefined ? y : y.add((this.bias as AnyTensor).reshape([1, -1, 1, 1]))
   }
@@ -248,8 +357,18 @@ export class ConvTranspose2d<in out I extends number = number, in out O extends 
  * @category layers
  */
 export const convTranspose2d = <const I extends number, const O extends number>(
-  key: Key, inChannels: I, outChannels: O, kernel: Pair,
-  options?: init.InitOptions & { readonly stride?: Pair; readonly padding?: Pair; readonly outputPadding?: Pair; readonly dilation?: Pair; readonly groups?: number; readonly bias?: boolean },
+  key: Key,
+  inChannels: I,
+  outChannels: O,
+  kernel: Pair,
+  options?: init.InitOptions & {
+    readonly stride?: Pair
+    readonly padding?: Pair
+    readonly outputPadding?: Pair
+    readonly dilation?: Pair
+    readonly groups?: number
+    readonly bias?: boolean
+  },
 ): ConvTranspose2d<I, O> => {
   const g = options?.groups ?? 1
   const [kh, kw] = pair(kernel, 1)
@@ -259,5 +378,15 @@ export const convTranspose2d = <const I extends number, const O extends number>(
   const weight = init.kaimingUniform(k1!, shape, { ...pickInit(options ?? {}), a: Math.sqrt(5) })
   const bound = 1 / Math.sqrt(fanIn)
   const bias = options?.bias === false ? undefined : init.uniform(k2!, [outChannels], -bound, bound, pickInit(options ?? {}))
-  return new ConvTranspose2d(weight as never, bias as never, inChannels, outChannels, pair(options?.stride, 1), pair(options?.padding, 0), pair(options?.outputPadding, 0), pair(options?.dilation, 1), g)
+  return new ConvTranspose2d(
+    weight as never,
+    bias as never,
+    inChannels,
+    outChannels,
+    pair(options?.stride, 1),
+    pair(options?.padding, 0),
+    pair(options?.outputPadding, 0),
+    pair(options?.dilation, 1),
+    g,
+  )
 }

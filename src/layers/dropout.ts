@@ -30,17 +30,24 @@ const stagingTransform = (): string | undefined => {
  * @category layers
  */
 export class Dropout extends Layer<SameFn<"Dropout">> {
-  constructor(readonly p: number, readonly training: boolean) {
+  constructor(
+    readonly p: number,
+    readonly training: boolean,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
     if (!this.training || this.p === 0) return x
     const key = scopeKey(this)
-    if (key === undefined) return moduleError(this, `training mode needs a key: run it as nn.forward(model, f, { key }), or switch to nn.eval(model)`)
+    if (key === undefined)
+      return moduleError(this, `training mode needs a key: run it as nn.forward(model, f, { key }), or switch to nn.eval(model)`)
     // keys are host values: a staged body (jit, scan, …) would bake one mask into every call
     const staged = stagingTransform()
     if (staged !== undefined)
-      return moduleError(this, `training mode inside ${staged}: the key is a host value, so the staged body would reuse one mask on every call; run the training step eagerly (grad and vmap are fine) or use nn.eval(model)`)
+      return moduleError(
+        this,
+        `training mode inside ${staged}: the key is a host value, so the staged body would reuse one mask on every call; run the training step eagerly (grad and vmap are fine) or use nn.eval(model)`,
+      )
     if (this.p === 1) return x.mul(0)
     const keep = bernoulli(key, 1 - this.p, x.shape as number[], { device: x.device })
     return where(keep, x.div(1 - this.p), 0) as AnyTensor
@@ -57,6 +64,7 @@ export class Dropout extends Layer<SameFn<"Dropout">> {
  * @category layers
  */
 export const dropout = (p = 0.5): Dropout => {
-  if (!(p >= 0 && p <= 1)) throw new InvalidHyperparameter({ op: "Dropout", name: "p", value: p, message: `Dropout: p must be in [0, 1], got ${p}` })
+  if (!(p >= 0 && p <= 1))
+    throw new InvalidHyperparameter({ op: "Dropout", name: "p", value: p, message: `Dropout: p must be in [0, 1], got ${p}` })
   return new Dropout(p, true)
 }

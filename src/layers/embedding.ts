@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { AnyTensor, Key, } from "../ops/index.js"
+import type { AnyTensor, Key } from "../ops/index.js"
 import type { Dim } from "../shape/index.js"
 import * as init from "./init.js"
 import { oneHot } from "./losses.js"
@@ -41,7 +41,11 @@ export interface EmbeddingFn<N extends number, E extends number> extends ShapeFn
  * @category layers
  */
 export class Embedding<in out N extends number = number, in out E extends number = number> extends Layer<EmbeddingFn<N, E>> {
-  constructor(readonly weight: Param<[N, E]>, readonly numEmbeddings: N, readonly embeddingDim: E) {
+  constructor(
+    readonly weight: Param<[N, E]>,
+    readonly numEmbeddings: N,
+    readonly embeddingDim: E,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
@@ -59,5 +63,10 @@ export class Embedding<in out N extends number = number, in out E extends number
  * @since 0.1.0
  * @category layers
  */
-export const embedding = <const N extends number, const E extends number>(key: Key, numEmbeddings: N, embeddingDim: E, options?: init.InitOptions): Embedding<N, E> =>
+export const embedding = <const N extends number, const E extends number>(
+  key: Key,
+  numEmbeddings: N,
+  embeddingDim: E,
+  options?: init.InitOptions,
+): Embedding<N, E> =>
   new Embedding(init.normal(key, [numEmbeddings, embeddingDim], 0, 1, options) as Param<[N, E]>, numEmbeddings, embeddingDim)

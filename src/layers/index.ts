@@ -16,6 +16,17 @@ export * from "./activation.js"
 export * from "./pool.js"
 export * from "./dropout.js"
 export * from "./containers.js"
-export { crossEntropy, nllLoss, binaryCrossEntropyWithLogits, mse, l1, smoothL1, huber, type Reduction, type LossOut, type CrossEntropyOptions } from "./losses.js"
+export {
+  crossEntropy,
+  nllLoss,
+  binaryCrossEntropyWithLogits,
+  mse,
+  l1,
+  smoothL1,
+  huber,
+  type Reduction,
+  type LossOut,
+  type CrossEntropyOptions,
+} from "./losses.js"
 export * from "./embedding.js"
 export * from "./attention.js"

@@ -208,9 +208,14 @@ export const kaimingNormal = (key: Key, shape: ReadonlyArray<number>, o?: Kaimin
  * @category init
  */
 export const truncatedNormal = (
-  key: Key, shape: ReadonlyArray<number>, opts?: InitOptions & { readonly mean?: number; readonly std?: number; readonly a?: number; readonly b?: number },
+  key: Key,
+  shape: ReadonlyArray<number>,
+  opts?: InitOptions & { readonly mean?: number; readonly std?: number; readonly a?: number; readonly b?: number },
 ): AnyTensor => {
-  const mean = opts?.mean ?? 0, std = opts?.std ?? 1, a = opts?.a ?? -2, b = opts?.b ?? 2
+  const mean = opts?.mean ?? 0,
+    std = opts?.std ?? 1,
+    a = opts?.a ?? -2,
+    b = opts?.b ?? 2
   const n = shape.reduce((x, y) => x * y, 1)
   const out = new Float64Array(n)
   let filled = 0
@@ -236,7 +241,8 @@ const foldKey = (k: Key, i: number): Key => (i === 0 ? k : split(k, i + 1)[i]!)
  */
 export const orthogonal = (key: Key, shape: ReadonlyArray<number>, g = 1, o?: InitOptions): AnyTensor => {
   if (shape.length < 2) throw ShapeError.of("orthogonal", `needs at least 2 dims, got [${shape.join(", ")}]`, shape)
-  const rows = shape[0]!, cols = shape.slice(1).reduce((x, y) => x * y, 1)
+  const rows = shape[0]!,
+    cols = shape.slice(1).reduce((x, y) => x * y, 1)
   const tall = rows >= cols
   const [m, n] = tall ? [rows, cols] : [cols, rows]
   const a = dataSync(normalT(key, [m, n], { dtype: "f64" }))

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { split, type AnyTensor, type Key, } from "../ops/index.js"
+import { split, type AnyTensor, type Key } from "../ops/index.js"
 import type { Dim, FmtDim } from "../shape/index.js"
 import * as init from "./init.js"
 import { badInput, type Param, Layer, type ShapeFn } from "./module.js"
@@ -24,10 +24,14 @@ export interface LinearFn<I extends Dim, O extends Dim> extends ShapeFn {
   readonly expects: ["B", I]
   readonly out: LinearOut<this["in"], I, O>
 }
-type LinearOut<X, I extends Dim, O extends Dim> = Known<X> extends false ? Dim[]
-  : X extends readonly [...infer L extends Dim[], infer Last]
-    ? DimFits<Last, I> extends true ? [...L, O] : BadInput<"Linear", `[..., ${FmtDim<I>}]`, X>
-    : BadInput<"Linear", `[..., ${FmtDim<I>}]`, X>
+type LinearOut<X, I extends Dim, O extends Dim> =
+  Known<X> extends false
+    ? Dim[]
+    : X extends readonly [...infer L extends Dim[], infer Last]
+      ? DimFits<Last, I> extends true
+        ? [...L, O]
+        : BadInput<"Linear", `[..., ${FmtDim<I>}]`, X>
+      : BadInput<"Linear", `[..., ${FmtDim<I>}]`, X>
 
 /**
  * Options of `linear`: bias (default true), dtype and device of the parameters.
@@ -77,7 +81,12 @@ export class Linear<in out I extends number = number, in out O extends number = 
  * @since 0.1.0
  * @category layers
  */
-export const linear = <const I extends number, const O extends number>(key: Key, inFeatures: I, outFeatures: O, options?: LinearOptions): Linear<I, O> => {
+export const linear = <const I extends number, const O extends number>(
+  key: Key,
+  inFeatures: I,
+  outFeatures: O,
+  options?: LinearOptions,
+): Linear<I, O> => {
   const [kw, kb] = split(key)
   const bound = 1 / Math.sqrt(inFeatures)
   const weight = init.kaimingUniform(kw!, [outFeatures, inFeatures], { ...options, a: Math.sqrt(5) })

@@ -40,12 +40,18 @@ const reduce = (x: AnyTensor, r: Reduction | undefined): AnyTensor => (r === "no
  * @internal
  */
 export const oneHot = (labels: AnyTensor, classes: number, like: AnyTensor): AnyTensor => {
-  const range = fromHost(Int32Array.from({ length: classes }, (_, i) => i), [classes], "i32", labels.device)
+  const range = fromHost(
+    Int32Array.from({ length: classes }, (_, i) => i),
+    [classes],
+    "i32",
+    labels.device,
+  )
   return cast(eq(cast(labels, "i32").unsqueeze(-1) as AnyTensor, range as AnyTensor) as AnyTensor, like.dtype)
 }
 
 /** Move the class axis (1) of `[N, C, d...]` last; `[C]` and `[N, C]` stay. */
-const classesLast = (x: AnyTensor): AnyTensor => (x.shape.length <= 2 ? x : x.permute([0, ...Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2), 1]))
+const classesLast = (x: AnyTensor): AnyTensor =>
+  x.shape.length <= 2 ? x : x.permute([0, ...Array.from({ length: x.shape.length - 2 }, (_, i) => i + 2), 1])
 
 /**
  * Options of `crossEntropy`.
@@ -75,7 +81,9 @@ export interface CrossEntropyOptions {
  * @category losses
  */
 export const crossEntropy = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  logits: Tensor<S, D, V>, target: AnyTensor, options?: CrossEntropyOptions & { readonly reduction?: R },
+  logits: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: CrossEntropyOptions & { readonly reduction?: R },
 ): LossOut<Shape, D, V, R> => {
   const x = logits as AnyTensor
   if (x.shape.length < 1) throw ShapeError.of("crossEntropy", `logits must be [N, C, ...], got []`, [])
@@ -85,7 +93,12 @@ export const crossEntropy = <S extends Shape, D extends FloatDType, V extends De
   if (target.dtype === "i32") {
     const want = [x.shape[0], ...x.shape.slice(2)].slice(0, x.shape.length === 1 ? 0 : undefined)
     if ((target.shape as number[]).join() !== (want as number[]).join())
-      throw ShapeError.of("crossEntropy", `class labels must be [${want.join(", ")}] for logits [${x.shape.join(", ")}], got [${target.shape.join(", ")}]`, x.shape as number[], target.shape as number[])
+      throw ShapeError.of(
+        "crossEntropy",
+        `class labels must be [${want.join(", ")}] for logits [${x.shape.join(", ")}], got [${target.shape.join(", ")}]`,
+        x.shape as number[],
+        target.shape as number[],
+      )
     const ignore = options?.ignoreIndex ?? -100
     const valid = cast(target.ne(ignore) as AnyTensor, x.dtype) as AnyTensor
     const hot = oneHot(target, C, x)
@@ -96,7 +109,12 @@ export const crossEntropy = <S extends Shape, D extends FloatDType, V extends De
     return reduce(per, options.reduction) as never
   }
   if ((target.shape as number[]).join() !== (x.shape as number[]).join())
-    throw ShapeError.of("crossEntropy", `probability targets must be shaped like logits [${x.shape.join(", ")}], got [${target.shape.join(", ")}]`, x.shape as number[], target.shape as number[])
+    throw ShapeError.of(
+      "crossEntropy",
+      `probability targets must be shaped like logits [${x.shape.join(", ")}], got [${target.shape.join(", ")}]`,
+      x.shape as number[],
+      target.shape as number[],
+    )
   const t = classesLast(target)
   const soft = eps === 0 ? t : t.mul(1 - eps).add(eps / C)
   return reduce(logp.mul(soft).sum({ axis: -1 }).neg(), options?.reduction) as never
@@ -113,19 +131,30 @@ export const crossEntropy = <S extends Shape, D extends FloatDType, V extends De
  * @category losses
  */
 export const nllLoss = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  logp: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly ignoreIndex?: number },
+  logp: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R; readonly ignoreIndex?: number },
 ): LossOut<Shape, D, V, R> => {
   const x = logp as AnyTensor
   const C = (x.shape.length === 1 ? x.shape[0] : x.shape[1]) as number
   const valid = cast(target.ne(options?.ignoreIndex ?? -100) as AnyTensor, x.dtype) as AnyTensor
-  const per = classesLast(x).mul(oneHot(target, C, x)).sum({ axis: -1 }).neg().mul(valid)
+  const per = classesLast(x)
+    .mul(oneHot(target, C, x))
+    .sum({ axis: -1 })
+    .neg()
+    .mul(valid)
   if (options?.reduction === "mean" || options?.reduction === undefined) return per.sum().div(valid.sum()) as never
   return reduce(per, options.reduction) as never
 }
 
 const same = (op: string, a: AnyTensor, b: AnyTensor) => {
   if ((a.shape as number[]).join() !== (b.shape as number[]).join())
-    throw ShapeError.of(op, `input [${a.shape.join(", ")}] and target [${b.shape.join(", ")}] differ`, a.shape as number[], b.shape as number[])
+    throw ShapeError.of(
+      op,
+      `input [${a.shape.join(", ")}] and target [${b.shape.join(", ")}] differ`,
+      a.shape as number[],
+      b.shape as number[],
+    )
 }
 
 /**
@@ -138,15 +167,32 @@ const same = (op: string, a: AnyTensor, b: AnyTensor) => {
  * @since 0.1.0
  * @category losses
  */
-export const binaryCrossEntropyWithLogits = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  logits: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly posWeight?: number },
+export const binaryCrossEntropyWithLogits = <
+  S extends Shape,
+  D extends FloatDType,
+  V extends DeviceKind,
+  const R extends Reduction = "mean",
+>(
+  logits: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R; readonly posWeight?: number },
 ): LossOut<S, D, V, R> => {
-  const x = logits as AnyTensor, y = target as AnyTensor
+  const x = logits as AnyTensor,
+    y = target as AnyTensor
   same("binaryCrossEntropyWithLogits", x, y)
   const softplusNeg = x.abs().neg().exp().log1p().add(x.neg().maximum(0)) // log(1 + e^−x)
   const pw = options?.posWeight ?? 1
   // (1 − y)·x + (1 + (pw − 1)·y)·log(1 + e^−x)
-  const per = y.neg().add(1).mul(x).add(y.mul(pw - 1).add(1).mul(softplusNeg))
+  const per = y
+    .neg()
+    .add(1)
+    .mul(x)
+    .add(
+      y
+        .mul(pw - 1)
+        .add(1)
+        .mul(softplusNeg),
+    )
   return reduce(per, options?.reduction) as never
 }
 
@@ -160,7 +206,9 @@ export const binaryCrossEntropyWithLogits = <S extends Shape, D extends FloatDTy
  * @category losses
  */
 export const mse = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R },
+  input: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R },
 ): LossOut<S, D, V, R> => {
   same("mse", input as AnyTensor, target as AnyTensor)
   return reduce((input as AnyTensor).sub(target as AnyTensor).square(), options?.reduction) as never
@@ -176,7 +224,9 @@ export const mse = <S extends Shape, D extends FloatDType, V extends DeviceKind,
  * @category losses
  */
 export const l1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R },
+  input: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R },
 ): LossOut<S, D, V, R> => {
   same("l1", input as AnyTensor, target as AnyTensor)
   return reduce((input as AnyTensor).sub(target as AnyTensor).abs(), options?.reduction) as never
@@ -192,14 +242,22 @@ export const l1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, 
  * @category losses
  */
 export const smoothL1 = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly beta?: number },
+  input: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R; readonly beta?: number },
 ): LossOut<S, D, V, R> => {
   same("smoothL1", input as AnyTensor, target as AnyTensor)
   const beta = options?.beta ?? 1
   const a = (input as AnyTensor).sub(target as AnyTensor).abs()
   // min(|d|, β) carries the quadratic part: q²/(2β) + (|d| − q) equals both branches
   const q = a.minimum(beta)
-  return reduce(q.square().div(2 * beta).add(a.sub(q)), options?.reduction) as never
+  return reduce(
+    q
+      .square()
+      .div(2 * beta)
+      .add(a.sub(q)),
+    options?.reduction,
+  ) as never
 }
 
 /**
@@ -212,7 +270,9 @@ export const smoothL1 = <S extends Shape, D extends FloatDType, V extends Device
  * @category losses
  */
 export const huber = <S extends Shape, D extends FloatDType, V extends DeviceKind, const R extends Reduction = "mean">(
-  input: Tensor<S, D, V>, target: AnyTensor, options?: { readonly reduction?: R; readonly delta?: number },
+  input: Tensor<S, D, V>,
+  target: AnyTensor,
+  options?: { readonly reduction?: R; readonly delta?: number },
 ): LossOut<S, D, V, R> => {
   same("huber", input as AnyTensor, target as AnyTensor)
   const delta = options?.delta ?? 1

@@ -112,7 +112,8 @@ export type Apply<F, X> = F extends ShapeFn ? (F & { readonly in: X })["out"] : 
 export type FnOf<L> = L extends { readonly "~shape": infer F extends ShapeFn } ? F : never
 
 /** A tensor whose shape is `R` when `R` is a shape, the erased shape otherwise. @internal */
-export type OutT<R, D extends DType, V extends DeviceKind> = IsError<R> extends true ? Tensor<Shape, D, V> : R extends Shape ? Tensor<R, D, V> : Tensor<Shape, D, V>
+export type OutT<R, D extends DType, V extends DeviceKind> =
+  IsError<R> extends true ? Tensor<Shape, D, V> : R extends Shape ? Tensor<R, D, V> : Tensor<Shape, D, V>
 
 /**
  * A module with one tensor input and one tensor output whose shapes its shape function `F`
@@ -131,7 +132,9 @@ export abstract class Layer<F extends ShapeFn> extends Module {
   /** The computation on erased tensors (shapes checked by `call`'s type and at run time). */
   abstract forward(x: AnyTensor): AnyTensor
   /** Apply the layer; the output shape is computed from the input's by the layer's shape function. */
-  call<X extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<X, D, V> & NoInfer<Guard<Apply<F, X>>>): OutT<Apply<F, X>, F extends { readonly dtype: infer O extends DType } ? O : D, V> {
+  call<X extends Shape, D extends DType, V extends DeviceKind>(
+    x: Tensor<X, D, V> & NoInfer<Guard<Apply<F, X>>>,
+  ): OutT<Apply<F, X>, F extends { readonly dtype: infer O extends DType } ? O : D, V> {
     return this.forward(x) as never
   }
 }
@@ -164,7 +167,10 @@ const top = (): Scope | undefined => scopes[scopes.length - 1]
 export const pathOf = (m: object): string => top()?.paths.get(m) ?? className(m)
 
 /** The latest state of module `m` in this run (its own fields when it has not updated them). @internal */
-export const stateOf = <T extends Record<string, AnyTensor>>(m: object, fields: T): T => ({ ...fields, ...(top()?.updates.get(m) as Partial<T> | undefined) })
+export const stateOf = <T extends Record<string, AnyTensor>>(m: object, fields: T): T => ({
+  ...fields,
+  ...(top()?.updates.get(m) as Partial<T> | undefined),
+})
 
 /** Record new values of buffers of `m` (e.g. running statistics); dropped outside `nn.forward`. @internal */
 export const recordState = (m: object, fields: Record<string, AnyTensor>): void => {
@@ -186,7 +192,11 @@ export const scopeKey = (m: object): Key | undefined => {
 export const badInput = (m: object, expected: string, x: AnyTensor): never => {
   const path = pathOf(m)
   const name = className(m)
-  throw ShapeError.of(path === name ? name : `${name} (${path})`, `expected input ${expected}, got [${(x.shape as number[]).join(", ")}]`, x.shape as number[])
+  throw ShapeError.of(
+    path === name ? name : `${name} (${path})`,
+    `expected input ${expected}, got [${(x.shape as number[]).join(", ")}]`,
+    x.shape as number[],
+  )
 }
 
 /** Throw a ModuleError for module `m`. @internal */

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { ShapeError } from "../errors.js"
-import { full, stopGradient, variance, type AnyTensor, } from "../ops/index.js"
+import { full, stopGradient, variance, type AnyTensor } from "../ops/index.js"
 import type { Dim, FmtShape, Shape } from "../shape/index.js"
 import type * as init from "./init.js"
 import { ones, zeros } from "./init.js"
@@ -61,12 +61,18 @@ abstract class BatchNormBase<F extends ShapeFn> extends Layer<F> {
       mean = x.mean({ axis: axes })
       vr = variance(x as never, { axis: axes }) as AnyTensor
       if (this.training && tracking) {
-        const s = stateOf(this, { running_mean: this.running_mean as AnyTensor, running_var: this.running_var as AnyTensor, num_batches_tracked: this.num_batches_tracked as AnyTensor })
+        const s = stateOf(this, {
+          running_mean: this.running_mean as AnyTensor,
+          running_var: this.running_var as AnyTensor,
+          num_batches_tracked: this.num_batches_tracked as AnyTensor,
+        })
         const n = (x.size as number) / this.numFeatures
         const nbt = s.num_batches_tracked.add(1)
         // momentum null: cumulative average, factor 1 / batches seen
-        const f: AnyTensor | number = this.momentum === null ? full([], 1, { dtype: x.dtype, device: x.device }).div(nbt.cast(x.dtype)) : this.momentum
-        const m = stopGradient(mean), v = stopGradient(vr).mul(n / Math.max(n - 1, 1))
+        const f: AnyTensor | number =
+          this.momentum === null ? full([], 1, { dtype: x.dtype, device: x.device }).div(nbt.cast(x.dtype)) : this.momentum
+        const m = stopGradient(mean),
+          v = stopGradient(vr).mul(n / Math.max(n - 1, 1))
         recordState(this, {
           running_mean: s.running_mean.mul(full([], 1, { dtype: x.dtype, device: x.device }).sub(f)).add(m.mul(f)),
           running_var: s.running_var.mul(full([], 1, { dtype: x.dtype, device: x.device }).sub(f)).add(v.mul(f)),
@@ -97,9 +103,13 @@ abstract class BatchNormBase<F extends ShapeFn> extends Layer<F> {
 export interface BatchNorm1dFn<C extends number> extends ShapeFn {
   readonly name: "BatchNorm1d"
   readonly expects: ["B", C]
-  readonly out: Known<this["in"]> extends false ? Dim[]
-    : this["in"] extends readonly [Dim, infer XC] | readonly [Dim, infer XC, Dim] ? (DimFits<XC, C> extends true ? this["in"] : BadInput<"BatchNorm1d", `[N, ${C}] or [N, ${C}, L]`, this["in"]>)
-    : BadInput<"BatchNorm1d", `[N, ${C}] or [N, ${C}, L]`, this["in"]>
+  readonly out: Known<this["in"]> extends false
+    ? Dim[]
+    : this["in"] extends readonly [Dim, infer XC] | readonly [Dim, infer XC, Dim]
+      ? DimFits<XC, C> extends true
+        ? this["in"]
+        : BadInput<"BatchNorm1d", `[N, ${C}] or [N, ${C}, L]`, this["in"]>
+      : BadInput<"BatchNorm1d", `[N, ${C}] or [N, ${C}, L]`, this["in"]>
 }
 
 /**
@@ -149,7 +159,10 @@ const bnParts = (c: number, o?: BatchNormOptions) => {
     track ? zeros([c], p) : undefined,
     track ? ones([c], p) : undefined,
     track ? full([], 0, { dtype: "i32", ...(o?.device ? { device: o.device } : {}) }) : undefined,
-    c, o?.eps ?? 1e-5, o?.momentum === undefined ? 0.1 : o.momentum, true,
+    c,
+    o?.eps ?? 1e-5,
+    o?.momentum === undefined ? 0.1 : o.momentum,
+    true,
   ] as const
 }
 
@@ -191,12 +204,34 @@ export const batchNorm2d = <const C extends number>(numFeatures: C, options?: Ba
 export interface LayerNormFn<S extends Shape> extends ShapeFn {
   readonly name: "LayerNorm"
   readonly expects: ["B", ...S]
-  readonly out: Known<this["in"]> extends false ? Dim[] : EndsWith<this["in"], S> extends true ? this["in"] : BadInput<"LayerNorm", `[..., ${Inner<FmtShape<S>>}]`, this["in"]>
+  readonly out: Known<this["in"]> extends false
+    ? Dim[]
+    : EndsWith<this["in"], S> extends true
+      ? this["in"]
+      : BadInput<"LayerNorm", `[..., ${Inner<FmtShape<S>>}]`, this["in"]>
 }
 type Inner<T extends string> = T extends `[${infer I}]` ? I : T
-type EndsWith<X, S> = X extends readonly [...Dim[], ...infer T] ? (S extends readonly unknown[] ? (T["length"] extends S["length"] ? AllFit<T, S> : Tail<X, S>) : false) : false
-type Tail<X, S extends readonly unknown[]> = X extends readonly [unknown, ...infer R] ? (R["length"] extends S["length"] ? AllFit<R, S> : R["length"] extends 0 ? false : Tail<R, S>) : false
-type AllFit<A, B> = A extends readonly [infer a, ...infer ra] ? (B extends readonly [infer b, ...infer rb] ? (DimFits<a, b> extends true ? AllFit<ra, rb> : false) : false) : true
+type EndsWith<X, S> = X extends readonly [...Dim[], ...infer T]
+  ? S extends readonly unknown[]
+    ? T["length"] extends S["length"]
+      ? AllFit<T, S>
+      : Tail<X, S>
+    : false
+  : false
+type Tail<X, S extends readonly unknown[]> = X extends readonly [unknown, ...infer R]
+  ? R["length"] extends S["length"]
+    ? AllFit<R, S>
+    : R["length"] extends 0
+      ? false
+      : Tail<R, S>
+  : false
+type AllFit<A, B> = A extends readonly [infer a, ...infer ra]
+  ? B extends readonly [infer b, ...infer rb]
+    ? DimFits<a, b> extends true
+      ? AllFit<ra, rb>
+      : false
+    : false
+  : true
 
 /**
  * Layer normalisation over the trailing `normalizedShape` dims (PyTorch's `nn.LayerNorm`): biased variance, `eps` 1e-5, affine weight 1 and bias 0.
@@ -240,14 +275,19 @@ export class LayerNorm<in out S extends Shape = number[]> extends Layer<LayerNor
  * @category layers
  */
 export const layerNorm = <const S extends ReadonlyArray<number>>(
-  normalizedShape: S, options?: init.InitOptions & { readonly eps?: number; readonly elementwiseAffine?: boolean; readonly bias?: boolean },
+  normalizedShape: S,
+  options?: init.InitOptions & { readonly eps?: number; readonly elementwiseAffine?: boolean; readonly bias?: boolean },
 ): LayerNorm<[...S]> => {
-  const p: init.InitOptions = { ...(options?.dtype ? { dtype: options.dtype } : {}), ...(options?.device ? { device: options.device } : {}) }
+  const p: init.InitOptions = {
+    ...(options?.dtype ? { dtype: options.dtype } : {}),
+    ...(options?.device ? { device: options.device } : {}),
+  }
   const affine = options?.elementwiseAffine ?? true
   return new LayerNorm<[...S]>(
     affine ? (ones(normalizedShape, p) as never) : undefined,
     affine && options?.bias !== false ? (zeros(normalizedShape, p) as never) : undefined,
-    normalizedShape, options?.eps ?? 1e-5,
+    normalizedShape,
+    options?.eps ?? 1e-5,
   )
 }
 
@@ -279,7 +319,10 @@ export class GroupNorm<in out C extends number = number> extends Layer<ChannelFn
     const g = x.reshape([shape[0]!, this.numGroups, -1])
     const mean = g.mean({ axis: 2, keepdims: true })
     const v = variance(g as never, { axis: 2, keepdims: true }) as AnyTensor
-    let y = g.sub(mean).div((v.add(this.eps) as AnyTensor).sqrt()).reshape(shape)
+    let y = g
+      .sub(mean)
+      .div((v.add(this.eps) as AnyTensor).sqrt())
+      .reshape(shape)
     const bshape = [1, this.numChannels, ...shape.slice(2).map(() => 1)]
     if (this.weight !== undefined) y = y.mul((this.weight as AnyTensor).reshape(bshape))
     if (this.bias !== undefined) y = y.add((this.bias as AnyTensor).reshape(bshape))
@@ -296,10 +339,23 @@ export class GroupNorm<in out C extends number = number> extends Layer<ChannelFn
  * @since 0.1.0
  * @category layers
  */
-export const groupNorm = <const C extends number>(numGroups: number, numChannels: C, options?: init.InitOptions & { readonly eps?: number; readonly affine?: boolean }): GroupNorm<C> => {
+export const groupNorm = <const C extends number>(
+  numGroups: number,
+  numChannels: C,
+  options?: init.InitOptions & { readonly eps?: number; readonly affine?: boolean },
+): GroupNorm<C> => {
   if (numChannels % numGroups !== 0) throw badGroups(numGroups, numChannels)
-  const p: init.InitOptions = { ...(options?.dtype ? { dtype: options.dtype } : {}), ...(options?.device ? { device: options.device } : {}) }
+  const p: init.InitOptions = {
+    ...(options?.dtype ? { dtype: options.dtype } : {}),
+    ...(options?.device ? { device: options.device } : {}),
+  }
   const affine = options?.affine ?? true
-  return new GroupNorm<C>(affine ? (ones([numChannels], p) as never) : undefined, affine ? (zeros([numChannels], p) as never) : undefined, numGroups, numChannels, options?.eps ?? 1e-5)
+  return new GroupNorm<C>(
+    affine ? (ones([numChannels], p) as never) : undefined,
+    affine ? (zeros([numChannels], p) as never) : undefined,
+    numGroups,
+    numChannels,
+    options?.eps ?? 1e-5,
+  )
 }
 const badGroups = (g: number, c: number) => ShapeError.of("GroupNorm", `${c} channels are not divisible by ${g} groups`)

@@ -33,7 +33,10 @@ export interface Pool2dFn<Op extends string, K extends Pair, O> extends ShapeFn 
  * @category layers
  */
 export class MaxPool2d<in out K extends Pair = Pair, in out O = {}> extends Layer<Pool2dFn<"maxPool2d", K, O>> {
-  constructor(readonly kernelSize: K, readonly options: Pool2dOpts) {
+  constructor(
+    readonly kernelSize: K,
+    readonly options: Pool2dOpts,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
@@ -48,7 +51,8 @@ export class MaxPool2d<in out K extends Pair = Pair, in out O = {}> extends Laye
  * @since 0.1.0
  * @category layers
  */
-export const maxPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>(kernelSize: K, options?: O): MaxPool2d<K, O> => new MaxPool2d(kernelSize, options ?? {})
+export const maxPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>(kernelSize: K, options?: O): MaxPool2d<K, O> =>
+  new MaxPool2d(kernelSize, options ?? {})
 
 /**
  * 2-D average pooling as a layer (PyTorch's `nn.AvgPool2d`, padding counted).
@@ -59,7 +63,10 @@ export const maxPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>
  * @category layers
  */
 export class AvgPool2d<in out K extends Pair = Pair, in out O = {}> extends Layer<Pool2dFn<"avgPool2d", K, O>> {
-  constructor(readonly kernelSize: K, readonly options: Pool2dOpts) {
+  constructor(
+    readonly kernelSize: K,
+    readonly options: Pool2dOpts,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
@@ -74,7 +81,8 @@ export class AvgPool2d<in out K extends Pair = Pair, in out O = {}> extends Laye
  * @since 0.1.0
  * @category layers
  */
-export const avgPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>(kernelSize: K, options?: O): AvgPool2d<K, O> => new AvgPool2d(kernelSize, options ?? {})
+export const avgPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>(kernelSize: K, options?: O): AvgPool2d<K, O> =>
+  new AvgPool2d(kernelSize, options ?? {})
 
 /**
  * Shape function of `AdaptiveAvgPool2d<OH, OW>`: `[N, C, H, W] → [N, C, OH, OW]`.
@@ -88,8 +96,11 @@ export const avgPool2d = <const K extends Pair, const O extends Pool2dOpts = {}>
 export interface AdaptiveAvgPool2dFn<OH extends number, OW extends number> extends ShapeFn {
   readonly name: "AdaptiveAvgPool2d"
   readonly expects: ["B", "C", "H", "W"]
-  readonly out: Known<this["in"]> extends false ? Dim[]
-    : this["in"] extends readonly [infer N extends Dim, infer C extends Dim, Dim, Dim] ? [N, C, OH, OW] : BadInput<"AdaptiveAvgPool2d", "[N, C, H, W]", this["in"]>
+  readonly out: Known<this["in"]> extends false
+    ? Dim[]
+    : this["in"] extends readonly [infer N extends Dim, infer C extends Dim, Dim, Dim]
+      ? [N, C, OH, OW]
+      : BadInput<"AdaptiveAvgPool2d", "[N, C, H, W]", this["in"]>
 }
 
 /**
@@ -101,7 +112,9 @@ export interface AdaptiveAvgPool2dFn<OH extends number, OW extends number> exten
  * @since 0.1.0
  * @category layers
  */
-export class AdaptiveAvgPool2d<in out OH extends number = number, in out OW extends number = number> extends Layer<AdaptiveAvgPool2dFn<OH, OW>> {
+export class AdaptiveAvgPool2d<in out OH extends number = number, in out OW extends number = number> extends Layer<
+  AdaptiveAvgPool2dFn<OH, OW>
+> {
   constructor(readonly outputSize: readonly [OH, OW]) {
     super()
   }
@@ -110,9 +123,11 @@ export class AdaptiveAvgPool2d<in out OH extends number = number, in out OW exte
     const [, , h, w] = x.shape as number[]
     const [oh, ow] = this.outputSize
     if (h! % oh === 0 && w! % ow === 0) return avgPoolOp(x, [h! / oh, w! / ow])
-    const bins = (n: number, o: number) => Array.from({ length: o }, (_, i) => [Math.floor((i * n) / o), Math.ceil(((i + 1) * n) / o)] as const)
+    const bins = (n: number, o: number) =>
+      Array.from({ length: o }, (_, i) => [Math.floor((i * n) / o), Math.ceil(((i + 1) * n) / o)] as const)
     const rows = bins(h!, oh).map(([r0, r1]) =>
-      stack(bins(w!, ow).map(([c0, c1]) => x.slice(`:, :, ${r0}:${r1}, ${c0}:${c1}`).mean({ axis: [2, 3] })) as AnyTensor[], -1))
+      stack(bins(w!, ow).map(([c0, c1]) => x.slice(`:, :, ${r0}:${r1}, ${c0}:${c1}`).mean({ axis: [2, 3] })) as AnyTensor[], -1),
+    )
     return stack(rows as AnyTensor[], 2)
   }
 }
@@ -124,9 +139,12 @@ export class AdaptiveAvgPool2d<in out OH extends number = number, in out OW exte
  * @since 0.1.0
  * @category layers
  */
-export const adaptiveAvgPool2d = <const S extends number | readonly [number, number]>(outputSize: S):
-  AdaptiveAvgPool2d<S extends number ? S : S extends readonly [infer a extends number, number] ? a : number, S extends number ? S : S extends readonly [number, infer b extends number] ? b : number> =>
-  new AdaptiveAvgPool2d((typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0], outputSize[1]]) as never)
+export const adaptiveAvgPool2d = <const S extends number | readonly [number, number]>(
+  outputSize: S,
+): AdaptiveAvgPool2d<
+  S extends number ? S : S extends readonly [infer a extends number, number] ? a : number,
+  S extends number ? S : S extends readonly [number, infer b extends number] ? b : number
+> => new AdaptiveAvgPool2d((typeof outputSize === "number" ? [outputSize, outputSize] : [outputSize[0], outputSize[1]]) as never)
 
 /**
  * Shape function of `Flatten<St, En>`: dims `St..En` merged.
@@ -152,7 +170,10 @@ export interface FlattenFn<St extends number, En extends number> extends ShapeFn
  * @category layers
  */
 export class Flatten<in out St extends number = 1, in out En extends number = -1> extends Layer<FlattenFn<St, En>> {
-  constructor(readonly startDim: St, readonly endDim: En) {
+  constructor(
+    readonly startDim: St,
+    readonly endDim: En,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
@@ -184,9 +205,13 @@ export interface UnflattenFn<Ax extends number, S extends Shape> extends ShapeFn
   readonly expects: Dim[]
   readonly out: Known<this["in"]> extends false ? Dim[] : this["in"] extends readonly Dim[] ? Splice<this["in"], Ax, S> : never
 }
-type Splice<X extends readonly Dim[], Ax extends number, S extends Shape, Acc extends Dim[] = []> =
-  Acc["length"] extends Ax ? (X extends readonly [Dim, ...infer R] ? [...Acc, ...S, ...R] : BadInput<"Unflatten", `a dim ${Ax}`, X>)
-  : X extends readonly [infer H extends Dim, ...infer R extends Dim[]] ? Splice<R, Ax, S, [...Acc, H]> : BadInput<"Unflatten", `a dim ${Ax}`, X>
+type Splice<X extends readonly Dim[], Ax extends number, S extends Shape, Acc extends Dim[] = []> = Acc["length"] extends Ax
+  ? X extends readonly [Dim, ...infer R]
+    ? [...Acc, ...S, ...R]
+    : BadInput<"Unflatten", `a dim ${Ax}`, X>
+  : X extends readonly [infer H extends Dim, ...infer R extends Dim[]]
+    ? Splice<R, Ax, S, [...Acc, H]>
+    : BadInput<"Unflatten", `a dim ${Ax}`, X>
 
 /**
  * Split dim `dim` into `sizes` (PyTorch's `nn.Unflatten`; `dim` counts from 0).
@@ -197,12 +222,16 @@ type Splice<X extends readonly Dim[], Ax extends number, S extends Shape, Acc ex
  * @category layers
  */
 export class Unflatten<in out Ax extends number = number, in out S extends Shape = number[]> extends Layer<UnflattenFn<Ax, S>> {
-  constructor(readonly dim: Ax, readonly sizes: ReadonlyArray<number>) {
+  constructor(
+    readonly dim: Ax,
+    readonly sizes: ReadonlyArray<number>,
+  ) {
     super()
   }
   forward(x: AnyTensor): AnyTensor {
     const s = x.shape as number[]
-    if (this.dim >= s.length || this.sizes.reduce((a, b) => a * b, 1) !== s[this.dim]) badInput(this, `dim ${this.dim} of size ${this.sizes.reduce((a, b) => a * b, 1)}`, x)
+    if (this.dim >= s.length || this.sizes.reduce((a, b) => a * b, 1) !== s[this.dim])
+      badInput(this, `dim ${this.dim} of size ${this.sizes.reduce((a, b) => a * b, 1)}`, x)
     return x.reshape([...s.slice(0, this.dim), ...this.sizes, ...s.slice(this.dim + 1)])
   }
 }
@@ -214,4 +243,5 @@ export class Unflatten<in out Ax extends number = number, in out S extends Shape
  * @since 0.1.0
  * @category layers
  */
-export const unflatten = <const Ax extends number, const S extends ReadonlyArray<number>>(dim: Ax, sizes: S): Unflatten<Ax, [...S]> => new Unflatten(dim, sizes)
+export const unflatten = <const Ax extends number, const S extends ReadonlyArray<number>>(dim: Ax, sizes: S): Unflatten<Ax, [...S]> =>
+  new Unflatten(dim, sizes)

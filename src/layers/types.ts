@@ -70,7 +70,13 @@ export interface ChannelFn<Name extends string, C extends Dim, Rest extends Shap
   readonly expects: ["B", C, ...Rest]
   readonly out: ChannelOut<this["in"], Name, C, Rest>
 }
-type ChannelOut<X, Name extends string, C, Rest extends Shape> = Known<X> extends false ? X
-  : X extends readonly [Dim, infer XC, ...infer XR]
-    ? XR["length"] extends Rest["length"] ? (DimFits<XC, C> extends true ? X : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>) : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>
-    : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>
+type ChannelOut<X, Name extends string, C, Rest extends Shape> =
+  Known<X> extends false
+    ? X
+    : X extends readonly [Dim, infer XC, ...infer XR]
+      ? XR["length"] extends Rest["length"]
+        ? DimFits<XC, C> extends true
+          ? X
+          : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>
+        : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>
+      : BadInput<Name, FmtShape<["N", C, ...Rest]>, X>

@@ -34,7 +34,9 @@ export const leaves = (m: unknown): Leaf[] => leavesOf(m)
  * @category verbs
  */
 export const namedParameters = (m: unknown): Array<[string, AnyTensor]> =>
-  leavesOf(m).filter((l) => l.kind === "parameter").map((l) => [l.path, l.tensor])
+  leavesOf(m)
+    .filter((l) => l.kind === "parameter")
+    .map((l) => [l.path, l.tensor])
 
 /**
  * The parameters, as PyTorch's `parameters()`.
@@ -57,7 +59,9 @@ export const parameters = (m: unknown): AnyTensor[] => namedParameters(m).map(([
  * @category verbs
  */
 export const namedBuffers = (m: unknown): Array<[string, AnyTensor]> =>
-  leavesOf(m).filter((l) => l.kind === "buffer").map((l) => [l.path, l.tensor])
+  leavesOf(m)
+    .filter((l) => l.kind === "buffer")
+    .map((l) => [l.path, l.tensor])
 
 /**
  * The buffers, as PyTorch's `buffers()`.
@@ -92,8 +96,7 @@ export const numParameters = (m: unknown): number => parameters(m).reduce((n, p)
  */
 export const to = <M>(m: M, device: Device): M => toDevice(m, device) as M
 
-const setMode = <M>(m: M, training: boolean): M =>
-  mapTree(m, { node: (n) => ("training" in n ? rebuild(n, { training }) : n) }) as M
+const setMode = <M>(m: M, training: boolean): M => mapTree(m, { node: (n) => ("training" in n ? rebuild(n, { training }) : n) }) as M
 
 /**
  * A copy of the tree with every sub-module in training mode (BatchNorm uses batch statistics,
@@ -257,7 +260,9 @@ const matcher = (what: string | ((leaf: Leaf) => boolean)) =>
 
 const setFrozen = <M>(m: M, what: string | ((leaf: Leaf) => boolean), frozen: boolean): M => {
   const match = matcher(what)
-  const hits = leavesOf(m).filter((l) => l.kind === "parameter" && match(l)).map((l) => l.path)
+  const hits = leavesOf(m)
+    .filter((l) => l.kind === "parameter" && match(l))
+    .map((l) => l.path)
   if (typeof what === "string" && hits.length === 0) throw ShapeError.of("freeze", `no parameter at or under "${what}"`)
   const hit = new Set(hits)
   return mapTree(m, {

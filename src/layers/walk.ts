@@ -38,7 +38,8 @@ const isPlain = (x: unknown): x is Record<string, unknown> => {
   return p === Object.prototype || p === null
 }
 const fields = (n: object): string[] => Object.keys(n).filter((k) => k !== frozenKey)
-const frozenOf = (n: object): ReadonlyArray<string> => ((n as Record<string, unknown>)[frozenKey] as ReadonlyArray<string> | undefined) ?? []
+const frozenOf = (n: object): ReadonlyArray<string> =>
+  ((n as Record<string, unknown>)[frozenKey] as ReadonlyArray<string> | undefined) ?? []
 
 interface Hooks {
   /** replace a tensor leaf (return it unchanged to keep it) */
@@ -68,7 +69,8 @@ export const mapTree = (t: unknown, hooks: Hooks, path = ""): unknown => {
       const changes: Record<string, unknown> = {}
       const inl = inlineField(x)
       const order = (x as unknown as { readonly keyOrder?: ReadonlyArray<string> }).keyOrder
-      for (const k of fields(x)) changes[k] = go((x as unknown as Record<string, unknown>)[k], k === inl ? p : join(p, k), x, k, k === inl ? order : undefined)
+      for (const k of fields(x))
+        changes[k] = go((x as unknown as Record<string, unknown>)[k], k === inl ? p : join(p, k), x, k, k === inl ? order : undefined)
       const n = rebuild(x, changes)
       return hooks.node ? hooks.node(n, p, x) : n
     }

@@ -50,14 +50,28 @@ type Segments = ReadonlyArray<readonly [number, number]>
 
 // matplotlib's `hot`: red rises first, then green, then blue
 const hotSegments: readonly [Segments, Segments, Segments] = [
-  [[0, 0.0416], [0.365079, 1], [1, 1]],
-  [[0, 0], [0.365079, 0], [0.746032, 1], [1, 1]],
-  [[0, 0], [0.746032, 0], [1, 1]],
+  [
+    [0, 0.0416],
+    [0.365079, 1],
+    [1, 1],
+  ],
+  [
+    [0, 0],
+    [0.365079, 0],
+    [0.746032, 1],
+    [1, 1],
+  ],
+  [
+    [0, 0],
+    [0.746032, 0],
+    [1, 1],
+  ],
 ]
 
 const piecewise = (seg: Segments, x: number): number => {
   for (let k = 1; k < seg.length; k++) {
-    const [x0, y0] = seg[k - 1]!, [x1, y1] = seg[k]!
+    const [x0, y0] = seg[k - 1]!,
+      [x1, y1] = seg[k]!
     if (x <= x1) return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0)
   }
   return seg[seg.length - 1]![1]

@@ -10,12 +10,15 @@ const rendering = ["@resvg/resvg-js", "fast-png", "d3-scale", "dejavu-fonts-ttf"
 
 /** Every repository file and every package reached from `entry` by import/export ... from / import(). */
 const reach = (entry: string): { files: Set<string>; packages: Set<string> } => {
-  const files = new Set<string>(), packages = new Set<string>()
+  const files = new Set<string>(),
+    packages = new Set<string>()
   const visit = (file: string) => {
     if (files.has(file)) return
     files.add(file)
     const text = readFileSync(file, "utf8")
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)import\s+["']([^"']+)["']/g)) {
+    for (const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)import\s+["']([^"']+)["']/g,
+    )) {
       const spec = m[1] ?? m[2] ?? m[3]!
       if (spec.startsWith(".")) visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")))
       else packages.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!)

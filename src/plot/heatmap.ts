@@ -58,14 +58,18 @@ export interface HeatmapOptions {
 /** Row-major values and their [rows, cols]. */
 const readGrid = (g: Grid): { readonly data: ArrayLike<number>; readonly rows: number; readonly cols: number } => {
   if (g instanceof Tensor) {
-    if (g.shape.length !== 2) throw new PlotError({ op: "heatmap", message: `heatmap: needs a 2-D tensor, got shape [${g.shape.join(", ")}]` })
+    if (g.shape.length !== 2)
+      throw new PlotError({ op: "heatmap", message: `heatmap: needs a 2-D tensor, got shape [${g.shape.join(", ")}]` })
     return { data: g.dataSync() as ArrayLike<number>, rows: g.shape[0]!, cols: g.shape[1]! }
   }
   if (Array.isArray(g)) {
     const rows = g as ReadonlyArray<ReadonlyArray<number>>
     const cols = rows[0]?.length ?? 0
     if (rows.some((r) => r.length !== cols))
-      throw new PlotError({ op: "heatmap", message: `heatmap: rows of unequal length (${rows.map((r) => r.length).join(", ")}); expected a rectangular 2-D array` })
+      throw new PlotError({
+        op: "heatmap",
+        message: `heatmap: rows of unequal length (${rows.map((r) => r.length).join(", ")}); expected a rectangular 2-D array`,
+      })
     return { data: rows.flat(), rows: rows.length, cols }
   }
   const { data, shape } = g as { readonly data: ArrayLike<number>; readonly shape: readonly [number, number] }
@@ -76,7 +80,8 @@ const readGrid = (g: Grid): { readonly data: ArrayLike<number>; readonly rows: n
 
 /** The finite min and max of `data`. */
 const extent = (data: ArrayLike<number>): readonly [number, number] | null => {
-  let lo = Infinity, hi = -Infinity
+  let lo = Infinity,
+    hi = -Infinity
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!
     if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v))
@@ -86,8 +91,13 @@ const extent = (data: ArrayLike<number>): readonly [number, number] | null => {
 
 /** Integer index ticks for `n` cells drawn over [from, from + size]. */
 const indexTicks = (n: number, from: number, size: number): Tick[] => {
-  const s = scaleLinear().domain([-0.5, n - 0.5]).range([from, from + size])
-  return s.ticks(6).filter((v) => Number.isInteger(v) && v >= 0 && v < n).map((v) => ({ at: s(v), label: String(v) }))
+  const s = scaleLinear()
+    .domain([-0.5, n - 0.5])
+    .range([from, from + size])
+  return s
+    .ticks(6)
+    .filter((v) => Number.isInteger(v) && v >= 0 && v < n)
+    .map((v) => ({ at: s(v), label: String(v) }))
 }
 
 /**
@@ -106,17 +116,20 @@ const indexTicks = (n: number, from: number, size: number): Tick[] => {
  */
 export const heatmap = <S extends Shape, D extends DType>(grid: Grid<S, D>, options: HeatmapOptions = {}): Figure => {
   const { data, rows, cols } = readGrid(grid as Grid)
-  if (rows === 0 || cols === 0) throw new PlotError({ op: "heatmap", message: `heatmap: the grid is empty ([${rows}, ${cols}]); expected at least one cell` })
+  if (rows === 0 || cols === 0)
+    throw new PlotError({ op: "heatmap", message: `heatmap: the grid is empty ([${rows}, ${cols}]); expected at least one cell` })
   const ext = extent(data)
   if (ext === null) throw new PlotError({ op: "heatmap", message: `heatmap: no finite value among the ${rows * cols} cells` })
-  const vmin = options.vmin ?? ext[0], vmax = options.vmax ?? ext[1]
+  const vmin = options.vmin ?? ext[0],
+    vmax = options.vmax ?? ext[1]
   if (options.vmin !== undefined && options.vmax !== undefined && !(vmin < vmax))
     throw new PlotError({ op: "heatmap", message: `heatmap: vmin (${vmin}) must be below vmax (${vmax})` })
   const cmap = typeof options.cmap === "object" ? options.cmap : colormaps[options.cmap ?? "viridis"]
   // matplotlib's Normalize: a constant range maps everything to the bottom colour
   const norm = (v: number) => (vmax > vmin ? (v - vmin) / (vmax - vmin) : 0)
 
-  const width = options.width ?? 560, height = options.height ?? 480
+  const width = options.width ?? 560,
+    height = options.height ?? 480
   const bar = options.colorbar ?? true
   const top = options.title === undefined ? 16 : 44
   const bottom = 36 + (options.xlabel === undefined ? 0 : 20)
@@ -132,25 +145,37 @@ export const heatmap = <S extends Shape, D extends DType>(grid: Grid<S, D>, opti
   for (let k = 0; k < rows * cols; k++) {
     const v = data[k]!
     if (Number.isNaN(v)) continue // transparent
-    const t = norm(v), i = 3 * Math.min(255, Math.max(0, Math.floor(t * 256)))
-    rgba[4 * k] = lut[i]!, rgba[4 * k + 1] = lut[i + 1]!, rgba[4 * k + 2] = lut[i + 2]!, rgba[4 * k + 3] = 255
+    const t = norm(v),
+      i = 3 * Math.min(255, Math.max(0, Math.floor(t * 256)))
+    ;(rgba[4 * k] = lut[i]!), (rgba[4 * k + 1] = lut[i + 1]!), (rgba[4 * k + 2] = lut[i + 2]!), (rgba[4 * k + 3] = 255)
   }
-  const body = [titleText(width, options.title), raster(area.x, area.y, area.w, area.h, rgba, cols, rows),
-    frame(area, indexTicks(cols, area.x, area.w), indexTicks(rows, area.y, area.h), options.xlabel, options.ylabel)]
+  const body = [
+    titleText(width, options.title),
+    raster(area.x, area.y, area.w, area.h, rgba, cols, rows),
+    frame(area, indexTicks(cols, area.x, area.w), indexTicks(rows, area.y, area.h), options.xlabel, options.ylabel),
+  ]
 
   if (bar) {
     const b: Area = { x: area.x + area.w + 18, y: area.y, w: 16, h: area.h }
     const strip = new Uint8Array(256 * 4)
     for (let i = 0; i < 256; i++) strip.set([...colorAt(cmap, (255 - i + 0.5) / 256), 255], 4 * i) // top row = top colour
-    const s = scaleLinear().domain([vmin, vmax === vmin ? vmin + 1 : vmax]).range([b.y + b.h, b.y])
+    const s = scaleLinear()
+      .domain([vmin, vmax === vmin ? vmin + 1 : vmax])
+      .range([b.y + b.h, b.y])
     const fmt = s.tickFormat(5)
-    body.push(`<g class="colorbar">`, raster(b.x, b.y, b.w, b.h, strip, 1, 256),
+    body.push(
+      `<g class="colorbar">`,
+      raster(b.x, b.y, b.w, b.h, strip, 1, 256),
       // the outline sits just outside the strip so every strip pixel keeps its colour
       `<rect x="${b.x - 0.5}" y="${b.y - 0.5}" width="${b.w + 1}" height="${b.h + 1}" fill="none" stroke="#000"/>`,
-      ...s.ticks(5).flatMap((v) => [
-        `<line x1="${b.x + b.w}" y1="${s(v)}" x2="${b.x + b.w + 4}" y2="${s(v)}" stroke="#000"/>`,
-        text(b.x + b.w + 7, s(v), fmt(v), { baseline: "middle", size: 11, cls: "tick" }),
-      ]), `</g>`)
+      ...s
+        .ticks(5)
+        .flatMap((v) => [
+          `<line x1="${b.x + b.w}" y1="${s(v)}" x2="${b.x + b.w + 4}" y2="${s(v)}" stroke="#000"/>`,
+          text(b.x + b.w + 7, s(v), fmt(v), { baseline: "middle", size: 11, cls: "tick" }),
+        ]),
+      `</g>`,
+    )
   }
   return document(width, height, body)
 }

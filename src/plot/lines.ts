@@ -57,10 +57,14 @@ const cycle = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 /** The drawable points of a series: finite (and positive on a log axis). */
 const points = (s: Series, logy: boolean, i: number): Array<readonly [number, number] | null> => {
   if (s.x !== undefined && s.x.length !== s.y.length)
-    throw new PlotError({ op: "lines", message: `lines: series ${i} has ${s.x.length} x values but ${s.y.length} y values; expected equal lengths` })
+    throw new PlotError({
+      op: "lines",
+      message: `lines: series ${i} has ${s.x.length} x values but ${s.y.length} y values; expected equal lengths`,
+    })
   return Array.from({ length: s.y.length }, (_, k) => {
-    const x = s.x === undefined ? k : s.x[k]!, y = s.y[k]!
-    return Number.isFinite(x) && Number.isFinite(y) && (!logy || y > 0) ? [x, y] as const : null
+    const x = s.x === undefined ? k : s.x[k]!,
+      y = s.y[k]!
+    return Number.isFinite(x) && Number.isFinite(y) && (!logy || y > 0) ? ([x, y] as const) : null
   })
 }
 
@@ -83,16 +87,22 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
   const pts = all.map((s, i) => points(s, logy, i))
   const flat = pts.flat().filter((p): p is readonly [number, number] => p !== null)
   if (flat.length === 0)
-    throw new PlotError({ op: "lines", message: `lines: no drawable point in ${all.length} series${logy ? " (a log axis needs y > 0)" : ""}` })
+    throw new PlotError({
+      op: "lines",
+      message: `lines: no drawable point in ${all.length} series${logy ? " (a log axis needs y > 0)" : ""}`,
+    })
 
-  const width = options.width ?? 560, height = options.height ?? 400
+  const width = options.width ?? 560,
+    height = options.height ?? 400
   const top = options.title === undefined ? 16 : 44
   const bottom = 36 + (options.xlabel === undefined ? 0 : 22)
   const left = 58 + (options.ylabel === undefined ? 0 : 20)
   const area: Area = { x: left, y: top, w: width - left - 20, h: height - top - bottom }
-  if (!(area.w > 0 && area.h > 0)) throw new PlotError({ op: "lines", message: `lines: a ${width} × ${height} figure leaves no room for the axes` })
+  if (!(area.w > 0 && area.h > 0))
+    throw new PlotError({ op: "lines", message: `lines: a ${width} × ${height} figure leaves no room for the axes` })
 
-  const range = (vs: number[]): [number, number] => vs.reduce<[number, number]>(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity])
+  const range = (vs: number[]): [number, number] =>
+    vs.reduce<[number, number]>(([a, b], v) => [Math.min(a, v), Math.max(b, v)], [Infinity, -Infinity])
   // a 5% margin on linear axes (as matplotlib) so points on the extremes are not cut by the frame
   const lohi = (vs: number[]): [number, number] => {
     const [lo, hi] = range(vs)
@@ -100,18 +110,26 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
     return lo === hi ? [lo - 1, hi + 1] : [lo - m, hi + m]
   }
   const yv = flat.map((p) => p[1])
-  let xd = lohi(flat.map((p) => p[0])), yd = lohi(yv)
+  let xd = lohi(flat.map((p) => p[0])),
+    yd = lohi(yv)
   if (options.aspect === "equal" && !logy) {
     // widen the shorter range about its centre until both axes have the same units per pixel
     const u = Math.max((xd[1] - xd[0]) / area.w, (yd[1] - yd[0]) / area.h)
     const widen = ([lo, hi]: [number, number], px: number): [number, number] => [(lo + hi) / 2 - (u * px) / 2, (lo + hi) / 2 + (u * px) / 2]
     ;[xd, yd] = [widen(xd, area.w), widen(yd, area.h)]
   }
-  const xs = scaleLinear().domain(xd).range([area.x, area.x + area.w])
+  const xs = scaleLinear()
+    .domain(xd)
+    .range([area.x, area.x + area.w])
   const [ylo, yhi] = range(yv)
   const ys = logy
-    ? scaleLog().domain(ylo === yhi ? [ylo / 10, yhi * 10] : [ylo, yhi]).range([area.y + area.h, area.y]).nice()
-    : scaleLinear().domain(yd).range([area.y + area.h, area.y])
+    ? scaleLog()
+        .domain(ylo === yhi ? [ylo / 10, yhi * 10] : [ylo, yhi])
+        .range([area.y + area.h, area.y])
+        .nice()
+    : scaleLinear()
+        .domain(yd)
+        .range([area.y + area.h, area.y])
   const xFmt = xs.tickFormat(6)
   const xTicks = xs.ticks(6).map((v) => ({ at: xs(v), label: xFmt(v) }))
   // on a log axis label the decades only when there are many ticks
@@ -120,15 +138,20 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
   const yFmt = ys.tickFormat(logy ? 6 : 5, logy ? "~g" : undefined)
   const yTicks = yList.map((v) => ({ at: ys(v), label: yFmt(v) }))
 
-  const body = [titleText(width, options.title), frame(area, xTicks, yTicks, options.xlabel, options.ylabel),
-    `<clipPath id="area"><rect x="${num(area.x)}" y="${num(area.y)}" width="${num(area.w)}" height="${num(area.h)}"/></clipPath>`]
+  const body = [
+    titleText(width, options.title),
+    frame(area, xTicks, yTicks, options.xlabel, options.ylabel),
+    `<clipPath id="area"><rect x="${num(area.x)}" y="${num(area.y)}" width="${num(area.w)}" height="${num(area.h)}"/></clipPath>`,
+  ]
   all.forEach((s, i) => {
-    const color = esc(s.color ?? cycle[i % cycle.length]!), mode = s.mode ?? "line"
+    const color = esc(s.color ?? cycle[i % cycle.length]!),
+      mode = s.mode ?? "line"
     const px = pts[i]!.map((p) => (p === null ? null : ([xs(p[0]), ys(p[1])] as const)))
     const g = [`<g class="series" clip-path="url(#area)">`]
     if (mode !== "markers") {
       // one path, `M` after every gap
-      let d = "", pen = false
+      let d = "",
+        pen = false
       for (const p of px) {
         if (p === null) pen = false
         else (d += `${pen ? "L" : "M"}${num(p[0])},${num(p[1])}`), (pen = true)
@@ -136,19 +159,26 @@ export const lines = (series: Series | ReadonlyArray<Series>, options: LinesOpti
       g.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`)
     }
     if (mode !== "line")
-      for (const p of px) if (p !== null) g.push(`<circle cx="${num(p[0])}" cy="${num(p[1])}" r="${mode === "markers" ? 5 : 2.5}" fill="${color}"/>`)
+      for (const p of px)
+        if (p !== null) g.push(`<circle cx="${num(p[0])}" cy="${num(p[1])}" r="${mode === "markers" ? 5 : 2.5}" fill="${color}"/>`)
     body.push(...g, "</g>")
   })
 
   const named = all.map((s, i) => [s, i] as const).filter(([s]) => s.label !== undefined)
   if (named.length > 0) {
-    const lx = area.x + area.w - 150, ly = area.y + 8
-    body.push(`<g class="legend"><rect x="${lx}" y="${ly}" width="142" height="${named.length * 18 + 8}" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`)
+    const lx = area.x + area.w - 150,
+      ly = area.y + 8
+    body.push(
+      `<g class="legend"><rect x="${lx}" y="${ly}" width="142" height="${named.length * 18 + 8}" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`,
+    )
     named.forEach(([s, i], r) => {
-      const y = ly + 13 + r * 18, color = esc(s.color ?? cycle[i % cycle.length]!)
-      body.push(s.mode === "markers"
-        ? `<circle cx="${lx + 18}" cy="${y}" r="4" fill="${color}"/>`
-        : `<line x1="${lx + 6}" y1="${y}" x2="${lx + 30}" y2="${y}" stroke="${color}" stroke-width="2"/>`)
+      const y = ly + 13 + r * 18,
+        color = esc(s.color ?? cycle[i % cycle.length]!)
+      body.push(
+        s.mode === "markers"
+          ? `<circle cx="${lx + 18}" cy="${y}" r="4" fill="${color}"/>`
+          : `<line x1="${lx + 6}" y1="${y}" x2="${lx + 30}" y2="${y}" stroke="${color}" stroke-width="2"/>`,
+      )
       body.push(text(lx + 36, y, s.label!, { baseline: "middle", size: 11 }))
     })
     body.push("</g>")

@@ -16,7 +16,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** The RGBA of pixel (x, y) of a decoded PNG. */
 const pixel = (img: ReturnType<typeof decode>, x: number, y: number): number[] =>
-  Array.from(img.data.slice((Math.floor(y) * img.width + Math.floor(x)) * img.channels, (Math.floor(y) * img.width + Math.floor(x)) * img.channels + 3))
+  Array.from(
+    img.data.slice(
+      (Math.floor(y) * img.width + Math.floor(x)) * img.channels,
+      (Math.floor(y) * img.width + Math.floor(x)) * img.channels + 3,
+    ),
+  )
 
 /** x, y, width, height of the n-th `<image>` of a figure (the cells, then the colour bar). */
 const imageBox = (fig: Figure, n: number): { x: number; y: number; w: number; h: number } => {
@@ -99,13 +104,24 @@ describe("heatmap", () => {
     expect(at(1, 0)).toEqual([253, 231, 36]) // = vmax: top
     expect(at(1, 1)).toEqual([255, 255, 255]) // NaN: the white background shows
     expect(at(1, 2)).toEqual([253, 231, 36]) // 10 > vmax: top
-    expect(heatmap([[1, 2], [3, 4]]).svg).toEqual(heatmap({ data: [1, 2, 3, 4], shape: [2, 2] }).svg)
+    expect(
+      heatmap([
+        [1, 2],
+        [3, 4],
+      ]).svg,
+    ).toEqual(heatmap({ data: [1, 2, 3, 4], shape: [2, 2] }).svg)
   })
 
   it("bad input is a PlotError naming what was expected", () => {
-    expect(() => heatmap(tg.zeros([4]))).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("2-D tensor") }))
-    expect(() => heatmap([[1, 2], [3]])).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("unequal") }))
-    expect(() => heatmap([[1]], { vmin: 2, vmax: 1 })).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("vmin (2) must be below vmax (1)") }))
+    expect(() => heatmap(tg.zeros([4]))).toThrow(
+      expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("2-D tensor") }),
+    )
+    expect(() => heatmap([[1, 2], [3]])).toThrow(
+      expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("unequal") }),
+    )
+    expect(() => heatmap([[1]], { vmin: 2, vmax: 1 })).toThrow(
+      expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("vmin (2) must be below vmax (1)") }),
+    )
     expect(() => heatmap([[Number.NaN]])).toThrow(expect.objectContaining({ _tag: "PlotError" }))
     expect(() => heatmap({ data: [1, 2, 3], shape: [2, 2] })).toThrow(expect.objectContaining({ _tag: "PlotError" }))
   })
@@ -113,7 +129,10 @@ describe("heatmap", () => {
 
 /** The points of the k-th series path of a figure. */
 const pathPoints = (fig: Figure, k = 0): Array<[number, number]> =>
-  [...fig.svg.matchAll(/<path d="([^"]*)"/g)][k]![1]!.split(/[ML]/).filter((s) => s !== "").map((p) => p.split(",").map(Number) as [number, number])
+  [...fig.svg.matchAll(/<path d="([^"]*)"/g)]
+    [k]![1]!.split(/[ML]/)
+    .filter((s) => s !== "")
+    .map((p) => p.split(",").map(Number) as [number, number])
 
 describe("lines", () => {
   it("a loss curve on a log axis: decades are equally spaced, labels and title are in the SVG", () => {
@@ -129,7 +148,10 @@ describe("lines", () => {
   })
 
   it("linear axes map data affinely; NaN breaks a line; markers draw one circle per point", () => {
-    const fig = lines([{ x: [0, 1, 2, 3, 4], y: [0, 2, Number.NaN, 6, 8] }, { x: [1, 3], y: [5, 5], mode: "markers", label: "cities" }])
+    const fig = lines([
+      { x: [0, 1, 2, 3, 4], y: [0, 2, Number.NaN, 6, 8] },
+      { x: [1, 3], y: [5, 5], mode: "markers", label: "cities" },
+    ])
     const d = [...fig.svg.matchAll(/<path d="([^"]*)"/g)][0]![1]!
     expect(d.match(/M/g)!.length).toBe(2) // the gap at x = 2
     const p = pathPoints(fig)
@@ -147,14 +169,24 @@ describe("lines", () => {
   })
 
   it("bad input is a PlotError", () => {
-    expect(() => lines({ x: [1, 2], y: [1] })).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("2 x values but 1 y values") }))
-    expect(() => lines({ y: [-1, 0] }, { logy: true })).toThrow(expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("y > 0") }))
+    expect(() => lines({ x: [1, 2], y: [1] })).toThrow(
+      expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("2 x values but 1 y values") }),
+    )
+    expect(() => lines({ y: [-1, 0] }, { logy: true })).toThrow(
+      expect.objectContaining({ _tag: "PlotError", message: expect.stringContaining("y > 0") }),
+    )
     expect(() => lines([])).toThrow(expect.objectContaining({ _tag: "PlotError" }))
   })
 })
 
 describe("writing files", () => {
-  const fig = heatmap([[0, 1], [2, 3]], { cmap: "hot", title: "tiny" })
+  const fig = heatmap(
+    [
+      [0, 1],
+      [2, 3],
+    ],
+    { cmap: "hot", title: "tiny" },
+  )
 
   it("writePng (an Effect on the platform FileSystem) creates folders and writes a decodable PNG", async () => {
     const path = join(dir, "a", "b", "tiny.png")

@@ -28,10 +28,12 @@ export interface PngOptions {
 
 /** The bundled DejaVu Sans (regular and bold), when the font package is installed (Node only, hence loaded lazily). */
 const bundledFonts = (): Promise<string[] | undefined> =>
-  import("node:module").then(({ createRequire }) => {
-    const require = createRequire(import.meta.url)
-    return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`))
-  }).catch(() => undefined)
+  import("node:module")
+    .then(({ createRequire }) => {
+      const require = createRequire(import.meta.url)
+      return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => require.resolve(`dejavu-fonts-ttf/ttf/${f}`))
+    })
+    .catch(() => undefined)
 
 /**
  * Render a figure to PNG bytes (an Effect; fails with `PlotError` when `@resvg/resvg-js` is
@@ -49,20 +51,29 @@ export const toPng = (figure: Figure, options: PngOptions = {}): Effect.Effect<U
   Effect.gen(function* () {
     const { Resvg } = yield* Effect.tryPromise({
       try: () => import("@resvg/resvg-js"),
-      catch: (e) => new PlotError({ op: "toPng", message: `toPng: the PNG renderer @resvg/resvg-js could not be loaded (install it next to typegrad): ${String(e)}` }),
+      catch: (e) =>
+        new PlotError({
+          op: "toPng",
+          message: `toPng: the PNG renderer @resvg/resvg-js could not be loaded (install it next to typegrad): ${String(e)}`,
+        }),
     })
     const fonts = yield* Effect.promise(bundledFonts)
     return yield* Effect.try({
       try: () => {
         const r = new Resvg(figure.svg, {
           fitTo: { mode: "width", value: Math.round(figure.width * (options.scale ?? 1)) },
-          font: fonts === undefined
-            ? { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }
-            : { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: "DejaVu Sans" },
+          font:
+            fonts === undefined
+              ? { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" }
+              : { loadSystemFonts: false, fontFiles: fonts, defaultFontFamily: "DejaVu Sans" },
         })
         return new Uint8Array(r.render().asPng())
       },
-      catch: (e) => new PlotError({ op: "toPng", message: `toPng: resvg could not render the ${figure.width} × ${figure.height} figure: ${String(e)}` }),
+      catch: (e) =>
+        new PlotError({
+          op: "toPng",
+          message: `toPng: resvg could not render the ${figure.width} × ${figure.height} figure: ${String(e)}`,
+        }),
     })
   })
 
@@ -92,7 +103,11 @@ const writeBytes = (path: string, bytes: Uint8Array): Effect.Effect<void, Platfo
  * @since 0.1.0
  * @category plotting
  */
-export const writePng = (figure: Figure, path: string, options: PngOptions = {}): Effect.Effect<void, PlotError | PlatformError, FileSystem.FileSystem> =>
+export const writePng = (
+  figure: Figure,
+  path: string,
+  options: PngOptions = {},
+): Effect.Effect<void, PlotError | PlatformError, FileSystem.FileSystem> =>
   Effect.flatMap(toPng(figure, options), (png) => writeBytes(path, png))
 
 /**
@@ -111,7 +126,9 @@ export const writeSvg = (figure: Figure, path: string): Effect.Effect<void, Plat
 
 /** Run a file effect with Node's FileSystem. */
 const onNode = <E>(effect: Effect.Effect<void, E, FileSystem.FileSystem>): Promise<void> =>
-  import("@effect/platform-node-shared/NodeFileSystem").then((NodeFileSystem) => Effect.runPromise(Effect.provide(effect, NodeFileSystem.layer)))
+  import("@effect/platform-node-shared/NodeFileSystem").then((NodeFileSystem) =>
+    Effect.runPromise(Effect.provide(effect, NodeFileSystem.layer)),
+  )
 
 /**
  * {@link writePng} as a Promise, on Node's file system. Rejects with `PlotError` or the

@@ -46,8 +46,10 @@ export interface TextOptions {
 export const text = (x: number, y: number, s: string, o: TextOptions = {}): string => {
   const rot = o.rotate === undefined ? "" : ` transform="rotate(${o.rotate} ${num(x)} ${num(y)})"`
   const cls = o.cls === undefined ? "" : ` class="${o.cls}"`
-  return `<text${cls} x="${num(x)}" y="${num(y)}" font-family="${FONT}" font-size="${o.size ?? 12}" text-anchor="${o.anchor ?? "start"}"` +
+  return (
+    `<text${cls} x="${num(x)}" y="${num(y)}" font-family="${FONT}" font-size="${o.size ?? 12}" text-anchor="${o.anchor ?? "start"}"` +
     ` dominant-baseline="${o.baseline ?? "auto"}" font-weight="${o.weight ?? "normal"}" fill="#000"${rot}>${esc(s)}</text>`
+  )
 }
 
 /** A tick: its pixel position along the axis and its label. */
@@ -66,7 +68,9 @@ export interface Area {
 
 /** The area's black frame with ticks below (x) and left (y) and the axis labels. */
 export const frame = (a: Area, xTicks: ReadonlyArray<Tick>, yTicks: ReadonlyArray<Tick>, xlabel?: string, ylabel?: string): string => {
-  const parts = [`<rect x="${num(a.x)}" y="${num(a.y)}" width="${num(a.w)}" height="${num(a.h)}" fill="none" stroke="#000" stroke-width="1"/>`]
+  const parts = [
+    `<rect x="${num(a.x)}" y="${num(a.y)}" width="${num(a.w)}" height="${num(a.h)}" fill="none" stroke="#000" stroke-width="1"/>`,
+  ]
   const b = a.y + a.h
   for (const t of xTicks) {
     parts.push(`<line x1="${num(t.at)}" y1="${num(b)}" x2="${num(t.at)}" y2="${num(b + 5)}" stroke="#000"/>`)

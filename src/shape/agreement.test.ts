@@ -14,14 +14,22 @@ import { ShapeError } from "../errors.js"
 import * as rt from "./runtime.js"
 
 type RDim = rt.RDim
-const lit = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 7, 50257, 1048576) })
-const dim: fc.Arbitrary<RDim> = fc.oneof({ weight: 8, arbitrary: lit }, { weight: 1, arbitrary: fc.constantFrom("B", "T") }, { weight: 1, arbitrary: fc.constant(null) })
+const lit = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 1, max: 6 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 7, 50257, 1048576) },
+)
+const dim: fc.Arbitrary<RDim> = fc.oneof(
+  { weight: 8, arbitrary: lit },
+  { weight: 1, arbitrary: fc.constantFrom("B", "T") },
+  { weight: 1, arbitrary: fc.constant(null) },
+)
 const shape = (min = 0, max = 5, d = dim) => fc.array(d, { minLength: min, maxLength: max })
 const axis = fc.integer({ min: -6, max: 6 })
 
 const tDim = (d: RDim) => (d === null ? "number" : typeof d === "string" ? JSON.stringify(d) : String(d))
 const tShape = (s: ReadonlyArray<RDim>) => `[${s.map(tDim).join(", ")}]`
-const tAxes = (a: number | ReadonlyArray<number> | undefined) => (a === undefined ? "undefined" : typeof a === "number" ? String(a) : `[${a.join(", ")}]`)
+const tAxes = (a: number | ReadonlyArray<number> | undefined) =>
+  a === undefined ? "undefined" : typeof a === "number" ? String(a) : `[${a.join(", ")}]`
 
 const N = Number(process.env.AGREE_N ?? 30)
 const SEED = Number(process.env.AGREE_SEED ?? 42)
@@ -40,14 +48,17 @@ function line(typeExpr: string, f: () => RDim[]): string {
 
 function generate(): string[] {
   const L: string[] = []
-  for (const [a, b] of sample(fc.tuple(shape(), shape()))) L.push(line(`Broadcast<${tShape(a)}, ${tShape(b)}>`, () => rt.broadcastShapes(a, b)))
-  for (const [a, b] of sample(fc.tuple(shape(0, 4), shape(0, 4)))) L.push(line(`Matmul<${tShape(a)}, ${tShape(b)}>`, () => rt.matmulShape(a, b)))
+  for (const [a, b] of sample(fc.tuple(shape(), shape())))
+    L.push(line(`Broadcast<${tShape(a)}, ${tShape(b)}>`, () => rt.broadcastShapes(a, b)))
+  for (const [a, b] of sample(fc.tuple(shape(0, 4), shape(0, 4))))
+    L.push(line(`Matmul<${tShape(a)}, ${tShape(b)}>`, () => rt.matmulShape(a, b)))
   for (const [a, b] of sample(fc.tuple(shape(0, 2), shape(0, 2)))) {
     L.push(line(`Dot<${tShape(a)}, ${tShape(b)}>`, () => rt.dotShape(a, b)))
     L.push(line(`Outer<${tShape(a)}, ${tShape(b)}>`, () => rt.outerShape(a, b)))
   }
   const tgt = fc.oneof({ weight: 6, arbitrary: dim }, { weight: 2, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.constant(-3) })
-  for (const [s, t] of sample(fc.tuple(shape(0, 3, fc.oneof(dim, fc.constant(1))), shape(0, 4, tgt)))) L.push(line(`Expand<${tShape(s)}, ${tShape(t)}>`, () => rt.expandShape(s, t)))
+  for (const [s, t] of sample(fc.tuple(shape(0, 3, fc.oneof(dim, fc.constant(1))), shape(0, 4, tgt))))
+    L.push(line(`Expand<${tShape(s)}, ${tShape(t)}>`, () => rt.expandShape(s, t)))
   const reshapeCase = fc.tuple(shape(0, 4), fc.boolean(), fc.boolean(), shape(0, 3)).map(([s, same, neg, other]) => {
     let t: RDim[] = same ? [...s].reverse() : other
     if (neg && t.length > 0) t = t.map((d, i) => (i === 0 ? -1 : d))
@@ -70,7 +81,12 @@ function generate(): string[] {
     L.push(line(`Squeeze<${tShape(s)}, ${tAxes(ax)}>`, () => (ax === undefined ? rt.squeezeShape(s) : rt.squeezeShape(s, ax))))
   }
   const part = fc.oneof(
-    fc.tuple(fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }), fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }), fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined }))
+    fc
+      .tuple(
+        fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -1, max: 3 }), { nil: undefined }),
+      )
       .map(([a, b, c]) => `${a ?? ""}:${b ?? ""}${c === undefined ? "" : `:${c}`}`),
     fc.integer({ min: -8, max: 8 }).map(String),
     fc.constantFrom("...", "None", ":", "x", " 1 : "),
@@ -79,36 +95,90 @@ function generate(): string[] {
     const spec = ps.join(",")
     L.push(line(`Slice<${tShape(s)}, ${JSON.stringify(spec)}>`, () => rt.sliceShape(s, spec)))
   }
-  for (const [ss, ax] of sample(fc.tuple(fc.array(shape(2, 3, fc.oneof(dim, fc.constant(3))), { minLength: 0, maxLength: 3 }), fc.integer({ min: -3, max: 3 })))) {
+  for (const [ss, ax] of sample(
+    fc.tuple(fc.array(shape(2, 3, fc.oneof(dim, fc.constant(3))), { minLength: 0, maxLength: 3 }), fc.integer({ min: -3, max: 3 })),
+  )) {
     const list = `[${ss.map(tShape).join(", ")}]`
     L.push(line(`Concat<${list}, ${ax}>`, () => rt.concatShape(ss, ax)))
     L.push(line(`Stack<${list}, ${ax}>`, () => rt.stackShape(ss, ax)))
   }
-  const pads = fc.oneof(fc.integer({ min: -1, max: 3 }), fc.array(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 0, max: 3 })), { maxLength: 4 }))
+  const pads = fc.oneof(
+    fc.integer({ min: -1, max: 3 }),
+    fc.array(fc.tuple(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 0, max: 3 })), { maxLength: 4 }),
+  )
   for (const [s, p] of sample(fc.tuple(shape(0, 3), pads)))
-    L.push(line(`Pad<${tShape(s)}, ${typeof p === "number" ? p : `[${p.map(([a, b]) => `[${a}, ${b}]`).join(", ")}]`}>`, () => rt.padShape(s, p)))
-  const hw = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.constantFrom<RDim>(null, "H") })
+    L.push(
+      line(`Pad<${tShape(s)}, ${typeof p === "number" ? p : `[${p.map(([a, b]) => `[${a}, ${b}]`).join(", ")}]`}>`, () =>
+        rt.padShape(s, p),
+      ),
+    )
+  const hw = fc.oneof(
+    { weight: 5, arbitrary: fc.integer({ min: 1, max: 300 }) },
+    { weight: 1, arbitrary: fc.constantFrom<RDim>(null, "H") },
+  )
   const conv = fc.record({
-    n: dim, c: fc.constantFrom<RDim>(3, 4, 6, null, "C"), h: hw, w: hw, o: fc.integer({ min: 1, max: 64 }), cg: fc.constantFrom<RDim>(1, 2, 3, 4, 6, "C"),
-    k: fc.integer({ min: 0, max: 7 }), s: fc.integer({ min: 0, max: 4 }), p: fc.integer({ min: 0, max: 3 }), d: fc.integer({ min: 1, max: 3 }), g: fc.constantFrom(1, 2, 3),
+    n: dim,
+    c: fc.constantFrom<RDim>(3, 4, 6, null, "C"),
+    h: hw,
+    w: hw,
+    o: fc.integer({ min: 1, max: 64 }),
+    cg: fc.constantFrom<RDim>(1, 2, 3, 4, 6, "C"),
+    k: fc.integer({ min: 0, max: 7 }),
+    s: fc.integer({ min: 0, max: 4 }),
+    p: fc.integer({ min: 0, max: 3 }),
+    d: fc.integer({ min: 1, max: 3 }),
+    g: fc.constantFrom(1, 2, 3),
   })
   for (const c of sample(conv)) {
-    const x = [c.n, c.c, c.h, c.w], w = [c.o, c.cg, c.k, c.k]
-    L.push(line(`Conv2d<${tShape(x)}, ${tShape(w)}, { stride: ${c.s}; padding: [${c.p}, 0]; dilation: ${c.d}; groups: ${c.g} }>`,
-      () => rt.conv2dShape(x, w, { stride: c.s, padding: [c.p, 0], dilation: c.d, groups: c.g })))
+    const x = [c.n, c.c, c.h, c.w],
+      w = [c.o, c.cg, c.k, c.k]
+    L.push(
+      line(`Conv2d<${tShape(x)}, ${tShape(w)}, { stride: ${c.s}; padding: [${c.p}, 0]; dilation: ${c.d}; groups: ${c.g} }>`, () =>
+        rt.conv2dShape(x, w, { stride: c.s, padding: [c.p, 0], dilation: c.d, groups: c.g }),
+      ),
+    )
   }
-  const pool = fc.record({ x: shape(2, 5, hw), k: fc.integer({ min: 1, max: 5 }), s: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), p: fc.integer({ min: 0, max: 2 }), avg: fc.boolean() })
+  const pool = fc.record({
+    x: shape(2, 5, hw),
+    k: fc.integer({ min: 1, max: 5 }),
+    s: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    p: fc.integer({ min: 0, max: 2 }),
+    avg: fc.boolean(),
+  })
   for (const c of sample(pool)) {
     const op = c.avg ? "avgPool2d" : "maxPool2d"
     const opts = c.s === undefined ? `{ padding: ${c.p} }` : `{ stride: ${c.s}; padding: ${c.p} }`
-    L.push(line(`Pool2d<${tShape(c.x)}, ${c.k}, ${opts}, "${op}">`, () => rt.pool2dShape(c.x, c.k, c.s === undefined ? { padding: c.p } : { stride: c.s, padding: c.p }, op)))
+    L.push(
+      line(`Pool2d<${tShape(c.x)}, ${c.k}, ${opts}, "${op}">`, () =>
+        rt.pool2dShape(c.x, c.k, c.s === undefined ? { padding: c.p } : { stride: c.s, padding: c.p }, op),
+      ),
+    )
   }
   return L
 }
 
 const run = promisify(execFile)
 async function check(tsc: string, file: string, extra: string[]): Promise<string[]> {
-  const args = [tsc, "--noEmit", "--strict", "--target", "es2022", "--module", "esnext", "--moduleResolution", "bundler", "--skipLibCheck", "--lib", "es2022", "--types", "node", "--pretty", "false", ...extra, file]
+  const args = [
+    tsc,
+    "--noEmit",
+    "--strict",
+    "--target",
+    "es2022",
+    "--module",
+    "esnext",
+    "--moduleResolution",
+    "bundler",
+    "--skipLibCheck",
+    "--lib",
+    "es2022",
+    "--types",
+    "node",
+    "--pretty",
+    "false",
+    ...extra,
+    file,
+  ]
   try {
     await run("node", args, { encoding: "utf8", maxBuffer: 1 << 26 })
     return []
@@ -134,7 +204,8 @@ describe("type-level and runtime shape rules agree", () => {
       check(join(root, "typescript/bin/tsc"), file, ["--typeRoots", join(root, "@types")]),
       check(join(root, "ts7/bin/tsc"), file, ["--typeRoots", join(root, "@types"), "--ignoreConfig"]),
     ])
-    const explain = (errs: string[]) => errs.slice(0, 5).map((l) => `${lines[Number(l.match(/\((\d+),/)?.[1]) - header.length - 1]}\n   -> ${l.slice(0, 400)}`)
+    const explain = (errs: string[]) =>
+      errs.slice(0, 5).map((l) => `${lines[Number(l.match(/\((\d+),/)?.[1]) - header.length - 1]}\n   -> ${l.slice(0, 400)}`)
     expect(explain(ts59), `${lines.length} cases, TS 5.9`).toEqual([])
     expect(explain(ts7), `${lines.length} cases, TS 7`).toEqual([])
   })

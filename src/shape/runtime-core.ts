@@ -12,8 +12,7 @@ export type { RDim }
 /** @internal */
 export type RKind = "lit" | "sym" | "dyn" | "bad"
 /** Mirrors the type-level `Kind`. @internal */
-export const kind = (d: RDim): RKind =>
-  d === null ? "dyn" : typeof d === "string" ? "sym" : Number.isInteger(d) && d >= 0 ? "lit" : "bad"
+export const kind = (d: RDim): RKind => (d === null ? "dyn" : typeof d === "string" ? "sym" : Number.isInteger(d) && d >= 0 ? "lit" : "bad")
 
 /** Throw `ShapeError.of(op, detail, ...shapes)`. @internal */
 export const fail = (op: string, detail: string, ...shapes: ReadonlyArray<ReadonlyArray<RDim>>): never => {
@@ -98,7 +97,8 @@ export const numel = (shape: ReadonlyArray<number>): number => shape.reduce((a, 
  * @since 0.1.0
  * @category shapes
  */
-export const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+export const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
 
 /**
  * Row-major contiguous strides, in elements: stride[i] = ∏ shape[i+1:].
@@ -128,7 +128,8 @@ export function stridesOf(shape: ReadonlyArray<number>): number[] {
  * @category shapes
  */
 export const broadcastStrides = (shape: ReadonlyArray<number>, out: ReadonlyArray<number>): number[] => {
-  const r = out.length, lead = r - shape.length
+  const r = out.length,
+    lead = r - shape.length
   const st = new Array<number>(r).fill(0)
   let acc = 1
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -167,7 +168,8 @@ export const addDim = (a: RDim, b: RDim): RDim => (kind(a) === "lit" && kind(b) 
 
 /** Multiset difference of named factors: `[a − b, b − a]`. Mirrors `Cancel`. @internal */
 export function cancel(a: ReadonlyArray<string>, b: ReadonlyArray<string>): [string[], string[]] {
-  const rest = [...b], left: string[] = []
+  const rest = [...b],
+    left: string[] = []
   for (const x of a) {
     const i = rest.indexOf(x)
     if (i < 0) left.push(x)

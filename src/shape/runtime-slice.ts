@@ -36,7 +36,11 @@ function parsePart(p: string): Part | undefined {
  * @since 0.1.0
  * @category indexing
  */
-export const sliceSpecNormalize = (spec: string): string => spec.split(",").map((x) => x.trim()).join(", ")
+export const sliceSpecNormalize = (spec: string): string =>
+  spec
+    .split(",")
+    .map((x) => x.trim())
+    .join(", ")
 
 /**
  * One input axis of an index plan: positions start, start+step, … (< stop), `size` of them.
@@ -74,7 +78,10 @@ function walk(s: ReadonlyArray<RDim>, spec: string): { out: RDim[]; axes: AxisPl
   const fill = Array.from({ length: s.length - consuming }, () => full)
   const e = parts.findIndex((p) => p.k === "ellipsis")
   const all = e >= 0 ? [...parts.slice(0, e), ...fill, ...parts.slice(e + 1)] : [...parts, ...fill]
-  const out: RDim[] = [], axes: AxisPlan[] = [], dropped: number[] = [], inserted: number[] = []
+  const out: RDim[] = [],
+    axes: AxisPlan[] = [],
+    dropped: number[] = [],
+    inserted: number[] = []
   let i = 0
   for (const p of all) {
     if (p.k === "ellipsis") continue
@@ -96,7 +103,8 @@ function walk(s: ReadonlyArray<RDim>, spec: string): { out: RDim[]; axes: AxisPl
       if (step <= 0) fail("slice", `step must be positive, got ${step}`, s)
       if (n !== undefined) {
         const bound = (b: number | undefined, dflt: number) => (b === undefined ? dflt : b < 0 ? Math.max(0, n + b) : Math.min(b, n))
-        const lo = bound(p.start, 0), hi = bound(p.stop, n)
+        const lo = bound(p.start, 0),
+          hi = bound(p.stop, n)
         const size = hi > lo ? Math.floor((hi - lo + step - 1) / step) : 0
         axes.push({ start: lo, stop: hi, step, size })
         out.push(size)

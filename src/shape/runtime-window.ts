@@ -24,7 +24,8 @@ export function windowOut(n: RDim, k: RDim, s: RDim, p: RDim, d: RDim, op: strin
   if (S === 0) fail(op, "stride must be positive")
   if (K === 0) fail(op, "kernel size must be positive")
   if (D === 0) fail(op, "dilation must be positive")
-  const padded = N + 2 * P, span = D * (K - 1) + 1
+  const padded = N + 2 * P,
+    span = D * (K - 1) + 1
   if (padded < span) fail(op, `kernel ${K}${D === 1 ? "" : ` (dilated to ${span})`} larger than padded ${axis} ${padded}`)
   return Math.floor((padded - span) / S) + 1
 }
@@ -46,10 +47,20 @@ export function conv2dShape(
   if (w.length !== 4) fail("conv2d", `weight must be [out, in/groups, kH, kW], got ${fmtShape(w)}`, x, w)
   const [N, C, H, W] = x as [RDim, RDim, RDim, RDim]
   const [Co, Cg, KH, KW] = w as [RDim, RDim, RDim, RDim]
-  const g = opts.groups ?? 1, st = opts.stride ?? 1, pd = opts.padding ?? 0, dl = opts.dilation ?? 1
+  const g = opts.groups ?? 1,
+    st = opts.stride ?? 1,
+    pd = opts.padding ?? 0,
+    dl = opts.dilation ?? 1
   // C = Cg·g when both are literal; with g = 1 a named C must be the same name
-  const ok = kind(Cg) === "lit" && kind(C) === "lit" ? (Cg as number) * g === C : kind(C) === "dyn" || kind(Cg) === "dyn" || g !== 1 || C === Cg
-  if (!ok) fail("conv2d", `input has ${fmtDim(C)} channels but weight ${fmtShape(w)} expects ${fmtDim(Cg)}${g === 1 ? "" : ` x ${g} groups`}`, x, w)
+  const ok =
+    kind(Cg) === "lit" && kind(C) === "lit" ? (Cg as number) * g === C : kind(C) === "dyn" || kind(Cg) === "dyn" || g !== 1 || C === Cg
+  if (!ok)
+    fail(
+      "conv2d",
+      `input has ${fmtDim(C)} channels but weight ${fmtShape(w)} expects ${fmtDim(Cg)}${g === 1 ? "" : ` x ${g} groups`}`,
+      x,
+      w,
+    )
   if (g !== 1 && kind(Co) === "lit" && (Co as number) % g !== 0)
     fail("conv2d", `weight ${fmtShape(w)} has ${Co} output channels, not divisible by ${g} groups`, x, w)
   const ho = windowOut(H, KH, p0(st), p0(pd), p0(dl), "conv2d", "height")
@@ -73,8 +84,13 @@ export function pool2dShape(
   op = "maxPool2d",
 ): RDim[] {
   if (x.length !== 3 && x.length !== 4) fail(op, `input must be [N, C, H, W] or [C, H, W], got ${fmtShape(x)}`, x)
-  const st = opts.stride ?? kernel, pd = opts.padding ?? 0, dl = opts.dilation ?? 1
-  for (const [p, k] of [[p0(pd), p0(kernel)], [p1(pd), p1(kernel)]] as const)
+  const st = opts.stride ?? kernel,
+    pd = opts.padding ?? 0,
+    dl = opts.dilation ?? 1
+  for (const [p, k] of [
+    [p0(pd), p0(kernel)],
+    [p1(pd), p1(kernel)],
+  ] as const)
     if (kind(p) === "lit" && kind(k) === "lit" && 2 * p > k) fail(op, `padding ${p} should be at most half of kernel ${k}`, x)
   const ho = windowOut(x[x.length - 2]!, p0(kernel), p0(st), p0(pd), p0(dl), op, "height")
   const wo = windowOut(x[x.length - 1]!, p1(kernel), p1(st), p1(pd), p1(dl), op, "width")

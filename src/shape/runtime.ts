@@ -6,7 +6,21 @@
  * @since 0.1.0
  */
 import type { DType } from "./types.js"
-import { addDim, cancel, fail, fmtDim, fmtProd, fmtShape, kind, normAxes, normAxis, prod, prodDim, type RDim, unify } from "./runtime-core.js"
+import {
+  addDim,
+  cancel,
+  fail,
+  fmtDim,
+  fmtProd,
+  fmtShape,
+  kind,
+  normAxes,
+  normAxis,
+  prod,
+  prodDim,
+  type RDim,
+  unify,
+} from "./runtime-core.js"
 
 export { fmtDim, fmtShape, normAxes, normAxis, numel, sameShape, stridesOf, broadcastStrides } from "./runtime-core.js"
 export type { RDim } from "./runtime-core.js"
@@ -51,9 +65,9 @@ export function matmulShape(a: S, b: S): RDim[] {
   if (a.length === 0) fail("matmul", `scalar operand ${fmtShape(a)}`, a, b)
   if (b.length === 0) fail("matmul", `scalar operand ${fmtShape(b)}`, a, b)
   const inner = (x: RDim, y: RDim) => unify(x, y, "matmul", `inner dimensions differ for ${fmtShape(a)} @ ${fmtShape(b)}`, a, b)
-  if (a.length === 1 && b.length === 1) return inner(a[0]!, b[0]!), []
-  if (a.length === 1) return inner(a[0]!, b[b.length - 2]!), [...b.slice(0, -2), b[b.length - 1]!]
-  if (b.length === 1) return inner(a[a.length - 1]!, b[0]!), a.slice(0, -1)
+  if (a.length === 1 && b.length === 1) return (inner(a[0]!, b[0]!), [])
+  if (a.length === 1) return (inner(a[0]!, b[b.length - 2]!), [...b.slice(0, -2), b[b.length - 1]!])
+  if (b.length === 1) return (inner(a[a.length - 1]!, b[0]!), a.slice(0, -1))
   inner(a[a.length - 1]!, b[b.length - 2]!)
   let batch: RDim[]
   try {
@@ -112,11 +126,18 @@ export function expandShape(s: S, t: S): RDim[] {
       continue
     }
     const x = s[s.length - i]!
-    const kx = kind(x), ky = kind(y)
+    const kx = kind(x),
+      ky = kind(y)
     const named = (k: string) => k === "lit" || k === "sym"
     let r: RDim
     if (y === -1) r = x
-    else if (named(kx) && named(ky)) r = x === y ? x : x === 1 ? y : fail("expand", `cannot expand ${fmtShape(s)} to ${fmtShape(t)} (dim ${fmtDim(x)} vs ${fmtDim(y)})`, s, t)
+    else if (named(kx) && named(ky))
+      r =
+        x === y
+          ? x
+          : x === 1
+            ? y
+            : fail("expand", `cannot expand ${fmtShape(s)} to ${fmtShape(t)} (dim ${fmtDim(x)} vs ${fmtDim(y)})`, s, t)
     else if (kx === "dyn") r = ky === "dyn" ? null : y
     else r = x === 1 ? null : x
     out.unshift(r)
@@ -137,7 +158,8 @@ export function reshapeShape(s: S, t: S): RDim[] {
   if (bad !== undefined) fail("reshape", `invalid dimension ${bad} in ${fmtShape(t)}`, s, t)
   const negs = t.filter((d) => d === -1).length
   if (negs > 1) fail("reshape", `only one -1 allowed in ${fmtShape(t)}`, s, t)
-  const ps = prod(s), pt = prod(t.filter((d) => d !== -1))
+  const ps = prod(s),
+    pt = prod(t.filter((d) => d !== -1))
   const fill = (x: RDim) => t.map((d) => (d === -1 ? x : d))
   if (ps.dyn || pt.dyn) return fill(null)
   const [ls, lt] = cancel(ps.syms, pt.syms)
@@ -162,7 +184,8 @@ export function reshapeShape(s: S, t: S): RDim[] {
  */
 export function flattenShape(s: S, start = 0, end = -1): RDim[] {
   if (s.length === 0) return [1]
-  const a = normAxis(start, s.length, "flatten"), b = normAxis(end, s.length, "flatten")
+  const a = normAxis(start, s.length, "flatten"),
+    b = normAxis(end, s.length, "flatten")
   if (a > b) fail("flatten", `start_dim ${start} after end_dim ${end} for ${fmtShape(s)}`, s)
   return [...s.slice(0, a), prodDim(s.slice(a, b + 1)), ...s.slice(b + 1)]
 }
@@ -176,7 +199,8 @@ export function flattenShape(s: S, start = 0, end = -1): RDim[] {
  * @category shape functions
  */
 export function transposeShape(s: S, d0 = -2, d1 = -1): RDim[] {
-  const a = normAxis(d0, s.length, "transpose"), b = normAxis(d1, s.length, "transpose")
+  const a = normAxis(d0, s.length, "transpose"),
+    b = normAxis(d1, s.length, "transpose")
   const out = [...s]
   ;[out[a], out[b]] = [s[b]!, s[a]!]
   return out
@@ -191,7 +215,8 @@ export function transposeShape(s: S, d0 = -2, d1 = -1): RDim[] {
  * @category shape functions
  */
 export function permuteShape(s: S, perm: ReadonlyArray<number>): RDim[] {
-  if (perm.length !== s.length) fail("permute", `${fmtShape(perm)} has ${perm.length} axes but tensor ${fmtShape(s)} has rank ${s.length}`, s)
+  if (perm.length !== s.length)
+    fail("permute", `${fmtShape(perm)} has ${perm.length} axes but tensor ${fmtShape(s)} has rank ${s.length}`, s)
   const seen: number[] = []
   return perm.map((h) => {
     const a = normAxis(h, s.length, "permute")
@@ -260,8 +285,11 @@ export function concatShape(ss: ReadonlyArray<S>, axis = 0): RDim[] {
   let acc: RDim[] = [...f]
   ss.slice(1).forEach((s, j) => {
     const i = j + 1
-    if (s.length !== f.length) fail("concat", `tensor ${i} ${fmtShape(s)} has rank ${s.length}, expected ${f.length} like ${fmtShape(f)}`, ...ss)
-    acc = acc.map((a, k) => (k === ax ? addDim(a, s[k]!) : unify(a, s[k]!, "concat", `tensor ${i} ${fmtShape(s)} differs from ${fmtShape(f)} at dim ${k}`, ...ss)))
+    if (s.length !== f.length)
+      fail("concat", `tensor ${i} ${fmtShape(s)} has rank ${s.length}, expected ${f.length} like ${fmtShape(f)}`, ...ss)
+    acc = acc.map((a, k) =>
+      k === ax ? addDim(a, s[k]!) : unify(a, s[k]!, "concat", `tensor ${i} ${fmtShape(s)} differs from ${fmtShape(f)} at dim ${k}`, ...ss),
+    )
   })
   return acc
 }
@@ -306,10 +334,14 @@ export function padShape(s: S, pads: number | ReadonlyArray<readonly [number, nu
     if (!okPad(pads)) fail("pad", `invalid padding ${pads}`, s)
     return s.map((d) => padDim(d, pads, pads))
   }
-  if (pads.length !== 1 && pads.length !== s.length) fail("pad", `${pads.length} pad pairs for ${fmtShape(s)} of rank ${s.length} (one pair, or one per axis)`, s)
+  if (pads.length !== 1 && pads.length !== s.length)
+    fail("pad", `${pads.length} pad pairs for ${fmtShape(s)} of rank ${s.length} (one pair, or one per axis)`, s)
   const badPair = pads.find(([a, b]) => !okPad(a) || !okPad(b))
   if (badPair) fail("pad", `invalid padding [${badPair[0]}, ${badPair[1]}]`, s)
-  return s.map((d, i) => { const [a, b] = pads.length === 1 ? pads[0]! : pads[i]!; return padDim(d, a, b) })
+  return s.map((d, i) => {
+    const [a, b] = pads.length === 1 ? pads[0]! : pads[i]!
+    return padDim(d, a, b)
+  })
 }
 
 const dtypeRank: Record<DType, number> = { bool: 0, i32: 1, f16: 2, f32: 3, f64: 4 }

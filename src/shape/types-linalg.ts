@@ -17,11 +17,14 @@ import type { Broadcast, Dim, FmtShape, IsError, Shape, ShapeMismatch } from "./
  * @since 0.1.0
  * @category shape functions
  */
-export type SquareMatrix<S extends Shape, Op extends string> = IsTuple<S> extends true
-  ? S extends readonly [...Dim[], infer m, infer n]
-    ? IsError<Unify<m, n, "">> extends true ? ShapeMismatch<`${Op}: needs square matrices [..., n, n], got ${FmtShape<S>}`> : S
-    : ShapeMismatch<`${Op}: needs square matrices [..., n, n], got ${FmtShape<S>}`>
-  : S
+export type SquareMatrix<S extends Shape, Op extends string> =
+  IsTuple<S> extends true
+    ? S extends readonly [...Dim[], infer m, infer n]
+      ? IsError<Unify<m, n, "">> extends true
+        ? ShapeMismatch<`${Op}: needs square matrices [..., n, n], got ${FmtShape<S>}`>
+        : S
+      : ShapeMismatch<`${Op}: needs square matrices [..., n, n], got ${FmtShape<S>}`>
+    : S
 
 /**
  * The batch axes of a batch of matrices: `S` without its last two axes.
@@ -31,7 +34,8 @@ export type SquareMatrix<S extends Shape, Op extends string> = IsTuple<S> extend
  * @since 0.1.0
  * @category shape functions
  */
-export type MatrixBatch<S extends Shape> = IsTuple<S> extends true ? (S extends readonly [...infer B extends Dim[], Dim, Dim] ? B : Dim[]) : Dim[]
+export type MatrixBatch<S extends Shape> =
+  IsTuple<S> extends true ? (S extends readonly [...infer B extends Dim[], Dim, Dim] ? B : Dim[]) : Dim[]
 
 /**
  * The shape of `solve(a, b)`: `b` is a vector per batch entry when it has one axis fewer than
@@ -48,19 +52,23 @@ export type MatrixBatch<S extends Shape> = IsTuple<S> extends true ? (S extends 
  */
 export type Solve<A extends Shape, B extends Shape> = [IsTuple<A>, IsTuple<B>] extends [true, true]
   ? SquareMatrix<A, "solve"> extends infer Sq
-    ? IsError<Sq> extends true ? Sq
-    : A extends readonly [...infer BA extends Dim[], Dim, infer n]
-      ? B extends readonly [...infer BB extends Dim[], infer k]
-        ? BB["length"] extends BA["length"]
-          ? SolveOut<Unify<n, k, SolveMsg<A, B>>, Broadcast<BA, BB>, A, B, []>
-          : B extends readonly [...infer BB2 extends Dim[], infer k2, infer m]
-            ? SolveOut<Unify<n, k2, SolveMsg<A, B>>, Broadcast<BA, BB2>, A, B, [m & Dim]>
-            : ShapeMismatch<SolveMsg<A, B>>
-        : ShapeMismatch<SolveMsg<A, B>>
-      : never
+    ? IsError<Sq> extends true
+      ? Sq
+      : A extends readonly [...infer BA extends Dim[], Dim, infer n]
+        ? B extends readonly [...infer BB extends Dim[], infer k]
+          ? BB["length"] extends BA["length"]
+            ? SolveOut<Unify<n, k, SolveMsg<A, B>>, Broadcast<BA, BB>, A, B, []>
+            : B extends readonly [...infer BB2 extends Dim[], infer k2, infer m]
+              ? SolveOut<Unify<n, k2, SolveMsg<A, B>>, Broadcast<BA, BB2>, A, B, [m & Dim]>
+              : ShapeMismatch<SolveMsg<A, B>>
+          : ShapeMismatch<SolveMsg<A, B>>
+        : never
     : never
   : Dim[]
 type SolveMsg<A, B> = `solve: ${FmtShape<A>} cannot solve a right-hand side ${FmtShape<B>}`
-type SolveOut<N, Batch, A, B, Tail extends Dim[]> = IsError<N> extends true ? N
-  : IsError<Batch> extends true ? ShapeMismatch<`solve: batch axes of ${FmtShape<A>} and ${FmtShape<B>} do not broadcast`>
-  : [...Sp<Batch>, N & Dim, ...Tail]
+type SolveOut<N, Batch, A, B, Tail extends Dim[]> =
+  IsError<N> extends true
+    ? N
+    : IsError<Batch> extends true
+      ? ShapeMismatch<`solve: batch axes of ${FmtShape<A>} and ${FmtShape<B>} do not broadcast`>
+      : [...Sp<Batch>, N & Dim, ...Tail]

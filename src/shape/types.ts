@@ -142,7 +142,9 @@ type IsSingle<T> = [T] extends [never] ? false : 0 extends 1 & T ? false : [T] e
  * @category devices
  */
 export type SameDevice<V1, V2, Op extends string, R> = [IsSingle<V1>, IsSingle<V2>] extends [true, true]
-  ? [V1] extends [V2] ? R : ShapeMismatch<`${Op}: device mismatch (${V1 & string} vs ${V2 & string})`>
+  ? [V1] extends [V2]
+    ? R
+    : ShapeMismatch<`${Op}: device mismatch (${V1 & string} vs ${V2 & string})`>
   : R
 
 /**
@@ -154,7 +156,9 @@ export type SameDevice<V1, V2, Op extends string, R> = [IsSingle<V1>, IsSingle<V
  * @category dtypes
  */
 export type SameDType<D1, D2, Op extends string, R> = [IsSingle<D1>, IsSingle<D2>] extends [true, true]
-  ? [D1] extends [D2] ? R : ShapeMismatch<`${Op}: dtype mismatch (${D1 & string} vs ${D2 & string})`>
+  ? [D1] extends [D2]
+    ? R
+    : ShapeMismatch<`${Op}: dtype mismatch (${D1 & string} vs ${D2 & string})`>
   : R
 
 type DTypeRank = { bool: 0; i32: 1; f16: 2; f32: 3; f64: 4 }
@@ -167,9 +171,11 @@ type RankDType = ["bool", "i32", "f16", "f32", "f64"]
  * @since 0.1.0
  * @category dtypes
  */
-export type Promote<D1 extends DType, D2 extends DType> = D1 extends DType ? D2 extends DType
-  ? RankDType[CmpLE<ToLE<DTypeRank[D1]>, ToLE<DTypeRank[D2]>> extends "lt" ? DTypeRank[D2] : DTypeRank[D1]]
-  : never : never
+export type Promote<D1 extends DType, D2 extends DType> = D1 extends DType
+  ? D2 extends DType
+    ? RankDType[CmpLE<ToLE<DTypeRank[D1]>, ToLE<DTypeRank[D2]>> extends "lt" ? DTypeRank[D2] : DTypeRank[D1]]
+    : never
+  : never
 
 /**
  * Number of elements of a shape; `number` when a dim is named or dynamic.
@@ -179,17 +185,22 @@ export type Promote<D1 extends DType, D2 extends DType> = D1 extends DType ? D2 
  * @since 0.1.0
  * @category shapes
  */
-export type NumElements<S extends Shape> = IsTuple<S> extends true
-  ? Prod<S> extends [infer N extends string, [], false] ? FromLE<N> : number
-  : number
+export type NumElements<S extends Shape> =
+  IsTuple<S> extends true ? (Prod<S> extends [infer N extends string, [], false] ? FromLE<N> : number) : number
 
 // ================================================================== broadcast (NumPy rules)
 type BroadcastDim<A, B> = [A] extends [B] ? ([B] extends [A] ? A : BroadcastDim2<A, B>) : BroadcastDim2<A, B>
-type BroadcastDim2<A, B> = [A] extends [1] ? B
-  : [B] extends [1] ? A
-  : Kind<A> extends "dyn" ? (Kind<B> extends "dyn" ? number : B)
-  : Kind<B> extends "dyn" ? A
-  : false
+type BroadcastDim2<A, B> = [A] extends [1]
+  ? B
+  : [B] extends [1]
+    ? A
+    : Kind<A> extends "dyn"
+      ? Kind<B> extends "dyn"
+        ? number
+        : B
+      : Kind<B> extends "dyn"
+        ? A
+        : false
 
 /**
  * NumPy broadcasting: align from the right; equal dims, or a 1, or a dynamic dim (checked at run time).
@@ -201,21 +212,21 @@ type BroadcastDim2<A, B> = [A] extends [1] ? B
  * @since 0.1.0
  * @category shape functions
  */
-export type Broadcast<A extends Shape, B extends Shape, Op extends string = "broadcast"> =
-  [IsTuple<A>, IsTuple<B>] extends [true, true] ? BroadcastLoop<A, B, A, B, [], Op> : Dim[]
+export type Broadcast<A extends Shape, B extends Shape, Op extends string = "broadcast"> = [IsTuple<A>, IsTuple<B>] extends [true, true]
+  ? BroadcastLoop<A, B, A, B, [], Op>
+  : Dim[]
 type BroadcastMsg<Op extends string, A0, B0, a, b> = Op extends "broadcast"
   ? `broadcast: ${FmtShape<A0>} vs ${FmtShape<B0>} (dim ${FmtDim<a>} vs ${FmtDim<b>})`
   : `${Op}: cannot broadcast ${FmtShape<A0>} with ${FmtShape<B0>} (dim ${FmtDim<a>} vs ${FmtDim<b>})`
-type BroadcastLoop<A, B, A0, B0, Acc extends Dim[], Op extends string> =
-  A extends readonly [...infer AI, infer a]
-    ? B extends readonly [...infer BI, infer b]
-      ? BroadcastDim<a, b> extends infer r
-        ? [r] extends [false]
-          ? ShapeMismatch<BroadcastMsg<Op, A0, B0, a, b>>
-          : BroadcastLoop<AI, BI, A0, B0, [r & Dim, ...Acc], Op>
-        : never
-      : [...Sp<A>, ...Acc]
-    : [...Sp<B>, ...Acc]
+type BroadcastLoop<A, B, A0, B0, Acc extends Dim[], Op extends string> = A extends readonly [...infer AI, infer a]
+  ? B extends readonly [...infer BI, infer b]
+    ? BroadcastDim<a, b> extends infer r
+      ? [r] extends [false]
+        ? ShapeMismatch<BroadcastMsg<Op, A0, B0, a, b>>
+        : BroadcastLoop<AI, BI, A0, B0, [r & Dim, ...Acc], Op>
+      : never
+    : [...Sp<A>, ...Acc]
+  : [...Sp<B>, ...Acc]
 
 // ================================================================== matmul / dot / outer
 type Inner<K1, K2, A, B> = Unify<K1, K2, `matmul: inner dimensions differ for ${FmtShape<A>} @ ${FmtShape<B>}`>
@@ -231,25 +242,32 @@ type IfOk<E, R> = IsError<E> extends true ? E : R
  * @since 0.1.0
  * @category shape functions
  */
-export type Matmul<A extends Shape, B extends Shape> =
-  [IsTuple<A>, IsTuple<B>] extends [true, true]
-    ? A extends readonly [] ? ShapeMismatch<`matmul: scalar operand ${FmtShape<A>}`>
-    : B extends readonly [] ? ShapeMismatch<`matmul: scalar operand ${FmtShape<B>}`>
-    : A extends readonly [infer k1]
-      ? B extends readonly [infer k2] ? IfOk<Inner<k1, k2, A, B>, []>
-        : B extends readonly [...infer BB extends Dim[], infer k2, infer n] ? IfOk<Inner<k1, k2, A, B>, [...BB, n & Dim]>
-        : never
-      : A extends readonly [...infer BA extends Dim[], infer m, infer k1]
-        ? B extends readonly [infer k2] ? IfOk<Inner<k1, k2, A, B>, [...BA, m & Dim]>
+export type Matmul<A extends Shape, B extends Shape> = [IsTuple<A>, IsTuple<B>] extends [true, true]
+  ? A extends readonly []
+    ? ShapeMismatch<`matmul: scalar operand ${FmtShape<A>}`>
+    : B extends readonly []
+      ? ShapeMismatch<`matmul: scalar operand ${FmtShape<B>}`>
+      : A extends readonly [infer k1]
+        ? B extends readonly [infer k2]
+          ? IfOk<Inner<k1, k2, A, B>, []>
           : B extends readonly [...infer BB extends Dim[], infer k2, infer n]
-            ? IfOk<Inner<k1, k2, A, B>,
-              Broadcast<BA, BB> extends infer batch
-                ? IsError<batch> extends true ? ShapeMismatch<`matmul: batch dims do not broadcast: ${FmtShape<A>} @ ${FmtShape<B>}`>
-                : [...Sp<batch>, m & Dim, n & Dim]
-                : never>
+            ? IfOk<Inner<k1, k2, A, B>, [...BB, n & Dim]>
             : never
-        : never
-    : Dim[]
+        : A extends readonly [...infer BA extends Dim[], infer m, infer k1]
+          ? B extends readonly [infer k2]
+            ? IfOk<Inner<k1, k2, A, B>, [...BA, m & Dim]>
+            : B extends readonly [...infer BB extends Dim[], infer k2, infer n]
+              ? IfOk<
+                  Inner<k1, k2, A, B>,
+                  Broadcast<BA, BB> extends infer batch
+                    ? IsError<batch> extends true
+                      ? ShapeMismatch<`matmul: batch dims do not broadcast: ${FmtShape<A>} @ ${FmtShape<B>}`>
+                      : [...Sp<batch>, m & Dim, n & Dim]
+                    : never
+                >
+              : never
+          : never
+  : Dim[]
 
 /**
  * Inner product of two 1-D tensors: [K] · [K] → [].
@@ -260,11 +278,11 @@ export type Matmul<A extends Shape, B extends Shape> =
  * @since 0.1.0
  * @category shape functions
  */
-export type Dot<A extends Shape, B extends Shape> =
-  [IsTuple<A>, IsTuple<B>] extends [true, true]
-    ? [A, B] extends [readonly [infer a], readonly [infer b]] ? IfOk<Unify<a, b, `dot: sizes differ for ${FmtShape<A>} and ${FmtShape<B>}`>, []>
+export type Dot<A extends Shape, B extends Shape> = [IsTuple<A>, IsTuple<B>] extends [true, true]
+  ? [A, B] extends [readonly [infer a], readonly [infer b]]
+    ? IfOk<Unify<a, b, `dot: sizes differ for ${FmtShape<A>} and ${FmtShape<B>}`>, []>
     : ShapeMismatch<`dot: expects 1-D tensors, got ${FmtShape<A>} and ${FmtShape<B>}`>
-    : []
+  : []
 
 /**
  * Outer product of two 1-D tensors: [M] ⊗ [N] → [M, N].
@@ -274,11 +292,11 @@ export type Dot<A extends Shape, B extends Shape> =
  * @since 0.1.0
  * @category shape functions
  */
-export type Outer<A extends Shape, B extends Shape> =
-  [IsTuple<A>, IsTuple<B>] extends [true, true]
-    ? [A, B] extends [readonly [infer a], readonly [infer b]] ? [a & Dim, b & Dim]
+export type Outer<A extends Shape, B extends Shape> = [IsTuple<A>, IsTuple<B>] extends [true, true]
+  ? [A, B] extends [readonly [infer a], readonly [infer b]]
+    ? [a & Dim, b & Dim]
     : ShapeMismatch<`outer: expects 1-D tensors, got ${FmtShape<A>} and ${FmtShape<B>}`>
-    : Dim[]
+  : Dim[]
 
 // ================================================================== expand (broadcast_to)
 /**
@@ -292,25 +310,38 @@ export type Outer<A extends Shape, B extends Shape> =
  * @category shape functions
  */
 export type Expand<S extends Shape, T extends Shape> =
-  IsTuple<T> extends false ? Dim[]
-  : [BadDims<T>] extends [never]
-    ? IsTuple<S> extends false ? { [K in keyof T]: [T[K]] extends [-1] ? number : T[K] }
-    : CmpLE<ToLE<S["length"]>, ToLE<T["length"]>> extends "gt"
-      ? ShapeMismatch<`expand: cannot expand ${FmtShape<S>} to ${FmtShape<T>} (rank ${S["length"]} > ${T["length"]})`>
-      : ExpandLoop<S, T, S, T, []>
-  : ShapeMismatch<`expand: invalid dimension ${BadDims<T> & number} in ${FmtShape<T>}`>
-type ExpandLoop<S, T, S0, T0, Acc extends Dim[]> =
-  T extends readonly [...infer TI, infer t]
-    ? S extends readonly [...infer SI, infer s]
-      ? ExpandDim<s, t> extends infer r
-        ? [r] extends [false] ? ShapeMismatch<`expand: cannot expand ${FmtShape<S0>} to ${FmtShape<T0>} (dim ${FmtDim<s>} vs ${FmtDim<t>})`>
+  IsTuple<T> extends false
+    ? Dim[]
+    : [BadDims<T>] extends [never]
+      ? IsTuple<S> extends false
+        ? { [K in keyof T]: [T[K]] extends [-1] ? number : T[K] }
+        : CmpLE<ToLE<S["length"]>, ToLE<T["length"]>> extends "gt"
+          ? ShapeMismatch<`expand: cannot expand ${FmtShape<S>} to ${FmtShape<T>} (rank ${S["length"]} > ${T["length"]})`>
+          : ExpandLoop<S, T, S, T, []>
+      : ShapeMismatch<`expand: invalid dimension ${BadDims<T> & number} in ${FmtShape<T>}`>
+type ExpandLoop<S, T, S0, T0, Acc extends Dim[]> = T extends readonly [...infer TI, infer t]
+  ? S extends readonly [...infer SI, infer s]
+    ? ExpandDim<s, t> extends infer r
+      ? [r] extends [false]
+        ? ShapeMismatch<`expand: cannot expand ${FmtShape<S0>} to ${FmtShape<T0>} (dim ${FmtDim<s>} vs ${FmtDim<t>})`>
         : ExpandLoop<SI, TI, S0, T0, [r & Dim, ...Acc]>
-        : never
-      : [t] extends [-1] ? ShapeMismatch<`expand: -1 is not allowed for a new leading dim in ${FmtShape<T0>}`>
+      : never
+    : [t] extends [-1]
+      ? ShapeMismatch<`expand: -1 is not allowed for a new leading dim in ${FmtShape<T0>}`>
       : ExpandLoop<S, TI, S0, T0, [t & Dim, ...Acc]>
-    : Acc
-type ExpandDim<s, t> = [t] extends [-1] ? s
-  : [Kind<s>, Kind<t>] extends ["lit", "lit"] | ["sym", "sym"] | ["sym", "lit"] | ["lit", "sym"] ? ([s] extends [t] ? s : [s] extends [1] ? t : false)
-  : Kind<s> extends "dyn" ? (Kind<t> extends "dyn" ? number : t)
-  : [s] extends [1] ? number
-  : s
+  : Acc
+type ExpandDim<s, t> = [t] extends [-1]
+  ? s
+  : [Kind<s>, Kind<t>] extends ["lit", "lit"] | ["sym", "sym"] | ["sym", "lit"] | ["lit", "sym"]
+    ? [s] extends [t]
+      ? s
+      : [s] extends [1]
+        ? t
+        : false
+    : Kind<s> extends "dyn"
+      ? Kind<t> extends "dyn"
+        ? number
+        : t
+      : [s] extends [1]
+        ? number
+        : s

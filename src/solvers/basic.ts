@@ -10,7 +10,6 @@ import { constant, type Schedule } from "./schedules.js"
 import { stateless, type EmptyKind, type GradientTransformation, type StateKind } from "./transform.js"
 import { countOf, like, newCount, nonNeg, recip, requireOption, sqrt, type StepCount } from "./trees.js"
 
-
 /**
  * State kind of `scaleByLearningRate`: the step counter the schedule reads.
  * @example
@@ -42,7 +41,13 @@ export const scaleByLearningRate = (lr: number | Schedule): GradientTransformati
       const count = countOf("scaleByLearningRate", (state as { count?: unknown } | undefined)?.count)
       const rate = sched(count).neg()
       const [gs, def] = Tree.flatten(grads)
-      return [Tree.unflatten(def, gs.map((g) => g.mul(like(rate, g)))), { count: count.add(1) as StepCount }] as const
+      return [
+        Tree.unflatten(
+          def,
+          gs.map((g) => g.mul(like(rate, g))),
+        ),
+        { count: count.add(1) as StepCount },
+      ] as const
     },
   }
 }
@@ -74,7 +79,11 @@ export const scale = (factor: number): GradientTransformation<EmptyKind> => stat
  */
 export const addDecayedWeights = (weightDecay: number): GradientTransformation<EmptyKind> => {
   nonNeg("addDecayedWeights", "weightDecay", weightDecay)
-  return stateless("addDecayedWeights", (gs, ps) => (weightDecay === 0 ? gs : gs.map((g, i) => g.add(ps![i]!.mul(weightDecay)))), weightDecay !== 0)
+  return stateless(
+    "addDecayedWeights",
+    (gs, ps) => (weightDecay === 0 ? gs : gs.map((g, i) => g.add(ps![i]!.mul(weightDecay)))),
+    weightDecay !== 0,
+  )
 }
 
 /**

@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest"
 import * as tg from "../index.js"
 
-const cities = tg.tensor([[0, 0], [10, 0], [0, 10]])
+const cities = tg.tensor([
+  [0, 0],
+  [10, 0],
+  [0, 10],
+])
 const total = (c: tg.Tensor<[2]>) => cities.sub(c).norm({ axis: 1 }).sum()
 
 describe("facility with Adam (f32, CPU)", () => {

@@ -113,7 +113,11 @@ export interface FitResult<P, S, C = undefined> {
 export type FitError = NonFiniteLoss | NonScalarObjective | OptimizerStateMismatch | ShapeError | InvalidHyperparameter | ReadbackError
 
 const isFitError = (e: unknown): e is FitError =>
-  e instanceof NonFiniteLoss || e instanceof NonScalarObjective || e instanceof OptimizerStateMismatch || e instanceof ShapeError || e instanceof InvalidHyperparameter
+  e instanceof NonFiniteLoss ||
+  e instanceof NonScalarObjective ||
+  e instanceof OptimizerStateMismatch ||
+  e instanceof ShapeError ||
+  e instanceof InvalidHyperparameter
 
 /** Run pure code that throws tagged errors: known ones become typed failures, the rest defects. */
 const lift = <A>(f: () => A): Effect.Effect<A, FitError> =>
@@ -123,7 +127,14 @@ const lift = <A>(f: () => A): Effect.Effect<A, FitError> =>
 const readLoss = (t: AnyTensor, sync: boolean): Effect.Effect<number, ReadbackError> => {
   const read = t.device.backend.readSync
   if (read !== undefined) return Effect.sync(() => Number(read(t._impl as never, t.aval)[0]))
-  if (sync) return Effect.die(new HostAccessError({ op: "fitSync", device: t.device.name, message: `fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise` }))
+  if (sync)
+    return Effect.die(
+      new HostAccessError({
+        op: "fitSync",
+        device: t.device.name,
+        message: `fitSync: the loss lives on ${t.device.name}, which has no synchronous readback; use fit or fitPromise`,
+      }),
+    )
   return Effect.map(data(t), (d) => Number(d[0]))
 }
 
@@ -136,18 +147,20 @@ type Step = (p: unknown, s: unknown, ...extra: unknown[]) => readonly unknown[]
 // biome-ignore lint/suspicious/noExplicitAny: the loop's own view of the user's loss, whatever its parameter types
 type AnyLoss = (params: any, batch: any, carry: any) => AnyTensor | readonly [AnyTensor, unknown]
 
-const rawStep = (loss: AnyLoss, opt: GradientTransformation<StateKind>, hasBatch: boolean, hasCarry: boolean): Step => (p, s, ...extra) => {
-  const b = hasBatch ? extra[0] : undefined
-  if (!hasCarry) {
-    const [v, g] = valueAndGrad((q: unknown) => loss(q, b, undefined) as Tensor<[]>)(p)
+const rawStep =
+  (loss: AnyLoss, opt: GradientTransformation<StateKind>, hasBatch: boolean, hasCarry: boolean): Step =>
+  (p, s, ...extra) => {
+    const b = hasBatch ? extra[0] : undefined
+    if (!hasCarry) {
+      const [v, g] = valueAndGrad((q: unknown) => loss(q, b, undefined) as Tensor<[]>)(p)
+      const [u, s2] = opt.update(g, s, p)
+      return [applyUpdates(p, u), s2, v] as const
+    }
+    const c = extra[hasBatch ? 1 : 0]
+    const [[v, c2], g] = valueAndGrad((q: unknown) => loss(q, b, c) as readonly [Tensor<[]>, unknown], { hasAux: true })(p)
     const [u, s2] = opt.update(g, s, p)
-    return [applyUpdates(p, u), s2, v] as const
+    return [applyUpdates(p, u), s2, v, c2] as const
   }
-  const c = extra[hasBatch ? 1 : 0]
-  const [[v, c2], g] = valueAndGrad((q: unknown) => loss(q, b, c) as readonly [Tensor<[]>, unknown], { hasAux: true })(p)
-  const [u, s2] = opt.update(g, s, p)
-  return [applyUpdates(p, u), s2, v, c2] as const
-}
 
 // jitted steps per (loss, optimizer, batch?, carry?), so repeated or resumed runs reuse the compiled programs
 const stagedCache = new WeakMap<AnyLoss, WeakMap<object, Map<string, Step>>>()
@@ -170,13 +183,24 @@ const stepFor = (loss: AnyLoss, opt: GradientTransformation<StateKind>, staged: 
  * The loop. `publish` receives, once, a reader of the current result: between steps (the only
  * moments another fiber can run) it sees a consistent (params, state, history).
  */
-const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: (current: () => FitResult<P, StateOf<K, P>, C>) => void, sync = false) =>
+const loop = <P, K extends StateKind, B, C>(
+  o: FitOptions<P, K, B, C>,
+  publish: (current: () => FitResult<P, StateOf<K, P>, C>) => void,
+  sync = false,
+) =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function* () {
       yield* lift(() => {
         requireOption("fit", "steps", o.steps, Number.isInteger(o.steps) && o.steps >= 0, "a non-negative integer")
         const es = o.earlyStopping
-        if (es !== undefined) requireOption("fit", "earlyStopping.patience", es.patience, Number.isInteger(es.patience) && es.patience > 0, "a positive integer")
+        if (es !== undefined)
+          requireOption(
+            "fit",
+            "earlyStopping.patience",
+            es.patience,
+            Number.isInteger(es.patience) && es.patience > 0,
+            "a positive integer",
+          )
       })
       type S = StateOf<K, P>
       const opt = o.optimizer
@@ -184,9 +208,18 @@ const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: 
       let state: S = o.state ?? (yield* lift(() => opt.init(params)))
       const hasCarry = o.carry !== undefined
       let carry = o.carry as C
-      const history: number[] = [], skipped: number[] = []
+      const history: number[] = [],
+        skipped: number[] = []
       let stopped: FitResult<P, S, C>["stopped"] = "completed"
-      const result = (): FitResult<P, S, C> => ({ params, state, carry, history: [...history], steps: history.length, skipped: [...skipped], stopped })
+      const result = (): FitResult<P, S, C> => ({
+        params,
+        state,
+        carry,
+        history: [...history],
+        steps: history.length,
+        skipped: [...skipped],
+        stopped,
+      })
       publish(result)
       const lossFn = o.loss as AnyLoss
       const step = (p: P, s: S, b: B, c: C) => {
@@ -194,18 +227,27 @@ const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: 
         return stepFor(lossFn, opt, o.jit !== false, b !== undefined, hasCarry)(p, s, ...extra) as readonly [P, S, AnyTensor, C?]
       }
       const report = o.progress === false ? silent : reporter(o.steps, o.progress)
-      let best = Infinity, wait = 0
+      let best = Infinity,
+        wait = 0
       return yield* Effect.gen(function* () {
         for (let k = 0; k < o.steps; k++) {
           const b = o.batch === undefined ? (undefined as B) : o.batch(k)
           if (k === 0) {
             const out = yield* lift(() => lossFn(params, b, carry))
             if (hasCarry && !(Array.isArray(out) && out.length === 2)) {
-              return yield* Effect.fail(new NonScalarObjective({ op: "fit", shape: [], message: "fit: with a carry, the loss must return [loss, nextCarry]" }))
+              return yield* Effect.fail(
+                new NonScalarObjective({ op: "fit", shape: [], message: "fit: with a carry, the loss must return [loss, nextCarry]" }),
+              )
             }
             const y = (hasCarry ? (out as readonly [AnyTensor, unknown])[0] : out) as AnyTensor
             if (y.shape.length !== 0) {
-              return yield* Effect.fail(new NonScalarObjective({ op: "fit", shape: [...y.shape], message: `fit: the loss returned a tensor of shape [${y.shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .mean()` }))
+              return yield* Effect.fail(
+                new NonScalarObjective({
+                  op: "fit",
+                  shape: [...y.shape],
+                  message: `fit: the loss returned a tensor of shape [${y.shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .mean()`,
+                }),
+              )
             }
           }
           const [p2, s2, lossT, c2] = yield* lift(() => step(params, state, b, carry))
@@ -213,7 +255,14 @@ const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: 
           history.push(loss)
           if (!Number.isFinite(loss)) {
             if (o.onNaN !== "skip") {
-              return yield* Effect.fail(new NonFiniteLoss({ op: "fit", step: k + 1, value: loss, message: `fit: the loss at step ${k + 1} is ${loss}, expected a finite number (set onNaN: "skip" to skip such steps)` }))
+              return yield* Effect.fail(
+                new NonFiniteLoss({
+                  op: "fit",
+                  step: k + 1,
+                  value: loss,
+                  message: `fit: the loss at step ${k + 1} is ${loss}, expected a finite number (set onNaN: "skip" to skip such steps)`,
+                }),
+              )
             }
             skipped.push(k + 1)
           } else [params, state, carry] = [p2 as P, s2 as S, (hasCarry ? c2 : carry) as C]
@@ -260,8 +309,9 @@ const loop = <P, K extends StateKind, B, C>(o: FitOptions<P, K, B, C>, publish: 
  * @since 0.1.0
  * @category solvers
  */
-export const fit = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): Effect.Effect<FitResult<P, StateOf<K, P>, C>, FitError> =>
-  loop(o, () => {})
+export const fit = <P, K extends StateKind, B = undefined, C = undefined>(
+  o: FitOptions<P, K, B, C>,
+): Effect.Effect<FitResult<P, StateOf<K, P>, C>, FitError> => loop(o, () => {})
 
 /**
  * A running `fit`: its fiber, the latest consistent result, and `stop`, which interrupts the run
@@ -295,7 +345,9 @@ export interface FitRun<P, S, C = undefined> {
  * @since 0.1.0
  * @category solvers
  */
-export const startFit = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): Effect.Effect<FitRun<P, StateOf<K, P>, C>> =>
+export const startFit = <P, K extends StateKind, B = undefined, C = undefined>(
+  o: FitOptions<P, K, B, C>,
+): Effect.Effect<FitRun<P, StateOf<K, P>, C>> =>
   Effect.gen(function* () {
     let current: (() => FitResult<P, StateOf<K, P>, C>) | undefined
     const fiber = yield* Effect.forkChild(loop(o, (r) => (current = r)))
@@ -325,7 +377,10 @@ export const fitPromise = async <P, K extends StateKind, B = undefined, C = unde
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<FitResult<P, StateOf<K, P>, C>> => {
   let current: (() => FitResult<P, StateOf<K, P>, C>) | undefined
-  const exit = await Effect.runPromiseExit(loop(o, (r) => (current = r)), options.signal === undefined ? undefined : { signal: options.signal })
+  const exit = await Effect.runPromiseExit(
+    loop(o, (r) => (current = r)),
+    options.signal === undefined ? undefined : { signal: options.signal },
+  )
   if (Exit.isSuccess(exit)) return exit.value
   if (Cause.hasInterruptsOnly(exit.cause) && current !== undefined) return { ...current(), stopped: "interrupted" }
   throw Cause.squash(exit.cause)
@@ -342,7 +397,9 @@ export const fitPromise = async <P, K extends StateKind, B = undefined, C = unde
  * @since 0.1.0
  * @category solvers
  */
-export const fitSync = <P, K extends StateKind, B = undefined, C = undefined>(o: FitOptions<P, K, B, C>): FitResult<P, StateOf<K, P>, C> => {
+export const fitSync = <P, K extends StateKind, B = undefined, C = undefined>(
+  o: FitOptions<P, K, B, C>,
+): FitResult<P, StateOf<K, P>, C> => {
   const exit = Effect.runSyncExit(loop(o, () => {}, true))
   if (Exit.isSuccess(exit)) return exit.value
   throw Cause.squash(exit.cause)

@@ -42,12 +42,22 @@ describe("heat2d", () => {
   it("one step of a unit spike, by hand: centre 1 − 4α, neighbours α, border untouched", () => {
     const u = tg.heatStep(tg.zeros([5, 5]).at("2, 2").set(1).at("0, :").set(7), 0.2)
     expect(u.slice("2, 2").item()).toBeCloseTo(0.2, 6)
-    for (const [i, j] of [[3, 2], [2, 1], [2, 3]]) expect(u.slice(`${i}, ${j}` as "3, 2").item()).toBeCloseTo(0.2, 6)
+    for (const [i, j] of [
+      [3, 2],
+      [2, 1],
+      [2, 3],
+    ])
+      expect(u.slice(`${i}, ${j}` as "3, 2").item()).toBeCloseTo(0.2, 6)
     expect(u.slice("1, 2").item()).toBeCloseTo(0.2 * (1 + 7), 6) // below it the spike, above it the hot border
     expect(u.slice("1, 1").item()).toBeCloseTo(0.2 * 7, 6)
     expect(u.slice("3, 3").item()).toBe(0)
     expect(Array.from(u.slice("0, :").dataSync())).toEqual([7, 7, 7, 7, 7]) // Dirichlet: the border keeps its value
-    expect(tg.heat2d(tg.zeros([5, 5]).at("2, 2").set(1), { alpha: 0.2, steps: 0 }).slice("2, 2").item()).toBe(1)
+    expect(
+      tg
+        .heat2d(tg.zeros([5, 5]).at("2, 2").set(1), { alpha: 0.2, steps: 0 })
+        .slice("2, 2")
+        .item(),
+    ).toBe(1)
   })
 
   it("the limit α ≤ 1/4 is where the scheme stops amplifying the checkerboard mode (the reference shows it)", () => {

@@ -46,7 +46,9 @@ type AnyGrid = Tensor<[number, number], FloatDType, DeviceKind>
 const checkAlpha = (op: string, alpha: number): void => {
   if (!(alpha >= 0 && alpha <= HEAT_ALPHA_LIMIT))
     throw new SolverError({
-      op, parameter: "alpha", value: alpha,
+      op,
+      parameter: "alpha",
+      value: alpha,
       message: `${op}: alpha = ${alpha}, expected 0 ≤ alpha ≤ ${HEAT_ALPHA_LIMIT} (the explicit 5-point scheme is unstable above 1/4)`,
     })
 }
@@ -54,17 +56,25 @@ const checkAlpha = (op: string, alpha: number): void => {
 const checkGrid = (op: string, grid: { readonly shape: ReadonlyArray<number> }): void => {
   if (grid.shape.length !== 2 || grid.shape[0]! < 3 || grid.shape[1]! < 3)
     throw new SolverError({
-      op, parameter: "grid", value: grid.shape.length,
+      op,
+      parameter: "grid",
+      value: grid.shape.length,
       message: `${op}: needs a 2-D grid of at least 3 × 3 (a border and an interior), got shape [${grid.shape.join(", ")}]`,
     })
 }
 
 /** One step on the interior: u + α (u↓ + u↑ + u→ + u← − 4u), summed in that order. */
-const step = (alpha: number) => (u: AnyGrid): AnyGrid => {
-  const lap = u.slice("2:, 1:-1").add(u.slice(":-2, 1:-1")).add(u.slice("1:-1, 2:"))
-    .add(u.slice("1:-1, :-2")).sub(u.slice("1:-1, 1:-1").mul(4))
-  return u.at("1:-1, 1:-1").add(lap.mul(alpha)) as AnyGrid
-}
+const step =
+  (alpha: number) =>
+  (u: AnyGrid): AnyGrid => {
+    const lap = u
+      .slice("2:, 1:-1")
+      .add(u.slice(":-2, 1:-1"))
+      .add(u.slice("1:-1, 2:"))
+      .add(u.slice("1:-1, :-2"))
+      .sub(u.slice("1:-1, 1:-1").mul(4))
+    return u.at("1:-1, 1:-1").add(lap.mul(alpha)) as AnyGrid
+  }
 
 /**
  * One explicit step of the 2-D heat equation; the border is held fixed (Dirichlet). Throws
@@ -78,7 +88,8 @@ const step = (alpha: number) => (u: AnyGrid): AnyGrid => {
  * @category solvers
  */
 export const heatStep = <H extends number, W extends number, D extends FloatDType, V extends DeviceKind>(
-  grid: Grid<H, W, D, V>, alpha: number,
+  grid: Grid<H, W, D, V>,
+  alpha: number,
 ): Grid<H, W, D, V> => {
   checkAlpha("heatStep", alpha)
   checkGrid("heatStep", grid)
@@ -99,13 +110,19 @@ export const heatStep = <H extends number, W extends number, D extends FloatDTyp
  * @category solvers
  */
 export const heat2d = <H extends number, W extends number, D extends FloatDType, V extends DeviceKind>(
-  grid: Grid<H, W, D, V>, options: HeatOptions,
+  grid: Grid<H, W, D, V>,
+  options: HeatOptions,
 ): Grid<H, W, D, V> => {
   const { alpha, steps } = options
   checkAlpha("heat2d", alpha)
   checkGrid("heat2d", grid)
   if (!(Number.isInteger(steps) && steps >= 0))
-    throw new SolverError({ op: "heat2d", parameter: "steps", value: steps, message: `heat2d: steps = ${steps}, expected a non-negative integer` })
+    throw new SolverError({
+      op: "heat2d",
+      parameter: "steps",
+      value: steps,
+      message: `heat2d: steps = ${steps}, expected a non-negative integer`,
+    })
   const f = options.jit === false ? step(alpha) : jit(step(alpha))
   return iterate(grid as unknown as AnyGrid, steps, (u) => f(u)) as unknown as Grid<H, W, D, V>
 }

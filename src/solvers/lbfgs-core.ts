@@ -57,8 +57,19 @@ interface Point {
 }
 
 /** A step length t along d with f(x + td) ≤ f + c₁ t gᵀd and |∇f(x + td)ᵀd| ≤ c₂ |gᵀd|. */
-const strongWolfe = (fg: ValueGrad, x: Float64Array, d: Float64Array, t0: number, f0: number, g0: Float64Array, gtd0: number, budget: number): Point & { readonly evals: number } => {
-  const c1 = 1e-4, c2 = 0.9, dmax = maxAbs(d)
+const strongWolfe = (
+  fg: ValueGrad,
+  x: Float64Array,
+  d: Float64Array,
+  t0: number,
+  f0: number,
+  g0: Float64Array,
+  gtd0: number,
+  budget: number,
+): Point & { readonly evals: number } => {
+  const c1 = 1e-4,
+    c2 = 0.9,
+    dmax = maxAbs(d)
   let evals = 0
   const at = (t: number): Point => {
     evals++
@@ -86,7 +97,8 @@ const strongWolfe = (fg: ValueGrad, x: Float64Array, d: Float64Array, t0: number
   if (lo === undefined || hi === undefined) return { ...cur, evals }
   // zoom phase: shrink [lo, hi] keeping lo the best point satisfying sufficient decrease
   while (evals < budget && Math.abs(hi.t - lo.t) * dmax > 1e-12) {
-    const a = Math.min(lo.t, hi.t), b = Math.max(lo.t, hi.t)
+    const a = Math.min(lo.t, hi.t),
+      b = Math.max(lo.t, hi.t)
     let t = cubicMin(lo.t, lo.f, lo.gtd, hi.t, hi.f, hi.gtd, a, b)
     // safeguard: stay 10% away from the ends of the interval
     const eps = 0.1 * (b - a)
@@ -107,11 +119,21 @@ export const lbfgsCore = (fg: ValueGrad, x0: Float64Array, o: LbfgsCoreOptions):
   let x: Float64Array = Float64Array.from(x0)
   let [f, g] = fg(x)
   let evals = 1
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = []
+  const S: Float64Array[] = [],
+    Y: Float64Array[] = [],
+    rho: number[] = []
   let hDiag = 1
   let d: Float64Array = g.map((v) => -v)
   let steps = 0
-  const done = (converged: boolean, message: string): LbfgsCoreResult => ({ x, value: f, grad: g, steps, evaluations: evals, converged, message })
+  const done = (converged: boolean, message: string): LbfgsCoreResult => ({
+    x,
+    value: f,
+    grad: g,
+    steps,
+    evaluations: evals,
+    converged,
+    message,
+  })
   if (!Number.isFinite(f)) return done(false, `the objective is ${f} at the starting point`)
   if (maxAbs(g) <= o.gtol) return done(true, `converged: max |gradient| ≤ gtol (${o.gtol}) at the start`)
   while (steps < o.maxSteps) {
@@ -134,7 +156,8 @@ export const lbfgsCore = (fg: ValueGrad, x0: Float64Array, o: LbfgsCoreOptions):
     if (gtd >= 0) return done(false, `stopped: gᵀd = ${gtd.toExponential(3)} ≥ 0, not a descent direction`)
     if (gtd > -o.ftol) return done(true, `converged: the predicted decrease −gᵀd = ${(-gtd).toExponential(3)} ≤ ftol (${o.ftol})`)
     const t0 = steps === 0 ? Math.min(1, 1 / g.reduce((s, v) => s + Math.abs(v), 0)) * o.lr : o.lr
-    const fPrev = f, gPrev = g
+    const fPrev = f,
+      gPrev = g
     let t: number
     if (o.lineSearch === "strong-wolfe") {
       const p = strongWolfe(fg, x, d, t0, f, g, gtd, o.maxEvals - evals)
@@ -148,16 +171,18 @@ export const lbfgsCore = (fg: ValueGrad, x0: Float64Array, o: LbfgsCoreOptions):
     x = axpy(x, t, d)
     steps++
     // curvature pair from this step
-    const s = d.map((v) => v * t), y = g.map((v, i) => v - gPrev[i]!)
+    const s = d.map((v) => v * t),
+      y = g.map((v, i) => v - gPrev[i]!)
     const ys = dot(y, s)
     if (ys > 1e-10) {
-      if (S.length === o.history) (S.shift(), Y.shift(), rho.shift())
+      if (S.length === o.history) S.shift(), Y.shift(), rho.shift()
       S.push(s), Y.push(y), rho.push(1 / ys)
       hDiag = ys / dot(y, y)
     }
     if (!Number.isFinite(f)) return done(false, `stopped: the objective became ${f}`)
     if (maxAbs(g) <= o.gtol) return done(true, `converged: max |gradient| ≤ gtol (${o.gtol})`)
-    if (Math.abs(f - fPrev) <= o.ftol * Math.max(1, Math.abs(f))) return done(true, `converged: relative change of the objective ≤ ftol (${o.ftol})`)
+    if (Math.abs(f - fPrev) <= o.ftol * Math.max(1, Math.abs(f)))
+      return done(true, `converged: relative change of the objective ≤ ftol (${o.ftol})`)
     if (maxAbs(s) <= o.ftol) return done(true, `converged: step ≤ ftol (${o.ftol})`)
     if (evals >= o.maxEvals) return done(false, `stopped: ${evals} evaluations reached maxEvals (${o.maxEvals})`)
   }

@@ -7,12 +7,19 @@ import * as tg from "../index.js"
 
 type V2 = tg.Tensor<[2], "f64">
 const rosenbrock = (p: V2) => {
-  const x = p.slice("0"), y = p.slice("1")
+  const x = p.slice("0"),
+    y = p.slice("1")
   return x.neg().add(1).square().add(y.sub(x.square()).square().mul(100))
 }
 
 // A = MᵀM + I for a fixed M: symmetric positive definite, 5×5
-const M = [[1, 2, 0, -1, 0.5], [0, 1, 3, 0, -2], [2, 0, 1, 1, 0], [-1, 0.5, 0, 2, 1], [0, 1, -1, 0, 1]]
+const M = [
+  [1, 2, 0, -1, 0.5],
+  [0, 1, 3, 0, -2],
+  [2, 0, 1, 1, 0],
+  [-1, 0.5, 0, 2, 1],
+  [0, 1, -1, 0, 1],
+]
 const A = M.map((_, i) => M.map((_, j) => M.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1 : 0)))
 const b = [1, -2, 0.5, 3, -1]
 const solve = (a: number[][], rhs: number[]): number[] => {
@@ -21,16 +28,18 @@ const solve = (a: number[][], rhs: number[]): number[] => {
   for (let c = 0; c < n; c++) {
     const p = m.reduce((best, _, r) => (r >= c && Math.abs(m[r]![c]!) > Math.abs(m[best]![c]!) ? r : best), c)
     ;[m[c], m[p]] = [m[p]!, m[c]!]
-    for (let r = 0; r < n; r++) if (r !== c) {
-      const k = m[r]![c]! / m[c]![c]!
-      for (let k2 = c; k2 <= n; k2++) m[r]![k2] = m[r]![k2]! - k * m[c]![k2]!
-    }
+    for (let r = 0; r < n; r++)
+      if (r !== c) {
+        const k = m[r]![c]! / m[c]![c]!
+        for (let k2 = c; k2 <= n; k2++) m[r]![k2] = m[r]![k2]! - k * m[c]![k2]!
+      }
   }
   return m.map((r, i) => r[n]! / r[i]!)
 }
 const xStar = solve(A, b)
 const fStar = -0.5 * b.reduce((s, v, i) => s + v * xStar[i]!, 0) // ½x*ᵀAx* − bᵀx* = −½bᵀx*
-const At = tg.tensor(A, { dtype: "f64" }), bt = tg.tensor(b, { dtype: "f64" })
+const At = tg.tensor(A, { dtype: "f64" }),
+  bt = tg.tensor(b, { dtype: "f64" })
 type V5 = tg.Tensor<[5], "f64">
 const quad = (x: V5) => x.dot(At.matmul(x)).mul(0.5).sub(bt.dot(x))
 const x0 = () => tg.zeros([5], { dtype: "f64" }) as V5
@@ -80,17 +89,30 @@ describe("lbfgs", () => {
   it("two iterations without line search equal the explicit BFGS inverse-Hessian update (m = 1)", () => {
     // f = ½xᵀQx − cᵀx, g = Qx − c. Step 1: x₁ = x₀ − min(1, 1/‖g₀‖₁)·g₀. Step 2: d = −H₁g₁ with
     // H₁ = VᵀH₀V + ρssᵀ, V = I − ρysᵀ, ρ = 1/yᵀs, H₀ = (sᵀy/yᵀy)·I; x₂ = x₁ + d (lr 1)
-    const Q = [[4, 1], [1, 3]], c = [1, 2]
+    const Q = [
+        [4, 1],
+        [1, 3],
+      ],
+      c = [1, 2]
     const g = (x: number[]) => [Q[0]![0]! * x[0]! + Q[0]![1]! * x[1]! - c[0]!, Q[1]![0]! * x[0]! + Q[1]![1]! * x[1]! - c[1]!]
-    const x0 = [2, -1], g0 = g(x0)
+    const x0 = [2, -1],
+      g0 = g(x0)
     const t = Math.min(1, 1 / (Math.abs(g0[0]!) + Math.abs(g0[1]!)))
-    const x1 = [x0[0]! - t * g0[0]!, x0[1]! - t * g0[1]!], g1 = g(x1)
-    const sv = [x1[0]! - x0[0]!, x1[1]! - x0[1]!], yv = [g1[0]! - g0[0]!, g1[1]! - g0[1]!]
-    const ys = yv[0]! * sv[0]! + yv[1]! * sv[1]!, rho = 1 / ys, h0 = ys / (yv[0]! ** 2 + yv[1]! ** 2)
-    const V = [[1 - rho * yv[0]! * sv[0]!, -rho * yv[0]! * sv[1]!], [-rho * yv[1]! * sv[0]!, 1 - rho * yv[1]! * sv[1]!]]
+    const x1 = [x0[0]! - t * g0[0]!, x0[1]! - t * g0[1]!],
+      g1 = g(x1)
+    const sv = [x1[0]! - x0[0]!, x1[1]! - x0[1]!],
+      yv = [g1[0]! - g0[0]!, g1[1]! - g0[1]!]
+    const ys = yv[0]! * sv[0]! + yv[1]! * sv[1]!,
+      rho = 1 / ys,
+      h0 = ys / (yv[0]! ** 2 + yv[1]! ** 2)
+    const V = [
+      [1 - rho * yv[0]! * sv[0]!, -rho * yv[0]! * sv[1]!],
+      [-rho * yv[1]! * sv[0]!, 1 - rho * yv[1]! * sv[1]!],
+    ]
     const H = [0, 1].map((i) => [0, 1].map((j) => h0 * (V[0]![i]! * V[0]![j]! + V[1]![i]! * V[1]![j]!) + rho * sv[i]! * sv[j]!))
     const x2 = [0, 1].map((i) => x1[i]! - (H[i]![0]! * g1[0]! + H[i]![1]! * g1[1]!))
-    const Qt = tg.tensor(Q, { dtype: "f64" }), ct = tg.tensor(c, { dtype: "f64" })
+    const Qt = tg.tensor(Q, { dtype: "f64" }),
+      ct = tg.tensor(c, { dtype: "f64" })
     const f = (x: V2) => x.dot(Qt.matmul(x)).mul(0.5).sub(ct.dot(x))
     const r = tg.optim.lbfgs(f, tg.tensor([2, -1], { dtype: "f64" }), { lineSearch: "none", maxSteps: 2, gtol: 0, ftol: 0 })
     expect(r.steps).toBe(2)

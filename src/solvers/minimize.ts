@@ -99,7 +99,11 @@ const checkScalar = (op: string, y: unknown): AnyTensor => {
   const t = y as AnyTensor
   if (t?.shape === undefined || t.shape.length !== 0) {
     const shape = t?.shape ?? []
-    throw new NonScalarObjective({ op, shape: [...shape], message: `${op}: the objective returned a tensor of shape [${shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .sum() or .mean()` })
+    throw new NonScalarObjective({
+      op,
+      shape: [...shape],
+      message: `${op}: the objective returned a tensor of shape [${shape.join(", ")}], expected a scalar (shape []); reduce it, e.g. with .sum() or .mean()`,
+    })
   }
   return t
 }
@@ -109,7 +113,11 @@ const checkHost = (op: string, x0: unknown): void => {
   const far = Tree.leaves(x0).filter((l) => l.device.backend.readSync === undefined)
   if (far.length > 0) {
     const devices = [...new Set(far.map((l) => l.device.name))]
-    throw new DeviceMismatch({ op, devices, message: `${op}: x0 has leaves on ${devices.join(", ")}, expected CPU tensors (the solver reads values every step); move them with tg.to(x, tg.cpu), or train on the device with fit` })
+    throw new DeviceMismatch({
+      op,
+      devices,
+      message: `${op}: x0 has leaves on ${devices.join(", ")}, expected CPU tensors (the solver reads values every step); move them with tg.to(x, tg.cpu), or train on the device with fit`,
+    })
   }
 }
 
@@ -133,7 +141,11 @@ const maxAbsTree = (g: unknown): number =>
  */
 export const lbfgs = <P>(f: Objective<P>, x0: P, o: LbfgsOptions & { readonly jit?: boolean } = {}): MinimizeResult<P> => {
   const op = "lbfgs"
-  const lr = o.lr ?? 1, maxSteps = o.maxSteps ?? 100, gtol = o.gtol ?? 1e-7, ftol = o.ftol ?? 1e-9, history = o.history ?? 100
+  const lr = o.lr ?? 1,
+    maxSteps = o.maxSteps ?? 100,
+    gtol = o.gtol ?? 1e-7,
+    ftol = o.ftol ?? 1e-9,
+    history = o.history ?? 100
   requireOption(op, "lr", lr, lr > 0 && Number.isFinite(lr), "a finite number > 0")
   requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
   requireOption(op, "history", history, Number.isInteger(history) && history > 0, "a positive integer")
@@ -143,10 +155,13 @@ export const lbfgs = <P>(f: Objective<P>, x0: P, o: LbfgsOptions & { readonly ji
   const sizes = leaves.map((l) => l.size)
   const build = (v: Float64Array): P => {
     let off = 0
-    return Tree.unflatten<P>(def, leaves.map((l, i) => {
-      const part = v.subarray(off, (off += sizes[i]!))
-      return tensor(part, l.shape, { dtype: l.dtype, device: l.device }) as AnyTensor
-    }))
+    return Tree.unflatten<P>(
+      def,
+      leaves.map((l, i) => {
+        const part = v.subarray(off, (off += sizes[i]!))
+        return tensor(part, l.shape, { dtype: l.dtype, device: l.device }) as AnyTensor
+      }),
+    )
   }
   const flat = (ls: ReadonlyArray<AnyTensor>): Float64Array => {
     const out = new Float64Array(sizes.reduce((a, b) => a + b, 0))
@@ -156,11 +171,23 @@ export const lbfgs = <P>(f: Objective<P>, x0: P, o: LbfgsOptions & { readonly ji
   }
   const vgRaw = valueAndGrad((x: P) => f(x) as Tensor<[]>)
   const vg = o.jit === false ? vgRaw : jit(vgRaw)
-  const r = lbfgsCore((v) => {
-    const [val, g] = vg(build(v))
-    return [(val as AnyTensor).item() as number, flat(Tree.leaves(g))]
-  }, flat(leaves), { lr, maxSteps, maxEvals: o.maxEvals ?? Math.ceil(maxSteps * 1.25), gtol, ftol, history, lineSearch: o.lineSearch ?? "strong-wolfe" })
-  return { x: build(r.x), value: r.value, steps: r.steps, evaluations: r.evaluations, gradNorm: r.grad.reduce((m, v) => Math.max(m, Math.abs(v)), 0), converged: r.converged, message: r.message }
+  const r = lbfgsCore(
+    (v) => {
+      const [val, g] = vg(build(v))
+      return [(val as AnyTensor).item() as number, flat(Tree.leaves(g))]
+    },
+    flat(leaves),
+    { lr, maxSteps, maxEvals: o.maxEvals ?? Math.ceil(maxSteps * 1.25), gtol, ftol, history, lineSearch: o.lineSearch ?? "strong-wolfe" },
+  )
+  return {
+    x: build(r.x),
+    value: r.value,
+    steps: r.steps,
+    evaluations: r.evaluations,
+    gradNorm: r.grad.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+    converged: r.converged,
+    message: r.message,
+  }
 }
 
 /**
@@ -183,7 +210,9 @@ export const minimize = <P>(f: Objective<P>, x0: P, o: MinimizeOptions = {}): Mi
   const method = o.method ?? "lbfgs"
   if (method === "lbfgs") return lbfgs(f, x0, o)
   const op = `minimize(${method})`
-  const maxSteps = o.maxSteps ?? 1000, gtol = o.gtol ?? 1e-5, lr = o.lr ?? (method === "adam" ? 0.01 : 0.1)
+  const maxSteps = o.maxSteps ?? 1000,
+    gtol = o.gtol ?? 1e-5,
+    lr = o.lr ?? (method === "adam" ? 0.01 : 0.1)
   requireOption(op, "maxSteps", maxSteps, Number.isInteger(maxSteps) && maxSteps > 0, "a positive integer")
   checkHost(op, x0)
   checkScalar(op, f(x0))
@@ -196,15 +225,28 @@ export const minimize = <P>(f: Objective<P>, x0: P, o: MinimizeOptions = {}): Mi
     return [applyUpdates(x, u), s2, v, g] as const
   }
   const step = o.jit === false ? stepRaw : jit(stepRaw)
-  let x = x0, s: S = opt.init(x0), value = NaN, gradNorm = NaN
+  let x = x0,
+    s: S = opt.init(x0),
+    value = NaN,
+    gradNorm = NaN
   for (let k = 0; k < maxSteps; k++) {
     const [x2, s2, v, g] = step(x, s)
     value = (v as AnyTensor).item() as number
     gradNorm = maxAbsTree(g)
-    if (!Number.isFinite(value)) return { x, value, steps: k, evaluations: k + 1, gradNorm, converged: false, message: `stopped: the objective became ${value}` }
-    if (gradNorm <= gtol) return { x, value, steps: k, evaluations: k + 1, gradNorm, converged: true, message: `converged: max |gradient| ≤ gtol (${gtol})` }
+    if (!Number.isFinite(value))
+      return { x, value, steps: k, evaluations: k + 1, gradNorm, converged: false, message: `stopped: the objective became ${value}` }
+    if (gradNorm <= gtol)
+      return { x, value, steps: k, evaluations: k + 1, gradNorm, converged: true, message: `converged: max |gradient| ≤ gtol (${gtol})` }
     ;[x, s] = [x2 as P, s2 as S]
   }
   const [v, g] = valueAndGrad((p: P) => f(p) as Tensor<[]>)(x)
-  return { x, value: (v as AnyTensor).item() as number, steps: maxSteps, evaluations: maxSteps + 1, gradNorm: maxAbsTree(g), converged: false, message: `stopped: maxSteps (${maxSteps}) reached` }
+  return {
+    x,
+    value: (v as AnyTensor).item() as number,
+    steps: maxSteps,
+    evaluations: maxSteps + 1,
+    gradNorm: maxAbsTree(g),
+    converged: false,
+    message: `stopped: maxSteps (${maxSteps}) reached`,
+  }
 }

@@ -77,20 +77,35 @@ export interface TraceOptions {
  * @category optimizers
  */
 export const trace = (o: TraceOptions): GradientTransformation<TraceKind> => {
-  const mu = o.momentum, damp = o.dampening ?? 0, nesterov = o.nesterov ?? false
+  const mu = o.momentum,
+    damp = o.dampening ?? 0,
+    nesterov = o.nesterov ?? false
   nonNeg("trace", "momentum", mu)
   nonNeg("trace", "dampening", damp)
-  requireOption("trace", "nesterov", nesterov, !nesterov || (mu > 0 && damp === 0), "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)")
+  requireOption(
+    "trace",
+    "nesterov",
+    nesterov,
+    !nesterov || (mu > 0 && damp === 0),
+    "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)",
+  )
   return {
     name: "trace",
     init: (params) => ({ count: newCount(Tree.leaves(params)), trace: Tree.map(params, (p) => zerosLike(p)) }),
     update: (grads, state) => {
       const count = countOf("trace", state?.count)
       const first = count.eq(0)
-      return leafwise("trace", grads, state, ["trace"], (gs, { trace: bs }) => {
-        const next = gs.map((g, i) => where(first, g, bs![i]!.mul(mu).add(g.mul(1 - damp))) as AnyTensor)
-        return { updates: nesterov ? gs.map((g, i) => g.add(next[i]!.mul(mu))) : next, state: { trace: next } }
-      }, (n) => ({ count: count.add(1), ...n }))
+      return leafwise(
+        "trace",
+        grads,
+        state,
+        ["trace"],
+        (gs, { trace: bs }) => {
+          const next = gs.map((g, i) => where(first, g, bs![i]!.mul(mu).add(g.mul(1 - damp))) as AnyTensor)
+          return { updates: nesterov ? gs.map((g, i) => g.add(next[i]!.mul(mu))) : next, state: { trace: next } }
+        },
+        (n) => ({ count: count.add(1), ...n }),
+      )
     },
   }
 }
@@ -149,7 +164,9 @@ export interface AdamOptions {
  * @category optimizers
  */
 export const scaleByAdam = (o: AdamOptions = {}): GradientTransformation<AdamKind> => {
-  const [b1, b2] = o.betas ?? [0.9, 0.999], eps = o.eps ?? 1e-8, ams = o.amsgrad ?? false
+  const [b1, b2] = o.betas ?? [0.9, 0.999],
+    eps = o.eps ?? 1e-8,
+    ams = o.amsgrad ?? false
   beta("scaleByAdam", "betas[0]", b1)
   beta("scaleByAdam", "betas[1]", b2)
   nonNeg("scaleByAdam", "eps", eps)
@@ -164,16 +181,25 @@ export const scaleByAdam = (o: AdamOptions = {}): GradientTransformation<AdamKin
       const t = count.add(1)
       const bc1 = fullLike(t, b1).pow(t).neg().add(1)
       const bc2sqrt = sqrt(fullLike(t, b2).pow(t).neg().add(1))
-      return leafwise("scaleByAdam", grads, state, ams ? ["mu", "nu", "nuMax"] : ["mu", "nu"], (gs, f) => {
-        const mu = gs.map((g, i) => f.mu![i]!.add(g.sub(f.mu![i]!).mul(1 - b1))) // torch: lerp(m, g, 1 − β₁)
-        const nu = gs.map((g, i) => f.nu![i]!.mul(b2).add(g.mul(g).mul(1 - b2)))
-        const nuMax = ams ? nu.map((v, i) => f.nuMax![i]!.maximum(v) as AnyTensor) : undefined
-        const updates = gs.map((g, i) => {
-          const denom = sqrt((nuMax ?? nu)[i]!).div(like(bc2sqrt, g)).add(eps)
-          return mu[i]!.div(like(bc1, g)).div(denom)
-        })
-        return { updates, state: nuMax === undefined ? { mu, nu } : { mu, nu, nuMax } }
-      }, (n) => ({ count: t, ...n }))
+      return leafwise(
+        "scaleByAdam",
+        grads,
+        state,
+        ams ? ["mu", "nu", "nuMax"] : ["mu", "nu"],
+        (gs, f) => {
+          const mu = gs.map((g, i) => f.mu![i]!.add(g.sub(f.mu![i]!).mul(1 - b1))) // torch: lerp(m, g, 1 − β₁)
+          const nu = gs.map((g, i) => f.nu![i]!.mul(b2).add(g.mul(g).mul(1 - b2)))
+          const nuMax = ams ? nu.map((v, i) => f.nuMax![i]!.maximum(v) as AnyTensor) : undefined
+          const updates = gs.map((g, i) => {
+            const denom = sqrt((nuMax ?? nu)[i]!)
+              .div(like(bc2sqrt, g))
+              .add(eps)
+            return mu[i]!.div(like(bc1, g)).div(denom)
+          })
+          return { updates, state: nuMax === undefined ? { mu, nu } : { mu, nu, nuMax } }
+        },
+        (n) => ({ count: t, ...n }),
+      )
     },
   }
 }
@@ -213,8 +239,12 @@ export interface RmsState<P> {
  * @since 0.1.0
  * @category optimizers
  */
-export const scaleByRms = (o: { readonly alpha?: number; readonly eps?: number; readonly centered?: boolean } = {}): GradientTransformation<RmsKind> => {
-  const alpha = o.alpha ?? 0.99, eps = o.eps ?? 1e-8, centered = o.centered ?? false
+export const scaleByRms = (
+  o: { readonly alpha?: number; readonly eps?: number; readonly centered?: boolean } = {},
+): GradientTransformation<RmsKind> => {
+  const alpha = o.alpha ?? 0.99,
+    eps = o.eps ?? 1e-8,
+    centered = o.centered ?? false
   beta("scaleByRms", "alpha", alpha)
   nonNeg("scaleByRms", "eps", eps)
   return {
@@ -263,8 +293,11 @@ export interface AdagradState<P> {
  * @since 0.1.0
  * @category optimizers
  */
-export const scaleByAdagrad = (o: { readonly eps?: number; readonly initialAccumulator?: number } = {}): GradientTransformation<AdagradKind> => {
-  const eps = o.eps ?? 1e-10, init = o.initialAccumulator ?? 0
+export const scaleByAdagrad = (
+  o: { readonly eps?: number; readonly initialAccumulator?: number } = {},
+): GradientTransformation<AdagradKind> => {
+  const eps = o.eps ?? 1e-10,
+    init = o.initialAccumulator ?? 0
   nonNeg("scaleByAdagrad", "eps", eps)
   nonNeg("scaleByAdagrad", "initialAccumulator", init)
   return {
@@ -320,7 +353,12 @@ export const scaleByLion = (o: { readonly betas?: readonly [number, number] } = 
     init: (params) => ({ mu: Tree.map(params, (p) => zerosLike(p)) }),
     update: (grads, state) =>
       leafwise("scaleByLion", grads, state, ["mu"], (gs, f) => ({
-        updates: gs.map((g, i) => f.mu![i]!.mul(b1).add(g.mul(1 - b1)).sign()),
+        updates: gs.map((g, i) =>
+          f
+            .mu![i]!.mul(b1)
+            .add(g.mul(1 - b1))
+            .sign(),
+        ),
         state: { mu: gs.map((g, i) => f.mu![i]!.mul(b2).add(g.mul(1 - b2))) },
       })),
   }

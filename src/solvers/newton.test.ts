@@ -21,7 +21,8 @@ describe("newton", () => {
 
   it("solves the 2-D system x² + y² = 4, xy = 1 from (2, 0.5)", () => {
     const F = (v: V2) => {
-      const x = v.slice("0"), y = v.slice("1")
+      const x = v.slice("0"),
+        y = v.slice("1")
       return tg.stack([x.square().add(y.square()).sub(4), x.mul(y).sub(1)])
     }
     const r = tg.newton(F, tg.tensor([2, 0.5], { dtype: "f64" }), { tol: 1e-14 })

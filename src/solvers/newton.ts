@@ -63,7 +63,8 @@ const positive = (name: string, v: number, integer = false): number => {
   return v
 }
 
-const maxAbs = (x: AnyTensor): number => Array.from(x.dataSync() as ArrayLike<number>).reduce((m, v) => (Math.abs(v) > m || Number.isNaN(v) ? Math.abs(v) : m), 0)
+const maxAbs = (x: AnyTensor): number =>
+  Array.from(x.dataSync() as ArrayLike<number>).reduce((m, v) => (Math.abs(v) > m || Number.isNaN(v) ? Math.abs(v) : m), 0)
 
 /**
  * Find a root of a square system `f(x) = 0` by Newton's method: x ← x − J(x)⁻¹·f(x), with the
@@ -101,25 +102,34 @@ export const newton = <P, R>(f: (x: P) => R, x0: P, options: NewtonOptions = {})
   const shapes = leaves.map((l) => l.shape as number[])
   const sizes = shapes.map(numel)
   const n = sizes.reduce((a, b) => a + b, 0)
-  const ravel = (xs: ReadonlyArray<AnyTensor>): AnyTensor => lax.concat(xs.map((x) => lax.reshape(x, [numel(x.shape)])), 0)
+  const ravel = (xs: ReadonlyArray<AnyTensor>): AnyTensor =>
+    lax.concat(
+      xs.map((x) => lax.reshape(x, [numel(x.shape)])),
+      0,
+    )
   const unravel = (v: AnyTensor): P => {
     let off = 0
-    return Tree.unflatten<P>(def, shapes.map((s, i) => {
-      const part = lax.reshape(lax.slice(v, [off], [1], [sizes[i]!]), s)
-      off += sizes[i]!
-      return part
-    }))
+    return Tree.unflatten<P>(
+      def,
+      shapes.map((s, i) => {
+        const part = lax.reshape(lax.slice(v, [off], [1], [sizes[i]!]), s)
+        off += sizes[i]!
+        return part
+      }),
+    )
   }
   // the residuals as one vector, checked to be as many as the unknowns
   const F = (v: AnyTensor): AnyTensor => {
     const r = ravel(Tree.leaves(f(unravel(v))))
-    if (r.shape[0] !== n) throw ShapeError.of("newton", `f maps ${n} unknowns to ${r.shape[0]} residuals; Newton's method needs a square system`)
+    if (r.shape[0] !== n)
+      throw ShapeError.of("newton", `f maps ${n} unknowns to ${r.shape[0]} residuals; Newton's method needs a square system`)
     return r
   }
   let v = ravel(leaves)
   let steps = 0
   const result = (converged: boolean, message: string): NewtonResult<P, R> => {
-    const x = unravel(v), value = f(x)
+    const x = unravel(v),
+      value = f(x)
     return { x, value, residual: maxAbs(ravel(Tree.leaves(value))), steps, converged, message }
   }
   for (;;) {

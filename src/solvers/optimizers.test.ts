@@ -41,93 +41,145 @@ const runRef = (step: (x: number[], g: number[], t: number) => void, n: number):
 const zeros = () => x0.map(() => 0)
 
 const torchSgd = (lr: number, o: { momentum?: number; dampening?: number; nesterov?: boolean; wd?: number }) => {
-  const mom = o.momentum ?? 0, damp = o.dampening ?? 0, wd = o.wd ?? 0
+  const mom = o.momentum ?? 0,
+    damp = o.dampening ?? 0,
+    wd = o.wd ?? 0
   const buf = zeros()
-  return (x: number[], g: number[], t: number) => x.forEach((_, i) => {
-    let d = g[i]! + wd * x[i]!
-    if (mom !== 0) {
-      buf[i] = t === 1 ? d : mom * buf[i]! + (1 - damp) * d
-      d = o.nesterov ? d + mom * buf[i]! : buf[i]!
-    }
-    x[i] = x[i]! - lr * d
-  })
+  return (x: number[], g: number[], t: number) =>
+    x.forEach((_, i) => {
+      let d = g[i]! + wd * x[i]!
+      if (mom !== 0) {
+        buf[i] = t === 1 ? d : mom * buf[i]! + (1 - damp) * d
+        d = o.nesterov ? d + mom * buf[i]! : buf[i]!
+      }
+      x[i] = x[i]! - lr * d
+    })
 }
 
 const torchAdam = (lr: number, o: { b1?: number; b2?: number; eps?: number; wd?: number; amsgrad?: boolean; decoupled?: boolean }) => {
-  const b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.999, eps = o.eps ?? 1e-8, wd = o.wd ?? 0
-  const m = zeros(), v = zeros(), vmax = zeros()
-  return (x: number[], g0: number[], t: number) => x.forEach((_, i) => {
-    let g = g0[i]!
-    if (o.decoupled) x[i] = x[i]! * (1 - lr * wd)
-    else g = g + wd * x[i]!
-    m[i] = m[i]! + (g - m[i]!) * (1 - b1)
-    v[i] = v[i]! * b2 + (1 - b2) * g * g
-    const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t
-    vmax[i] = Math.max(vmax[i]!, v[i]!)
-    const denom = Math.sqrt(o.amsgrad ? vmax[i]! : v[i]!) / Math.sqrt(bc2) + eps
-    x[i] = x[i]! - (lr / bc1) * (m[i]! / denom)
-  })
+  const b1 = o.b1 ?? 0.9,
+    b2 = o.b2 ?? 0.999,
+    eps = o.eps ?? 1e-8,
+    wd = o.wd ?? 0
+  const m = zeros(),
+    v = zeros(),
+    vmax = zeros()
+  return (x: number[], g0: number[], t: number) =>
+    x.forEach((_, i) => {
+      let g = g0[i]!
+      if (o.decoupled) x[i] = x[i]! * (1 - lr * wd)
+      else g = g + wd * x[i]!
+      m[i] = m[i]! + (g - m[i]!) * (1 - b1)
+      v[i] = v[i]! * b2 + (1 - b2) * g * g
+      const bc1 = 1 - b1 ** t,
+        bc2 = 1 - b2 ** t
+      vmax[i] = Math.max(vmax[i]!, v[i]!)
+      const denom = Math.sqrt(o.amsgrad ? vmax[i]! : v[i]!) / Math.sqrt(bc2) + eps
+      x[i] = x[i]! - (lr / bc1) * (m[i]! / denom)
+    })
 }
 
 const torchRmsprop = (lr: number, o: { alpha?: number; eps?: number; wd?: number; momentum?: number; centered?: boolean }) => {
-  const alpha = o.alpha ?? 0.99, eps = o.eps ?? 1e-8, wd = o.wd ?? 0, mom = o.momentum ?? 0
-  const sq = zeros(), ga = zeros(), buf = zeros()
-  return (x: number[], g0: number[]) => x.forEach((_, i) => {
-    const g = g0[i]! + wd * x[i]!
-    sq[i] = alpha * sq[i]! + (1 - alpha) * g * g
-    let avg: number
-    if (o.centered) {
-      ga[i] = ga[i]! + (g - ga[i]!) * (1 - alpha)
-      avg = Math.sqrt(sq[i]! - ga[i]! * ga[i]!) + eps
-    } else avg = Math.sqrt(sq[i]!) + eps
-    if (mom > 0) {
-      buf[i] = mom * buf[i]! + g / avg
-      x[i] = x[i]! - lr * buf[i]!
-    } else x[i] = x[i]! - (lr * g) / avg
-  })
+  const alpha = o.alpha ?? 0.99,
+    eps = o.eps ?? 1e-8,
+    wd = o.wd ?? 0,
+    mom = o.momentum ?? 0
+  const sq = zeros(),
+    ga = zeros(),
+    buf = zeros()
+  return (x: number[], g0: number[]) =>
+    x.forEach((_, i) => {
+      const g = g0[i]! + wd * x[i]!
+      sq[i] = alpha * sq[i]! + (1 - alpha) * g * g
+      let avg: number
+      if (o.centered) {
+        ga[i] = ga[i]! + (g - ga[i]!) * (1 - alpha)
+        avg = Math.sqrt(sq[i]! - ga[i]! * ga[i]!) + eps
+      } else avg = Math.sqrt(sq[i]!) + eps
+      if (mom > 0) {
+        buf[i] = mom * buf[i]! + g / avg
+        x[i] = x[i]! - lr * buf[i]!
+      } else x[i] = x[i]! - (lr * g) / avg
+    })
 }
 
 const torchAdagrad = (lr: number, o: { lrDecay?: number; wd?: number; init?: number; eps?: number }) => {
-  const decay = o.lrDecay ?? 0, wd = o.wd ?? 0, eps = o.eps ?? 1e-10
+  const decay = o.lrDecay ?? 0,
+    wd = o.wd ?? 0,
+    eps = o.eps ?? 1e-10
   const sum = x0.map(() => o.init ?? 0)
-  return (x: number[], g0: number[], t: number) => x.forEach((_, i) => {
-    const g = g0[i]! + wd * x[i]!
-    const clr = lr / (1 + (t - 1) * decay)
-    sum[i] = sum[i]! + g * g
-    x[i] = x[i]! - (clr * g) / (Math.sqrt(sum[i]!) + eps)
-  })
+  return (x: number[], g0: number[], t: number) =>
+    x.forEach((_, i) => {
+      const g = g0[i]! + wd * x[i]!
+      const clr = lr / (1 + (t - 1) * decay)
+      sum[i] = sum[i]! + g * g
+      x[i] = x[i]! - (clr * g) / (Math.sqrt(sum[i]!) + eps)
+    })
 }
 
 const paperLion = (lr: number, o: { b1?: number; b2?: number; wd?: number }) => {
-  const b1 = o.b1 ?? 0.9, b2 = o.b2 ?? 0.99, wd = o.wd ?? 0
+  const b1 = o.b1 ?? 0.9,
+    b2 = o.b2 ?? 0.99,
+    wd = o.wd ?? 0
   const m = zeros()
-  return (x: number[], g: number[]) => x.forEach((_, i) => {
-    x[i] = x[i]! * (1 - lr * wd)
-    x[i] = x[i]! - lr * Math.sign(b1 * m[i]! + (1 - b1) * g[i]!)
-    m[i] = b2 * m[i]! + (1 - b2) * g[i]!
-  })
+  return (x: number[], g: number[]) =>
+    x.forEach((_, i) => {
+      x[i] = x[i]! * (1 - lr * wd)
+      x[i] = x[i]! - lr * Math.sign(b1 * m[i]! + (1 - b1) * g[i]!)
+      m[i] = b2 * m[i]! + (1 - b2) * g[i]!
+    })
 }
 
 const expectClose = (a: number[][], b: number[][], tol = 1e-12) => {
   expect(a.length).toBe(b.length)
-  a.forEach((row, t) => row.forEach((v, i) => expect(Math.abs(v - b[t]![i]!), `step ${t + 1}, x[${i}]: ${v} vs ${b[t]![i]}`).toBeLessThan(tol * (1 + Math.abs(b[t]![i]!)))))
+  a.forEach((row, t) =>
+    row.forEach((v, i) =>
+      expect(Math.abs(v - b[t]![i]!), `step ${t + 1}, x[${i}]: ${v} vs ${b[t]![i]}`).toBeLessThan(tol * (1 + Math.abs(b[t]![i]!))),
+    ),
+  )
 }
 
 const N = 8
-const cases: ReadonlyArray<readonly [string, tg.optim.GradientTransformation<tg.optim.StateKind>, (x: number[], g: number[], t: number) => void]> = [
+const cases: ReadonlyArray<
+  readonly [string, tg.optim.GradientTransformation<tg.optim.StateKind>, (x: number[], g: number[], t: number) => void]
+> = [
   ["sgd", tg.optim.sgd(0.1), torchSgd(0.1, {})],
-  ["sgd momentum + dampening + weight decay", tg.optim.sgd(0.05, { momentum: 0.9, dampening: 0.3, weightDecay: 0.01 }), torchSgd(0.05, { momentum: 0.9, dampening: 0.3, wd: 0.01 })],
-  ["sgd nesterov + weight decay", tg.optim.sgd(0.05, { momentum: 0.8, nesterov: true, weightDecay: 0.1 }), torchSgd(0.05, { momentum: 0.8, nesterov: true, wd: 0.1 })],
+  [
+    "sgd momentum + dampening + weight decay",
+    tg.optim.sgd(0.05, { momentum: 0.9, dampening: 0.3, weightDecay: 0.01 }),
+    torchSgd(0.05, { momentum: 0.9, dampening: 0.3, wd: 0.01 }),
+  ],
+  [
+    "sgd nesterov + weight decay",
+    tg.optim.sgd(0.05, { momentum: 0.8, nesterov: true, weightDecay: 0.1 }),
+    torchSgd(0.05, { momentum: 0.8, nesterov: true, wd: 0.1 }),
+  ],
   ["adam", tg.optim.adam(0.1), torchAdam(0.1, {})],
-  ["adam L2 weight decay + amsgrad + betas + eps", tg.optim.adam(0.05, { betas: [0.8, 0.9], eps: 1e-3, weightDecay: 0.1, amsgrad: true }), torchAdam(0.05, { b1: 0.8, b2: 0.9, eps: 1e-3, wd: 0.1, amsgrad: true })],
+  [
+    "adam L2 weight decay + amsgrad + betas + eps",
+    tg.optim.adam(0.05, { betas: [0.8, 0.9], eps: 1e-3, weightDecay: 0.1, amsgrad: true }),
+    torchAdam(0.05, { b1: 0.8, b2: 0.9, eps: 1e-3, wd: 0.1, amsgrad: true }),
+  ],
   ["adamw", tg.optim.adamw(0.1, { weightDecay: 0.2 }), torchAdam(0.1, { wd: 0.2, decoupled: true })],
   ["adamw default weight decay 0.01", tg.optim.adamw(0.1), torchAdam(0.1, { wd: 0.01, decoupled: true })],
   ["rmsprop", tg.optim.rmsprop(0.01), torchRmsprop(0.01, {})],
-  ["rmsprop centered + momentum + alpha + weight decay", tg.optim.rmsprop(0.02, { alpha: 0.9, centered: true, momentum: 0.7, weightDecay: 0.1, eps: 1e-4 }), torchRmsprop(0.02, { alpha: 0.9, centered: true, momentum: 0.7, wd: 0.1, eps: 1e-4 })],
+  [
+    "rmsprop centered + momentum + alpha + weight decay",
+    tg.optim.rmsprop(0.02, { alpha: 0.9, centered: true, momentum: 0.7, weightDecay: 0.1, eps: 1e-4 }),
+    torchRmsprop(0.02, { alpha: 0.9, centered: true, momentum: 0.7, wd: 0.1, eps: 1e-4 }),
+  ],
   ["adagrad", tg.optim.adagrad(0.1), torchAdagrad(0.1, {})],
-  ["adagrad lr decay + weight decay + initial accumulator", tg.optim.adagrad(0.3, { lrDecay: 0.05, weightDecay: 0.1, initialAccumulator: 0.2, eps: 1e-6 }), torchAdagrad(0.3, { lrDecay: 0.05, wd: 0.1, init: 0.2, eps: 1e-6 })],
+  [
+    "adagrad lr decay + weight decay + initial accumulator",
+    tg.optim.adagrad(0.3, { lrDecay: 0.05, weightDecay: 0.1, initialAccumulator: 0.2, eps: 1e-6 }),
+    torchAdagrad(0.3, { lrDecay: 0.05, wd: 0.1, init: 0.2, eps: 1e-6 }),
+  ],
   ["lion", tg.optim.lion(0.01), paperLion(0.01, {})],
-  ["lion betas + weight decay", tg.optim.lion(0.03, { betas: [0.5, 0.7], weightDecay: 0.5 }), paperLion(0.03, { b1: 0.5, b2: 0.7, wd: 0.5 })],
+  [
+    "lion betas + weight decay",
+    tg.optim.lion(0.03, { betas: [0.5, 0.7], weightDecay: 0.5 }),
+    paperLion(0.03, { b1: 0.5, b2: 0.7, wd: 0.5 }),
+  ],
 ]
 
 describe("optimizers equal their torch.optim definitions (f64, 8 steps)", () => {
@@ -180,7 +232,11 @@ describe("composition", () => {
   })
 
   it("multiTransform: per-group learning rate, weight decay only on weights, a frozen group", () => {
-    const params = { body: { w: tg.tensor([1, 2], { dtype: "f64" }), b: tg.tensor([1], { dtype: "f64" }) }, head: tg.tensor([3], { dtype: "f64" }), embed: tg.tensor([5], { dtype: "f64" }) }
+    const params = {
+      body: { w: tg.tensor([1, 2], { dtype: "f64" }), b: tg.tensor([1], { dtype: "f64" }) },
+      head: tg.tensor([3], { dtype: "f64" }),
+      embed: tg.tensor([5], { dtype: "f64" }),
+    }
     const grads = tg.Tree.map(params, (p) => p.mul(0).add(1))
     const opt = tg.optim.multiTransform(
       {
@@ -214,7 +270,8 @@ describe("composition", () => {
     expect(v(s.constant(0.3), 7)).toBeCloseTo(0.3, 14)
     for (const t of [0, 9, 10, 29, 30, 31]) expect(v(s.step(0.1, 10, 0.5), t)).toBeCloseTo(0.1 * 0.5 ** Math.floor(t / 10), 14)
     for (const t of [0, 1, 5]) expect(v(s.exponential(2, 0.9), t)).toBeCloseTo(2 * 0.9 ** t, 14)
-    for (const t of [0, 25, 50, 100, 150]) expect(v(s.cosine(1, 100, 0.1), t)).toBeCloseTo(0.1 + 0.9 * (1 + Math.cos(Math.PI * Math.min(t, 100) / 100)) / 2, 14)
+    for (const t of [0, 25, 50, 100, 150])
+      expect(v(s.cosine(1, 100, 0.1), t)).toBeCloseTo(0.1 + (0.9 * (1 + Math.cos((Math.PI * Math.min(t, 100)) / 100))) / 2, 14)
     const wc = s.warmupCosine({ init: 0.1, peak: 1, warmup: 10, steps: 30, end: 0.2 })
     expect(v(wc, 0)).toBeCloseTo(0.1, 14)
     expect(v(wc, 4)).toBeCloseTo(0.1 + 0.9 * 0.4, 14)
@@ -238,7 +295,13 @@ describe("composition", () => {
 describe("jit", () => {
   it("a jitted training step equals the eager step (Adam with clipping and a cosine schedule)", () => {
     const opt = tg.optim.chain(tg.optim.clipByGlobalNorm(1), tg.optim.adamw(tg.optim.schedules.cosine(0.1, 20), { weightDecay: 0.1 }))
-    const params = { w: tg.tensor([[0.5, -1], [2, 0.25]]), b: tg.tensor([0.1, -0.2]) }
+    const params = {
+      w: tg.tensor([
+        [0.5, -1],
+        [2, 0.25],
+      ]),
+      b: tg.tensor([0.1, -0.2]),
+    }
     type P = typeof params
     const f = (p: P) => p.w.matmul(p.b).tanh().sum().add(p.w.square().sum())
     const step = (p: P, s: ReturnType<typeof opt.init<P>>) => {
@@ -280,7 +343,9 @@ describe("typed errors", () => {
   it("a state of another structure says which structure was expected", () => {
     const opt = tg.optim.sgd(0.1, { momentum: 0.9 })
     const state = opt.init({ w: tg.zeros([2]) })
-    expect(() => opt.update({ w: tg.zeros([2]), extra: tg.zeros([1]) }, state as never)).toThrow(/state.trace has structure \{w: \*\}, expected \{extra: \*, w: \*\}/)
+    expect(() => opt.update({ w: tg.zeros([2]), extra: tg.zeros([1]) }, state as never)).toThrow(
+      /state.trace has structure \{w: \*\}, expected \{extra: \*, w: \*\}/,
+    )
     expect(() => opt.update({ w: tg.zeros([2]) }, [] as never)).toThrow(tg.InvalidHyperparameter)
   })
 

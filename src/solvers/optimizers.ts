@@ -11,7 +11,8 @@ import type { Schedule } from "./schedules.js"
 import { chain, identity } from "./transform.js"
 import { recip, requireOption } from "./trees.js"
 
-const lrOk = (op: string, lr: number | Schedule) => requireOption(op, "lr", lr, typeof lr === "function" || (Number.isFinite(lr) && lr >= 0), "a finite number ≥ 0 or a schedule")
+const lrOk = (op: string, lr: number | Schedule) =>
+  requireOption(op, "lr", lr, typeof lr === "function" || (Number.isFinite(lr) && lr >= 0), "a finite number ≥ 0 or a schedule")
 
 /**
  * Options of `sgd` (torch.optim.SGD).
@@ -50,10 +51,18 @@ export interface SgdOptions {
 export const sgd = (lr: number | Schedule, o: SgdOptions = {}) => {
   lrOk("sgd", lr)
   const momentum = o.momentum ?? 0
-  requireOption("sgd", "nesterov", o.nesterov, !(o.nesterov ?? false) || (momentum > 0 && (o.dampening ?? 0) === 0), "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)")
+  requireOption(
+    "sgd",
+    "nesterov",
+    o.nesterov,
+    !(o.nesterov ?? false) || (momentum > 0 && (o.dampening ?? 0) === 0),
+    "nesterov only with momentum > 0 and dampening = 0 (as torch.optim.SGD)",
+  )
   return chain(
     addDecayedWeights(o.weightDecay ?? 0),
-    momentum === 0 && (o.dampening ?? 0) === 0 ? identity() : trace({ momentum, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false }),
+    momentum === 0 && (o.dampening ?? 0) === 0
+      ? identity()
+      : trace({ momentum, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false }),
     scaleByLearningRate(lr),
   )
 }
@@ -141,7 +150,12 @@ export interface RmspropOptions {
 export const rmsprop = (lr: number | Schedule = 0.01, o: RmspropOptions = {}) => {
   lrOk("rmsprop", lr)
   const momentum = o.momentum ?? 0
-  return chain(addDecayedWeights(o.weightDecay ?? 0), scaleByRms(o), momentum === 0 ? identity() : trace({ momentum }), scaleByLearningRate(lr))
+  return chain(
+    addDecayedWeights(o.weightDecay ?? 0),
+    scaleByRms(o),
+    momentum === 0 ? identity() : trace({ momentum }),
+    scaleByLearningRate(lr),
+  )
 }
 
 /**
@@ -189,7 +203,10 @@ export const adagrad = (lr = 0.01, o: AdagradOptions = {}) => {
  * @since 0.1.0
  * @category optimizers
  */
-export const lion = (lr: number | Schedule = 1e-4, o: { readonly betas?: readonly [number, number]; readonly weightDecay?: number } = {}) => {
+export const lion = (
+  lr: number | Schedule = 1e-4,
+  o: { readonly betas?: readonly [number, number]; readonly weightDecay?: number } = {},
+) => {
   lrOk("lion", lr)
   return chain(scaleByLion(o), addDecayedWeights(o.weightDecay ?? 0), scaleByLearningRate(lr))
 }

@@ -49,7 +49,8 @@ export interface Reporter {
 }
 
 const fmtLoss = (v: number): string => (Number.isFinite(v) ? v.toPrecision(6) : String(v))
-const fmtEta = (s: number): string => (!Number.isFinite(s) ? "?" : s < 60 ? `${s.toFixed(0)}s` : `${Math.floor(s / 60)}m${(s % 60).toFixed(0).padStart(2, "0")}s`)
+const fmtEta = (s: number): string =>
+  !Number.isFinite(s) ? "?" : s < 60 ? `${s.toFixed(0)}s` : `${Math.floor(s / 60)}m${(s % 60).toFixed(0).padStart(2, "0")}s`
 
 /** No output. */
 export const silent: Reporter = { update: () => {}, stop: () => {} }
@@ -79,7 +80,9 @@ export const reporter = (total: number, o: ProgressOptions = {}): Reporter => {
     }
   }
   const every = o.every ?? Math.max(1, Math.ceil(total / 10))
-  let last = 0, current = 0, currentLoss = NaN
+  let last = 0,
+    current = 0,
+    currentLoss = NaN
   const line = (step: number, loss: number) => {
     const r = rate(step)
     stream.write(`${label} step ${step}/${total}  loss ${fmtLoss(loss)}  ${r.toFixed(1)} steps/s  ETA ${fmtEta((total - step) / r)}\n`)

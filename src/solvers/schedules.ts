@@ -105,7 +105,11 @@ export const cosine = (init: number, steps: number, min = 0): Schedule => {
   finite("schedules.cosine", "init", init)
   finite("schedules.cosine", "min", min)
   positiveInt("schedules.cosine", "steps", steps)
-  return (count) => cos(count.minimum(steps).mul(Math.PI / steps)).add(1).mul((init - min) / 2).add(min)
+  return (count) =>
+    cos(count.minimum(steps).mul(Math.PI / steps))
+      .add(1)
+      .mul((init - min) / 2)
+      .add(min)
 }
 
 /**
@@ -120,16 +124,35 @@ export const cosine = (init: number, steps: number, min = 0): Schedule => {
  * @since 0.1.0
  * @category schedules
  */
-export const warmupCosine = (o: { readonly init?: number; readonly peak: number; readonly warmup: number; readonly steps: number; readonly end?: number }): Schedule => {
-  const init = o.init ?? 0, end = o.end ?? 0
+export const warmupCosine = (o: {
+  readonly init?: number
+  readonly peak: number
+  readonly warmup: number
+  readonly steps: number
+  readonly end?: number
+}): Schedule => {
+  const init = o.init ?? 0,
+    end = o.end ?? 0
   finite("schedules.warmupCosine", "peak", o.peak)
   positiveInt("schedules.warmupCosine", "warmup", o.warmup)
-  check("schedules.warmupCosine", "steps", o.steps, Number.isInteger(o.steps) && o.steps > o.warmup, `an integer above warmup (${o.warmup})`)
+  check(
+    "schedules.warmupCosine",
+    "steps",
+    o.steps,
+    Number.isInteger(o.steps) && o.steps > o.warmup,
+    `an integer above warmup (${o.warmup})`,
+  )
   const decay = o.steps - o.warmup
   return (count) => {
-    const warm = count.minimum(o.warmup).mul((o.peak - init) / o.warmup).add(init)
+    const warm = count
+      .minimum(o.warmup)
+      .mul((o.peak - init) / o.warmup)
+      .add(init)
     const t = count.sub(o.warmup).maximum(0).minimum(decay)
-    const decayed = cos(t.mul(Math.PI / decay)).add(1).mul((o.peak - end) / 2).add(end)
+    const decayed = cos(t.mul(Math.PI / decay))
+      .add(1)
+      .mul((o.peak - end) / 2)
+      .add(end)
     return where(count.lt(o.warmup), warm, decayed) as AnyTensor
   }
 }
@@ -146,9 +169,33 @@ export const warmupCosine = (o: { readonly init?: number; readonly peak: number;
  * @category schedules
  */
 export const piecewise = (boundaries: ReadonlyArray<number>, values: ReadonlyArray<number>): Schedule => {
-  check("schedules.piecewise", "values.length", values.length, values.length === boundaries.length + 1, `boundaries.length + 1 = ${boundaries.length + 1}`)
-  boundaries.forEach((b, i) => check("schedules.piecewise", `boundaries[${i}]`, b, Number.isInteger(b) && b >= 0 && (i === 0 || b > boundaries[i - 1]!), "increasing non-negative integers"))
+  check(
+    "schedules.piecewise",
+    "values.length",
+    values.length,
+    values.length === boundaries.length + 1,
+    `boundaries.length + 1 = ${boundaries.length + 1}`,
+  )
+  boundaries.forEach((b, i) =>
+    check(
+      "schedules.piecewise",
+      `boundaries[${i}]`,
+      b,
+      Number.isInteger(b) && b >= 0 && (i === 0 || b > boundaries[i - 1]!),
+      "increasing non-negative integers",
+    ),
+  )
   values.forEach((v, i) => finite("schedules.piecewise", `values[${i}]`, v))
   // v0 + Σ_i [t ≥ b_i] (v_{i+1} − v_i)
-  return (count) => boundaries.reduce((acc: AnyTensor, b, i) => acc.add(count.ge(b).cast(count.dtype).mul(values[i + 1]! - values[i]!)), count.mul(0).add(values[0]!))
+  return (count) =>
+    boundaries.reduce(
+      (acc: AnyTensor, b, i) =>
+        acc.add(
+          count
+            .ge(b)
+            .cast(count.dtype)
+            .mul(values[i + 1]! - values[i]!),
+        ),
+      count.mul(0).add(values[0]!),
+    )
 }

@@ -97,7 +97,10 @@ export type EmptyState = { readonly [k: string]: never }
 export const applyUpdates = <P>(params: P, updates: P): P => {
   const [ps, def] = Tree.flatten(params)
   const us = leavesLike("applyUpdates", "the update tree", updates, def, ps)
-  return Tree.unflatten<P>(def, ps.map((p, i) => p.add(us[i]!.dtype === p.dtype ? us[i]! : us[i]!.cast(p.dtype))))
+  return Tree.unflatten<P>(
+    def,
+    ps.map((p, i) => p.add(us[i]!.dtype === p.dtype ? us[i]! : us[i]!.cast(p.dtype))),
+  )
 }
 
 /**
@@ -113,13 +116,22 @@ export const applyUpdates = <P>(params: P, updates: P): P => {
  * @since 0.1.0
  * @category optimizers
  */
-export const stateless = (name: string, f: (grads: AnyTensor[], params: AnyTensor[] | undefined, def: Tree.TreeDef) => AnyTensor[], needsParams = false): GradientTransformation<EmptyKind> => ({
+export const stateless = (
+  name: string,
+  f: (grads: AnyTensor[], params: AnyTensor[] | undefined, def: Tree.TreeDef) => AnyTensor[],
+  needsParams = false,
+): GradientTransformation<EmptyKind> => ({
   name,
   init: () => ({}),
   update: <P>(grads: P, state: EmptyState, params?: P) => {
     const [gs, def] = Tree.flatten(grads)
     if (needsParams && params === undefined) {
-      throw new InvalidHyperparameter({ op: name, name: "params", value: undefined, message: `${name}: update needs the parameters (update(grads, state, params)), got none` })
+      throw new InvalidHyperparameter({
+        op: name,
+        name: "params",
+        value: undefined,
+        message: `${name}: update needs the parameters (update(grads, state, params)), got none`,
+      })
     }
     const ps = params === undefined ? undefined : leavesLike(name, "the parameter tree", params, def, gs)
     return [Tree.unflatten<P>(def, f(gs, ps, def)), state] as const
@@ -152,13 +164,20 @@ type KindsOf<Ts extends ReadonlyArray<GradientTransformation<StateKind>>> = { re
  * @since 0.1.0
  * @category optimizers
  */
-export const chain = <const Ts extends ReadonlyArray<GradientTransformation<StateKind>>>(...parts: Ts): GradientTransformation<ChainKind<KindsOf<Ts>>> => ({
+export const chain = <const Ts extends ReadonlyArray<GradientTransformation<StateKind>>>(
+  ...parts: Ts
+): GradientTransformation<ChainKind<KindsOf<Ts>>> => ({
   name: `chain(${parts.map((p) => p.name).join(", ")})`,
   init: (params) => parts.map((p) => p.init(params)) as never,
   update: (grads, state, params) => {
     const states = state as unknown as ReadonlyArray<unknown>
     if (!Array.isArray(states) || states.length !== parts.length) {
-      throw new InvalidHyperparameter({ op: "chain", name: "state", value: state, message: `chain: the state is not the ${parts.length}-tuple made by init` })
+      throw new InvalidHyperparameter({
+        op: "chain",
+        name: "state",
+        value: state,
+        message: `chain: the state is not the ${parts.length}-tuple made by init`,
+      })
     }
     let u = grads
     const next = parts.map((p, i) => {
@@ -209,7 +228,10 @@ export type LeafPredicate = (path: string, leaf: AnyTensor) => boolean
  * @since 0.1.0
  * @category optimizers
  */
-export const masked = <K extends StateKind>(inner: GradientTransformation<K>, mask: LeafPredicate): GradientTransformation<MaskedKind<K>> => {
+export const masked = <K extends StateKind>(
+  inner: GradientTransformation<K>,
+  mask: LeafPredicate,
+): GradientTransformation<MaskedKind<K>> => {
   const select = (tree: unknown): number[] => {
     const [ls, def] = Tree.flatten(tree)
     const paths = leafPaths(def)
@@ -225,7 +247,11 @@ export const masked = <K extends StateKind>(inner: GradientTransformation<K>, ma
       const [gs, def] = Tree.flatten(grads)
       const ps = params === undefined ? undefined : leavesLike(inner.name, "the parameter tree", params, def, gs)
       const idx = select(grads)
-      const [us, s] = inner.update(idx.map((i) => gs[i]!), (state as { inner: StateOf<K, AnyTensor[]> }).inner, ps === undefined ? undefined : idx.map((i) => ps[i]!))
+      const [us, s] = inner.update(
+        idx.map((i) => gs[i]!),
+        (state as { inner: StateOf<K, AnyTensor[]> }).inner,
+        ps === undefined ? undefined : idx.map((i) => ps[i]!),
+      )
       const out = [...gs]
       idx.forEach((i, k) => (out[i] = us[k]!))
       return [Tree.unflatten<P>(def, out), { inner: s } as never] as const
@@ -271,7 +297,13 @@ export const multiTransform = <const T extends { readonly [label: string]: Gradi
     const out: Record<string, number[]> = Object.fromEntries(labels.map((l) => [l, []]))
     ls.forEach((l, i) => {
       const g = label(paths[i]!, l)
-      if (!(g in transforms)) throw new InvalidHyperparameter({ op: "multiTransform", name: "label", value: g, message: `multiTransform: the leaf ${paths[i]} got the label "${g}", expected one of ${labels.map((x) => `"${x}"`).join(", ")}` })
+      if (!(g in transforms))
+        throw new InvalidHyperparameter({
+          op: "multiTransform",
+          name: "label",
+          value: g,
+          message: `multiTransform: the leaf ${paths[i]} got the label "${g}", expected one of ${labels.map((x) => `"${x}"`).join(", ")}`,
+        })
       out[g]!.push(i)
     })
     return out
@@ -289,12 +321,18 @@ export const multiTransform = <const T extends { readonly [label: string]: Gradi
       const byLabel = groups(grads)
       const st = state as Record<string, unknown>
       const out = [...gs]
-      const next = Object.fromEntries(labels.map((l) => {
-        const idx = byLabel[l]!
-        const [us, s] = transforms[l]!.update(idx.map((i) => gs[i]!), st[l] as never, ps === undefined ? undefined : idx.map((i) => ps[i]!))
-        idx.forEach((i, k) => (out[i] = us[k]!))
-        return [l, s]
-      }))
+      const next = Object.fromEntries(
+        labels.map((l) => {
+          const idx = byLabel[l]!
+          const [us, s] = transforms[l]!.update(
+            idx.map((i) => gs[i]!),
+            st[l] as never,
+            ps === undefined ? undefined : idx.map((i) => ps[i]!),
+          )
+          idx.forEach((i, k) => (out[i] = us[k]!))
+          return [l, s]
+        }),
+      )
       return [Tree.unflatten<P>(def, out), next as never] as const
     },
   }

@@ -49,20 +49,33 @@ export const leavesLike = (op: string, what: string, tree: unknown, def: Tree.Tr
     ;[leaves, d] = Tree.flatten(tree)
   } catch {
     const got = tree === undefined ? "undefined" : typeof tree
-    throw new OptimizerStateMismatch({ op, path: "", expected: Tree.show(def), got, message: `${op}: ${what} is ${got}, expected a tree of structure ${Tree.show(def)} like the parameters` })
+    throw new OptimizerStateMismatch({
+      op,
+      path: "",
+      expected: Tree.show(def),
+      got,
+      message: `${op}: ${what} is ${got}, expected a tree of structure ${Tree.show(def)} like the parameters`,
+    })
   }
   if (!Tree.structureEquals(d, def)) {
     throw new OptimizerStateMismatch({
-      op, path: "", expected: Tree.show(def), got: Tree.show(d),
+      op,
+      path: "",
+      expected: Tree.show(def),
+      got: Tree.show(d),
       message: `${op}: ${what} has structure ${Tree.show(d)}, expected ${Tree.show(def)} like the gradient and parameter trees`,
     })
   }
   for (let i = 0; i < leaves.length; i++) {
-    const a = leaves[i]!.shape, b = like[i]!.shape
+    const a = leaves[i]!.shape,
+      b = like[i]!.shape
     if (a.length !== b.length || a.some((n, k) => n !== b[k])) {
       const path = leafPaths(def)[i]!
       throw new OptimizerStateMismatch({
-        op, path, expected: fmtShape(b), got: fmtShape(a),
+        op,
+        path,
+        expected: fmtShape(b),
+        got: fmtShape(a),
         message: `${op}: ${what} at ${path || "the root"} has shape ${fmtShape(a)}, expected ${fmtShape(b)} like the gradient and parameter there`,
       })
     }
@@ -88,7 +101,13 @@ export const countOf = (op: string, count: unknown): StepCount => {
   })()
   const c = ls[0]
   if (ls.length !== 1 || c === undefined || c.shape.length !== 0) {
-    throw new OptimizerStateMismatch({ op, path: "count", expected: "a scalar step counter", got: c === undefined ? String(count) : fmtShape(c.shape), message: `${op}: state.count is not a scalar step counter, expected the state made by init` })
+    throw new OptimizerStateMismatch({
+      op,
+      path: "count",
+      expected: "a scalar step counter",
+      got: c === undefined ? String(count) : fmtShape(c.shape),
+      message: `${op}: state.count is not a scalar step counter, expected the state made by init`,
+    })
   }
   return c as StepCount
 }
@@ -106,6 +125,7 @@ export const recip = (x: AnyTensor): AnyTensor => x.reciprocal()
 export const requireOption = (op: string, name: string, value: unknown, ok: boolean, expected: string): void => {
   if (!ok) throw new InvalidHyperparameter({ op, name, value, message: `${op}: ${name} = ${String(value)}, expected ${expected}` })
 }
-export const nonNeg = (op: string, name: string, v: number) => requireOption(op, name, v, Number.isFinite(v) && v >= 0, "a finite number ≥ 0")
+export const nonNeg = (op: string, name: string, v: number) =>
+  requireOption(op, name, v, Number.isFinite(v) && v >= 0, "a finite number ≥ 0")
 /** Throw unless `v` ∈ [0, 1) (an exponential-average factor). */
 export const beta = (op: string, name: string, v: number) => requireOption(op, name, v, v >= 0 && v < 1, "a number in [0, 1)")

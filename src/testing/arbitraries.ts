@@ -44,7 +44,10 @@ export interface ShapeOptions {
  * @category arbitraries
  */
 export const arbShape = (options: ShapeOptions = {}): fc.Arbitrary<number[]> =>
-  fc.array(fc.integer({ min: options.minDim ?? 1, max: options.maxDim ?? 4 }), { minLength: options.minRank ?? 0, maxLength: options.maxRank ?? 3 })
+  fc.array(fc.integer({ min: options.minDim ?? 1, max: options.maxDim ?? 4 }), {
+    minLength: options.minRank ?? 0,
+    maxLength: options.maxRank ?? 3,
+  })
 
 /**
  * `n` shapes that broadcast together (NumPy rules): each is a suffix of a common shape with
@@ -82,7 +85,10 @@ export const arbBroadcastShapes = (n: number, options: ShapeOptions = {}): fc.Ar
  * @category arbitraries
  */
 export const arbAxes = (rank: number, options: { readonly minLength?: number } = {}): fc.Arbitrary<number[]> =>
-  fc.subarray(Array.from({ length: rank }, (_, i) => i), { minLength: Math.min(options.minLength ?? 0, rank) })
+  fc.subarray(
+    Array.from({ length: rank }, (_, i) => i),
+    { minLength: Math.min(options.minLength ?? 0, rank) },
+  )
 
 /**
  * A dtype; by default the ones every CPU tensor supports (`f32`, `f64`, `i32`, `bool`).
@@ -134,13 +140,27 @@ const GRID = 2 ** 30
  * @category arbitraries
  */
 export const arbValues = (n: number, options: TensorOptions = {}): fc.Arbitrary<number[]> => {
-  const lo = options.min ?? -2, hi = options.max ?? 2, away = options.awayFromZero ?? 0
+  const lo = options.min ?? -2,
+    hi = options.max ?? 2,
+    away = options.awayFromZero ?? 0
   const dtype = options.dtype ?? "f64"
   if (dtype === "bool") return fc.array(fc.constantFrom(0, 1), { minLength: n, maxLength: n })
   if (dtype === "i32") return fc.array(fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) }), { minLength: n, maxLength: n })
   // the allowed set: [lo, hi] without the band (-away, away), as up to two intervals laid end to end
-  const pieces = away > 0 ? [[lo, Math.min(hi, -away)], [Math.max(lo, away), hi]].filter(([a, b]) => a! <= b!) : [[lo, hi]]
-  if (pieces.length === 0) throw new InvalidHyperparameter({ op: "arbTensor", name: "away", value: away, message: `arbTensor: [${lo}, ${hi}] has no values with |x| ≥ ${away}` })
+  const pieces =
+    away > 0
+      ? [
+          [lo, Math.min(hi, -away)],
+          [Math.max(lo, away), hi],
+        ].filter(([a, b]) => a! <= b!)
+      : [[lo, hi]]
+  if (pieces.length === 0)
+    throw new InvalidHyperparameter({
+      op: "arbTensor",
+      name: "away",
+      value: away,
+      message: `arbTensor: [${lo}, ${hi}] has no values with |x| ≥ ${away}`,
+    })
   const total = pieces.reduce((s, [a, b]) => s + b! - a!, 0)
   const value = fc.noBias(fc.integer({ min: 0, max: GRID })).map((k) => {
     let u = (total * k) / GRID
@@ -165,9 +185,18 @@ export const arbValues = (n: number, options: TensorOptions = {}): fc.Arbitrary<
  * @since 0.1.0
  * @category arbitraries
  */
-export function arbTensor<const S extends ReadonlyArray<number>, D extends DType = "f64">(shape: S, options?: TensorOptions<D>): fc.Arbitrary<Tensor<[...S], D, "cpu">>
-export function arbTensor<D extends DType = "f64">(shape: fc.Arbitrary<ReadonlyArray<number>>, options?: TensorOptions<D>): fc.Arbitrary<Tensor<number[], D, "cpu">>
-export function arbTensor(shape: ReadonlyArray<number> | fc.Arbitrary<ReadonlyArray<number>>, options: TensorOptions = {}): fc.Arbitrary<Tensor<number[], DType, "cpu">> {
+export function arbTensor<const S extends ReadonlyArray<number>, D extends DType = "f64">(
+  shape: S,
+  options?: TensorOptions<D>,
+): fc.Arbitrary<Tensor<[...S], D, "cpu">>
+export function arbTensor<D extends DType = "f64">(
+  shape: fc.Arbitrary<ReadonlyArray<number>>,
+  options?: TensorOptions<D>,
+): fc.Arbitrary<Tensor<number[], D, "cpu">>
+export function arbTensor(
+  shape: ReadonlyArray<number> | fc.Arbitrary<ReadonlyArray<number>>,
+  options: TensorOptions = {},
+): fc.Arbitrary<Tensor<number[], DType, "cpu">> {
   const dtype = options.dtype ?? "f64"
   const of = (s: ReadonlyArray<number>) => arbValues(numel(s), options).map((v) => fromValues(v, s, dtype))
   return shape instanceof fc.Arbitrary ? shape.chain(of) : of(shape)
@@ -193,7 +222,11 @@ export const uniformFrom = (seed: number): (() => number) => {
  * @since 0.1.0
  * @category arbitraries
  */
-export const fromValues = (values: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType = "f64"): Tensor<number[], DType, "cpu"> => {
+export const fromValues = (
+  values: ArrayLike<number>,
+  shape: ReadonlyArray<number>,
+  dtype: DType = "f64",
+): Tensor<number[], DType, "cpu"> => {
   const aval = { shape: [...shape], dtype }
   return new Tensor(aval, cpu, cpu.backend.upload(hostConvert(values, dtype), aval))
 }

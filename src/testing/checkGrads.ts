@@ -105,7 +105,7 @@ const index = (flat: number, shape: ReadonlyArray<number>): string => {
   return `[${idx.join(", ")}]`
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) || v === 0 ? v.toPrecision(6) : v.toExponential(3)
+const fmt = (v: number) => ((Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) || v === 0 ? v.toPrecision(6) : v.toExponential(3))
 
 /** Largest tolerance-relative error of `got` against `want` over all output leaves. */
 const worst = (got: ReadonlyArray<Float64Array>, want: ReadonlyArray<Float64Array>, outs: ReadonlyArray<AnyTensor>, tol: Tol) => {
@@ -115,14 +115,16 @@ const worst = (got: ReadonlyArray<Float64Array>, want: ReadonlyArray<Float64Arra
       const w = want[o]![k]!
       const abs = Number.isNaN(v) !== Number.isNaN(w) ? Infinity : Math.abs(v - w) || 0
       const ratio = abs / (tol.atol + tol.rtol * Math.abs(w))
-      if (ratio > best.ratio) best = { ratio, abs, where: `output ${outs.length > 1 ? `${o} ` : ""}index ${index(k, outs[o]!.shape)}`, got: v, want: w }
+      if (ratio > best.ratio)
+        best = { ratio, abs, where: `output ${outs.length > 1 ? `${o} ` : ""}index ${index(k, outs[o]!.shape)}`, got: v, want: w }
     }),
   )
   return best
 }
 
 const dot = (a: ReadonlyArray<Float64Array>, b: ReadonlyArray<Float64Array>): [number, number] => {
-  let s = 0, scale = 0
+  let s = 0,
+    scale = 0
   a.forEach((x, o) => x.forEach((v, k) => ((s += v * b[o]![k]!), (scale += Math.abs(v * b[o]![k]!)))))
   return [s, scale]
 }
@@ -131,7 +133,11 @@ const fail = (mode: "fwd" | "rev", order: number, argument: string, maxError: nu
   const what = mode === "fwd" ? "forward mode (JVP vs central finite differences)" : "reverse mode (VJP, <J·t, c> = <t, Jᵀ·c>)"
   const of = order === 1 ? "" : ` at order ${order} (the derivative of the derivative)`
   throw new GradCheckError({
-    mode, order, argument, maxError, where,
+    mode,
+    order,
+    argument,
+    maxError,
+    where,
     message: `checkGrads: ${what}${of} is wrong for ${argument}: max error ${fmt(maxError)} at ${where}; ${detail}`,
   })
 }
@@ -159,9 +165,22 @@ const checkFlat = (f: Flat, xs: AnyTensor[], ctx: Ctx, seed: number, order: numb
 
   // J·t_i by central differences along t_i (one argument at a time, so failures name it)
   const fd = (i: number): Float64Array[] => {
-    const x = host(xs[i]!), t = host(ts[i]!)
-    const at = (s: number) => f(xs.map((v, j) => (j === i ? fromValues(x.map((xk, k) => xk + s * tol.eps * t[k]!), v.shape, v.dtype) : v)))
-    const up = at(1).map(host), dn = at(-1).map(host)
+    const x = host(xs[i]!),
+      t = host(ts[i]!)
+    const at = (s: number) =>
+      f(
+        xs.map((v, j) =>
+          j === i
+            ? fromValues(
+                x.map((xk, k) => xk + s * tol.eps * t[k]!),
+                v.shape,
+                v.dtype,
+              )
+            : v,
+        ),
+      )
+    const up = at(1).map(host),
+      dn = at(-1).map(host)
     return up.map((u, o) => (floatOut[o] ? u.map((v, k) => (v - dn[o]![k]!) / (2 * tol.eps)) : new Float64Array(u.length)))
   }
   const jvps: Array<Float64Array[] | undefined> = []
@@ -169,7 +188,8 @@ const checkFlat = (f: Flat, xs: AnyTensor[], ctx: Ctx, seed: number, order: numb
     xs.forEach((_, i) => {
       if (!diff[i]) return
       const [, touts] = jvp((...a: AnyTensor[]) => f(a), xs, only(i))
-      const got = touts.map(host), want = fd(i)
+      const got = touts.map(host),
+        want = fd(i)
       jvps[i] = got
       const w = worst(got, want, ys, tol)
       if (w.ratio > 1) fail("fwd", order, names[i]!, w.abs, w.where, `jvp ${fmt(w.got)}, finite differences ${fmt(w.want)} (${tolText})`)
@@ -186,7 +206,14 @@ const checkFlat = (f: Flat, xs: AnyTensor[], ctx: Ctx, seed: number, order: numb
       const [rhs, s2] = dot([host(ts[i]!)], [cts[i]!])
       const err = Math.abs(lhs - rhs)
       if (!(err <= tol.atol + tol.rtol * Math.max(s1, s2)))
-        fail("rev", order, names[i]!, err, "the dot product", `<J·t, c> = ${fmt(lhs)}, <t, Jᵀ·c> = ${fmt(rhs)} (${tolText} of the summed terms)`)
+        fail(
+          "rev",
+          order,
+          names[i]!,
+          err,
+          "the dot product",
+          `<J·t, c> = ${fmt(lhs)}, <t, Jᵀ·c> = ${fmt(rhs)} (${tolText} of the summed terms)`,
+        )
     })
     if (order < ctx.maxOrder) {
       // the pullback at fixed cotangents, as a function of the arguments
@@ -222,7 +249,11 @@ const checkFlat = (f: Flat, xs: AnyTensor[], ctx: Ctx, seed: number, order: numb
  * @since 0.1.0
  * @category testing
  */
-export const checkGrads = <A extends ReadonlyArray<unknown>>(f: (...args: A) => unknown, args: A, options: CheckGradsOptions = {}): void => {
+export const checkGrads = <A extends ReadonlyArray<unknown>>(
+  f: (...args: A) => unknown,
+  args: A,
+  options: CheckGradsOptions = {},
+): void => {
   const [leaves, def] = Tree.flatten(args)
   const names = leafPaths(def, "args")
   const xs = leaves.map((x) => (isFloat(x.dtype) ? lax.cast(x, "f64") : x))

@@ -5,5 +5,15 @@
  *
  * @since 0.1.0
  */
-export { arbAxes, arbBroadcastShapes, arbDType, arbShape, arbTensor, arbValues, fromValues, type ShapeOptions, type TensorOptions } from "./arbitraries.js"
+export {
+  arbAxes,
+  arbBroadcastShapes,
+  arbDType,
+  arbShape,
+  arbTensor,
+  arbValues,
+  fromValues,
+  type ShapeOptions,
+  type TensorOptions,
+} from "./arbitraries.js"
 export { checkGrads, GradCheckError, type CheckGradsOptions } from "./checkGrads.js"

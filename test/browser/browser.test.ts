@@ -34,7 +34,9 @@ describe("browser: Chromium is present where CI runs", () => {
 })
 
 /** The ```ts blocks of docs/browser.md tagged `browser`: page scripts, run here in Chromium. */
-const docBlocks = [...readFileSync(join(root, "docs", "browser.md"), "utf8").matchAll(/^```ts nocheck browser\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
+const docBlocks = [...readFileSync(join(root, "docs", "browser.md"), "utf8").matchAll(/^```ts nocheck browser\n([\s\S]*?)^```$/gm)].map(
+  (m) => m[1]!,
+)
 
 const CSP = "script-src 'self'"
 /** WGSL's accuracy of sin and cos: absolute error 2⁻¹¹ on [-π, π] */
@@ -46,13 +48,22 @@ let page: Page
 beforeAll(async () => {
   if (chromiumPath === null) return
   const suiteJs = await bundle("test/browser/page.ts", { file: true, minify: false })
-  if (suiteJs.errors.length + suiteJs.warnings.length > 0) throw new Error(`page bundle: ${[...suiteJs.errors, ...suiteJs.warnings].map((m) => m.text).join("; ")}`)
+  if (suiteJs.errors.length + suiteJs.warnings.length > 0)
+    throw new Error(`page bundle: ${[...suiteJs.errors, ...suiteJs.warnings].map((m) => m.text).join("; ")}`)
   const js = { body: suiteJs.code, type: "text/javascript" }
-  const docPages = Object.fromEntries(await Promise.all(docBlocks.map(async (code, k) => {
-    const b = await bundle(code, { format: "esm" })
-    if (b.errors.length + b.warnings.length > 0) throw new Error(`docs/browser.md block ${k}: ${[...b.errors, ...b.warnings].map((m) => m.text).join("; ")}`)
-    return [[`/doc-${k}.js`, { body: b.code, type: "text/javascript" }], [`/doc-${k}`, { body: html(`/doc-${k}.js`).replace("<script ", '<script type="module" '), type: "text/html" }]] as const
-  })).then((xs) => xs.flat()))
+  const docPages = Object.fromEntries(
+    await Promise.all(
+      docBlocks.map(async (code, k) => {
+        const b = await bundle(code, { format: "esm" })
+        if (b.errors.length + b.warnings.length > 0)
+          throw new Error(`docs/browser.md block ${k}: ${[...b.errors, ...b.warnings].map((m) => m.text).join("; ")}`)
+        return [
+          [`/doc-${k}.js`, { body: b.code, type: "text/javascript" }],
+          [`/doc-${k}`, { body: html(`/doc-${k}.js`).replace("<script ", '<script type="module" '), type: "text/html" }],
+        ] as const
+      }),
+    ).then((xs) => xs.flat()),
+  )
   site = await serve({
     ...docPages,
     "/page.js": js,
@@ -75,13 +86,22 @@ afterAll(async () => {
  * evaluates directly may compile strings whatever the page's policy says, a timer callback may not.
  */
 const call = <K extends keyof Suite>(p: Page, name: K, ...args: Parameters<Suite[K]>): Promise<Awaited<ReturnType<Suite[K]>>> =>
-  p.evaluate(([n, a]) => new Promise((resolve, reject) => setTimeout(() => {
-    try {
-      Promise.resolve((globalThis as unknown as { suite: Record<string, (...xs: unknown[]) => unknown> }).suite[n]!(...a)).then(resolve, reject)
-    } catch (e) {
-      reject(e)
-    }
-  }, 0)), [name, args] as const) as never
+  p.evaluate(
+    ([n, a]) =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            Promise.resolve((globalThis as unknown as { suite: Record<string, (...xs: unknown[]) => unknown> }).suite[n]!(...a)).then(
+              resolve,
+              reject,
+            )
+          } catch (e) {
+            reject(e)
+          }
+        }, 0),
+      ),
+    [name, args] as const,
+  ) as never
 
 const all = (Object.values(primitives) as ReadonlyArray<Primitive<PrimitiveName>>).map(erase)
 
@@ -90,7 +110,8 @@ const casesFor = (runs: number, retype: (d: DType) => DType): Array<PrimCase & {
   all.flatMap((prim) => {
     const seed = 0xb0 + prim.name.length * 7919 + prim.name.charCodeAt(0)
     return fc.sample(specFor(prim), { numRuns: runs, seed }).map((spec, run) => ({
-      prim, name: prim.name,
+      prim,
+      name: prim.name,
       params: prim.name === "cast" ? { dtype: retype((spec.params as ParamsOf<"cast">).dtype) } : spec.params,
       inputs: spec.inputs.map((x) => ({ shape: x.shape, dtype: retype(x.dtype) })),
       values: drawValues(prim, spec, seed + run, run % 3 === 2),
@@ -100,15 +121,24 @@ const casesFor = (runs: number, retype: (d: DType) => DType): Array<PrimCase & {
 
 /** The reference: the case run here, in Node, on the CPU. */
 const reference = (c: PrimCase & { prim: Primitive }): Outcome => {
-  const args = c.inputs.map((x, i) => new Tensor({ shape: [...x.shape], dtype: x.dtype }, cpu, cpu.backend.upload(hostConvert(c.values[i]!, x.dtype), { shape: [...x.shape], dtype: x.dtype })))
+  const args = c.inputs.map(
+    (x, i) =>
+      new Tensor(
+        { shape: [...x.shape], dtype: x.dtype },
+        cpu,
+        cpu.backend.upload(hostConvert(c.values[i]!, x.dtype), { shape: [...x.shape], dtype: x.dtype }),
+      ),
+  )
   const y = bind1(c.prim, args, c.params as ParamsOf<PrimitiveName>)
   return { shape: [...y.shape], dtype: y.dtype, data: Array.from(dataSync(y)) }
 }
 
 /** What differs between `got` and `want` beyond atol + rtol·|want| (NaN matches NaN, infinities match exactly); null when nothing. */
 const difference = (got: Outcome, want: Outcome, atol: number, rtol: number): string | null => {
-  if ("error" in want || "error" in got) return JSON.stringify(got) === JSON.stringify(want) ? null : `${JSON.stringify(got)} vs ${JSON.stringify(want)}`
-  if (JSON.stringify(got.shape) !== JSON.stringify(want.shape) || got.dtype !== want.dtype) return `${got.dtype}[${got.shape}] vs ${want.dtype}[${want.shape}]`
+  if ("error" in want || "error" in got)
+    return JSON.stringify(got) === JSON.stringify(want) ? null : `${JSON.stringify(got)} vs ${JSON.stringify(want)}`
+  if (JSON.stringify(got.shape) !== JSON.stringify(want.shape) || got.dtype !== want.dtype)
+    return `${got.dtype}[${got.shape}] vs ${want.dtype}[${want.shape}]`
   for (const [i, x] of got.data.entries()) {
     const y = want.data[i]!
     const ok = Number.isFinite(y) ? Math.abs(x - y) <= atol + rtol * Math.abs(y) : Number.isNaN(y) ? Number.isNaN(x) : x === y
@@ -118,18 +148,28 @@ const difference = (got: Outcome, want: Outcome, atol: number, rtol: number): st
 }
 
 /** The cases whose page results differ from Node's references (all of them listed, not just the first). */
-const mismatches = <C extends PrimCase & { prim: Primitive }>(cases: ReadonlyArray<C>, got: ReadonlyArray<Outcome>, tol: (c: C) => [number, number]) =>
+const mismatches = <C extends PrimCase & { prim: Primitive }>(
+  cases: ReadonlyArray<C>,
+  got: ReadonlyArray<Outcome>,
+  tol: (c: C) => [number, number],
+) =>
   cases.flatMap((c, k) => {
     const d = difference(got[k]!, reference(c), ...tol(c))
     return d === null ? [] : [`${describeCase(c)}: ${d}`]
   })
 
-const describeCase = (c: PrimCase) => `${c.name}(${c.inputs.map((x) => `${x.dtype}[${x.shape.join(", ")}]`).join(", ")}) ${JSON.stringify(c.params)}`
+const describeCase = (c: PrimCase) =>
+  `${c.name}(${c.inputs.map((x) => `${x.dtype}[${x.shape.join(", ")}]`).join(", ")}) ${JSON.stringify(c.params)}`
 
 describe.skipIf(chromiumPath === null)("browser (headless Chromium)", () => {
   it("runs every primitive on the CPU as Node does (f64, same bits up to libm)", async () => {
     const cases = casesFor(4, (d) => d)
-    const got = await call(page, "prims", cases.map(({ prim: _, atol: __, ...c }) => c), "cpu")
+    const got = await call(
+      page,
+      "prims",
+      cases.map(({ prim: _, atol: __, ...c }) => c),
+      "cpu",
+    )
     expect(new Set(cases.map((c) => c.name)).size).toBe(all.length)
     expect(mismatches(cases, got, () => [1e-12, 1e-12])).toEqual([])
   })
@@ -143,8 +183,16 @@ describe.skipIf(chromiumPath === null)("browser (headless Chromium)", () => {
     }
     const x32 = xs.map(Math.fround)
     // d/dx Σ x·sin x = sin x + x·cos x; Σ r² per row; Σ exp(2x + 1)
-    close(r.grad, x32.map((x) => Math.sin(x) + x * Math.cos(x)), 1e-6)
-    close(r.jitGrad, x32.map((x) => Math.sin(x) + x * Math.cos(x)), 1e-6)
+    close(
+      r.grad,
+      x32.map((x) => Math.sin(x) + x * Math.cos(x)),
+      1e-6,
+    )
+    close(
+      r.jitGrad,
+      x32.map((x) => Math.sin(x) + x * Math.cos(x)),
+      1e-6,
+    )
     close(r.vmap, [14, 77], 0)
     close(r.jit, [x32.reduce((s, x) => s + Math.exp(2 * x + 1), 0)], 1e-6)
   })
@@ -161,7 +209,12 @@ describe.skipIf(chromiumPath === null)("browser (headless Chromium)", () => {
 
   it("runs every primitive on WebGPU as Node's CPU does (f32, within the cross-backend tolerances)", async () => {
     const cases = casesFor(2, f32)
-    const got = await call(page, "prims", cases.map(({ prim: _, atol: __, ...c }) => c), "webgpu")
+    const got = await call(
+      page,
+      "prims",
+      cases.map(({ prim: _, atol: __, ...c }) => c),
+      "webgpu",
+    )
     // WGSL promises sin and cos only to an absolute 2⁻¹¹ on [-π, π], and SwiftShader's are that
     // coarse (errors near 2e-4 where lavapipe's are near 1e-7); every other primitive keeps the
     // cross-backend tolerances
@@ -172,7 +225,11 @@ describe.skipIf(chromiumPath === null)("browser (headless Chromium)", () => {
     const xs = [0.5, -1.25, 2]
     const r = await call(page, "transforms", xs, "webgpu")
     const x32 = xs.map(Math.fround)
-    for (const [got, want] of [[r.grad, x32.map((x) => Math.sin(x) + x * Math.cos(x))], [r.vmap, [14, 77]], [r.jitGrad, x32.map((x) => Math.sin(x) + x * Math.cos(x))]] as const) {
+    for (const [got, want] of [
+      [r.grad, x32.map((x) => Math.sin(x) + x * Math.cos(x))],
+      [r.vmap, [14, 77]],
+      [r.jitGrad, x32.map((x) => Math.sin(x) + x * Math.cos(x))],
+    ] as const) {
       if ("error" in got) throw new Error(got.error)
       // sin x + x·cos x with sin and cos each within WGSL's 2⁻¹¹: |x| ≤ 2 here
       got.data.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(3 * WGSL_TRIG + 1e-5 * Math.abs(want[i]!)))
@@ -193,7 +250,10 @@ describe.skipIf(chromiumPath === null)("browser (headless Chromium)", () => {
       shown.push(await p.evaluate(() => document.body.textContent!.trim()))
       await p.close()
     }
-    const want = [0.5, -1.25, 2].map(Math.fround).map((x) => (Math.sin(x) + x * Math.cos(x)).toFixed(4)).join(", ")
+    const want = [0.5, -1.25, 2]
+      .map(Math.fround)
+      .map((x) => (Math.sin(x) + x * Math.cos(x)).toFixed(4))
+      .join(", ")
     expect(shown[0]).toBe(`d/dx Σ x·sin x = ${want}`)
     // the page's WebGPU adapter (SwiftShader here): [[1, 2], [3, 4]] · [1, 1]ᵀ
     expect(shown[1]).toMatch(/^on webgpu:.*: 3,7$/)

@@ -33,7 +33,9 @@ describe("browser bundle (Vite production build)", () => {
     const b = await viteBuild(pages.everything)
     expect(b.messages).toEqual([])
     expect(b.modules).toContain("platform/webgpu.browser.js")
-    expect(b.modules.filter((m) => m.includes("node_modules/webgpu/") || m.includes("provider/node.js") || m.startsWith("node:"))).toEqual([])
+    expect(b.modules.filter((m) => m.includes("node_modules/webgpu/") || m.includes("provider/node.js") || m.startsWith("node:"))).toEqual(
+      [],
+    )
     expect(b.bytes).toBeGreaterThan(0)
   })
 })

@@ -35,9 +35,14 @@ export interface Bundle {
  * Bundle `source` (an ES module that may import "typegrad") for the browser as one script (an IIFE, or a module with `format: "esm"`, for top-level await);
  * `file` names the entry when `source` is a path (relative to the repository root) instead.
  */
-export const bundleForBrowser = async (source: string, options: { readonly minify?: boolean; readonly file?: boolean; readonly format?: "iife" | "esm" } = {}): Promise<Bundle> => {
+export const bundleForBrowser = async (
+  source: string,
+  options: { readonly minify?: boolean; readonly file?: boolean; readonly format?: "iife" | "esm" } = {},
+): Promise<Bundle> => {
   const result = await build({
-    ...(options.file === true ? { entryPoints: [join(root, source)] } : { stdin: { contents: source, loader: "ts", resolveDir: root, sourcefile: "entry.ts" } }),
+    ...(options.file === true
+      ? { entryPoints: [join(root, source)] }
+      : { stdin: { contents: source, loader: "ts", resolveDir: root, sourcefile: "entry.ts" } }),
     bundle: true,
     platform: "browser",
     format: options.format ?? "iife",
@@ -46,19 +51,28 @@ export const bundleForBrowser = async (source: string, options: { readonly minif
     write: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [{
-      name: "typegrad-from-checkout",
-      setup(b) {
-        b.onResolve({ filter: /^typegrad(\/testing|\/advanced)?$/ }, (a) => ({ path: entries[a.path]! }))
+    plugins: [
+      {
+        name: "typegrad-from-checkout",
+        setup(b) {
+          b.onResolve({ filter: /^typegrad(\/testing|\/advanced)?$/ }, (a) => ({ path: entries[a.path]! }))
+        },
       },
-    }],
+    ],
   })
   const code = result.outputFiles[0]!.text
   const bytes = Buffer.byteLength(code)
   return {
-    code, errors: result.errors, warnings: result.warnings, bytes,
+    code,
+    errors: result.errors,
+    warnings: result.warnings,
+    bytes,
     gzipBytes: gzipSync(code, { level: 9 }).length,
-    inputs: Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p)),
+    inputs: Object.values(result.metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([, i]) => i.bytesInOutput > 0)
+        .map(([p]) => p),
+    ),
   }
 }
 
@@ -81,7 +95,14 @@ export const pages = {
  * Vite's production build of an HTML page whose module script is `source`, written to a scratch
  * folder; what the build logged and the modules that made it into the output.
  */
-export const viteBuild = async (source: string): Promise<{ readonly messages: ReadonlyArray<string>; readonly modules: ReadonlyArray<string>; readonly bytes: number; readonly gzipBytes: number }> => {
+export const viteBuild = async (
+  source: string,
+): Promise<{
+  readonly messages: ReadonlyArray<string>
+  readonly modules: ReadonlyArray<string>
+  readonly bytes: number
+  readonly gzipBytes: number
+}> => {
   const { build, createLogger } = await import("vite")
   const dir = join(root, "node_modules", ".cache", `typegrad-vite-${process.pid}`)
   rmSync(dir, { recursive: true, force: true })
@@ -94,11 +115,16 @@ export const viteBuild = async (source: string): Promise<{ readonly messages: Re
   logger.error = (m) => void messages.push(`error: ${m}`)
   try {
     const out = await build({
-      root: dir, configFile: false, logLevel: "warn", customLogger: logger,
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      customLogger: logger,
       resolve: { alias: Object.entries(entries).map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })) },
       build: { write: false, rollupOptions: { onwarn: (w) => void messages.push(`rollup: ${w.message}`) } },
     })
-    const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => ("output" in o ? o.output : [])).flatMap((o) => (o.type === "chunk" ? [o] : []))
+    const chunks = (Array.isArray(out) ? out : [out])
+      .flatMap((o) => ("output" in o ? o.output : []))
+      .flatMap((o) => (o.type === "chunk" ? [o] : []))
     return {
       messages,
       modules: chunks.flatMap((c) => c.moduleIds.map((m) => relative(root, m))),

@@ -31,8 +31,11 @@ const gpuDevice = async (): Promise<Device<"webgpu">> => (gpu ??= await tg.acqui
 
 const deviceOf = async (kind: "cpu" | "webgpu"): Promise<Device> => (kind === "cpu" ? tg.cpu : await gpuDevice())
 
-const read = async (x: AnyTensor): Promise<Outcome> =>
-  ({ shape: [...x.shape], dtype: x.dtype, data: Array.from(await x.device.backend.read(x._impl as never, x.aval)) })
+const read = async (x: AnyTensor): Promise<Outcome> => ({
+  shape: [...x.shape],
+  dtype: x.dtype,
+  data: Array.from(await x.device.backend.read(x._impl as never, x.aval)),
+})
 
 const tensorOn = (dev: Device, data: ArrayLike<number>, shape: ReadonlyArray<number>, dtype: DType): AnyTensor => {
   const av = { shape: [...shape], dtype }
@@ -62,19 +65,25 @@ const suite = {
     const x = tg.to(tg.tensor([...xs]), dev)
     const f = (v: tg.Tensor<[number], "f32", "cpu" | "webgpu">) => v.sin().mul(v).sum()
     const g = tg.grad(f)(x)
-    const rows = tg.to(tg.tensor([[1, 2, 3], [4, 5, 6]]), dev)
+    const rows = tg.to(
+      tg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      dev,
+    )
     const vm = tg.vmap((r: tg.Tensor<[3], "f32", "cpu" | "webgpu">) => r.mul(r).sum())(rows)
     const jf = tg.jit((v: tg.Tensor<[number], "f32", "cpu" | "webgpu">) => v.mul(2).add(1).exp().sum())
     const j = jf(x)
     const jg = tg.jit(tg.grad(f))(x)
-    return { grad: (await read(g)), vmap: (await read(vm)), jit: (await read(j)), jitGrad: (await read(jg)) }
+    return { grad: await read(g), vmap: await read(vm), jit: await read(j), jitGrad: await read(jg) }
   },
 
   /** The centre of the 100 × 100 plate after `steps` steps (eager or jitted) on `device`. */
   heat: async (device: "cpu" | "webgpu", jit: boolean, steps = 500): Promise<number> => {
     const dev = await deviceOf(device)
     const grid = heat(dev, steps, jit)
-    return (await read(grid.slice("50, 50") as AnyTensor) as { data: number[] }).data[0]!
+    return ((await read(grid.slice("50, 50") as AnyTensor)) as { data: number[] }).data[0]!
   },
 
   /** Whether this page may compile code from strings (false under `script-src 'self'`). */

@@ -10,13 +10,18 @@ type Grid = tg.Tensor<[100, 100], "f32", "cpu" | "webgpu">
 
 /** One explicit Euler step on the interior; the border stays cold. */
 export const heatStep = (grid: Grid): Grid => {
-  const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-    .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+  const lap = grid
+    .slice("2:, 1:-1")
+    .add(grid.slice(":-2, 1:-1"))
+    .add(grid.slice("1:-1, 2:"))
+    .add(grid.slice("1:-1, :-2"))
+    .sub(grid.slice("1:-1, 1:-1").mul(4))
   return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
 }
 
 /** The starting grid on `device`. */
-export const initialGrid = (device: Device): Grid => tg.to(tg.zeros([100, 100]).at("45:55, 45:55").set(100), device as Device<"cpu" | "webgpu">)
+export const initialGrid = (device: Device): Grid =>
+  tg.to(tg.zeros([100, 100]).at("45:55, 45:55").set(100), device as Device<"cpu" | "webgpu">)
 
 /** The grid after `steps` steps on `device`, eager or through `jit`. */
 export const heat = (device: Device, steps: number, jit: boolean): Grid => {

@@ -43,7 +43,6 @@ export interface DrillStats {
   readonly elapsedMs: number
 }
 
-
 /**
 /**
  * When a kill is timed from: the child being ready (anywhere in its saves), a temporary file
@@ -131,14 +130,17 @@ const lane = async (bundle: string, dir: string, kills: number, maxDelayMs: numb
       break
     }
     const v = loaded.success.step
-    const problem = v === reported || v === reported + 1 ? differs(loaded.success, v) : `version ${v}, expected ${reported} or ${reported + 1}`
+    const problem =
+      v === reported || v === reported + 1 ? differs(loaded.success, v) : `version ${v}, expected ${reported} or ${reported + 1}`
     if (problem !== null) {
       out.garbage.push(`${dir} kill ${k}: ${problem}`)
       break
     }
     if (v === reported + 1) out.unreported++
     current = v
-    log(`${dir} kill ${k + 1}: ${delay.toFixed(0)} ms after ${mode === "anywhere" ? "start" : mode === "in-write" ? "the temp file appeared" : "the first save"}, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`)
+    log(
+      `${dir} kill ${k + 1}: ${delay.toFixed(0)} ms after ${mode === "anywhere" ? "start" : mode === "in-write" ? "the temp file appeared" : "the first save"}, ${saved.length} saved, target holds version ${v}${temps.length > 0 ? ", temp file left" : ""}`,
+    )
   }
   return out
 }
@@ -160,7 +162,14 @@ export const crashDrill = async (options: {
   try {
     const results = await Promise.all(
       Array.from({ length: lanes }, (_, i) =>
-        lane(bundle, join(options.dir, `lane${i}`), Math.floor(options.kills / lanes) + (i < options.kills % lanes ? 1 : 0), options.maxDelayMs ?? 150, options.log ?? (() => undefined))),
+        lane(
+          bundle,
+          join(options.dir, `lane${i}`),
+          Math.floor(options.kills / lanes) + (i < options.kills % lanes ? 1 : 0),
+          options.maxDelayMs ?? 150,
+          options.log ?? (() => undefined),
+        ),
+      ),
     )
     const sum = (f: (l: Lane) => number) => results.reduce((s, l) => s + f(l), 0)
     return {

@@ -55,7 +55,7 @@ describe("malformed files", () => {
     expect(Object.keys((await Effect.runPromise(decode(ok))).tensors)).toEqual(["a"])
   })
   test("header not UTF-8, not JSON, not an object, or entries of the wrong form", async () => {
-    await expectReason(decode(craft("{\"a\":1", [])), "header", /not JSON/)
+    await expectReason(decode(craft('{"a":1', [])), "header", /not JSON/)
     await expectReason(decode(craft("[]")), "header", /not a JSON object/)
     await expectReason(decode(craft("null")), "header", /not a JSON object/)
     const badUtf8 = craft("{}    ")
@@ -70,19 +70,39 @@ describe("malformed files", () => {
   })
   test("offsets overlapping, leaving gaps, reversed, past the data or short of it", async () => {
     await expectReason(decode(craft({ ...f32("a", [2], 0, 8), ...f32("b", [2], 4, 12) }, new Array(12).fill(0))), "offsets", /overlaps/)
-    await expectReason(decode(craft({ ...f32("a", [1], 0, 4), ...f32("b", [1], 8, 12) }, new Array(12).fill(0))), "offsets", /belong to no tensor/)
-    await expectReason(decode(craft({ a: { dtype: "F32", shape: [0], data_offsets: [4, 0] } }, [0, 0, 0, 0])), "offsets", /end before they begin/)
+    await expectReason(
+      decode(craft({ ...f32("a", [1], 0, 4), ...f32("b", [1], 8, 12) }, new Array(12).fill(0))),
+      "offsets",
+      /belong to no tensor/,
+    )
+    await expectReason(
+      decode(craft({ a: { dtype: "F32", shape: [0], data_offsets: [4, 0] } }, [0, 0, 0, 0])),
+      "offsets",
+      /end before they begin/,
+    )
     await expectReason(decode(craft(f32("a", [1], 0, 4), [0, 0, 0, 0, 9])), "offsets", /after the last tensor/)
     await expectReason(decode(craft(f32("a", [2], 0, 8), [0, 0, 0, 0])), "truncated", /need 8 data bytes, the file has 4/)
     await expectReason(decode(craft(f32("a", [1], 2 ** 52, 2 ** 52 + 4), [0, 0, 0, 0])), "offsets")
   })
   test("dtypes the format does not define, or typegrad cannot hold", async () => {
-    await expectReason(decode(craft({ a: { dtype: "F128", shape: [1], data_offsets: [0, 16] } }, new Array(16).fill(0))), "dtype", /not a safetensors dtype/)
-    await expectReason(decode(craft({ a: { dtype: "F8_E4M3", shape: [2], data_offsets: [0, 2] } }, [0, 0])), "dtype", /typegrad cannot hold/)
+    await expectReason(
+      decode(craft({ a: { dtype: "F128", shape: [1], data_offsets: [0, 16] } }, new Array(16).fill(0))),
+      "dtype",
+      /not a safetensors dtype/,
+    )
+    await expectReason(
+      decode(craft({ a: { dtype: "F8_E4M3", shape: [2], data_offsets: [0, 2] } }, [0, 0])),
+      "dtype",
+      /typegrad cannot hold/,
+    )
     await expectReason(decode(craft({ a: { dtype: "C64", shape: [1], data_offsets: [0, 8] } }, new Array(8).fill(0))), "dtype")
   })
   test("shape × dtype size different from the byte range; huge shapes allocate nothing", async () => {
-    await expectReason(decode(craft(f32("a", [3], 0, 8), new Array(8).fill(0))), "size", /\[3\] and dtype F32 does not fill its byte range \[0, 8\]/)
+    await expectReason(
+      decode(craft(f32("a", [3], 0, 8), new Array(8).fill(0))),
+      "size",
+      /\[3\] and dtype F32 does not fill its byte range \[0, 8\]/,
+    )
     await expectReason(decode(craft(f32("a", [2 ** 40, 2 ** 40, 2 ** 40], 0, 4), [0, 0, 0, 0])), "size")
     await expectReason(decode(craft(f32("a", [Number.MAX_SAFE_INTEGER, 2], 0, 4), [0, 0, 0, 0])), "size")
     const empty = await Effect.runPromise(decode(craft(f32("a", [0, Number.MAX_SAFE_INTEGER], 0, 0))))
@@ -107,7 +127,12 @@ describe("malformed files", () => {
     const whole = fresh("whole")
     await Effect.runPromise(tg.saveCheckpoint(whole, { w: tg.ones([64]), step: 1 }))
     const bytes = readFileSync(whole)
-    const cuts: Array<[number, CheckpointErrorReason]> = [[4, "truncated"], [8, "header-size"], [100, "header-size"], [bytes.length - 1, "truncated"]]
+    const cuts: Array<[number, CheckpointErrorReason]> = [
+      [4, "truncated"],
+      [8, "header-size"],
+      [100, "header-size"],
+      [bytes.length - 1, "truncated"],
+    ]
     for (const [cut, reason] of cuts) {
       writeFileSync(whole, bytes.subarray(0, cut))
       await expectReason(tg.loadCheckpoint(whole, { w: tg.zeros([64]), step: 0 }), reason)
@@ -134,14 +159,29 @@ describe("mismatches against the skeleton", () => {
     await expectReason(tg.loadCheckpoint(path, { ...skeleton(), conv: noBias }), "names", /unexpected "conv\.bias"/)
     await expectReason(tg.loadCheckpoint(path, { ...skeleton(), extra: tg.zeros([1]) }), "names", /missing "extra"/)
     const partial = await Effect.runPromise(tg.loadCheckpoint(path, { conv: noBias }, { unexpected: "ignore" }))
-    expect(tg.toArraySync(partial.conv.weight)).toEqual([[1, 1, 1], [1, 1, 1]])
+    expect(tg.toArraySync(partial.conv.weight)).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ])
     await expectReason(tg.loadCheckpoint(path, { conv: noBias, other: 1 }, { unexpected: "ignore" }), "names", /missing "other"/)
   })
   test("shape, dtype and kind of leaf", async () => {
     await save
-    await expectReason(tg.loadCheckpoint(path, { ...skeleton(), conv: { weight: tg.zeros([3, 2]), bias: tg.zeros([2]) } }), "shape", /"conv\.weight" has shape \[2, 3\] in the file, the skeleton expects \[3, 2\]/)
-    await expectReason(tg.loadCheckpoint(path, { ...skeleton(), conv: { weight: tg.zeros([2, 3], { dtype: "f64" }), bias: tg.zeros([2]) } }), "dtype", /F32 \(read as f32\) in the file, the skeleton expects f64/)
-    await expectReason(tg.loadCheckpoint(path, { ...skeleton(), step: tg.zeros([1]) }), "structure", /"step" is a tensor in the skeleton and a number in the file/)
+    await expectReason(
+      tg.loadCheckpoint(path, { ...skeleton(), conv: { weight: tg.zeros([3, 2]), bias: tg.zeros([2]) } }),
+      "shape",
+      /"conv\.weight" has shape \[2, 3\] in the file, the skeleton expects \[3, 2\]/,
+    )
+    await expectReason(
+      tg.loadCheckpoint(path, { ...skeleton(), conv: { weight: tg.zeros([2, 3], { dtype: "f64" }), bias: tg.zeros([2]) } }),
+      "dtype",
+      /F32 \(read as f32\) in the file, the skeleton expects f64/,
+    )
+    await expectReason(
+      tg.loadCheckpoint(path, { ...skeleton(), step: tg.zeros([1]) }),
+      "structure",
+      /"step" is a tensor in the skeleton and a number in the file/,
+    )
     await expectReason(tg.loadCheckpoint(path, { ...skeleton(), key: 0 }), "structure", /a number in the skeleton and a PRNG key/)
   })
   test("a plain file (no typegrad tree) loads tensors by dotted name; numbers are then missing", async () => {
@@ -149,7 +189,11 @@ describe("mismatches against the skeleton", () => {
     await Effect.runPromise(tg.writeSafetensors(p, { "layers.0.weight": tg.ones([2]), "layers.1.weight": tg.zeros([1]) }))
     const back = await Effect.runPromise(tg.loadCheckpoint(p, { layers: [{ weight: tg.zeros([2]) }, { weight: tg.ones([1]) }] as const }))
     expect(tg.toArraySync(back.layers[0]!.weight)).toEqual([1, 1])
-    await expectReason(tg.loadCheckpoint(p, { layers: [{ weight: tg.zeros([2]) }, { weight: tg.ones([1]) }], step: 0 }), "names", /no typegrad tree/)
+    await expectReason(
+      tg.loadCheckpoint(p, { layers: [{ weight: tg.zeros([2]) }, { weight: tg.ones([1]) }], step: 0 }),
+      "names",
+      /no typegrad tree/,
+    )
   })
   test("a tree in the metadata that is malformed or disagrees with the tensors", async () => {
     const p = fresh("meta")

@@ -15,12 +15,20 @@ const parse = (b: Uint8Array) => {
   for (let i = 7; i >= 0; i--) n = n * 256 + b[i]!
   const raw = Buffer.from(b.subarray(8, 8 + n)).toString("utf8")
   const json = raw.replace(/ +$/, "")
-  return { n, raw, json, header: JSON.parse(json) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>, data: b.subarray(8 + n) }
+  return {
+    n,
+    raw,
+    json,
+    header: JSON.parse(json) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>,
+    data: b.subarray(8 + n),
+  }
 }
 const le = (kind: "f32" | "f64" | "i32", xs: number[]): number[] => {
   const size = kind === "f64" ? 8 : 4
   const v = new DataView(new ArrayBuffer(xs.length * size))
-  xs.forEach((x, i) => (kind === "f32" ? v.setFloat32(i * 4, x, true) : kind === "f64" ? v.setFloat64(i * 8, x, true) : v.setInt32(i * 4, x, true)))
+  xs.forEach((x, i) =>
+    kind === "f32" ? v.setFloat32(i * 4, x, true) : kind === "f64" ? v.setFloat64(i * 8, x, true) : v.setInt32(i * 4, x, true),
+  )
   return [...new Uint8Array(v.buffer)]
 }
 const host = (x: tg.AnyTensor): number[] => [...tg.dataSync(x as tg.Tensor<tg.Shape, tg.DType, "cpu">)]
@@ -43,7 +51,9 @@ describe("safetensors layout", () => {
     // `__metadata__` first with sorted keys, then tensors in data order:
     // F64 before F32 before I32 before BOOL; within a dtype by name ("A" < "b" in byte order)
     expect(Object.keys(header)).toEqual(["__metadata__", "a.weight", "A.scalar", "b.weight", "z.count", "a.mask"])
-    expect(json.startsWith('{"__metadata__":{"alpha":"2","zeta":"1"},"a.weight":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}')).toBe(true)
+    expect(json.startsWith('{"__metadata__":{"alpha":"2","zeta":"1"},"a.weight":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}')).toBe(
+      true,
+    )
     expect(header["A.scalar"]).toEqual({ dtype: "F32", shape: [], data_offsets: [8, 12] })
     expect(header["b.weight"]).toEqual({ dtype: "F32", shape: [3], data_offsets: [12, 24] })
     expect(header["z.count"]).toEqual({ dtype: "I32", shape: [2], data_offsets: [24, 32] })
@@ -81,13 +91,24 @@ describe("f16", () => {
   })
   test("values between f16 neighbours round to nearest, ties to even (hand-worked encodings)", () => {
     const cases: Array<[number, number]> = [
-      [1, 0x3c00], [-2, 0xc000], [65504, 0x7bff], [2 ** -24, 0x0001], [-0, 0x8000], [0, 0x0000],
-      [0.1, 0x2e66], [1 / 3, 0x3555], [1e-3, 0x1419],
+      [1, 0x3c00],
+      [-2, 0xc000],
+      [65504, 0x7bff],
+      [2 ** -24, 0x0001],
+      [-0, 0x8000],
+      [0, 0x0000],
+      [0.1, 0x2e66],
+      [1 / 3, 0x3555],
+      [1e-3, 0x1419],
       [1 + 2 ** -11, 0x3c00], // tie between mantissas 0 and 1 → even 0
       [1 + 3 * 2 ** -11, 0x3c02], // tie between mantissas 1 and 2 → even 2
-      [65519, 0x7bff], [65520, 0x7c00], [Infinity, 0x7c00], [-Infinity, 0xfc00],
+      [65519, 0x7bff],
+      [65520, 0x7c00],
+      [Infinity, 0x7c00],
+      [-Infinity, 0xfc00],
       [2 ** -25, 0x0000], // tie between 0 and the smallest subnormal → 0
-      [3 * 2 ** -26, 0x0001], [5.96e-8, 0x0001], // above the tie → the smallest subnormal
+      [3 * 2 ** -26, 0x0001],
+      [5.96e-8, 0x0001], // above the tie → the smallest subnormal
       [-1e-5, 0x80a8], // 1e-5 / 2^-24 = 167.77 → 168 = 0xa8
       [12345.678, 0x7207], // 12345.678 / 2^3 = 1543.2 → 1543; (13 + 15) << 10 | 519
       [2047.5, 0x6800], // 2047.5 / 2 = 1023.75 rounds up into the next binade: 2048
@@ -99,7 +120,10 @@ describe("f16", () => {
 describe("round trips", () => {
   test("every typegrad dtype a CPU holds, with special values", async () => {
     const tensors = {
-      f: tg.tensor([[NaN, Infinity], [-Infinity, -0]]),
+      f: tg.tensor([
+        [NaN, Infinity],
+        [-Infinity, -0],
+      ]),
       d: tg.tensor(new Float64Array([Math.PI, -1e300, 5e-324]), [3]),
       i: tg.tensor(new Int32Array([2147483647, -2147483648, 0]), [3]),
       m: tg.tensor([[true], [false]]),

@@ -56,48 +56,66 @@ const record = (r: string) => seen.set(r, (seen.get(r) ?? 0) + 1)
 
 describe("fuzzing the reader", () => {
   test("valid files decode to the tensors they hold", () => {
-    fc.assert(fc.property(validFile, (bytes) => {
-      const raw = decodeRaw(bytes)
-      expect(encodeRaw(raw.tensors, raw.metadata)).toEqual(bytes) // the writer's layout is a fixed point
-      expect(["ok", "value"]).toContain(outcome(bytes))
-    }), { numRuns: 150 })
+    fc.assert(
+      fc.property(validFile, (bytes) => {
+        const raw = decodeRaw(bytes)
+        expect(encodeRaw(raw.tensors, raw.metadata)).toEqual(bytes) // the writer's layout is a fixed point
+        expect(["ok", "value"]).toContain(outcome(bytes))
+      }),
+      { numRuns: 150 },
+    )
   })
 
   test("random byte flips", () => {
-    fc.assert(fc.property(validFile, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.boolean(), (bytes, flips, inHeader) => {
-      const b = bytes.slice()
-      const headerEnd = 8 + Number(new DataView(b.buffer).getBigUint64(0, true))
-      for (const [at, v] of flips) b[inHeader ? at % headerEnd : at % b.length] = v
-      record(outcome(b))
-    }), { numRuns: 600 })
+    fc.assert(
+      fc.property(
+        validFile,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (bytes, flips, inHeader) => {
+          const b = bytes.slice()
+          const headerEnd = 8 + Number(new DataView(b.buffer).getBigUint64(0, true))
+          for (const [at, v] of flips) b[inHeader ? at % headerEnd : at % b.length] = v
+          record(outcome(b))
+        },
+      ),
+      { numRuns: 600 },
+    )
   })
 
   test("truncations", () => {
-    fc.assert(fc.property(validFile, fc.double({ min: 0, max: 1, noNaN: true }), (bytes, f) => {
-      const cut = bytes.subarray(0, Math.floor(f * bytes.length))
-      const r = outcome(cut)
-      if (cut.length < bytes.length) expect(r).not.toBe("ok") // a shorter file never passes for whole
-      record(r)
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(validFile, fc.double({ min: 0, max: 1, noNaN: true }), (bytes, f) => {
+        const cut = bytes.subarray(0, Math.floor(f * bytes.length))
+        const r = outcome(cut)
+        if (cut.length < bytes.length) expect(r).not.toBe("ok") // a shorter file never passes for whole
+        record(r)
+      }),
+      { numRuns: 300 },
+    )
   })
 
   test("header fields replaced by arbitrary JSON", () => {
     const field = fc.constantFrom("dtype", "shape", "data_offsets", "__whole__", "__shift__")
-    fc.assert(fc.property(validFile, fc.nat(), field, fc.jsonValue(), fc.integer({ min: -16, max: 16 }), (bytes, which, key, value, shift) => {
-      const n = Number(new DataView(bytes.buffer).getBigUint64(0, true))
-      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, Record<string, unknown>>
-      const names = Object.keys(header).filter((k) => k !== "__metadata__")
-      const name = names[which % names.length]!
-      if (key === "__whole__") (header as Record<string, unknown>)[name] = value
-      else if (key === "__shift__") header[name]!.data_offsets = (header[name]!.data_offsets as number[]).map((o) => o + shift) // same size, moved
-      else header[name]![key] = value
-      const text = new TextEncoder().encode(JSON.stringify(header))
-      const out = new Uint8Array(8 + text.length + bytes.length - 8 - n)
-      new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true)
-      out.set(text, 8)
-      out.set(bytes.subarray(8 + n), 8 + text.length)
-      record(outcome(out))
-    }), { numRuns: 600 })
+    fc.assert(
+      fc.property(validFile, fc.nat(), field, fc.jsonValue(), fc.integer({ min: -16, max: 16 }), (bytes, which, key, value, shift) => {
+        const n = Number(new DataView(bytes.buffer).getBigUint64(0, true))
+        const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, Record<string, unknown>>
+        const names = Object.keys(header).filter((k) => k !== "__metadata__")
+        const name = names[which % names.length]!
+        if (key === "__whole__") (header as Record<string, unknown>)[name] = value
+        else if (key === "__shift__")
+          header[name]!.data_offsets = (header[name]!.data_offsets as number[]).map((o) => o + shift) // same size, moved
+        else header[name]![key] = value
+        const text = new TextEncoder().encode(JSON.stringify(header))
+        const out = new Uint8Array(8 + text.length + bytes.length - 8 - n)
+        new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true)
+        out.set(text, 8)
+        out.set(bytes.subarray(8 + n), 8 + text.length)
+        record(outcome(out))
+      }),
+      { numRuns: 600 },
+    )
     // the fuzz reached the checks it is meant to reach
     for (const r of ["ok", "header", "offsets", "dtype", "size", "truncated", "header-size"]) expect(seen.get(r) ?? 0, r).toBeGreaterThan(0)
   })

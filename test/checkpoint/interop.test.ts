@@ -20,17 +20,44 @@ describe("files written by the reference implementation", () => {
     const { tensors, metadata } = await Effect.runPromise(tg.readSafetensors(fixture("reference.safetensors")))
     expect(metadata).toEqual({ format: "pt" })
     const t = (n: string) => tensors[n]!
-    expect(Object.keys(tensors).sort()).toEqual(
-      ["bn.num_batches_tracked", "bn.running_mean", "conv.bias", "conv.weight", "embed.ids", "empty", "half", "mask", "small.i16", "small.i8", "small.u8"])
+    expect(Object.keys(tensors).sort()).toEqual([
+      "bn.num_batches_tracked",
+      "bn.running_mean",
+      "conv.bias",
+      "conv.weight",
+      "embed.ids",
+      "empty",
+      "half",
+      "mask",
+      "small.i16",
+      "small.i8",
+      "small.u8",
+    ])
     expect(t("conv.weight").shape).toEqual([2, 1, 2, 2])
-    expect(arr(t("conv.weight"))).toEqual([[[[-1, -0.75], [-0.5, -0.25]]], [[[0, 0.25], [0.5, 0.75]]]])
+    expect(arr(t("conv.weight"))).toEqual([
+      [
+        [
+          [-1, -0.75],
+          [-0.5, -0.25],
+        ],
+      ],
+      [
+        [
+          [0, 0.25],
+          [0.5, 0.75],
+        ],
+      ],
+    ])
     expect(arr(t("conv.bias"))).toEqual([0.5, -0.25])
     expect(t("bn.running_mean").dtype).toBe("f64")
     expect(arr(t("bn.running_mean"))).toEqual([1e-300, Math.PI, -2])
     expect(t("bn.num_batches_tracked").dtype).toBe("i32") // I64, every value in range
     expect(t("bn.num_batches_tracked").shape).toEqual([])
     expect(arr(t("bn.num_batches_tracked"))).toBe(123456)
-    expect(arr(t("embed.ids"))).toEqual([[1, -2, 2147483647], [-2147483648, 0, 7]])
+    expect(arr(t("embed.ids"))).toEqual([
+      [1, -2, 2147483647],
+      [-2147483648, 0, 7],
+    ])
     expect(arr(t("mask"))).toEqual([true, false, true, true])
     expect(t("half").dtype).toBe("f32") // the CPU has no f16: widened exactly
     expect(arr(t("half"))).toEqual([1, -0.5, 65504, 2 ** -24, 0.0999755859375])
@@ -71,14 +98,20 @@ describe("files written by the reference implementation", () => {
 describe("typegrad writes what the reference writes", () => {
   // the tensors of make_fixtures.py's `layout`, inserted in another order
   const layout = () => ({
-    "odd": tg.tensor([1, 2, 3], { dtype: "i32" }),
+    odd: tg.tensor([1, 2, 3], { dtype: "i32" }),
     "mask.bool": tg.tensor([true, false, false]),
     "layers.2.w": tg.tensor([6]),
-    "zero": tg.zeros([2, 0], { dtype: "f64" }),
+    zero: tg.zeros([2, 0], { dtype: "f64" }),
     "é.unicode": tg.scalar(7),
     "B.upper": tg.tensor(new Float64Array([0.1, 0.2]), [2]),
     "layers.10.w": tg.tensor([5]),
-    "a.first": tg.tensor([[1, 2], [3, 4]], { dtype: "i32" }),
+    "a.first": tg.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: "i32" },
+    ),
     "z.last": tg.tensor([1.5, -2.25, 3]),
   })
 

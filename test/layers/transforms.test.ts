@@ -23,10 +23,18 @@ const k = (i: number) => tg.key(100 + i)
 const cases: Case[] = [
   { name: "Linear", module: nn.linear(k(0), 4, 3, f64), input: [2, 4] },
   { name: "Linear without bias", module: nn.linear(k(1), 4, 3, { ...f64, bias: false }), input: [2, 5, 4] },
-  { name: "Conv2d stride/padding/dilation/groups", module: nn.conv2d(k(2), 4, 6, 3, { ...f64, stride: [2, 1], padding: 1, dilation: [1, 2], groups: 2 }), input: [2, 4, 6, 7] },
+  {
+    name: "Conv2d stride/padding/dilation/groups",
+    module: nn.conv2d(k(2), 4, 6, 3, { ...f64, stride: [2, 1], padding: 1, dilation: [1, 2], groups: 2 }),
+    input: [2, 4, 6, 7],
+  },
   { name: 'Conv2d "same"', module: nn.conv2d(k(3), 2, 3, [2, 3], { ...f64, padding: "same" }), input: [1, 2, 5, 5] },
   { name: "Conv1d", module: nn.conv1d(k(4), 2, 3, 3, { ...f64, padding: 1, stride: 2 }), input: [2, 2, 7] },
-  { name: "ConvTranspose2d", module: nn.convTranspose2d(k(5), 3, 2, 3, { ...f64, stride: 2, padding: 1, outputPadding: 1 }), input: [1, 3, 3, 4] },
+  {
+    name: "ConvTranspose2d",
+    module: nn.convTranspose2d(k(5), 3, 2, 3, { ...f64, stride: 2, padding: 1, outputPadding: 1 }),
+    input: [1, 3, 3, 4],
+  },
   { name: "BatchNorm1d (train)", module: nn.batchNorm1d(3, f64), input: [4, 3] },
   { name: "BatchNorm1d [N, C, L] (eval)", module: nn.eval(nn.batchNorm1d(3, f64)), input: [2, 3, 4] },
   { name: "BatchNorm2d (train)", module: nn.batchNorm2d(3, f64), input: [2, 3, 3, 3] },
@@ -53,8 +61,15 @@ const cases: Case[] = [
 ]
 
 const inputFor = (c: Case, seed: number, lead: number[] = []): T =>
-  c.ints === undefined ? rnd(seed, [...lead, ...c.input])
-    : tg.cast(tg.uniform(tg.key(seed), [...lead, ...c.input], { low: 0, high: c.ints }).sub(0.5).maximum(0), "i32") as T
+  c.ints === undefined
+    ? rnd(seed, [...lead, ...c.input])
+    : (tg.cast(
+        tg
+          .uniform(tg.key(seed), [...lead, ...c.input], { low: 0, high: c.ints })
+          .sub(0.5)
+          .maximum(0),
+        "i32",
+      ) as T)
 
 describe("layers: gradients (f64, checkGrads), jit ≡ eager, vmap ≡ loop", () => {
   for (const c of cases) {
@@ -80,36 +95,57 @@ describe("layers: gradients (f64, checkGrads), jit ≡ eager, vmap ≡ loop", ()
 
 describe("MultiheadAttention", () => {
   const mha = nn.multiheadAttention(k(9), 4, 2, f64)
-  const q = rnd(10, [2, 3, 4]), kv = rnd(11, [2, 5, 4])
+  const q = rnd(10, [2, 3, 4]),
+    kv = rnd(11, [2, 5, 4])
   it("equals per-head scaled dot-product attention written out, with a padding mask", () => {
-    const pad = tg.tensor([[false, false, false, true, true], [false, false, false, false, false]])
-    const [y, w] = mha.call(q as tg.Tensor<[2, 3, 4], "f64", "cpu">, kv as tg.Tensor<[2, 5, 4], "f64", "cpu">, kv as tg.Tensor<[2, 5, 4], "f64", "cpu">, { keyPaddingMask: pad })
+    const pad = tg.tensor([
+      [false, false, false, true, true],
+      [false, false, false, false, false],
+    ])
+    const [y, w] = mha.call(
+      q as tg.Tensor<[2, 3, 4], "f64", "cpu">,
+      kv as tg.Tensor<[2, 5, 4], "f64", "cpu">,
+      kv as tg.Tensor<[2, 5, 4], "f64", "cpu">,
+      { keyPaddingMask: pad },
+    )
     // reference by loops over host data
     const W = host(mha.in_proj_weight) as Float64Array
     const B = host(mha.in_proj_bias!) as Float64Array
-    const Q = host(q) as Float64Array, KV = host(kv) as Float64Array
+    const Q = host(q) as Float64Array,
+      KV = host(kv) as Float64Array
     const proj = (X: Float64Array, n: number, t: number, which: number) =>
-      [0, 1, 2, 3].map((o) => B[which * 4 + o]! + [0, 1, 2, 3].reduce((s, i) => s + X[(n * (X === Q ? 3 : 5) + t) * 4 + i]! * W[(which * 4 + o) * 4 + i]!, 0))
-    const P = [[false, false, false, true, true], [false, false, false, false, false]]
+      [0, 1, 2, 3].map(
+        (o) =>
+          B[which * 4 + o]! + [0, 1, 2, 3].reduce((s, i) => s + X[(n * (X === Q ? 3 : 5) + t) * 4 + i]! * W[(which * 4 + o) * 4 + i]!, 0),
+      )
+    const P = [
+      [false, false, false, true, true],
+      [false, false, false, false, false],
+    ]
     const wRef: number[] = []
     const ctx: number[][] = []
-    for (let n = 0; n < 2; n++) for (let t = 0; t < 3; t++) {
-      const qv = proj(Q, n, t, 0)
-      const row = [0, 0, 0, 0]
-      const avg = [0, 0, 0, 0, 0]
-      for (let h = 0; h < 2; h++) {
-        const sc = [0, 1, 2, 3, 4].map((s) => (P[n]![s] ? -Infinity : (proj(KV, n, s, 1)[2 * h]! * qv[2 * h]! + proj(KV, n, s, 1)[2 * h + 1]! * qv[2 * h + 1]!) / Math.SQRT2))
-        const mx = Math.max(...sc), e = sc.map((v) => Math.exp(v - mx)), z = e.reduce((a, b) => a + b, 0)
-        e.forEach((v, s) => {
-          avg[s]! += v / z / 2
-          const vv = proj(KV, n, s, 2)
-          row[2 * h]! += (v / z) * vv[2 * h]!
-          row[2 * h + 1]! += (v / z) * vv[2 * h + 1]!
-        })
+    for (let n = 0; n < 2; n++)
+      for (let t = 0; t < 3; t++) {
+        const qv = proj(Q, n, t, 0)
+        const row = [0, 0, 0, 0]
+        const avg = [0, 0, 0, 0, 0]
+        for (let h = 0; h < 2; h++) {
+          const sc = [0, 1, 2, 3, 4].map((s) =>
+            P[n]![s] ? -Infinity : (proj(KV, n, s, 1)[2 * h]! * qv[2 * h]! + proj(KV, n, s, 1)[2 * h + 1]! * qv[2 * h + 1]!) / Math.SQRT2,
+          )
+          const mx = Math.max(...sc),
+            e = sc.map((v) => Math.exp(v - mx)),
+            z = e.reduce((a, b) => a + b, 0)
+          e.forEach((v, s) => {
+            avg[s]! += v / z / 2
+            const vv = proj(KV, n, s, 2)
+            row[2 * h]! += (v / z) * vv[2 * h]!
+            row[2 * h + 1]! += (v / z) * vv[2 * h + 1]!
+          })
+        }
+        wRef.push(...avg)
+        ctx.push(row)
       }
-      wRef.push(...avg)
-      ctx.push(row)
-    }
     const ow = host(mha.out_proj.weight) as Float64Array
     const yRef = ctx.flatMap((r) => [0, 1, 2, 3].map((o) => [0, 1, 2, 3].reduce((s, i) => s + r[i]! * ow[o * 4 + i]!, 0)))
     const got = Array.from(host(y) as Float64Array)
@@ -117,7 +153,12 @@ describe("MultiheadAttention", () => {
     Array.from(host(w) as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(wRef[i]!, 10))
   })
   it("causal: position t ignores s > t; gradients pass checkGrads", () => {
-    const [, w] = mha.call(q as tg.Tensor<[2, 3, 4], "f64", "cpu">, q as tg.Tensor<[2, 3, 4], "f64", "cpu">, q as tg.Tensor<[2, 3, 4], "f64", "cpu">, { isCausal: true })
+    const [, w] = mha.call(
+      q as tg.Tensor<[2, 3, 4], "f64", "cpu">,
+      q as tg.Tensor<[2, 3, 4], "f64", "cpu">,
+      q as tg.Tensor<[2, 3, 4], "f64", "cpu">,
+      { isCausal: true },
+    )
     const wv = w.toArraySync() as number[][][]
     expect(wv[0]![0]![1]).toBe(0)
     expect(wv[1]![1]![2]).toBe(0)
@@ -129,9 +170,11 @@ describe("MultiheadAttention", () => {
 })
 
 describe("losses: gradients (f64), jit ≡ eager, vmap ≡ loop", () => {
-  const logits = rnd(20, [4, 3]), labels = tg.tensor([0, 2, 1, -100], { dtype: "i32" })
+  const logits = rnd(20, [4, 3]),
+    labels = tg.tensor([0, 2, 1, -100], { dtype: "i32" })
   const probs = tg.softmax(rnd(21, [4, 3]) as tg.Tensor<[4, 3], "f64">, { axis: 1 }) as T
-  const a = rnd(22, [4, 3]), b = rnd(23, [4, 3])
+  const a = rnd(22, [4, 3]),
+    b = rnd(23, [4, 3])
   const bin = tg.cast(tg.gt(rnd(24, [4, 3]), 0), "f64") as T
   const losses: Array<[string, (x: T) => T]> = [
     ["crossEntropy labels + smoothing + ignore", (x) => nn.crossEntropy(x as never, labels, { labelSmoothing: 0.1 })],
@@ -170,10 +213,14 @@ describe("BatchNorm state under the transforms", () => {
   })
   it("inside scan the model is the carry: three steps equal three eager steps", () => {
     const xs = rnd(31, [3, 4, 2, 2, 2])
-    const [final] = tg.scan((m: typeof bn, x: T) => {
-      const [y, s] = step(m, x)
-      return [nn.combine(s, m), y] as const
-    }, bn, xs)
+    const [final] = tg.scan(
+      (m: typeof bn, x: T) => {
+        const [y, s] = step(m, x)
+        return [nn.combine(s, m), y] as const
+      },
+      bn,
+      xs,
+    )
     let m = bn
     for (let i = 0; i < 3; i++) m = nn.combine(step(m, xs.slice(`${i}`) as T)[1], m)
     expect(maxDiff(final.running_mean!, m.running_mean!)).toBeLessThan(1e-12)

@@ -34,11 +34,31 @@ describe("names", () => {
   it("namedParameters and buffers use PyTorch's state_dict keys", () => {
     const m = net()
     expect(nn.namedParameters(m).map(([k]) => k)).toEqual([
-      "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
-      "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+      "features.0.weight",
+      "features.0.bias",
+      "features.1.weight",
+      "features.1.bias",
+      "layers.0.weight",
+      "layers.0.bias",
+      "layers.1.weight",
+      "layers.1.bias",
     ])
-    expect(nn.namedBuffers(m).map(([k]) => k)).toEqual(["features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked"])
-    expect(Object.keys(nn.stateDict(m))).toEqual([...nn.namedParameters(m).map(([k]) => k).slice(0, 4), ...nn.namedBuffers(m).map(([k]) => k), ...nn.namedParameters(m).map(([k]) => k).slice(4)])
+    expect(nn.namedBuffers(m).map(([k]) => k)).toEqual([
+      "features.1.running_mean",
+      "features.1.running_var",
+      "features.1.num_batches_tracked",
+    ])
+    expect(Object.keys(nn.stateDict(m))).toEqual([
+      ...nn
+        .namedParameters(m)
+        .map(([k]) => k)
+        .slice(0, 4),
+      ...nn.namedBuffers(m).map(([k]) => k),
+      ...nn
+        .namedParameters(m)
+        .map(([k]) => k)
+        .slice(4),
+    ])
     expect(nn.numParameters(m)).toBe(4 * 27 + 4 + 4 + 4 + 8 * 4 + 8 + 2 * 8 + 2)
     expect(nn.parameters(m)).toHaveLength(8)
     expect(nn.buffers(m)).toHaveLength(3)
@@ -60,7 +80,12 @@ describe("moduleDict", () => {
     const heads = nn.moduleDict({ cls: nn.linear(tg.key(0), 4, 3), box: nn.linear(tg.key(1), 4, 7) })
     const names = ["cls.weight", "cls.bias", "box.weight", "box.bias"]
     expect(nn.namedParameters(heads).map(([k]) => k)).toEqual(names)
-    const g = tg.grad((m: typeof heads) => m.items.cls.call(tg.ones([2, 4])).sum().add(m.items.box.call(tg.ones([2, 4])).sum()))(heads)
+    const g = tg.grad((m: typeof heads) =>
+      m.items.cls
+        .call(tg.ones([2, 4]))
+        .sum()
+        .add(m.items.box.call(tg.ones([2, 4])).sum()),
+    )(heads)
     expect(Object.keys(g.items)).toEqual(["box", "cls"]) // the pytree's canonical (sorted) order
     expect(nn.namedParameters(g).map(([k]) => k)).toEqual(names)
   })
@@ -78,8 +103,20 @@ describe("train / eval / apply / to", () => {
   it("apply visits every sub-module, children first, with its path", () => {
     const seen: string[] = []
     nn.apply(net(), (mod, p) => (seen.push(`${p}:${mod.constructor.name}`), mod))
-    expect(seen).toEqual(["features.0:Conv2d", "features.1:BatchNorm2d", "features.2:ReLU", "features:Sequential", "layers.0:Linear", "layers.1:Linear", "layers:ModuleList", "drop:Dropout", ":Net"])
-    const zeroBias = nn.apply(net(), (mod) => (mod instanceof nn.Linear ? nn.loadStateDict(mod, { weight: mod.weight, bias: tg.zeros([mod.outFeatures]) }) : mod))
+    expect(seen).toEqual([
+      "features.0:Conv2d",
+      "features.1:BatchNorm2d",
+      "features.2:ReLU",
+      "features:Sequential",
+      "layers.0:Linear",
+      "layers.1:Linear",
+      "layers:ModuleList",
+      "drop:Dropout",
+      ":Net",
+    ])
+    const zeroBias = nn.apply(net(), (mod) =>
+      mod instanceof nn.Linear ? nn.loadStateDict(mod, { weight: mod.weight, bias: tg.zeros([mod.outFeatures]) }) : mod,
+    )
     expect(zeroBias.layers.items[1].bias!.toArraySync()).toEqual([0, 0])
   })
   it("to keeps the module's class and static fields", () => {
@@ -91,7 +128,8 @@ describe("train / eval / apply / to", () => {
 
 describe("stateDict / loadStateDict", () => {
   it("round-trips into another initialisation", () => {
-    const a = net(0), b = net(1)
+    const a = net(0),
+      b = net(1)
     const c = nn.loadStateDict(b, nn.stateDict(a))
     for (const [k, v] of Object.entries(nn.stateDict(c))) expect(v.toArraySync(), k).toEqual(nn.stateDict(a)[k]!.toArraySync())
     expect(nn.stateDict(b)["layers.0.weight"]!.toArraySync()).not.toEqual(nn.stateDict(a)["layers.0.weight"]!.toArraySync())
@@ -113,7 +151,9 @@ describe("stateDict / loadStateDict", () => {
     expect(e.missing).toEqual(["features.1.running_var"])
     expect(e.unexpected).toEqual(["head.weight"])
     expect(e.mismatched).toEqual(["layers.1.weight: expected [2, 8], got [2, 9]"])
-    expect(e.message).toBe("loadStateDict(Net): missing features.1.running_var; unexpected head.weight; mis-shaped layers.1.weight: expected [2, 8], got [2, 9]")
+    expect(e.message).toBe(
+      "loadStateDict(Net): missing features.1.running_var; unexpected head.weight; mis-shaped layers.1.weight: expected [2, 8], got [2, 9]",
+    )
   })
 })
 
@@ -121,8 +161,21 @@ describe("partition / combine / freeze", () => {
   it("gradients reach trainable parameters only; buffers and frozen parameters are not leaves of the differentiated part", () => {
     const m = nn.freeze(nn.eval(net()), "layers.0")
     const [params, rest] = nn.partition(m, nn.isTrainable)
-    expect(nn.leaves(params).map((l) => l.path)).toEqual(["features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias", "layers.1.weight", "layers.1.bias"])
-    expect(nn.leaves(rest).map((l) => l.path)).toEqual(["features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked", "layers.0.weight", "layers.0.bias"])
+    expect(nn.leaves(params).map((l) => l.path)).toEqual([
+      "features.0.weight",
+      "features.0.bias",
+      "features.1.weight",
+      "features.1.bias",
+      "layers.1.weight",
+      "layers.1.bias",
+    ])
+    expect(nn.leaves(rest).map((l) => l.path)).toEqual([
+      "features.1.running_mean",
+      "features.1.running_var",
+      "features.1.num_batches_tracked",
+      "layers.0.weight",
+      "layers.0.bias",
+    ])
     const g = tg.grad((p: Net) => nn.combine(p, rest).call(x).square().sum())(params)
     expect(tg.Tree.leaves(g)).toHaveLength(6)
     // combine restores the original tree
@@ -132,7 +185,12 @@ describe("partition / combine / freeze", () => {
   })
   it("freeze by predicate; an unknown path is an error", () => {
     const m = nn.freeze(net(), (l) => l.path.endsWith("bias"))
-    expect(nn.leaves(m).filter(nn.isTrainable).map((l) => l.path)).toEqual(["features.0.weight", "features.1.weight", "layers.0.weight", "layers.1.weight"])
+    expect(
+      nn
+        .leaves(m)
+        .filter(nn.isTrainable)
+        .map((l) => l.path),
+    ).toEqual(["features.0.weight", "features.1.weight", "layers.0.weight", "layers.1.weight"])
     expect(() => nn.freeze(net(), "head")).toThrow(/freeze: no parameter at or under "head"/)
   })
   it("combine takes each slot from the first tree that fills it", () => {
@@ -140,7 +198,10 @@ describe("partition / combine / freeze", () => {
     const [p, r] = nn.partition(m, (l) => l.path === "weight")
     const p2 = tg.Tree.map(p, (t) => tg.zerosLike(t))
     const c = nn.combine(p2, r, m)
-    expect(c.weight.toArraySync()).toEqual([[0, 0], [0, 0]])
+    expect(c.weight.toArraySync()).toEqual([
+      [0, 0],
+      [0, 0],
+    ])
     expect(c.bias!.toArraySync()).toEqual(m.bias!.toArraySync())
   })
 })

@@ -7,11 +7,17 @@ import { expectClose } from "./ref.js"
 
 describe("tensor from nested literals", () => {
   test("shape and dtype are inferred; data round-trips", () => {
-    const a = tg.tensor([[1, 2, 3], [4, 5, 6]])
+    const a = tg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(a.shape).toEqual([2, 3])
     expect(a.dtype).toBe("f32")
     expect(a.device.name).toBe(tg.cpu.name)
-    expect(a.toArraySync()).toEqual([[1, 2, 3], [4, 5, 6]])
+    expect(a.toArraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(a.ndim).toBe(2)
     expect(a.size).toBe(6)
     expect(tg.tensor(3.5).shape).toEqual([])
@@ -19,9 +25,15 @@ describe("tensor from nested literals", () => {
     expect(tg.tensor([[[1]], [[2]]]).shape).toEqual([2, 1, 1])
   })
   test("booleans make a bool tensor read back as booleans", () => {
-    const m = tg.tensor([[true, false], [false, true]])
+    const m = tg.tensor([
+      [true, false],
+      [false, true],
+    ])
     expect(m.dtype).toBe("bool")
-    expect(m.toArraySync()).toEqual([[true, false], [false, true]])
+    expect(m.toArraySync()).toEqual([
+      [true, false],
+      [false, true],
+    ])
     expect(m.dataSync()).toBeInstanceOf(Uint8Array)
     expect(tg.tensor([true]).item()).toBe(true)
   })
@@ -50,7 +62,10 @@ describe("tensor from typed arrays", () => {
   test("dtype from the array type, shape given", () => {
     const f = tg.tensor(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3])
     expect(f.dtype).toBe("f32")
-    expect(f.toArraySync()).toEqual([[1, 2, 3], [4, 5, 6]])
+    expect(f.toArraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     const d = tg.tensor(new Float64Array([0.1, 0.2]), [2])
     expect(d.dtype).toBe("f64")
     expect(Array.from(d.dataSync())).toEqual([0.1, 0.2])
@@ -72,14 +87,19 @@ describe("tensor from typed arrays", () => {
     expect(tg.tensor(new Float64Array([1.5]), [1], { dtype: "i32" }).toArraySync()).toEqual([1])
   })
   test("size mismatch and unsupported arrays throw", () => {
-    expect(() => tg.tensor(new Float32Array(5), [2, 3])).toThrow(new ShapeError({ op: "tensor", message: "tensor: 5 elements cannot fill shape [2, 3] (6 elements)", shapes: [[2, 3]] }))
+    expect(() => tg.tensor(new Float32Array(5), [2, 3])).toThrow(
+      new ShapeError({ op: "tensor", message: "tensor: 5 elements cannot fill shape [2, 3] (6 elements)", shapes: [[2, 3]] }),
+    )
     expect(() => tg.tensor(new Int16Array(2) as unknown as Int32Array, [2])).toThrow(DTypeError)
   })
 })
 
 describe("constant fills, ranges, identity", () => {
   test("zeros / ones / full (with dtypes), zerosLike / onesLike / fullLike", () => {
-    expect(tg.zeros([2, 2]).toArraySync()).toEqual([[0, 0], [0, 0]])
+    expect(tg.zeros([2, 2]).toArraySync()).toEqual([
+      [0, 0],
+      [0, 0],
+    ])
     expect(tg.ones([3]).toArraySync()).toEqual([1, 1, 1])
     expect(tg.full([2], 7).toArraySync()).toEqual([7, 7])
     expect(tg.full([2], 2.5, { dtype: "i32" }).toArraySync()).toEqual([2, 2])
@@ -108,9 +128,19 @@ describe("constant fills, ranges, identity", () => {
     expect(Array.from(d.dataSync())).toEqual([0, 0.5, 1])
   })
   test("eye: square and rectangular", () => {
-    expect(tg.eye(2).toArraySync()).toEqual([[1, 0], [0, 1]])
-    expect(tg.eye(2, 3).toArraySync()).toEqual([[1, 0, 0], [0, 1, 0]])
-    expect(tg.eye(3, 2).toArraySync()).toEqual([[1, 0], [0, 1], [0, 0]])
+    expect(tg.eye(2).toArraySync()).toEqual([
+      [1, 0],
+      [0, 1],
+    ])
+    expect(tg.eye(2, 3).toArraySync()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ])
+    expect(tg.eye(3, 2).toArraySync()).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ])
     expect(tg.eye(0).shape).toEqual([0, 0])
   })
   test("negative or fractional dims throw ShapeError", () => {
@@ -136,7 +166,8 @@ describe("random sampling from keys", () => {
     expect(Array.from(tg.normal(k, [64]).dataSync())).toEqual(Array.from(tg.normal(tg.key(42), [64]).dataSync()))
     expect(Array.from(tg.uniform(k, [8]).dataSync())).toEqual(Array.from(tg.uniform(k, [8]).dataSync()))
     const [k1, k2] = tg.split(k) as [tg.Key, tg.Key]
-    const a = Array.from(tg.uniform(k1, [16]).dataSync()), b = Array.from(tg.uniform(k2, [16]).dataSync())
+    const a = Array.from(tg.uniform(k1, [16]).dataSync()),
+      b = Array.from(tg.uniform(k2, [16]).dataSync())
     expect(a).not.toEqual(b)
     expect(a).not.toEqual(Array.from(tg.uniform(k, [16]).dataSync()))
     expect(Array.from(tg.uniform(tg.key(43), [16]).dataSync())).not.toEqual(Array.from(tg.uniform(k, [16]).dataSync()))
@@ -200,9 +231,18 @@ describe("random sampling from keys", () => {
 
 describe("host access", () => {
   test("toArraySync / item / dataSync", () => {
-    const x = tg.tensor([[1, 2], [3, 4]])
-    expect(x.toArraySync()).toEqual([[1, 2], [3, 4]])
-    expect(tg.toArraySync(x)).toEqual([[1, 2], [3, 4]])
+    const x = tg.tensor([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(x.toArraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(tg.toArraySync(x)).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
     expect(x.dataSync()).toEqual(new Float32Array([1, 2, 3, 4]))
     expect(tg.dataSync(x)).toBeInstanceOf(Float32Array)
     expect(tg.item(tg.scalar(3))).toBe(3)
@@ -210,11 +250,19 @@ describe("host access", () => {
     expect(tg.scalar(5).toArraySync()).toBe(5)
   })
   test("item of a tensor with more than one element throws ShapeError", () => {
-    expect(() => tg.tensor([1, 2]).item()).toThrow(new ShapeError({ op: "item", message: "item: needs exactly one element, got [2]", shapes: [[2]] }))
+    expect(() => tg.tensor([1, 2]).item()).toThrow(
+      new ShapeError({ op: "item", message: "item: needs exactly one element, got [2]", shapes: [[2]] }),
+    )
   })
   test("toArray and data are Effects that read back the same values", async () => {
-    const x = tg.tensor([[1, 2], [3, 4]])
-    expect(await Effect.runPromise(x.toArray())).toEqual([[1, 2], [3, 4]])
+    const x = tg.tensor([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(await Effect.runPromise(x.toArray())).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
     expect(await Effect.runPromise(tg.toArray(tg.tensor([true, false])))).toEqual([true, false])
     const d = await Effect.runPromise(tg.data(tg.tensor([1.5], { dtype: "f64" })))
     expect(d).toBeInstanceOf(Float64Array)
@@ -229,7 +277,11 @@ describe("host access", () => {
   })
   test("views read back in logical order", () => {
     const t = tg.arange(6).reshape([2, 3]).transpose()
-    expect(t.toArraySync()).toEqual([[0, 3], [1, 4], [2, 5]])
+    expect(t.toArraySync()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ])
     expect(Array.from(t.dataSync())).toEqual([0, 3, 1, 4, 2, 5])
     expect(Array.from(tg.expand(tg.tensor([1, 2]), [2, 2]).dataSync())).toEqual([1, 2, 1, 2])
   })
@@ -262,7 +314,8 @@ describe("sizes are checked when a tensor is created", () => {
     expect(tg.tensor(new Float32Array(0), [0, 2 ** 33]).shape).toEqual([0, 2 ** 33]) // zero elements: no request is too big
   })
   test("an op whose result would be too large fails, typed, before it runs (also under jit)", () => {
-    const col = tg.ones([1e5, 1]), row = tg.ones([1, 1e5])
+    const col = tg.ones([1e5, 1]),
+      row = tg.ones([1, 1e5])
     const e = oom(() => col.add(row))
     expect(e.bytes).toBe(4e10)
     expect(e.message).toMatch(/^add: /)
@@ -277,15 +330,26 @@ describe("sizes are checked when a tensor is created", () => {
     expect(Array.from(tg.linspace(-2, 3, n, { dtype: "i32" }).dataSync())).toEqual(ref.map((v) => Math.trunc(v) | 0))
     expect(Array.from(tg.arange(-1, 1, 0.1, { dtype: "f64" }).dataSync())).toEqual(Array.from({ length: 20 }, (_, i) => -1 + i * 0.1))
     expect(tg.arange(0, 3, 1, { dtype: "bool" }).toArraySync()).toEqual([false, true, true])
-    expect(tg.eye(3, 2).toArraySync()).toEqual([[1, 0], [0, 1], [0, 0]])
-    expect(tg.eye(2, 3, { dtype: "i32" }).toArraySync()).toEqual([[1, 0, 0], [0, 1, 0]])
+    expect(tg.eye(3, 2).toArraySync()).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ])
+    expect(tg.eye(2, 3, { dtype: "i32" }).toArraySync()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ])
   })
 })
 
 describe("logspace, geomspace, identity, empty", () => {
   test("against JS's Math in f64; NumPy's endpoints and sign rule", () => {
     expectClose(tg.logspace(0, 3, 4, { dtype: "f64" }).dataSync(), [1, 10, 100, 1000], { rtol: 1e-14, atol: 0 })
-    expectClose(tg.logspace(1, 2, 5, { base: 2, dtype: "f64" }).dataSync(), [0, 1, 2, 3, 4].map((i) => 2 ** (1 + i / 4)), { rtol: 1e-14, atol: 0 })
+    expectClose(
+      tg.logspace(1, 2, 5, { base: 2, dtype: "f64" }).dataSync(),
+      [0, 1, 2, 3, 4].map((i) => 2 ** (1 + i / 4)),
+      { rtol: 1e-14, atol: 0 },
+    )
     expect(tg.logspace(2, 5, 1).toArraySync()).toEqual([100])
     const g = tg.geomspace(1, 256, 9, { dtype: "f64" }).dataSync()
     expectClose(g, [1, 2, 4, 8, 16, 32, 64, 128, 256], { rtol: 1e-13, atol: 0 })

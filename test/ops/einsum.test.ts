@@ -29,19 +29,62 @@ const refEinsum = (pattern: string, shapes: number[][], datas: number[][]): { sh
 }
 
 const cases: Array<[string, number[][]]> = [
-  ["ij,jk->ik", [[2, 3], [3, 4]]],
-  ["bij,bjk->bik", [[2, 2, 3], [2, 3, 2]]],
+  [
+    "ij,jk->ik",
+    [
+      [2, 3],
+      [3, 4],
+    ],
+  ],
+  [
+    "bij,bjk->bik",
+    [
+      [2, 2, 3],
+      [2, 3, 2],
+    ],
+  ],
   ["ii->i", [[3, 3]]],
   ["ii->", [[4, 4]]],
   ["ij->ji", [[2, 3]]],
   ["ij->", [[2, 3]]],
   ["i,i->", [[5], [5]]],
   ["i,j->ij", [[2], [3]]],
-  ["ijk,ikl,lm->jm", [[2, 3, 2], [2, 2, 3], [3, 2]]],
-  ["btd,bsd->bts", [[2, 3, 4], [2, 5, 4]]],
-  ["iij,jk->ik", [[2, 2, 3], [3, 2]]],
-  ["ab,cd->abcd", [[1, 2], [2, 1]]],
-  ["ij,ij->ij", [[0, 3], [0, 3]]],
+  [
+    "ijk,ikl,lm->jm",
+    [
+      [2, 3, 2],
+      [2, 2, 3],
+      [3, 2],
+    ],
+  ],
+  [
+    "btd,bsd->bts",
+    [
+      [2, 3, 4],
+      [2, 5, 4],
+    ],
+  ],
+  [
+    "iij,jk->ik",
+    [
+      [2, 2, 3],
+      [3, 2],
+    ],
+  ],
+  [
+    "ab,cd->abcd",
+    [
+      [1, 2],
+      [2, 1],
+    ],
+  ],
+  [
+    "ij,ij->ij",
+    [
+      [0, 3],
+      [0, 3],
+    ],
+  ],
 ]
 
 describe("einsum", () => {
@@ -55,20 +98,39 @@ describe("einsum", () => {
     })
 
   test("implicit output: letters seen once, alphabetically", () => {
-    const a = randData([2, 3], 1), b = randData([3, 4], 2)
-    const want = refEinsum("ij,jk->ik", [[2, 3], [3, 4]], [a, b])
+    const a = randData([2, 3], 1),
+      b = randData([3, 4], 2)
+    const want = refEinsum(
+      "ij,jk->ik",
+      [
+        [2, 3],
+        [3, 4],
+      ],
+      [a, b],
+    )
     expectClose(tg.einsum("ij,jk", t64(a, [2, 3]), t64(b, [3, 4])).dataSync(), want.data, { rtol: 1e-12 })
     expect(tg.einsum("ji", t64(a, [2, 3])).shape).toEqual([3, 2])
   })
 
   test("gradients of every operand (checkGrads) and random matmul-like patterns", () => {
-    checkGrads((a: tg.AnyTensor, b: tg.AnyTensor) => tg.einsum("bij,bjk->bik", a, b).square().sum(),
-      [t64(randData([2, 2, 3], 3), [2, 2, 3]), t64(randData([2, 3, 2], 4), [2, 3, 2])], { order: 2 })
+    checkGrads(
+      (a: tg.AnyTensor, b: tg.AnyTensor) => tg.einsum("bij,bjk->bik", a, b).square().sum(),
+      [t64(randData([2, 2, 3], 3), [2, 2, 3]), t64(randData([2, 3, 2], 4), [2, 3, 2])],
+      { order: 2 },
+    )
     checkGrads((a: tg.AnyTensor) => tg.einsum("ii->i", a).square().sum(), [t64(randData([3, 3], 5), [3, 3])])
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), (m, k, n) => {
-      const a = randData([m, k], m * 7 + k), b = randData([k, n], n)
-      expectClose(tg.einsum("ij,jk->ik", t64(a, [m, k]), t64(b, [k, n])).dataSync(), tg.matmul(t64(a, [m, k]), t64(b, [k, n])).dataSync(), { rtol: 1e-12, atol: 1e-12 })
-    }), { numRuns: 20 })
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), (m, k, n) => {
+        const a = randData([m, k], m * 7 + k),
+          b = randData([k, n], n)
+        expectClose(
+          tg.einsum("ij,jk->ik", t64(a, [m, k]), t64(b, [k, n])).dataSync(),
+          tg.matmul(t64(a, [m, k]), t64(b, [k, n])).dataSync(),
+          { rtol: 1e-12, atol: 1e-12 },
+        )
+      }),
+      { numRuns: 20 },
+    )
   })
 
   test("typed errors name the letter and both sizes", () => {

@@ -21,7 +21,8 @@ describe("binary arithmetic with broadcasting", () => {
     test(`${name} matches a brute-force broadcast loop on random shapes (f64)`, () => {
       fc.assert(
         fc.property(broadcastPair, fc.integer(), ([as, bs], seed) => {
-          const a = randData(as, seed), b = randData(bs, seed + 1, 0.5, 2)
+          const a = randData(as, seed),
+            b = randData(bs, seed + 1, 0.5, 2)
           const want = binaryRef(a, as, b, bs, ref)
           const got = (op as (x: tg.AnyTensor, y: tg.AnyTensor) => tg.AnyTensor)(t64(a, as), t64(b, bs))
           expect(got.shape).toEqual(want.shape)
@@ -38,7 +39,8 @@ describe("binary arithmetic with broadcasting", () => {
   })
 
   test("size-1 broadcasting both ways: [3, 1] + [1, 4] → [3, 4]", () => {
-    const a = tg.tensor([[1], [2], [3]]), b = tg.tensor([[10, 20, 30, 40]])
+    const a = tg.tensor([[1], [2], [3]]),
+      b = tg.tensor([[10, 20, 30, 40]])
     expect(a.add(b).toArraySync()).toEqual([1, 2, 3].map((i) => [10, 20, 30, 40].map((j) => i + j)))
     expect(b.sub(a).toArraySync()).toEqual([1, 2, 3].map((i) => [10, 20, 30, 40].map((j) => j - i)))
   })
@@ -73,7 +75,9 @@ describe("binary arithmetic with broadcasting", () => {
   })
 
   test("dtype promotion: bool < i32 < f32 < f64", () => {
-    const i = tg.tensor([1, 2], { dtype: "i32" }), f = tg.tensor([0.5, 0.5]), d = tg.tensor([0.25, 0.25], { dtype: "f64" })
+    const i = tg.tensor([1, 2], { dtype: "i32" }),
+      f = tg.tensor([0.5, 0.5]),
+      d = tg.tensor([0.25, 0.25], { dtype: "f64" })
     expect(i.add(f).dtype).toBe("f32")
     expect(i.add(f).toArraySync()).toEqual([1.5, 2.5])
     expect(f.add(d).dtype).toBe("f64")
@@ -87,16 +91,29 @@ describe("binary arithmetic with broadcasting", () => {
     expectClose(x.pow(0.5).toArraySync(), [1, Math.SQRT2, Math.sqrt(3), 2])
     expectClose(x.pow(-1).toArraySync(), [1, 0.5, 1 / 3, 0.25])
     const b = tg.tensor([[2], [3]])
-    expect(b.pow(tg.tensor([0, 1, 2])).toArraySync()).toEqual([[1, 2, 4], [1, 3, 9]])
+    expect(b.pow(tg.tensor([0, 1, 2])).toArraySync()).toEqual([
+      [1, 2, 4],
+      [1, 3, 9],
+    ])
     expect(tg.tensor([0]).pow(0).toArraySync()).toEqual([1])
-    expect(Number.isNaN(tg.tensor([-8]).pow(1 / 3).item())).toBe(true) // like Math.pow
+    expect(
+      Number.isNaN(
+        tg
+          .tensor([-8])
+          .pow(1 / 3)
+          .item(),
+      ),
+    ).toBe(true) // like Math.pow
   })
 
   test("maximum/minimum with scalars and NaN-free ties", () => {
     const x = tg.tensor([-1, 0, 3])
     expect(x.maximum(0).toArraySync()).toEqual([0, 0, 3])
     expect(x.minimum(1).toArraySync()).toEqual([-1, 0, 1])
-    expect(tg.maximum(tg.tensor([[1, 5]]), tg.tensor([[2], [4]])).toArraySync()).toEqual([[2, 5], [4, 5]])
+    expect(tg.maximum(tg.tensor([[1, 5]]), tg.tensor([[2], [4]])).toArraySync()).toEqual([
+      [2, 5],
+      [4, 5],
+    ])
   })
 
   test("bool arithmetic is refused with a DTypeError", () => {
@@ -114,7 +131,12 @@ describe("unary math vs closed forms", () => {
     ["log", tg.log, Math.log, pos],
     ["log1p", tg.log1p, Math.log1p, [-0.9, -1e-10, 0, 1e-12, 1e-5, 3]],
     // Taylor series near 0, where exp(x) - 1 cancels; the direct form elsewhere
-    ["expm1", tg.expm1, (v) => (Math.abs(v) < 1e-3 ? v + v ** 2 / 2 + v ** 3 / 6 + v ** 4 / 24 : Math.exp(v) - 1), [-3, -0.5, -1e-9, 0, 1e-12, 2e-4, 1, 5]],
+    [
+      "expm1",
+      tg.expm1,
+      (v) => (Math.abs(v) < 1e-3 ? v + v ** 2 / 2 + v ** 3 / 6 + v ** 4 / 24 : Math.exp(v) - 1),
+      [-3, -0.5, -1e-9, 0, 1e-12, 2e-4, 1, 5],
+    ],
     ["sqrt", tg.sqrt, Math.sqrt, [0, ...pos]],
     ["sin", tg.sin, Math.sin, [...xs, Math.PI]],
     ["cos", tg.cos, Math.cos, [...xs, Math.PI]],
@@ -123,14 +145,18 @@ describe("unary math vs closed forms", () => {
     ["sign", tg.sign, Math.sign, xs],
     ["square", tg.square, (v) => v * v, xs],
     ["reciprocal", tg.reciprocal, (v) => 1 / v, pos],
-    ["relu", tg.relu, (v) => (Math.max(v , 0)), xs],
+    ["relu", tg.relu, (v) => Math.max(v, 0), xs],
     ["silu", tg.silu, (v) => v / (1 + Math.exp(-v)), xs],
     ["softplus", tg.softplus, (v) => Math.log(1 + Math.exp(v)), xs],
   ]
   for (const [name, op, ref, vals] of cases)
     test(`${name} (f64 exact to 1e-12, f32 to 1e-6)`, () => {
       expectClose(op(t64(vals, [vals.length])).dataSync(), vals.map(ref), { rtol: 1e-12, atol: 1e-300 })
-      expectClose(op(t32(vals, [vals.length]) as never).dataSync(), vals.map((v) => ref(f32(v))), { rtol: 2e-6, atol: 1e-7 })
+      expectClose(
+        op(t32(vals, [vals.length]) as never).dataSync(),
+        vals.map((v) => ref(f32(v))),
+        { rtol: 2e-6, atol: 1e-7 },
+      )
     })
 
   test("log1p is accurate where log(1 + x) is not", () => {
@@ -161,7 +187,13 @@ describe("unary math vs closed forms", () => {
   })
   test("float-only math on i32 and bool tensors throws DTypeError naming the op", () => {
     const i = tg.tensor([1, 2], { dtype: "i32" }) as unknown as tg.Tensor<[2], "f32", "cpu">
-    for (const [name, f] of [["exp", tg.exp], ["log", tg.log], ["sqrt", tg.sqrt], ["sin", tg.sin], ["tanh", tg.tanh]] as const)
+    for (const [name, f] of [
+      ["exp", tg.exp],
+      ["log", tg.log],
+      ["sqrt", tg.sqrt],
+      ["sin", tg.sin],
+      ["tanh", tg.tanh],
+    ] as const)
       expect(() => f(i)).toThrow(new DTypeError({ op: name, dtypes: ["i32"], message: `${name}: expected a float tensor, got i32` }))
     const b = tg.tensor([true]) as unknown as tg.Tensor<[1], "f32", "cpu">
     expect(() => tg.exp(b)).toThrow(/exp: expected a float tensor, got bool/)
@@ -175,7 +207,8 @@ describe("unary math vs closed forms", () => {
 
 // erf reference: the Maclaurin series (converges for |x| ≤ 3 in f64) — independent of the A&S form
 const erfRef = (x: number): number => {
-  let sum = 0, term = x
+  let sum = 0,
+    term = x
   for (let n = 0; n < 200; n++) {
     sum += term / (2 * n + 1)
     term *= (-x * x) / (n + 1)
@@ -205,12 +238,23 @@ describe("erf and gelu", () => {
 })
 
 describe("comparisons and where", () => {
-  const ops = { lt: (a: number, b: number) => a < b, le: (a: number, b: number) => a <= b, gt: (a: number, b: number) => a > b,
-    ge: (a: number, b: number) => a >= b, eq: (a: number, b: number) => a === b, ne: (a: number, b: number) => a !== b } as const
+  const ops = {
+    lt: (a: number, b: number) => a < b,
+    le: (a: number, b: number) => a <= b,
+    gt: (a: number, b: number) => a > b,
+    ge: (a: number, b: number) => a >= b,
+    eq: (a: number, b: number) => a === b,
+    ne: (a: number, b: number) => a !== b,
+  } as const
   for (const [name, ref] of Object.entries(ops))
     test(`${name}: bool result, broadcast, ties`, () => {
-      const a = [1, 2, 3, 2], b = [2, 2]
-      const x = tg.tensor([[1, 2], [3, 2]]), y = tg.tensor([2, 2])
+      const a = [1, 2, 3, 2],
+        b = [2, 2]
+      const x = tg.tensor([
+          [1, 2],
+          [3, 2],
+        ]),
+        y = tg.tensor([2, 2])
       const got = (x[name as keyof typeof ops] as (v: unknown) => tg.AnyTensor)(y)
       expect(got.dtype).toBe("bool")
       expect(got.toArraySync()).toEqual(nest(binaryRef(a, [2, 2], b, [2], (u, v) => (ref(u, v) ? 1 : 0)).data.map(Boolean), [2, 2]))
@@ -220,8 +264,13 @@ describe("comparisons and where", () => {
     })
 
   test("where selects with a three-way broadcast", () => {
-    const c = tg.tensor([[true], [false]]), a = tg.tensor([1, 2, 3]), b = tg.tensor([[10], [20]])
-    expect(tg.where(c, a, b).toArraySync()).toEqual([[1, 2, 3], [20, 20, 20]])
+    const c = tg.tensor([[true], [false]]),
+      a = tg.tensor([1, 2, 3]),
+      b = tg.tensor([[10], [20]])
+    expect(tg.where(c, a, b).toArraySync()).toEqual([
+      [1, 2, 3],
+      [20, 20, 20],
+    ])
     const x = tg.tensor([-1, 2, -3])
     expect(tg.where(x.gt(0), x, 0).toArraySync()).toEqual([0, 2, 0])
     expect(tg.where(x.gt(0), 1, x).toArraySync()).toEqual([-1, 1, -3])
@@ -230,7 +279,8 @@ describe("comparisons and where", () => {
   test("where on random broadcast shapes matches a brute-force loop", () => {
     fc.assert(
       fc.property(broadcastPair, fc.integer(), ([cs, vs], seed) => {
-        const c = randData(cs, seed), v = randData(vs, seed + 7)
+        const c = randData(cs, seed),
+          v = randData(vs, seed + 7)
         const cond = t64(c, cs).gt(0)
         const got = tg.where(cond, t64(v, vs), -100)
         const want = binaryRef(c, cs, v, vs, (p, q) => (p > 0 ? q : -100))
@@ -279,10 +329,18 @@ describe("f64 on the CPU keeps double precision", () => {
     expect(tg.tensor([1]).add(1e-12).item()).toBe(1)
   })
   test("a long random broadcast chain in f64 matches plain JS numbers exactly", () => {
-    const as = [3, 1, 4], bs = [5, 1]
-    const a = randData(as, 1), b = randData(bs, 2, 0.5, 2)
+    const as = [3, 1, 4],
+      bs = [5, 1]
+    const a = randData(as, 1),
+      b = randData(bs, 2, 0.5, 2)
     const got = t64(a, as).mul(t64(b, bs)).sub(t64(b, bs)).div(t64(b, bs))
-    const want = binaryRef(binaryRef(binaryRef(a, as, b, bs, (x, y) => x * y).data, [3, 5, 4], b, bs, (x, y) => x - y).data, [3, 5, 4], b, bs, (x, y) => x / y)
+    const want = binaryRef(
+      binaryRef(binaryRef(a, as, b, bs, (x, y) => x * y).data, [3, 5, 4], b, bs, (x, y) => x - y).data,
+      [3, 5, 4],
+      b,
+      bs,
+      (x, y) => x / y,
+    )
     expect(Array.from(got.dataSync())).toEqual(want.data)
     expect(numel(got.shape)).toBe(60)
   })
@@ -291,8 +349,16 @@ describe("f64 on the CPU keeps double precision", () => {
 describe("leakyRelu, stopGradient, assertShape", () => {
   test("leakyRelu: x where positive, slope·x elsewhere (default slope 0.01)", () => {
     const xs = [-2, -0.5, 0, 3]
-    expectClose(tg.leakyRelu(t64(xs, [4]), 0.1).dataSync(), xs.map((v) => (v > 0 ? v : 0.1 * v)), { rtol: 1e-15 })
-    expectClose(tg.leakyRelu(t64(xs, [4])).dataSync(), xs.map((v) => (v > 0 ? v : 0.01 * v)), { rtol: 1e-15 })
+    expectClose(
+      tg.leakyRelu(t64(xs, [4]), 0.1).dataSync(),
+      xs.map((v) => (v > 0 ? v : 0.1 * v)),
+      { rtol: 1e-15 },
+    )
+    expectClose(
+      tg.leakyRelu(t64(xs, [4])).dataSync(),
+      xs.map((v) => (v > 0 ? v : 0.01 * v)),
+      { rtol: 1e-15 },
+    )
   })
   test("stopGradient is the identity on values", () => {
     const x = tg.tensor([[1, -2]])
@@ -310,17 +376,29 @@ describe("leakyRelu, stopGradient, assertShape", () => {
 
 describe("bool tensors", () => {
   test("flow through layout ops and read back as booleans", () => {
-    const m = tg.tensor([[true, false, true], [false, false, true]])
-    expect(m.transpose().toArraySync()).toEqual([[true, false], [false, false], [true, true]])
+    const m = tg.tensor([
+      [true, false, true],
+      [false, false, true],
+    ])
+    expect(m.transpose().toArraySync()).toEqual([
+      [true, false],
+      [false, false],
+      [true, true],
+    ])
     expect(m.slice(":, 1:").reshape([4]).toArraySync()).toEqual([false, true, false, true])
     expect(tg.concat([m, m.slice("0:1")]).shape).toEqual([3, 3])
-    expect(tg.stack([m.slice("0"), m.slice("1")], 1).toArraySync()).toEqual([[true, false], [false, false], [true, true]])
+    expect(tg.stack([m.slice("0"), m.slice("1")], 1).toArraySync()).toEqual([
+      [true, false],
+      [false, false],
+      [true, true],
+    ])
     expect(m.at("0, 0").set(0).toArraySync()[0]).toEqual([false, false, true])
     expect(tg.pad(tg.tensor([true]), [[1, 1]]).toArraySync()).toEqual([false, true, false])
     expect(tg.expand(tg.tensor([true]), [3]).toArraySync()).toEqual([true, true, true])
   })
   test("comparisons of bools, where with a bool condition of rank 0", () => {
-    const a = tg.tensor([true, false]), b = tg.tensor([true, true])
+    const a = tg.tensor([true, false]),
+      b = tg.tensor([true, true])
     expect(a.eq(b).toArraySync()).toEqual([true, false])
     expect(tg.where(tg.tensor(true), tg.tensor([1, 2]), 0).toArraySync()).toEqual([1, 2])
     expect(a.cast("f32").sum().item()).toBe(1)
@@ -331,7 +409,12 @@ describe("sign follows NumPy at NaN and signed zero", () => {
   test("sign(NaN) is NaN, sign(-0) is -0, eager and under jit", () => {
     const x = t64([Number.NaN, -0, 0, -2, 3, -Infinity], [6])
     const want = [Number.NaN, -0, 0, -1, 1, -1]
-    for (const got of [tg.sign(x).dataSync(), tg.jit((a: typeof x) => tg.sign(a))(x).dataSync()])
+    for (const got of [
+      tg.sign(x).dataSync(),
+      tg
+        .jit((a: typeof x) => tg.sign(a))(x)
+        .dataSync(),
+    ])
       want.forEach((w, i) => expect(Object.is(got[i], w), `element ${i}: ${got[i]} vs ${w}`).toBe(true))
     expect(Array.from(tg.sign(t32([Number.NaN, -5], [2])).dataSync())).toEqual([Number.NaN, -1])
   })

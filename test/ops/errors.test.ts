@@ -26,7 +26,10 @@ const z = (...s: number[]) => tg.zeros(s as number[])
 describe("ShapeError on number-dim tensors", () => {
   test("matmul [2, 3] @ [4, 5] (free function and method)", () => {
     const msg = "matmul: inner dimensions differ for [2, 3] @ [4, 5] (3 vs 4)"
-    expectShapeError(() => tg.matmul(z(2, 3), z(4, 5)), "matmul", msg, [[2, 3], [4, 5]])
+    expectShapeError(() => tg.matmul(z(2, 3), z(4, 5)), "matmul", msg, [
+      [2, 3],
+      [4, 5],
+    ])
     expectShapeError(() => z(2, 3).matmul(z(4, 5)), "matmul", msg)
   })
   test("matmul batch dims that do not broadcast, rank-0 operands", () => {
@@ -69,7 +72,11 @@ describe("ShapeError on number-dim tensors", () => {
     expect(() => tg.norm(z(2, 3), { axis: 7 })).toThrow(ShapeError)
   })
   test("conv2d channel mismatch and pooling windows larger than the input", () => {
-    expectShapeError(() => tg.conv2d(z(1, 3, 5, 5), z(2, 4, 3, 3)), "conv2d", "conv2d: input has 3 channels but weight [2, 4, 3, 3] expects 4")
+    expectShapeError(
+      () => tg.conv2d(z(1, 3, 5, 5), z(2, 4, 3, 3)),
+      "conv2d",
+      "conv2d: input has 3 channels but weight [2, 4, 3, 3] expects 4",
+    )
     expect(() => tg.conv2d(z(1, 3, 2, 2), z(2, 3, 3, 3))).toThrow(ShapeError)
     expect(() => tg.conv2d(z(3, 5, 5), z(2, 3, 3, 3))).toThrow(ShapeError)
     expect(() => tg.conv2d(z(1, 4, 5, 5), z(3, 2, 3, 3), { groups: 2 })).toThrow(ShapeError) // 3 outputs not divisible by 2 groups
@@ -77,10 +84,22 @@ describe("ShapeError on number-dim tensors", () => {
   })
   test("dot/outer/pad/expand/stack/concat mismatches", () => {
     expect(() => tg.dot(z(3), z(4))).toThrow(ShapeError)
-    expect(() => tg.pad(z(2), [[1, 1], [1, 1]])).toThrow(ShapeError)
+    expect(() =>
+      tg.pad(z(2), [
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(ShapeError)
     // NumPy's pad_width: neither an empty list nor two pairs for three axes pads "the trailing axes"
-    expect(() => tg.pad(tg.zeros([1, 2, 3] as number[]), [])).toThrow("pad: 0 pad pairs for [1, 2, 3] of rank 3 (one pair, or one per axis)")
-    expect(() => tg.pad(tg.zeros([1, 2, 3] as number[]), [[1, 1], [1, 1]])).toThrow(ShapeError)
+    expect(() => tg.pad(tg.zeros([1, 2, 3] as number[]), [])).toThrow(
+      "pad: 0 pad pairs for [1, 2, 3] of rank 3 (one pair, or one per axis)",
+    )
+    expect(() =>
+      tg.pad(tg.zeros([1, 2, 3] as number[]), [
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(ShapeError)
     expect(() => tg.expand(z(2, 3), [3])).toThrow(ShapeError)
     expect(() => tg.stack([z(2), z(3)])).toThrow(ShapeError)
     expect(() => tg.concat([z(2, 3), z(3)])).toThrow(ShapeError)
@@ -114,17 +133,25 @@ describe("DTypeError", () => {
   test("composites whose integer form would truncate refuse integers (variance, avgPool2d, reciprocal; mean promotes to f32 instead)", () => {
     const i = tg.tensor([1, 2], { dtype: "i32" }) as unknown as tg.Tensor<[2], "f32", "cpu">
     expect(tg.mean(i).dtype).toBe("f32")
-    expect(() => tg.variance(i)).toThrow(new DTypeError({ op: "variance", dtypes: ["i32"], message: "variance: expected a float tensor, got i32" }))
+    expect(() => tg.variance(i)).toThrow(
+      new DTypeError({ op: "variance", dtypes: ["i32"], message: "variance: expected a float tensor, got i32" }),
+    )
     expect(() => tg.reciprocal(i)).toThrow(DTypeError)
-    expect(() => tg.avgPool2d(tg.ones([1, 1, 2, 2], { dtype: "i32" }) as unknown as tg.Tensor<[1, 1, 2, 2], "f32", "cpu">, 2)).toThrow(DTypeError)
+    expect(() => tg.avgPool2d(tg.ones([1, 1, 2, 2], { dtype: "i32" }) as unknown as tg.Tensor<[1, 1, 2, 2], "f32", "cpu">, 2)).toThrow(
+      DTypeError,
+    )
     // composites built on float primitives report the primitive
     expect(() => tg.softmax(i)).toThrow(/exp: expected a float tensor, got i32/)
     expect(() => tg.norm(i)).toThrow(/sqrt: expected a float tensor, got i32/)
   })
   test("matmul / conv2d of different dtypes", () => {
-    const f = tg.ones([2, 2]), i = tg.ones([2, 2], { dtype: "i32" }) as unknown as tg.Tensor<[2, 2], "f32", "cpu">
-    expect(() => tg.matmul(f, i)).toThrow(new DTypeError({ op: "matmul", dtypes: ["f32", "i32"], message: "matmul: dtype mismatch (f32 vs i32)" }))
-    const x = tg.ones([1, 1, 3, 3]), w = tg.ones([1, 1, 2, 2], { dtype: "f64" }) as unknown as tg.Tensor<[1, 1, 2, 2], "f32", "cpu">
+    const f = tg.ones([2, 2]),
+      i = tg.ones([2, 2], { dtype: "i32" }) as unknown as tg.Tensor<[2, 2], "f32", "cpu">
+    expect(() => tg.matmul(f, i)).toThrow(
+      new DTypeError({ op: "matmul", dtypes: ["f32", "i32"], message: "matmul: dtype mismatch (f32 vs i32)" }),
+    )
+    const x = tg.ones([1, 1, 3, 3]),
+      w = tg.ones([1, 1, 2, 2], { dtype: "f64" }) as unknown as tg.Tensor<[1, 1, 2, 2], "f32", "cpu">
     expect(() => tg.conv2d(x, w)).toThrow(DTypeError)
   })
   test("bool tensors in arithmetic and reductions", () => {
@@ -134,16 +161,25 @@ describe("DTypeError", () => {
   })
   test("where needs a bool condition", () => {
     const c = tg.ones([2]) as unknown as tg.Tensor<[2], "bool", "cpu">
-    expect(() => tg.where(c, 1, 0)).toThrow(new DTypeError({ op: "where", dtypes: ["f32"], message: "where: the condition must be bool, got f32" }))
+    expect(() => tg.where(c, 1, 0)).toThrow(
+      new DTypeError({ op: "where", dtypes: ["f32"], message: "where: the condition must be bool, got f32" }),
+    )
   })
 })
 
 describe("DeviceMismatch", () => {
   // a second CPU device object: same backend, distinct identity
   const other: tg.Device<"cpu"> = { ...tg.cpu, name: "cpu:1" }
-  const a = tg.ones([2, 2]), b = tg.ones([2, 2], { device: other })
+  const a = tg.ones([2, 2]),
+    b = tg.ones([2, 2], { device: other })
   test("binary ops, matmul, concat, where, at().set and conv2d refuse mixed devices", () => {
-    expect(() => a.add(b)).toThrow(new DeviceMismatch({ op: "add", devices: ["cpu", "cpu:1"], message: "add: inputs live on different devices (cpu vs cpu:1); move them with to(x, device) first" }))
+    expect(() => a.add(b)).toThrow(
+      new DeviceMismatch({
+        op: "add",
+        devices: ["cpu", "cpu:1"],
+        message: "add: inputs live on different devices (cpu vs cpu:1); move them with to(x, device) first",
+      }),
+    )
     expect(() => tg.matmul(a, b)).toThrow(DeviceMismatch)
     expect(() => tg.concat([a, b])).toThrow(DeviceMismatch)
     expect(() => tg.where(a.gt(0), a, b)).toThrow(DeviceMismatch)
@@ -152,6 +188,9 @@ describe("DeviceMismatch", () => {
   })
   test("ops on one device work on either", () => {
     expect(b.add(b).device.name).toBe("cpu:1")
-    expect(b.matmul(b).toArraySync()).toEqual([[2, 2], [2, 2]])
+    expect(b.matmul(b).toArraySync()).toEqual([
+      [2, 2],
+      [2, 2],
+    ])
   })
 })

@@ -8,7 +8,14 @@ import { formatTensor } from "../../src/ops/core/format.js"
 
 describe("printing tensors", () => {
   it("a matrix of fractions: 4 decimals, aligned, one row per line", () => {
-    expect(String(tg.tensor([[1, 2.5], [-3, 4]]))).toBe("Tensor<[2, 2], f32, cpu>\n[[ 1.0000,  2.5000],\n [-3.0000,  4.0000]]")
+    expect(
+      String(
+        tg.tensor([
+          [1, 2.5],
+          [-3, 4],
+        ]),
+      ),
+    ).toBe("Tensor<[2, 2], f32, cpu>\n[[ 1.0000,  2.5000],\n [-3.0000,  4.0000]]")
   })
 
   it("whole floats print as `2.`; rounding to 4 decimals", () => {
@@ -33,8 +40,25 @@ describe("printing tensors", () => {
   })
 
   it("i32 as integers, bool as true/false, right-aligned", () => {
-    expect(String(tg.tensor([[1, -20], [300, 4]], { dtype: "i32" }))).toBe("Tensor<[2, 2], i32, cpu>\n[[  1, -20],\n [300,   4]]")
-    expect(String(tg.tensor([[true, false], [false, true]]))).toBe("Tensor<[2, 2], bool, cpu>\n[[ true, false],\n [false,  true]]")
+    expect(
+      String(
+        tg.tensor(
+          [
+            [1, -20],
+            [300, 4],
+          ],
+          { dtype: "i32" },
+        ),
+      ),
+    ).toBe("Tensor<[2, 2], i32, cpu>\n[[  1, -20],\n [300,   4]]")
+    expect(
+      String(
+        tg.tensor([
+          [true, false],
+          [false, true],
+        ]),
+      ),
+    ).toBe("Tensor<[2, 2], bool, cpu>\n[[ true, false],\n [false,  true]]")
   })
 
   it("a blank line between the matrices of a 3-d tensor", () => {
@@ -61,13 +85,23 @@ describe("printing tensors", () => {
 
   it("1000 elements are printed in full, 1001 are summarised", () => {
     expect(String(tg.arange(1000, { dtype: "i32" }))).not.toContain("...")
-    const values = String(tg.arange(1000, { dtype: "i32" })).split("\n").slice(1).join(" ").match(/\d+/g)
+    const values = String(tg.arange(1000, { dtype: "i32" }))
+      .split("\n")
+      .slice(1)
+      .join(" ")
+      .match(/\d+/g)
     expect(values?.map(Number)).toEqual(Array.from({ length: 1000 }, (_, i) => i))
     expect(String(tg.arange(1001, { dtype: "i32" }))).toContain("...")
   })
 
   it("util.inspect and console.log show the same text as String", () => {
-    const t = tg.tensor([[1, 2], [3, 4]], { dtype: "i32" })
+    const t = tg.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: "i32" },
+    )
     expect(inspect(t)).toBe(String(t))
     expect(inspect({ t })).toContain("[[1, 2],")
     expect(`${t}`).toBe("Tensor<[2, 2], i32, cpu>\n[[1, 2],\n [3, 4]]")

@@ -30,7 +30,7 @@ const x = tg.tensor([1, 2, 3])
 const xm = x as unknown as Record<string, (...args: unknown[]) => unknown>
 
 describe("operands: a tensor or a number, else InvalidArgument", () => {
-  test("add(undefined), add([1, 2, 3]), add(\"1\"), add(true) and an options record as the operand", () => {
+  test('add(undefined), add([1, 2, 3]), add("1"), add(true) and an options record as the operand', () => {
     expectInvalid(() => xm.add!(undefined), "add", "b", "add: b is undefined, expected a tensor or a number")
     expectInvalid(() => js.add!(x, [1, 2, 3]), "add", "b", "an array [1, 2, 3]", "tg.tensor(")
     expectInvalid(() => xm.mul!("1"), "mul", "b", `the string "1"`, "Number(")
@@ -43,7 +43,16 @@ describe("operands: a tensor or a number, else InvalidArgument", () => {
     expectInvalid(() => js.exp!({ device: "cpu" }), "exp", "the input", "exp: the input is an object { device }, expected a tensor")
     expectInvalid(() => js.sum!([1, 2]), "sum", "the input", "an array [1, 2]")
     expectInvalid(() => js.softmax!(undefined), "softmax", "the input")
-    expectInvalid(() => js.matmul!(tg.ones([2, 2]), [[1, 0], [0, 1]]), "matmul", "b", "an array")
+    expectInvalid(
+      () =>
+        js.matmul!(tg.ones([2, 2]), [
+          [1, 0],
+          [0, 1],
+        ]),
+      "matmul",
+      "b",
+      "an array",
+    )
     expectInvalid(() => js.concat!([tg.ones([2]), [3, 4]]), "concat", "tensor 1")
     expectInvalid(() => js.stack!(tg.ones([2])), "stack", "tensors", "expected an array of tensors")
     expectInvalid(() => js.where!(tg.tensor([true]), x, "0"), "where", "b", `the string "0"`, "expected a tensor or a number")
@@ -74,26 +83,38 @@ describe("operands: a tensor or a number, else InvalidArgument", () => {
 })
 
 describe("dtype names: DTypeError listing the dtypes, with NumPy's names mapped", () => {
-  test("cast(\"float32\"), cast(\"f8\") and the method form", () => {
+  test('cast("float32"), cast("f8") and the method form', () => {
     const e = thrown(() => js.cast!(x, "float32"))
     expect(e).toBeInstanceOf(DTypeError)
-    expect(e).toMatchObject({ op: "cast", dtypes: ["float32"], message: `cast: dtype "float32" is not one of f32, f64, f16, i32, bool (did you mean "f32"?)` })
-    expect(thrown(() => js.cast!(x, "f8"))).toMatchObject({ op: "cast", message: `cast: dtype "f8" is not one of f32, f64, f16, i32, bool` })
+    expect(e).toMatchObject({
+      op: "cast",
+      dtypes: ["float32"],
+      message: `cast: dtype "float32" is not one of f32, f64, f16, i32, bool (did you mean "f32"?)`,
+    })
+    expect(thrown(() => js.cast!(x, "f8"))).toMatchObject({
+      op: "cast",
+      message: `cast: dtype "f8" is not one of f32, f64, f16, i32, bool`,
+    })
     expect(thrown(() => xm.cast!("double"))).toMatchObject({ _tag: "DTypeError", message: expect.stringContaining(`did you mean "f64"?`) })
     expect(tg.cast(tg.tensor([1.7, -1.7]), "i32").toArraySync()).toEqual([1, -1])
   })
-  test("a constructor's dtype option: zeros([2], { dtype: \"int64\" }) says there are no 64-bit integers", () => {
+  test('a constructor\'s dtype option: zeros([2], { dtype: "int64" }) says there are no 64-bit integers', () => {
     const e = thrown(() => js.zeros!([2], { dtype: "int64" }))
     expect(e).toBeInstanceOf(DTypeError)
-    expect((e as DTypeError).message).toBe(`zeros: options.dtype "int64" is not one of f32, f64, f16, i32, bool (typegrad has no 64-bit integers: did you mean "i32"?)`)
+    expect((e as DTypeError).message).toBe(
+      `zeros: options.dtype "int64" is not one of f32, f64, f16, i32, bool (typegrad has no 64-bit integers: did you mean "i32"?)`,
+    )
     expect(thrown(() => js.tensor!([1, 2], { dtype: "float" }))).toBeInstanceOf(DTypeError)
     expect(thrown(() => js.arange!(3, { dtype: "int" }))).toMatchObject({ op: "arange" })
-    expect(thrown(() => js.normal!(tg.key(0), [2], { dtype: "half" }))).toMatchObject({ op: "normal", message: expect.stringContaining(`"f16"`) })
+    expect(thrown(() => js.normal!(tg.key(0), [2], { dtype: "half" }))).toMatchObject({
+      op: "normal",
+      message: expect.stringContaining(`"f16"`),
+    })
   })
 })
 
 describe("devices: a Device value, else InvalidArgument", () => {
-  test("to(x, \"webgpu\"), x.to(\"cpu\"), transfer and a constructor's device option", () => {
+  test('to(x, "webgpu"), x.to("cpu"), transfer and a constructor\'s device option', () => {
     expectInvalid(() => js.to!(x, "webgpu"), "to", "device", `the string "webgpu"`, "expected a Device", "devices are values, not names")
     expectInvalid(() => xm.to!("cpu"), "to", "device")
     expectInvalid(() => js.transfer!(x, undefined), "transfer", "device", "undefined")
@@ -141,7 +162,13 @@ describe("random keys and parameters", () => {
 
 describe("options silently accepted before: now checked, or given their meaning", () => {
   test("pad: an unknown mode is an error, not edge padding; edge takes no value", () => {
-    expectInvalid(() => tg.pad(x, [[1, 1]], { mode: "wrap-ish" } as never), "pad", "options.mode", `the string "wrap-ish"`, `expected "constant" or "edge"`)
+    expectInvalid(
+      () => tg.pad(x, [[1, 1]], { mode: "wrap-ish" } as never),
+      "pad",
+      "options.mode",
+      `the string "wrap-ish"`,
+      `expected "constant" or "edge"`,
+    )
     expectInvalid(() => tg.pad(x, [[1, 1]], { mode: "edge", value: 5 }), "pad", "options.value")
     expectInvalid(() => tg.pad(x, [[1, 1]], { fill: 5 } as never), "pad", "options.fill", `unknown option "fill"`)
     expect(tg.pad(x, [[1, 1]], { mode: "edge" }).toArraySync()).toEqual([1, 1, 2, 3, 3])
@@ -156,7 +183,10 @@ describe("options silently accepted before: now checked, or given their meaning"
     expectInvalid(() => tg.sum(x, { keepDims: true } as never), "sum", "options.keepDims", `did you mean "keepdims"?`)
   })
   test("a bare axis reduces over that axis, as NumPy's x.sum(1) (it used to sum everything)", () => {
-    const m = tg.tensor([[1, 2, 3], [4, 5, 6]])
+    const m = tg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(m.sum(1).toArraySync()).toEqual([6, 15])
     expect(tg.sum(m, 0).toArraySync()).toEqual([5, 7, 9])
     expect(m.sum([0, 1]).item()).toBe(21)
@@ -166,14 +196,24 @@ describe("options silently accepted before: now checked, or given their meaning"
     expect(m.argmax(1).toArraySync()).toEqual([2, 2])
     expect(m.argmin(0).toArraySync()).toEqual([0, 0, 0])
     // variance of rows [1, 2, 3] and [4, 5, 6]: (1 + 0 + 1) / 3
-    expect(m.variance(1).toArraySync().map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.666667, 0.666667])
+    expect(
+      m
+        .variance(1)
+        .toArraySync()
+        .map((v) => Math.round(v * 1e6) / 1e6),
+    ).toEqual([0.666667, 0.666667])
     // norm of the columns: √(1 + 16), √(4 + 25), √(9 + 36)
     const n = tg.norm(m, 0).toArraySync()
     expect(n[0]).toBeCloseTo(Math.sqrt(17), 5)
     expect(n[2]).toBeCloseTo(Math.sqrt(45), 5)
     // softmax over axis 0 of equal rows is 1/2 everywhere
-    expect(tg.softmax(tg.ones([2, 3]), 0).toArraySync()).toEqual([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]])
-    expect(() => m.sum(2 as never)).toThrow(new ShapeError({ op: "sum", message: "sum: axis 2 out of range for rank 2", shapes: [] }).message)
+    expect(tg.softmax(tg.ones([2, 3]), 0).toArraySync()).toEqual([
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    ])
+    expect(() => m.sum(2 as never)).toThrow(
+      new ShapeError({ op: "sum", message: "sum: axis 2 out of range for rank 2", shapes: [] }).message,
+    )
   })
   test("fori with a fractional bound is an error (it ran ⌈2.5⌉ = 3 times)", () => {
     expectInvalid(() => tg.fori(0, 2.5, (_i, c) => c.add(1), tg.scalar(0)), "fori", "hi", "the number 2.5", "an integer")
@@ -188,7 +228,8 @@ describe("options silently accepted before: now checked, or given their meaning"
     expect(tg.arange(3).toArraySync()).toEqual([0, 1, 2])
   })
   test("conv2d and pooling: negative or fractional padding, zero stride, bad groups (an internal reshape failed before)", () => {
-    const img = tg.ones([1, 1, 5, 5]), w = tg.ones([1, 1, 3, 3])
+    const img = tg.ones([1, 1, 5, 5]),
+      w = tg.ones([1, 1, 3, 3])
     expectInvalid(() => tg.conv2d(img, w, { padding: -1 }), "conv2d", "options.padding", "the number -1", "a non-negative integer")
     expectInvalid(() => tg.conv2d(img, w, { padding: 1.5 }), "conv2d", "options.padding", "the number 1.5")
     expectInvalid(() => tg.conv2d(img, w, { padding: [1, -1] }), "conv2d", "options.padding", "an array [1, -1]")
@@ -199,7 +240,11 @@ describe("options silently accepted before: now checked, or given their meaning"
     expectInvalid(() => tg.avgPool2d(img, 1.5 as never), "avgPool2d", "kernel")
     // a 3×3 box filter of ones with padding 1: 4 in the corners, 6 on the edges, 9 inside
     const y = tg.conv2d(tg.ones([1, 1, 3, 3]), w, { padding: 1 }).toArraySync()[0]![0]!
-    expect(y).toEqual([[4, 6, 4], [6, 9, 6], [4, 6, 4]])
+    expect(y).toEqual([
+      [4, 6, 4],
+      [6, 9, 6],
+      [4, 6, 4],
+    ])
   })
 })
 
@@ -223,14 +268,31 @@ describe("JavaScript coercion of tensors", () => {
   })
   test("tensor([t1, t2]) refuses tensors as elements and points at stack", () => {
     expectInvalid(() => js.tensor!([tg.scalar(1), tg.scalar(2)]), "tensor", "the element at [0]", "a tensor f32[]", "tg.stack(")
-    expectInvalid(() => js.tensor!([[1, 2], [3, tg.scalar(4)]]), "tensor", "the element at [1][1]")
+    expectInvalid(
+      () =>
+        js.tensor!([
+          [1, 2],
+          [3, tg.scalar(4)],
+        ]),
+      "tensor",
+      "the element at [1][1]",
+    )
     expect(tg.stack([tg.scalar(1), tg.scalar(2)]).toArraySync()).toEqual([1, 2])
   })
   test("tensor([true, 2]) mixes booleans and numbers: a DTypeError (it read as [true, true])", () => {
     const e = thrown(() => js.tensor!([true, 2]))
     expect(e).toBeInstanceOf(DTypeError)
-    expect((e as DTypeError).message).toBe("tensor: nested data mixes booleans and numbers (the number 2 at [1] after booleans); use one kind, and cast the tensor afterwards")
-    expect(thrown(() => js.tensor!([[1, 0], [false, 1]]))).toBeInstanceOf(DTypeError)
+    expect((e as DTypeError).message).toBe(
+      "tensor: nested data mixes booleans and numbers (the number 2 at [1] after booleans); use one kind, and cast the tensor afterwards",
+    )
+    expect(
+      thrown(() =>
+        js.tensor!([
+          [1, 0],
+          [false, 1],
+        ]),
+      ),
+    ).toBeInstanceOf(DTypeError)
   })
   test("non-numeric elements name their position", () => {
     expectInvalid(() => js.tensor!([1, "2"]), "tensor", "the element at [1]", `the string "2"`, "a number or a boolean")
@@ -273,7 +335,8 @@ describe("jit: argument counts and cyclic trees", () => {
     expectInvalid(() => tg.grad((l: unknown) => (l as tg.Tensor<[3]>[])[0]!.sum())(list), "pytree", "tree", "[0][1] refers back to [0]")
   })
   test("every transform and loop rejects a non-function at once (it was `f is not a function` on the first call)", () => {
-    for (const op of ["grad", "valueAndGrad", "vmap", "jacfwd", "jacrev", "hessian"]) expectInvalid(() => js[op]!(5), op, "f", "the number 5", "a function")
+    for (const op of ["grad", "valueAndGrad", "vmap", "jacfwd", "jacrev", "hessian"])
+      expectInvalid(() => js[op]!(5), op, "f", "the number 5", "a function")
     expectInvalid(() => js.vjp!(undefined, x), "vjp", "f", "undefined")
     expectInvalid(() => js.jvp!("f", [x], [x]), "jvp", "f", `the string "f"`)
     expectInvalid(() => js.scan!(5, x, x), "scan", "f", "(carry, x) => [carry, y]")
@@ -291,7 +354,11 @@ describe("vjp: the cotangent must match the output", () => {
     const [, back] = tg.vjp((v: tg.Tensor<[2], "f32", "cpu">) => v.mul(2), tg.tensor([1, 2]))
     const e = thrown(() => back(tg.tensor([1, 2], { dtype: "f64" }) as never))
     expect(e).toBeInstanceOf(DTypeError)
-    expect(e).toMatchObject({ op: "vjp", dtypes: ["f64", "f32"], message: "vjp: cotangent 0 has dtype f64, the output has f32; cast the cotangent first" })
+    expect(e).toMatchObject({
+      op: "vjp",
+      dtypes: ["f64", "f32"],
+      message: "vjp: cotangent 0 has dtype f64, the output has f32; cast the cotangent first",
+    })
     // the right one: d(2v)ᵀ·[1, 1] = [2, 2]
     expect((back(tg.tensor([1, 1])) as unknown as [tg.Tensor<[2], "f32", "cpu">])[0].toArraySync()).toEqual([2, 2])
   })

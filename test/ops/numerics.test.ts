@@ -27,7 +27,8 @@ describe("NaN propagates", () => {
     expect(data(tg.minimum(tg.tensor([1, Number.NaN, 3]), tg.tensor([Number.NaN, 2, 1])))).toEqual([Number.NaN, Number.NaN, 1])
   })
   it("comparisons with NaN: only ne holds", () => {
-    const a = tg.tensor([Number.NaN]), b = tg.tensor([Number.NaN])
+    const a = tg.tensor([Number.NaN]),
+      b = tg.tensor([Number.NaN])
     expect([a.lt(b), a.le(b), a.gt(b), a.ge(b), a.eq(b), a.ne(b)].map((t) => data(t)[0])).toEqual([0, 0, 0, 0, 0, 1])
   })
 })
@@ -40,7 +41,8 @@ describe("pow", () => {
     expect(data(tg.grad((x: tg.Tensor<[1], "f32">) => x.pow(0.5).sum())(tg.tensor([4])))[0]).toBeCloseTo(0.25, 6)
   })
   it("C99's special cases: b = 0 or a = 1 give 1 even against NaN, (-1)^±Inf = 1", () => {
-    const nan = Number.NaN, inf = Number.POSITIVE_INFINITY
+    const nan = Number.NaN,
+      inf = Number.POSITIVE_INFINITY
     const a = [nan, 1, -1, -1, 0, -0, -0, -8, -8, 2]
     const b = [0, nan, inf, -inf, -1, -1, 3, 1 / 3, 3, nan]
     expect(data(tg.pow(tg.tensor(a), tg.tensor(b)))).toEqual([1, 1, 1, 1, inf, -inf, -0, nan, -512, nan])
@@ -50,12 +52,16 @@ describe("pow", () => {
 describe("integers (XLA's definitions)", () => {
   const i32 = (xs: number[]) => tg.tensor(xs, { dtype: "i32" })
   it("i32 division truncates toward zero; x / 0 = -1; INT_MIN / -1 = INT_MIN", () => {
-    expect(data(tg.div(i32([7, -7, 7, -7, 0, -2147483648, -2147483648]), i32([0, 0, 2, 2, 0, -1, 2])))).toEqual([-1, -1, 3, -3, -1, -2147483648, -1073741824])
+    expect(data(tg.div(i32([7, -7, 7, -7, 0, -2147483648, -2147483648]), i32([0, 0, 2, 2, 0, -1, 2])))).toEqual([
+      -1, -1, 3, -3, -1, -2147483648, -1073741824,
+    ])
   })
   it("float → i32 truncates, saturates at the i32 range and maps NaN to 0", () => {
     const xs = [3e9, -3e9, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2.7, -2.7, 2147483520, -2147483648]
     expect(data(tg.tensor(xs).cast("i32"))).toEqual([2147483647, -2147483648, 0, 2147483647, -2147483648, 2, -2, 2147483520, -2147483648])
-    expect(data(tg.tensor(xs, { dtype: "f64" }).cast("i32"))).toEqual([2147483647, -2147483648, 0, 2147483647, -2147483648, 2, -2, 2147483520, -2147483648])
+    expect(data(tg.tensor(xs, { dtype: "f64" }).cast("i32"))).toEqual([
+      2147483647, -2147483648, 0, 2147483647, -2147483648, 2, -2, 2147483520, -2147483648,
+    ])
   })
   it("float → bool is x != 0 (NaN is true, ±0 false)", () => {
     expect(data(tg.tensor([Number.NaN, 0, -0, 0.5]).cast("bool"))).toEqual([1, 0, 0, 1])
@@ -63,7 +69,8 @@ describe("integers (XLA's definitions)", () => {
   const big = [123456789, -987654321, 2147483647, -2147483648, 65536, 46341, -7, 3]
   it("i32 add, sub and mul wrap modulo 2³² (exact, against BigInt)", () => {
     // neighbours swapped: 123456789 · -987654321 and INT_MAX · INT_MIN are past 2⁵³ (an f64 product drops their low bits)
-    const a = big, b = big.map((_, i) => big[i ^ 1]!)
+    const a = big,
+      b = big.map((_, i) => big[i ^ 1]!)
     const ref = (f: (x: bigint, y: bigint) => bigint) => a.map((x, i) => wrap(f(BigInt(x), BigInt(b[i]!))))
     expect(data(tg.add(i32(a), i32(b)))).toEqual(ref((x, y) => x + y))
     expect(data(tg.sub(i32(a), i32(b)))).toEqual(ref((x, y) => x - y))
@@ -83,7 +90,8 @@ describe("integers (XLA's definitions)", () => {
     expect(data(m)).toEqual(ref)
   })
   it("jit gives the same as eager on integer division, casts and products", () => {
-    const f = (a: tg.Tensor<[4], "i32">, b: tg.Tensor<[4], "i32">, x: tg.Tensor<[4], "f32">) => tg.add(tg.mul(tg.div(a, b), a), x.cast("i32"))
+    const f = (a: tg.Tensor<[4], "i32">, b: tg.Tensor<[4], "i32">, x: tg.Tensor<[4], "f32">) =>
+      tg.add(tg.mul(tg.div(a, b), a), x.cast("i32"))
     const i4 = (xs: [number, number, number, number]) => tg.tensor(xs, { dtype: "i32" })
     const args = [i4([7, -2147483648, 123456789, 5]), i4([0, -1, 3, 0]), tg.tensor([3e9, Number.NaN, -3e9, 1.5])] as const
     expect(data(tg.jit(f)(...args))).toEqual(data(f(...args)))

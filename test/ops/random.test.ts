@@ -35,7 +35,7 @@ const ksStat = (xs: ReadonlyArray<number>, cdf: (x: number) => number) => {
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), independent of the library's. */
 const erf = (x: number) => {
   const t = 1 / (1 + 0.3275911 * Math.abs(x))
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x)
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x)
   return x < 0 ? -y : y
 }
 const Phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2))
@@ -75,7 +75,9 @@ describe("continuous families: moments and KS distance", () => {
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(5)
     expect(Math.max(...xs)).toBeLessThanOrEqual(6)
     const phi = (x: number) => Math.exp(-0.5 * x * x)
-    const z = simpson(phi, 5, 6), mean = simpson((x) => x * phi(x), 5, 6) / z, m2 = simpson((x) => x * x * phi(x), 5, 6) / z
+    const z = simpson(phi, 5, 6),
+      mean = simpson((x) => x * phi(x), 5, 6) / z,
+      m2 = simpson((x) => x * x * phi(x), 5, 6) / z
     const sd = Math.sqrt(m2 - mean * mean)
     expect(Math.abs(meanOf(xs) - mean)).toBeLessThan((5 * sd) / Math.sqrt(N))
     // the lower tail mirrors it
@@ -92,7 +94,9 @@ describe("continuous families: moments and KS distance", () => {
   })
   test("beta(2, 2): CDF 3x² − 2x³; beta(0.5, 0.5): the arcsine law (2/π)·asin(√x)", () => {
     expect(ksStat(data(tg.beta(tg.key(8), 2, 2, [N], { dtype: "f64" })), (x) => 3 * x * x - 2 * x ** 3)).toBeLessThan(KS)
-    expect(ksStat(data(tg.beta(tg.key(9), 0.5, 0.5, [N], { dtype: "f64" })), (x) => (2 / Math.PI) * Math.asin(Math.sqrt(x)))).toBeLessThan(KS)
+    expect(ksStat(data(tg.beta(tg.key(9), 0.5, 0.5, [N], { dtype: "f64" })), (x) => (2 / Math.PI) * Math.asin(Math.sqrt(x)))).toBeLessThan(
+      KS,
+    )
   })
   test("dirichlet([1, 2, 3]): rows on the simplex, means αᵢ/6, variances αᵢ(6 − αᵢ)/(36·7)", () => {
     const n = N / 2
@@ -112,7 +116,8 @@ describe("continuous families: moments and KS distance", () => {
 describe("discrete families: frequencies against the pmf", () => {
   const pmfClose = (xs: ReadonlyArray<number>, pmf: (k: number) => number, ks: ReadonlyArray<number>) => {
     for (const k of ks) {
-      const p = pmf(k), f = xs.filter((x) => x === k).length / xs.length
+      const p = pmf(k),
+        f = xs.filter((x) => x === k).length / xs.length
       expect(Math.abs(f - p), `P(${k})`).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / xs.length) + 1e-9)
     }
   }
@@ -133,19 +138,34 @@ describe("discrete families: frequencies against the pmf", () => {
     expect(data(tg.poisson(tg.key(1), 0, [3]))).toEqual([0, 0, 0])
   })
   test("categorical: frequencies follow softmax(logits), per batch row", () => {
-    const p = [[0.2, 0.5, 0.3], [0.7, 0.1, 0.2]]
+    const p = [
+      [0.2, 0.5, 0.3],
+      [0.7, 0.1, 0.2],
+    ]
     const logits = tg.tensor(p).log()
     const draws = tg.categorical(tg.key(13), logits, [N / 2, 2])
     expect(draws.shape).toEqual([N / 2, 2])
     expect(draws.dtype).toBe("i32")
     const flat = data(draws)
-    p.forEach((row, b) => pmfClose(flat.filter((_, i) => i % 2 === b), (k) => row[k]!, [0, 1, 2]))
+    p.forEach((row, b) =>
+      pmfClose(
+        flat.filter((_, i) => i % 2 === b),
+        (k) => row[k]!,
+        [0, 1, 2],
+      ),
+    )
     expect(tg.categorical(tg.key(0), logits).shape).toEqual([2])
   })
   test("bernoulli with a tensor p: per-entry frequencies, shapes it broadcasts to", () => {
     const p = tg.tensor([0, 0.25, 0.9, 1])
     const draws = data(tg.bernoulli(tg.key(14), p, [N / 4, 4]))
-    ;[0, 0.25, 0.9, 1].forEach((q, j) => pmfClose(draws.filter((_, i) => i % 4 === j), (k) => (k === 1 ? q : 1 - q), [1]))
+    ;[0, 0.25, 0.9, 1].forEach((q, j) =>
+      pmfClose(
+        draws.filter((_, i) => i % 4 === j),
+        (k) => (k === 1 ? q : 1 - q),
+        [1],
+      ),
+    )
     expect(tg.bernoulli(tg.key(14), p).shape).toEqual([4])
   })
   test("choice: uniform with replacement, p-weighted, and without replacement", () => {
@@ -156,13 +176,23 @@ describe("discrete families: frequencies against the pmf", () => {
     const once = data(tg.choice(tg.key(17), 10, [2, 5], { replace: false }))
     expect([...once].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     // Gumbel-top-k: the first of the k draws without replacement is one p-weighted draw
-    const firsts = Array.from({ length: 4000 }, (_, i) => data(tg.choice(tg.foldIn(tg.key(18), i), 3, [2], { replace: false, p: tg.tensor(w) }))).map((d) => {
+    const firsts = Array.from({ length: 4000 }, (_, i) =>
+      data(tg.choice(tg.foldIn(tg.key(18), i), 3, [2], { replace: false, p: tg.tensor(w) })),
+    ).map((d) => {
       expect(d[0]).not.toBe(d[1])
       return d[0]!
     })
     pmfClose(firsts, (k) => w[k]!, [0, 1, 2])
     // rows of a tensor
-    const rows = tg.choice(tg.key(19), tg.tensor([[1, 1], [2, 2], [3, 3]]), [4])
+    const rows = tg.choice(
+      tg.key(19),
+      tg.tensor([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ]),
+      [4],
+    )
     expect(rows.shape).toEqual([4, 2])
     for (const [a, b] of rows.toArraySync() as number[][]) expect(a).toBe(b)
   })
@@ -174,10 +204,13 @@ describe("discrete families: frequencies against the pmf", () => {
       counts.set(key, (counts.get(key) ?? 0) + 1)
     }
     expect([...counts.keys()].sort()).toEqual(["012", "021", "102", "120", "201", "210"])
-    for (const c of counts.values()) expect(Math.abs(c / n - 1 / 6)).toBeLessThan(5 * Math.sqrt((1 / 6) * (5 / 6) / n))
+    for (const c of counts.values()) expect(Math.abs(c / n - 1 / 6)).toBeLessThan(5 * Math.sqrt(((1 / 6) * (5 / 6)) / n))
   })
   test("shuffle / permutation of a tensor keep its rows (along an axis)", () => {
-    const x = tg.tensor([[1, 2, 3], [4, 5, 6]])
+    const x = tg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     const s = tg.shuffle(tg.key(21), x, 1)
     const rows = s.toArraySync() as number[][]
     expect([...rows[0]!].sort()).toEqual([1, 2, 3])
@@ -188,7 +221,12 @@ describe("discrete families: frequencies against the pmf", () => {
 
 describe("multivariateNormal", () => {
   test("sample mean and covariance match (5 standard errors of each entry)", () => {
-    const cov = [[2, 0.6, -0.4], [0.6, 1, 0.3], [-0.4, 0.3, 0.5]], mean = [1, -2, 0.5]
+    const cov = [
+        [2, 0.6, -0.4],
+        [0.6, 1, 0.3],
+        [-0.4, 0.3, 0.5],
+      ],
+      mean = [1, -2, 0.5]
     const x = tg.multivariateNormal(tg.key(23), tg.tensor(mean, { dtype: "f64" }), tg.tensor(cov, { dtype: "f64" }), [N])
     expect(x.shape).toEqual([N, 3])
     const flat = data(x)
@@ -196,15 +234,26 @@ describe("multivariateNormal", () => {
     cols.forEach((c, j) => expect(Math.abs(meanOf(c) - mean[j]!)).toBeLessThan(5 * Math.sqrt(cov[j]![j]! / N)))
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < 3; j++) {
-        const mi = meanOf(cols[i]!), mj = meanOf(cols[j]!)
+        const mi = meanOf(cols[i]!),
+          mj = meanOf(cols[j]!)
         const c = cols[i]!.reduce((a, v, k) => a + (v - mi) * (cols[j]![k]! - mj), 0) / (N - 1)
         // Var of a sample covariance of normals: (Σᵢⱼ² + ΣᵢᵢΣⱼⱼ)/n
         expect(Math.abs(c - cov[i]![j]!)).toBeLessThan(5 * Math.sqrt((cov[i]![j]! ** 2 + cov[i]![i]! * cov[j]![j]!) / N))
       }
   })
   test("differentiable in mean and covariance (fixed key: the reparameterised draw)", () => {
-    const f = (m: tg.AnyTensor, c: tg.AnyTensor) => tg.multivariateNormal(tg.key(24), m as tg.Tensor<[2], "f64">, c as tg.Tensor<[2, 2], "f64">, [4])
-    checkGrads(f, [tg.tensor([0.5, -1], { dtype: "f64" }), tg.tensor([[1.5, 0.4], [0.4, 0.8]], { dtype: "f64" })])
+    const f = (m: tg.AnyTensor, c: tg.AnyTensor) =>
+      tg.multivariateNormal(tg.key(24), m as tg.Tensor<[2], "f64">, c as tg.Tensor<[2, 2], "f64">, [4])
+    checkGrads(f, [
+      tg.tensor([0.5, -1], { dtype: "f64" }),
+      tg.tensor(
+        [
+          [1.5, 0.4],
+          [0.4, 0.8],
+        ],
+        { dtype: "f64" },
+      ),
+    ])
   })
 })
 
@@ -224,7 +273,9 @@ describe("bad parameters are typed errors naming the op", () => {
     expect(() => tg.truncatedNormal(tg.key(0), 1, 1, [2])).toThrow("truncatedNormal: lower 1 must be below upper 1")
     expect(() => tg.choice(tg.key(0), 3, [4], { replace: false })).toThrow("choice: cannot draw 4 entries without replacement from 3")
     expect(() => tg.choice(tg.key(0), 3, [2], { p: [0.5, 0.5] })).toThrow("choice: p must have shape [3], got [2]")
-    expect(() => tg.categorical(tg.key(0), tg.zeros([2, 3]) as tg.AnyTensor as tg.Tensor<number[], "f32">, [4])).toThrow("categorical: shape [4] must end with the batch shape [2] of logits")
+    expect(() => tg.categorical(tg.key(0), tg.zeros([2, 3]) as tg.AnyTensor as tg.Tensor<number[], "f32">, [4])).toThrow(
+      "categorical: shape [4] must end with the batch shape [2] of logits",
+    )
     expect(() => tg.dirichlet(tg.key(0), [1, 0], [2])).toThrow("dirichlet: alpha must be positive numbers, got 0")
   })
   test("dtypes", () => {
@@ -237,7 +288,9 @@ describe("key data: keys as i32 tensors, under vmap and jit", () => {
   const k = tg.key(31)
   test("uniform from key data equals uniform from the key (f32 and f64), split and foldIn agree", () => {
     expect(data(tg.uniform(tg.keyData(k), [7]))).toEqual(data(tg.uniform(k, [7])))
-    expect(data(tg.uniform(tg.keyData(k), [2, 3], { dtype: "f64", low: -1, high: 3 }))).toEqual(data(tg.uniform(k, [2, 3], { dtype: "f64", low: -1, high: 3 })))
+    expect(data(tg.uniform(tg.keyData(k), [2, 3], { dtype: "f64", low: -1, high: 3 }))).toEqual(
+      data(tg.uniform(k, [2, 3], { dtype: "f64", low: -1, high: 3 })),
+    )
     expect(data(tg.split(tg.keyData(k), 3))).toEqual(data(tg.keyData(tg.split(k, 3))))
     expect(data(tg.foldIn(tg.keyData(k), 12))).toEqual(data(tg.keyData(tg.foldIn(k, 12))))
     // a batch of keys [B, 2] gives one block per key
@@ -269,7 +322,9 @@ describe("key data: keys as i32 tensors, under vmap and jit", () => {
       return tg.normal(q, [4], { dtype: "f64" }).add(tg.uniform(tg.foldIn(q, 1), [4], { dtype: "f64" }))
     })
     for (const q of tg.split(k, 3)) {
-      const eager = data(tg.normal(tg.keyData(q), [4], { dtype: "f64" }).add(tg.uniform(tg.foldIn(tg.keyData(q), 1), [4], { dtype: "f64" })))
+      const eager = data(
+        tg.normal(tg.keyData(q), [4], { dtype: "f64" }).add(tg.uniform(tg.foldIn(tg.keyData(q), 1), [4], { dtype: "f64" })),
+      )
       // the fused loop may round the transcendental functions differently in the last place
       data(f(tg.keyData(q))).forEach((v, i) => expect(Math.abs(v - eager[i]!)).toBeLessThan(1e-13))
     }
@@ -283,6 +338,8 @@ describe("key data: keys as i32 tensors, under vmap and jit", () => {
     expect(tg.normal(tg.keyData(tg.key(32)), [3]).shape).toEqual([3])
   })
   test("bad key data is a typed error", () => {
-    expect(() => tg.uniform(tg.zeros([3], { dtype: "i32" }) as tg.AnyTensor as tg.KeyData, [2])).toThrow("uniform: key is a tensor i32[3], expected a Key, or i32 key data [..., 2]")
+    expect(() => tg.uniform(tg.zeros([3], { dtype: "i32" }) as tg.AnyTensor as tg.KeyData, [2])).toThrow(
+      "uniform: key is a tensor i32[3], expected a Key, or i32 key data [..., 2]",
+    )
   })
 })

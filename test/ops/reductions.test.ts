@@ -5,7 +5,6 @@ import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
 import { expectClose, fromFn, numel, randData, ravel, t64, unravel } from "./ref.js"
 
-
 /** Reduce `data: shape` over `axes` with a fold over each output cell's group (brute force). */
 const reduceRef = (data: ArrayLike<number>, shape: number[], axes: number[], f: (group: number[]) => number, keepdims = false) => {
   const out = shape.map((d, i) => (axes.includes(i) ? 1 : d))
@@ -32,9 +31,18 @@ const folds = {
 } as const
 
 // a shape (rank 1–4, dims 1–4) and a subset of its axes (as negative or positive numbers)
-const shapeAxes = fc
-  .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
-  .chain((s) => fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i), { minLength: 1 }), fc.boolean(), fc.boolean(), fc.integer()))
+const shapeAxes = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((s) =>
+  fc.tuple(
+    fc.constant(s),
+    fc.subarray(
+      s.map((_, i) => i),
+      { minLength: 1 },
+    ),
+    fc.boolean(),
+    fc.boolean(),
+    fc.integer(),
+  ),
+)
 
 describe("reductions vs brute force over random axis subsets", () => {
   for (const [name, fold] of Object.entries(folds))
@@ -44,7 +52,10 @@ describe("reductions vs brute force over random axis subsets", () => {
           const data = randData(shape, seed, name === "prod" ? 0.5 : -2, name === "prod" ? 1.5 : 2)
           const ax = negate ? axes.map((a) => a - shape.length) : axes
           // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test looks ops up by name from its case table
-          const got = (tg[name as keyof typeof folds] as (x: tg.AnyTensor, o: object) => tg.AnyTensor)(t64(data, shape), { axis: ax, keepdims })
+          const got = (tg[name as keyof typeof folds] as (x: tg.AnyTensor, o: object) => tg.AnyTensor)(t64(data, shape), {
+            axis: ax,
+            keepdims,
+          })
           const want = reduceRef(data, shape, axes, fold, keepdims)
           expect(got.shape).toEqual(want.shape)
           expectClose(got.dataSync(), want.data, { rtol: 1e-12, atol: 1e-12 })
@@ -54,7 +65,10 @@ describe("reductions vs brute force over random axis subsets", () => {
     })
 
   test("no axis reduces everything to rank 0", () => {
-    const x = tg.tensor([[1, 2, 3], [4, 5, 6]])
+    const x = tg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(tg.sum(x).shape).toEqual([])
     expect(x.sum().item()).toBe(21)
     expect(x.prod().item()).toBe(720)
@@ -68,7 +82,8 @@ describe("reductions vs brute force over random axis subsets", () => {
   })
 
   test("f32 sums of many terms stay accurate (no naive f32 running sum)", () => {
-    const n = 1_000_000, v = Math.fround(0.1)
+    const n = 1_000_000,
+      v = Math.fround(0.1)
     expect(Math.abs(tg.full([n], 0.1).sum().item() - n * v) / (n * v)).toBeLessThan(1e-6)
     expect(Math.abs(tg.full([1000, 1000], 0.1).mean().item() - v)).toBeLessThan(1e-7)
   })
@@ -85,7 +100,13 @@ describe("reductions vs brute force over random axis subsets", () => {
   })
 
   test("i32 reductions stay i32", () => {
-    const i = tg.tensor([[1, 2], [3, 4]], { dtype: "i32" })
+    const i = tg.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: "i32" },
+    )
     expect(i.sum({ axis: 0 }).dtype).toBe("i32")
     expect(i.sum({ axis: 0 }).toArraySync()).toEqual([4, 6])
     expect(i.max().item()).toBe(4)
@@ -119,20 +140,30 @@ describe("variance", () => {
         const got = tg.variance(t64(data, shape), { axis: axes, keepdims, correction: c })
         const want = reduceRef(data, shape, axes, varOf(c), keepdims)
         expect(got.shape).toEqual(want.shape)
-        expectClose(got.dataSync(), want.data.map((v) => (Number.isFinite(v) ? v : NaN)), { rtol: 1e-10, atol: 1e-12 })
+        expectClose(
+          got.dataSync(),
+          want.data.map((v) => (Number.isFinite(v) ? v : NaN)),
+          { rtol: 1e-10, atol: 1e-12 },
+        )
       }),
       { numRuns: 30 },
     )
   })
   test("is shift-invariant (a large offset does not destroy it)", () => {
-    const v = t64([1e8 + 1, 1e8 + 2, 1e8 + 3, 1e8 + 4], [4]).variance().item()
+    const v = t64([1e8 + 1, 1e8 + 2, 1e8 + 3, 1e8 + 4], [4])
+      .variance()
+      .item()
     expect(v).toBeCloseTo(1.25, 6)
   })
 })
 
 describe("argmax / argmin", () => {
   test("along an axis, first index on ties, i32 result", () => {
-    const x = tg.tensor([[1, 9, 9], [8, 2, 8], [-1, -1, -5]])
+    const x = tg.tensor([
+      [1, 9, 9],
+      [8, 2, 8],
+      [-1, -1, -5],
+    ])
     const am = tg.argmax(x, { axis: 1 })
     expect(am.dtype).toBe("i32")
     expect(am.toArraySync()).toEqual([1, 0, 0])
@@ -141,7 +172,10 @@ describe("argmax / argmin", () => {
     expect(x.argmax({ axis: -1, keepdims: true }).toArraySync()).toEqual([[1], [0], [0]])
   })
   test("without an axis: the flat index", () => {
-    const x = tg.tensor([[3, 1], [7, 0]])
+    const x = tg.tensor([
+      [3, 1],
+      [7, 0],
+    ])
     expect(x.argmax().item()).toBe(2)
     expect(x.argmin().item()).toBe(3)
     expect(x.argmax().shape).toEqual([])
@@ -151,9 +185,20 @@ describe("argmax / argmin", () => {
       fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }), fc.nat(), fc.integer(), (shape, a, seed) => {
         const axis = a % shape.length
         const data = randData(shape, seed)
-        const argOf = (better: (u: number, v: number) => boolean) => (g: number[]) => g.reduce((bi, v, i) => (better(v, g[bi]!) ? i : bi), 0)
-        const wantMax = reduceRef(data, shape, [axis], argOf((u, v) => u > v))
-        const wantMin = reduceRef(data, shape, [axis], argOf((u, v) => u < v))
+        const argOf = (better: (u: number, v: number) => boolean) => (g: number[]) =>
+          g.reduce((bi, v, i) => (better(v, g[bi]!) ? i : bi), 0)
+        const wantMax = reduceRef(
+          data,
+          shape,
+          [axis],
+          argOf((u, v) => u > v),
+        )
+        const wantMin = reduceRef(
+          data,
+          shape,
+          [axis],
+          argOf((u, v) => u < v),
+        )
         expect(Array.from(tg.argmax(t64(data, shape), { axis }).dataSync())).toEqual(wantMax.data)
         expect(Array.from(tg.argmin(t64(data, shape), { axis }).dataSync())).toEqual(wantMin.data)
       }),
@@ -170,7 +215,15 @@ describe("logsumexp, softmax, logSoftmax", () => {
     expect(tg.tensor([1000, 1000]).logsumexp().item()).toBeCloseTo(1000 + Math.LN2, 3)
     expect(t64([1e300, 1e300], [2]).logsumexp().item()).toBe(1e300)
     expect(tg.tensor([-1000, -1000]).logsumexp().item()).toBeCloseTo(-1000 + Math.LN2, 3)
-    expect(tg.tensor([[1000, 0], [0, -1000]]).logsumexp({ axis: 1 }).toArraySync()).toEqual([1000, 0])
+    expect(
+      tg
+        .tensor([
+          [1000, 0],
+          [0, -1000],
+        ])
+        .logsumexp({ axis: 1 })
+        .toArraySync(),
+    ).toEqual([1000, 0])
   })
   test("logsumexp of all -inf is -inf, not NaN; +inf stays +inf", () => {
     expect(tg.tensor([-Infinity, -Infinity]).logsumexp().item()).toBe(-Infinity)
@@ -189,21 +242,45 @@ describe("logsumexp, softmax, logSoftmax", () => {
     for (const axis of [0, 1, 2, -1, -3]) {
       const a = (axis + 3) % 3
       const sums = reduceRef(data.map(Math.exp), shape, [a], sumOf, true)
-      const want = fromFn(shape, (idx) => Math.exp(data[ravel(idx, shape)]!) / sums.data[ravel(idx.map((v, d) => (d === a ? 0 : v)), sums.shape)]!)
+      const want = fromFn(
+        shape,
+        (idx) =>
+          Math.exp(data[ravel(idx, shape)]!) /
+          sums.data[
+            ravel(
+              idx.map((v, d) => (d === a ? 0 : v)),
+              sums.shape,
+            )
+          ]!,
+      )
       expectClose(tg.softmax(t64(data, shape), { axis }).dataSync(), want, { rtol: 1e-12 })
       expectClose(tg.logSoftmax(t64(data, shape), { axis }).dataSync(), want.map(Math.log), { rtol: 1e-12 })
     }
   })
   test("softmax defaults to the last axis and is stable for huge logits", () => {
     expectClose(tg.softmax(tg.tensor([0, Math.log(3)])).toArraySync(), [0.25, 0.75])
-    expect(tg.tensor([[1000, 1000]]).softmax().toArraySync()).toEqual([[0.5, 0.5]])
+    expect(
+      tg
+        .tensor([[1000, 1000]])
+        .softmax()
+        .toArraySync(),
+    ).toEqual([[0.5, 0.5]])
     expectClose(tg.tensor([1000, 0]).logSoftmax().toArraySync(), [0, -1000])
-    expectClose(tg.tensor([[0, 0]]).logSoftmax().toArraySync(), [[-Math.LN2, -Math.LN2]])
+    expectClose(
+      tg
+        .tensor([[0, 0]])
+        .logSoftmax()
+        .toArraySync(),
+      [[-Math.LN2, -Math.LN2]],
+    )
   })
 })
 
 describe("norm", () => {
-  const x = [[3, -4, 0], [1, 2, -2]]
+  const x = [
+    [3, -4, 0],
+    [1, 2, -2],
+  ]
   test("ord 2 (default), 1 and ∞ over everything", () => {
     const t = tg.tensor(x)
     expect(t.norm().item()).toBeCloseTo(Math.sqrt(9 + 16 + 1 + 4 + 4), 5)
@@ -221,7 +298,12 @@ describe("norm", () => {
     fc.assert(
       fc.property(shapeAxes, fc.constantFrom<1 | 2 | typeof Infinity>(1, 2, Infinity), ([shape, axes, , keepdims, seed], ord) => {
         const data = randData(shape, seed)
-        const fold = ord === 1 ? (g: number[]) => sumOf(g.map(Math.abs)) : ord === 2 ? (g: number[]) => Math.sqrt(sumOf(g.map((v) => v * v))) : (g: number[]) => Math.max(...g.map(Math.abs))
+        const fold =
+          ord === 1
+            ? (g: number[]) => sumOf(g.map(Math.abs))
+            : ord === 2
+              ? (g: number[]) => Math.sqrt(sumOf(g.map((v) => v * v)))
+              : (g: number[]) => Math.max(...g.map(Math.abs))
         const want = reduceRef(data, shape, axes, fold, keepdims)
         const got = tg.norm(t64(data, shape), { axis: axes, keepdims, ord })
         expect(got.shape).toEqual(want.shape)

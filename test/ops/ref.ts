@@ -52,7 +52,8 @@ export const broadcastRef = (a: ReadonlyArray<number>, b: ReadonlyArray<number>)
   const r = Math.max(a.length, b.length)
   const out: number[] = []
   for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1
+    const x = a[a.length - r + i] ?? 1,
+      y = b[b.length - r + i] ?? 1
     if (x !== y && x !== 1 && y !== 1) return null
     out.push(x === 1 ? y : x)
   }
@@ -61,11 +62,20 @@ export const broadcastRef = (a: ReadonlyArray<number>, b: ReadonlyArray<number>)
 /** The element of `data: shape` that output index `idx` reads under broadcasting. */
 export const bcastAt = (data: ArrayLike<number>, s: ReadonlyArray<number>, idx: ReadonlyArray<number>): number => {
   const off = idx.length - s.length
-  return data[ravel(s.map((n, d) => (n === 1 ? 0 : idx[d + off]!)), s)]!
+  return data[
+    ravel(
+      s.map((n, d) => (n === 1 ? 0 : idx[d + off]!)),
+      s,
+    )
+  ]!
 }
 /** Brute-force elementwise `f(a, b)` with broadcasting. */
 export const binaryRef = (
-  a: ArrayLike<number>, as: ReadonlyArray<number>, b: ArrayLike<number>, bs: ReadonlyArray<number>, f: (x: number, y: number) => number,
+  a: ArrayLike<number>,
+  as: ReadonlyArray<number>,
+  b: ArrayLike<number>,
+  bs: ReadonlyArray<number>,
+  f: (x: number, y: number) => number,
 ): { shape: number[]; data: number[] } => {
   const shape = broadcastRef(as, bs)
   if (shape === null) throw new Error("reference: shapes do not broadcast")
@@ -91,14 +101,16 @@ export const randData = (s: ReadonlyArray<number>, seed: number, lo = -2, hi = 2
 
 /** `actual` (nested or typed) equals `expected` elementwise within `atol + rtol·|expected|`; NaN matches NaN. */
 export const expectClose = (actual: unknown, expected: unknown, o: { rtol?: number; atol?: number } = {}): void => {
-  const rtol = o.rtol ?? 1e-5, atol = o.atol ?? 1e-6
+  const rtol = o.rtol ?? 1e-5,
+    atol = o.atol ?? 1e-6
   const a = Array.isArray(actual) || ArrayBuffer.isView(actual) ? flat(Array.from(actual as ArrayLike<Nd>) as Nd) : [actual as Nd]
   const e = Array.isArray(expected) || ArrayBuffer.isView(expected) ? flat(Array.from(expected as ArrayLike<Nd>) as Nd) : [expected as Nd]
   if (Array.isArray(actual) && Array.isArray(expected)) expect(shapeOfNd(actual as Nd)).toEqual(shapeOfNd(expected as Nd))
   expect(a.length, "element count").toBe(e.length)
   const bad: string[] = []
   for (let i = 0; i < a.length; i++) {
-    const x = Number(a[i]), y = Number(e[i])
+    const x = Number(a[i]),
+      y = Number(e[i])
     const ok = Number.isNaN(y) ? Number.isNaN(x) : x === y || Math.abs(x - y) <= atol + rtol * Math.abs(y)
     if (!ok && bad.length < 5) bad.push(`[${i}] got ${x}, expected ${y}`)
   }
@@ -110,8 +122,15 @@ export const shapeOfNd = (x: Nd): number[] => (Array.isArray(x) ? [x.length, ...
  * other, each with random dims replaced by 1. */
 export const broadcastPair: fc.Arbitrary<readonly [number[], number[]]> = fc
   .array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 })
-  .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length }), fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }),
-    fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }), fc.boolean()))
+  .chain((s) =>
+    fc.tuple(
+      fc.constant(s),
+      fc.integer({ min: 0, max: s.length }),
+      fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }),
+      fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }),
+      fc.boolean(),
+    ),
+  )
   .map(([s, drop, onesA, onesB, swap]) => {
     const a = s.map((d, i) => (onesA[i] ? 1 : d))
     const b = s.slice(drop).map((d, i) => (onesB[i + drop] ? 1 : d))

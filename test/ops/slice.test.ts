@@ -6,9 +6,12 @@ import * as tg from "../../src/index.js"
 import { ShapeError } from "../../src/index.js"
 import { flat, nest, randData, shapeOfNd, t64, type Nd } from "./ref.js"
 
-
 // ---- the reference: Python's slice.indices + basic indexing, written from the language spec ----
-type Part = { kind: "int"; i: number } | { kind: "slice"; start?: number; stop?: number; step?: number } | { kind: "none" } | { kind: "ellipsis" }
+type Part =
+  | { kind: "int"; i: number }
+  | { kind: "slice"; start?: number; stop?: number; step?: number }
+  | { kind: "none" }
+  | { kind: "ellipsis" }
 const parsePart = (p: string): Part => {
   const s = p.trim()
   if (s === "...") return { kind: "ellipsis" }
@@ -20,13 +23,16 @@ const parsePart = (p: string): Part => {
 /** `range(*slice(start, stop, step).indices(n))` */
 const sliceIndices = (n: number, p: { start?: number; stop?: number; step?: number }): number[] => {
   const step = p.step ?? 1
-  const clamp = (v: number | undefined, dflt: number, lo: number, hi: number) => (v === undefined ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi))
+  const clamp = (v: number | undefined, dflt: number, lo: number, hi: number) =>
+    v === undefined ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi)
   const out: number[] = []
   if (step > 0) {
-    const start = clamp(p.start, 0, 0, n), stop = clamp(p.stop, n, 0, n)
+    const start = clamp(p.start, 0, 0, n),
+      stop = clamp(p.stop, n, 0, n)
     for (let i = start; i < stop; i += step) out.push(i)
   } else {
-    const start = clamp(p.start, n - 1, -1, n - 1), stop = clamp(p.stop, -1, -1, n - 1)
+    const start = clamp(p.start, n - 1, -1, n - 1),
+      stop = clamp(p.stop, -1, -1, n - 1)
     for (let i = start; i > stop; i += step) out.push(i)
   }
   return out
@@ -82,13 +88,44 @@ test("the reference slicer reproduces Python's answers", () => {
   expect(pySlice(r10, "8:2:-2")).toEqual([8, 6, 4])
   expect(pySlice(r10, "-100:100")).toEqual(r10)
   expect(pySlice(r10, "5:2")).toEqual([])
-  expect(pySlice([[1, 2], [3, 4]], "None, ..., -1")).toEqual([[2, 4]])
+  expect(
+    pySlice(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      "None, ..., -1",
+    ),
+  ).toEqual([[2, 4]])
 })
 
 describe("slice", () => {
-  const m = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]
-  const cases = ["1:", ":-1", "-2:", "::2", "1:3, 1::2", "0", "-1", "1, 2", "..., 0", "0, ...", "None", "None, :, None", ":, None, 1:",
-    "..., None", "1:-1, 1:-1", "5:", ":, 10:", "-100:100, -100:100", " 1 : 2 , : "]
+  const m = [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+    [8, 9, 10, 11],
+  ]
+  const cases = [
+    "1:",
+    ":-1",
+    "-2:",
+    "::2",
+    "1:3, 1::2",
+    "0",
+    "-1",
+    "1, 2",
+    "..., 0",
+    "0, ...",
+    "None",
+    "None, :, None",
+    ":, None, 1:",
+    "..., None",
+    "1:-1, 1:-1",
+    "5:",
+    ":, 10:",
+    "-100:100, -100:100",
+    " 1 : 2 , : ",
+  ]
   for (const spec of cases)
     test(`${JSON.stringify(spec)} on a 3×4 matrix`, () => {
       const got = tg.slice(tg.tensor(m) as unknown as tg.Tensor<number[], "f32", "cpu">, spec as never)
@@ -126,7 +163,8 @@ describe("slice", () => {
   test("random specs on random shapes vs the reference (positive steps)", () => {
     const arb = fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }).chain((s) => {
       const bound = fc.option(fc.integer({ min: -7, max: 7 }), { nil: undefined })
-      const slicePart = fc.tuple(bound, bound, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }))
+      const slicePart = fc
+        .tuple(bound, bound, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }))
         .map(([a, b, c]) => `${a ?? ""}:${b ?? ""}${c === undefined ? "" : `:${c}`}`)
       const parts = s.map((n) => (n === 0 ? slicePart : fc.oneof(slicePart, fc.integer({ min: -n, max: n - 1 }).map(String))))
       return fc.tuple(fc.constant(s), fc.tuple(...parts), fc.nat(s.length), fc.constantFrom("", "None", "..."), fc.integer())
@@ -164,7 +202,16 @@ describe("slice", () => {
 describe("at(spec).set / .add (functional update)", () => {
   /** Reference: the flat source index of every selected element, via the reference slicer on an iota. */
   const updateRef = (data: number[], s: number[], spec: string, v: number[] | number, mode: "set" | "add") => {
-    const idx = flat(pySlice(nest(data.map((_, i) => i), s), spec, s.length)) as number[]
+    const idx = flat(
+      pySlice(
+        nest(
+          data.map((_, i) => i),
+          s,
+        ),
+        spec,
+        s.length,
+      ),
+    ) as number[]
     const out = [...data]
     idx.forEach((j, k) => {
       const val = typeof v === "number" ? v : v[k]!
@@ -176,23 +223,63 @@ describe("at(spec).set / .add (functional update)", () => {
   test("set a block, add a scalar, the original is unchanged", () => {
     const x = tg.zeros([4, 4])
     const y = x.at("1:3, 1:3").set(5)
-    expect(y.toArraySync()).toEqual([[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0], [0, 0, 0, 0]])
-    expect(x.toArraySync()).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    expect(y.toArraySync()).toEqual([
+      [0, 0, 0, 0],
+      [0, 5, 5, 0],
+      [0, 5, 5, 0],
+      [0, 0, 0, 0],
+    ])
+    expect(x.toArraySync()).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ])
     const z = y.at("::3, :").add(1)
-    expect(z.toArraySync()).toEqual([[1, 1, 1, 1], [0, 5, 5, 0], [0, 5, 5, 0], [1, 1, 1, 1]])
+    expect(z.toArraySync()).toEqual([
+      [1, 1, 1, 1],
+      [0, 5, 5, 0],
+      [0, 5, 5, 0],
+      [1, 1, 1, 1],
+    ])
     expect(y.toArraySync()[0]).toEqual([0, 0, 0, 0])
   })
   test("set with a broadcast tensor value and integer indices", () => {
     const x = tg.zeros([3, 3])
-    expect(x.at(":, 1").set(tg.tensor([1, 2, 3])).toArraySync()).toEqual([[0, 1, 0], [0, 2, 0], [0, 3, 0]])
-    expect(x.at("1:, :").set(tg.tensor([7, 8, 9])).toArraySync()).toEqual([[0, 0, 0], [7, 8, 9], [7, 8, 9]])
-    expect(tg.at(x, "-1, -1").set(4).toArraySync()).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 4]])
+    expect(
+      x
+        .at(":, 1")
+        .set(tg.tensor([1, 2, 3]))
+        .toArraySync(),
+    ).toEqual([
+      [0, 1, 0],
+      [0, 2, 0],
+      [0, 3, 0],
+    ])
+    expect(
+      x
+        .at("1:, :")
+        .set(tg.tensor([7, 8, 9]))
+        .toArraySync(),
+    ).toEqual([
+      [0, 0, 0],
+      [7, 8, 9],
+      [7, 8, 9],
+    ])
+    expect(tg.at(x, "-1, -1").set(4).toArraySync()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 4],
+    ])
   })
   test("add accumulates on the region only; the value is cast to x's dtype", () => {
     const x = tg.ones([2, 3], { dtype: "i32" })
     const y = x.at(":, ::2").add(tg.tensor([[1.9, 2.9]]))
     expect(y.dtype).toBe("i32")
-    expect(y.toArraySync()).toEqual([[2, 1, 3], [2, 1, 3]])
+    expect(y.toArraySync()).toEqual([
+      [2, 1, 3],
+      [2, 1, 3],
+    ])
   })
   test("an empty region leaves the tensor as it was", () => {
     const x = tg.ones([3])
@@ -201,11 +288,22 @@ describe("at(spec).set / .add (functional update)", () => {
   test("random specs: set and add vs the reference", () => {
     const arb = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }).chain((s) => {
       const bound = fc.option(fc.integer({ min: -6, max: 6 }), { nil: undefined })
-      const part = (n: number) => fc.oneof(
-        fc.tuple(bound, bound, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined })).map(([a, b, c]) => `${a ?? ""}:${b ?? ""}${c === undefined ? "" : `:${c}`}`),
-        fc.integer({ min: -n, max: n - 1 }).map(String),
+      const part = (n: number) =>
+        fc.oneof(
+          fc
+            .tuple(bound, bound, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }))
+            .map(([a, b, c]) => `${a ?? ""}:${b ?? ""}${c === undefined ? "" : `:${c}`}`),
+          fc.integer({ min: -n, max: n - 1 }).map(String),
+        )
+      return fc.tuple(
+        fc.constant(s),
+        fc.tuple(...s.map(part)),
+        fc.nat(s.length),
+        fc.constantFrom("", "None", "..."),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer(),
       )
-      return fc.tuple(fc.constant(s), fc.tuple(...s.map(part)), fc.nat(s.length), fc.constantFrom("", "None", "..."), fc.boolean(), fc.boolean(), fc.integer())
     })
     fc.assert(
       fc.property(arb, ([s, parts, at0, extra, add, scalarValue, seed]) => {

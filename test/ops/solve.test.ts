@@ -42,7 +42,9 @@ const gaussSolve = (a: M, b: M): M => {
 
 /** Determinant by cofactor expansion along the first row. */
 const cofactorDet = (a: M): number =>
-  a.length === 0 ? 1 : a[0]!.reduce((s, v, j) => s + (j % 2 === 0 ? 1 : -1) * v * cofactorDet(a.slice(1).map((r) => r.filter((_, c) => c !== j))), 0)
+  a.length === 0
+    ? 1
+    : a[0]!.reduce((s, v, j) => s + (j % 2 === 0 ? 1 : -1) * v * cofactorDet(a.slice(1).map((r) => r.filter((_, c) => c !== j))), 0)
 
 /** Random data with `shift` added to the diagonal of each [n, n] block (well conditioned). */
 const wellConditioned = (batch: ReadonlyArray<number>, n: number, seed: number, shift = n): number[] =>
@@ -51,30 +53,44 @@ const wellConditioned = (batch: ReadonlyArray<number>, n: number, seed: number, 
 describe("solve", () => {
   test("vector and matrix right-hand sides against Gaussian elimination", () => {
     const n = 5
-    const a = randData([n, n], 1), b = randData([n], 2), bm = randData([n, 3], 3)
+    const a = randData([n, n], 1),
+      b = randData([n], 2),
+      bm = randData([n, 3], 3)
     const x = tg.solve(t64(a, [n, n]), t64(b, [n]))
     expect(x.shape).toEqual([n])
-    expectClose(x.dataSync(), gaussSolve(rows(a, n), b.map((v) => [v])).flat(), { rtol: 1e-10, atol: 1e-10 })
+    expectClose(
+      x.dataSync(),
+      gaussSolve(
+        rows(a, n),
+        b.map((v) => [v]),
+      ).flat(),
+      { rtol: 1e-10, atol: 1e-10 },
+    )
     const xm = tg.solve(t64(a, [n, n]), t64(bm, [n, 3]))
     expect(xm.shape).toEqual([n, 3])
     expectClose(xm.dataSync(), gaussSolve(rows(a, n), rows(bm, n, 3)).flat(), { rtol: 1e-10, atol: 1e-10 })
   })
 
   test("batch axes broadcast between a and b", () => {
-    const a = randData([2, 1, 3, 3], 4), b = randData([1, 4, 3], 5) // [2, 1, 3, 3] with vectors [1, 4, 3] → [2, 4, 3]
+    const a = randData([2, 1, 3, 3], 4),
+      b = randData([1, 4, 3], 5) // [2, 1, 3, 3] with vectors [1, 4, 3] → [2, 4, 3]
     const x = tg.solve(t64(a, [2, 1, 3, 3]), t64(b, [1, 4, 3]))
     expect(x.shape).toEqual([2, 4, 3])
     const got = x.dataSync()
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < 4; j++) {
-        const want = gaussSolve(rows(a, 3, 3, i * 9), b.slice(j * 3, j * 3 + 3).map((v) => [v])).flat()
+        const want = gaussSolve(
+          rows(a, 3, 3, i * 9),
+          b.slice(j * 3, j * 3 + 3).map((v) => [v]),
+        ).flat()
         expectClose(got.slice((i * 4 + j) * 3, (i * 4 + j + 1) * 3), want, { rtol: 1e-10, atol: 1e-10 })
       }
   })
 
   test("residual ‖a·x − b‖ of a 60 × 60 system in f32 and f64", () => {
     const n = 60
-    const a = randData([n, n], 6), b = randData([n], 7)
+    const a = randData([n, n], 6),
+      b = randData([n], 7)
     for (const dtype of ["f32", "f64"] as const) {
       const x = tg.solve(tg.tensor(a, { dtype }).reshape([n, n]), tg.tensor(b, { dtype }))
       const xs = Array.from(x.dataSync())
@@ -84,25 +100,37 @@ describe("solve", () => {
   })
 
   test("gradients in a and b (checkGrads, order 2) and the closed form dL/db = a⁻ᵀ·dL/dx", () => {
-    const a = t64(wellConditioned([], 3, 8), [3, 3]), b = t64(randData([3, 2], 9), [3, 2])
+    const a = t64(wellConditioned([], 3, 8), [3, 3]),
+      b = t64(randData([3, 2], 9), [3, 2])
     checkGrads((x: tg.AnyTensor, y: tg.AnyTensor) => tg.solve(x, y).square().sum(), [a, b], { order: 2 })
     const g = tg.grad((y: tg.AnyTensor) => tg.solve(a, y).sum())(b)
-    const want = gaussSolve(tr(rows(a.dataSync(), 3)), [[1, 1], [1, 1], [1, 1]]).flat()
+    const want = gaussSolve(tr(rows(a.dataSync(), 3)), [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]).flat()
     expectClose(g.dataSync(), want, { rtol: 1e-10, atol: 1e-12 })
   })
 
   test("vmap over a batch of systems equals the loop; jit equals eager", () => {
-    const ad = wellConditioned([4], 3, 10), bd = randData([4, 3], 11)
-    const as = t64(ad, [4, 3, 3]), bs = t64(bd, [4, 3])
+    const ad = wellConditioned([4], 3, 10),
+      bd = randData([4, 3], 11)
+    const as = t64(ad, [4, 3, 3]),
+      bs = t64(bd, [4, 3])
     const batched = tg.vmap((a: tg.AnyTensor, b: tg.AnyTensor) => tg.solve(a, b))(as, bs)
-    const loop = [0, 1, 2, 3].map((i) => Array.from(tg.solve(t64(ad.slice(i * 9, i * 9 + 9), [3, 3]), t64(bd.slice(i * 3, i * 3 + 3), [3])).dataSync()))
+    const loop = [0, 1, 2, 3].map((i) =>
+      Array.from(tg.solve(t64(ad.slice(i * 9, i * 9 + 9), [3, 3]), t64(bd.slice(i * 3, i * 3 + 3), [3])).dataSync()),
+    )
     expectClose(batched.dataSync(), loop.flat(), { rtol: 1e-12, atol: 1e-12 })
     const jitted = tg.jit((a: tg.AnyTensor, b: tg.AnyTensor) => tg.solve(a, b))(as, bs)
     expectClose(jitted.dataSync(), tg.solve(as, bs).dataSync(), { rtol: 1e-12, atol: 1e-12 })
   })
 
   test("a singular matrix throws SingularMatrix on eager CPU values", () => {
-    const s = tg.tensor([[1, 2], [2, 4]])
+    const s = tg.tensor([
+      [1, 2],
+      [2, 4],
+    ])
     expect(() => tg.solve(s, tg.tensor([1, 1]))).toThrow(SingularMatrix)
     const caught = (() => {
       try {
@@ -134,16 +162,80 @@ describe("inv, det, slogdet", () => {
     const n = 4
     const a = randData([3, n, n], 12)
     const ia = tg.inv(t64(a, [3, n, n])).dataSync()
-    for (let b = 0; b < 3; b++) expectClose(mul(rows(ia, n, n, b * n * n), rows(a, n, n, b * n * n)).flat(), eye(n).flat(), { atol: 1e-10, rtol: 0 })
+    for (let b = 0; b < 3; b++)
+      expectClose(mul(rows(ia, n, n, b * n * n), rows(a, n, n, b * n * n)).flat(), eye(n).flat(), { atol: 1e-10, rtol: 0 })
   })
 
   test("hand-worked determinants: 2 × 2, 3 × 3, permutations, triangular", () => {
-    expect(tg.det(tg.tensor([[1, 2], [3, 4]], { dtype: "f64" })).item()).toBeCloseTo(-2, 12)
-    expect(tg.det(tg.tensor([[6, 1, 1], [4, -2, 5], [2, 8, 7]], { dtype: "f64" })).item()).toBeCloseTo(-306, 10)
-    expect(tg.det(tg.tensor([[0, 1], [1, 0]])).item()).toBe(-1)
-    expect(tg.det(tg.tensor([[0, 1, 0], [0, 0, 1], [1, 0, 0]])).item()).toBe(1)
-    expect(tg.det(tg.tensor([[2, 0, 0], [5, 3, 0], [1, 7, -4]])).item()).toBe(-24)
-    expect(tg.det(tg.tensor([[1, 2], [2, 4]])).item()).toBe(0)
+    expect(
+      tg
+        .det(
+          tg.tensor(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            { dtype: "f64" },
+          ),
+        )
+        .item(),
+    ).toBeCloseTo(-2, 12)
+    expect(
+      tg
+        .det(
+          tg.tensor(
+            [
+              [6, 1, 1],
+              [4, -2, 5],
+              [2, 8, 7],
+            ],
+            { dtype: "f64" },
+          ),
+        )
+        .item(),
+    ).toBeCloseTo(-306, 10)
+    expect(
+      tg
+        .det(
+          tg.tensor([
+            [0, 1],
+            [1, 0],
+          ]),
+        )
+        .item(),
+    ).toBe(-1)
+    expect(
+      tg
+        .det(
+          tg.tensor([
+            [0, 1, 0],
+            [0, 0, 1],
+            [1, 0, 0],
+          ]),
+        )
+        .item(),
+    ).toBe(1)
+    expect(
+      tg
+        .det(
+          tg.tensor([
+            [2, 0, 0],
+            [5, 3, 0],
+            [1, 7, -4],
+          ]),
+        )
+        .item(),
+    ).toBe(-24)
+    expect(
+      tg
+        .det(
+          tg.tensor([
+            [1, 2],
+            [2, 4],
+          ]),
+        )
+        .item(),
+    ).toBe(0)
   })
 
   test("det and slogdet of random batches against cofactor expansion", () => {
@@ -154,8 +246,17 @@ describe("inv, det, slogdet", () => {
     const want = [0, 1, 2, 3].map((b) => cofactorDet(rows(a, 4, 4, b * 16)))
     expectClose(d.dataSync(), want, { rtol: 1e-10, atol: 1e-12 })
     expectClose(sign.dataSync(), want.map(Math.sign), { rtol: 0, atol: 0 })
-    expectClose(logabsdet.dataSync(), want.map((v) => Math.log(Math.abs(v))), { rtol: 1e-10, atol: 1e-12 })
-    const s = tg.slogdet(tg.tensor([[1, 2], [2, 4]]))
+    expectClose(
+      logabsdet.dataSync(),
+      want.map((v) => Math.log(Math.abs(v))),
+      { rtol: 1e-10, atol: 1e-12 },
+    )
+    const s = tg.slogdet(
+      tg.tensor([
+        [1, 2],
+        [2, 4],
+      ]),
+    )
     expect([s.sign.item(), s.logabsdet.item()]).toEqual([0, -Infinity])
   })
 
@@ -164,8 +265,20 @@ describe("inv, det, slogdet", () => {
     const a = t64(wellConditioned([], n, 14), [n, n])
     const ainvT = tr(gaussSolve(rows(a.dataSync(), n), eye(n)))
     const d = cofactorDet(rows(a.dataSync(), n))
-    expectClose(tg.grad((x: tg.AnyTensor) => tg.det(x))(a).dataSync(), ainvT.flat().map((v) => d * v), { rtol: 1e-9, atol: 1e-12 })
-    expectClose(tg.grad((x: tg.AnyTensor) => tg.slogdet(x).logabsdet)(a).dataSync(), ainvT.flat(), { rtol: 1e-9, atol: 1e-12 })
+    expectClose(
+      tg
+        .grad((x: tg.AnyTensor) => tg.det(x))(a)
+        .dataSync(),
+      ainvT.flat().map((v) => d * v),
+      { rtol: 1e-9, atol: 1e-12 },
+    )
+    expectClose(
+      tg
+        .grad((x: tg.AnyTensor) => tg.slogdet(x).logabsdet)(a)
+        .dataSync(),
+      ainvT.flat(),
+      { rtol: 1e-9, atol: 1e-12 },
+    )
     checkGrads((x: tg.AnyTensor) => tg.det(x), [a], { order: 2 })
     checkGrads((x: tg.AnyTensor) => tg.slogdet(x).logabsdet, [a], { order: 2 })
     checkGrads((x: tg.AnyTensor) => tg.inv(x).square().sum(), [t64(wellConditioned([2], n, 15), [2, n, n])])
@@ -177,10 +290,15 @@ describe("factorisations", () => {
     const n = 5
     const a = randData([n, n], 16)
     const { lu, perm } = tg.lu(t64(a, [n, n]))
-    const p = Array.from(perm.dataSync()), f = rows(lu.dataSync(), n)
+    const p = Array.from(perm.dataSync()),
+      f = rows(lu.dataSync(), n)
     const l = f.map((r, i) => r.map((v, j) => (j < i ? v : j === i ? 1 : 0)))
     const u = f.map((r, i) => r.map((v, j) => (j >= i ? v : 0)))
-    expectClose(mul(l, u).flat(), p.flatMap((i) => rows(a, n)[i]!), { rtol: 1e-12, atol: 1e-12 })
+    expectClose(
+      mul(l, u).flat(),
+      p.flatMap((i) => rows(a, n)[i]!),
+      { rtol: 1e-12, atol: 1e-12 },
+    )
     // the pivots of the reference elimination: each |L| entry ≤ 1
     expect(l.flat().every((v) => Math.abs(v) <= 1)).toBe(true)
     expect([...p].sort()).toEqual([0, 1, 2, 3, 4])
@@ -188,7 +306,8 @@ describe("factorisations", () => {
 
   test("triangularSolve: every triangle, diagonal and transpose option against substitution residuals", () => {
     const n = 4
-    const a = wellConditioned([], n, 17, 3), b = randData([n, 2], 18)
+    const a = wellConditioned([], n, 17, 3),
+      b = randData([n, 2], 18)
     for (const lower of [true, false])
       for (const unitDiagonal of [true, false])
         for (const transpose of [true, false]) {
@@ -197,7 +316,11 @@ describe("factorisations", () => {
           if (transpose) t = tr(t)
           expectClose(mul(t, rows(x.dataSync(), n, 2)).flat(), b, { rtol: 1e-12, atol: 1e-12 })
         }
-    checkGrads((x: tg.AnyTensor, y: tg.AnyTensor) => tg.triangularSolve(x, y, { lower: true }).square().sum(), [t64(a, [n, n]), t64(b, [n, 2])], { order: 2 })
+    checkGrads(
+      (x: tg.AnyTensor, y: tg.AnyTensor) => tg.triangularSolve(x, y, { lower: true }).square().sum(),
+      [t64(a, [n, n]), t64(b, [n, 2])],
+      { order: 2 },
+    )
   })
 
   test("cholesky: L lower with positive diagonal and L·Lᵀ = a; NaN when not positive definite", () => {
@@ -207,7 +330,18 @@ describe("factorisations", () => {
     const l = rows(tg.cholesky(t64(a.flat(), [n, n])).dataSync(), n)
     expect(l.every((r, i) => r.every((v, j) => (j > i ? v === 0 : j < i || v > 0)))).toBe(true)
     expectClose(mul(l, tr(l)).flat(), a.flat(), { rtol: 1e-12, atol: 1e-12 })
-    expect(Array.from(tg.cholesky(tg.tensor([[1, 2], [2, 1]])).dataSync()).every(Number.isNaN)).toBe(true)
+    expect(
+      Array.from(
+        tg
+          .cholesky(
+            tg.tensor([
+              [1, 2],
+              [2, 1],
+            ]),
+          )
+          .dataSync(),
+      ).every(Number.isNaN),
+    ).toBe(true)
     const spdOf = (x: tg.AnyTensor) => tg.matmul(x, tg.transpose(x)).add(tg.eye(n, n, { dtype: "f64" }))
     checkGrads((x: tg.AnyTensor) => tg.cholesky(spdOf(x)).square().sum(), [t64(m.flat(), [n, n])], { order: 2 })
   })
@@ -219,15 +353,20 @@ describe("factorisations", () => {
     expect(q.shape).toEqual([2, mm, n])
     expect(r.shape).toEqual([2, n, n])
     for (let b = 0; b < 2; b++) {
-      const qb = rows(q.dataSync(), mm, n, b * mm * n), rb = rows(r.dataSync(), n, n, b * n * n)
+      const qb = rows(q.dataSync(), mm, n, b * mm * n),
+        rb = rows(r.dataSync(), n, n, b * n * n)
       expectClose(mul(tr(qb), qb).flat(), eye(n).flat(), { atol: 1e-12, rtol: 0 })
       expect(rb.every((row, i) => row.every((v, j) => (j < i ? v === 0 : j > i || v >= 0)))).toBe(true)
       expectClose(mul(qb, rb).flat(), rows(a, mm, n, b * mm * n).flat(), { rtol: 1e-12, atol: 1e-12 })
     }
     const w = t64(randData([mm, n], 21), [mm, n])
-    checkGrads((x: tg.AnyTensor) => {
-      const f = tg.qr(x)
-      return f.q.mul(w).sum().add(f.r.square().sum())
-    }, [t64(a.slice(0, mm * n), [mm, n])], { order: 2 })
+    checkGrads(
+      (x: tg.AnyTensor) => {
+        const f = tg.qr(x)
+        return f.q.mul(w).sum().add(f.r.square().sum())
+      },
+      [t64(a.slice(0, mm * n), [mm, n])],
+      { order: 2 },
+    )
   })
 })

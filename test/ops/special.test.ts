@@ -18,11 +18,20 @@ describe("rounding primitives", () => {
     expect(vals(tg.trunc(x))).toEqual(xs.map(Math.trunc))
     expect(vals(tg.round(x))).toEqual([-2, -2, -0, -0, 0, 2, 2, 3, 3])
     expect(vals(tg.floor(i32([-3, 4])))).toEqual([-3, 4])
-    expect(tg.grad((a: tg.AnyTensor) => tg.floor(a).sum())(t64([0.3, 1.7], [2])).toArraySync()).toEqual([0, 0])
+    expect(
+      tg
+        .grad((a: tg.AnyTensor) => tg.floor(a).sum())(t64([0.3, 1.7], [2]))
+        .toArraySync(),
+    ).toEqual([0, 0])
   })
   test("atan2 in every quadrant and its gradient", () => {
-    const ys = [1, 1, -1, -1, 0.5, -2], xs = [1, -1, -1, 1, 3, 0.25]
-    expectClose(tg.atan2(t64(ys, [6]), t64(xs, [6])).dataSync(), ys.map((y, i) => Math.atan2(y, xs[i]!)), { rtol: 1e-15 })
+    const ys = [1, 1, -1, -1, 0.5, -2],
+      xs = [1, -1, -1, 1, 3, 0.25]
+    expectClose(
+      tg.atan2(t64(ys, [6]), t64(xs, [6])).dataSync(),
+      ys.map((y, i) => Math.atan2(y, xs[i]!)),
+      { rtol: 1e-15 },
+    )
     checkGrads((y: tg.AnyTensor, x: tg.AnyTensor) => tg.atan2(y, x).sum(), [t64(ys, [6]), t64(xs, [6])], { order: 2 })
     expect(() => tg.atan2(i32([1]) as never, i32([1]) as never)).toThrow(DTypeError)
   })
@@ -59,14 +68,18 @@ describe("composed elementwise functions", () => {
   })
 
   test("logaddexp and hypot: closed forms, no overflow, edges", () => {
-    const a = [0, 1000, -1000, -Infinity, 3], b = [0, 1000, -1001, -Infinity, -2]
+    const a = [0, 1000, -1000, -Infinity, 3],
+      b = [0, 1000, -1001, -Infinity, -2]
     const want = a.map((x, i) => {
       const m = Math.max(x, b[i]!)
       return m === -Infinity ? -Infinity : m + Math.log1p(Math.exp(-Math.abs(x - b[i]!)))
     })
     expectClose(tg.logaddexp(t64(a, [5]), t64(b, [5])).dataSync(), want, { rtol: 1e-15 })
     expect(vals(tg.hypot(t64([3, 1e200, 0, -5], [4]), t64([4, 1e200, 0, 12], [4])))).toEqual([5, Math.SQRT2 * 1e200, 0, 13])
-    checkGrads((x: tg.AnyTensor, y: tg.AnyTensor) => tg.add(tg.logaddexp(x, y), tg.hypot(x, y)).sum(), [t64([0.3, -1], [2]), t64([1.2, 0.4], [2])])
+    checkGrads(
+      (x: tg.AnyTensor, y: tg.AnyTensor) => tg.add(tg.logaddexp(x, y), tg.hypot(x, y)).sum(),
+      [t64([0.3, -1], [2]), t64([1.2, 0.4], [2])],
+    )
   })
 
   test("isnan, isinf, isfinite, signbit", () => {
@@ -79,7 +92,8 @@ describe("composed elementwise functions", () => {
   })
 
   test("floorDivide and mod follow the divisor's sign (floats and i32)", () => {
-    const a = [7, -7, 7, -7, 0, 6], b = [3, 3, -3, -3, 5, 3]
+    const a = [7, -7, 7, -7, 0, 6],
+      b = [3, 3, -3, -3, 5, 3]
     const fd = a.map((x, i) => Math.floor(x / b[i]!))
     const md = a.map((x, i) => x - b[i]! * Math.floor(x / b[i]!))
     expect(vals(tg.floorDivide(t64(a, [6]), t64(b, [6])))).toEqual(fd)
@@ -99,13 +113,20 @@ describe("composed elementwise functions", () => {
 describe("fmin and fmax", () => {
   test("NaN-ignoring extremes as NumPy's fmin/fmax, with broadcasting and integers", () => {
     const nan = Number.NaN
-    const a = [1, nan, nan, -2, 3, -Infinity], b = [2, 3, nan, nan, 3, 0]
+    const a = [1, nan, nan, -2, 3, -Infinity],
+      b = [2, 3, nan, nan, 3, 0]
     const fmax = (x: number, y: number) => (Number.isNaN(x) ? y : Number.isNaN(y) ? x : Math.max(x, y))
     const fmin = (x: number, y: number) => (Number.isNaN(x) ? y : Number.isNaN(y) ? x : Math.min(x, y))
     expect(Array.from(tg.fmax(t64(a, [6]), t64(b, [6])).dataSync())).toEqual(a.map((x, i) => fmax(x, b[i]!)))
     expect(Array.from(tg.fmin(t64(a, [6]), t64(b, [6])).dataSync())).toEqual(a.map((x, i) => fmin(x, b[i]!)))
-    expect(tg.fmax(tg.tensor([[1, nan]]), tg.tensor([[0], [5]])).toArraySync()).toEqual([[1, 0], [5, 5]])
+    expect(tg.fmax(tg.tensor([[1, nan]]), tg.tensor([[0], [5]])).toArraySync()).toEqual([
+      [1, 0],
+      [5, 5],
+    ])
     expect(tg.fmin(tg.tensor([4, -1], { dtype: "i32" }), 0).toArraySync()).toEqual([0, -1])
-    checkGrads((x: tg.AnyTensor, y: tg.AnyTensor) => tg.fmax(x, y).sum().add(tg.fmin(x, y).square().sum()), [t64([0.5, -1, 2], [3]), t64([1, -2, 1.5], [3])])
+    checkGrads(
+      (x: tg.AnyTensor, y: tg.AnyTensor) => tg.fmax(x, y).sum().add(tg.fmin(x, y).square().sum()),
+      [t64([0.5, -1, 2], [3]), t64([1, -2, 1.5], [3])],
+    )
   })
 })

@@ -17,10 +17,12 @@ interface PackageJson {
 /** `./dist/testing.d.ts` → `src/testing.ts`: the source of each published entry. */
 const entries = (): Record<string, string> => {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson
-  return Object.fromEntries(Object.entries(pkg.exports).map(([sub, e]) => [
-    sub === "." ? "typegrad" : `typegrad/${sub.slice(2)}`,
-    join(root, e.types.replace(/^\.\/dist\//, "src/").replace(/\.d\.ts$/, ".ts")),
-  ]))
+  return Object.fromEntries(
+    Object.entries(pkg.exports).map(([sub, e]) => [
+      sub === "." ? "typegrad" : `typegrad/${sub.slice(2)}`,
+      join(root, e.types.replace(/^\.\/dist\//, "src/").replace(/\.d\.ts$/, ".ts")),
+    ]),
+  )
 }
 
 interface Undocumented {
@@ -32,7 +34,11 @@ interface Undocumented {
 /** The exports of each entry that lack a summary or an `@example`, or are marked `@internal` (internal, yet public). */
 const undocumented = (): Undocumented[] => {
   const files = entries()
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )
   const program = ts.createProgram(Object.values(files), config?.options ?? {})
   const checker = program.getTypeChecker()
   const out = new Map<string, Undocumented>()

@@ -68,12 +68,19 @@ beforeAll(async () => {
   files = info[0]!.files.map((f) => f.path)
   mkdirSync(app, { recursive: true })
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }))
-  writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: false, types: [], outDir: "out" },
-    include: ["main.ts"],
-  }))
+  writeFileSync(
+    join(app, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", skipLibCheck: false, types: [], outDir: "out" },
+      include: ["main.ts"],
+    }),
+  )
   writeFileSync(join(app, "main.ts"), consumer)
-  await exec(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(work, info[0]!.filename)], { cwd: app, env, maxBuffer: 1 << 26 })
+  await exec(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", join(work, info[0]!.filename)], {
+    cwd: app,
+    env,
+    maxBuffer: 1 << 26,
+  })
 }, 600_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -108,9 +115,15 @@ describe("npm pack", () => {
     expect(missing).toEqual([])
   })
 
-  for (const [name, bin] of [["TypeScript 5.9", "typescript"], ["TypeScript 7", "ts7"]] as const)
-    it(`type-checks in a strict nodenext consumer with skipLibCheck false under ${name}`, async () =>
-      expect(await compile(bin, false)).toBe(""), 300_000)
+  for (const [name, bin] of [
+    ["TypeScript 5.9", "typescript"],
+    ["TypeScript 7", "ts7"],
+  ] as const)
+    it(
+      `type-checks in a strict nodenext consumer with skipLibCheck false under ${name}`,
+      async () => expect(await compile(bin, false)).toBe(""),
+      300_000,
+    )
 
   it("runs the heat stencil from the installed package", async () => {
     expect(await compile("ts7", true)).toBe("")

@@ -21,7 +21,13 @@ describe.skipIf(gpu === null)("checkpoints of WebGPU tensors", () => {
     const f16 = g.backend.supports("f16")
     const path = join(dir, "gpu.safetensors")
     const state = {
-      w: tg.tensor([[1.5, -2], [0.25, 8]], { device: g }),
+      w: tg.tensor(
+        [
+          [1.5, -2],
+          [0.25, 8],
+        ],
+        { device: g },
+      ),
       n: tg.tensor([3, -4], { dtype: "i32", device: g }),
       m: tg.tensor([true, false, true], { device: g }),
       ...(f16 ? { h: tg.tensor([0.1, 65504], { dtype: "f16", device: g }) } : {}),
@@ -29,7 +35,10 @@ describe.skipIf(gpu === null)("checkpoints of WebGPU tensors", () => {
     }
     await Effect.runPromise(tg.saveCheckpoint(path, state))
     const { tensors } = await Effect.runPromise(tg.readSafetensors(path, { device: tg.cpu }))
-    expect(tg.toArraySync(tensors.w!)).toEqual([[1.5, -2], [0.25, 8]])
+    expect(tg.toArraySync(tensors.w!)).toEqual([
+      [1.5, -2],
+      [0.25, 8],
+    ])
     expect(tg.toArraySync(tensors.n!)).toEqual([3, -4])
     expect(tg.toArraySync(tensors.m!)).toEqual([true, false, true])
     if (f16) expect(tg.toArraySync(tensors.h!)).toEqual([0.0999755859375, 65504]) // f16 values, exact in f32

@@ -18,14 +18,16 @@ gpuSuite()
 describe.skipIf(gpu === null)("WebGpu service", () => {
   it("a layer acquires the device and destroys it when its scope closes", async () => {
     let device: typeof gpu = null
-    const name = await Effect.runPromise(Effect.gen(function* () {
-      const w = yield* WebGpu
-      device = w.device
-      const x = to(tensorOn(cpu, [1, 2, 3], [3]), w.device)
-      const y = yield* toArray(lax.mul(x, x))
-      expect(Array.from(y)).toEqual([1, 4, 9])
-      return w.device.name
-    }).pipe(Effect.provide(WebGpu.layer())))
+    const name = await Effect.runPromise(
+      Effect.gen(function* () {
+        const w = yield* WebGpu
+        device = w.device
+        const x = to(tensorOn(cpu, [1, 2, 3], [3]), w.device)
+        const y = yield* toArray(lax.mul(x, x))
+        expect(Array.from(y)).toEqual([1, 4, 9])
+        return w.device.name
+      }).pipe(Effect.provide(WebGpu.layer())),
+    )
     expect(name).toMatch(/^webgpu:/)
     expect(() => lax.neg(to(tensorOn(cpu, [1], [1]), device!))).toThrow(DeviceLost)
   })
@@ -39,13 +41,20 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
     const exit = await Effect.runPromiseExit(toArray(x))
     expect(Exit.isFailure(exit) && String(exit.cause)).toContain("DeviceLost")
     const again = await acquireWebGpu()
-    expect(Array.from(await again.backend.read(to(tensorOn(cpu, [5], [1]), again)._impl as never, { shape: [1], dtype: "f32" }))).toEqual([5])
+    expect(Array.from(await again.backend.read(to(tensorOn(cpu, [5], [1]), again)._impl as never, { shape: [1], dtype: "f32" }))).toEqual([
+      5,
+    ])
     releaseWebGpu(again)
   })
 
   it("bad WGSL fails with KernelCompileError carrying the shader and message", async () => {
     const bad = "@compute @workgroup_size(1) fn main() { let x: f32 = nope; }"
-    const err = await contextOf(gpu!).compile(bad).then(() => null, (e: unknown) => e)
+    const err = await contextOf(gpu!)
+      .compile(bad)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
     expect(err).toBeInstanceOf(KernelCompileError)
     expect((err as KernelCompileError).shader).toBe(bad)
     expect((err as KernelCompileError).message).toContain("nope")
@@ -76,14 +85,18 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
     const onGpu = to(tree, gpu!)
     expect(onGpu.w.device).toBe(gpu)
     const back = await Effect.runPromise(transfer(onGpu, cpu))
-    expect(Array.from(back.w._impl ? (cpu.backend.readSync!(back.w._impl as never, back.w.aval)) : [])).toEqual([1, 2, 3, 4])
+    expect(Array.from(back.w._impl ? cpu.backend.readSync!(back.w._impl as never, back.w.aval) : [])).toEqual([1, 2, 3, 4])
     expect(() => to(onGpu, cpu)).toThrow(/transfer/)
     const before = memoryStats(gpu!).liveBuffers
-    await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const x = yield* own(to(tensorOn(cpu, [1, 2], [2]), gpu!))
-      expect(memoryStats(gpu!).liveBuffers).toBe(before + 1)
-      return yield* toArray(x)
-    })))
+    await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const x = yield* own(to(tensorOn(cpu, [1, 2], [2]), gpu!))
+          expect(memoryStats(gpu!).liveBuffers).toBe(before + 1)
+          return yield* toArray(x)
+        }),
+      ),
+    )
     expect(memoryStats(gpu!).liveBuffers).toBe(before)
   })
 
@@ -92,7 +105,8 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
     try {
       expect(second.name).not.toBe(gpu!.name)
       expect(second.name).toMatch(/^webgpu:/)
-      const a = to(tensorOn(cpu, [1, 2], [2]), gpu!), b = to(tensorOn(cpu, [3, 4], [2]), second)
+      const a = to(tensorOn(cpu, [1, 2], [2]), gpu!),
+        b = to(tensorOn(cpu, [3, 4], [2]), second)
       let err: unknown
       try {
         lax.add(a, b)
@@ -101,10 +115,13 @@ describe.skipIf(gpu === null)("WebGpu service", () => {
       }
       expect(err).toBeInstanceOf(DeviceMismatch)
       expect((err as DeviceMismatch).devices).toEqual([gpu!.name, second.name])
-      expect((err as DeviceMismatch).message).toBe(`add: inputs live on different devices (${gpu!.name} vs ${second.name}); move them with to(x, device) first`)
+      expect((err as DeviceMismatch).message).toBe(
+        `add: inputs live on different devices (${gpu!.name} vs ${second.name}); move them with to(x, device) first`,
+      )
       // the same signature on each device: each call runs on its own device ([1, 2]² + 1 and [3, 4]² + 1)
       const f = jit((x: AnyTensor) => lax.add(lax.mul(x, x), 1))
-      const ya = f(a), yb = f(b)
+      const ya = f(a),
+        yb = f(b)
       expect(yb.device).toBe(second)
       expect(Array.from(await Effect.runPromise(toArray(ya)))).toEqual([2, 5])
       expect(Array.from(await Effect.runPromise(toArray(yb)))).toEqual([10, 17])

@@ -26,7 +26,13 @@ const EVERY = 3
 const SABOTAGE = 7
 
 // least squares y ≈ X·w + b on fixed data, SGD with momentum
-const X = [[1, 2, 3], [0, 1, 0], [2, 0, 1], [1, 1, 1], [3, -1, 2]]
+const X = [
+  [1, 2, 3],
+  [0, 1, 0],
+  [2, 0, 1],
+  [1, 1, 1],
+  [3, -1, 2],
+]
 const Y = [1, 0, 2, 1, 3]
 
 /** Run an Effect; its typed failure is thrown as itself (a DeviceLost stays a DeviceLost). */
@@ -59,7 +65,10 @@ const trainer = (dev: Device) => {
   return { skeleton, train }
 }
 
-const values = async (s: State): Promise<number[]> => [...(await run(tg.toArray(s.params.w)) as number[]), await run(tg.toArray(s.params.b)) as number]
+const values = async (s: State): Promise<number[]> => [
+  ...((await run(tg.toArray(s.params.w))) as number[]),
+  (await run(tg.toArray(s.params.b))) as number,
+]
 
 describe.skipIf(gpu === null)("device-loss drill", () => {
   it("a run that loses its device mid-step resumes from the last checkpoint on a fresh device and ends where an uninterrupted run ends", async () => {
@@ -89,7 +98,9 @@ describe.skipIf(gpu === null)("device-loss drill", () => {
       expect(resumed.params.w.device).toBe(second)
       const got = await values(await b.train(resumed, path))
       for (let i = 0; i < want.length; i++)
-        expect(Math.abs(got[i]! - want[i]!), `parameter ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!)))
+        expect(Math.abs(got[i]! - want[i]!), `parameter ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(
+          1e-6 * Math.max(1, Math.abs(want[i]!)),
+        )
     } finally {
       releaseWebGpu(second)
     }

@@ -62,13 +62,15 @@ export type Rng = ReturnType<typeof rng>
 
 /** Max |a - b| / (atol + rtol·|b|) over elements (NaN and ±inf must match exactly); ≤ 1 passes. */
 export const mismatch = (a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number): { worst: number; at: number } => {
-  let worst = 0, at = -1
+  let worst = 0,
+    at = -1
   for (let i = 0; i < b.length; i++) {
-    const x = a[i]!, y = b[i]!
+    const x = a[i]!,
+      y = b[i]!
     let e: number
     if (Number.isNaN(y) || !Number.isFinite(y)) e = Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Infinity
     else e = Math.abs(x - y) / (atol + rtol * Math.abs(y))
-    if (!(e <= worst)) ((worst = e), (at = i))
+    if (!(e <= worst)) (worst = e), (at = i)
   }
   return { worst, at }
 }

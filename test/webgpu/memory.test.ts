@@ -37,18 +37,21 @@ describe.skipIf(gpu === null)("memory", () => {
   })
 
   it("a jitted heat loop (16², 10,000 steps) holds live and pooled GPU memory flat, and matches the CPU", async () => {
-    const N = 16, STEPS = 10_000, grid = sizeClass(N * N * 4)
+    const N = 16,
+      STEPS = 10_000,
+      grid = sizeClass(N * N * 4)
     const step = jit(heatStep)
     let g = scope(() => initGrid(N, gpu!))
     g = iterate(g, 2, (x) => step(x))
     await read(g)
     const base = memoryStats(gpu!)
-    let peak = 0, peakTotal = 0
+    let peak = 0,
+      peakTotal = 0
     g = iterate(g, STEPS, (x, i) => {
       const next = step(x)
       if (i % 97 === 0) {
         const m = memoryStats(gpu!)
-        ;((peak = Math.max(peak, m.liveBytes)), (peakTotal = Math.max(peakTotal, m.liveBytes + m.pooledBytes)))
+        ;(peak = Math.max(peak, m.liveBytes)), (peakTotal = Math.max(peakTotal, m.liveBytes + m.pooledBytes))
       }
       return next
     })
@@ -151,7 +154,10 @@ describe.skipIf(gpu === null)("memory", () => {
 
   it("array() reads a GPU tensor back as a Promise of nested arrays", async () => {
     const x = tensorOn(gpu!, [1, 2, 3, 4, 5, 6], [2, 3])
-    expect(await array(x.mul(2))).toEqual([[2, 4, 6], [8, 10, 12]])
+    expect(await array(x.mul(2))).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ])
     expect(await x.sum().array()).toBe(21)
   })
 

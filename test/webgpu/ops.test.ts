@@ -24,8 +24,14 @@ const byName = (name: PrimitiveName): Primitive => primitives[name] as unknown a
 
 /** `prim` applied on `dev` to inputs of `spec` holding `values`, every input of dtype `retype(dtype)`. */
 const runOn = (dev: Device, prim: Primitive, spec: Spec, values: number[][], retype: (d: DType) => DType = f32) => {
-  const params = (prim.name === "cast" ? { dtype: retype((spec.params as ParamsOf<"cast">).dtype) } : spec.params) as ParamsOf<PrimitiveName>
-  return bind1(prim, spec.inputs.map((x, i) => tensorOn(dev, values[i]!, x.shape, retype(x.dtype))), params)
+  const params = (
+    prim.name === "cast" ? { dtype: retype((spec.params as ParamsOf<"cast">).dtype) } : spec.params
+  ) as ParamsOf<PrimitiveName>
+  return bind1(
+    prim,
+    spec.inputs.map((x, i) => tensorOn(dev, values[i]!, x.shape, retype(x.dtype))),
+    params,
+  )
 }
 
 /** GPU and CPU agree on `prim` at `spec` with `values` (same shape and dtype; values within atol/rtol). */
@@ -58,9 +64,11 @@ describe.skipIf(gpu === null)("every primitive: WebGPU agrees with CPU", () => {
 /** `values` with about a quarter of each float input replaced by NaN, ±Inf or -0 (seeded). */
 const withSpecials = (spec: Spec, values: number[][], seed: number): number[][] => {
   const r = rng(seed)
-  return values.map((xs, i) => (spec.inputs[i]!.dtype === "f64" || spec.inputs[i]!.dtype === "f32"
-    ? xs.map((v) => (r.next() < 0.25 ? r.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]) : v))
-    : xs))
+  return values.map((xs, i) =>
+    spec.inputs[i]!.dtype === "f64" || spec.inputs[i]!.dtype === "f32"
+      ? xs.map((v) => (r.next() < 0.25 ? r.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0]) : v))
+      : xs,
+  )
 }
 
 // The factorisations' WGSL kernels skip a Householder reflection or an elimination step whose
@@ -94,18 +102,43 @@ describe.skipIf(gpu === null)("larger shapes", () => {
   it("reductions over long rows and columns (multi-pass trees)", async () => {
     for (const name of ["reduceSum", "reduceMax", "reduceMin", "reduceProd"] as const) {
       const prim = byName(name)
-      for (const [shape, axes] of [[[70_001], [0]], [[3, 1000], [1]], [[1000, 3], [0]], [[17, 33, 5], [0, 2]]] as const) {
-        const spec: Spec = { params: { axes }, inputs: [{ shape, dtype: "f32" }], out: { shape: shape.filter((_, i) => !(axes as ReadonlyArray<number>).includes(i)), dtype: "f32" } }
+      for (const [shape, axes] of [
+        [[70_001], [0]],
+        [[3, 1000], [1]],
+        [[1000, 3], [0]],
+        [
+          [17, 33, 5],
+          [0, 2],
+        ],
+      ] as const) {
+        const spec: Spec = {
+          params: { axes },
+          inputs: [{ shape, dtype: "f32" }],
+          out: { shape: shape.filter((_, i) => !(axes as ReadonlyArray<number>).includes(i)), dtype: "f32" },
+        }
         // products of many factors stay finite only near 1
-        const values = name === "reduceProd" ? [Array.from({ length: numel(shape) }, (_, i) => 1 + 1e-4 * Math.sin(i))] : drawValues(prim, spec, numel(shape))
+        const values =
+          name === "reduceProd"
+            ? [Array.from({ length: numel(shape) }, (_, i) => 1 + 1e-4 * Math.sin(i))]
+            : drawValues(prim, spec, numel(shape))
         await agree(prim, spec, values, 1e-5 * Math.sqrt(numel(shape)) * 4)
       }
     }
   })
   it("matmul: 128×128 register-blocked tiles, vec4 and scalar loads, ragged edges", async () => {
     const prim = byName("matmul")
-    for (const [m, k, n] of [[520, 36, 516], [513, 7, 530]] as const) {
-      const spec: Spec = { params: {}, inputs: [{ shape: [m, k], dtype: "f32" }, { shape: [k, n], dtype: "f32" }], out: { shape: [m, n], dtype: "f32" } }
+    for (const [m, k, n] of [
+      [520, 36, 516],
+      [513, 7, 530],
+    ] as const) {
+      const spec: Spec = {
+        params: {},
+        inputs: [
+          { shape: [m, k], dtype: "f32" },
+          { shape: [k, n], dtype: "f32" },
+        ],
+        out: { shape: [m, n], dtype: "f32" },
+      }
       await agree(prim, spec, drawValues(prim, spec, m + k), 1e-4 * Math.sqrt(k))
     }
   })
@@ -115,26 +148,60 @@ describe.skipIf(gpu === null)("factorisations past the case table's sizes", () =
   /** `2m + 1` added to the (i, i) entries of each [m, n] block: far from singular. */
   const dominant = (v: number[], m: number, n: number) => v.map((x, j) => (Math.floor(j / n) % m === j % n ? x + 2 * m + 1 : x))
   /** Each [n, n] block M becomes M·Mᵀ + n·I. */
-  const spd = (v: number[], n: number) => v.map((_, j) => {
-    const o = j - (j % (n * n)), r = Math.floor((j % (n * n)) / n), c = j % n
-    let s = r === c ? n : 0
-    for (let k = 0; k < n; k++) s += v[o + r * n + k]! * v[o + c * n + k]!
-    return s
-  })
+  const spd = (v: number[], n: number) =>
+    v.map((_, j) => {
+      const o = j - (j % (n * n)),
+        r = Math.floor((j % (n * n)) / n),
+        c = j % n
+      let s = r === c ? n : 0
+      for (let k = 0; k < n; k++) s += v[o + r * n + k]! * v[o + c * n + k]!
+      return s
+    })
   it("lu, luPivots, triangularSolve, cholesky and qr on 16 × 16 blocks (longer loops per GPU thread)", async () => {
-    const cases: ReadonlyArray<readonly [PrimitiveName, ReadonlyArray<ReadonlyArray<number>>, ReadonlyArray<number>, object, (v: number[][]) => number[][]]> = [
+    const cases: ReadonlyArray<
+      readonly [PrimitiveName, ReadonlyArray<ReadonlyArray<number>>, ReadonlyArray<number>, object, (v: number[][]) => number[][]]
+    > = [
       ["lu", [[8, 16, 16]], [8, 16, 16], {}, ([a]) => [dominant(a!, 16, 16)]],
       // rows of dominant blocks reversed: every pivot choice wins by a wide margin on both devices
-      ["luPivots", [[8, 16, 16]], [8, 16], {}, ([a]) => [dominant(a!, 16, 16).map((_, j, d) => d[j - (j % 256) + (15 - Math.floor((j % 256) / 16)) * 16 + (j % 16)]!)]],
-      ["triangularSolve", [[4, 16, 16], [4, 16, 5]], [4, 16, 5], { lower: true, unitDiagonal: false, transposeA: true }, ([a, b]) => [dominant(a!, 16, 16), b!]],
-      ["triangularSolve", [[4, 16, 16], [4, 16, 5]], [4, 16, 5], { lower: false, unitDiagonal: true, transposeA: false }, ([a, b]) => [dominant(a!, 16, 16), b!]],
+      [
+        "luPivots",
+        [[8, 16, 16]],
+        [8, 16],
+        {},
+        ([a]) => [dominant(a!, 16, 16).map((_, j, d) => d[j - (j % 256) + (15 - Math.floor((j % 256) / 16)) * 16 + (j % 16)]!)],
+      ],
+      [
+        "triangularSolve",
+        [
+          [4, 16, 16],
+          [4, 16, 5],
+        ],
+        [4, 16, 5],
+        { lower: true, unitDiagonal: false, transposeA: true },
+        ([a, b]) => [dominant(a!, 16, 16), b!],
+      ],
+      [
+        "triangularSolve",
+        [
+          [4, 16, 16],
+          [4, 16, 5],
+        ],
+        [4, 16, 5],
+        { lower: false, unitDiagonal: true, transposeA: false },
+        ([a, b]) => [dominant(a!, 16, 16), b!],
+      ],
       ["cholesky", [[4, 16, 16]], [4, 16, 16], {}, ([a]) => [spd(a!, 16)]],
       ["qr", [[3, 20, 16]], [3, 20, 16], { output: "q" }, ([a]) => [dominant(a!, 20, 16)]],
       ["qr", [[3, 20, 16]], [3, 16, 16], { output: "r" }, ([a]) => [dominant(a!, 20, 16)]],
     ]
     for (const [name, inputs, out, params, prepare] of cases) {
       const prim = byName(name)
-      const spec: Spec = { params: params as never, inputs: inputs.map((shape) => ({ shape, dtype: "f32" })), out: { shape: out, dtype: name === "luPivots" ? "i32" : "f32" }, prepare }
+      const spec: Spec = {
+        params: params as never,
+        inputs: inputs.map((shape) => ({ shape, dtype: "f32" })),
+        out: { shape: out, dtype: name === "luPivots" ? "i32" : "f32" },
+        prepare,
+      }
       await agree(prim, spec, drawValues(prim, spec, 17), name === "luPivots" ? 0 : 1e-4, name === "luPivots" ? 0 : 1e-4)
     }
   })
@@ -143,7 +210,10 @@ describe.skipIf(gpu === null)("factorisations past the case table's sizes", () =
 describe.skipIf(gpu === null)("precision near 0", () => {
   it("expm1 and log1p keep their digits where exp(x) - 1 and log(1 + x) lose them", async () => {
     const xs = [1e-7, -3e-6, 2e-5, 1e-3]
-    for (const [name, ref] of [["expm1", (v: number) => v + v ** 2 / 2 + v ** 3 / 6], ["log1p", (v: number) => v - v ** 2 / 2 + v ** 3 / 3]] as const) {
+    for (const [name, ref] of [
+      ["expm1", (v: number) => v + v ** 2 / 2 + v ** 3 / 6],
+      ["log1p", (v: number) => v - v ** 2 / 2 + v ** 3 / 3],
+    ] as const) {
       const got = await read(bind1(byName(name), [tensorOn(gpu!, xs, [xs.length])], {} as never))
       Array.from(got).forEach((v, i) => expect(Math.abs(v - ref(xs[i]!)) / Math.abs(ref(xs[i]!)), `${name}(${xs[i]})`).toBeLessThan(1e-5))
     }
@@ -153,7 +223,20 @@ describe.skipIf(gpu === null)("precision near 0", () => {
 describe.skipIf(gpu === null)("dtypes", () => {
   it("i32 arithmetic, reductions, matmul and transposes are exact", async () => {
     const toI32 = (d: DType): DType => (d === "f64" || d === "f32" ? "i32" : d)
-    for (const name of ["add", "sub", "mul", "max", "min", "neg", "abs", "sign", "reduceSum", "reduceMax", "matmul", "transpose"] as const) {
+    for (const name of [
+      "add",
+      "sub",
+      "mul",
+      "max",
+      "min",
+      "neg",
+      "abs",
+      "sign",
+      "reduceSum",
+      "reduceMax",
+      "matmul",
+      "transpose",
+    ] as const) {
       const prim = byName(name)
       for (const [run, spec] of specs(prim, 6, 7).entries()) {
         const values = drawValues(prim, { ...spec, inputs: spec.inputs.map((x) => ({ ...x, dtype: "i32" })) }, run)

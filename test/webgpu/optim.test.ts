@@ -9,7 +9,14 @@ gpuSuite()
 
 describe.skipIf(gpu === null)("optimizers on WebGPU", () => {
   const dev = gpu!
-  const cities = tg.tensor([[0, 0], [10, 0], [0, 10]], { device: dev })
+  const cities = tg.tensor(
+    [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ],
+    { device: dev },
+  )
   const total = (c: tg.Tensor<[2], "f32", "webgpu">) => cities.sub(c).norm({ axis: 1 }).sum()
   const opt = tg.optim.adam(0.1)
   type S = ReturnType<typeof opt.init<tg.Tensor<[2], "f32", "webgpu">>>
@@ -45,14 +52,20 @@ describe.skipIf(gpu === null)("optimizers on WebGPU", () => {
   })
 
   it("fit (an Effect, async readback of the loss): the same numbers and a 100-step history", async () => {
-    const r = await Effect.runPromise(tg.fit({ params: tg.tensor([1, 1], { device: dev }), optimizer: opt, loss: total, steps: 100, progress: false }))
+    const r = await Effect.runPromise(
+      tg.fit({ params: tg.tensor([1, 1], { device: dev }), optimizer: opt, loss: total, steps: 100, progress: false }),
+    )
     expect(r.history.length).toBe(100)
     expect(r.history[0]).toBeCloseTo(Math.SQRT2 + 2 * Math.sqrt(82), 4)
     await check(r.params)
   })
 
   it("minimize wants CPU tensors: a DeviceMismatch that says so", () => {
-    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(tg.DeviceMismatch)
-    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(/x0 has leaves on webgpu.*, expected CPU tensors/)
+    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(
+      tg.DeviceMismatch,
+    )
+    expect(() => tg.minimize((x: tg.Tensor<[2], "f32", "webgpu">) => x.square().sum(), tg.tensor([1, 2], { device: dev }))).toThrow(
+      /x0 has leaves on webgpu.*, expected CPU tensors/,
+    )
   })
 })

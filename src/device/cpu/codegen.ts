@@ -34,7 +34,15 @@ type Kernel = (out: HostArray, oOff: number, oStr: ReadonlyArray<number>, ins: R
 const bySource = new Map<string, Kernel>()
 
 const typeName = (x: ArrayLike<number>): string =>
-  x instanceof Float32Array ? "F32" : x instanceof Float64Array ? "F64" : x instanceof Int32Array ? "I32" : x instanceof Uint8Array ? "U8" : "Arr"
+  x instanceof Float32Array
+    ? "F32"
+    : x instanceof Float64Array
+      ? "F64"
+      : x instanceof Int32Array
+        ? "I32"
+        : x instanceof Uint8Array
+          ? "U8"
+          : "Arr"
 
 /** Source of the loop nest for `nIn` operands at rank `r`; `inner[k]` is the innermost stride class of operand k (0, 1 or "s"). */
 const source = (e: Expr, types: ReadonlyArray<string>, r: number, inner: ReadonlyArray<0 | 1 | "s">): string => {
@@ -127,10 +135,16 @@ const kernelFor = (e: Expr, out: HostArray, ins: ReadonlyArray<Operand>, r: numb
  * so same-shape, scalar and row-broadcast operands all run as one or two flat loops.
  */
 export const stridedMap = (
-  e: Expr, out: HostArray, oOff: number, oStr: ReadonlyArray<number>, ins: ReadonlyArray<Operand>, shape: ReadonlyArray<number>,
+  e: Expr,
+  out: HostArray,
+  oOff: number,
+  oStr: ReadonlyArray<number>,
+  ins: ReadonlyArray<Operand>,
+  shape: ReadonlyArray<number>,
 ): void => {
   const nIn = ins.length
-  const sh: number[] = [], os: number[] = []
+  const sh: number[] = [],
+    os: number[] = []
   const is: number[][] = ins.map(() => [])
   for (let d = 0; d < shape.length; d++) {
     const n = shape[d]!
@@ -170,8 +184,19 @@ export const copyExpr: Expr = { name: "copy", js: ([a]) => a!, f: (a) => a }
 
 /** Elementwise `expr` of contiguous inputs broadcast to `outShape`, written to a fresh contiguous `out`. */
 export const broadcastMap = (
-  e: Expr, xs: ReadonlyArray<ArrayLike<number>>, shapes: ReadonlyArray<ReadonlyArray<number>>, out: HostArray, outShape: ReadonlyArray<number>,
+  e: Expr,
+  xs: ReadonlyArray<ArrayLike<number>>,
+  shapes: ReadonlyArray<ReadonlyArray<number>>,
+  out: HostArray,
+  outShape: ReadonlyArray<number>,
 ): HostArray => {
-  stridedMap(e, out, 0, contiguous(outShape), xs.map((x, k) => ({ data: x, offset: 0, strides: broadcastStrides(shapes[k]!, outShape) })), outShape)
+  stridedMap(
+    e,
+    out,
+    0,
+    contiguous(outShape),
+    xs.map((x, k) => ({ data: x, offset: 0, strides: broadcastStrides(shapes[k]!, outShape) })),
+    outShape,
+  )
   return out
 }

@@ -13,67 +13,125 @@ import { evalCase, inputs, randomCase, read, rng, type D } from "../../../test/r
 describe("cpu jit: fused loops with folded views", () => {
   for (const dtype of ["f64", "i32", "bool", "f32"] as const) {
     it(`matches eager on random ${dtype} programs`, () => {
-      fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
-        const c = randomCase(seed, dtype)
-        const f = evalCase(c)
-        const xs = inputs(c, seed)
-        const eager = f(...xs)
-        const jitted = tg.jit(f)(...xs)
-        eager.forEach((e, k) => {
-          const j = jitted[k]!
-          expect(j.shape).toEqual(e.shape)
-          expect(j.dtype).toBe(e.dtype)
-          const a = read(e), b = read(j)
-          if (dtype !== "f32") expect(b).toEqual(a)
-          // NOTE: fused f32 loops keep intermediates in f64, eager rounds every op to f32: where a
-          // random program cancels (x - y with x ≈ y), the two roundings differ by more than the
-          // last bit (seen: 3.3e-5 relative), so the bound is 1e-4 and the seed is fixed
-          else a.forEach((x, i) => {
-            if (Number.isNaN(x)) expect(b[i]).toBeNaN()
-            else if (b[i] !== x) expect(Math.abs(b[i]! - x)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(x)))
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+          const c = randomCase(seed, dtype)
+          const f = evalCase(c)
+          const xs = inputs(c, seed)
+          const eager = f(...xs)
+          const jitted = tg.jit(f)(...xs)
+          eager.forEach((e, k) => {
+            const j = jitted[k]!
+            expect(j.shape).toEqual(e.shape)
+            expect(j.dtype).toBe(e.dtype)
+            const a = read(e),
+              b = read(j)
+            if (dtype !== "f32") expect(b).toEqual(a)
+            // NOTE: fused f32 loops keep intermediates in f64, eager rounds every op to f32: where a
+            // random program cancels (x - y with x ≈ y), the two roundings differ by more than the
+            // last bit (seen: 3.3e-5 relative), so the bound is 1e-4 and the seed is fixed
+            else
+              a.forEach((x, i) => {
+                if (Number.isNaN(x)) expect(b[i]).toBeNaN()
+                else if (b[i] !== x) expect(Math.abs(b[i]! - x)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(x)))
+              })
           })
-        })
-      }), { numRuns: Number(process.env.JIT_RUNS ?? 300), seed: 0x5eed })
+        }),
+        { numRuns: Number(process.env.JIT_RUNS ?? 300), seed: 0x5eed },
+      )
     })
   }
 
   for (const dtype of ["f64", "i32"] as const) {
     it(`inlines a loop into its consumer through a pad (${dtype})`, () => {
-      fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
-        const r = rng(seed)
-        const s2 = Array.from({ length: r.int(1, 3) }, () => r.int(1, 5))
-        const pad1 = s2.map((n) => {
-          const lo = r.int(-1, 2), m = r.int(1, 4)
-          return { lo, m, hi: n - lo - m }
-        })
-        const pad2 = s2.map((n) => {
-          const lo = r.int(-1, 2), m = r.int(1, 3)
-          return { lo, m, hi: n - lo - m }
-        })
-        const s1 = pad1.map((p) => p.m), big = s1.map((n) => n + 2)
-        const mixed = r.u() < 0.5, useWhere = r.u() < 0.3, fill = r.int(-2, 2)
-        const f = (x: AnyTensor, a: AnyTensor, b: AnyTensor, c: AnyTensor, z: AnyTensor, mask: AnyTensor) => {
-          const inner = lax.max(lax.mul(lax.add(a, lax.slice(b, s1.map(() => 1), s1.map(() => 1), s1)), c), lax.sub(a, 1))
-          const p = lax.pad(inner, pad1.map((q) => q.lo), pad1.map((q) => q.hi), s1.map(() => 0), fill)
-          const y = useWhere ? lax.where(mask, p, x) : lax.add(x, p)
-          return mixed ? lax.sub(y, lax.pad(z, pad2.map((q) => q.lo), pad2.map((q) => q.hi), s1.map(() => 0), 3)) : y
-        }
-        const mk = (shape: number[], d: D = dtype) => fromHost(Array.from({ length: numel(shape) }, () => (d === "bool" ? r.int(0, 1) : r.int(-9, 9) / (d === "i32" ? 1 : 4))), shape, d, cpu)
-        const xs = [mk(s2), mk(s1), mk(big), mk([]), mk(pad2.map((q) => q.m)), mk(s2, "bool")] as const
-        const e = f(...xs), j = tg.jit(f)(...xs)
-        expect(read(j)).toEqual(read(e))
-      }), { numRuns: 200 })
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+          const r = rng(seed)
+          const s2 = Array.from({ length: r.int(1, 3) }, () => r.int(1, 5))
+          const pad1 = s2.map((n) => {
+            const lo = r.int(-1, 2),
+              m = r.int(1, 4)
+            return { lo, m, hi: n - lo - m }
+          })
+          const pad2 = s2.map((n) => {
+            const lo = r.int(-1, 2),
+              m = r.int(1, 3)
+            return { lo, m, hi: n - lo - m }
+          })
+          const s1 = pad1.map((p) => p.m),
+            big = s1.map((n) => n + 2)
+          const mixed = r.u() < 0.5,
+            useWhere = r.u() < 0.3,
+            fill = r.int(-2, 2)
+          const f = (x: AnyTensor, a: AnyTensor, b: AnyTensor, c: AnyTensor, z: AnyTensor, mask: AnyTensor) => {
+            const inner = lax.max(
+              lax.mul(
+                lax.add(
+                  a,
+                  lax.slice(
+                    b,
+                    s1.map(() => 1),
+                    s1.map(() => 1),
+                    s1,
+                  ),
+                ),
+                c,
+              ),
+              lax.sub(a, 1),
+            )
+            const p = lax.pad(
+              inner,
+              pad1.map((q) => q.lo),
+              pad1.map((q) => q.hi),
+              s1.map(() => 0),
+              fill,
+            )
+            const y = useWhere ? lax.where(mask, p, x) : lax.add(x, p)
+            return mixed
+              ? lax.sub(
+                  y,
+                  lax.pad(
+                    z,
+                    pad2.map((q) => q.lo),
+                    pad2.map((q) => q.hi),
+                    s1.map(() => 0),
+                    3,
+                  ),
+                )
+              : y
+          }
+          const mk = (shape: number[], d: D = dtype) =>
+            fromHost(
+              Array.from({ length: numel(shape) }, () => (d === "bool" ? r.int(0, 1) : r.int(-9, 9) / (d === "i32" ? 1 : 4))),
+              shape,
+              d,
+              cpu,
+            )
+          const xs = [mk(s2), mk(s1), mk(big), mk([]), mk(pad2.map((q) => q.m)), mk(s2, "bool")] as const
+          const e = f(...xs),
+            j = tg.jit(f)(...xs)
+          expect(read(j)).toEqual(read(e))
+        }),
+        { numRuns: 200 },
+      )
     })
   }
 
   const heat = (grid: tg.Tensor<[number, number], "f32", "cpu">) => {
-    const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-      .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+    const lap = grid
+      .slice("2:, 1:-1")
+      .add(grid.slice(":-2, 1:-1"))
+      .add(grid.slice("1:-1, 2:"))
+      .add(grid.slice("1:-1, :-2"))
+      .sub(grid.slice("1:-1, 1:-1").mul(4))
     return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
   }
   const compiled = (f: (...xs: never[]) => unknown, ...args: unknown[]) => {
     const j = tg.jit(f as (...xs: unknown[]) => unknown).lower(...args)
-    return compileCpu(j as unknown as Program, j.consts.map((c) => c._impl as Storage))
+    return compileCpu(
+      j as unknown as Program,
+      j.consts.map((c) => c._impl as Storage),
+    )
   }
 
   it("runs the heat step as 1 loop (the Laplacian inlined into grid + pad(lap)) and matches eager", () => {
@@ -82,9 +140,11 @@ describe("cpu jit: fused loops with folded views", () => {
     expect(p.steps).toBe(1)
     expect(p.loops).toBe(1)
     const step = tg.jit(heat)
-    let a = init(), b = init()
-    for (let i = 0; i < 30; i++) ((a = heat(a)), (b = step(b)))
-    const ea = read(a as never), eb = read(b as never)
+    let a = init(),
+      b = init()
+    for (let i = 0; i < 30; i++) (a = heat(a)), (b = step(b))
+    const ea = read(a as never),
+      eb = read(b as never)
     ea.forEach((x, i) => expect(Math.abs(eb[i]! - x)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(x))))
   })
 
@@ -98,7 +158,14 @@ describe("cpu jit: fused loops with folded views", () => {
   it("folds at(...).set(v) (pad + where) into one loop", () => {
     const f = (x: tg.Tensor<[6, 6]>, v: tg.Tensor<[4, 3]>) => x.at("1:-1, ::2").set(v)
     const x = tg.tensor(Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => i * 6 + j)))
-    const v = tg.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]).mul(-1)
+    const v = tg
+      .tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+      ])
+      .mul(-1)
     const p = compiled(f as never, x, v)
     expect(p.steps).toBe(1)
     expect(read(tg.jit(f)(x as never, v as never) as never)).toEqual(read(f(x as never, v as never) as never))
@@ -112,11 +179,28 @@ describe("cpu jit: fused loops with folded views", () => {
       // x − y reaches the matmul of its reshape (sharing a reused buffer) and, reshaped back, an output
       const d = lax.reshape(lax.sub(x, y), [3, 4])
       const dd = lax.matmul(d, lax.reshape(y, [4, 3]))
-      return [lax.reduceSum(lax.add(lax.mul(x, y), 1), [0]), m, lax.reshape(m, [9]), lax.reduceMax(lax.sub(x, y), [0]), dd, lax.reshape(d, [12])]
+      return [
+        lax.reduceSum(lax.add(lax.mul(x, y), 1), [0]),
+        m,
+        lax.reshape(m, [9]),
+        lax.reduceMax(lax.sub(x, y), [0]),
+        dd,
+        lax.reshape(d, [12]),
+      ]
     }
-    const mk = (seed: number) => fromHost(Array.from({ length: 12 }, (_, i) => ((i * 7 + seed * 5) % 11) - 5), [12], "f64", cpu)
+    const mk = (seed: number) =>
+      fromHost(
+        Array.from({ length: 12 }, (_, i) => ((i * 7 + seed * 5) % 11) - 5),
+        [12],
+        "f64",
+        cpu,
+      )
     const jf = tg.jit(f)
-    const calls = [[mk(1), mk(2)], [mk(3), mk(4)], [mk(5), mk(6)]] as const
+    const calls = [
+      [mk(1), mk(2)],
+      [mk(3), mk(4)],
+      [mk(5), mk(6)],
+    ] as const
     const outs = calls.map(([x, y]) => jf(x, y))
     expect(compiled(f as never, ...calls[0]).loops).toBeLessThanOrEqual(5)
     // every call's results still equal eager ones after later calls ran
@@ -133,12 +217,28 @@ describe("cpu jit: fused loops with folded views", () => {
 
   it("handles empty and size-1 shapes, and views as outputs", () => {
     const f = (x: AnyTensor) => [
-      x.shape[1]! >= 2 ? lax.pad(lax.slice(x, [0, 1], [1, 2], [x.shape[0]!, 1]), [1, 0], [0, -1], [0, 0], 7) : lax.pad(x, [1, 0], [0, 1], [1, 0], 7),
-      lax.transpose(x, [1, 0]), lax.add(x, 1), lax.mul(lax.broadcastTo(lax.reshape(x, [1, ...x.shape]), [2, ...x.shape]), 3),
+      x.shape[1]! >= 2
+        ? lax.pad(lax.slice(x, [0, 1], [1, 2], [x.shape[0]!, 1]), [1, 0], [0, -1], [0, 0], 7)
+        : lax.pad(x, [1, 0], [0, 1], [1, 0], 7),
+      lax.transpose(x, [1, 0]),
+      lax.add(x, 1),
+      lax.mul(lax.broadcastTo(lax.reshape(x, [1, ...x.shape]), [2, ...x.shape]), 3),
     ]
-    for (const shape of [[0, 3], [3, 0], [1, 3], [3, 3], [1, 2]]) {
-      const x = fromHost(Array.from({ length: numel(shape) }, (_, i) => i), shape, "i32", cpu)
-      const e = f(x), j = tg.jit(f)(x)
+    for (const shape of [
+      [0, 3],
+      [3, 0],
+      [1, 3],
+      [3, 3],
+      [1, 2],
+    ]) {
+      const x = fromHost(
+        Array.from({ length: numel(shape) }, (_, i) => i),
+        shape,
+        "i32",
+        cpu,
+      )
+      const e = f(x),
+        j = tg.jit(f)(x)
       e.forEach((t, k) => (expect(j[k]!.shape).toEqual(t.shape), expect(read(j[k]!)).toEqual(read(t))))
     }
   })

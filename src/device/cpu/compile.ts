@@ -16,7 +16,14 @@
  */
 import { sameShape } from "../../shape/index.js"
 import { numel } from "../../ops/core/aval.js"
-import { registerSlots, type CompiledProgram, type Program, type ProgramEqn, type ProgramVar, type Storage } from "../../ops/core/backend.js"
+import {
+  registerSlots,
+  type CompiledProgram,
+  type Program,
+  type ProgramEqn,
+  type ProgramVar,
+  type Storage,
+} from "../../ops/core/backend.js"
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { contiguous, type Expr } from "./codegen.js"
 import { exprOf, isElementwise } from "./elementwise.js"
@@ -73,7 +80,11 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     !outSet.has(v) && (usedBy.get(v) ?? []).every((q) => q.prim.kind === "view" || exprFor(q) !== undefined || freshResult(q))
   /** planned steps: kernels as closures, loops as specs (generated at the end: a later loop may inline one) */
   const steps: Array<Step | Planned> = []
-  interface Planned { readonly spec: LoopSpec; readonly outs: ReadonlyArray<ProgramVar>; readonly eqns: ReadonlyArray<ProgramEqn> }
+  interface Planned {
+    readonly spec: LoopSpec
+    readonly outs: ReadonlyArray<ProgramVar>
+    readonly eqns: ReadonlyArray<ProgramEqn>
+  }
   /** variables whose register is written before the step being planned runs */
   const ready = new Set<ProgramVar>([...program.constVars, ...program.inVars])
   const views = new Map<ProgramVar, View>()
@@ -87,7 +98,9 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const sourceOf = (v: ProgramVar): Source => {
     const w = ready.has(v) ? undefined : views.get(v)
     if (w === undefined) return { slot: slot(v), offset: 0, strides: contiguous(v.aval.shape) }
-    return w.pad === undefined ? { slot: slot(w.base), offset: w.offset, strides: w.strides } : { slot: slot(w.base), offset: w.offset, strides: w.strides, pad: w.pad }
+    return w.pad === undefined
+      ? { slot: slot(w.base), offset: w.offset, strides: w.strides }
+      : { slot: slot(w.base), offset: w.offset, strides: w.strides, pad: w.pad }
   }
   /**
    * The previous loop, when input `u` of a loop over `shape` is a pad (steps 1, at the loop's
@@ -96,15 +109,23 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const inlinable = (u: ProgramVar, shape: ReadonlyArray<number>, members: ReadonlySet<ProgramEqn>): Planned | undefined => {
     const last = steps[steps.length - 1]
     const w = ready.has(u) ? undefined : views.get(u)
-    if (last === undefined || typeof last === "function" || w?.pad === undefined || !sameShape(u.aval.shape, shape) || outSet.has(u)) return undefined
-    const b = w.base, pe = producer.get(u)
-    if (last.outs.length !== 1 || last.outs[0] !== b || outSet.has(b) || last.eqns.length === 0 || numel(b.aval.shape) === 0) return undefined
+    if (last === undefined || typeof last === "function" || w?.pad === undefined || !sameShape(u.aval.shape, shape) || outSet.has(u))
+      return undefined
+    const b = w.base,
+      pe = producer.get(u)
+    if (last.outs.length !== 1 || last.outs[0] !== b || outSet.has(b) || last.eqns.length === 0 || numel(b.aval.shape) === 0)
+      return undefined
     if (pe === undefined || pe.inputs[0] !== b || !w.pad.step.every((t) => t === 1) || (usedBy.get(b) ?? []).length !== 1) return undefined
     if (!(usedBy.get(u) ?? []).every((q) => members.has(q))) return undefined
     if (last.spec.inputs.some((x) => x.src.pad !== undefined || x.inline !== undefined)) return undefined
     return last
   }
-  const emitLoop = (shape: ReadonlyArray<number>, eqns: ReadonlyArray<ProgramEqn>, outs: ReadonlyArray<ProgramVar>, extra: ReadonlyArray<ProgramVar> = []) => {
+  const emitLoop = (
+    shape: ReadonlyArray<number>,
+    eqns: ReadonlyArray<ProgramEqn>,
+    outs: ReadonlyArray<ProgramVar>,
+    extra: ReadonlyArray<ProgramVar> = [],
+  ) => {
     const inside = new Set(eqns.flatMap((e) => e.outs))
     const members = new Set(eqns)
     const inputs = [...new Set([...extra, ...eqns.flatMap((e) => e.inputs)].filter((v) => !inside.has(v)))]
@@ -121,11 +142,15 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       return { ...x, inline: { inputs: prev.spec.inputs, eqns: prev.spec.eqns, value: prev.spec.outputs[0]!.value } }
     })
     const loopEqns: LoopEqn[] = eqns.map((e) => ({
-      expr: exprFor(e)!, inputs: e.inputs.map((v) => index.get(v)!), dtype: e.outs[0]!.aval.dtype,
+      expr: exprFor(e)!,
+      inputs: e.inputs.map((v) => index.get(v)!),
+      dtype: e.outs[0]!.aval.dtype,
       boolean: e.prim.name === "compare" || (e.prim.name === "cast" && (e.params as ParamsOf<"cast">).dtype === "bool"),
     }))
     const spec: LoopSpec = {
-      shape, inputs: loopInputs, eqns: loopEqns,
+      shape,
+      inputs: loopInputs,
+      eqns: loopEqns,
       outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
     }
     outs.forEach((v) => scratch(v) && reused.add(v))
@@ -150,7 +175,8 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     // array, as eager reshape does; a buffer reused across calls only when the view, too, never
     // leaves the call (the next call overwrites it)
     if (identityView(v, w) && ready.has(w.base) && (!reused.has(w.base) || scratch(v))) {
-      const from = slot(w.base), to = slot(v)
+      const from = slot(w.base),
+        to = slot(v)
       steps.push((R) => void (R[to] = R[from]))
       ready.add(v)
       if (reused.has(w.base)) reused.add(v)
@@ -159,7 +185,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     emitLoop(v.aval.shape, [], [v], [v])
   }
   /** `v`'s own base when it is a deferred view, else `v`. */
-  const baseOf = (v: ProgramVar) => (ready.has(v) ? v : views.get(v)?.base ?? v)
+  const baseOf = (v: ProgramVar) => (ready.has(v) ? v : (views.get(v)?.base ?? v))
 
   for (const e of program.eqns) {
     const out = e.outs[0]!
@@ -178,7 +204,11 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     }
     if (exprFor(e) !== undefined) {
       // a loop cannot read what it is still computing through an index transform
-      if (group.length > 0 && (!sameShape(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))) close()
+      if (
+        group.length > 0 &&
+        (!sameShape(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))
+      )
+        close()
       group.push(e)
       made.add(out)
       continue
@@ -187,10 +217,20 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     e.inputs.forEach(materialize)
     // every kernel primitive has one output
     const k = cpuKernels[e.prim.name as Exclude<PrimitiveName, ElementwiseName>] as CpuKernel<PrimitiveName>
-    const ins = e.inputs.map(slot), o = slot(out)
-    const inAvals = e.inputs.map((v) => v.aval), outAval = out.aval
+    const ins = e.inputs.map(slot),
+      o = slot(out)
+    const inAvals = e.inputs.map((v) => v.aval),
+      outAval = out.aval
     const params = e.params as never
-    steps.push((R) => void (R[o] = k(ins.map((s) => R[s]!), inAvals, params, outAval)))
+    steps.push(
+      (R) =>
+        void (R[o] = k(
+          ins.map((s) => R[s]!),
+          inAvals,
+          params,
+          outAval,
+        )),
+    )
     ready.add(out)
   }
   close()

@@ -15,13 +15,20 @@ const inline = (name: string, js: Js, f: (...xs: number[]) => number): Expr => (
 /** An expression that calls its function (inlined by V8 at the monomorphic call site). */
 const call = (name: string, f: (...xs: number[]) => number): Expr => ({ name, js: (xs) => `f(${xs.join(", ")})`, f })
 
-const cmp = (op: CompareOp, js: string, f: (a: number, b: number) => boolean): Expr =>
-  ({ name: `compare.${op}`, js: ([a, b]) => `(${a} ${js} ${b} ? 1 : 0)`, f: (a, b) => (f(a!, b!) ? 1 : 0) })
+const cmp = (op: CompareOp, js: string, f: (a: number, b: number) => boolean): Expr => ({
+  name: `compare.${op}`,
+  js: ([a, b]) => `(${a} ${js} ${b} ? 1 : 0)`,
+  f: (a, b) => (f(a!, b!) ? 1 : 0),
+})
 
 /** 1 where the comparison holds, else 0 (bool output). */
 const compareExpr: Record<CompareOp, Expr> = {
-  lt: cmp("lt", "<", (a, b) => a < b), le: cmp("le", "<=", (a, b) => a <= b), gt: cmp("gt", ">", (a, b) => a > b),
-  ge: cmp("ge", ">=", (a, b) => a >= b), eq: cmp("eq", "===", (a, b) => a === b), ne: cmp("ne", "!==", (a, b) => a !== b),
+  lt: cmp("lt", "<", (a, b) => a < b),
+  le: cmp("le", "<=", (a, b) => a <= b),
+  gt: cmp("gt", ">", (a, b) => a > b),
+  ge: cmp("ge", ">=", (a, b) => a >= b),
+  eq: cmp("eq", "===", (a, b) => a === b),
+  ne: cmp("ne", "!==", (a, b) => a !== b),
 }
 
 /**
@@ -39,12 +46,22 @@ const castExpr: Record<Exclude<DType, "f16">, Expr> = {
 const fixed = (e: Expr) => (): Expr => e
 
 /** i32 · i32 wraps modulo 2³² (the f64 product of two large i32 loses the low bits before a store could wrap it). */
-const imul = inline("mul.i32", ([a, b]) => `Math.imul(${a}, ${b})`, (a, b) => Math.imul(a!, b!))
+const imul = inline(
+  "mul.i32",
+  ([a, b]) => `Math.imul(${a}, ${b})`,
+  (a, b) => Math.imul(a!, b!),
+)
 /** i32 ÷ i32 truncates toward zero; as in XLA, x / 0 = -1 and INT_MIN / -1 = INT_MIN (wrapped on store). */
 const idiv = call("div.i32", (a, b) => (b === 0 ? -1 : Math.trunc(a! / b!)))
 
 export const cpuElementwise = {
-  neg: fixed(inline("neg", ([a]) => `-${a}`, (a) => -a)),
+  neg: fixed(
+    inline(
+      "neg",
+      ([a]) => `-${a}`,
+      (a) => -a,
+    ),
+  ),
   exp: fixed(inline("exp", ([a]) => `Math.exp(${a})`, Math.exp)),
   expm1: fixed(inline("expm1", ([a]) => `Math.expm1(${a})`, Math.expm1)),
   log: fixed(inline("log", ([a]) => `Math.log(${a})`, Math.log)),
@@ -63,11 +80,43 @@ export const cpuElementwise = {
   // NumPy rounds halves to even; Math.round rounds them up
   round: fixed(call("round", (a) => (Math.abs(a % 1) === 0.5 ? 2 * Math.round(a / 2) : Math.round(a)))),
   trunc: fixed(inline("trunc", ([a]) => `Math.trunc(${a})`, Math.trunc)),
-  atan2: fixed(inline("atan2", ([a, b]) => `Math.atan2(${a}, ${b})`, (a, b) => Math.atan2(a!, b!))),
-  add: fixed(inline("add", ([a, b]) => `${a} + ${b}`, (a, b) => a! + b!)),
-  sub: fixed(inline("sub", ([a, b]) => `${a} - ${b}`, (a, b) => a! - b!)),
-  mul: (_p, d) => (d === "i32" ? imul : inline("mul", ([a, b]) => `${a} * ${b}`, (a, b) => a! * b!)),
-  div: (_p, d) => (d === "i32" ? idiv : inline("div", ([a, b]) => `${a} / ${b}`, (a, b) => a! / b!)),
+  atan2: fixed(
+    inline(
+      "atan2",
+      ([a, b]) => `Math.atan2(${a}, ${b})`,
+      (a, b) => Math.atan2(a!, b!),
+    ),
+  ),
+  add: fixed(
+    inline(
+      "add",
+      ([a, b]) => `${a} + ${b}`,
+      (a, b) => a! + b!,
+    ),
+  ),
+  sub: fixed(
+    inline(
+      "sub",
+      ([a, b]) => `${a} - ${b}`,
+      (a, b) => a! - b!,
+    ),
+  ),
+  mul: (_p, d) =>
+    d === "i32"
+      ? imul
+      : inline(
+          "mul",
+          ([a, b]) => `${a} * ${b}`,
+          (a, b) => a! * b!,
+        ),
+  div: (_p, d) =>
+    d === "i32"
+      ? idiv
+      : inline(
+          "div",
+          ([a, b]) => `${a} / ${b}`,
+          (a, b) => a! / b!,
+        ),
   // C99's pow (as NumPy and JAX): 1^y = 1 and (-1)^±Inf = 1, where Math.pow gives NaN
   pow: fixed(call("pow", (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a! ** b!))),
   max: fixed(call("max", (a, b) => (a! >= b! || Number.isNaN(a) ? a! : b!))),

@@ -34,8 +34,12 @@ afterEach(() => {
 })
 
 const heat = (grid: tg.Tensor<[100, 100], "f32", "cpu">): tg.Tensor<[100, 100], "f32", "cpu"> => {
-  const lap = grid.slice("2:, 1:-1").add(grid.slice(":-2, 1:-1")).add(grid.slice("1:-1, 2:"))
-    .add(grid.slice("1:-1, :-2")).sub(grid.slice("1:-1, 1:-1").mul(4))
+  const lap = grid
+    .slice("2:, 1:-1")
+    .add(grid.slice(":-2, 1:-1"))
+    .add(grid.slice("1:-1, 2:"))
+    .add(grid.slice("1:-1, :-2"))
+    .sub(grid.slice("1:-1, 1:-1").mul(4))
   return grid.at("1:-1, 1:-1").add(lap.mul(0.01))
 }
 
@@ -46,19 +50,22 @@ describe("cpu jit without code generation", () => {
 
   for (const dtype of ["f64", "i32", "bool", "f32"] as const) {
     it(`gives the generated loops' bits on random ${dtype} programs`, () => {
-      fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
-        const c = randomCase(seed, dtype)
-        const f = evalCase(c)
-        const xs = inputs(c, seed)
-        const generated = tg.jit(f)(...xs)
-        const interpreted = withoutEval(() => tg.jit(f)(...xs))
-        generated.forEach((g: AnyTensor, k) => {
-          const t = interpreted[k]!
-          expect(t.shape).toEqual(g.shape)
-          expect(t.dtype).toBe(g.dtype)
-          expect(read(t)).toEqual(read(g)) // NaN equals NaN here; -0 and 0 are told apart
-        })
-      }), { numRuns: 150 })
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+          const c = randomCase(seed, dtype)
+          const f = evalCase(c)
+          const xs = inputs(c, seed)
+          const generated = tg.jit(f)(...xs)
+          const interpreted = withoutEval(() => tg.jit(f)(...xs))
+          generated.forEach((g: AnyTensor, k) => {
+            const t = interpreted[k]!
+            expect(t.shape).toEqual(g.shape)
+            expect(t.dtype).toBe(g.dtype)
+            expect(read(t)).toEqual(read(g)) // NaN equals NaN here; -0 and 0 are told apart
+          })
+        }),
+        { numRuns: 150 },
+      )
     })
   }
 
@@ -73,7 +80,8 @@ describe("cpu jit without code generation", () => {
       for (let i = 0; i < 500; i++) g = interpreted(g)
       return g
     })
-    const ra = read(a as never), rb = read(b as never)
+    const ra = read(a as never),
+      rb = read(b as never)
     expect(rb).toEqual(ra)
     expect(rb[50 * 100 + 50]).toBeCloseTo(78.1025, 3)
   })

@@ -72,23 +72,25 @@ const ctor: Record<DType, string> = { f16: "Float32Array", f32: "Float32Array", 
 type Operand =
   | { readonly kind: "const"; readonly value: number }
   | {
-    readonly kind: "array"
-    readonly slot: number
-    readonly offset: number
-    /** per loop axis; 0 on broadcast axes */
-    readonly strides: number[]
-    /** per loop axis: the pad check on that axis, if any */
-    readonly checks: Array<{ lo: number; step: number; len: number } | undefined>
-    readonly fill: number
-  }
+      readonly kind: "array"
+      readonly slot: number
+      readonly offset: number
+      /** per loop axis; 0 on broadcast axes */
+      readonly strides: number[]
+      /** per loop axis: the pad check on that axis, if any */
+      readonly checks: Array<{ lo: number; step: number; len: number } | undefined>
+      readonly fill: number
+    }
 
 /** Map an input onto the loop's shape; coordinates fixed at 0 (broadcast, size-1 axes) are resolved now. */
 const operandOf = (x: LoopInput, shape: ReadonlyArray<number>): Operand => {
-  const r = shape.length, lead = r - x.shape.length
+  const r = shape.length,
+    lead = r - x.shape.length
   const { src } = x
   const fill = src.pad === undefined ? 0 : storeRound(x.dtype, src.pad.value)
   let offset = src.offset
-  const strides: number[] = [], checks: Array<{ lo: number; step: number; len: number } | undefined> = []
+  const strides: number[] = [],
+    checks: Array<{ lo: number; step: number; len: number } | undefined> = []
   for (let d = 0; d < r; d++) {
     const k = d - lead
     const fixed = k < 0 || x.shape[k] === 1 || shape[d] === 1
@@ -176,22 +178,36 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
   // through the same pad (so they share its valid interval)
   const nSpec = spec.inputs.length
   const phys: LoopInput[] = spec.inputs.map((x) =>
-    x.inline === undefined ? x : { shape: x.shape, dtype: x.dtype, src: { slot: -1, offset: 0, strides: contiguous(x.src.pad!.len), pad: x.src.pad! } })
+    x.inline === undefined
+      ? x
+      : { shape: x.shape, dtype: x.dtype, src: { slot: -1, offset: 0, strides: contiguous(x.src.pad!.len), pad: x.src.pad! } },
+  )
   const innerOf = new Map<number, number[]>()
   spec.inputs.forEach((x, k) => {
     if (x.inline === undefined) return
-    const pad = x.src.pad!, s1 = pad.len
-    innerOf.set(k, x.inline.inputs.map((y) => {
-      const lead = s1.length - y.shape.length
-      const strides = s1.map((d, i) => (i < lead || (y.shape[i - lead] === 1 && d !== 1) ? 0 : y.src.strides[i - lead]!))
-      // a broadcast scalar is read only inside the pad's interval anyway: load it once, unchecked
-      const src = strides.every((t) => t === 0) ? { slot: y.src.slot, offset: y.src.offset, strides } : { slot: y.src.slot, offset: y.src.offset, strides, pad: { ...pad, value: 0 } }
-      phys.push({ shape: x.shape, dtype: y.dtype, src })
-      return phys.length - 1
-    }))
+    const pad = x.src.pad!,
+      s1 = pad.len
+    innerOf.set(
+      k,
+      x.inline.inputs.map((y) => {
+        const lead = s1.length - y.shape.length
+        const strides = s1.map((d, i) => (i < lead || (y.shape[i - lead] === 1 && d !== 1) ? 0 : y.src.strides[i - lead]!))
+        // a broadcast scalar is read only inside the pad's interval anyway: load it once, unchecked
+        const src = strides.every((t) => t === 0)
+          ? { slot: y.src.slot, offset: y.src.offset, strides }
+          : { slot: y.src.slot, offset: y.src.offset, strides, pad: { ...pad, value: 0 } }
+        phys.push({ shape: x.shape, dtype: y.dtype, src })
+        return phys.length - 1
+      }),
+    )
   })
-  const { shape, ops } = mergeAxes(spec.shape, phys.map((x) => operandOf(x, spec.shape)))
-  const r = shape.length, inner = r - 1, nIn = shape[inner]!
+  const { shape, ops } = mergeAxes(
+    spec.shape,
+    phys.map((x) => operandOf(x, spec.shape)),
+  )
+  const r = shape.length,
+    inner = r - 1,
+    nIn = shape[inner]!
   const head: string[] = [...allocs]
   const L: string[] = []
   for (let d = 0; d < inner; d++) L.push(`for (let i${d} = 0; i${d} < ${shape[d]}; i${d}++) {`)
@@ -221,7 +237,8 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     const terms = [lit(o.offset)]
     const conds: string[] = []
     for (let d = 0; d < inner; d++) {
-      const c = o.checks[d], s = o.strides[d]!
+      const c = o.checks[d],
+        s = o.strides[d]!
       if (c === undefined) {
         if (s !== 0) terms.push(`i${d} * ${s}`)
         continue
@@ -231,7 +248,8 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       if (c.step !== 1) conds.push(`${t} % ${c.step} === 0`)
       if (s !== 0) terms.push(c.step === 1 ? `${t} * ${s}` : `(${t} / ${c.step}) * ${s}`)
     }
-    const s = o.strides[inner]!, c = o.checks[inner]
+    const s = o.strides[inner]!,
+      c = o.checks[inner]
     const at = (j: string) => (s === 0 ? `a${k}[q${k}]` : s === 1 ? `a${k}[q${k} + ${j}]` : `a${k}[q${k} + ${j} * ${s}]`)
     if (c === undefined && conds.length === 0) {
       L.push(`const q${k} = ${terms.join(" + ")};`)
@@ -249,7 +267,8 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       L.push(`const q${k} = ${terms.join(" + ")};`)
       return { kind: "interval", data: at, fill, ok: conds.join(" && "), b: 0, e: nIn }
     }
-    const b = Math.min(nIn, Math.max(0, c.lo)), e = Math.max(b, Math.min(nIn, c.lo + (c.len - 1) * c.step + 1))
+    const b = Math.min(nIn, Math.max(0, c.lo)),
+      e = Math.max(b, Math.min(nIn, c.lo + (c.len - 1) * c.step + 1))
     if (c.step === 1) {
       L.push(`const q${k} = ${terms.join(" + ")} - ${lit(c.lo * s)};`)
       return { kind: "interval", data: at, fill, ok: conds.join(" && "), b, e }
@@ -257,11 +276,18 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     L.push(`const q${k} = ${terms.join(" + ")};`)
     return {
       kind: "test",
-      js: (j) => `(ok${k} && ${j} >= ${b} && ${j} < ${e} && (${j} - ${lit(c.lo)}) % ${c.step} === 0 ? a${k}[q${k} + ((${j} - ${lit(c.lo)}) / ${c.step}) * ${s}] : ${fill})`,
+      js: (j) =>
+        `(ok${k} && ${j} >= ${b} && ${j} < ${e} && (${j} - ${lit(c.lo)}) % ${c.step} === 0 ? a${k}[q${k} + ((${j} - ${lit(c.lo)}) / ${c.step}) * ${s}] : ${fill})`,
     }
   })
   /** Lines computing `eqns`; `arg(v)` names value v, `f32(v)` says it is a computed f32 value (rounded before a non-f32 use). */
-  const emitEqns = (eqns: ReadonlyArray<LoopEqn>, arg: (v: number) => string, f32: (v: number) => boolean, res: (i: number) => string, lines: string[]) => {
+  const emitEqns = (
+    eqns: ReadonlyArray<LoopEqn>,
+    arg: (v: number) => string,
+    f32: (v: number) => boolean,
+    res: (i: number) => string,
+    lines: string[],
+  ) => {
     const rounded = new Map<number, string>()
     eqns.forEach((e, i) => {
       const args = e.inputs.map((v) => {
@@ -294,7 +320,13 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     ins.forEach((pk, m) => lines.push(`const y${k}_${m} = ${dataAt(pk)};`))
     const nI = ins.length
     const arg = (v: number) => (v < nI ? `y${k}_${v}` : `u${k}_${v - nI}`)
-    emitEqns(il.eqns, arg, (v) => v >= nI && il.eqns[v - nI]!.dtype === "f32", (i) => `u${k}_${i}`, lines)
+    emitEqns(
+      il.eqns,
+      arg,
+      (v) => v >= nI && il.eqns[v - nI]!.dtype === "f32",
+      (i) => `u${k}_${i}`,
+      lines,
+    )
     return arg(il.value)
   }
   /** The loop body; `mode` says where j is relative to the (single) pad interval, or "direct" to test. */
@@ -316,14 +348,18 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
         }
         continue
       }
-      lines.push(`const x${k} = ${rd.kind !== "interval" ? dataAt(k) : mode === "in" ? rd.data("j") : mode === "out" ? rd.fill : `(ok${k} && j >= ${rd.b} && j < ${rd.e} ? ${rd.data("j")} : ${rd.fill})`};`)
+      lines.push(
+        `const x${k} = ${rd.kind !== "interval" ? dataAt(k) : mode === "in" ? rd.data("j") : mode === "out" ? rd.fill : `(ok${k} && j >= ${rd.b} && j < ${rd.e} ? ${rd.data("j")} : ${rd.fill})`};`,
+      )
     }
-    const computedF32 = (v: number) => (v < nSpec ? spec.inputs[v]!.inline !== undefined && spec.inputs[v]!.dtype === "f32" : spec.eqns[v - nSpec]!.dtype === "f32")
+    const computedF32 = (v: number) =>
+      v < nSpec ? spec.inputs[v]!.inline !== undefined && spec.inputs[v]!.dtype === "f32" : spec.eqns[v - nSpec]!.dtype === "f32"
     emitEqns(spec.eqns, name, computedF32, (i) => `t${i}`, lines)
     spec.outputs.forEach((o, m) => lines.push(`o${m}[p + j] = ${name(o.value)};`))
     return lines
   }
-  const loop = (from: string, to: string, mode: "in" | "out" | "direct") => L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(mode), "}")
+  const loop = (from: string, to: string, mode: "in" | "out" | "direct") =>
+    L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(mode), "}")
   const intervals = reads.flatMap((rd) => (rd.kind === "interval" ? [rd] : []))
   const geometry = new Set(intervals.map((rd) => `${rd.ok}|${rd.b}|${rd.e}`))
   if (intervals.length === 0 || geometry.size > 1) loop("0", String(nIn), "direct")
@@ -341,7 +377,12 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
 }
 
 /** The loop as a function: compiled from `src`, or interpreted from `spec` where code generation is forbidden. */
-const finish = (spec: LoopSpec, src: string, K: unknown[], F: ReadonlyArray<(...xs: number[]) => number>): { fn: LoopFn; source: string } => {
+const finish = (
+  spec: LoopSpec,
+  src: string,
+  K: unknown[],
+  F: ReadonlyArray<(...xs: number[]) => number>,
+): { fn: LoopFn; source: string } => {
   if (!canGenerate()) return { fn: interpretLoop(spec), source: src }
   const fn = new Function("K", "F", `return function fused(R) {\n${src}\n}`)(K, F) as LoopFn
   return { fn, source: src }

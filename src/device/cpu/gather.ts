@@ -15,21 +15,33 @@ const norm = (k: number, n: number): number => {
 }
 
 /** y[o, j, i] = x[o, idx[o, j, i], i]. */
-export const gatherKernel = ([x, idx]: ReadonlyArray<HostArray>, [ax]: ReadonlyArray<Aval>, { axis }: ParamsOf<"gather">, out: Aval): HostArray => {
+export const gatherKernel = (
+  [x, idx]: ReadonlyArray<HostArray>,
+  [ax]: ReadonlyArray<Aval>,
+  { axis }: ParamsOf<"gather">,
+  out: Aval,
+): HostArray => {
   const y = hostAlloc(out.dtype, numel(out.shape))
-  const n = ax!.shape[axis]!, m = out.shape[axis]!
-  const inner = numel(out.shape.slice(axis + 1)), outer = numel(out.shape.slice(0, axis))
+  const n = ax!.shape[axis]!,
+    m = out.shape[axis]!
+  const inner = numel(out.shape.slice(axis + 1)),
+    outer = numel(out.shape.slice(0, axis))
   for (let o = 0, q = 0; o < outer; o++)
-    for (let j = 0; j < m; j++)
-      for (let i = 0; i < inner; i++, q++) y[q] = x![(o * n + norm(idx![q]!, n)) * inner + i]!
+    for (let j = 0; j < m; j++) for (let i = 0; i < inner; i++, q++) y[q] = x![(o * n + norm(idx![q]!, n)) * inner + i]!
   return y
 }
 
 /** y[o, idx[o, j, i], i] += u[o, j, i] (repeated indices accumulate). */
-export const scatterAddKernel = ([u, idx]: ReadonlyArray<HostArray>, [au]: ReadonlyArray<Aval>, { axis, size }: ParamsOf<"scatterAdd">, out: Aval): HostArray => {
+export const scatterAddKernel = (
+  [u, idx]: ReadonlyArray<HostArray>,
+  [au]: ReadonlyArray<Aval>,
+  { axis, size }: ParamsOf<"scatterAdd">,
+  out: Aval,
+): HostArray => {
   const y = hostAlloc(out.dtype, numel(out.shape))
   const m = au!.shape[axis]!
-  const inner = numel(au!.shape.slice(axis + 1)), outer = numel(au!.shape.slice(0, axis))
+  const inner = numel(au!.shape.slice(axis + 1)),
+    outer = numel(au!.shape.slice(0, axis))
   for (let o = 0, q = 0; o < outer; o++)
     for (let j = 0; j < m; j++)
       for (let i = 0; i < inner; i++, q++) {

@@ -42,7 +42,13 @@ export const cpuBackend: Backend = {
   upload: (h: HostArray) => new CpuStorage(h.slice()),
   adopt: (h: HostArray) => new CpuStorage(h),
   checkAlloc,
-  run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
+  run: <P extends PrimitiveName>(
+    prim: P,
+    inputs: ReadonlyArray<Storage>,
+    inAvals: ReadonlyArray<Aval>,
+    params: ParamsOf<P>,
+    outAvals: ReadonlyArray<Aval>,
+  ) => {
     if (isElementwise(prim)) {
       const e = exprOf(prim, params as ParamsOf<typeof prim>, outAvals[0]!.dtype)
       return [mapElementwise(e, inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]

@@ -39,7 +39,12 @@ const pairwiseSum = (x: ArrayLike<number>, i: number, n: number): number => {
 }
 
 /** A reduction's accumulate step as a closure (the fallback) and as JS over `a` and `v` (the generated loop). */
-interface Reducer { readonly name: string; readonly init: number; readonly f: Acc; readonly js: string }
+interface Reducer {
+  readonly name: string
+  readonly init: number
+  readonly f: Acc
+  readonly js: string
+}
 type ReduceLoop = (x: ArrayLike<number>, acc: Float64Array, shape: ReadonlyArray<number>, os: ReadonlyArray<number>) => void
 
 /**
@@ -68,9 +73,13 @@ while (i < n) {
 const reduceClosure = (r: Reducer): ReduceLoop => {
   const f = r.f
   return (x, acc, shape, os) => {
-    const rank = shape.length, inner = shape[rank - 1]!, oi = os[rank - 1]!, n = x.length
+    const rank = shape.length,
+      inner = shape[rank - 1]!,
+      oi = os[rank - 1]!,
+      n = x.length
     const idx = new Array<number>(rank).fill(0)
-    let o = 0, i = 0
+    let o = 0,
+      i = 0
     while (i < n) {
       if (oi === 0) {
         let a = acc[o]!
@@ -104,37 +113,42 @@ const reduceLoop = (r: Reducer, x: ArrayLike<number>): ReduceLoop => {
  * WebGPU kernels do, which f64 cannot past 2⁵³). Float sums along contiguous rows go pairwise, so
  * f64 tensors too carry O(log n) roundings.
  */
-const reduce = <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(r0: Reducer, ri: Reducer = r0): CpuKernel<P> => ([x], [ax], params, out) => {
-  const { axes } = params as { readonly axes: ReadonlyArray<number> }
-  const r = out.dtype === "i32" ? ri : r0
-  const shape = ax!.shape
-  // reducing over no axes is the identity (this also covers rank-0 inputs)
-  if (axes.length === 0) return hostConvert(x!, out.dtype)
-  const acc = new Float64Array(numel(out.shape)).fill(r.init)
-  if (x!.length === 0) return hostConvert(acc, out.dtype)
-  // merge neighbouring axes that are both reduced or both kept (size-1 axes dropped): a BatchNorm
-  // statistic over [N, C, H, W] → [C] becomes [N, C, H·W] with a contiguous inner reduction
-  const sh: number[] = [], red: boolean[] = []
-  shape.forEach((n, d) => {
-    if (n === 1) return
-    const reduced = axes.includes(d), m = sh.length - 1
-    if (m >= 0 && red[m] === reduced) sh[m] = sh[m]! * n
-    else (sh.push(n), red.push(reduced))
-  })
-  if (sh.length === 0) (sh.push(1), red.push(true))
-  // output strides seen from the input's index space (0 on reduced axes)
-  const os = new Array<number>(sh.length).fill(0)
-  for (let i = sh.length - 1, s = 1; i >= 0; i--) if (!red[i]) ((os[i] = s), (s *= sh[i]!))
-  const last = sh.length - 1
-  if (r.name === "sum" && (out.dtype === "f32" || out.dtype === "f64") && red[last]) {
-    // each contiguous row of the innermost (reduced) axis summed pairwise, then the row sums in order
-    const inner = sh[last]!, rows = new Float64Array(x!.length / inner)
-    for (let k = 0; k < rows.length; k++) rows[k] = pairwiseSum(x!, k * inner, inner)
-    if (last === 0) acc[0] = acc[0]! + rows[0]!
-    else reduceLoop(r, rows)(rows, acc, sh.slice(0, last), os.slice(0, last))
-  } else reduceLoop(r, x!)(x!, acc, sh, os)
-  return hostConvert(acc, out.dtype)
-}
+const reduce =
+  <P extends "reduceSum" | "reduceMax" | "reduceMin" | "reduceProd">(r0: Reducer, ri: Reducer = r0): CpuKernel<P> =>
+  ([x], [ax], params, out) => {
+    const { axes } = params as { readonly axes: ReadonlyArray<number> }
+    const r = out.dtype === "i32" ? ri : r0
+    const shape = ax!.shape
+    // reducing over no axes is the identity (this also covers rank-0 inputs)
+    if (axes.length === 0) return hostConvert(x!, out.dtype)
+    const acc = new Float64Array(numel(out.shape)).fill(r.init)
+    if (x!.length === 0) return hostConvert(acc, out.dtype)
+    // merge neighbouring axes that are both reduced or both kept (size-1 axes dropped): a BatchNorm
+    // statistic over [N, C, H, W] → [C] becomes [N, C, H·W] with a contiguous inner reduction
+    const sh: number[] = [],
+      red: boolean[] = []
+    shape.forEach((n, d) => {
+      if (n === 1) return
+      const reduced = axes.includes(d),
+        m = sh.length - 1
+      if (m >= 0 && red[m] === reduced) sh[m] = sh[m]! * n
+      else sh.push(n), red.push(reduced)
+    })
+    if (sh.length === 0) sh.push(1), red.push(true)
+    // output strides seen from the input's index space (0 on reduced axes)
+    const os = new Array<number>(sh.length).fill(0)
+    for (let i = sh.length - 1, s = 1; i >= 0; i--) if (!red[i]) (os[i] = s), (s *= sh[i]!)
+    const last = sh.length - 1
+    if (r.name === "sum" && (out.dtype === "f32" || out.dtype === "f64") && red[last]) {
+      // each contiguous row of the innermost (reduced) axis summed pairwise, then the row sums in order
+      const inner = sh[last]!,
+        rows = new Float64Array(x!.length / inner)
+      for (let k = 0; k < rows.length; k++) rows[k] = pairwiseSum(x!, k * inner, inner)
+      if (last === 0) acc[0] = acc[0]! + rows[0]!
+      else reduceLoop(r, rows)(rows, acc, sh.slice(0, last), os.slice(0, last))
+    } else reduceLoop(r, x!)(x!, acc, sh, os)
+    return hostConvert(acc, out.dtype)
+  }
 const maxAcc: Acc = (a, v) => (v > a || Number.isNaN(v) ? v : a)
 const minAcc: Acc = (a, v) => (v < a || Number.isNaN(v) ? v : a)
 
@@ -149,7 +163,9 @@ const WASM_K_CHUNK = 1024
 const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: number, m: number, k: number, n: number): void => {
   const kc = WASM_K_CHUNK
   const acc = new Float64Array(y.length)
-  const ta = new Float32Array(batch * m * kc), tb = new Float32Array(batch * kc * n), ty = new Float32Array(y.length)
+  const ta = new Float32Array(batch * m * kc),
+    tb = new Float32Array(batch * kc * n),
+    ty = new Float32Array(y.length)
   for (let k0 = 0; k0 < k; k0 += kc) {
     const w = Math.min(kc, k - k0)
     // A[:, :, k0:k0+w] and B[:, k0:k0+w, :] as contiguous operands
@@ -157,7 +173,8 @@ const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: 
       for (let i = 0; i < m; i++) ta.set(a.subarray((p * m + i) * k + k0, (p * m + i) * k + k0 + w), (p * m + i) * w)
       tb.set(b.subarray((p * k + k0) * n, (p * k + k0 + w) * n), p * w * n)
     }
-    const sa = ta.subarray(0, batch * m * w), sb = tb.subarray(0, batch * w * n)
+    const sa = ta.subarray(0, batch * m * w),
+      sb = tb.subarray(0, batch * w * n)
     if (!wasmGemm(sa, sb, ty, batch, m, w, n)) gemm(sa, sb, ty, batch, m, w, n)
     for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + ty[i]!
   }
@@ -171,28 +188,41 @@ const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: num
       const ci = (q * m + i) * n
       for (let j = 0; j < n; j++) c[ci + j] = 0
       for (let p = 0; p < k; p++) {
-        const av = a[(q * m + i) * k + p]!, bo = (q * k + p) * n
+        const av = a[(q * m + i) * k + p]!,
+          bo = (q * k + p) * n
         for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j]! + Math.imul(av, b[bo + j]!)) | 0
       }
     }
 }
 
 export const cpuKernels = {
-  reduceSum: reduce({ name: "sum", init: 0, f: (a, v) => a + v, js: "a + v" }, { name: "sum_i32", init: 0, f: (a, v) => (a + v) | 0, js: "(a + v) | 0" }),
-  reduceProd: reduce({ name: "prod", init: 1, f: (a, v) => a * v, js: "a * v" }, { name: "prod_i32", init: 1, f: Math.imul, js: "Math.imul(a, v)" }),
+  reduceSum: reduce(
+    { name: "sum", init: 0, f: (a, v) => a + v, js: "a + v" },
+    { name: "sum_i32", init: 0, f: (a, v) => (a + v) | 0, js: "(a + v) | 0" },
+  ),
+  reduceProd: reduce(
+    { name: "prod", init: 1, f: (a, v) => a * v, js: "a * v" },
+    { name: "prod_i32", init: 1, f: Math.imul, js: "Math.imul(a, v)" },
+  ),
   reduceMax: reduce({ name: "max", init: -Infinity, f: maxAcc, js: "v > a || Number.isNaN(v) ? v : a" }),
   reduceMin: reduce({ name: "min", init: Infinity, f: minAcc, js: "v < a || Number.isNaN(v) ? v : a" }),
   argReduce: ([x], [ax], { axis, op }, out) => {
     const shape = ax!.shape
-    const n = shape[axis]!, inner = numel(shape.slice(axis + 1)), outer = numel(shape.slice(0, axis))
+    const n = shape[axis]!,
+      inner = numel(shape.slice(axis + 1)),
+      outer = numel(shape.slice(0, axis))
     const y = alloc(out)
-    const better = op === "max" ? (v: number, b: number) => v > b || (Number.isNaN(v) && !Number.isNaN(b)) : (v: number, b: number) => v < b || (Number.isNaN(v) && !Number.isNaN(b))
+    const better =
+      op === "max"
+        ? (v: number, b: number) => v > b || (Number.isNaN(v) && !Number.isNaN(b))
+        : (v: number, b: number) => v < b || (Number.isNaN(v) && !Number.isNaN(b))
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++) {
-        let best = x![o * n * inner + i]!, arg = 0
+        let best = x![o * n * inner + i]!,
+          arg = 0
         for (let k = 1; k < n; k++) {
           const v = x![(o * n + k) * inner + i]!
-          if (better(v, best)) ((best = v), (arg = k))
+          if (better(v, best)) (best = v), (arg = k)
         }
         y[o * inner + i] = arg
       }
@@ -204,20 +234,38 @@ export const cpuKernels = {
   transpose: ([x], [ax], { perm }, out) => {
     const st = contiguous(ax!.shape)
     const y = alloc(out)
-    stridedCopy(x!, 0, perm.map((p) => st[p]!), y, 0, contiguous(out.shape), out.shape)
+    stridedCopy(
+      x!,
+      0,
+      perm.map((p) => st[p]!),
+      y,
+      0,
+      contiguous(out.shape),
+      out.shape,
+    )
     return y
   },
   slice: ([x], [ax], { starts, steps }, out) => {
     const st = contiguous(ax!.shape)
     const y = alloc(out)
-    stridedCopy(x!, starts.reduce((s, v, i) => s + v * st[i]!, 0), steps.map((s, i) => s * st[i]!), y, 0, contiguous(out.shape), out.shape)
+    stridedCopy(
+      x!,
+      starts.reduce((s, v, i) => s + v * st[i]!, 0),
+      steps.map((s, i) => s * st[i]!),
+      y,
+      0,
+      contiguous(out.shape),
+      out.shape,
+    )
     return y
   },
   pad: ([x], [ax], { lo, interior, value }, out) => {
     const y = alloc(out).fill(value)
-    const ins = contiguous(ax!.shape), outs = contiguous(out.shape)
+    const ins = contiguous(ax!.shape),
+      outs = contiguous(out.shape)
     // per axis, the input indices whose destination lo + i·(interior+1) lands inside the output
-    const first: number[] = [], count: number[] = []
+    const first: number[] = [],
+      count: number[] = []
     ax!.shape.forEach((n, d) => {
       const step = interior[d]! + 1
       const i0 = Math.max(0, Math.ceil(-lo[d]! / step))
@@ -226,8 +274,12 @@ export const cpuKernels = {
       count.push(Math.max(0, i1 - i0))
     })
     stridedCopy(
-      x!, first.reduce((s, v, d) => s + v * ins[d]!, 0), ins,
-      y, first.reduce((s, v, d) => s + (lo[d]! + v * (interior[d]! + 1)) * outs[d]!, 0), outs.map((s, d) => s * (interior[d]! + 1)),
+      x!,
+      first.reduce((s, v, d) => s + v * ins[d]!, 0),
+      ins,
+      y,
+      first.reduce((s, v, d) => s + (lo[d]! + v * (interior[d]! + 1)) * outs[d]!, 0),
+      outs.map((s, d) => s * (interior[d]! + 1)),
       count,
     )
     return y
@@ -245,8 +297,11 @@ export const cpuKernels = {
   },
   matmul: ([a, b], [aa, ab], _p, out) => {
     const r = aa!.shape.length
-    const m = aa!.shape[r - 2]!, k = aa!.shape[r - 1]!, n = ab!.shape[r - 1]!
-    const y = alloc(out), batch = numel(aa!.shape.slice(0, r - 2))
+    const m = aa!.shape[r - 2]!,
+      k = aa!.shape[r - 1]!,
+      n = ab!.shape[r - 1]!
+    const y = alloc(out),
+      batch = numel(aa!.shape.slice(0, r - 2))
     // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
     const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
     if (out.dtype === "i32") gemmI32(a!, b!, y, batch, m, k, n)
@@ -289,4 +344,3 @@ export const cpuKernels = {
     return y
   },
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: CpuKernel<P> }
-

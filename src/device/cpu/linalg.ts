@@ -15,10 +15,11 @@ const eliminate = (w: Float64Array, n: number, perm: Int32Array | null): void =>
   for (let k = 0; k < n; k++) {
     const rk = k * n
     if (perm !== null) {
-      let p = k, best = Math.abs(w[rk + k]!)
+      let p = k,
+        best = Math.abs(w[rk + k]!)
       for (let i = k + 1; i < n; i++) {
         const v = Math.abs(w[i * n + k]!)
-        if (v > best) ((best = v), (p = i))
+        if (v > best) (best = v), (p = i)
       }
       if (p !== k) {
         const rp = p * n
@@ -47,8 +48,14 @@ const eliminate = (w: Float64Array, n: number, perm: Int32Array | null): void =>
 const finish = (w: Float64Array, dtype: Aval["dtype"]): HostArray => (dtype === "f64" ? w : hostConvert(w, dtype))
 
 /** i32 [..., n]: the row order of partial pivoting. */
-export const luPivotsKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, _p: ParamsOf<"luPivots">, out: Aval): HostArray => {
-  const n = aa!.shape[aa!.shape.length - 1]!, nb = batchOf(aa!.shape)
+export const luPivotsKernel = (
+  [a]: ReadonlyArray<HostArray>,
+  [aa]: ReadonlyArray<Aval>,
+  _p: ParamsOf<"luPivots">,
+  out: Aval,
+): HostArray => {
+  const n = aa!.shape[aa!.shape.length - 1]!,
+    nb = batchOf(aa!.shape)
   const y = hostAlloc(out.dtype, numel(out.shape)) as Int32Array
   const w = new Float64Array(n * n)
   for (let b = 0; b < nb; b++) {
@@ -62,7 +69,8 @@ export const luPivotsKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArra
 
 /** L − I + U packed, no pivoting. */
 export const luKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, _p: ParamsOf<"lu">, out: Aval): HostArray => {
-  const n = aa!.shape[aa!.shape.length - 1]!, nb = batchOf(aa!.shape)
+  const n = aa!.shape[aa!.shape.length - 1]!,
+    nb = batchOf(aa!.shape)
   const w = new Float64Array(a!)
   for (let b = 0; b < nb; b++) eliminate(w.subarray(b * n * n, (b + 1) * n * n), n, null)
   return finish(w, out.dtype)
@@ -70,16 +78,24 @@ export const luKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval
 
 /** x with op(T)·x = b by forward or back substitution over the k columns of b. */
 export const triangularSolveKernel = (
-  [a, bs]: ReadonlyArray<HostArray>, [aa, ab]: ReadonlyArray<Aval>, p: ParamsOf<"triangularSolve">, out: Aval,
+  [a, bs]: ReadonlyArray<HostArray>,
+  [aa, ab]: ReadonlyArray<Aval>,
+  p: ParamsOf<"triangularSolve">,
+  out: Aval,
 ): HostArray => {
-  const r = aa!.shape.length, n = aa!.shape[r - 1]!, k = ab!.shape[r - 1]!, nb = batchOf(aa!.shape)
+  const r = aa!.shape.length,
+    n = aa!.shape[r - 1]!,
+    k = ab!.shape[r - 1]!,
+    nb = batchOf(aa!.shape)
   const x = new Float64Array(bs!)
   // op(T) is lower when T is lower and not transposed, or upper and transposed
   const forward = p.lower !== p.transposeA
   for (let b = 0; b < nb; b++) {
-    const ao = b * n * n, xo = b * n * k
+    const ao = b * n * n,
+      xo = b * n * k
     // op(T)[i, j] = a[ao + i·si + j·sj]
-    const si = p.transposeA ? 1 : n, sj = p.transposeA ? n : 1
+    const si = p.transposeA ? 1 : n,
+      sj = p.transposeA ? n : 1
     for (let s = 0; s < n; s++) {
       const i = forward ? s : n - 1 - s
       const row = xo + i * k
@@ -98,8 +114,14 @@ export const triangularSolveKernel = (
 }
 
 /** L lower with L·Lᵀ = A from A's lower triangle; a block that is not positive definite becomes NaN. */
-export const choleskyKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, _p: ParamsOf<"cholesky">, out: Aval): HostArray => {
-  const n = aa!.shape[aa!.shape.length - 1]!, nb = batchOf(aa!.shape)
+export const choleskyKernel = (
+  [a]: ReadonlyArray<HostArray>,
+  [aa]: ReadonlyArray<Aval>,
+  _p: ParamsOf<"cholesky">,
+  out: Aval,
+): HostArray => {
+  const n = aa!.shape[aa!.shape.length - 1]!,
+    nb = batchOf(aa!.shape)
   const l = new Float64Array(numel(out.shape))
   for (let b = 0; b < nb; b++) {
     const o = b * n * n
@@ -172,9 +194,13 @@ const householder = (a: ArrayLike<number>, ao: number, m: number, n: number, q: 
 
 /** Q [..., m, n] or R [..., n, n] of the reduced QR. */
 export const qrKernel = ([a]: ReadonlyArray<HostArray>, [aa]: ReadonlyArray<Aval>, { output }: ParamsOf<"qr">, out: Aval): HostArray => {
-  const rank = aa!.shape.length, m = aa!.shape[rank - 2]!, n = aa!.shape[rank - 1]!, nb = batchOf(aa!.shape)
+  const rank = aa!.shape.length,
+    m = aa!.shape[rank - 2]!,
+    n = aa!.shape[rank - 1]!,
+    nb = batchOf(aa!.shape)
   const y = new Float64Array(numel(out.shape))
-  const q = new Float64Array(m * n), r = new Float64Array(n * n)
+  const q = new Float64Array(m * n),
+    r = new Float64Array(n * n)
   for (let b = 0; b < nb; b++) {
     householder(a!, b * m * n, m, n, q, r)
     if (output === "q") y.set(q, b * m * n)

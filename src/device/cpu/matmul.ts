@@ -25,8 +25,18 @@ export const gemm = (a: HostArray, b: HostArray, c: HostArray, batch: number, m:
 }
 
 const gemm1 = (
-  a: HostArray, ao: number, b: HostArray, bo: number, c: HostArray, co: number, m: number, k: number, n: number,
-  pa: Float64Array, pb: Float64Array, acc: Float64Array,
+  a: HostArray,
+  ao: number,
+  b: HostArray,
+  bo: number,
+  c: HostArray,
+  co: number,
+  m: number,
+  k: number,
+  n: number,
+  pa: Float64Array,
+  pb: Float64Array,
+  acc: Float64Array,
 ): void => {
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0)
@@ -41,7 +51,8 @@ const gemm1 = (
       }
     }
     for (let i = 0; i < m; i++) {
-      const src = i * nc, dst = co + i * n + j0
+      const src = i * nc,
+        dst = co + i * n + j0
       for (let j = 0; j < nc; j++) c[dst + j] = acc[src + j]!
     }
   }
@@ -72,25 +83,79 @@ const packA = (a: HostArray, off: number, ld: number, kc: number, h: number, pa:
 }
 
 /** acc[4×4 block at `o`, row stride `ld`] += pa(kc×4)ᵀ · pb(kc×4), storing only the h×w valid part. */
-const micro4x4 = (pa: Float64Array, pb: Float64Array, bo: number, kc: number, acc: Float64Array, o: number, ld: number, h: number, w: number): void => {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0
+const micro4x4 = (
+  pa: Float64Array,
+  pb: Float64Array,
+  bo: number,
+  kc: number,
+  acc: Float64Array,
+  o: number,
+  ld: number,
+  h: number,
+  w: number,
+): void => {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0
   for (let p = 0, ai = 0, bi = bo; p < kc; p++, ai += 4, bi += 4) {
-    const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!
-    const b0 = pb[bi]!, b1 = pb[bi + 1]!, b2 = pb[bi + 2]!, b3 = pb[bi + 3]!
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3
+    const a0 = pa[ai]!,
+      a1 = pa[ai + 1]!,
+      a2 = pa[ai + 2]!,
+      a3 = pa[ai + 3]!
+    const b0 = pb[bi]!,
+      b1 = pb[bi + 1]!,
+      b2 = pb[bi + 2]!,
+      b3 = pb[bi + 3]!
+    c00 += a0 * b0
+    c01 += a0 * b1
+    c02 += a0 * b2
+    c03 += a0 * b3
+    c10 += a1 * b0
+    c11 += a1 * b1
+    c12 += a1 * b2
+    c13 += a1 * b3
+    c20 += a2 * b0
+    c21 += a2 * b1
+    c22 += a2 * b2
+    c23 += a2 * b3
+    c30 += a3 * b0
+    c31 += a3 * b1
+    c32 += a3 * b2
+    c33 += a3 * b3
   }
   if (h === 4 && w === 4) {
-    acc[o] = acc[o]! + c00; acc[o + 1] = acc[o + 1]! + c01; acc[o + 2] = acc[o + 2]! + c02; acc[o + 3] = acc[o + 3]! + c03
+    acc[o] = acc[o]! + c00
+    acc[o + 1] = acc[o + 1]! + c01
+    acc[o + 2] = acc[o + 2]! + c02
+    acc[o + 3] = acc[o + 3]! + c03
     o += ld
-    acc[o] = acc[o]! + c10; acc[o + 1] = acc[o + 1]! + c11; acc[o + 2] = acc[o + 2]! + c12; acc[o + 3] = acc[o + 3]! + c13
+    acc[o] = acc[o]! + c10
+    acc[o + 1] = acc[o + 1]! + c11
+    acc[o + 2] = acc[o + 2]! + c12
+    acc[o + 3] = acc[o + 3]! + c13
     o += ld
-    acc[o] = acc[o]! + c20; acc[o + 1] = acc[o + 1]! + c21; acc[o + 2] = acc[o + 2]! + c22; acc[o + 3] = acc[o + 3]! + c23
+    acc[o] = acc[o]! + c20
+    acc[o + 1] = acc[o + 1]! + c21
+    acc[o + 2] = acc[o + 2]! + c22
+    acc[o + 3] = acc[o + 3]! + c23
     o += ld
-    acc[o] = acc[o]! + c30; acc[o + 1] = acc[o + 1]! + c31; acc[o + 2] = acc[o + 2]! + c32; acc[o + 3] = acc[o + 3]! + c33
+    acc[o] = acc[o]! + c30
+    acc[o + 1] = acc[o + 1]! + c31
+    acc[o + 2] = acc[o + 2]! + c32
+    acc[o + 3] = acc[o + 3]! + c33
     return
   }
   const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33]

@@ -28,7 +28,10 @@ export class CpuStorage implements Storage {
   constructor(data: HostArray, view?: View) {
     this.#data = view === undefined ? data : undefined
     // frozen: the strides and sizes say where the elements are; nothing may change them
-    this.#view = view === undefined ? undefined : Object.freeze({ ...view, strides: Object.freeze([...view.strides]), shape: Object.freeze([...view.shape]) })
+    this.#view =
+      view === undefined
+        ? undefined
+        : Object.freeze({ ...view, strides: Object.freeze([...view.strides]), shape: Object.freeze([...view.shape]) })
   }
   /** A strided view of `base` (the storage owns no copy until `data` is read). */
   static view(v: View): CpuStorage {

@@ -10,8 +10,12 @@ import { contiguous, copyExpr, stridedMap } from "./codegen.js"
 
 /** dst[dOff + Σ i_k·dStr_k] = src[sOff + Σ i_k·sStr_k] for every index i of `shape`. */
 export const stridedCopy = (
-  src: ArrayLike<number>, sOff: number, sStr: ReadonlyArray<number>,
-  dst: HostArray, dOff: number, dStr: ReadonlyArray<number>,
+  src: ArrayLike<number>,
+  sOff: number,
+  sStr: ReadonlyArray<number>,
+  dst: HostArray,
+  dOff: number,
+  dStr: ReadonlyArray<number>,
   shape: ReadonlyArray<number>,
 ): void => stridedMap(copyExpr, dst, dOff, dStr, [{ data: src, offset: sOff, strides: sStr }], shape)
 

@@ -12,12 +12,18 @@ import { broadcastStrides } from "../../shape/index.js"
 import { contiguous, copyExpr, stridedMap, type Expr, type Operand } from "./codegen.js"
 import { CpuStorage } from "./storage.js"
 
-type ViewKernel<P extends PrimitiveName> = (xs: ReadonlyArray<CpuStorage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, out: Aval) => CpuStorage
+type ViewKernel<P extends PrimitiveName> = (
+  xs: ReadonlyArray<CpuStorage>,
+  inAvals: ReadonlyArray<Aval>,
+  params: ParamsOf<P>,
+  out: Aval,
+) => CpuStorage
 
 /** `x` as an operand over the broadcast shape `outShape` (stride 0 on broadcast axes). */
 const broadcastOperand = (x: CpuStorage, shape: ReadonlyArray<number>, outShape: ReadonlyArray<number>): Operand => {
   const o = x.operand(shape)
-  const bs = broadcastStrides(shape, outShape), lead = outShape.length - shape.length
+  const bs = broadcastStrides(shape, outShape),
+    lead = outShape.length - shape.length
   return { data: o.data, offset: o.offset, strides: bs.map((s, d) => (s === 0 ? 0 : o.strides[d - lead]!)) }
 }
 
@@ -31,7 +37,14 @@ export const mapElementwise = (e: Expr, xs: ReadonlyArray<CpuStorage>, avals: Re
     y[0] = e.f(...xs.map(scalarOf))
     return new CpuStorage(y)
   }
-  stridedMap(e, y, 0, contiguous(out.shape), xs.map((x, k) => broadcastOperand(x, avals[k]!.shape, out.shape)), out.shape)
+  stridedMap(
+    e,
+    y,
+    0,
+    contiguous(out.shape),
+    xs.map((x, k) => broadcastOperand(x, avals[k]!.shape, out.shape)),
+    out.shape,
+  )
   return new CpuStorage(y)
 }
 
@@ -56,7 +69,12 @@ export const viewKernels: { readonly [P in PrimitiveName]?: ViewKernel<P> } = {
     const o = x!.operand(ax!.shape)
     let offset = o.offset
     starts.forEach((s, d) => (offset += s * o.strides[d]!))
-    return view(o.data as HostArray, offset, steps.map((s, d) => s * o.strides[d]!), out.shape)
+    return view(
+      o.data as HostArray,
+      offset,
+      steps.map((s, d) => s * o.strides[d]!),
+      out.shape,
+    )
   },
   broadcastTo: ([x], [ax], _p, out) => {
     const o = broadcastOperand(x!, ax!.shape, out.shape)

@@ -9,7 +9,10 @@ import type { UnfoldParams } from "../../ops/core/primitive.js"
 export const unfold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams, out: HostArray, os: ReadonlyArray<number>): void => {
   const [N, C, H, W] = xs as [number, number, number, number]
   const [, , kh, kw, OH, OW] = os as [number, number, number, number, number, number]
-  const [sh, sw] = p.stride, [dh, dw] = p.dilation, pt = p.padding[0], pl = p.padding[2]
+  const [sh, sw] = p.stride,
+    [dh, dw] = p.dilation,
+    pt = p.padding[0],
+    pl = p.padding[2]
   let o = 0
   for (let nc = 0; nc < N * C; nc++) {
     const xb = nc * H * W
@@ -43,7 +46,10 @@ const inside = (shift: number, stride: number, W: number, OW: number): [number, 
 export const fold = (x: HostArray, xs: ReadonlyArray<number>, p: UnfoldParams, out: HostArray, os: ReadonlyArray<number>): void => {
   const [N, C, H, W] = os as [number, number, number, number]
   const [, , kh, kw, OH, OW] = xs as [number, number, number, number, number, number]
-  const [sh, sw] = p.stride, [dh, dw] = p.dilation, pt = p.padding[0], pl = p.padding[2]
+  const [sh, sw] = p.stride,
+    [dh, dw] = p.dilation,
+    pt = p.padding[0],
+    pl = p.padding[2]
   out.fill(0)
   let o = 0
   for (let nc = 0; nc < N * C; nc++) {

@@ -23,7 +23,12 @@ export interface WebGpuBackend extends Backend {
 }
 
 const storage = (s: Storage): GpuStorage => {
-  if (!(s instanceof GpuStorage)) throw new DeviceMismatch({ op: "webgpu", devices: [], message: "webgpu: got storage of another device; move tensors with to(x, device) first" })
+  if (!(s instanceof GpuStorage))
+    throw new DeviceMismatch({
+      op: "webgpu",
+      devices: [],
+      message: "webgpu: got storage of another device; move tensors with to(x, device) first",
+    })
   return s
 }
 
@@ -47,7 +52,13 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
         message: `${op}: a ${aval.dtype} tensor of shape [${aval.shape.join(", ")}] needs ${bytes} bytes; ${ctx.description} allows at most ${limit} bytes per buffer`,
       })
   },
-  run: <P extends PrimitiveName>(prim: P, inputs: ReadonlyArray<Storage>, inAvals: ReadonlyArray<Aval>, params: ParamsOf<P>, outAvals: ReadonlyArray<Aval>) => {
+  run: <P extends PrimitiveName>(
+    prim: P,
+    inputs: ReadonlyArray<Storage>,
+    inAvals: ReadonlyArray<Aval>,
+    params: ParamsOf<P>,
+    outAvals: ReadonlyArray<Aval>,
+  ) => {
     ctx.live()
     const k = gpuKernel(prim)
     return [k(ctx, inputs.map(storage), inAvals, params, outAvals[0]!)]
@@ -64,6 +75,7 @@ export const makeBackend = (ctx: GpuContext): WebGpuBackend => ({
 
 /** The context behind a WebGPU device (throws for other devices). */
 export const contextOf = (device: Device): GpuContext => {
-  if (device.kind !== "webgpu") throw new DeviceMismatch({ op: "webgpu", devices: [device.name], message: `webgpu: ${device.name} is not a WebGPU device` })
+  if (device.kind !== "webgpu")
+    throw new DeviceMismatch({ op: "webgpu", devices: [device.name], message: `webgpu: ${device.name} is not a WebGPU device` })
   return (device.backend as WebGpuBackend).ctx
 }

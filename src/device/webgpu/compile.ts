@@ -13,7 +13,7 @@ import type { CompiledProgram, Program, ProgramEqn, ProgramVar, Storage } from "
 import type { ElementwiseName, NamesOfKind, PrimitiveName } from "../../ops/core/primitive.js"
 import { sameShape, stridesOf as contiguous } from "../../shape/index.js"
 import type { GpuContext } from "./context.js"
-import { elementwise, fnDecl, scalarFn, type Operand, } from "./kernels/elementwise.js"
+import { elementwise, fnDecl, scalarFn, type Operand } from "./kernels/elementwise.js"
 import { gpuKernel } from "./kernels/index.js"
 import type { GpuKernel } from "./kernels/common.js"
 import { reduceRows, reduceView, type ReduceOp } from "./kernels/reduce.js"
@@ -22,9 +22,10 @@ import { viewOf, type View } from "../program-view.js"
 import { InternalError } from "../../errors.js"
 
 /** The reduction each reduction primitive fuses as (total over the kind). */
-const REDUCE = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" } satisfies { readonly [P in NamesOfKind<"reduction">]: ReduceOp }
+const REDUCE = { reduceSum: "sum", reduceProd: "prod", reduceMax: "max", reduceMin: "min" } satisfies {
+  readonly [P in NamesOfKind<"reduction">]: ReduceOp
+}
 const reduceOf = (name: PrimitiveName): ReduceOp | undefined => (REDUCE as Partial<Record<PrimitiveName, ReduceOp>>)[name]
-
 
 /**
  * A view folded into a fused kernel: read `base` at `offset + Σ i·strides`. With `pad`, `i` is
@@ -33,13 +34,13 @@ const reduceOf = (name: PrimitiveName): ReduceOp | undefined => (REDUCE as Parti
 type Step =
   | { readonly kind: "op"; readonly eqn: ProgramEqn }
   | {
-    readonly kind: "fused"
-    readonly eqns: ReadonlyArray<ProgramEqn>
-    readonly inputs: ReadonlyArray<ProgramVar>
-    readonly views: ReadonlyArray<View | null>
-    readonly outputs: ReadonlyArray<ProgramVar>
-    readonly reduce: ProgramEqn | null
-  }
+      readonly kind: "fused"
+      readonly eqns: ReadonlyArray<ProgramEqn>
+      readonly inputs: ReadonlyArray<ProgramVar>
+      readonly views: ReadonlyArray<View | null>
+      readonly outputs: ReadonlyArray<ProgramVar>
+      readonly reduce: ProgramEqn | null
+    }
 
 /** Partition the program into steps. */
 const plan = (program: Program): Step[] => {
@@ -64,7 +65,7 @@ const plan = (program: Program): Step[] => {
     const shape = group[0]!.outs[0]!.aval.shape
     const views = inputs.map((v) => {
       const p = producer.get(v)
-      const view = p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? composed.get(p) ?? viewOf(p) : null
+      const view = p !== undefined && deferred.has(p) && uses.get(v) === (inside.get(v) ?? 0) ? (composed.get(p) ?? viewOf(p)) : null
       return view !== null && view.pad !== undefined && !sameShape(v.aval.shape, shape) ? null : view
     })
     inputs.forEach((v, k) => {
@@ -103,8 +104,14 @@ const plan = (program: Program): Step[] => {
     }
     const red = reduceOf(name)
     const x = e.inputs[0]
-    if (red !== undefined && group.length > 0 && x !== undefined && group.some((q) => q.outs[0] === x) && uses.get(x) === 1 &&
-      reduceView(x.aval.shape, (e.params as { axes: ReadonlyArray<number> }).axes) !== null) {
+    if (
+      red !== undefined &&
+      group.length > 0 &&
+      x !== undefined &&
+      group.some((q) => q.outs[0] === x) &&
+      uses.get(x) === 1 &&
+      reduceView(x.aval.shape, (e.params as { axes: ReadonlyArray<number> }).axes) !== null
+    ) {
       close(e)
       continue
     }
@@ -167,7 +174,13 @@ export const compileProgram = (g: GpuContext, program: Program, consts: Readonly
       for (const s of steps) {
         if (s.kind === "op") {
           const k = gpuKernel(s.eqn.prim.name) as GpuKernel<unknown>
-          const y = k(g, s.eqn.inputs.map((v) => R.get(v)!), s.eqn.inputs.map((v) => v.aval), s.eqn.params, s.eqn.outs[0]!.aval)
+          const y = k(
+            g,
+            s.eqn.inputs.map((v) => R.get(v)!),
+            s.eqn.inputs.map((v) => v.aval),
+            s.eqn.params,
+            s.eqn.outs[0]!.aval,
+          )
           R.set(s.eqn.outs[0]!, y)
           made.push(y)
         } else runFused(g, s, R, made)
@@ -184,7 +197,9 @@ export const compileProgram = (g: GpuContext, program: Program, consts: Readonly
 
 const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<ProgramVar, GpuStorage>, made: GpuStorage[]): void => {
   const name = new Map<ProgramVar, string>()
-  let decls = "", vecDecls = "", lines = ""
+  let decls = "",
+    vecDecls = "",
+    lines = ""
   const body = (names: ReadonlyArray<string>) => {
     s.inputs.forEach((v, k) => name.set(v, `in${k}`))
     lines = names.map((n, k) => `  let in${k} = ${n};\n`).join("")
@@ -196,7 +211,12 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
     return { lines, results: s.outputs.map((v) => name.get(v)!) }
   }
   s.eqns.forEach((e, i) => {
-    const f = scalarFn(e.prim.name as ElementwiseName, e.params as never, e.inputs.map((v) => v.aval.dtype), e.outs[0]!.aval.dtype)
+    const f = scalarFn(
+      e.prim.name as ElementwiseName,
+      e.params as never,
+      e.inputs.map((v) => v.aval.dtype),
+      e.outs[0]!.aval.dtype,
+    )
     decls += fnDecl(`f${i}`, f, false)
     vecDecls += fnDecl(`f${i}`, f, true)
   })
@@ -207,7 +227,14 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
     return view.pad === undefined ? o : { ...o, pad: view.pad }
   })
   if (s.reduce === null) {
-    const ys = elementwise(g, operands, s.outputs.map((v) => v.aval), decls, body, vecDecls)
+    const ys = elementwise(
+      g,
+      operands,
+      s.outputs.map((v) => v.aval),
+      decls,
+      body,
+      vecDecls,
+    )
     s.outputs.forEach((v, j) => (R.set(v, ys[j]!), made.push(ys[j]!)))
     return
   }
@@ -215,13 +242,21 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
   const red = s.reduce
   const x = red.inputs[0]!
   // a view that is its base read in order (a reshape) is as good as a plain input
-  const inOrder = (o: Operand) => o.offset === undefined || (o.offset === 0 && o.pad === undefined && sameShape(o.strides!, contiguous(o.aval.shape)))
+  const inOrder = (o: Operand) =>
+    o.offset === undefined || (o.offset === 0 && o.pad === undefined && sameShape(o.strides!, contiguous(o.aval.shape)))
   const flat = operands.every((o) => (sameShape(o.aval.shape, x.aval.shape) || numel(o.aval.shape) === 1) && inOrder(o))
   if (!flat || s.outputs.length > 0) {
-    const ys = elementwise(g, operands, [...s.outputs, x].map((v) => v.aval), decls, (n) => {
-      const b = body(n)
-      return { lines: b.lines, results: [...b.results, name.get(x)!] }
-    }, vecDecls)
+    const ys = elementwise(
+      g,
+      operands,
+      [...s.outputs, x].map((v) => v.aval),
+      decls,
+      (n) => {
+        const b = body(n)
+        return { lines: b.lines, results: [...b.results, name.get(x)!] }
+      },
+      vecDecls,
+    )
     ;[...s.outputs, x].forEach((v, j) => (R.set(v, ys[j]!), made.push(ys[j]!)))
     const y = (gpuKernel(red.prim.name) as GpuKernel<unknown>)(g, [R.get(x)!], [x.aval], red.params, red.outs[0]!.aval)
     R.set(red.outs[0]!, y)
@@ -233,8 +268,16 @@ const runFused = (g: GpuContext, s: Extract<Step, { kind: "fused" }>, R: Map<Pro
     const b = body(operands.map((o, k) => (numel(o.aval.shape) === 1 ? `x${k}[0]` : `x${k}[${idx}]`)))
     return { lines: b.lines.replace(/^/gm, "    "), value: name.get(x)! }
   }
-  const y = reduceRows(g, operands.map((o) => o.storage), operands.map((o) => o.aval.dtype), red.outs[0]!.aval as Aval, reduceOf(red.prim.name)!,
-    reduceView(x.aval.shape, axes)!, load, decls)
+  const y = reduceRows(
+    g,
+    operands.map((o) => o.storage),
+    operands.map((o) => o.aval.dtype),
+    red.outs[0]!.aval as Aval,
+    reduceOf(red.prim.name)!,
+    reduceView(x.aval.shape, axes)!,
+    load,
+    decls,
+  )
   R.set(red.outs[0]!, y)
   made.push(y)
 }

@@ -67,7 +67,9 @@ export class GpuContext {
       Math.min(device.limits.maxBufferSize, 2 ** 30),
       (b) => (this.encoder === null ? b.destroy() : this.toDestroy.push(b)),
     )
-    device.addEventListener("uncapturederror", (e) => this.fail(new InternalError({ message: `webgpu: ${(e as GPUUncapturedErrorEvent).error.message}` })))
+    device.addEventListener("uncapturederror", (e) =>
+      this.fail(new InternalError({ message: `webgpu: ${(e as GPUUncapturedErrorEvent).error.message}` })),
+    )
     void device.lost.then((info) => {
       this.lost = new DeviceLost({
         reason: this.released ? "released" : info.reason,
@@ -83,7 +85,10 @@ export class GpuContext {
   destroy(): void {
     this.released = true
     this.instance = null
-    this.lost ??= new DeviceLost({ reason: "released", message: `webgpu: the device ${this.description} was released (its scope closed); acquire a new one` })
+    this.lost ??= new DeviceLost({
+      reason: "released",
+      message: `webgpu: the device ${this.description} was released (its scope closed); acquire a new one`,
+    })
     this.pool.close()
     this.device.destroy()
   }
@@ -104,16 +109,22 @@ export class GpuContext {
     this.live()
     const max = this.device.limits.maxBufferSize
     if (bytes > max || ((usage & 0x80) !== 0 && bytes > this.device.limits.maxStorageBufferBindingSize))
-      throw new OutOfMemory({ bytes, message: `webgpu: cannot allocate ${bytes} bytes on ${this.description} (max buffer ${Math.min(max, this.device.limits.maxStorageBufferBindingSize)} bytes)` })
+      throw new OutOfMemory({
+        bytes,
+        message: `webgpu: cannot allocate ${bytes} bytes on ${this.description} (max buffer ${Math.min(max, this.device.limits.maxStorageBufferBindingSize)} bytes)`,
+      })
     this.device.pushErrorScope("out-of-memory")
     this.device.pushErrorScope("validation")
     const b = this.device.createBuffer({ size: bytes, usage })
     const validation = this.device.popErrorScope()
     const oom = this.device.popErrorScope()
-    this.pendingChecks.push(Promise.all([validation, oom]).then(([v, o]) => {
-      const err = o ?? v
-      if (err !== null) this.fail(new OutOfMemory({ bytes, message: `webgpu: allocating ${bytes} bytes failed: ${err.message.split("\n")[0]}` }))
-    }))
+    this.pendingChecks.push(
+      Promise.all([validation, oom]).then(([v, o]) => {
+        const err = o ?? v
+        if (err !== null)
+          this.fail(new OutOfMemory({ bytes, message: `webgpu: allocating ${bytes} bytes failed: ${err.message.split("\n")[0]}` }))
+      }),
+    )
     return b
   }
 
@@ -125,12 +136,14 @@ export class GpuContext {
     const module = this.device.createShaderModule({ code: wgsl })
     p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } })
     const scope = this.device.popErrorScope()
-    this.pendingChecks.push(scope.then(async (err) => {
-      if (err === null) return
-      const info = await module.getCompilationInfo()
-      const msgs = info.messages.filter((m) => m.type === "error").map((m) => `${m.lineNum}:${m.linePos}: ${m.message}`)
-      this.fail(new KernelCompileError({ shader: wgsl, message: `webgpu: kernel failed to compile: ${msgs.join("; ") || err.message}` }))
-    }))
+    this.pendingChecks.push(
+      scope.then(async (err) => {
+        if (err === null) return
+        const info = await module.getCompilationInfo()
+        const msgs = info.messages.filter((m) => m.type === "error").map((m) => `${m.lineNum}:${m.linePos}: ${m.message}`)
+        this.fail(new KernelCompileError({ shader: wgsl, message: `webgpu: kernel failed to compile: ${msgs.join("; ") || err.message}` }))
+      }),
+    )
     this.pipelines.set(wgsl, p)
     return p
   }

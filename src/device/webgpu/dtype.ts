@@ -11,11 +11,16 @@ import { hostAlloc, type HostArray } from "../../ops/core/aval.js"
 /** WGSL scalar type of a dtype's storage. */
 export const wgslType = (d: DType): string => {
   switch (d) {
-    case "f32": return "f32"
-    case "f16": return "f16"
-    case "i32": return "i32"
-    case "bool": return "u32"
-    case "f64": throw new DTypeError({ op: "webgpu", dtypes: ["f64"], message: "webgpu: f64 is not supported on WebGPU (cast to f32 first)" })
+    case "f32":
+      return "f32"
+    case "f16":
+      return "f16"
+    case "i32":
+      return "i32"
+    case "bool":
+      return "u32"
+    case "f64":
+      throw new DTypeError({ op: "webgpu", dtypes: ["f64"], message: "webgpu: f64 is not supported on WebGPU (cast to f32 first)" })
   }
 }
 
@@ -42,7 +47,8 @@ export const toHalf = (x: number): number => {
     man |= 0x800000
     const shift = 14 - e
     let h = man >>> shift
-    const rem = man & ((1 << shift) - 1), half = 1 << (shift - 1)
+    const rem = man & ((1 << shift) - 1),
+      half = 1 << (shift - 1)
     if (rem > half || (rem === half && (h & 1) === 1)) h++
     return sign | h
   }
@@ -55,7 +61,8 @@ export const toHalf = (x: number): number => {
 /** IEEE half bits → number. */
 export const fromHalf = (h: number): number => {
   const s = h & 0x8000 ? -1 : 1
-  const e = (h >>> 10) & 0x1f, m = h & 0x3ff
+  const e = (h >>> 10) & 0x1f,
+    m = h & 0x3ff
   if (e === 0) return s * m * 2 ** -24
   if (e === 0x1f) return m === 0 ? s * Infinity : NaN
   return s * (1 + m / 1024) * 2 ** (e - 15)
@@ -65,15 +72,22 @@ export const fromHalf = (h: number): number => {
 export const toDevice = (h: HostArray, d: DType): Uint8Array<ArrayBuffer> => {
   const bytes = new Uint8Array(storageBytes(d, h.length))
   switch (d) {
-    case "f32": new Float32Array(bytes.buffer, 0, h.length).set(h); break
-    case "i32": new Int32Array(bytes.buffer, 0, h.length).set(h); break
-    case "bool": new Uint32Array(bytes.buffer, 0, h.length).set(h); break
+    case "f32":
+      new Float32Array(bytes.buffer, 0, h.length).set(h)
+      break
+    case "i32":
+      new Int32Array(bytes.buffer, 0, h.length).set(h)
+      break
+    case "bool":
+      new Uint32Array(bytes.buffer, 0, h.length).set(h)
+      break
     case "f16": {
       const v = new Uint16Array(bytes.buffer, 0, h.length)
       for (let i = 0; i < h.length; i++) v[i] = toHalf(h[i]!)
       break
     }
-    case "f64": wgslType("f64")
+    case "f64":
+      wgslType("f64")
   }
   return bytes
 }
@@ -82,8 +96,12 @@ export const toDevice = (h: HostArray, d: DType): Uint8Array<ArrayBuffer> => {
 export const fromDevice = (buf: ArrayBuffer, d: DType, n: number): HostArray => {
   const out = hostAlloc(d, n)
   switch (d) {
-    case "f32": out.set(new Float32Array(buf, 0, n)); break
-    case "i32": out.set(new Int32Array(buf, 0, n)); break
+    case "f32":
+      out.set(new Float32Array(buf, 0, n))
+      break
+    case "i32":
+      out.set(new Int32Array(buf, 0, n))
+      break
     case "bool": {
       const v = new Uint32Array(buf, 0, n)
       for (let i = 0; i < n; i++) out[i] = v[i] !== 0 ? 1 : 0
@@ -94,7 +112,8 @@ export const fromDevice = (buf: ArrayBuffer, d: DType, n: number): HostArray => 
       for (let i = 0; i < n; i++) out[i] = fromHalf(v[i]!)
       break
     }
-    case "f64": wgslType("f64")
+    case "f64":
+      wgslType("f64")
   }
   return out
 }

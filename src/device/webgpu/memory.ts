@@ -38,7 +38,10 @@ export const sizeClass = (bytes: number): number => {
 /** One pooled GPU buffer and the number of storages that share it. */
 export class Allocation {
   refs = 0
-  constructor(readonly buffer: GPUBuffer, readonly bytes: number) {}
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly bytes: number,
+  ) {}
 }
 
 /** WebGPU storage of one tensor: a view of a pooled buffer. */
@@ -46,12 +49,16 @@ export class GpuStorage implements Storage {
   declare readonly __storage: true
   /** why the storage was released, once it was */
   releasedBy: string | undefined
-  constructor(readonly pool: BufferPool, readonly alloc: Allocation) {}
+  constructor(
+    readonly pool: BufferPool,
+    readonly alloc: Allocation,
+  ) {}
   get released(): boolean {
     return this.releasedBy !== undefined
   }
   get buffer(): GPUBuffer {
-    if (this.releasedBy !== undefined) throw new UseAfterRelease({ message: `webgpu: a tensor was used after its memory was released: ${this.releasedBy}` })
+    if (this.releasedBy !== undefined)
+      throw new UseAfterRelease({ message: `webgpu: a tensor was used after its memory was released: ${this.releasedBy}` })
     return this.alloc.buffer
   }
   /** Drop this storage's claim on its buffer (idempotent); `why` goes into the error of a later use. */

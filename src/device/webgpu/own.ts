@@ -24,6 +24,9 @@ import { GpuStorage } from "./memory.js"
  * @category memory
  */
 export const own = <T extends AnyTensor>(t: T): Effect.Effect<T, never, Scope.Scope> =>
-  Effect.as(Effect.addFinalizer(() => Effect.sync(() => (t._impl instanceof GpuStorage ? t._impl.release(OWN_CLOSED) : undefined))), t)
+  Effect.as(
+    Effect.addFinalizer(() => Effect.sync(() => (t._impl instanceof GpuStorage ? t._impl.release(OWN_CLOSED) : undefined))),
+    t,
+  )
 
 const OWN_CLOSED = "the Effect scope that owned it (own) closed"

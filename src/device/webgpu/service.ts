@@ -40,8 +40,14 @@ export interface WebGpuOptions {
 
 const OPTIONAL_FEATURES: ReadonlyArray<GPUFeatureName> = ["shader-f16", "subgroups"]
 const LIMITS = [
-  "maxStorageBufferBindingSize", "maxBufferSize", "maxStorageBuffersPerShaderStage", "maxComputeInvocationsPerWorkgroup",
-  "maxComputeWorkgroupStorageSize", "maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY", "maxComputeWorkgroupsPerDimension",
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxStorageBuffersPerShaderStage",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupSizeY",
+  "maxComputeWorkgroupsPerDimension",
   "maxUniformBufferBindingSize",
 ] as const
 
@@ -87,7 +93,8 @@ const acquireContext = async (options: WebGpuOptions): Promise<GpuContext> => {
     throw unavailable(tried, `requestAdapter threw: ${String(e)}`)
   }
   tried.push(`requestAdapter(${pp === undefined ? "" : JSON.stringify({ powerPreference: pp })})`)
-  if (adapter === null) throw unavailable(tried, "requestAdapter returned null (no GPU, or no Vulkan/Metal/D3D driver; on Linux install mesa-vulkan-drivers)")
+  if (adapter === null)
+    throw unavailable(tried, "requestAdapter returned null (no GPU, or no Vulkan/Metal/D3D driver; on Linux install mesa-vulkan-drivers)")
   const missing = (options.requiredFeatures ?? []).filter((f) => !adapter.features.has(f))
   if (missing.length > 0) throw unavailable(tried, `the adapter lacks required features ${missing.join(", ")}`)
   const features = [...new Set([...(options.requiredFeatures ?? []), ...OPTIONAL_FEATURES.filter((f) => adapter.features.has(f))])]
@@ -108,7 +115,11 @@ const acquireContext = async (options: WebGpuOptions): Promise<GpuContext> => {
 let acquired = 0
 const deviceOf = (ctx: GpuContext): Device<"webgpu"> => {
   const n = acquired++
-  return { kind: "webgpu", name: n === 0 ? `webgpu:${ctx.description}` : `webgpu:${ctx.description} (#${n + 1})`, backend: makeBackend(ctx) }
+  return {
+    kind: "webgpu",
+    name: n === 0 ? `webgpu:${ctx.description}` : `webgpu:${ctx.description} (#${n + 1})`,
+    backend: makeBackend(ctx),
+  }
 }
 
 /**
@@ -164,8 +175,7 @@ export const memoryStats = (device: Device): MemoryStats => contextOf(device).po
  * @since 0.1.0
  * @category devices
  */
-export const synchronize = (device: Device): Promise<void> =>
-  device.kind === "cpu" ? Promise.resolve() : contextOf(device).sync() // CPU ops finish before they return
+export const synchronize = (device: Device): Promise<void> => (device.kind === "cpu" ? Promise.resolve() : contextOf(device).sync()) // CPU ops finish before they return
 
 /**
  * The acquired device as an Effect service.
@@ -181,14 +191,17 @@ export const synchronize = (device: Device): Promise<void> =>
  * @since 0.1.0
  * @category devices
  */
-export class WebGpu extends Context.Service<WebGpu, {
-  readonly device: Device<"webgpu">
-  /** the adapter's description and whether it is a software (fallback) adapter */
-  readonly adapter: { readonly description: string; readonly isFallbackAdapter: boolean }
-  readonly memoryStats: () => MemoryStats
-  /** Fails with `DeviceLost` once the device is lost (never succeeds): race work against it. */
-  readonly lost: Effect.Effect<never, DeviceLost>
-}>()("typegrad/WebGpu") {
+export class WebGpu extends Context.Service<
+  WebGpu,
+  {
+    readonly device: Device<"webgpu">
+    /** the adapter's description and whether it is a software (fallback) adapter */
+    readonly adapter: { readonly description: string; readonly isFallbackAdapter: boolean }
+    readonly memoryStats: () => MemoryStats
+    /** Fails with `DeviceLost` once the device is lost (never succeeds): race work against it. */
+    readonly lost: Effect.Effect<never, DeviceLost>
+  }
+>()("typegrad/WebGpu") {
   /**
    * A device scoped to the enclosing `Scope`: destroyed when it closes.
    *
@@ -212,13 +225,20 @@ export class WebGpu extends Context.Service<WebGpu, {
    * await Effect.runPromise(name.pipe(Effect.provide(WebGpu.layer({ powerPreference: "high-performance" }))))
    */
   static layer = (options: WebGpuOptions = {}): Layer.Layer<WebGpu, DeviceUnavailable> =>
-    Layer.effect(WebGpu, Effect.map(acquireScoped(options), (ctx) => WebGpu.of({
-      device: deviceOf(ctx),
-      adapter: { description: ctx.description, isFallbackAdapter: ctx.isFallback },
-      memoryStats: () => ctx.pool.stats(),
-      lost: Effect.flatMap(Effect.promise(() => ctx.device.lost), () =>
-        Effect.fail(ctx.lost ?? new DeviceLost({ reason: "unknown", message: `webgpu: the device ${ctx.description} was lost` }))),
-    })))
+    Layer.effect(
+      WebGpu,
+      Effect.map(acquireScoped(options), (ctx) =>
+        WebGpu.of({
+          device: deviceOf(ctx),
+          adapter: { description: ctx.description, isFallbackAdapter: ctx.isFallback },
+          memoryStats: () => ctx.pool.stats(),
+          lost: Effect.flatMap(
+            Effect.promise(() => ctx.device.lost),
+            () => Effect.fail(ctx.lost ?? new DeviceLost({ reason: "unknown", message: `webgpu: the device ${ctx.description} was lost` })),
+          ),
+        }),
+      ),
+    )
 }
 
 const acquireScoped = (options: WebGpuOptions): Effect.Effect<GpuContext, DeviceUnavailable, Scope.Scope> =>

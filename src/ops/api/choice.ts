@@ -42,18 +42,36 @@ type DropLast<S> = S extends readonly [...infer B extends Dim[], Dim] ? B : Dim[
  * @since 0.1.0
  * @category random
  */
-export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind>(key: Key | KeyData<[], V>, logits: Tensor<S, D, V>): Tensor<DropLast<S>, "i32", V>
-export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key | KeyData<[], V>, logits: Tensor<S, D, V>, shape: O): Tensor<[...O], "i32", V>
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind>(
+  key: Key | KeyData<[], V>,
+  logits: Tensor<S, D, V>,
+): Tensor<DropLast<S>, "i32", V>
+export function categorical<S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReadonlyArray<number>>(
+  key: Key | KeyData<[], V>,
+  logits: Tensor<S, D, V>,
+  shape: O,
+): Tensor<[...O], "i32", V>
 export function categorical(key: Key | AnyTensor, logits: AnyTensor, shape?: ReadonlyArray<number>): AnyTensor {
   const r = logits.shape.length
   if (r === 0) throw ShapeError.of("categorical", "logits must have a category axis (rank at least 1)", logits.shape)
-  const batch = logits.shape.slice(0, -1), K = logits.shape[r - 1]!
+  const batch = logits.shape.slice(0, -1),
+    K = logits.shape[r - 1]!
   const out = shape ?? batch
   checkShape("categorical", out)
   if (out.length < batch.length || batch.some((d, i) => out[out.length - batch.length + i] !== d))
-    throw ShapeError.of("categorical", `shape [${out.join(", ")}] must end with the batch shape [${batch.join(", ")}] of logits`, logits.shape, out)
+    throw ShapeError.of(
+      "categorical",
+      `shape [${out.join(", ")}] must end with the batch shape [${batch.join(", ")}] of logits`,
+      logits.shape,
+      out,
+    )
   const full = [...out, K]
-  if (isKeyData(key) && key.shape.length !== 1) throw ShapeError.of("categorical", `takes one key ([2]) of key data, got [${key.shape.join(", ")}] (vmap over a batch of keys)`, key.shape)
+  if (isKeyData(key) && key.shape.length !== 1)
+    throw ShapeError.of(
+      "categorical",
+      `takes one key ([2]) of key data, got [${key.shape.join(", ")}] (vmap over a batch of keys)`,
+      key.shape,
+    )
   const z = lax.add(lax.broadcastTo(lax.stopGradient(logits), full), gumbel(key, full, logits))
   return lax.argReduce(z, full.length - 1, "max")
 }
@@ -83,14 +101,19 @@ const permutationHost = (k: Key, n: number): Int32Array => {
  * @category random
  */
 export function permutation<const N extends number>(key: Key, n: N): Tensor<[N], "i32", "cpu">
-export function permutation<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, x: Tensor<S, D, V>, axis?: number): Tensor<S, D, V>
+export function permutation<S extends Shape, D extends DType, V extends DeviceKind>(
+  key: Key,
+  x: Tensor<S, D, V>,
+  axis?: number,
+): Tensor<S, D, V>
 export function permutation(key: Key, x: number | AnyTensor, axis = 0): AnyTensor {
   if (typeof x === "number") {
     checkParam("permutation", "n", x, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer")
     return fromHost(permutationHost(key, x), [x], "i32", getDefaultDevice())
   }
   const r = x.shape.length
-  if (!Number.isInteger(axis) || axis < -r || axis >= r) throw ShapeError.of("permutation", `axis ${axis} out of range for rank ${r}`, x.shape)
+  if (!Number.isInteger(axis) || axis < -r || axis >= r)
+    throw ShapeError.of("permutation", `axis ${axis} out of range for rank ${r}`, x.shape)
   const a = axis < 0 ? axis + r : axis
   const n = x.shape[a]!
   return take(x as Tensor<number[]>, fromHost(permutationHost(key, n), [n], "i32", x.device) as Tensor<[number], "i32">, a) as AnyTensor
@@ -105,7 +128,8 @@ export function permutation(key: Key, x: number | AnyTensor, axis = 0): AnyTenso
  * @since 0.1.0
  * @category random
  */
-export const shuffle = <S extends Shape, D extends DType, V extends DeviceKind>(key: Key, x: Tensor<S, D, V>, axis = 0): Tensor<S, D, V> => permutation(key, x, axis)
+export const shuffle = <S extends Shape, D extends DType, V extends DeviceKind>(key: Key, x: Tensor<S, D, V>, axis = 0): Tensor<S, D, V> =>
+  permutation(key, x, axis)
 
 /**
  * Options of `choice`: sampling with replacement (default `true`) and probabilities `p` of the
@@ -135,17 +159,27 @@ export interface ChoiceOptions {
  * @since 0.1.0
  * @category random
  */
-export function choice<const O extends ReadonlyArray<number>>(key: Key, n: number, shape: O, options?: ChoiceOptions): Tensor<[...O], "i32", "cpu">
+export function choice<const O extends ReadonlyArray<number>>(
+  key: Key,
+  n: number,
+  shape: O,
+  options?: ChoiceOptions,
+): Tensor<[...O], "i32", "cpu">
 export function choice<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(
-  key: Key, x: Tensor<S, D, V>, shape: O, options?: ChoiceOptions,
+  key: Key,
+  x: Tensor<S, D, V>,
+  shape: O,
+  options?: ChoiceOptions,
 ): Tensor<S extends readonly [Dim, ...infer R extends Dim[]] ? [...O, ...R] : Dim[], D, V>
 export function choice(key: Key, a: number | AnyTensor, shape: ReadonlyArray<number>, options: ChoiceOptions = {}): AnyTensor {
   checkShape("choice", shape)
   const device = typeof a === "number" ? getDefaultDevice() : a.device
-  if (typeof a !== "number" && a.shape.length === 0) throw ShapeError.of("choice", "needs a tensor of rank at least 1 to draw rows from", a.shape)
+  if (typeof a !== "number" && a.shape.length === 0)
+    throw ShapeError.of("choice", "needs a tensor of rank at least 1 to draw rows from", a.shape)
   const n = typeof a === "number" ? a : a.shape[0]!
   checkParam("choice", "n", n, (v) => Number.isInteger(v) && v >= 1, "a positive integer")
-  const m = numel(shape), replace = options.replace ?? true
+  const m = numel(shape),
+    replace = options.replace ?? true
   if (!replace && m > n) throw ShapeError.of("choice", `cannot draw ${m} entries without replacement from ${n}`, shape)
   let idx: AnyTensor
   if (options.p === undefined) {
@@ -153,8 +187,11 @@ export function choice(key: Key, a: number | AnyTensor, shape: ReadonlyArray<num
     idx = fromHost(data, shape, "i32", device)
   } else {
     // listed probabilities in f64 where the device has it (f32 on WebGPU)
-    const p = Array.isArray(options.p) ? fromHost(options.p as ReadonlyArray<number>, [options.p.length], device.backend.supports("f64") ? "f64" : "f32", device) : (options.p as AnyTensor)
-    if (p.shape.length !== 1 || p.shape[0] !== n) throw ShapeError.of("choice", `p must have shape [${n}], got [${p.shape.join(", ")}]`, p.shape)
+    const p = Array.isArray(options.p)
+      ? fromHost(options.p as ReadonlyArray<number>, [options.p.length], device.backend.supports("f64") ? "f64" : "f32", device)
+      : (options.p as AnyTensor)
+    if (p.shape.length !== 1 || p.shape[0] !== n)
+      throw ShapeError.of("choice", `p must have shape [${n}], got [${p.shape.join(", ")}]`, p.shape)
     floatOf("choice", p.dtype)
     const logp = lax.log(lax.stopGradient(p))
     if (replace) idx = lax.reshape(categorical(key, logp as Tensor<number[], FloatDType>, [m]) as AnyTensor, shape)
@@ -164,5 +201,10 @@ export function choice(key: Key, a: number | AnyTensor, shape: ReadonlyArray<num
       idx = lax.reshape(topk(z as Tensor<number[]>, m)[1] as AnyTensor, shape)
     }
   }
-  return typeof a === "number" ? idx : lax.reshape(take(a as Tensor<number[]>, lax.reshape(idx, [m]) as Tensor<[number], "i32">, 0) as AnyTensor, [...shape, ...a.shape.slice(1)])
+  return typeof a === "number"
+    ? idx
+    : lax.reshape(take(a as Tensor<number[]>, lax.reshape(idx, [m]) as Tensor<[number], "i32">, 0) as AnyTensor, [
+        ...shape,
+        ...a.shape.slice(1),
+      ])
 }

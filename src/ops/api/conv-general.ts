@@ -49,11 +49,22 @@ export interface ConvOpts {
 const fmt = (s: ReadonlyArray<unknown>) => `[${s.join(", ")}]`
 
 /** One value per spatial axis from a number or a list (checked: positive integers). @internal */
-export const perAxis = (op: string, name: string, v: number | ReadonlyArray<number> | undefined, n: number, dflt: number, min = 1): number[] => {
+export const perAxis = (
+  op: string,
+  name: string,
+  v: number | ReadonlyArray<number> | undefined,
+  n: number,
+  dflt: number,
+  min = 1,
+): number[] => {
   const xs = v === undefined ? new Array<number>(n).fill(dflt) : typeof v === "number" ? new Array<number>(n).fill(v) : [...v]
   if (xs.length !== n) throw ShapeError.of(op, `${name} ${fmt(xs)} has ${xs.length} entries for ${n} spatial axes`)
   for (const s of xs)
-    if (!Number.isInteger(s) || s < min) throw ShapeError.of(op, `${name} must be ${min === 0 ? "non-negative" : "positive"} integers, got ${typeof v === "number" ? v : fmt(xs)}`)
+    if (!Number.isInteger(s) || s < min)
+      throw ShapeError.of(
+        op,
+        `${name} must be ${min === 0 ? "non-negative" : "positive"} integers, got ${typeof v === "number" ? v : fmt(xs)}`,
+      )
   return xs
 }
 
@@ -61,7 +72,14 @@ export const perAxis = (op: string, name: string, v: number | ReadonlyArray<numb
  * `[lo, hi]` padding per spatial axis; `"same"` pads so that the output has ⌈n / s⌉ entries
  * (total d·(k−1)+1 − n + (out−1)·s, the odd one on the high side). @internal
  */
-export const padPairs = (op: string, p: ConvPadding | undefined, sizes: ReadonlyArray<number>, k: ReadonlyArray<number>, s: ReadonlyArray<number>, d: ReadonlyArray<number>): Array<[number, number]> => {
+export const padPairs = (
+  op: string,
+  p: ConvPadding | undefined,
+  sizes: ReadonlyArray<number>,
+  k: ReadonlyArray<number>,
+  s: ReadonlyArray<number>,
+  d: ReadonlyArray<number>,
+): Array<[number, number]> => {
   const n = sizes.length
   if (p === undefined || p === "valid") return sizes.map(() => [0, 0])
   if (p === "same")
@@ -75,7 +93,8 @@ export const padPairs = (op: string, p: ConvPadding | undefined, sizes: Readonly
   if (xs.length !== n) throw ShapeError.of(op, `padding has ${xs.length} entries for ${n} spatial axes`)
   return xs.map((e) => {
     const pr: [number, number] = typeof e === "number" ? [e, e] : [e[0], e[1]]
-    if (!pr.every((v) => Number.isInteger(v) && v >= 0)) throw ShapeError.of(op, `padding must be non-negative integers, got ${typeof p === "number" ? p : JSON.stringify(p)}`)
+    if (!pr.every((v) => Number.isInteger(v) && v >= 0))
+      throw ShapeError.of(op, `padding must be non-negative integers, got ${typeof p === "number" ? p : JSON.stringify(p)}`)
     return pr
   })
 }
@@ -94,12 +113,21 @@ export interface ConvParams {
 export const resolveConv = (op: string, x: AnyTensor, w: AnyTensor, nsp: number, o: ConvOpts): ConvParams => {
   const sp = nsp === 1 ? ["L"] : nsp === 2 ? ["H", "W"] : ["D", "H", "W"]
   if (x.shape.length !== nsp + 2) throw ShapeError.of(op, `input must be [N, C, ${sp.join(", ")}], got ${fmt(x.shape)}`, x.shape, w.shape)
-  if (w.shape.length !== nsp + 2) throw ShapeError.of(op, `weight must be [out, in/groups, ${sp.map((a) => `k${a}`).join(", ")}], got ${fmt(w.shape)}`, x.shape, w.shape)
+  if (w.shape.length !== nsp + 2)
+    throw ShapeError.of(op, `weight must be [out, in/groups, ${sp.map((a) => `k${a}`).join(", ")}], got ${fmt(w.shape)}`, x.shape, w.shape)
   const g = o.groups ?? 1
   if (!Number.isInteger(g) || g < 1) throw ShapeError.of(op, `groups must be a positive integer, got ${g}`, x.shape, w.shape)
-  const C = x.shape[1]!, [Co, Cg] = w.shape as number[]
-  if (Cg! * g !== C) throw ShapeError.of(op, `input has ${C} channels but weight ${fmt(w.shape)} expects ${Cg}${g === 1 ? "" : ` x ${g} groups`}`, x.shape, w.shape)
-  if (Co! % g !== 0) throw ShapeError.of(op, `weight ${fmt(w.shape)} has ${Co} output channels, not divisible by ${g} groups`, x.shape, w.shape)
+  const C = x.shape[1]!,
+    [Co, Cg] = w.shape as number[]
+  if (Cg! * g !== C)
+    throw ShapeError.of(
+      op,
+      `input has ${C} channels but weight ${fmt(w.shape)} expects ${Cg}${g === 1 ? "" : ` x ${g} groups`}`,
+      x.shape,
+      w.shape,
+    )
+  if (Co! % g !== 0)
+    throw ShapeError.of(op, `weight ${fmt(w.shape)} has ${Co} output channels, not divisible by ${g} groups`, x.shape, w.shape)
   const stride = perAxis(op, "stride", o.stride, nsp, 1)
   const dilation = perAxis(op, "dilation", o.dilation, nsp, 1)
   const lhsDilation = perAxis(op, "lhsDilation", o.lhsDilation, nsp, 1)
@@ -110,23 +138,37 @@ export const resolveConv = (op: string, x: AnyTensor, w: AnyTensor, nsp: number,
 }
 
 /** The name of spatial axis `i` of `n` in messages (the type's `ConvAxisOut` uses the same). @internal */
-export const axisName = (n: number, i: number): string => (n === 1 ? "length" : n === 2 ? ["height", "width"][i]! : n === 3 ? ["depth", "height", "width"][i]! : `axis ${i}`)
+export const axisName = (n: number, i: number): string =>
+  n === 1 ? "length" : n === 2 ? ["height", "width"][i]! : n === 3 ? ["depth", "height", "width"][i]! : `axis ${i}`
 
 /** Output sizes of the spatial axes (an error naming `op` when a window does not fit). @internal */
 export const convOutSizes = (op: string, xShape: ReadonlyArray<number>, k: ReadonlyArray<number>, p: ConvParams): number[] =>
   k.map((kk, i) => {
-    const n = xShape[i + 2]!, nd = n === 0 ? 0 : (n - 1) * p.lhsDilation[i]! + 1
+    const n = xShape[i + 2]!,
+      nd = n === 0 ? 0 : (n - 1) * p.lhsDilation[i]! + 1
     const [lo, hi] = p.pads[i]!
     const o = windowCount(nd, kk, p.stride[i]!, p.dilation[i]!, lo, hi)
     if (o < 1) {
       const span = p.dilation[i]! * (kk - 1) + 1
-      throw ShapeError.of(op, `kernel ${kk}${span === kk ? "" : ` (dilated to ${span})`} larger than padded ${axisName(k.length, i)} ${nd + lo + hi}`, xShape)
+      throw ShapeError.of(
+        op,
+        `kernel ${kk}${span === kk ? "" : ` (dilated to ${span})`} larger than padded ${axisName(k.length, i)} ${nd + lo + hi}`,
+        xShape,
+      )
     }
     return o
   })
 
 /** 2-D core: `x [N, C, H, W]` (already padded/dilated when `pads` is null), `w [O, C/g, kh, kw]`. */
-const conv2dCore = (x: AnyTensor, w: AnyTensor, stride: readonly [number, number], pads: readonly [number, number, number, number], dilation: readonly [number, number], g: number, out: readonly [number, number]): AnyTensor => {
+const conv2dCore = (
+  x: AnyTensor,
+  w: AnyTensor,
+  stride: readonly [number, number],
+  pads: readonly [number, number, number, number],
+  dilation: readonly [number, number],
+  g: number,
+  out: readonly [number, number],
+): AnyTensor => {
   const N = x.shape[0]!
   const [Oc, Cg, kh, kw] = w.shape as [number, number, number, number]
   const [OH, OW] = out
@@ -158,11 +200,27 @@ export const convGeneral = (op: string, x: AnyTensor, w: AnyTensor, p: ConvParam
   const [N, C] = xp.shape as number[]
   if (nsp === 1) {
     const [L] = xp.shape.slice(2)
-    const y = conv2dCore(lax.reshape(xp, [N!, C!, 1, L!]), lax.reshape(w, [w.shape[0]!, w.shape[1]!, 1, k[0]!]), [1, p.stride[0]!], [0, 0, pads[0]![0], pads[0]![1]], [1, p.dilation[0]!], p.groups, [1, out[0]!])
+    const y = conv2dCore(
+      lax.reshape(xp, [N!, C!, 1, L!]),
+      lax.reshape(w, [w.shape[0]!, w.shape[1]!, 1, k[0]!]),
+      [1, p.stride[0]!],
+      [0, 0, pads[0]![0], pads[0]![1]],
+      [1, p.dilation[0]!],
+      p.groups,
+      [1, out[0]!],
+    )
     return lax.reshape(y, [N!, w.shape[0]!, out[0]!])
   }
   if (nsp === 2)
-    return conv2dCore(xp, w, [p.stride[0]!, p.stride[1]!], [pads[0]![0], pads[0]![1], pads[1]![0], pads[1]![1]], [p.dilation[0]!, p.dilation[1]!], p.groups, [out[0]!, out[1]!])
+    return conv2dCore(
+      xp,
+      w,
+      [p.stride[0]!, p.stride[1]!],
+      [pads[0]![0], pads[0]![1], pads[1]![0], pads[1]![1]],
+      [p.dilation[0]!, p.dilation[1]!],
+      p.groups,
+      [out[0]!, out[1]!],
+    )
   // 3-D: y[:, :, z] = Σ_i conv2d(x[:, :, z·s + i·d], w[:, :, i]); each depth slice joins the batch
   const [, , , H, W] = xp.shape as number[]
   const [OD, OH, OW] = out as [number, number, number]

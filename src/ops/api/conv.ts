@@ -5,9 +5,19 @@
  * @since 0.1.0
  */
 import {
-  conv2dShape, pool2dShape,
-  type Conv2d, type Conv2dOpts, type DeviceKind, type DType, type FloatDType, type Guard, type Pool2d, type Pool2dOpts,
-  type SameDevice, type SameDType, type Shape,
+  conv2dShape,
+  pool2dShape,
+  type Conv2d,
+  type Conv2dOpts,
+  type DeviceKind,
+  type DType,
+  type FloatDType,
+  type Guard,
+  type Pool2d,
+  type Pool2dOpts,
+  type SameDevice,
+  type SameDType,
+  type Shape,
 } from "../../shape/index.js"
 import type { Pair as PairT } from "../../shape/index.js"
 import { requireFloat } from "../core/aval.js"
@@ -19,7 +29,8 @@ import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { convGeneral, resolveConv } from "./conv-general.js"
 import type { Out } from "./typing.js"
 
-const pair = (p: PairT | undefined, d: number): readonly [number, number] => (p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]])
+const pair = (p: PairT | undefined, d: number): readonly [number, number] =>
+  p === undefined ? [d, d] : typeof p === "number" ? [p, p] : [p[0], p[1]]
 
 /** One window parameter (a number or an `[h, w]` pair) of integers ≥ `min`, checked for untyped callers. */
 const checkPair = (p: unknown, op: string, argument: string, min: number): void => {
@@ -35,16 +46,31 @@ const checkWindowOpts = (o: unknown, op: string, conv: boolean): void => {
   const r = o as Conv2dOpts
   checkPair(r.stride, op, "options.stride", 1)
   // a convolution also takes "same", "valid" and per-side [[top, bottom], [left, right]] padding
-  const sides = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((q) => Array.isArray(q) && q.length === 2 && q.every((v) => Number.isInteger(v) && v >= 0))
+  const sides = (p: unknown) =>
+    Array.isArray(p) &&
+    p.length === 2 &&
+    p.every((q) => Array.isArray(q) && q.length === 2 && q.every((v) => Number.isInteger(v) && v >= 0))
   if (!(conv && (r.padding === "same" || r.padding === "valid" || sides(r.padding)))) checkPair(r.padding, op, "options.padding", 0)
   checkPair(r.dilation, op, "options.dilation", 1)
   if (conv) checkPair(r.lhsDilation, op, "options.lhsDilation", 1)
   if (r.groups !== undefined) checkInt(r.groups, op, "options.groups", 1)
 }
 
-const windows = (x: AnyTensor, kernel: readonly [number, number], o: Pool2dOpts, value: number, defaultStride: readonly [number, number]): AnyTensor => {
+const windows = (
+  x: AnyTensor,
+  kernel: readonly [number, number],
+  o: Pool2dOpts,
+  value: number,
+  defaultStride: readonly [number, number],
+): AnyTensor => {
   const [ph, pw] = pair(o.padding, 0)
-  const p: UnfoldParams = { kernel, stride: o.stride === undefined ? defaultStride : pair(o.stride, 1), dilation: pair(o.dilation, 1), padding: [ph, ph, pw, pw], value }
+  const p: UnfoldParams = {
+    kernel,
+    stride: o.stride === undefined ? defaultStride : pair(o.stride, 1),
+    dilation: pair(o.dilation, 1),
+    padding: [ph, ph, pw, pw],
+    value,
+  }
   return lax.unfold(x, p)
 }
 
@@ -64,7 +90,15 @@ const windows = (x: AnyTensor, kernel: readonly [number, number], o: Pool2dOpts,
  * @since 0.1.0
  * @category convolution
  */
-export const conv2d = <X extends Shape, W extends Shape, D1 extends DType, D2 extends DType, V1 extends DeviceKind, V2 extends DeviceKind, const O extends Conv2dOpts = {}>(
+export const conv2d = <
+  X extends Shape,
+  W extends Shape,
+  D1 extends DType,
+  D2 extends DType,
+  V1 extends DeviceKind,
+  V2 extends DeviceKind,
+  const O extends Conv2dOpts = {},
+>(
   x: Tensor<X, D1, V1>,
   w: Tensor<W, D2, V2> & NoInfer<Guard<SameDevice<V1, V2, "conv2d", SameDType<D1, D2, "conv2d", Conv2d<X, W, O>>>>>,
   options?: O,
@@ -73,7 +107,11 @@ export const conv2d = <X extends Shape, W extends Shape, D1 extends DType, D2 ex
   checkWindowOpts(options, "conv2d", true)
   const o: Conv2dOpts = options ?? {}
   // the plain PyTorch options keep the shape rule's own messages (the twin of the type)
-  const plain = o.lhsDilation === undefined && (o.padding === undefined || typeof o.padding === "number" || (typeof o.padding !== "string" && o.padding.every((e) => typeof e === "number")))
+  const plain =
+    o.lhsDilation === undefined &&
+    (o.padding === undefined ||
+      typeof o.padding === "number" ||
+      (typeof o.padding !== "string" && o.padding.every((e) => typeof e === "number")))
   if (plain) conv2dShape(x.shape, w.shape, o as { readonly padding?: PairT })
   const p = resolveConv("conv2d", x, w as AnyTensor, 2, o)
   return convGeneral("conv2d", x, w as AnyTensor, p) as never
@@ -91,7 +129,9 @@ const poolKernel = (k: PairT) => pair(k, 1)
  * @category convolution
  */
 export const maxPool2d = <X extends Shape, D extends DType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
-  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "maxPool2d">>>, kernel: K, options?: O,
+  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "maxPool2d">>>,
+  kernel: K,
+  options?: O,
 ): Out<Pool2d<X, K, O, "maxPool2d">, D, V> => {
   checkTensor(x, "maxPool2d")
   checkPair(kernel, "maxPool2d", "kernel", 1)
@@ -111,8 +151,16 @@ export const maxPool2d = <X extends Shape, D extends DType, V extends DeviceKind
  * @since 0.1.0
  * @category convolution
  */
-export const avgPool2d = <X extends Shape, D extends FloatDType, V extends DeviceKind, const K extends PairT, const O extends Pool2dOpts = {}>(
-  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "avgPool2d">>>, kernel: K, options?: O,
+export const avgPool2d = <
+  X extends Shape,
+  D extends FloatDType,
+  V extends DeviceKind,
+  const K extends PairT,
+  const O extends Pool2dOpts = {},
+>(
+  x: Tensor<X, D, V> & NoInfer<Guard<Pool2d<X, K, O, "avgPool2d">>>,
+  kernel: K,
+  options?: O,
 ): Out<Pool2d<X, K, O, "avgPool2d">, D, V> => {
   checkTensor(x, "avgPool2d")
   checkPair(kernel, "avgPool2d", "kernel", 1)

@@ -47,7 +47,10 @@ export type HostDType<A> = A extends Float64Array ? "f64" : A extends Int32Array
 const place = (op: string, o: CreateOptions | undefined, allowed: ReadonlyArray<string> = createKeys): [DType | undefined, Device] => {
   if (o === undefined) return [undefined, getDefaultDevice()]
   checkOptions(o, op, allowed)
-  return [o.dtype === undefined ? undefined : checkDTypeName(o.dtype, op, "options.dtype"), o.device === undefined ? getDefaultDevice() : checkDevice(o.device, op, "options.device")]
+  return [
+    o.dtype === undefined ? undefined : checkDTypeName(o.dtype, op, "options.dtype"),
+    o.device === undefined ? getDefaultDevice() : checkDevice(o.device, op, "options.device"),
+  ]
 }
 const createKeys = ["dtype", "device"]
 
@@ -71,12 +74,19 @@ const flatten = (data: NestedData, shape: ReadonlyArray<number>, out: number[]):
       const isBool = typeof x === "boolean"
       if (!isBool && typeof x !== "number") {
         if (Array.isArray(x)) throw ShapeError.of("tensor", `ragged nested data: expected a number at depth ${depth}`, shape)
-        throw invalidArgument("tensor", `the element at ${where()}`, x, "a number or a boolean", x instanceof Tensor ? "join tensors with tg.stack([...]) or tg.concat([...])" : undefined)
+        throw invalidArgument(
+          "tensor",
+          `the element at ${where()}`,
+          x,
+          "a number or a boolean",
+          x instanceof Tensor ? "join tensors with tg.stack([...]) or tg.concat([...])" : undefined,
+        )
       }
       if (bools === undefined) bools = isBool
       else if (bools !== isBool)
         throw new DTypeError({
-          op: "tensor", dtypes: ["bool", "f32"],
+          op: "tensor",
+          dtypes: ["bool", "f32"],
           message: `tensor: nested data mixes booleans and numbers (${describeValue(x)} at ${where()} after ${bools ? "booleans" : "numbers"}); use one kind, and cast the tensor afterwards`,
         })
       out.push(isBool ? (x ? 1 : 0) : (x as number))
@@ -110,11 +120,12 @@ export function tensor<const T extends NestedData, D extends DType = DTypeOfNest
   data: T,
   options?: CreateOptions<D, V>,
 ): Tensor<ShapeOfNested<T>, NoInfer<D>, NoInfer<V>>
-export function tensor<A extends HostArray, const S extends ReadonlyArray<number>, D extends DType = HostDType<A>, V extends DeviceKind = "cpu">(
-  data: A,
-  shape: S,
-  options?: CreateOptions<D, V>,
-): Tensor<[...S], NoInfer<D>, NoInfer<V>>
+export function tensor<
+  A extends HostArray,
+  const S extends ReadonlyArray<number>,
+  D extends DType = HostDType<A>,
+  V extends DeviceKind = "cpu",
+>(data: A, shape: S, options?: CreateOptions<D, V>): Tensor<[...S], NoInfer<D>, NoInfer<V>>
 export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> | CreateOptions, b?: CreateOptions): AnyTensor {
   if (ArrayBuffer.isView(data)) {
     const shape = a as ReadonlyArray<number> | undefined
@@ -134,7 +145,12 @@ export function tensor(data: NestedData | HostArray, a?: ReadonlyArray<number> |
 
 const dtypeOfArray = (a: HostArray): DType => {
   const d = hostDType(a)
-  if (d === undefined) throw new DTypeError({ op: "tensor", dtypes: [], message: "tensor: unsupported typed array (use Float32Array, Float64Array, Int32Array or Uint8Array)" })
+  if (d === undefined)
+    throw new DTypeError({
+      op: "tensor",
+      dtypes: [],
+      message: "tensor: unsupported typed array (use Float32Array, Float64Array, Int32Array or Uint8Array)",
+    })
   return d
 }
 
@@ -147,7 +163,10 @@ const dtypeOfArray = (a: HostArray): DType => {
  * @since 0.1.0
  * @category constructors
  */
-export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(value: number, options?: CreateOptions<D, V>): Tensor<[], NoInfer<D>, NoInfer<V>> => {
+export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(
+  value: number,
+  options?: CreateOptions<D, V>,
+): Tensor<[], NoInfer<D>, NoInfer<V>> => {
   if (typeof value !== "number" && typeof value !== "boolean") throw invalidArgument("scalar", "value", value, "a number")
   return fromHostChecked("scalar", [value], [], options) as Tensor<[], D, V>
 }
@@ -160,7 +179,8 @@ const fromHostChecked = (op: string, data: ArrayLike<number>, shape: ReadonlyArr
 
 const checkShape = (op: string, shape: ReadonlyArray<number>) => {
   if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 
 /** Check a new tensor's shape, dtype and size on its device before anything is allocated (`OutOfMemory` past the device's limit). */
@@ -194,7 +214,9 @@ const build = (op: string, n: number, shape: ReadonlyArray<number>, o: CreateOpt
  * @category constructors
  */
 export const full = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  shape: S, value: number, options?: CreateOptions<D, V>,
+  shape: S,
+  value: number,
+  options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => {
   return fill("full", shape, value, options) as Tensor<[...S], D, V>
 }
@@ -217,7 +239,8 @@ const fill = (op: string, shape: ReadonlyArray<number>, value: number, options: 
  * @category constructors
  */
 export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  shape: S, options?: CreateOptions<D, V>,
+  shape: S,
+  options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("zeros", shape, 0, options) as Tensor<[...S], D, V>
 
 /**
@@ -230,7 +253,8 @@ export const zeros = <const S extends ReadonlyArray<number>, D extends DType = "
  * @category constructors
  */
 export const ones = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  shape: S, options?: CreateOptions<D, V>,
+  shape: S,
+  options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => fill("ones", shape, 1, options) as Tensor<[...S], D, V>
 
 /**
@@ -259,8 +283,16 @@ export const onesLike = <S extends Shape, D extends DType, V extends DeviceKind>
  * @since 0.1.0
  * @category constructors
  */
-export function arange<const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(n: N, options?: CreateOptions<D, V>): Tensor<[N], NoInfer<D>, NoInfer<V>>
-export function arange<D extends DType = "f32", V extends DeviceKind = "cpu">(start: number, stop: number, step?: number, options?: CreateOptions<D, V>): Tensor<[number], NoInfer<D>, NoInfer<V>>
+export function arange<const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
+  n: N,
+  options?: CreateOptions<D, V>,
+): Tensor<[N], NoInfer<D>, NoInfer<V>>
+export function arange<D extends DType = "f32", V extends DeviceKind = "cpu">(
+  start: number,
+  stop: number,
+  step?: number,
+  options?: CreateOptions<D, V>,
+): Tensor<[number], NoInfer<D>, NoInfer<V>>
 export function arange(a: number, b?: number | CreateOptions, c?: number, d?: CreateOptions): AnyTensor {
   const [start, stop, step, opts] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b]
   if (step === 0 || !Number.isFinite(step)) throw ShapeError.of("arange", `step must be finite and non-zero, got ${step}`, [])
@@ -281,7 +313,10 @@ export function arange(a: number, b?: number | CreateOptions, c?: number, d?: Cr
  * @category constructors
  */
 export const linspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  start: number, stop: number, n: N, options?: CreateOptions<D, V>,
+  start: number,
+  stop: number,
+  n: N,
+  options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkNumber(start, "linspace", "start")
   checkNumber(stop, "linspace", "stop")
@@ -313,7 +348,10 @@ export interface LogspaceOptions<D extends DType = DType, V extends DeviceKind =
  * @category constructors
  */
 export const logspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  start: number, stop: number, n: N, options?: LogspaceOptions<D, V>,
+  start: number,
+  stop: number,
+  n: N,
+  options?: LogspaceOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkShape("logspace", [n])
   const [dt, device] = place("logspace", options, ["dtype", "device", "base"])
@@ -335,13 +373,18 @@ export const logspace = <const N extends number, D extends DType = "f32", V exte
  * @category constructors
  */
 export const geomspace = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  start: number, stop: number, n: N, options?: CreateOptions<D, V>,
+  start: number,
+  stop: number,
+  n: N,
+  options?: CreateOptions<D, V>,
 ): Tensor<[N], NoInfer<D>, NoInfer<V>> => {
   checkShape("geomspace", [n])
   const [dt, device] = place("geomspace", options)
   if (start === 0 || stop === 0 || Math.sign(start) !== Math.sign(stop))
     throw ShapeError.of("geomspace", `the endpoints must be non-zero and of one sign, got ${start} and ${stop}`, [n])
-  const sgn = Math.sign(start), a = Math.log(Math.abs(start)), b = Math.log(Math.abs(stop))
+  const sgn = Math.sign(start),
+    a = Math.log(Math.abs(start)),
+    b = Math.log(Math.abs(stop))
   const data = new Float64Array(n)
   for (let i = 0; i < n; i++) data[i] = sgn * Math.exp(n === 1 ? a : a + ((b - a) * i) / (n - 1))
   // the endpoints exactly, as NumPy gives them
@@ -360,7 +403,9 @@ export const geomspace = <const N extends number, D extends DType = "f32", V ext
  * @category constructors
  */
 export const eye = <const N extends number, const M extends number = N, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  n: N, m?: M, options?: CreateOptions<D, V>,
+  n: N,
+  m?: M,
+  options?: CreateOptions<D, V>,
 ): Tensor<[N, M], NoInfer<D>, NoInfer<V>> => {
   const cols = m ?? n
   checkShape("eye", [n, cols])
@@ -377,7 +422,8 @@ export const eye = <const N extends number, const M extends number = N, D extend
  * @category constructors
  */
 export const identity = <const N extends number, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  n: N, options?: CreateOptions<D, V>,
+  n: N,
+  options?: CreateOptions<D, V>,
 ): Tensor<[N, N], NoInfer<D>, NoInfer<V>> => eye(n, n, options)
 
 /**
@@ -392,7 +438,8 @@ export const identity = <const N extends number, D extends DType = "f32", V exte
  * @category constructors
  */
 export const empty = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  shape: S, options?: CreateOptions<D, V>,
+  shape: S,
+  options?: CreateOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>> => full(shape, 0, options)
 
 /**
@@ -436,10 +483,14 @@ export interface RandomOptions<D extends DType, V extends DeviceKind> extends Cr
  * @category random
  */
 export function normal<const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  key: Key, shape: S, options?: RandomOptions<D, V>,
+  key: Key,
+  shape: S,
+  options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>>
 export function normal<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>, D extends DType = "f32">(
-  key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
+  key: KeyData<B, V>,
+  shape: S,
+  options?: RandomOptions<D, V>,
 ): Tensor<[...B, ...S], NoInfer<D>, V>
 export function normal(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
   checkOptions(options, "normal", normalKeys)
@@ -447,23 +498,31 @@ export function normal(key: Key | AnyTensor, shape: ReadonlyArray<number>, optio
   const s = checkNumber(options?.std ?? 1, "normal", "options.std", 0)
   if (!isKeyData(key)) return sample("normal", normalHost, key, shape, options, (z) => m + s * z)
   checkShape("normal", shape)
-  const n = numel(shape), lead = key.shape.slice(0, -1)
+  const n = numel(shape),
+    lead = key.shape.slice(0, -1)
   // pairs (u₀, u₁) → r·cos θ, r·sin θ with r = √(−2 log(1 − u₀)), θ = 2π·u₁ (as the host sampler)
   const u = uniformData("normal", key, [(n + (n % 2)) / 2, 2], options?.dtype ?? "f32")
-  const half = [...lead, (n + (n % 2)) / 2, 1], at = (j: number) => lax.slice(u, [...lead.map(() => 0), 0, j], [...lead.map(() => 1), 1, 1], half)
-  const r = lax.sqrt(lax.mul(lax.log1p(lax.neg(at(0))), -2)), th = lax.mul(at(1), 2 * Math.PI)
+  const half = [...lead, (n + (n % 2)) / 2, 1],
+    at = (j: number) => lax.slice(u, [...lead.map(() => 0), 0, j], [...lead.map(() => 1), 1, 1], half)
+  const r = lax.sqrt(lax.mul(lax.log1p(lax.neg(at(0))), -2)),
+    th = lax.mul(at(1), 2 * Math.PI)
   const z = lax.reshape(lax.concat([lax.mul(r, lax.cos(th)), lax.mul(r, lax.sin(th))], lead.length + 1), [...lead, n + (n % 2)])
   const zn = n % 2 === 0 ? z : lax.slice(z, lead.map(() => 0).concat(0), lead.map(() => 1).concat(1), [...lead, n])
   return lax.add(lax.mul(lax.reshape(zn, [...lead, ...shape]), s), m)
 }
 
-const normalKeys = ["dtype", "device", "mean", "std"], uniformKeys = ["dtype", "device", "low", "high"]
+const normalKeys = ["dtype", "device", "mean", "std"],
+  uniformKeys = ["dtype", "device", "low", "high"]
 const randomKeys = ["dtype", "device", "mean", "std", "low", "high"]
 
 /** Draw `numel(shape)` host samples, map each, and place them on the device. */
 const sample = (
-  op: string, draw: (k: Key, n: number, dt: DType) => Float64Array, key: Key, shape: ReadonlyArray<number>,
-  options: CreateOptions | undefined, f: (u: number) => number,
+  op: string,
+  draw: (k: Key, n: number, dt: DType) => Float64Array,
+  key: Key,
+  shape: ReadonlyArray<number>,
+  options: CreateOptions | undefined,
+  f: (u: number) => number,
 ): AnyTensor => {
   checkKey(key, op)
   const [d, device] = place(op, options, randomKeys)
@@ -487,14 +546,19 @@ const sample = (
  * @category random
  */
 export function uniform<const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  key: Key, shape: S, options?: RandomOptions<D, V>,
+  key: Key,
+  shape: S,
+  options?: RandomOptions<D, V>,
 ): Tensor<[...S], NoInfer<D>, NoInfer<V>>
 export function uniform<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>, D extends DType = "f32">(
-  key: KeyData<B, V>, shape: S, options?: RandomOptions<D, V>,
+  key: KeyData<B, V>,
+  shape: S,
+  options?: RandomOptions<D, V>,
 ): Tensor<[...B, ...S], NoInfer<D>, V>
 export function uniform(key: Key | AnyTensor, shape: ReadonlyArray<number>, options?: RandomOptions<DType, DeviceKind>): AnyTensor {
   checkOptions(options, "uniform", uniformKeys)
-  const lo = checkNumber(options?.low ?? 0, "uniform", "options.low"), hi = checkNumber(options?.high ?? 1, "uniform", "options.high")
+  const lo = checkNumber(options?.low ?? 0, "uniform", "options.low"),
+    hi = checkNumber(options?.high ?? 1, "uniform", "options.high")
   if (lo > hi) throw invalidArgument("uniform", "options.high", hi, `a number ≥ options.low (${lo})`)
   if (!isKeyData(key)) return sample("uniform", uniformHost, key, shape, options, (u) => lo + (hi - lo) * u)
   checkShape("uniform", shape)
@@ -517,12 +581,28 @@ export function uniform(key: Key | AnyTensor, shape: ReadonlyArray<number>, opti
  * @category random
  */
 export function bernoulli<const S extends ReadonlyArray<number>, V extends DeviceKind = "cpu">(
-  key: Key, p: number, shape: S, options?: { readonly device?: Device<V> },
+  key: Key,
+  p: number,
+  shape: S,
+  options?: { readonly device?: Device<V> },
 ): Tensor<[...S], "bool", NoInfer<V>>
-export function bernoulli<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>>(key: KeyData<B, V>, p: number, shape: S): Tensor<[...B, ...S], "bool", V>
+export function bernoulli<B extends Dim[], V extends DeviceKind, const S extends ReadonlyArray<number>>(
+  key: KeyData<B, V>,
+  p: number,
+  shape: S,
+): Tensor<[...B, ...S], "bool", V>
 export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind>(key: Key, p: Tensor<S, D, V>): Tensor<S, "bool", V>
-export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(key: Key, p: Tensor<S, D, V>, shape: O): Tensor<[...O], "bool", V>
-export function bernoulli(key: Key | AnyTensor, p: number | AnyTensor, shape?: ReadonlyArray<number>, options?: { readonly device?: Device }): AnyTensor {
+export function bernoulli<S extends Shape, D extends DType, V extends DeviceKind, const O extends ReadonlyArray<number>>(
+  key: Key,
+  p: Tensor<S, D, V>,
+  shape: O,
+): Tensor<[...O], "bool", V>
+export function bernoulli(
+  key: Key | AnyTensor,
+  p: number | AnyTensor,
+  shape?: ReadonlyArray<number>,
+  options?: { readonly device?: Device },
+): AnyTensor {
   if (typeof p === "number") checkNumber(p, "bernoulli", "p", 0, 1)
   checkOptions(options, "bernoulli", ["device"])
   if (isKeyData(key)) {
@@ -531,7 +611,8 @@ export function bernoulli(key: Key | AnyTensor, p: number | AnyTensor, shape?: R
     return lax.compare(uniformData("bernoulli", key, shape, "f32"), p, "lt")
   }
   if (typeof p !== "number") {
-    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16") throw new DTypeError({ op: "bernoulli", dtypes: [p.dtype], message: `bernoulli: expected float probabilities, got ${p.dtype}` })
+    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16")
+      throw new DTypeError({ op: "bernoulli", dtypes: [p.dtype], message: `bernoulli: expected float probabilities, got ${p.dtype}` })
     const out = shape ?? p.shape
     checkShape("bernoulli", out)
     const u = fromHost(uniformHost(key, numel(out), p.dtype), out, p.dtype, p.device)
@@ -555,15 +636,18 @@ export function bernoulli(key: Key | AnyTensor, p: number | AnyTensor, shape?: R
  * @category shapes
  */
 export const assertShape = <const S extends Shape, D extends DType, V extends DeviceKind, T extends Shape>(
-  x: Tensor<T, D, V>, shape: S,
+  x: Tensor<T, D, V>,
+  shape: S,
 ): Tensor<[...S], D, V> => {
   const bound = new Map<string, number>()
-  const ok = x.shape.length === shape.length && shape.every((d: Dim, i) => {
-    const actual = x.shape[i]!
-    if (typeof d === "number") return d === actual
-    if (!bound.has(d)) bound.set(d, actual)
-    return bound.get(d) === actual
-  })
+  const ok =
+    x.shape.length === shape.length &&
+    shape.every((d: Dim, i) => {
+      const actual = x.shape[i]!
+      if (typeof d === "number") return d === actual
+      if (!bound.has(d)) bound.set(d, actual)
+      return bound.get(d) === actual
+    })
   if (!ok) throw ShapeError.of("assertShape", `expected [${shape.join(", ")}], got [${x.shape.join(", ")}]`, shape, x.shape)
   return x as unknown as Tensor<[...S], D, V>
 }

@@ -31,7 +31,9 @@ type BindOne<Ls, S, E extends Env> = Ls extends [infer L extends string, ...infe
   ? S extends readonly [infer D extends Dim, ...infer SR]
     ? Lookup<E, L> extends [infer Seen]
       ? Unify<Seen, D, `einsum: letter ${L} has two sizes`> extends infer u
-        ? u extends ShapeMismatch<string> ? u : BindOne<LR, SR, [...E, readonly [L, u & Dim]]>
+        ? u extends ShapeMismatch<string>
+          ? u
+          : BindOne<LR, SR, [...E, readonly [L, u & Dim]]>
         : never
       : BindOne<LR, SR, [...E, readonly [L, D]]>
     : never
@@ -39,18 +41,27 @@ type BindOne<Ls, S, E extends Env> = Ls extends [infer L extends string, ...infe
 
 type BindAll<Ops, Ss, E extends Env = [], I extends 0[] = []> = Ops extends [infer O extends string, ...infer OR]
   ? Ss extends readonly [infer S extends readonly Dim[], ...infer SR]
-    ? number extends S["length"] ? "dynamic"
-    : Chars<O>["length"] extends S["length"]
-      ? BindOne<Chars<O>, S, E> extends infer e
-        ? e extends ShapeMismatch<string> ? e : e extends Env ? BindAll<OR, SR, e, [...I, 0]> : never
-        : never
-      : ShapeMismatch<`einsum: operand ${I["length"]} '${O}' has ${Chars<O>["length"]} letters but rank ${S["length"]}`>
+    ? number extends S["length"]
+      ? "dynamic"
+      : Chars<O>["length"] extends S["length"]
+        ? BindOne<Chars<O>, S, E> extends infer e
+          ? e extends ShapeMismatch<string>
+            ? e
+            : e extends Env
+              ? BindAll<OR, SR, e, [...I, 0]>
+              : never
+          : never
+        : ShapeMismatch<`einsum: operand ${I["length"]} '${O}' has ${Chars<O>["length"]} letters but rank ${S["length"]}`>
     : ShapeMismatch<`einsum: the pattern names more operands than the ${I["length"]} given`>
-  : Ss extends readonly [unknown, ...unknown[]] ? ShapeMismatch<`einsum: ${I["length"]} operands in the pattern but more were given`> : E
+  : Ss extends readonly [unknown, ...unknown[]]
+    ? ShapeMismatch<`einsum: ${I["length"]} operands in the pattern but more were given`>
+    : E
 
 /** The output dims; a later binding of a letter (unified) wins, hence the reversed lookup order does not matter. */
 type OutDims<Ls, E extends Env, Acc extends Dim[] = []> = Ls extends [infer L extends string, ...infer R]
-  ? Lookup<Rev<E>, L> extends [infer D extends Dim] ? OutDims<R, E, [...Acc, D]> : ShapeMismatch<`einsum: output letter ${L} appears in no operand`>
+  ? Lookup<Rev<E>, L> extends [infer D extends Dim]
+    ? OutDims<R, E, [...Acc, D]>
+    : ShapeMismatch<`einsum: output letter ${L} appears in no operand`>
   : Acc
 type Rev<E, Acc extends unknown[] = []> = E extends readonly [infer H, ...infer R] ? Rev<R, [H, ...Acc]> : Acc
 
@@ -63,10 +74,17 @@ type Rev<E, Acc extends unknown[] = []> = E extends readonly [infer H, ...infer 
  * @since 0.1.0
  * @category shape functions
  */
-export type Einsum<P extends string, Ss extends readonly (readonly Dim[])[]> = string extends P ? Dim[]
+export type Einsum<P extends string, Ss extends readonly (readonly Dim[])[]> = string extends P
+  ? Dim[]
   : P extends `${infer Ins}->${infer O}`
     ? BindAll<SplitOn<Ins, ",">, Ss> extends infer e
-      ? e extends ShapeMismatch<string> ? e : e extends "dynamic" ? Dim[] : e extends Env ? OutDims<Chars<O>, e> : never
+      ? e extends ShapeMismatch<string>
+        ? e
+        : e extends "dynamic"
+          ? Dim[]
+          : e extends Env
+            ? OutDims<Chars<O>, e>
+            : never
       : never
     : Dim[]
 
@@ -129,9 +147,15 @@ const contract = (a: Term, b: Term, keep: Set<string>): Term => {
   const aOnly = a.letters.filter((c) => !inB.has(c))
   const bOnly = b.letters.filter((c) => !a.letters.includes(c))
   const size = (x: Term, c: string) => x.t.shape[x.letters.indexOf(c)] as number
-  const perm = (x: Term, order: string[]) => lax.transpose(x.t, order.map((c) => x.letters.indexOf(c)))
-  const nb = numel(batch.map((c) => size(a, c))), m = numel(aOnly.map((c) => size(a, c)))
-  const k = numel(summed.map((c) => size(a, c))), n = numel(bOnly.map((c) => size(b, c)))
+  const perm = (x: Term, order: string[]) =>
+    lax.transpose(
+      x.t,
+      order.map((c) => x.letters.indexOf(c)),
+    )
+  const nb = numel(batch.map((c) => size(a, c))),
+    m = numel(aOnly.map((c) => size(a, c)))
+  const k = numel(summed.map((c) => size(a, c))),
+    n = numel(bOnly.map((c) => size(b, c)))
   const am = lax.reshape(perm(a, [...batch, ...aOnly, ...summed]), [nb, m, k])
   const bm = lax.reshape(perm(b, [...batch, ...summed, ...bOnly]), [nb, k, n])
   const y = matmul(am as never, bm as never) as AnyTensor
@@ -156,18 +180,21 @@ const contract = (a: Term, b: Term, keep: Set<string>): Term => {
  * @category linear algebra
  */
 export const einsum = <const P extends string, const Ts extends readonly [AnyTensor, ...AnyTensor[]]>(
-  pattern: P & NoInfer<Guard<Einsum<P, ShapesOf<Ts>>>>, ...operands: Ts
+  pattern: P & NoInfer<Guard<Einsum<P, ShapesOf<Ts>>>>,
+  ...operands: Ts
 ): Out<Einsum<P, ShapesOf<Ts>>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
   commonDevice(operands, "einsum")
   const { ins, out } = parse(pattern, operands.length)
   const sizes = new Map<string, number>()
   const terms = operands.map((t, i) => {
     const ls = ins[i]!
-    if (ls.length !== t.shape.length) throw ShapeError.of("einsum", `operand ${i} '${ls.join("")}' has ${ls.length} letters but rank ${t.shape.length}`, t.shape)
+    if (ls.length !== t.shape.length)
+      throw ShapeError.of("einsum", `operand ${i} '${ls.join("")}' has ${ls.length} letters but rank ${t.shape.length}`, t.shape)
     ls.forEach((c, d) => {
       const n = t.shape[d] as number
       const seen = sizes.get(c)
-      if (seen !== undefined && seen !== n) throw ShapeError.of("einsum", `letter ${c} has two sizes (${seen} vs ${n})`, ...operands.map((o) => o.shape))
+      if (seen !== undefined && seen !== n)
+        throw ShapeError.of("einsum", `letter ${c} has two sizes (${seen} vs ${n})`, ...operands.map((o) => o.shape))
       sizes.set(c, n)
     })
     return dedupe(t, [...ls])
@@ -181,5 +208,8 @@ export const einsum = <const P extends string, const Ts extends readonly [AnyTen
     acc = sumUnused(acc, keep)
   }
   acc = sumUnused(acc, new Set(out))
-  return lax.transpose(acc.t, out.map((c) => acc.letters.indexOf(c))) as never
+  return lax.transpose(
+    acc.t,
+    out.map((c) => acc.letters.indexOf(c)),
+  ) as never
 }

@@ -18,7 +18,11 @@ import type { DeviceOf, DTypeOf, ShapeOf } from "./typing.js"
 
 type Lens<Ts> = { -readonly [K in keyof Ts]: ShapeOf<Ts[K]> extends readonly [infer N extends Dim] ? N : number }
 /** "xy" swaps the first two axes of the grid (Cartesian: x varies along columns). */
-type GridShape<Ns extends Dim[], I extends "xy" | "ij"> = I extends "xy" ? (Ns extends [infer a extends Dim, infer b extends Dim, ...infer R extends Dim[]] ? [b, a, ...R] : Ns) : Ns
+type GridShape<Ns extends Dim[], I extends "xy" | "ij"> = I extends "xy"
+  ? Ns extends [infer a extends Dim, infer b extends Dim, ...infer R extends Dim[]]
+    ? [b, a, ...R]
+    : Ns
+  : Ns
 
 /**
  * Options of {@link meshgrid}: `indexing` is `"xy"` (Cartesian, the default) or `"ij"` (matrix).
@@ -46,11 +50,13 @@ export interface MeshgridOptions<I extends "xy" | "ij"> {
  * @category constructors
  */
 export const meshgrid = <const Ts extends ReadonlyArray<AnyTensor>, I extends "xy" | "ij" = "xy">(
-  xs: Ts, options?: MeshgridOptions<I>,
+  xs: Ts,
+  options?: MeshgridOptions<I>,
 ): { -readonly [K in keyof Ts]: Tensor<GridShape<Lens<Ts>, I>, DTypeOf<Ts[K]>, DeviceOf<Ts[K]>> } => {
   if (xs.length > 0) commonDevice(xs as ReadonlyArray<AnyTensor>, "meshgrid")
   xs.forEach((x, i) => {
-    if (x.shape.length !== 1) throw ShapeError.of("meshgrid", `input ${i} has shape [${x.shape.join(", ")}]; expected a 1-D tensor`, x.shape)
+    if (x.shape.length !== 1)
+      throw ShapeError.of("meshgrid", `input ${i} has shape [${x.shape.join(", ")}]; expected a 1-D tensor`, x.shape)
   })
   const xy = (options?.indexing ?? "xy") === "xy" && xs.length >= 2
   const ns = xs.map((x) => x.shape[0] as number)
@@ -59,7 +65,13 @@ export const meshgrid = <const Ts extends ReadonlyArray<AnyTensor>, I extends "x
   const grid = ns.map((_, g) => ns[axisOf(g)]!)
   return xs.map((x, i) => {
     const a = axisOf(i)
-    return lax.broadcastTo(lax.reshape(x as AnyTensor, grid.map((n, g) => (g === a ? n : 1))), grid)
+    return lax.broadcastTo(
+      lax.reshape(
+        x as AnyTensor,
+        grid.map((n, g) => (g === a ? n : 1)),
+      ),
+      grid,
+    )
   }) as never
 }
 
@@ -73,7 +85,11 @@ export const meshgrid = <const Ts extends ReadonlyArray<AnyTensor>, I extends "x
  * @since 0.1.0
  * @category math
  */
-export const clip = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, min?: number, max?: number): Tensor<S, D, V> => {
+export const clip = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  min?: number,
+  max?: number,
+): Tensor<S, D, V> => {
   if (min !== undefined && max !== undefined && min > max) throw ShapeError.of("clip", `min ${min} is greater than max ${max}`, x.shape)
   let y: AnyTensor = x
   if (min !== undefined) y = lax.max(y, min)
@@ -83,13 +99,20 @@ export const clip = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
 
 /** The `[n, m]` mask of entries on or below (`"lower"`) or on or above (`"upper"`) diagonal `k`. */
 const triMask = (n: number, m: number, k: number, side: "lower" | "upper", device: Device): AnyTensor =>
-  fromHost(Uint8Array.from({ length: n * m }, (_, p) => {
-    const i = Math.floor(p / m), j = p % m
-    return (side === "lower" ? j - i <= k : j - i >= k) ? 1 : 0
-  }), [n, m], "bool", device)
+  fromHost(
+    Uint8Array.from({ length: n * m }, (_, p) => {
+      const i = Math.floor(p / m),
+        j = p % m
+      return (side === "lower" ? j - i <= k : j - i >= k) ? 1 : 0
+    }),
+    [n, m],
+    "bool",
+    device,
+  )
 
 const checkSize = (op: string, ...dims: number[]) => {
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `sizes must be non-negative integers, got [${dims.join(", ")}]`, dims)
+  if (dims.some((d) => !Number.isInteger(d) || d < 0))
+    throw ShapeError.of(op, `sizes must be non-negative integers, got [${dims.join(", ")}]`, dims)
 }
 
 /**
@@ -104,7 +127,10 @@ const checkSize = (op: string, ...dims: number[]) => {
  * @category constructors
  */
 export const tri = <const N extends number, const M extends number = N, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  n: N, m?: M, k = 0, options?: CreateOptions<D, V>,
+  n: N,
+  m?: M,
+  k = 0,
+  options?: CreateOptions<D, V>,
 ): Tensor<[N, M], NoInfer<D>, NoInfer<V>> => {
   const cols = m ?? n
   checkSize("tri", n, cols)
@@ -114,7 +140,8 @@ export const tri = <const N extends number, const M extends number = N, D extend
 
 const triangle = (x: AnyTensor, k: number, side: "lower" | "upper", op: string): AnyTensor => {
   const r = x.shape.length
-  if (r < 2) throw ShapeError.of(op, `needs a tensor of rank at least 2 (matrices in the last two axes), got [${x.shape.join(", ")}]`, x.shape)
+  if (r < 2)
+    throw ShapeError.of(op, `needs a tensor of rank at least 2 (matrices in the last two axes), got [${x.shape.join(", ")}]`, x.shape)
   if (!Number.isInteger(k)) throw ShapeError.of(op, `the diagonal must be an integer, got ${k}`, x.shape)
   return lax.where(triMask(x.shape[r - 2]!, x.shape[r - 1]!, k, side, x.device), x, lax.scalar(0, x))
 }
@@ -146,8 +173,19 @@ export const triu = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
 /** The coordinate of every entry of `shape` along axis `a`, as `dtype`. */
 const coordinate = (shape: ReadonlyArray<number>, a: number, dtype: DType, device: Device): AnyTensor => {
   const n = shape[a]!
-  const iota = fromHost(Float64Array.from({ length: n }, (_, i) => i), [n], dtype, device)
-  return lax.broadcastTo(lax.reshape(iota, shape.map((s, d) => (d === a ? s : 1))), shape)
+  const iota = fromHost(
+    Float64Array.from({ length: n }, (_, i) => i),
+    [n],
+    dtype,
+    device,
+  )
+  return lax.broadcastTo(
+    lax.reshape(
+      iota,
+      shape.map((s, d) => (d === a ? s : 1)),
+    ),
+    shape,
+  )
 }
 
 /**
@@ -162,13 +200,17 @@ const coordinate = (shape: ReadonlyArray<number>, a: number, dtype: DType, devic
  * @category constructors
  */
 export const indices = <const S extends ReadonlyArray<number>, D extends DType = "i32", V extends DeviceKind = "cpu">(
-  dims: S, options?: CreateOptions<D, V>,
+  dims: S,
+  options?: CreateOptions<D, V>,
 ): Tensor<[S["length"], ...S], NoInfer<D>, NoInfer<V>> => {
   checkSize("indices", ...dims)
   const device = options?.device ?? getDefaultDevice()
   const dt = options?.dtype ?? "i32"
   if (dims.length === 0) return fromHost([], [0], dt, device) as never
-  return lax.concat(dims.map((_, a) => lax.reshape(coordinate(dims, a, dt, device), [1, ...dims])), 0) as never
+  return lax.concat(
+    dims.map((_, a) => lax.reshape(coordinate(dims, a, dt, device), [1, ...dims])),
+    0,
+  ) as never
 }
 
 /**
@@ -183,7 +225,9 @@ export const indices = <const S extends ReadonlyArray<number>, D extends DType =
  * @category constructors
  */
 export const fromFunction = <const S extends ReadonlyArray<number>, D extends DType = "f32", V extends DeviceKind = "cpu">(
-  f: (...coords: Array<Tensor<[...S], D, V>>) => AnyTensor | number, shape: S, options?: CreateOptions<D, V>,
+  f: (...coords: Array<Tensor<[...S], D, V>>) => AnyTensor | number,
+  shape: S,
+  options?: CreateOptions<D, V>,
 ): Tensor<[...S], D, V> => {
   checkSize("fromFunction", ...shape)
   const device = options?.device ?? getDefaultDevice()

@@ -37,8 +37,14 @@ describe("dataSync returns a copy", () => {
 
 describe("array(): readback as a Promise", () => {
   it("resolves to the nested values, as toArray's Effect does", async () => {
-    const x = tg.tensor([[1, 2], [3, 4]])
-    expect(await x.mul(2).array()).toEqual([[2, 4], [6, 8]])
+    const x = tg.tensor([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(await x.mul(2).array()).toEqual([
+      [2, 4],
+      [6, 8],
+    ])
     expect(await tg.array(tg.tensor([true, false]))).toEqual([true, false])
     expect(await tg.array(tg.scalar(7))).toBe(7)
     expect(await x.array()).toEqual(await Effect.runPromise(x.toArray()))

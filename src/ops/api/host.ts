@@ -23,7 +23,6 @@ const storageOf = (x: AnyTensor, op: string): Storage => {
   return impl
 }
 
-
 /** The tensor's own host data, not copied: only for readers that never write into it or hand it out. */
 const hostView = (x: AnyTensor, op: string): HostArray => {
   const s = storageOf(x, op)
@@ -50,7 +49,8 @@ const hostView = (x: AnyTensor, op: string): HostArray => {
  * @since 0.1.0
  * @category host access
  */
-export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] => hostCopy(hostView(x, "dataSync")) as HostOf[D]
+export const dataSync = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): HostOf[D] =>
+  hostCopy(hostView(x, "dataSync")) as HostOf[D]
 
 /**
  * Nested JS arrays of a CPU tensor's values (booleans for bool tensors).
@@ -90,7 +90,8 @@ export const item = <S extends Shape, D extends DType>(x: Tensor<S, D, "cpu">): 
  * @category host access
  */
 export type ReadbackError = DeviceLost | OutOfMemory | KernelCompileError
-const isReadbackError = (e: unknown): e is ReadbackError => e instanceof DeviceLost || e instanceof OutOfMemory || e instanceof KernelCompileError
+const isReadbackError = (e: unknown): e is ReadbackError =>
+  e instanceof DeviceLost || e instanceof OutOfMemory || e instanceof KernelCompileError
 
 /**
  * Read a tensor on any device back to the host as flat typed data (an Effect: GPU readback is
@@ -122,7 +123,9 @@ export const data = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
  * @since 0.1.0
  * @category host access
  */
-export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>): Effect.Effect<Nested<S, Elem<D>>, ReadbackError> =>
+export const toArray = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+): Effect.Effect<Nested<S, Elem<D>>, ReadbackError> =>
   Effect.map(data(x), (d) => nest(d, x.shape, x.dtype === "bool") as Nested<S, Elem<D>>)
 
 /**

@@ -18,10 +18,26 @@ import { takeAlongAxis } from "../prims/gather.js"
 import type { Out } from "./typing.js"
 
 /** `[0, 1, …, n-1]` as i32 on `like`'s device. */
-const iotaLike = (n: number, like: AnyTensor): AnyTensor => fromHost(Int32Array.from({ length: n }, (_, i) => i), [n], "i32", like.device)
+const iotaLike = (n: number, like: AnyTensor): AnyTensor =>
+  fromHost(
+    Int32Array.from({ length: n }, (_, i) => i),
+    [n],
+    "i32",
+    like.device,
+  )
 
-type Before<S, A extends number, Acc extends Dim[] = []> = Acc["length"] extends A ? Acc : S extends readonly [infer H extends Dim, ...infer R] ? Before<R, A, [...Acc, H]> : Acc
-type After<S, A extends number, I extends 0[] = []> = I["length"] extends A ? (S extends readonly [Dim, ...infer R extends Dim[]] ? R : []) : S extends readonly [Dim, ...infer R] ? After<R, A, [...I, 0]> : []
+type Before<S, A extends number, Acc extends Dim[] = []> = Acc["length"] extends A
+  ? Acc
+  : S extends readonly [infer H extends Dim, ...infer R]
+    ? Before<R, A, [...Acc, H]>
+    : Acc
+type After<S, A extends number, I extends 0[] = []> = I["length"] extends A
+  ? S extends readonly [Dim, ...infer R extends Dim[]]
+    ? R
+    : []
+  : S extends readonly [Dim, ...infer R]
+    ? After<R, A, [...I, 0]>
+    : []
 
 /**
  * The shape of `take(x: S, idx: I, axis: A)`: the axis is replaced by the index's shape.
@@ -31,13 +47,17 @@ type After<S, A extends number, I extends 0[] = []> = I["length"] extends A ? (S
  * @since 0.1.0
  * @category shape functions
  */
-export type Take<S extends Shape, I extends Shape, A extends number> =
-  number extends S["length"] ? Dim[]
-  : number extends A ? Dim[]
-  : NormAxis<A, S["length"], "take"> extends infer a
-    ? a extends ShapeMismatch<string> ? a
-    : a extends number ? [...Before<S, a>, ...I, ...After<S, a>] : Dim[]
-    : never
+export type Take<S extends Shape, I extends Shape, A extends number> = number extends S["length"]
+  ? Dim[]
+  : number extends A
+    ? Dim[]
+    : NormAxis<A, S["length"], "take"> extends infer a
+      ? a extends ShapeMismatch<string>
+        ? a
+        : a extends number
+          ? [...Before<S, a>, ...I, ...After<S, a>]
+          : Dim[]
+      : never
 
 /**
  * Select entries along `axis` by an integer index tensor of any shape (NumPy's `take` with an
@@ -53,15 +73,22 @@ export type Take<S extends Shape, I extends Shape, A extends number> =
  * @category indexing
  */
 export const take = <S extends Shape, D extends DType, V extends DeviceKind, I extends Shape, const A extends number>(
-  x: Tensor<S, D, V>, idx: Tensor<I, "i32", V>, axis: A & NoInfer<Guard<Take<S, I, A>>>,
+  x: Tensor<S, D, V>,
+  idx: Tensor<I, "i32", V>,
+  axis: A & NoInfer<Guard<Take<S, I, A>>>,
 ): Out<Take<S, I, A>, D, V> => {
   const r = x.shape.length
   const a = normAxis(axis, r, "take")
   const m = numel(idx.shape)
-  const before = x.shape.slice(0, a), after = x.shape.slice(a + 1)
+  const before = x.shape.slice(0, a),
+    after = x.shape.slice(a + 1)
   const flat = lax.reshape(idx, [...before.map(() => 1), m, ...after.map(() => 1)])
   const wide = lax.broadcastTo(flat, [...before, m, ...after])
-  return lax.reshape(takeAlongAxis(x as AnyTensor, wide as Tensor<number[], "i32", DeviceKind>, a), [...before, ...idx.shape, ...after]) as never
+  return lax.reshape(takeAlongAxis(x as AnyTensor, wide as Tensor<number[], "i32", DeviceKind>, a), [
+    ...before,
+    ...idx.shape,
+    ...after,
+  ]) as never
 }
 
 /**
@@ -74,7 +101,10 @@ export const take = <S extends Shape, D extends DType, V extends DeviceKind, I e
  * @since 0.1.0
  * @category indexing
  */
-export const flip = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, axes?: number | ReadonlyArray<number>): Tensor<S, D, V> => {
+export const flip = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  axes?: number | ReadonlyArray<number>,
+): Tensor<S, D, V> => {
   const r = x.shape.length
   const list = axes === undefined ? x.shape.map((_, i) => i) : (typeof axes === "number" ? [axes] : axes).map((a) => normAxis(a, r, "flip"))
   if (new Set(list).size !== list.length) throw ShapeError.of("flip", `axis repeated in [${list.join(", ")}]`, x.shape)
@@ -82,8 +112,19 @@ export const flip = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
   for (const a of list) {
     const n = x.shape[a]!
     if (n <= 1) continue
-    const rev = fromHost(Int32Array.from({ length: n }, (_, i) => n - 1 - i), [n], "i32", x.device)
-    const idx = lax.broadcastTo(lax.reshape(rev, x.shape.map((_, i) => (i === a ? n : 1))), x.shape)
+    const rev = fromHost(
+      Int32Array.from({ length: n }, (_, i) => n - 1 - i),
+      [n],
+      "i32",
+      x.device,
+    )
+    const idx = lax.broadcastTo(
+      lax.reshape(
+        rev,
+        x.shape.map((_, i) => (i === a ? n : 1)),
+      ),
+      x.shape,
+    )
     y = takeAlongAxis(y, idx as Tensor<number[], "i32", DeviceKind>, a)
   }
   return y as never
@@ -112,14 +153,21 @@ export interface OneHotOptions<D extends DType> {
  * @category indexing
  */
 export const oneHot = <S extends Shape, V extends DeviceKind, const N extends number, D extends DType = "f32">(
-  idx: Tensor<S, "i32", V>, n: N, options?: OneHotOptions<D>,
+  idx: Tensor<S, "i32", V>,
+  n: N,
+  options?: OneHotOptions<D>,
 ): Tensor<[...S, N], D, V> => {
-  if (!Number.isInteger(n) || n < 0) throw ShapeError.of("oneHot", `the number of classes must be a non-negative integer, got ${n}`, idx.shape)
+  if (!Number.isInteger(n) || n < 0)
+    throw ShapeError.of("oneHot", `the number of classes must be a non-negative integer, got ${n}`, idx.shape)
   const hit = lax.compare(lax.reshape(idx, [...idx.shape, 1]), lax.reshape(iotaLike(n, idx), [...idx.shape.map(() => 1), n]), "eq")
   return lax.cast(hit, options?.dtype ?? "f32") as never
 }
 
-type TopK<S extends Shape, K extends number> = number extends S["length"] ? Dim[] : S extends readonly [...infer H extends Dim[], Dim] ? [...H, K] : ShapeMismatch<"topk: needs a tensor of rank at least 1">
+type TopK<S extends Shape, K extends number> = number extends S["length"]
+  ? Dim[]
+  : S extends readonly [...infer H extends Dim[], Dim]
+    ? [...H, K]
+    : ShapeMismatch<"topk: needs a tensor of rank at least 1">
 
 /**
  * The `k` largest entries along the last axis, in descending order, and their indices (JAX's
@@ -138,12 +186,14 @@ type TopK<S extends Shape, K extends number> = number extends S["length"] ? Dim[
  * @category indexing
  */
 export const topk = <S extends Shape, D extends DType, V extends DeviceKind, const K extends number>(
-  x: Tensor<S, D, V>, k: K,
+  x: Tensor<S, D, V>,
+  k: K,
 ): [Out<TopK<S, K>, D, V>, Out<TopK<S, K>, "i32", V>] => {
   const r = x.shape.length
   if (r === 0) throw ShapeError.of("topk", "needs a tensor of rank at least 1", x.shape)
   const n = x.shape[r - 1]!
-  if (!Number.isInteger(k) || k < 0 || k > n) throw ShapeError.of("topk", `k = ${k} must be an integer in [0, ${n}] for [${x.shape.join(", ")}]`, x.shape)
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw ShapeError.of("topk", `k = ${k} must be an integer in [0, ${n}] for [${x.shape.join(", ")}]`, x.shape)
   const lead = x.shape.slice(0, r - 1)
   const xs = lax.stopGradient(x)
   const pos = lax.broadcastTo(lax.reshape(iotaLike(n, x), [...lead.map(() => 1), n]), x.shape)
@@ -175,7 +225,12 @@ const rollAxis = (x: AnyTensor, shift: number, a: number): AnyTensor => {
   const s = ((shift % n) + n) % n
   if (s === 0) return x
   const part = (start: number, size: number) =>
-    lax.slice(x, x.shape.map((_, d) => (d === a ? start : 0)), x.shape.map(() => 1), x.shape.map((len: number, d) => (d === a ? size : len)))
+    lax.slice(
+      x,
+      x.shape.map((_, d) => (d === a ? start : 0)),
+      x.shape.map(() => 1),
+      x.shape.map((len: number, d) => (d === a ? size : len)),
+    )
   return lax.concat([part(n - s, s), part(0, n - s)], a)
 }
 
@@ -192,12 +247,15 @@ const rollAxis = (x: AnyTensor, shift: number, a: number): AnyTensor => {
  * @category indexing
  */
 export const roll = <S extends Shape, D extends DType, V extends DeviceKind>(
-  x: Tensor<S, D, V>, shift: number | ReadonlyArray<number>, axis?: number | ReadonlyArray<number>,
+  x: Tensor<S, D, V>,
+  shift: number | ReadonlyArray<number>,
+  axis?: number | ReadonlyArray<number>,
 ): Tensor<S, D, V> => {
   const shifts = typeof shift === "number" ? [shift] : [...shift]
   if (shifts.some((k) => !Number.isInteger(k))) throw ShapeError.of("roll", `shifts must be integers, got [${shifts.join(", ")}]`, x.shape)
   if (axis === undefined) {
-    if (shifts.length !== 1) throw ShapeError.of("roll", `without an axis the shift must be one number, got [${shifts.join(", ")}]`, x.shape)
+    if (shifts.length !== 1)
+      throw ShapeError.of("roll", `without an axis the shift must be one number, got [${shifts.join(", ")}]`, x.shape)
     return lax.reshape(rollAxis(lax.reshape(x, [numel(x.shape)]), shifts[0]!, 0), x.shape) as never
   }
   const axes = (typeof axis === "number" ? [axis] : [...axis]).map((a) => normAxis(a, x.shape.length, "roll"))
@@ -227,12 +285,15 @@ export const roll = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @category indexing
  */
 export const rot90 = <S extends Shape, D extends DType, V extends DeviceKind>(
-  x: Tensor<S, D, V>, k = 1, axes: readonly [number, number] = [0, 1],
+  x: Tensor<S, D, V>,
+  k = 1,
+  axes: readonly [number, number] = [0, 1],
 ): Tensor<Dim[], D, V> => {
   const r = x.shape.length
   if (r < 2) throw ShapeError.of("rot90", `needs a tensor of rank at least 2, got [${x.shape.join(", ")}]`, x.shape)
   if (!Number.isInteger(k)) throw ShapeError.of("rot90", `k must be an integer, got ${k}`, x.shape)
-  const a0 = normAxis(axes[0], r, "rot90"), a1 = normAxis(axes[1], r, "rot90")
+  const a0 = normAxis(axes[0], r, "rot90"),
+    a1 = normAxis(axes[1], r, "rot90")
   if (a0 === a1) throw ShapeError.of("rot90", `the axes must differ, got [${axes.join(", ")}]`, x.shape)
   const q = ((k % 4) + 4) % 4
   const swap = x.shape.map((_, i) => (i === a0 ? a1 : i === a1 ? a0 : i))
@@ -257,7 +318,9 @@ export const rot90 = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @category indexing
  */
 export const select = <V extends DeviceKind, D extends DType>(
-  conditions: ReadonlyArray<Tensor<Shape, "bool", V> | AnyTensor>, choices: ReadonlyArray<Tensor<Shape, D, V> | AnyTensor>, fallback: number | AnyTensor = 0,
+  conditions: ReadonlyArray<Tensor<Shape, "bool", V> | AnyTensor>,
+  choices: ReadonlyArray<Tensor<Shape, D, V> | AnyTensor>,
+  fallback: number | AnyTensor = 0,
 ): Tensor<Dim[], D, V> => {
   if (conditions.length !== choices.length)
     throw ShapeError.of("select", `${conditions.length} conditions but ${choices.length} choices`, ...conditions.map((c) => c.shape))
@@ -265,11 +328,13 @@ export const select = <V extends DeviceKind, D extends DType>(
   const all = [...conditions, ...choices, ...(typeof fallback === "number" ? [] : [fallback])] as AnyTensor[]
   commonDevice(all, "select")
   conditions.forEach((c, i) => {
-    if (c.dtype !== "bool") throw new DTypeError({ op: "select", dtypes: [c.dtype], message: `select: condition ${i} must be bool, got ${c.dtype}` })
+    if (c.dtype !== "bool")
+      throw new DTypeError({ op: "select", dtypes: [c.dtype], message: `select: condition ${i} must be bool, got ${c.dtype}` })
   })
   const dt = choices.map((c) => c.dtype).reduce(promote)
   const shape = all.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, "select") as number[], [])
-  let y: AnyTensor = typeof fallback === "number" ? lax.full(shape, fallback, choices[0] as AnyTensor, dt) : lax.broadcastTo(lax.cast(fallback, dt), shape)
+  let y: AnyTensor =
+    typeof fallback === "number" ? lax.full(shape, fallback, choices[0] as AnyTensor, dt) : lax.broadcastTo(lax.cast(fallback, dt), shape)
   // the first true condition wins: apply them from the last to the first
   for (let i = conditions.length - 1; i >= 0; i--) {
     const choice = lax.broadcastTo(lax.cast(choices[i] as AnyTensor, dt), shape)

@@ -5,10 +5,35 @@
  * @since 0.1.0
  */
 import {
-  concatShape, expandShape, flattenShape, normAxis, padShape, parseIndex, permuteShape, reshapeShape, squeezeShape, stackShape,
-  transposeShape, unsqueezeShape,
-  type Concat, type DeviceKind, type Dim, type DType, type Expand, type Flatten, type Guard, type Pad, type Permute, type Reshape, type SameDevice, type Shape,
-  type Slice, type Squeeze, type Stack, type Transpose, type Unsqueeze,
+  concatShape,
+  expandShape,
+  flattenShape,
+  normAxis,
+  padShape,
+  parseIndex,
+  permuteShape,
+  reshapeShape,
+  squeezeShape,
+  stackShape,
+  transposeShape,
+  unsqueezeShape,
+  type Concat,
+  type DeviceKind,
+  type Dim,
+  type DType,
+  type Expand,
+  type Flatten,
+  type Guard,
+  type Pad,
+  type Permute,
+  type Reshape,
+  type SameDevice,
+  type Shape,
+  type Slice,
+  type Squeeze,
+  type Stack,
+  type Transpose,
+  type Unsqueeze,
 } from "../../shape/index.js"
 import { promote } from "../core/aval.js"
 import { broadcastShapes } from "../../shape/index.js"
@@ -32,7 +57,8 @@ const nums = (s: ReadonlyArray<unknown>) => s as number[]
  * @category layout
  */
 export const reshape = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
-  x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Reshape<S, T>>>,
+  x: Tensor<S, D, V>,
+  shape: T & NoInfer<Guard<Reshape<S, T>>>,
 ): Out<Reshape<S, T>, D, V> => {
   checkSizes(x, shape, "reshape")
   return lax.reshape(x, nums(reshapeShape(x.shape, shape))) as never
@@ -53,12 +79,21 @@ const checkSizes = (x: unknown, shape: unknown, op: string): void => {
  * @since 0.1.0
  * @category layout
  */
-export const transpose = <S extends Shape, D extends DType, V extends DeviceKind, const D0 extends number = -2, const D1 extends number = -1>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Transpose<S, D0, D1>>>, d0?: D0, d1?: D1,
+export const transpose = <
+  S extends Shape,
+  D extends DType,
+  V extends DeviceKind,
+  const D0 extends number = -2,
+  const D1 extends number = -1,
+>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Transpose<S, D0, D1>>>,
+  d0?: D0,
+  d1?: D1,
 ): Out<Transpose<S, D0, D1>, D, V> => {
   transposeShape(x.shape, d0, d1)
   const r = x.shape.length
-  const a = normAxis(d0 ?? -2, r, "transpose"), b = normAxis(d1 ?? -1, r, "transpose")
+  const a = normAxis(d0 ?? -2, r, "transpose"),
+    b = normAxis(d1 ?? -1, r, "transpose")
   const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i))
   return lax.transpose(x, perm) as never
 }
@@ -73,10 +108,14 @@ export const transpose = <S extends Shape, D extends DType, V extends DeviceKind
  * @category layout
  */
 export const permute = <S extends Shape, D extends DType, V extends DeviceKind, const P extends ReadonlyArray<number>>(
-  x: Tensor<S, D, V>, perm: P & NoInfer<Guard<Permute<S, P>>>,
+  x: Tensor<S, D, V>,
+  perm: P & NoInfer<Guard<Permute<S, P>>>,
 ): Out<Permute<S, P>, D, V> => {
   permuteShape(x.shape, perm)
-  return lax.transpose(x, perm.map((p) => normAxis(p, x.shape.length, "permute"))) as never
+  return lax.transpose(
+    x,
+    perm.map((p) => normAxis(p, x.shape.length, "permute")),
+  ) as never
 }
 
 /**
@@ -88,8 +127,14 @@ export const permute = <S extends Shape, D extends DType, V extends DeviceKind, 
  * @since 0.1.0
  * @category layout
  */
-export const squeeze = <S extends Shape, D extends DType, V extends DeviceKind, const A extends number | ReadonlyArray<number> | undefined = undefined>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Squeeze<S, A>>>, axis?: A,
+export const squeeze = <
+  S extends Shape,
+  D extends DType,
+  V extends DeviceKind,
+  const A extends number | ReadonlyArray<number> | undefined = undefined,
+>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Squeeze<S, A>>>,
+  axis?: A,
 ): Out<Squeeze<S, A>, D, V> => lax.reshape(x, nums(squeezeShape(x.shape, axis))) as never
 
 /**
@@ -104,14 +149,18 @@ export const squeeze = <S extends Shape, D extends DType, V extends DeviceKind, 
  * @category layout
  */
 export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind, const A extends number | ReadonlyArray<number>>(
-  x: Tensor<S, D, V> & NoInfer<Guard<A extends number ? Unsqueeze<S, A> : Shape>>, axis: A,
+  x: Tensor<S, D, V> & NoInfer<Guard<A extends number ? Unsqueeze<S, A> : Shape>>,
+  axis: A,
 ): Out<A extends number ? Unsqueeze<S, A> : Dim[], D, V> => {
   if (typeof axis === "number") return lax.reshape(x, nums(unsqueezeShape(x.shape, axis))) as never
   const r = x.shape.length + axis.length
   const at = axis.map((a) => normAxis(a, r, "unsqueeze"))
   if (new Set(at).size !== at.length) throw ShapeError.of("unsqueeze", `axis repeated in [${axis.join(", ")}] for rank ${r}`, x.shape)
   const rest = [...x.shape] as number[]
-  return lax.reshape(x, Array.from({ length: r }, (_, i) => (at.includes(i) ? 1 : rest.shift()!))) as never
+  return lax.reshape(
+    x,
+    Array.from({ length: r }, (_, i) => (at.includes(i) ? 1 : rest.shift()!)),
+  ) as never
 }
 
 /**
@@ -124,7 +173,8 @@ export const unsqueeze = <S extends Shape, D extends DType, V extends DeviceKind
  * @category layout
  */
 export const expand = <S extends Shape, D extends DType, V extends DeviceKind, const T extends ReadonlyArray<number>>(
-  x: Tensor<S, D, V>, shape: T & NoInfer<Guard<Expand<S, T>>>,
+  x: Tensor<S, D, V>,
+  shape: T & NoInfer<Guard<Expand<S, T>>>,
 ): Out<Expand<S, T>, D, V> => {
   checkSizes(x, shape, "expand")
   return lax.broadcastTo(x, nums(expandShape(x.shape, shape))) as never
@@ -140,7 +190,9 @@ export const expand = <S extends Shape, D extends DType, V extends DeviceKind, c
  * @category layout
  */
 export const flatten = <S extends Shape, D extends DType, V extends DeviceKind, const St extends number = 0, const En extends number = -1>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Flatten<S, St, En>>>, start?: St, end?: En,
+  x: Tensor<S, D, V> & NoInfer<Guard<Flatten<S, St, En>>>,
+  start?: St,
+  end?: En,
 ): Out<Flatten<S, St, En>, D, V> => lax.reshape(x, nums(flattenShape(x.shape, start, end))) as never
 
 /** @internal the strided window of a slice spec, before dropping/inserting axes */
@@ -157,7 +209,8 @@ const window = (x: AnyTensor, spec: string) => {
 /** A tensor and an index string from an untyped caller. */
 const checkSpec = (x: unknown, spec: unknown, op: string): void => {
   checkTensor(x, op)
-  if (typeof spec !== "string") throw invalidArgument(op, "spec", spec, `an index string (e.g. "1:3, ::2")`, typeof spec === "number" ? `write "${spec}"` : undefined)
+  if (typeof spec !== "string")
+    throw invalidArgument(op, "spec", spec, `an index string (e.g. "1:3, ::2")`, typeof spec === "number" ? `write "${spec}"` : undefined)
 }
 
 /**
@@ -174,7 +227,8 @@ const checkSpec = (x: unknown, spec: unknown, op: string): void => {
  * @category indexing
  */
 export const slice = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
-  x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
+  x: Tensor<S, D, V>,
+  spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): Out<Slice<S, Spec>, D, V> => {
   checkSpec(x, spec, "slice")
   const w = window(x, spec)
@@ -230,7 +284,8 @@ const updateAt = (x: AnyTensor, spec: string, v: Operand, mode: "set" | "add"): 
  * @category indexing
  */
 export const at = <S extends Shape, D extends DType, V extends DeviceKind, const Spec extends string>(
-  x: Tensor<S, D, V>, spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
+  x: Tensor<S, D, V>,
+  spec: Spec & NoInfer<Guard<Slice<S, Spec>>>,
 ): At<S, D, V, Spec> => {
   checkSpec(x, spec, "at")
   window(x, spec)
@@ -258,13 +313,20 @@ const checkTensors = (ts: unknown, op: string): void => {
  * @category layout
  */
 export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
-  ts: Ts & NoInfer<Guard<Concat<ShapesOf<Ts>, Ax>>>, axis?: Ax,
+  ts: Ts & NoInfer<Guard<Concat<ShapesOf<Ts>, Ax>>>,
+  axis?: Ax,
 ): Out<Concat<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
   checkTensors(ts, "concat")
-  concatShape(ts.map((t) => t.shape), axis)
+  concatShape(
+    ts.map((t) => t.shape),
+    axis,
+  )
   commonDevice(ts, "concat")
   const dt = joinDType(ts)
-  return lax.concat(ts.map((t) => lax.cast(t, dt)), normAxis(axis ?? 0, ts[0]!.shape.length, "concat")) as never
+  return lax.concat(
+    ts.map((t) => lax.cast(t, dt)),
+    normAxis(axis ?? 0, ts[0]!.shape.length, "concat"),
+  ) as never
 }
 
 /**
@@ -277,14 +339,21 @@ export const concat = <const Ts extends ReadonlyArray<AnyTensor>, const Ax exten
  * @category layout
  */
 export const stack = <const Ts extends ReadonlyArray<AnyTensor>, const Ax extends number = 0>(
-  ts: Ts & NoInfer<Guard<Stack<ShapesOf<Ts>, Ax>>>, axis?: Ax,
+  ts: Ts & NoInfer<Guard<Stack<ShapesOf<Ts>, Ax>>>,
+  axis?: Ax,
 ): Out<Stack<ShapesOf<Ts>, Ax>, DTypeOf<Ts[0]>, DeviceOf<Ts[0]>> => {
   checkTensors(ts, "stack")
-  stackShape(ts.map((t) => t.shape), axis)
+  stackShape(
+    ts.map((t) => t.shape),
+    axis,
+  )
   commonDevice(ts, "stack")
   const a = normAxis(axis ?? 0, ts[0]!.shape.length + 1, "stack")
   const dt = joinDType(ts)
-  return lax.concat(ts.map((t) => lax.reshape(lax.cast(t, dt), nums(unsqueezeShape(t.shape, a)))), a) as never
+  return lax.concat(
+    ts.map((t) => lax.reshape(lax.cast(t, dt), nums(unsqueezeShape(t.shape, a)))),
+    a,
+  ) as never
 }
 
 /**
@@ -315,21 +384,38 @@ export interface PadOptions {
  * @since 0.1.0
  * @category layout
  */
-export const pad = <S extends Shape, D extends DType, V extends DeviceKind, const P extends number | ReadonlyArray<readonly [number, number]>>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>, pads: P, options?: PadOptions,
+export const pad = <
+  S extends Shape,
+  D extends DType,
+  V extends DeviceKind,
+  const P extends number | ReadonlyArray<readonly [number, number]>,
+>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Pad<S, P>>>,
+  pads: P,
+  options?: PadOptions,
 ): Out<Pad<S, P>, D, V> => {
   checkTensor(x, "pad")
-  if (typeof pads !== "number" && !Array.isArray(pads)) throw invalidArgument("pad", "pads", pads, "a number, or [before, after] pairs (one, or one per axis)")
+  if (typeof pads !== "number" && !Array.isArray(pads))
+    throw invalidArgument("pad", "pads", pads, "a number, or [before, after] pairs (one, or one per axis)")
   checkOptions(options, "pad", ["mode", "value"])
   const mode = checkChoice(options?.mode ?? "constant", "pad", "options.mode", ["constant", "edge"])
-  if (options?.value !== undefined && typeof options.value !== "number") throw invalidArgument("pad", "options.value", options.value, "a number")
-  if (mode === "edge" && options?.value !== undefined) throw invalidArgument("pad", "options.value", options.value, `no value in "edge" mode (it repeats the edge values)`)
+  if (options?.value !== undefined && typeof options.value !== "number")
+    throw invalidArgument("pad", "options.value", options.value, "a number")
+  if (mode === "edge" && options?.value !== undefined)
+    throw invalidArgument("pad", "options.value", options.value, `no value in "edge" mode (it repeats the edge values)`)
   padShape(x.shape, pads)
-  const pairs: Array<readonly [number, number]> = typeof pads === "number"
-    ? x.shape.map(() => [pads, pads] as const)
-    : x.shape.map((_, i) => (pads as ReadonlyArray<readonly [number, number]>)[pads.length === 1 ? 0 : i]!)
+  const pairs: Array<readonly [number, number]> =
+    typeof pads === "number"
+      ? x.shape.map(() => [pads, pads] as const)
+      : x.shape.map((_, i) => (pads as ReadonlyArray<readonly [number, number]>)[pads.length === 1 ? 0 : i]!)
   if (mode === "constant")
-    return lax.pad(x, pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map(() => 0), options?.value ?? 0) as never
+    return lax.pad(
+      x,
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+      pairs.map(() => 0),
+      options?.value ?? 0,
+    ) as never
   let y: AnyTensor = x
   pairs.forEach(([lo, hi], d) => {
     if (lo === 0 && hi === 0) return
@@ -337,8 +423,16 @@ export const pad = <S extends Shape, D extends DType, V extends DeviceKind, cons
     if (n === 0) throw ShapeError.of("pad", `edge mode needs a non-empty axis ${d}`, x.shape)
     const edge = (i: number, k: number) => {
       const sizes = y.shape.map((s: number, j: number) => (j === d ? 1 : s))
-      const e = lax.slice(y, y.shape.map((_: number, j: number) => (j === d ? i : 0)), y.shape.map(() => 1), sizes)
-      return lax.broadcastTo(e, y.shape.map((s: number, j: number) => (j === d ? k : s)))
+      const e = lax.slice(
+        y,
+        y.shape.map((_: number, j: number) => (j === d ? i : 0)),
+        y.shape.map(() => 1),
+        sizes,
+      )
+      return lax.broadcastTo(
+        e,
+        y.shape.map((s: number, j: number) => (j === d ? k : s)),
+      )
     }
     const parts = [...(lo > 0 ? [edge(0, lo)] : []), y, ...(hi > 0 ? [edge(n - 1, hi)] : [])]
     y = lax.concat(parts, d)

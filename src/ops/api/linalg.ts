@@ -30,21 +30,35 @@ const sizes = (x: AnyTensor): number[] => x.shape as number[]
  * @category linear algebra
  */
 export const tensordot = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
-  a: Tensor<A, D, V>, b: Tensor<B, D, V>, axes: number | readonly [ReadonlyArray<number>, ReadonlyArray<number>] = 2,
+  a: Tensor<A, D, V>,
+  b: Tensor<B, D, V>,
+  axes: number | readonly [ReadonlyArray<number>, ReadonlyArray<number>] = 2,
 ): Tensor<Dim[], D, V> => {
   commonDevice([a, b], "tensordot")
-  const ra = a.shape.length, rb = b.shape.length
-  const [ax, bx] = typeof axes === "number"
-    ? [Array.from({ length: axes }, (_, i) => ra - axes + i), Array.from({ length: axes }, (_, i) => i)]
-    : [axes[0].map((v) => normAxis(v, ra, "tensordot")), axes[1].map((v) => normAxis(v, rb, "tensordot"))]
+  const ra = a.shape.length,
+    rb = b.shape.length
+  const [ax, bx] =
+    typeof axes === "number"
+      ? [Array.from({ length: axes }, (_, i) => ra - axes + i), Array.from({ length: axes }, (_, i) => i)]
+      : [axes[0].map((v) => normAxis(v, ra, "tensordot")), axes[1].map((v) => normAxis(v, rb, "tensordot"))]
   if (typeof axes === "number" && (!Number.isInteger(axes) || axes < 0 || axes > Math.min(ra, rb)))
     throw ShapeError.of("tensordot", `cannot contract ${axes} axes of ranks ${ra} and ${rb}`, a.shape, b.shape)
   if (ax.length !== bx.length) throw ShapeError.of("tensordot", `${ax.length} axes of a but ${bx.length} of b`, a.shape, b.shape)
   ax.forEach((i, k) => {
-    if (a.shape[i] !== b.shape[bx[k]!]) throw ShapeError.of("tensordot", `axis ${i} of a (${a.shape[i]}) differs from axis ${bx[k]} of b (${b.shape[bx[k]!]})`, a.shape, b.shape)
+    if (a.shape[i] !== b.shape[bx[k]!])
+      throw ShapeError.of(
+        "tensordot",
+        `axis ${i} of a (${a.shape[i]}) differs from axis ${bx[k]} of b (${b.shape[bx[k]!]})`,
+        a.shape,
+        b.shape,
+      )
   })
-  const freeA = sizes(a).map((_, i) => i).filter((i) => !ax.includes(i))
-  const freeB = sizes(b).map((_, i) => i).filter((i) => !bx.includes(i))
+  const freeA = sizes(a)
+    .map((_, i) => i)
+    .filter((i) => !ax.includes(i))
+  const freeB = sizes(b)
+    .map((_, i) => i)
+    .filter((i) => !bx.includes(i))
   const k = numel(ax.map((i) => sizes(a)[i]!))
   const am = lax.reshape(lax.transpose(a, [...freeA, ...ax]), [numel(freeA.map((i) => sizes(a)[i]!)), k])
   const bm = lax.reshape(lax.transpose(b, [...bx, ...freeB]), [k, numel(freeB.map((i) => sizes(b)[i]!))])
@@ -61,8 +75,10 @@ type Init<S extends Shape> = S extends readonly [...infer H extends Dim[], Dim] 
  * @since 0.1.0
  * @category linear algebra
  */
-export const inner = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(a: Tensor<A, D, V>, b: Tensor<B, D, V>): Tensor<[...Init<A>, ...Init<B>], D, V> =>
-  tensordot(a as AnyTensor, b as AnyTensor, [[-1], [-1]]) as never
+export const inner = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
+  a: Tensor<A, D, V>,
+  b: Tensor<B, D, V>,
+): Tensor<[...Init<A>, ...Init<B>], D, V> => tensordot(a as AnyTensor, b as AnyTensor, [[-1], [-1]]) as never
 
 /**
  * Matrix–vector product over the last axes, batch axes broadcast (NumPy's `matvec`):
@@ -73,7 +89,10 @@ export const inner = <A extends Shape, B extends Shape, D extends DType, V exten
  * @since 0.1.0
  * @category linear algebra
  */
-export const matvec = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(m: Tensor<A, D, V>, v: Tensor<B, D, V>): Tensor<B extends readonly [Dim] ? Init<A> : Dim[], D, V> => {
+export const matvec = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
+  m: Tensor<A, D, V>,
+  v: Tensor<B, D, V>,
+): Tensor<B extends readonly [Dim] ? Init<A> : Dim[], D, V> => {
   if (m.shape.length < 2 || v.shape.length < 1) throw ShapeError.of("matvec", "needs a matrix and a vector", m.shape, v.shape)
   const y = mm(m, lax.reshape(v, [...sizes(v), 1]))
   return lax.reshape(y, sizes(y).slice(0, -1)) as never
@@ -87,7 +106,14 @@ export const matvec = <A extends Shape, B extends Shape, D extends DType, V exte
  * @since 0.1.0
  * @category linear algebra
  */
-export const vecmat = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(v: Tensor<A, D, V>, m: Tensor<B, D, V>): Tensor<A extends readonly [Dim] ? (B extends readonly [...infer H extends Dim[], Dim, infer N extends Dim] ? [...H, N] : Dim[]) : Dim[], D, V> => {
+export const vecmat = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
+  v: Tensor<A, D, V>,
+  m: Tensor<B, D, V>,
+): Tensor<
+  A extends readonly [Dim] ? (B extends readonly [...infer H extends Dim[], Dim, infer N extends Dim] ? [...H, N] : Dim[]) : Dim[],
+  D,
+  V
+> => {
   if (m.shape.length < 2 || v.shape.length < 1) throw ShapeError.of("vecmat", "needs a vector and a matrix", v.shape, m.shape)
   const vs = sizes(v)
   const y = mm(lax.reshape(v, [...vs.slice(0, -1), 1, vs[vs.length - 1]!]), m)
@@ -96,7 +122,9 @@ export const vecmat = <A extends Shape, B extends Shape, D extends DType, V exte
 }
 
 type Kron<A extends Shape, B extends Shape> = A extends readonly [infer a0 extends number, infer a1 extends number]
-  ? B extends readonly [infer b0 extends number, infer b1 extends number] ? [Mul<a0, b0>, Mul<a1, b1>] : Dim[]
+  ? B extends readonly [infer b0 extends number, infer b1 extends number]
+    ? [Mul<a0, b0>, Mul<a1, b1>]
+    : Dim[]
   : Dim[]
 
 /**
@@ -109,13 +137,28 @@ type Kron<A extends Shape, B extends Shape> = A extends readonly [infer a0 exten
  * @since 0.1.0
  * @category linear algebra
  */
-export const kron = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(a: Tensor<A, D, V>, b: Tensor<B, D, V>): Tensor<Kron<A, B>, D, V> => {
+export const kron = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
+  a: Tensor<A, D, V>,
+  b: Tensor<B, D, V>,
+): Tensor<Kron<A, B>, D, V> => {
   commonDevice([a, b], "kron")
   const r = Math.max(a.shape.length, b.shape.length)
   const pa = [...new Array<number>(r - a.shape.length).fill(1), ...sizes(a)]
   const pb = [...new Array<number>(r - b.shape.length).fill(1), ...sizes(b)]
-  const y = lax.mul(lax.reshape(a, pa.flatMap((n) => [n, 1])), lax.reshape(b, pb.flatMap((n) => [1, n])))
-  return lax.reshape(y, pa.map((n, i) => n * pb[i]!)) as never
+  const y = lax.mul(
+    lax.reshape(
+      a,
+      pa.flatMap((n) => [n, 1]),
+    ),
+    lax.reshape(
+      b,
+      pb.flatMap((n) => [1, n]),
+    ),
+  )
+  return lax.reshape(
+    y,
+    pa.map((n, i) => n * pb[i]!),
+  ) as never
 }
 
 /**
@@ -130,15 +173,24 @@ export const kron = <A extends Shape, B extends Shape, D extends DType, V extend
  * @since 0.1.0
  * @category linear algebra
  */
-export const diagonal = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, offset = 0, axis1 = 0, axis2 = 1): Tensor<Dim[], D, V> => {
+export const diagonal = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  offset = 0,
+  axis1 = 0,
+  axis2 = 1,
+): Tensor<Dim[], D, V> => {
   const r = x.shape.length
   if (r < 2) throw ShapeError.of("diagonal", `needs a tensor of rank at least 2, got rank ${r}`, x.shape)
-  const a1 = normAxis(axis1, r, "diagonal"), a2 = normAxis(axis2, r, "diagonal")
+  const a1 = normAxis(axis1, r, "diagonal"),
+    a2 = normAxis(axis2, r, "diagonal")
   if (a1 === a2) throw ShapeError.of("diagonal", `axis1 and axis2 are both ${a1}`, x.shape)
   if (!Number.isInteger(offset)) throw ShapeError.of("diagonal", `offset must be an integer, got ${offset}`, x.shape)
-  const rest = sizes(x).map((_, i) => i).filter((i) => i !== a1 && i !== a2)
+  const rest = sizes(x)
+    .map((_, i) => i)
+    .filter((i) => i !== a1 && i !== a2)
   const lead = rest.map((i) => sizes(x)[i]!)
-  const n = sizes(x)[a1]!, m = sizes(x)[a2]!
+  const n = sizes(x)[a1]!,
+    m = sizes(x)[a2]!
   const len = Math.max(0, offset >= 0 ? Math.min(n, m - offset) : Math.min(n + offset, m))
   const flat = lax.reshape(lax.transpose(x, [...rest, a1, a2]), [...lead, n * m])
   const start = len === 0 ? 0 : offset >= 0 ? offset : -offset * m
@@ -153,7 +205,10 @@ export const diagonal = <S extends Shape, D extends DType, V extends DeviceKind>
  * @since 0.1.0
  * @category linear algebra
  */
-export const trace = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, offset = 0): Tensor<S extends readonly [Dim, Dim] ? [] : Dim[], D, V> => {
+export const trace = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  offset = 0,
+): Tensor<S extends readonly [Dim, Dim] ? [] : Dim[], D, V> => {
   const d = diagonal(x, offset) as AnyTensor
   return lax.reduceSum(d, [d.shape.length - 1]) as never
 }
@@ -169,7 +224,8 @@ export const trace = <S extends Shape, D extends DType, V extends DeviceKind>(x:
  * @category linear algebra
  */
 export const diag = <S extends Shape, D extends DType, V extends DeviceKind, const K extends number = 0>(
-  x: Tensor<S, D, V>, k?: K,
+  x: Tensor<S, D, V>,
+  k?: K,
 ): Tensor<S extends readonly [infer N extends Dim] ? ([K] extends [0] ? [N, N] : Dim[]) : Dim[], D, V> => diagE(x, k ?? 0) as never
 
 const diagE = (x: AnyTensor, k: number): AnyTensor => {

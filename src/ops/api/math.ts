@@ -25,4 +25,3 @@ export const reciprocal: Unary<FloatDType> = unary("reciprocal", (x) => {
   requireFloat("reciprocal", x.dtype)
   return lax.div(lax.scalar(1, x), x)
 })
-

@@ -6,8 +6,30 @@
  */
 import type { Effect } from "effect"
 import type {
-  Conv2d, Conv2dOpts, DeviceKind, Dot, DType, Expand, Flatten, FloatDType, Guard, Matmul, Outer, Pad, Pair, Permute, Pool2d, Pool2dOpts,
-  Reshape, SameDevice, SameDType, Shape, Slice, Squeeze, Transpose, Unsqueeze,
+  Conv2d,
+  Conv2dOpts,
+  DeviceKind,
+  Dot,
+  DType,
+  Expand,
+  Flatten,
+  FloatDType,
+  Guard,
+  Matmul,
+  Outer,
+  Pad,
+  Pair,
+  Permute,
+  Pool2d,
+  Pool2dOpts,
+  Reshape,
+  SameDevice,
+  SameDType,
+  Shape,
+  Slice,
+  Squeeze,
+  Transpose,
+  Unsqueeze,
 } from "../../shape/index.js"
 import type { HostOf } from "../core/aval.js"
 import * as conv from "./conv.js"
@@ -105,27 +127,44 @@ declare module "../core/tensor.js" {
       options?: O & NoInfer<Guard<red.Reduced<S, O, "mean">>>,
     ): Out<red.Reduced<S, O, "mean">, D extends FloatDType ? D : "f32", V>
     /** Variance over axes (`correction` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).variance({ axis: 0 }) // [1, 1] */
-    variance<const O extends red.ReduceArg<red.VarOptions> = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>): Out<red.Reduced<S, O, "var">, D, V>
+    variance<const O extends red.ReduceArg<red.VarOptions> = {}>(
+      this: Tensor<S, D & FloatDType, V>,
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "var">>>,
+    ): Out<red.Reduced<S, O, "var">, D, V>
     /** Standard deviation over axes (`ddof` 0 by default). @example tg.tensor([[1, 2], [3, 4]]).std({ axis: 0 }) // [1, 1] */
     std<const O extends red.VarOptions = {}>(
       options?: O & NoInfer<Guard<red.Reduced<S, O, "std">>>,
     ): Out<red.Reduced<S, O, "std">, D extends FloatDType ? D : "f32", V>
     /** Whether every entry is non-zero. @example tg.tensor([[1, 0], [3, 4]]).all({ axis: 1 }) // [false, true] */
-    all<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "all">>>): Out<red.Reduced<S, O, "all">, "bool", V>
+    all<const O extends red.ReduceOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "all">>>,
+    ): Out<red.Reduced<S, O, "all">, "bool", V>
     /** Whether any entry is non-zero. @example tg.tensor([[1, 0], [0, 0]]).any({ axis: 1 }) // [true, false] */
-    any<const O extends red.ReduceOptions = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "any">>>): Out<red.Reduced<S, O, "any">, "bool", V>
+    any<const O extends red.ReduceOptions = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "any">>>,
+    ): Out<red.Reduced<S, O, "any">, "bool", V>
     /** Sorted along an axis (default −1; NaN last). @example tg.tensor([[3, 1], [2, 5]]).sort() // [[1, 3], [2, 5]] */
     sort(options?: sorting.SortOptions): Tensor<S, D, V>
     /** The indices that sort along an axis (stable; i32). @example tg.tensor([3, 1, 2]).argsort() // [1, 2, 0] */
     argsort(options?: sorting.SortOptions): Tensor<S, "i32", V>
     /** Index of the maximum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmax({ axis: 1 }) // [0, 1] */
-    argmax<const O extends red.ArgOptions | number = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>): Out<red.Reduced<S, O, "argmax">, "i32", V>
+    argmax<const O extends red.ArgOptions | number = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "argmax">>>,
+    ): Out<red.Reduced<S, O, "argmax">, "i32", V>
     /** Index of the minimum (i32). @example tg.tensor([[1, -2], [3, 4]]).argmin() // 1 */
-    argmin<const O extends red.ArgOptions | number = {}>(options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>): Out<red.Reduced<S, O, "argmin">, "i32", V>
+    argmin<const O extends red.ArgOptions | number = {}>(
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "argmin">>>,
+    ): Out<red.Reduced<S, O, "argmin">, "i32", V>
     /** `log Σ exp` over axes, stable. @example tg.tensor([[0, 0]]).logsumexp({ axis: -1 }) // [log 2] */
-    logsumexp<const O extends red.ReduceArg = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>): Out<red.Reduced<S, O, "logsumexp">, D, V>
+    logsumexp<const O extends red.ReduceArg = {}>(
+      this: Tensor<S, D & FloatDType, V>,
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "logsumexp">>>,
+    ): Out<red.Reduced<S, O, "logsumexp">, D, V>
     /** Vector norm (ord 1, 2, ∞). @example tg.tensor([[3, 4]]).norm({ axis: 1 }) // [5] */
-    norm<const O extends red.ReduceArg<red.NormOptions> = {}>(this: Tensor<S, D & FloatDType, V>, options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>): Out<red.Reduced<S, O, "norm">, D, V>
+    norm<const O extends red.ReduceArg<red.NormOptions> = {}>(
+      this: Tensor<S, D & FloatDType, V>,
+      options?: O & NoInfer<Guard<red.Reduced<S, O, "norm">>>,
+    ): Out<red.Reduced<S, O, "norm">, D, V>
     /** Softmax along an axis (default −1). @example tg.tensor([0, 0]).softmax() // [0.5, 0.5] */
     softmax(this: Tensor<S, D & FloatDType, V>, options?: red.AxisOption | number): Tensor<S, D, V>
     /** Log-softmax along an axis (default −1). @example tg.tensor([0, 0]).logSoftmax() // [-log 2, -log 2] */
@@ -134,23 +173,34 @@ declare module "../core/tensor.js" {
     /** New shape, same data (−1 inferred). @example tg.ones([2, 3]).reshape([3, -1]) // Tensor<[3, 2]> */
     reshape<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Reshape<S, T>>>): Out<Reshape<S, T>, D, V>
     /** Swap two axes (default the last two). @example tg.ones([2, 3]).transpose() // Tensor<[3, 2]> */
-    transpose<const D0 extends number = -2, const D1 extends number = -1>(d0?: D0 & NoInfer<Guard<Transpose<S, D0, D1>>>, d1?: D1): Out<Transpose<S, D0, D1>, D, V>
+    transpose<const D0 extends number = -2, const D1 extends number = -1>(
+      d0?: D0 & NoInfer<Guard<Transpose<S, D0, D1>>>,
+      d1?: D1,
+    ): Out<Transpose<S, D0, D1>, D, V>
     /** Reorder axes. @example tg.ones([1, 3, 4, 5]).permute([0, 2, 3, 1]) // Tensor<[1, 4, 5, 3]> */
     permute<const P extends ReadonlyArray<number>>(perm: P & NoInfer<Guard<Permute<S, P>>>): Out<Permute<S, P>, D, V>
     /** Drop size-1 axes. @example tg.ones([1, 3, 1]).squeeze() // Tensor<[3]> */
-    squeeze<const A extends number | ReadonlyArray<number> | undefined = undefined>(axis?: A & NoInfer<Guard<Squeeze<S, A>>>): Out<Squeeze<S, A>, D, V>
+    squeeze<const A extends number | ReadonlyArray<number> | undefined = undefined>(
+      axis?: A & NoInfer<Guard<Squeeze<S, A>>>,
+    ): Out<Squeeze<S, A>, D, V>
     /** Insert a size-1 axis. @example tg.ones([3]).unsqueeze(0) // Tensor<[1, 3]> */
     unsqueeze<const A extends number>(axis: A & NoInfer<Guard<Unsqueeze<S, A>>>): Out<Unsqueeze<S, A>, D, V>
     /** Broadcast to a larger shape. @example tg.ones([1, 3]).expand([4, 3]) // Tensor<[4, 3]> */
     expand<const T extends ReadonlyArray<number>>(shape: T & NoInfer<Guard<Expand<S, T>>>): Out<Expand<S, T>, D, V>
     /** Merge axes start..end. @example tg.ones([2, 3, 4]).flatten(1) // Tensor<[2, 12]> */
-    flatten<const St extends number = 0, const En extends number = -1>(start?: St & NoInfer<Guard<Flatten<S, St, En>>>, end?: En): Out<Flatten<S, St, En>, D, V>
+    flatten<const St extends number = 0, const En extends number = -1>(
+      start?: St & NoInfer<Guard<Flatten<S, St, En>>>,
+      end?: En,
+    ): Out<Flatten<S, St, En>, D, V>
     /** NumPy basic indexing from a string. @example tg.zeros([5, 5]).slice("1:-1, 1:-1") // Tensor<[3, 3]> */
     slice<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): Out<Slice<S, Spec>, D, V>
     /** Functional update of a region: `.set(v)` / `.add(v)`. @example tg.zeros([5, 5]).at("1:-1, 1:-1").add(tg.ones([3, 3])) // ones inside a zero border */
     at<const Spec extends string>(spec: Spec & NoInfer<Guard<Slice<S, Spec>>>): layout.At<S, D, V, Spec>
     /** Pad every axis (NumPy `pad_width`). @example tg.tensor([1, 2]).pad([[1, 1]]) // [0, 1, 2, 0] */
-    pad<const P extends number | ReadonlyArray<readonly [number, number]>>(pads: P & NoInfer<Guard<Pad<S, P>>>, options?: layout.PadOptions): Out<Pad<S, P>, D, V>
+    pad<const P extends number | ReadonlyArray<readonly [number, number]>>(
+      pads: P & NoInfer<Guard<Pad<S, P>>>,
+      options?: layout.PadOptions,
+    ): Out<Pad<S, P>, D, V>
 
     /** Matrix product (NumPy semantics). @example tg.ones([2, 3]).matmul(tg.ones([3, 4])) // Tensor<[2, 4]> of 3s */
     matmul<B extends Shape, D2 extends DType, V2 extends DeviceKind>(
@@ -170,9 +220,16 @@ declare module "../core/tensor.js" {
       options?: O,
     ): Out<Conv2d<S, W, O>, D, V>
     /** 2-D max pooling. @example tg.ones([1, 1, 4, 4]).maxPool2d(2) // Tensor<[1, 1, 2, 2]> */
-    maxPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(kernel: K & NoInfer<Guard<Pool2d<S, K, O, "maxPool2d">>>, options?: O): Out<Pool2d<S, K, O, "maxPool2d">, D, V>
+    maxPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(
+      kernel: K & NoInfer<Guard<Pool2d<S, K, O, "maxPool2d">>>,
+      options?: O,
+    ): Out<Pool2d<S, K, O, "maxPool2d">, D, V>
     /** 2-D average pooling. @example tg.ones([1, 1, 4, 4]).avgPool2d(2) // Tensor<[1, 1, 2, 2]> */
-    avgPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(this: Tensor<S, D & FloatDType, V>, kernel: K & NoInfer<Guard<Pool2d<S, K, O, "avgPool2d">>>, options?: O): Out<Pool2d<S, K, O, "avgPool2d">, D, V>
+    avgPool2d<const K extends Pair, const O extends Pool2dOpts = {}>(
+      this: Tensor<S, D & FloatDType, V>,
+      kernel: K & NoInfer<Guard<Pool2d<S, K, O, "avgPool2d">>>,
+      options?: O,
+    ): Out<Pool2d<S, K, O, "avgPool2d">, D, V>
 
     /** Nested arrays of the values (CPU tensors only, by type). @example tg.tensor([1, 2]).toArraySync() */
     toArraySync(this: Tensor<S, D, "cpu">): Nested<S, Elem<D>>
@@ -191,22 +248,90 @@ declare module "../core/tensor.js" {
 
 type Fn = (x: AnyTensor, ...args: never[]) => unknown
 /** Members the class itself defines; every other member of `Tensor` is a method installed here. */
-type Own = "shape" | "dtype" | "device" | "_impl" | "aval" | "ndim" | "size" | "isTracer" | "dispose" | "toString" | typeof Symbol.toPrimitive
+type Own =
+  | "shape"
+  | "dtype"
+  | "device"
+  | "_impl"
+  | "aval"
+  | "ndim"
+  | "size"
+  | "isTracer"
+  | "dispose"
+  | "toString"
+  | typeof Symbol.toPrimitive
 type MethodName = Exclude<keyof Tensor, Own | keyof MethodsInstalledAbove>
 const methods = {
-  add: binary.add, sub: binary.sub, mul: binary.mul, div: binary.div, pow: binary.pow, maximum: binary.maximum, minimum: binary.minimum,
-  lt: compare.lt, le: compare.le, gt: compare.gt, ge: compare.ge, eq: compare.eq, ne: compare.ne,
-  neg: unary.neg, abs: unary.abs, sign: unary.sign, exp: unary.exp, log: unary.log, log1p: unary.log1p, sqrt: unary.sqrt,
-  sin: unary.sin, cos: unary.cos, tanh: unary.tanh, sigmoid: unary.sigmoid, square: math.square, reciprocal: math.reciprocal,
-  relu: nn.relu, gelu: nn.gelu, softplus: nn.softplus, silu: nn.silu, cast: convert.cast,
-  sum: red.sum, prod: red.prod, max: red.max, min: red.min, mean: red.mean, variance: red.variance, std: red.std, all: red.all, any: red.any,
-  sort: sorting.sort, argsort: sorting.argsort, argmax: red.argmax,
-  argmin: red.argmin, logsumexp: red.logsumexp, norm: red.norm, softmax: red.softmax, logSoftmax: red.logSoftmax,
-  reshape: layout.reshape, transpose: layout.transpose, permute: layout.permute, squeeze: layout.squeeze, unsqueeze: layout.unsqueeze,
-  expand: layout.expand, flatten: layout.flatten, slice: layout.slice, at: layout.at, pad: layout.pad,
-  matmul: matmulOps.matmul, dot: products.dot, outer: products.outer,
-  conv2d: conv.conv2d, maxPool2d: conv.maxPool2d, avgPool2d: conv.avgPool2d,
-  toArraySync: host.toArraySync, dataSync: host.dataSync, item: host.item, toArray: host.toArray, data: host.data, array: host.array,
+  add: binary.add,
+  sub: binary.sub,
+  mul: binary.mul,
+  div: binary.div,
+  pow: binary.pow,
+  maximum: binary.maximum,
+  minimum: binary.minimum,
+  lt: compare.lt,
+  le: compare.le,
+  gt: compare.gt,
+  ge: compare.ge,
+  eq: compare.eq,
+  ne: compare.ne,
+  neg: unary.neg,
+  abs: unary.abs,
+  sign: unary.sign,
+  exp: unary.exp,
+  log: unary.log,
+  log1p: unary.log1p,
+  sqrt: unary.sqrt,
+  sin: unary.sin,
+  cos: unary.cos,
+  tanh: unary.tanh,
+  sigmoid: unary.sigmoid,
+  square: math.square,
+  reciprocal: math.reciprocal,
+  relu: nn.relu,
+  gelu: nn.gelu,
+  softplus: nn.softplus,
+  silu: nn.silu,
+  cast: convert.cast,
+  sum: red.sum,
+  prod: red.prod,
+  max: red.max,
+  min: red.min,
+  mean: red.mean,
+  variance: red.variance,
+  std: red.std,
+  all: red.all,
+  any: red.any,
+  sort: sorting.sort,
+  argsort: sorting.argsort,
+  argmax: red.argmax,
+  argmin: red.argmin,
+  logsumexp: red.logsumexp,
+  norm: red.norm,
+  softmax: red.softmax,
+  logSoftmax: red.logSoftmax,
+  reshape: layout.reshape,
+  transpose: layout.transpose,
+  permute: layout.permute,
+  squeeze: layout.squeeze,
+  unsqueeze: layout.unsqueeze,
+  expand: layout.expand,
+  flatten: layout.flatten,
+  slice: layout.slice,
+  at: layout.at,
+  pad: layout.pad,
+  matmul: matmulOps.matmul,
+  dot: products.dot,
+  outer: products.outer,
+  conv2d: conv.conv2d,
+  maxPool2d: conv.maxPool2d,
+  avgPool2d: conv.avgPool2d,
+  toArraySync: host.toArraySync,
+  dataSync: host.dataSync,
+  item: host.item,
+  toArray: host.toArray,
+  data: host.data,
+  array: host.array,
 } satisfies { readonly [K in MethodName]: Fn }
 
 for (const [name, f] of Object.entries(methods) as Array<[string, Fn]>)

@@ -5,7 +5,17 @@
  * @since 0.1.0
  */
 import { DTypeError, ShapeError } from "../../errors.js"
-import { broadcastShapes, normAxes, normAxis, sameShape, type DeviceKind, type Dim, type DType, type FloatDType, type Shape } from "../../shape/index.js"
+import {
+  broadcastShapes,
+  normAxes,
+  normAxis,
+  sameShape,
+  type DeviceKind,
+  type Dim,
+  type DType,
+  type FloatDType,
+  type Shape,
+} from "../../shape/index.js"
 import { fromHost } from "../core/host.js"
 import { commonDevice } from "../core/interpreter.js"
 import { checkChoice, checkOptions, checkTensor } from "../core/check.js"
@@ -49,7 +59,13 @@ export const softplus: Act = act("softplus", (x) => lax.add(lax.max(x, 0), lax.l
 const erfE = (x: AnyTensor): AnyTensor => {
   const a = lax.abs(x)
   const t = lax.div(1, lax.add(lax.mul(a, 0.3275911), 1))
-  const poly = lax.mul(t, lax.add(0.254829592, lax.mul(t, lax.add(-0.284496736, lax.mul(t, lax.add(1.421413741, lax.mul(t, lax.add(-1.453152027, lax.mul(t, 1.061405429)))))))))
+  const poly = lax.mul(
+    t,
+    lax.add(
+      0.254829592,
+      lax.mul(t, lax.add(-0.284496736, lax.mul(t, lax.add(1.421413741, lax.mul(t, lax.add(-1.453152027, lax.mul(t, 1.061405429))))))),
+    ),
+  )
   const y = lax.sub(1, lax.mul(poly, lax.exp(lax.neg(lax.mul(a, a)))))
   return lax.mul(lax.sign(x), y)
 }
@@ -86,7 +102,10 @@ export interface GeluOptions {
  * @since 0.1.0
  * @category activations
  */
-export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: GeluOptions): Tensor<S, D, V> => {
+export const gelu = <S extends Shape, D extends FloatDType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: GeluOptions,
+): Tensor<S, D, V> => {
   checkTensor(x, "gelu")
   checkOptions(options, "gelu", ["approximate"])
   if (checkChoice(options?.approximate ?? "none", "gelu", "options.approximate", ["none", "tanh"]) === "tanh") {
@@ -145,7 +164,8 @@ const LN2 = Math.LN2
 export const log1mexp: Act = act("log1mexp", (x) => {
   const big = lax.compare(x, LN2, "gt")
   // NOTE: each branch sees only inputs it is accurate and finite on, so the unused one's derivative is not NaN
-  const xs = lax.where(big, LN2, x), xb = lax.where(big, x, 1)
+  const xs = lax.where(big, LN2, x),
+    xb = lax.where(big, x, 1)
   return lax.where(big, lax.log1p(lax.neg(lax.exp(lax.neg(xb)))), lax.log(lax.neg(expm1(lax.neg(xs)))))
 })
 
@@ -205,7 +225,8 @@ export const selu: Act = act("selu", (x) => lax.mul(expLinear(x, SELU_ALPHA, 1),
 export const mish: Act = act("mish", (x) => lax.mul(x, lax.tanh(softplus(x as never) as AnyTensor)))
 
 /** `min(max(x, 0), 6)` with a zero derivative outside (0, 6), by selection. */
-const relu6E = (x: AnyTensor): AnyTensor => lax.where(lax.compare(x, 0, "gt"), lax.where(lax.compare(x, 6, "lt"), x, lax.scalar(6, x)), lax.scalar(0, x))
+const relu6E = (x: AnyTensor): AnyTensor =>
+  lax.where(lax.compare(x, 0, "gt"), lax.where(lax.compare(x, 6, "lt"), x, lax.scalar(6, x)), lax.scalar(0, x))
 /**
  * `min(max(x, 0), 6)`.
  *
@@ -252,7 +273,13 @@ export const glu = <S extends Shape, D extends FloatDType, V extends DeviceKind>
   const n = x.shape[a]!
   if (n % 2 !== 0) throw ShapeError.of("glu", `axis ${a} must have even length, got ${n}`, x.shape)
   const sizes = x.shape.map((s: number, d: number) => (d === a ? n / 2 : s))
-  const half = (start: number) => lax.slice(x, x.shape.map((_, d) => (d === a ? start : 0)), x.shape.map(() => 1), sizes)
+  const half = (start: number) =>
+    lax.slice(
+      x,
+      x.shape.map((_, d) => (d === a ? start : 0)),
+      x.shape.map(() => 1),
+      sizes,
+    )
   return lax.mul(half(0), lax.sigmoid(half(n / 2))) as never
 }
 
@@ -283,7 +310,10 @@ export interface StandardizeOptions {
  * @since 0.1.0
  * @category nn
  */
-export const standardize = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: StandardizeOptions): Tensor<S, D, V> => {
+export const standardize = <S extends Shape, D extends FloatDType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: StandardizeOptions,
+): Tensor<S, D, V> => {
   const axes = normAxes(options?.axis ?? -1, x.shape.length, "standardize")
   const keep = lax.keepDimsShape(x.shape, axes)
   const count = axes.reduce((c, a) => c * x.shape[a]!, 1)
@@ -325,16 +355,27 @@ export interface DotProductAttentionOptions {
  * @category nn
  */
 export const dotProductAttention = <SQ extends Shape, SK extends Shape, SV extends Shape, D extends FloatDType, V extends DeviceKind>(
-  q: Tensor<SQ, D, V>, k: Tensor<SK, D, V>, v: Tensor<SV, D, V>, options?: DotProductAttentionOptions,
+  q: Tensor<SQ, D, V>,
+  k: Tensor<SK, D, V>,
+  v: Tensor<SV, D, V>,
+  options?: DotProductAttentionOptions,
 ): Tensor<Dim[], D, V> => {
   if (q.shape.length < 2 || k.shape.length < 2 || v.shape.length < 2)
-    throw ShapeError.of("dotProductAttention", "q, k and v need rank at least 2 ([..., T, d], [..., S, d], [..., S, dv])", q.shape, k.shape, v.shape)
+    throw ShapeError.of(
+      "dotProductAttention",
+      "q, k and v need rank at least 2 ([..., T, d], [..., S, d], [..., S, dv])",
+      q.shape,
+      k.shape,
+      v.shape,
+    )
   const d = q.shape[q.shape.length - 1]!
   if (k.shape[k.shape.length - 1] !== d || k.shape[k.shape.length - 2] !== v.shape[v.shape.length - 2])
     throw ShapeError.of(
       "dotProductAttention",
       `q [${q.shape.join(", ")}], k [${k.shape.join(", ")}] and v [${v.shape.join(", ")}] do not fit [..., T, d], [..., S, d], [..., S, dv]`,
-      q.shape, k.shape, v.shape,
+      q.shape,
+      k.shape,
+      v.shape,
     )
   commonDevice([q, k, v, ...(options?.mask ? [options.mask] : []), ...(options?.bias ? [options.bias] : [])], "dotProductAttention")
   let s = lax.mul(lax.matmul(q, lax.mT(k)), options?.scale ?? 1 / Math.sqrt(d))
@@ -349,7 +390,12 @@ export const dotProductAttention = <SQ extends Shape, SK extends Shape, SV exten
     allowed = lax.broadcastTo(options.mask, broadcastShapes(options.mask.shape, s.shape, "dotProductAttention") as number[])
   }
   if (options?.isCausal === true) {
-    const causal = fromHost(Uint8Array.from({ length: T * S }, (_, i) => (i % S <= Math.floor(i / S) ? 1 : 0)), [T, S], "bool", q.device)
+    const causal = fromHost(
+      Uint8Array.from({ length: T * S }, (_, i) => (i % S <= Math.floor(i / S) ? 1 : 0)),
+      [T, S],
+      "bool",
+      q.device,
+    )
     allowed = allowed === undefined ? causal : lax.where(causal, allowed, lax.scalar(0, causal, "bool"))
   }
   if (allowed !== undefined) {

@@ -32,11 +32,31 @@ export interface ReduceWindowOpts {
   readonly baseDilation?: number | ReadonlyArray<number>
 }
 
-type Opt<O, K extends string, Dflt> = K extends keyof O ? ([Exclude<O[K], undefined>] extends [never] ? Dflt : Exclude<O[K], undefined>) : Dflt
+type Opt<O, K extends string, Dflt> = K extends keyof O
+  ? [Exclude<O[K], undefined>] extends [never]
+    ? Dflt
+    : Exclude<O[K], undefined>
+  : Dflt
 type At<V, I> = V extends string ? V : V extends number ? V : V extends readonly unknown[] ? (I extends keyof V ? V[I] : number) : number
 type Axes<S extends readonly unknown[], Wn, O, Acc extends unknown[] = []> = S extends readonly [infer H, ...infer R]
-  ? Axes<R, Wn, O, [...Acc, ConvAxisOut<H, At<Wn, Acc["length"]>, At<Opt<O, "strides", 1>, Acc["length"]>, At<Opt<O, "padding", "valid">, Acc["length"]>,
-    At<Opt<O, "windowDilation", 1>, Acc["length"]>, At<Opt<O, "baseDilation", 1>, Acc["length"]>, "reduceWindow", `axis ${Acc["length"]} size`>]>
+  ? Axes<
+      R,
+      Wn,
+      O,
+      [
+        ...Acc,
+        ConvAxisOut<
+          H,
+          At<Wn, Acc["length"]>,
+          At<Opt<O, "strides", 1>, Acc["length"]>,
+          At<Opt<O, "padding", "valid">, Acc["length"]>,
+          At<Opt<O, "windowDilation", 1>, Acc["length"]>,
+          At<Opt<O, "baseDilation", 1>, Acc["length"]>,
+          "reduceWindow",
+          `axis ${Acc["length"]} size`
+        >,
+      ]
+    >
   : Acc
 type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extends true ? H : FirstErr<R>) : false
 
@@ -49,14 +69,19 @@ type FirstErr<T> = T extends readonly [infer H, ...infer R] ? (IsError<H> extend
  * @since 0.1.0
  * @category shape functions
  */
-export type ReduceWindow<S extends Shape, Wn extends ReadonlyArray<number>, O = {}> =
-  number extends S["length"] ? Dim[]
-  : number extends Wn["length"] ? Dim[]
-  : Wn["length"] extends S["length"]
-    ? Axes<S, Wn, O> extends infer r
-      ? FirstErr<r> extends infer e ? ([e] extends [false] ? { [K in keyof r]: r[K] & Dim } : e) : never
-      : never
-    : ShapeMismatch<`reduceWindow: window has ${Wn["length"]} sizes for input ${FmtShape<S>} of rank ${S["length"]}`>
+export type ReduceWindow<S extends Shape, Wn extends ReadonlyArray<number>, O = {}> = number extends S["length"]
+  ? Dim[]
+  : number extends Wn["length"]
+    ? Dim[]
+    : Wn["length"] extends S["length"]
+      ? Axes<S, Wn, O> extends infer r
+        ? FirstErr<r> extends infer e
+          ? [e] extends [false]
+            ? { [K in keyof r]: r[K] & Dim }
+            : e
+          : never
+        : never
+      : ShapeMismatch<`reduceWindow: window has ${Wn["length"]} sizes for input ${FmtShape<S>} of rank ${S["length"]}`>
 
 const identity = (op: "max" | "min" | "sum", dtype: DType): number =>
   op === "sum" ? 0 : dtype === "i32" ? (op === "max" ? -2147483647 : 2147483647) : op === "max" ? -Infinity : Infinity
@@ -76,15 +101,26 @@ const identity = (op: "max" | "min" | "sum", dtype: DType): number =>
  * @since 0.1.0
  * @category convolution
  */
-export const reduceWindow = <S extends Shape, D extends DType, V extends DeviceKind, const Wn extends ReadonlyArray<number>, const O extends ReduceWindowOpts = {}>(
-  x: Tensor<S, D, V>, op: "max" | "min" | "sum", window: Wn & NoInfer<Guard<ReduceWindow<S, Wn, O>>>, options?: O,
+export const reduceWindow = <
+  S extends Shape,
+  D extends DType,
+  V extends DeviceKind,
+  const Wn extends ReadonlyArray<number>,
+  const O extends ReduceWindowOpts = {},
+>(
+  x: Tensor<S, D, V>,
+  op: "max" | "min" | "sum",
+  window: Wn & NoInfer<Guard<ReduceWindow<S, Wn, O>>>,
+  options?: O,
 ): Out<ReduceWindow<S, Wn, O>, D, V> => {
   const o: ReduceWindowOpts = options ?? {}
   const r = x.shape.length
   const name = "reduceWindow"
-  if (op !== "max" && op !== "min" && op !== "sum") throw ShapeError.of(name, `op must be "max", "min" or "sum", got "${String(op)}"`, x.shape)
+  if (op !== "max" && op !== "min" && op !== "sum")
+    throw ShapeError.of(name, `op must be "max", "min" or "sum", got "${String(op)}"`, x.shape)
   if (x.dtype === "bool") throw new DTypeError({ op: name, dtypes: [x.dtype], message: `${name}: expected a numeric tensor, got bool` })
-  if (window.length !== r) throw ShapeError.of(name, `window has ${window.length} sizes for input [${x.shape.join(", ")}] of rank ${r}`, x.shape)
+  if (window.length !== r)
+    throw ShapeError.of(name, `window has ${window.length} sizes for input [${x.shape.join(", ")}] of rank ${r}`, x.shape)
   const win = perAxis(name, "window", window, r, 1)
   const strides = perAxis(name, "strides", o.strides, r, 1)
   const wd = perAxis(name, "windowDilation", o.windowDilation, r, 1)
@@ -92,17 +128,34 @@ export const reduceWindow = <S extends Shape, D extends DType, V extends DeviceK
   const dilated = x.shape.map((n, i) => (n === 0 ? 0 : (n - 1) * bd[i]! + 1))
   const pads = padPairs(name, o.padding, dilated, win, strides, wd)
   const out = dilated.map((n, i) => {
-    const padded = n + pads[i]![0] + pads[i]![1], span = wd[i]! * (win[i]! - 1) + 1
-    if (padded < span) throw ShapeError.of(name, `kernel ${win[i]}${span === win[i] ? "" : ` (dilated to ${span})`} larger than padded axis ${i} size ${padded}`, x.shape)
+    const padded = n + pads[i]![0] + pads[i]![1],
+      span = wd[i]! * (win[i]! - 1) + 1
+    if (padded < span)
+      throw ShapeError.of(
+        name,
+        `kernel ${win[i]}${span === win[i] ? "" : ` (dilated to ${span})`} larger than padded axis ${i} size ${padded}`,
+        x.shape,
+      )
     return Math.floor((padded - span) / strides[i]!) + 1
   })
   const init = identity(op, x.dtype)
-  const xp = lax.pad(x, pads.map((p) => p[0]), pads.map((p) => p[1]), bd.map((b) => b - 1), init)
+  const xp = lax.pad(
+    x,
+    pads.map((p) => p[0]),
+    pads.map((p) => p[1]),
+    bd.map((b) => b - 1),
+    init,
+  )
   const combine = op === "max" ? lax.max : op === "min" ? lax.min : lax.add
   let acc: AnyTensor | undefined
   const offset = new Array<number>(r).fill(0)
   for (;;) {
-    const s = lax.slice(xp, offset.map((k, i) => k * wd[i]!), strides, out)
+    const s = lax.slice(
+      xp,
+      offset.map((k, i) => k * wd[i]!),
+      strides,
+      out,
+    )
     acc = acc === undefined ? s : combine(acc, s)
     // next window offset (odometer over the window's sizes)
     let a = r - 1

@@ -4,7 +4,18 @@
  *
  * @since 0.1.0
  */
-import { dotShape, outerShape, type DeviceKind, type DType, type Dot, type Guard, type Outer, type SameDevice, type SameDType, type Shape } from "../../shape/index.js"
+import {
+  dotShape,
+  outerShape,
+  type DeviceKind,
+  type DType,
+  type Dot,
+  type Guard,
+  type Outer,
+  type SameDevice,
+  type SameDType,
+  type Shape,
+} from "../../shape/index.js"
 import { matmul } from "../prims/matmul.js"
 import { checkTensor } from "../core/check.js"
 import { commonDevice } from "../core/interpreter.js"

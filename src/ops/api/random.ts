@@ -81,7 +81,10 @@ export type KeyData<B extends Dim[] = [], V extends DeviceKind = DeviceKind> = T
  * @category random
  */
 export function keyData<V extends DeviceKind = "cpu">(key: Key, options?: { readonly device?: Device<V> }): KeyData<[], V>
-export function keyData<const K extends ReadonlyArray<Key>, V extends DeviceKind = "cpu">(keys: K, options?: { readonly device?: Device<V> }): KeyData<[K["length"]], V>
+export function keyData<const K extends ReadonlyArray<Key>, V extends DeviceKind = "cpu">(
+  keys: K,
+  options?: { readonly device?: Device<V> },
+): KeyData<[K["length"]], V>
 export function keyData(k: Key | ReadonlyArray<Key>, options?: { readonly device?: Device }): AnyTensor {
   const keys = k instanceof Key ? [k] : k
   const words = Int32Array.from(keys.flatMap((q) => [q.words[0] | 0, q.words[1] | 0]))
@@ -89,7 +92,11 @@ export function keyData(k: Key | ReadonlyArray<Key>, options?: { readonly device
 }
 
 /** The `threefry` primitive on key data (checked: i32 `[..., 2]`). */
-const threefryOf = (op: string, k: AnyTensor, p: { mode: "key" | "uniform"; x0: number; start: number; count: number; dtype: DType }): AnyTensor => {
+const threefryOf = (
+  op: string,
+  k: AnyTensor,
+  p: { mode: "key" | "uniform"; x0: number; start: number; count: number; dtype: DType },
+): AnyTensor => {
   if (k.dtype !== "i32" || k.shape.length === 0 || k.shape[k.shape.length - 1] !== 2)
     throw invalidArgument(op, "key", k, "a Key, or i32 key data [..., 2] (see keyData)")
   return bind1(primitive("threefry"), [k], p)
@@ -140,14 +147,16 @@ export function foldIn(k: Key | AnyTensor, i: number): Key | AnyTensor {
 
 /** Uniform floats in [0, 1) of shape `[...lead, ...shape]` from key data `[...lead, 2]` (the host stream's values). */
 export const uniformData = (op: string, k: AnyTensor, shape: ReadonlyArray<number>, dtype: DType): AnyTensor => {
-  if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16") throw new DTypeError({ op, dtypes: [dtype], message: `${op}: expected a float dtype, got ${dtype}` })
+  if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16")
+    throw new DTypeError({ op, dtypes: [dtype], message: `${op}: expected a float dtype, got ${dtype}` })
   const u = threefryOf(op, k, { mode: "uniform", x0: 0, start: 0, count: numel(shape), dtype })
   return u.reshape([...k.shape.slice(0, -1), ...shape] as number[]) as AnyTensor
 }
 
 /** Sample shapes are lists of non-negative integers. */
 export const checkShape = (op: string, shape: ReadonlyArray<number>) => {
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 /** A scalar parameter passes `ok`, or a ShapeError names the op, the parameter and what was expected. */
 export const checkParam = (op: string, name: string, v: number, ok: (v: number) => boolean, want: string) => {
@@ -155,7 +164,8 @@ export const checkParam = (op: string, name: string, v: number, ok: (v: number) 
 }
 /** The dtype, checked to be a float one (a DTypeError naming the op otherwise). */
 export const floatOf = (op: string, d: DType): DType => {
-  if (d !== "f32" && d !== "f64" && d !== "f16") throw new DTypeError({ op, dtypes: [d], message: `${op}: expected a float dtype, got ${d}` })
+  if (d !== "f32" && d !== "f64" && d !== "f16")
+    throw new DTypeError({ op, dtypes: [d], message: `${op}: expected a float dtype, got ${d}` })
   return d
 }
 /** Whether a key argument is key data (a tensor) rather than a host `Key`. */
@@ -200,7 +210,9 @@ export class HostStream {
   /** A standard normal (Marsaglia's polar method). */
   normal(): number {
     for (;;) {
-      const a = 2 * this.next() - 1, b = 2 * this.next() - 1, s = a * a + b * b
+      const a = 2 * this.next() - 1,
+        b = 2 * this.next() - 1,
+        s = a * a + b * b
       if (s > 0 && s < 1) return a * Math.sqrt((-2 * Math.log(s)) / s)
     }
   }
@@ -212,7 +224,8 @@ export const gammaHost = (st: HostStream, alpha: number): number => {
     const u = st.next()
     return gammaHost(st, alpha + 1) * Math.exp(Math.log(u) / alpha)
   }
-  const d = alpha - 1 / 3, c = 1 / Math.sqrt(9 * d)
+  const d = alpha - 1 / 3,
+    c = 1 / Math.sqrt(9 * d)
   for (;;) {
     let x: number, v: number
     do {
@@ -241,17 +254,24 @@ export const poissonHost = (st: HostStream, lam: number): number => {
   if (lam === 0) return 0
   if (lam < 10) {
     const l = Math.exp(-lam)
-    let k = 0, p = st.next()
+    let k = 0,
+      p = st.next()
     while (p > l) {
       k++
       p *= st.next()
     }
     return k
   }
-  const slam = Math.sqrt(lam), loglam = Math.log(lam)
-  const b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2)
+  const slam = Math.sqrt(lam),
+    loglam = Math.log(lam)
+  const b = 0.931 + 2.53 * slam,
+    a = -0.059 + 0.02483 * b,
+    invalpha = 1.1239 + 1.1328 / (b - 3.4),
+    vr = 0.9277 - 3.6224 / (b - 2)
   for (;;) {
-    const u = st.next() - 0.5, v = st.next(), us = 0.5 - Math.abs(u)
+    const u = st.next() - 0.5,
+      v = st.next(),
+      us = 0.5 - Math.abs(u)
     const k = Math.floor(((2 * a) / us + b) * u + lam + 0.43)
     if (us >= 0.07 && v <= vr) return k
     if (k < 0 || (us < 0.013 && v > us)) continue
@@ -264,7 +284,8 @@ const erfcPos = (x: number): number => {
   // continued fraction for large x, series for small: both converge fast in their ranges
   if (x < 2) {
     // erf by its Taylor series: 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
-    let term = x, sum = x
+    let term = x,
+      sum = x
     for (let n = 1; n < 60; n++) {
       term *= (-x * x) / n
       const t = term / (2 * n + 1)
@@ -274,7 +295,9 @@ const erfcPos = (x: number): number => {
     return 1 - (2 / Math.sqrt(Math.PI)) * sum
   }
   // Lentz's continued fraction: erfc(x) = exp(−x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …))))
-  let f = x, c = x, d = 0
+  let f = x,
+    c = x,
+    d = 0
   for (let n = 1; n < 200; n++) {
     const an = n / 2
     d = x + an * d
@@ -302,11 +325,16 @@ export const ndtriHost = (p: number): number => {
   let x: number
   if (p < lo || p > 1 - lo) {
     const q = Math.sqrt(-2 * Math.log(p < lo ? p : 1 - p))
-    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    x =
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
     if (p > 1 - lo) x = -x
   } else {
-    const q = p - 0.5, r = q * q
-    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+    const q = p - 0.5,
+      r = q * q
+    x =
+      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
   }
   for (let i = 0; i < 2; i++) {
     // Newton on Φ(x) = p in the tail where Φ is accurate: work with the smaller of p and 1 − p

@@ -35,9 +35,11 @@ export interface ReduceOptions {
  * @since 0.1.0
  * @category reductions
  */
-export type AxisOf<O> = O extends number | ReadonlyArray<number> ? O
-  : O extends { readonly axis: infer A extends number | ReadonlyArray<number> } ? A
-  : undefined
+export type AxisOf<O> = O extends number | ReadonlyArray<number>
+  ? O
+  : O extends { readonly axis: infer A extends number | ReadonlyArray<number> }
+    ? A
+    : undefined
 /**
  * What a reduction takes after the tensor: its options, or the axis alone (NumPy's `x.sum(1)`).
  *
@@ -75,7 +77,11 @@ export type Reduced<S extends Shape, O, Op extends string> = Reduce<S, AxisOf<O>
 const renamed = { ddof: "correction", keepdim: "keepdims", keepDims: "keepdims", keep_dims: "keepdims", dim: "axis", axes: "axis" }
 
 /** A reduction's options from what its caller passed: a bare axis (or axes) means `{ axis }`; unknown options are an error. */
-const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | undefined, op: string, allowed: ReadonlyArray<string>): O | undefined => {
+const optionsOf = <O extends object>(
+  o: O | number | ReadonlyArray<number> | undefined,
+  op: string,
+  allowed: ReadonlyArray<string>,
+): O | undefined => {
   if (o === undefined) return undefined
   const r = (typeof o === "number" || Array.isArray(o) ? { axis: o } : o) as O & ReduceOptions
   if (r === o) checkOptions(o, op, allowed, renamed)
@@ -88,19 +94,34 @@ const optionsOf = <O extends object>(o: O | number | ReadonlyArray<number> | und
 const reduceKeys = ["axis", "keepdims"]
 
 /** Axes + keepdims for an erased tensor. */
-const reduceWith = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, o?: ReduceOptions): AnyTensor => {
+const reduceWith = (
+  op: string,
+  f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor,
+  x: AnyTensor,
+  o?: ReduceOptions,
+): AnyTensor => {
   const axes = normAxes(o?.axis, x.shape.length, op)
   const y = f(x, axes)
   return o?.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, axes)) : y
 }
 /** `reduceWith` behind the public boundary: the input and the options checked first. */
-const reduceChecked = (op: string, f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor, x: AnyTensor, arg?: ReduceArg): AnyTensor => {
+const reduceChecked = (
+  op: string,
+  f: (x: AnyTensor, axes: ReadonlyArray<number>) => AnyTensor,
+  x: AnyTensor,
+  arg?: ReduceArg,
+): AnyTensor => {
   checkTensor(x, op)
   return reduceWith(op, f, x, optionsOf(arg, op, reduceKeys))
 }
 const countOf = (x: AnyTensor, o?: ReduceOptions) => numel(normAxes(o?.axis, x.shape.length, "mean").map((a) => x.shape[a]!))
 
-type ReduceFn<Op extends string, Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind, const O extends ReduceArg = {}>(
+type ReduceFn<Op extends string, Dc extends DType = DType> = <
+  S extends Shape,
+  D extends Dc,
+  V extends DeviceKind,
+  const O extends ReduceArg = {},
+>(
   x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
   options?: O,
 ) => Out<Reduced<S, O, Op>, D, V>
@@ -137,7 +158,8 @@ type MeanDType<D extends DType> = D extends FloatDType ? D : "f32"
  * @category reductions
  */
 export const mean = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceArg = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "mean">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "mean">>>,
+  options?: O,
 ): Out<Reduced<S, O, "mean">, MeanDType<D>, V> => {
   checkTensor(x, "mean")
   return meanE(toFloat(x), optionsOf(options, "mean", reduceKeys)) as never
@@ -172,7 +194,8 @@ export interface VarOptions extends ReduceOptions {
  * @category reductions
  */
 export const variance = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<VarOptions> = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>, arg?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "var">>>,
+  arg?: O,
 ): Out<Reduced<S, O, "var">, D, V> => {
   checkTensor(x, "variance")
   requireFloat("variance", x.dtype)
@@ -200,13 +223,20 @@ const varianceE = (x: AnyTensor, options?: VarOptions): AnyTensor => {
  * @category reductions
  */
 export const std = <S extends Shape, D extends DType, V extends DeviceKind, const O extends VarOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "std">>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "std">>>,
+  options?: O,
 ): Out<Reduced<S, O, "std">, MeanDType<D>, V> => lax.sqrt(varianceE(toFloat(x), options)) as never
 
 /** `x ≠ 0` as a bool tensor (NaN counts as non-zero, as in NumPy). */
 const nonzero = (x: AnyTensor): AnyTensor => lax.compare(x, 0, "ne")
-type BoolReduce<Op extends string, Dt extends DType> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ReduceOptions = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
+type BoolReduce<Op extends string, Dt extends DType> = <
+  S extends Shape,
+  D extends DType,
+  V extends DeviceKind,
+  const O extends ReduceOptions = {},
+>(
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
+  options?: O,
 ) => Out<Reduced<S, O, Op>, Dt, V>
 /**
  * The number of non-zero entries over `axis` (i32; NaN counts as non-zero).
@@ -217,7 +247,8 @@ type BoolReduce<Op extends string, Dt extends DType> = <S extends Shape, D exten
  * @since 0.1.0
  * @category reductions
  */
-export const countNonzero: BoolReduce<"countNonzero", "i32"> = (x, o) => reduceWith("countNonzero", lax.reduceSum, lax.cast(nonzero(x), "i32"), o) as never
+export const countNonzero: BoolReduce<"countNonzero", "i32"> = (x, o) =>
+  reduceWith("countNonzero", lax.reduceSum, lax.cast(nonzero(x), "i32"), o) as never
 /**
  * Whether every entry over `axis` is non-zero (true for an empty axis, as in NumPy).
  *
@@ -238,7 +269,8 @@ export const all: BoolReduce<"all", "bool"> = (x, o) =>
  * @since 0.1.0
  * @category reductions
  */
-export const any: BoolReduce<"any", "bool"> = (x, o) => lax.compare(reduceWith("any", lax.reduceSum, lax.cast(nonzero(x), "i32"), o), 0, "gt") as never
+export const any: BoolReduce<"any", "bool"> = (x, o) =>
+  lax.compare(reduceWith("any", lax.reduceSum, lax.cast(nonzero(x), "i32"), o), 0, "gt") as never
 
 /**
  * Options of `argmax`/`argmin`: one axis (flattened index when absent).
@@ -255,21 +287,29 @@ export interface ArgOptions {
   readonly keepdims?: boolean
 }
 type ArgFn<Op extends string> = <S extends Shape, D extends DType, V extends DeviceKind, const O extends ArgOptions | number = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>, options?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, Op>>>,
+  options?: O,
 ) => Out<Reduced<S, O, Op>, "i32", V>
-const argWith = (op: "max" | "min") => (x: AnyTensor, arg?: ArgOptions | number): AnyTensor => {
-  checkTensor(x, `arg${op}`)
-  if (Array.isArray(arg)) throw invalidArgument(`arg${op}`, "axis", arg, "one axis (a number)")
-  const o = optionsOf<ArgOptions>(arg, `arg${op}`, reduceKeys)
-  if (o?.axis === undefined) {
-    if (x.size === 0) throw ShapeError.of(`arg${op}`, "empty tensor", x.shape)
-    const y = lax.argReduce(lax.reshape(x, [x.size]), 0, op)
-    return o?.keepdims ? lax.reshape(y, x.shape.map(() => 1)) : y
+const argWith =
+  (op: "max" | "min") =>
+  (x: AnyTensor, arg?: ArgOptions | number): AnyTensor => {
+    checkTensor(x, `arg${op}`)
+    if (Array.isArray(arg)) throw invalidArgument(`arg${op}`, "axis", arg, "one axis (a number)")
+    const o = optionsOf<ArgOptions>(arg, `arg${op}`, reduceKeys)
+    if (o?.axis === undefined) {
+      if (x.size === 0) throw ShapeError.of(`arg${op}`, "empty tensor", x.shape)
+      const y = lax.argReduce(lax.reshape(x, [x.size]), 0, op)
+      return o?.keepdims
+        ? lax.reshape(
+            y,
+            x.shape.map(() => 1),
+          )
+        : y
+    }
+    const axis = normAxis(o.axis, x.shape.length, `arg${op}`)
+    const y = lax.argReduce(x, axis, op)
+    return o.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, [axis])) : y
   }
-  const axis = normAxis(o.axis, x.shape.length, `arg${op}`)
-  const y = lax.argReduce(x, axis, op)
-  return o.keepdims ? lax.reshape(y, lax.keepDimsShape(x.shape, [axis])) : y
-}
 /** Index of the maximum along `axis` (i32). @example tg.argmax(tg.tensor([[1, 9], [8, 2]]), { axis: 1 }).toArraySync() // [1, 0] @since 0.1.0 @category reductions */
 export const argmax: ArgFn<"argmax"> = (x, o) => argWith("max")(x, o) as never
 /** Index of the minimum along `axis` (i32). @example tg.argmin(tg.tensor([3, 1, 2])).item() // 1 @since 0.1.0 @category reductions */
@@ -328,7 +368,10 @@ export interface AxisOption {
  * @since 0.1.0
  * @category activations
  */
-export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: AxisOption | number,
+): Tensor<S, D, V> => {
   checkTensor(x, "softmax")
   const axes = normAxes(optionsOf<AxisOption>(options, "softmax", ["axis"])?.axis ?? -1, x.shape.length, "softmax")
   if (axes.some((a) => x.shape[a] === 0)) return x // nothing to normalise (and no max to shift by)
@@ -346,7 +389,10 @@ export const softmax = <S extends Shape, D extends FloatDType, V extends DeviceK
  * @since 0.1.0
  * @category activations
  */
-export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(x: Tensor<S, D, V>, options?: AxisOption | number): Tensor<S, D, V> => {
+export const logSoftmax = <S extends Shape, D extends FloatDType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options?: AxisOption | number,
+): Tensor<S, D, V> => {
   checkTensor(x, "logSoftmax")
   const axes = normAxes(optionsOf<AxisOption>(options, "logSoftmax", ["axis"])?.axis ?? -1, x.shape.length, "logSoftmax")
   return lax.sub(x, logsumexpE(x, { axis: axes, keepdims: true })) as Tensor<S, D, V>
@@ -377,7 +423,8 @@ export interface NormOptions extends ReduceOptions {
  * @category reductions
  */
 export const norm = <S extends Shape, D extends FloatDType, V extends DeviceKind, const O extends ReduceArg<NormOptions> = {}>(
-  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>, arg?: O,
+  x: Tensor<S, D, V> & NoInfer<Guard<Reduced<S, O, "norm">>>,
+  arg?: O,
 ): Out<Reduced<S, O, "norm">, D, V> => {
   checkTensor(x, "norm")
   const options = optionsOf<NormOptions>(arg, "norm", ["axis", "keepdims", "ord"])

@@ -15,7 +15,13 @@ import * as lax from "../core/lax.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 import { takeAlongAxis } from "../prims/gather.js"
 
-const scanWith = (x: AnyTensor, axis: number | undefined, op: string, fill: number, f: (a: AnyTensor, b: AnyTensor) => AnyTensor): AnyTensor => {
+const scanWith = (
+  x: AnyTensor,
+  axis: number | undefined,
+  op: string,
+  fill: number,
+  f: (a: AnyTensor, b: AnyTensor) => AnyTensor,
+): AnyTensor => {
   if (x.dtype === "bool") throw ShapeError.of(op, "cast bool tensors to i32 or a float first", x.shape)
   const src = axis === undefined ? lax.reshape(x, [x.shape.reduce((a: number, b: number) => a * b, 1)]) : x
   const a = axis === undefined ? 0 : normAxis(axis, x.shape.length, op)
@@ -24,7 +30,13 @@ const scanWith = (x: AnyTensor, axis: number | undefined, op: string, fill: numb
   let y = src
   for (let k = 1; k < n; k *= 2) {
     // y[i] ∘= y[i - k] (the identity where i < k): shift right by k, cropping the end
-    const shifted = lax.pad(y, zeros.map((_, d) => (d === a ? k : 0)), zeros.map((_, d) => (d === a ? -k : 0)), zeros, fill)
+    const shifted = lax.pad(
+      y,
+      zeros.map((_, d) => (d === a ? k : 0)),
+      zeros.map((_, d) => (d === a ? -k : 0)),
+      zeros,
+      fill,
+    )
     y = f(y, shifted)
   }
   return y
@@ -79,8 +91,18 @@ export const diff = <S extends Shape, D extends DType, V extends DeviceKind>(x: 
     if (len === 0) break
     const size = y.shape.map((s: number, d: number) => (d === a ? len - 1 : s))
     const ones = y.shape.map(() => 1)
-    const hi = lax.slice(y, y.shape.map((_: number, d: number) => (d === a ? 1 : 0)), ones, size)
-    const lo = lax.slice(y, y.shape.map(() => 0), ones, size)
+    const hi = lax.slice(
+      y,
+      y.shape.map((_: number, d: number) => (d === a ? 1 : 0)),
+      ones,
+      size,
+    )
+    const lo = lax.slice(
+      y,
+      y.shape.map(() => 0),
+      ones,
+      size,
+    )
     y = y.dtype === "bool" ? lax.compare(hi, lo, "ne") : lax.sub(hi, lo)
   }
   return y as never
@@ -99,19 +121,32 @@ const cumExtreme = (x: AnyTensor, axis: number | undefined, op: "cummax" | "cumm
   const n = src.shape[a] as number
   if (n === 0) return src
   const float = isFloat(src.dtype)
-  const iota = fromHost(Int32Array.from({ length: n }, (_, i) => i), [n], "i32", src.device)
+  const iota = fromHost(
+    Int32Array.from({ length: n }, (_, i) => i),
+    [n],
+    "i32",
+    src.device,
+  )
   let v = lax.stopGradient(src)
-  let idx = lax.broadcastTo(lax.reshape(iota, src.shape.map((s: number, d: number) => (d === a ? s : 1))), src.shape)
+  let idx = lax.broadcastTo(
+    lax.reshape(
+      iota,
+      src.shape.map((s: number, d: number) => (d === a ? s : 1)),
+    ),
+    src.shape,
+  )
   const zeros = src.shape.map(() => 0)
   const bool = (b: 0 | 1) => lax.scalar(b, src, "bool")
   for (let k = 1; k < n; k *= 2) {
-    const lo = zeros.map((_, d) => (d === a ? k : 0)), hi = zeros.map((_, d) => (d === a ? -k : 0))
+    const lo = zeros.map((_, d) => (d === a ? k : 0)),
+      hi = zeros.map((_, d) => (d === a ? -k : 0))
     // the pair k places earlier (index −1 before the start: never kept, whatever its value)
     const ev = lax.pad(v, lo, hi, zeros, 0)
     const ei = lax.pad(idx, lo, hi, zeros, -1)
     let keep = lax.compare(ev, v, op === "cummax" ? "gt" : "lt")
     if (float) {
-      const evNan = lax.compare(ev, ev, "ne"), vNan = lax.compare(v, v, "ne")
+      const evNan = lax.compare(ev, ev, "ne"),
+        vNan = lax.compare(v, v, "ne")
       keep = lax.where(evNan, lax.where(vNan, bool(0), bool(1)), keep)
     }
     keep = lax.where(lax.compare(ei, 0, "lt"), bool(0), keep)

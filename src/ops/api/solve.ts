@@ -62,9 +62,11 @@ const requireInvertible = (op: string, a: AnyTensor, lu: AnyTensor): void => {
 const rhs = (op: string, a: AnyTensor, b: AnyTensor): { a: AnyTensor; b: AnyTensor; vector: boolean } => {
   const n = square(op, a)
   commonDevice([a, b], op)
-  if (a.dtype !== b.dtype) throw new DTypeError({ op, dtypes: [a.dtype, b.dtype], message: `${op}: needs equal float dtypes, got ${a.dtype} and ${b.dtype}` })
+  if (a.dtype !== b.dtype)
+    throw new DTypeError({ op, dtypes: [a.dtype, b.dtype], message: `${op}: needs equal float dtypes, got ${a.dtype} and ${b.dtype}` })
   const vector = b.shape.length === a.shape.length - 1
-  const bad = (detail = "") => ShapeError.of(op, `${fmt(a.shape)} cannot solve a right-hand side ${fmt(b.shape)}${detail}`, a.shape, b.shape)
+  const bad = (detail = "") =>
+    ShapeError.of(op, `${fmt(a.shape)} cannot solve a right-hand side ${fmt(b.shape)}${detail}`, a.shape, b.shape)
   if (!vector && b.shape.length < 2) throw bad()
   const bm = vector ? lax.reshape(b, [...sizes(b), 1]) : b
   const k = bm.shape[bm.shape.length - 2]!
@@ -88,10 +90,15 @@ const luSolve = (lu: AnyTensor, perm: AnyTensor, b: AnyTensor): AnyTensor => {
 
 /** The sign (±1) of each row order, in `like`'s dtype: ∏_{i<j} sign(perm[j] − perm[i]). */
 const parity = (perm: AnyTensor, like: AnyTensor): AnyTensor => {
-  const n = perm.shape[perm.shape.length - 1]!, p = sizes(perm)
+  const n = perm.shape[perm.shape.length - 1]!,
+    p = sizes(perm)
   const f = lax.cast(perm, like.dtype)
   const d = lax.sub(lax.reshape(f, [...p.slice(0, -1), 1, n]), lax.reshape(f, [...p, 1]))
-  const upper = lax.compare(matrixConst(like, n, (i, j) => (j > i ? 1 : 0), like), 0, "gt")
+  const upper = lax.compare(
+    matrixConst(like, n, (i, j) => (j > i ? 1 : 0), like),
+    0,
+    "gt",
+  )
   const signs = lax.where(upper, lax.sign(d), lax.full(sizes(d), 1, like))
   return lax.reduceProd(signs, [p.length - 1, p.length])
 }
@@ -115,8 +122,7 @@ type PivotShape<S extends Shape> = S extends readonly [...Dim[], Dim, infer N ex
  */
 export const lu = <S extends Shape, D extends DType, V extends DeviceKind>(
   a: Tensor<S, D, V> & Guard<SquareMatrix<S, "lu">>,
-): { readonly lu: Tensor<S, D, V>; readonly perm: Tensor<PivotShape<S>, "i32", V> } =>
-  luE("lu", a) as never
+): { readonly lu: Tensor<S, D, V>; readonly perm: Tensor<PivotShape<S>, "i32", V> } => luE("lu", a) as never
 
 /**
  * Options of {@link triangularSolve} (SciPy's `solve_triangular`).
@@ -149,10 +155,16 @@ export interface TriangularSolveOptions {
  * @category linear algebra
  */
 export const triangularSolve = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
-  a: Tensor<A, D, V> & Guard<SquareMatrix<A, "triangularSolve">>, b: Tensor<B, D, V>, options: TriangularSolveOptions = {},
+  a: Tensor<A, D, V> & Guard<SquareMatrix<A, "triangularSolve">>,
+  b: Tensor<B, D, V>,
+  options: TriangularSolveOptions = {},
 ): Out<Solve<A, B>, D, V> => {
   const { a: am, b: bm, vector } = rhs("triangularSolve", a, b)
-  const p: TriangularParams = { lower: options.lower ?? false, unitDiagonal: options.unitDiagonal ?? false, transposeA: options.transpose ?? false }
+  const p: TriangularParams = {
+    lower: options.lower ?? false,
+    unitDiagonal: options.unitDiagonal ?? false,
+    transposeA: options.transpose ?? false,
+  }
   return unvector(bind1(linalgPrims.triangularSolve, [am, bm], p), vector) as never
 }
 
@@ -172,7 +184,8 @@ export const triangularSolve = <A extends Shape, B extends Shape, D extends DTyp
  * @category linear algebra
  */
 export const solve = <A extends Shape, B extends Shape, D extends DType, V extends DeviceKind>(
-  a: Tensor<A, D, V> & Guard<SquareMatrix<A, "solve">>, b: Tensor<B, D, V> & NoInfer<Guard<Solve<A, B>>>,
+  a: Tensor<A, D, V> & Guard<SquareMatrix<A, "solve">>,
+  b: Tensor<B, D, V> & NoInfer<Guard<Solve<A, B>>>,
 ): Out<Solve<A, B>, D, V> => {
   const { a: am, b: bm, vector } = rhs("solve", a, b)
   const f = luE("solve", am)
@@ -191,11 +204,17 @@ export const solve = <A extends Shape, B extends Shape, D extends DType, V exten
  * @since 0.1.0
  * @category linear algebra
  */
-export const inv = <S extends Shape, D extends DType, V extends DeviceKind>(a: Tensor<S, D, V> & Guard<SquareMatrix<S, "inv">>): Tensor<S, D, V> => {
+export const inv = <S extends Shape, D extends DType, V extends DeviceKind>(
+  a: Tensor<S, D, V> & Guard<SquareMatrix<S, "inv">>,
+): Tensor<S, D, V> => {
   const n = square("inv", a)
   const f = luE("inv", a)
   requireInvertible("inv", a, f.lu)
-  return luSolve(f.lu, f.perm, matrixConst(a, n, (i, j) => (i === j ? 1 : 0), a)) as never
+  return luSolve(
+    f.lu,
+    f.perm,
+    matrixConst(a, n, (i, j) => (i === j ? 1 : 0), a),
+  ) as never
 }
 
 /**
@@ -235,7 +254,8 @@ export const slogdet = <S extends Shape, D extends DType, V extends DeviceKind>(
   a: Tensor<S, D, V> & Guard<SquareMatrix<S, "slogdet">>,
 ): { readonly sign: Tensor<MatrixBatch<S>, D, V>; readonly logabsdet: Tensor<MatrixBatch<S>, D, V> } => {
   const f = luE("slogdet", a)
-  const d = diag(f.lu), last = [d.shape.length - 1]
+  const d = diag(f.lu),
+    last = [d.shape.length - 1]
   const sign = lax.add(lax.mul(parity(f.perm, a), lax.reduceProd(lax.sign(lax.stopGradient(d)), last)), 0)
   return { sign: sign as never, logabsdet: lax.reduceSum(lax.log(lax.abs(d)), last) as never }
 }
@@ -252,7 +272,9 @@ export const slogdet = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @since 0.1.0
  * @category linear algebra
  */
-export const cholesky = <S extends Shape, D extends DType, V extends DeviceKind>(a: Tensor<S, D, V> & Guard<SquareMatrix<S, "cholesky">>): Tensor<S, D, V> => {
+export const cholesky = <S extends Shape, D extends DType, V extends DeviceKind>(
+  a: Tensor<S, D, V> & Guard<SquareMatrix<S, "cholesky">>,
+): Tensor<S, D, V> => {
   square("cholesky", a)
   const sym = lax.mul(lax.add(a, lax.mT(a)), 0.5)
   return bind1(linalgPrims.cholesky, [sym], {}) as never
@@ -280,6 +302,7 @@ export const qr = <S extends Shape, D extends DType, V extends DeviceKind>(
   a: Tensor<S, D, V>,
 ): { readonly q: Tensor<QrShapes<S>["q"], D, V>; readonly r: Tensor<QrShapes<S>["r"], D, V> } => {
   const x = a as AnyTensor
-  if (x.shape.length >= 2 && !isFloat(x.dtype)) throw new DTypeError({ op: "qr", dtypes: [x.dtype], message: `qr: expected a float tensor, got ${x.dtype}` })
+  if (x.shape.length >= 2 && !isFloat(x.dtype))
+    throw new DTypeError({ op: "qr", dtypes: [x.dtype], message: `qr: expected a float tensor, got ${x.dtype}` })
   return { q: bind1(linalgPrims.qr, [x], { output: "q" }) as never, r: bind1(linalgPrims.qr, [x], { output: "r" }) as never }
 }

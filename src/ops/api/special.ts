@@ -18,12 +18,17 @@ import type { BinCheck, BinOut, Operand } from "./typing.js"
 
 type Unary<Dc extends DType = FloatDType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
 type Test = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, "bool", V>
-type Binary = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, string>>) => BinOut<A, D, V, T>
+type Binary = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(
+  a: Tensor<A, D, V>,
+  b: T & NoInfer<BinCheck<A, V, T, string>>,
+) => BinOut<A, D, V, T>
 
-const floatOnly = (op: string, f: (x: AnyTensor) => AnyTensor) => (x: AnyTensor): AnyTensor => {
-  if (!isFloat(x.dtype)) throw new DTypeError({ op, dtypes: [x.dtype], message: `${op}: expected a float tensor, got ${x.dtype}` })
-  return f(x)
-}
+const floatOnly =
+  (op: string, f: (x: AnyTensor) => AnyTensor) =>
+  (x: AnyTensor): AnyTensor => {
+    if (!isFloat(x.dtype)) throw new DTypeError({ op, dtypes: [x.dtype], message: `${op}: expected a float tensor, got ${x.dtype}` })
+    return f(x)
+  }
 const em1 = (x: AnyTensor): AnyTensor => expm1T(x)
 const unary = (op: string, f: (x: AnyTensor) => AnyTensor): Unary => floatOnly(op, f) as Unary
 
@@ -47,7 +52,8 @@ export const tan: Unary = unary("tan", (x) => lax.div(lax.sin(x), lax.cos(x)))
 // asinh |x| = log1p(|x| + x² / (1 + √(1 + x²))), odd in x
 /** Inverse hyperbolic sine. @example tg.asinh(tg.tensor([0])) // [0] @since 0.1.0 @category math */
 export const asinh: Unary = unary("asinh", (x) => {
-  const a = lax.abs(x), x2 = lax.mul(x, x)
+  const a = lax.abs(x),
+    x2 = lax.mul(x, x)
   return lax.mul(lax.sign(x), lax.log1p(lax.add(a, lax.div(x2, lax.add(1, lax.sqrt(lax.add(1, x2)))))))
 })
 // acosh x = log1p(t + √(2t + t²)) with t = x - 1 (exact near 1)
@@ -70,9 +76,11 @@ export const acos: Unary = unary("acos", (x) => at2(lax.sqrt(lax.sub(1, lax.mul(
 /** `true` where x is NaN. @example tg.isnan(tg.tensor([NaN, 1])) // [true, false] @since 0.1.0 @category math */
 export const isnan: Test = ((x: AnyTensor) => (isFloat(x.dtype) ? lax.compare(x, x, "ne") : lax.full(x.shape, 0, x, "bool"))) as Test
 /** `true` where x is ±∞. @example tg.isinf(tg.tensor([Infinity, 1])) // [true, false] @since 0.1.0 @category math */
-export const isinf: Test = ((x: AnyTensor) => (isFloat(x.dtype) ? lax.compare(lax.abs(x), Infinity, "eq") : lax.full(x.shape, 0, x, "bool"))) as Test
+export const isinf: Test = ((x: AnyTensor) =>
+  isFloat(x.dtype) ? lax.compare(lax.abs(x), Infinity, "eq") : lax.full(x.shape, 0, x, "bool")) as Test
 /** `true` where x is neither NaN nor ±∞. @example tg.isfinite(tg.tensor([NaN, Infinity, 1])) // [false, false, true] @since 0.1.0 @category math */
-export const isfinite: Test = ((x: AnyTensor) => (isFloat(x.dtype) ? lax.compare(lax.abs(x), Infinity, "lt") : lax.full(x.shape, 1, x, "bool"))) as Test
+export const isfinite: Test = ((x: AnyTensor) =>
+  isFloat(x.dtype) ? lax.compare(lax.abs(x), Infinity, "lt") : lax.full(x.shape, 1, x, "bool")) as Test
 /** `true` where the sign bit is set, −0 included (as NumPy). @example tg.signbit(tg.tensor([-0, 0, -2])) // [true, false, true] @since 0.1.0 @category math */
 export const signbit: Test = ((x: AnyTensor) => {
   if (!isFloat(x.dtype)) return lax.compare(x, 0, "lt")
@@ -103,13 +111,21 @@ export const hypot: Binary = binary("hypot", (a, b) => {
 const intFloorDiv = (a: AnyTensor, b: AnyTensor): AnyTensor => {
   const q = lax.div(a, b)
   const r = lax.sub(a, lax.mul(q, b))
-  const off = lax.where(lax.compare(r, 0, "ne"), lax.compare(lax.compare(r, 0, "lt"), lax.compare(b, 0, "lt"), "ne"), lax.full(r.shape, 0, r, "bool"))
+  const off = lax.where(
+    lax.compare(r, 0, "ne"),
+    lax.compare(lax.compare(r, 0, "lt"), lax.compare(b, 0, "lt"), "ne"),
+    lax.full(r.shape, 0, r, "bool"),
+  )
   return lax.sub(q, lax.cast(off, q.dtype))
 }
 /** `⌊a / b⌋` (NumPy's `floor_divide`, rounding toward −∞ for i32 too). @example tg.floorDivide(tg.tensor([7, -7]), 2) // [3, -4] @since 0.1.0 @category arithmetic */
-export const floorDivide: Binary = binary("floorDivide", (a, b) => (isFloat(a.dtype) ? floor(lax.div(a, b) as never) as AnyTensor : intFloorDiv(a, b)))
+export const floorDivide: Binary = binary("floorDivide", (a, b) =>
+  isFloat(a.dtype) ? (floor(lax.div(a, b) as never) as AnyTensor) : intFloorDiv(a, b),
+)
 /** Remainder with the divisor's sign (NumPy's `mod`/`remainder`): `a - b·⌊a / b⌋`. @example tg.mod(tg.tensor([7, -7]), 3) // [1, 2] @since 0.1.0 @category arithmetic */
-export const mod: Binary = binary("mod", (a, b) => lax.sub(a, lax.mul(b, isFloat(a.dtype) ? floor(lax.div(a, b) as never) as AnyTensor : intFloorDiv(a, b))))
+export const mod: Binary = binary("mod", (a, b) =>
+  lax.sub(a, lax.mul(b, isFloat(a.dtype) ? (floor(lax.div(a, b) as never) as AnyTensor) : intFloorDiv(a, b))),
+)
 
 /**
  * Options of {@link nanToNum}: replacements (defaults: 0, the dtype's largest and most negative finite values).
@@ -132,7 +148,10 @@ const largest = (d: DType) => (d === "f64" ? Number.MAX_VALUE : d === "f16" ? 65
  * @since 0.1.0
  * @category math
  */
-export const nanToNum = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, options: NanToNumOptions = {}): Tensor<S, D, V> => {
+export const nanToNum = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  options: NanToNumOptions = {},
+): Tensor<S, D, V> => {
   if (!isFloat(x.dtype)) return x
   const big = largest(x.dtype)
   let y: AnyTensor = lax.where(lax.compare(x, x, "ne"), lax.scalar(options.nan ?? 0, x), x)
@@ -141,11 +160,13 @@ export const nanToNum = <S extends Shape, D extends DType, V extends DeviceKind>
 }
 
 /** The NaN-ignoring extreme: `b` only where it is strictly better than `a` or `a` is NaN. */
-const nanIgnoring = (op: "gt" | "lt") => (a: AnyTensor, b: AnyTensor): AnyTensor => {
-  let takeB = lax.compare(b, a, op)
-  if (isFloat(a.dtype)) takeB = lax.where(lax.compare(a, a, "ne"), lax.full(takeB.shape, 1, takeB, "bool"), takeB)
-  return lax.where(takeB, b, a)
-}
+const nanIgnoring =
+  (op: "gt" | "lt") =>
+  (a: AnyTensor, b: AnyTensor): AnyTensor => {
+    let takeB = lax.compare(b, a, op)
+    if (isFloat(a.dtype)) takeB = lax.where(lax.compare(a, a, "ne"), lax.full(takeB.shape, 1, takeB, "bool"), takeB)
+    return lax.where(takeB, b, a)
+  }
 /**
  * Elementwise maximum ignoring NaN (NumPy's `fmax`): where one side is NaN the other is returned,
  * NaN only where both are. On ties the gradient goes to `a`.

@@ -20,14 +20,23 @@ import type { DeviceOf, DTypeOf, Out, ShapesOf } from "./typing.js"
 type Tuple<N extends number, Acc extends 0[] = []> = Acc["length"] extends N ? Acc : Tuple<N, [...Acc, 0]>
 type Replace<S extends Shape, A extends number, X extends Dim> = { -readonly [K in keyof S]: K extends `${A}` ? X : S[K] }
 /** Section `i` of `L` entries split `N` ways: the first `L mod N` sections hold one more. */
-type Section<L, N extends number, I extends number> = IsLitNum<L> extends true
-  ? IsBelow<I, Mod<L & number, N> & number> extends true ? Succ<FloorDiv<L & number, N> & number> : FloorDiv<L & number, N>
-  : number
+type Section<L, N extends number, I extends number> =
+  IsLitNum<L> extends true
+    ? IsBelow<I, Mod<L & number, N> & number> extends true
+      ? Succ<FloorDiv<L & number, N> & number>
+      : FloorDiv<L & number, N>
+    : number
 type IsBelow<I extends number, R extends number> = Tuple<R> extends [...Tuple<I>, 0, ...infer _] ? true : false
 type Succ<N extends number> = [...Tuple<N>, 0]["length"] & number
 
-type Parts<S extends Shape, A extends number, N extends number, D extends DType, V extends DeviceKind, Acc extends unknown[] = []> =
-  Acc["length"] extends N ? Acc : Parts<S, A, N, D, V, [...Acc, Tensor<Replace<S, A, Section<S[A], N, Acc["length"]>>, D, V>]>
+type Parts<
+  S extends Shape,
+  A extends number,
+  N extends number,
+  D extends DType,
+  V extends DeviceKind,
+  Acc extends unknown[] = [],
+> = Acc["length"] extends N ? Acc : Parts<S, A, N, D, V, [...Acc, Tensor<Replace<S, A, Section<S[A], N, Acc["length"]>>, D, V>]>
 
 /**
  * The result of `arraySplit(x: S, n: N, axis: A)`: `N` tensors when `N` and the axis are literals.
@@ -38,13 +47,16 @@ type Parts<S extends Shape, A extends number, N extends number, D extends DType,
  * @since 0.1.0
  * @category shape functions
  */
-export type ArraySplit<S extends Shape, N extends number, A extends number, D extends DType, V extends DeviceKind> =
-  [IsLitNum<N>, IsLitNum<A>] extends [true, true]
-    ? number extends S["length"] ? Array<Tensor<Dim[], D, V>>
+export type ArraySplit<S extends Shape, N extends number, A extends number, D extends DType, V extends DeviceKind> = [
+  IsLitNum<N>,
+  IsLitNum<A>,
+] extends [true, true]
+  ? number extends S["length"]
+    ? Array<Tensor<Dim[], D, V>>
     : NormAxis<A, S["length"], "arraySplit"> extends infer a extends number
       ? Parts<S, a, N, D, V>
       : Array<Tensor<Dim[], D, V>>
-    : Array<Tensor<Dim[], D, V>>
+  : Array<Tensor<Dim[], D, V>>
 
 /**
  * Split along `axis` into `sections` nearly equal parts (NumPy's `array_split`: the first
@@ -60,16 +72,24 @@ export type ArraySplit<S extends Shape, N extends number, A extends number, D ex
  * @category layout
  */
 export function arraySplit<S extends Shape, D extends DType, V extends DeviceKind, const N extends number, const A extends number = 0>(
-  x: Tensor<S, D, V>, sections: N, axis?: A,
+  x: Tensor<S, D, V>,
+  sections: N,
+  axis?: A,
 ): ArraySplit<S, N, A, D, V>
-export function arraySplit<S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, points: ReadonlyArray<number>, axis?: number): Array<Tensor<Dim[], D, V>>
+export function arraySplit<S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  points: ReadonlyArray<number>,
+  axis?: number,
+): Array<Tensor<Dim[], D, V>>
 export function arraySplit(x: AnyTensor, sections: number | ReadonlyArray<number>, axis = 0): AnyTensor[] {
   const a = normAxis(axis, x.shape.length, "arraySplit")
   const len = x.shape[a] as number
   let bounds: number[]
   if (typeof sections === "number") {
-    if (!Number.isInteger(sections) || sections < 1) throw ShapeError.of("arraySplit", `sections must be a positive integer, got ${sections}`, x.shape)
-    const q = Math.floor(len / sections), r = len % sections
+    if (!Number.isInteger(sections) || sections < 1)
+      throw ShapeError.of("arraySplit", `sections must be a positive integer, got ${sections}`, x.shape)
+    const q = Math.floor(len / sections),
+      r = len % sections
     bounds = [0]
     for (let i = 0; i < sections; i++) bounds.push(bounds[i]! + q + (i < r ? 1 : 0))
   } else {
@@ -79,7 +99,12 @@ export function arraySplit(x: AnyTensor, sections: number | ReadonlyArray<number
   return bounds.slice(1).map((end, i) => {
     const start = Math.min(bounds[i]!, len)
     const size = Math.max(end - start, 0)
-    return lax.slice(x, x.shape.map((_, d) => (d === a ? (size === 0 ? 0 : start) : 0)), x.shape.map(() => 1), x.shape.map((n: number, d) => (d === a ? size : n)))
+    return lax.slice(
+      x,
+      x.shape.map((_, d) => (d === a ? (size === 0 ? 0 : start) : 0)),
+      x.shape.map(() => 1),
+      x.shape.map((n: number, d) => (d === a ? size : n)),
+    )
   })
 }
 
@@ -99,22 +124,57 @@ const join = (ts: ReadonlyArray<AnyTensor>, op: string, prep: (t: AnyTensor) => 
   const ps = ts.map((t) => lax.cast(prep(t), dt))
   const r = ps[0]!.shape.length
   ps.forEach((p, k) => {
-    if (p.shape.length !== r) throw ShapeError.of(op, `tensor ${k} [${ts[k]!.shape.join(", ")}] has a different rank from tensor 0 [${ts[0]!.shape.join(", ")}]`, ...ts.map((t) => t.shape))
+    if (p.shape.length !== r)
+      throw ShapeError.of(
+        op,
+        `tensor ${k} [${ts[k]!.shape.join(", ")}] has a different rank from tensor 0 [${ts[0]!.shape.join(", ")}]`,
+        ...ts.map((t) => t.shape),
+      )
   })
   return lax.concat(ps, axis(r))
 }
 
 /** Each input's shape as the join sees it (NumPy's atleast_2d / atleast_1d / atleast_3d, or a column), and the join axis. */
-type Prep<S, M extends JoinMode> = S extends readonly Dim[] ? (number extends S["length"] ? Dim[]
-  : M extends "v" ? (S extends readonly [] ? [1, 1] : S extends readonly [infer n] ? [1, n] : S)
-  : M extends "h" ? (S extends readonly [] ? [1] : S)
-  : M extends "d" ? (S extends readonly [] ? [1, 1, 1] : S extends readonly [infer n] ? [1, n, 1] : S extends readonly [infer a, infer b] ? [a, b, 1] : S)
-  : S extends readonly [] ? [1, 1] : S extends readonly [infer n] ? [n, 1] : S)
+type Prep<S, M extends JoinMode> = S extends readonly Dim[]
+  ? number extends S["length"]
+    ? Dim[]
+    : M extends "v"
+      ? S extends readonly []
+        ? [1, 1]
+        : S extends readonly [infer n]
+          ? [1, n]
+          : S
+      : M extends "h"
+        ? S extends readonly []
+          ? [1]
+          : S
+        : M extends "d"
+          ? S extends readonly []
+            ? [1, 1, 1]
+            : S extends readonly [infer n]
+              ? [1, n, 1]
+              : S extends readonly [infer a, infer b]
+                ? [a, b, 1]
+                : S
+          : S extends readonly []
+            ? [1, 1]
+            : S extends readonly [infer n]
+              ? [n, 1]
+              : S
   : Dim[]
 type JoinMode = "v" | "h" | "d" | "c"
 type Prepped<Ss, M extends JoinMode> = { -readonly [K in keyof Ss]: Prep<Ss[K], M> }
-type JoinAxis<Ss, M extends JoinMode> = M extends "v" ? 0 : M extends "d" ? 2 : M extends "c" ? 1
-  : Ss extends readonly [infer F, ...unknown[]] ? (F extends readonly [unknown] | readonly [] ? 0 : 1) : 0
+type JoinAxis<Ss, M extends JoinMode> = M extends "v"
+  ? 0
+  : M extends "d"
+    ? 2
+    : M extends "c"
+      ? 1
+      : Ss extends readonly [infer F, ...unknown[]]
+        ? F extends readonly [unknown] | readonly []
+          ? 0
+          : 1
+        : 0
 /** The shape of a NumPy-style join (`vstack` "v", `hstack` "h", `dstack` "d", `columnStack` "c"). */
 type JoinShape<Ts extends ReadonlyArray<AnyTensor>, M extends JoinMode> =
   Prepped<ShapesOf<Ts>, M> extends infer ps extends readonly Shape[] ? Concat<ps, JoinAxis<ShapesOf<Ts>, M>> : Dim[]
@@ -128,7 +188,13 @@ type Joined<Ts extends ReadonlyArray<AnyTensor>, M extends JoinMode> = Out<JoinS
  * @since 0.1.0
  * @category layout
  */
-export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "v">>>): Joined<Ts, "v"> => join(ts, "vstack", (t) => atLeast(t, 2, "front"), () => 0) as never
+export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "v">>>): Joined<Ts, "v"> =>
+  join(
+    ts,
+    "vstack",
+    (t) => atLeast(t, 2, "front"),
+    () => 0,
+  ) as never
 
 /**
  * Stack along the second axis (the first for 1-D inputs), NumPy's `hstack`.
@@ -139,7 +205,12 @@ export const vstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInf
  * @category layout
  */
 export const hstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "h">>>): Joined<Ts, "h"> =>
-  join(ts, "hstack", (t) => atLeast(t, 1, "front"), (r) => (r === 1 ? 0 : 1)) as never
+  join(
+    ts,
+    "hstack",
+    (t) => atLeast(t, 1, "front"),
+    (r) => (r === 1 ? 0 : 1),
+  ) as never
 
 /**
  * Stack along the third axis after making every input at least 3-D (NumPy's `dstack`).
@@ -149,7 +220,13 @@ export const hstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInf
  * @since 0.1.0
  * @category layout
  */
-export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "d">>>): Joined<Ts, "d"> => join(ts, "dstack", (t) => atLeast(t, 3, "3d"), () => 2) as never
+export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "d">>>): Joined<Ts, "d"> =>
+  join(
+    ts,
+    "dstack",
+    (t) => atLeast(t, 3, "3d"),
+    () => 2,
+  ) as never
 
 /**
  * Stack 1-D inputs as columns of a 2-D result (2-D inputs are joined along columns), NumPy's
@@ -161,7 +238,12 @@ export const dstack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInf
  * @category layout
  */
 export const columnStack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & NoInfer<Guard<JoinShape<Ts, "c">>>): Joined<Ts, "c"> =>
-  join(ts, "columnStack", (t) => (t.shape.length < 2 ? lax.reshape(t, [numel(t.shape), 1]) : t), () => 1) as never
+  join(
+    ts,
+    "columnStack",
+    (t) => (t.shape.length < 2 ? lax.reshape(t, [numel(t.shape), 1]) : t),
+    () => 1,
+  ) as never
 
 /**
  * Repeat each entry `repeats` times along `axis` (NumPy's `repeat`; without an axis the input is
@@ -172,14 +254,22 @@ export const columnStack = <const Ts extends ReadonlyArray<AnyTensor>>(ts: Ts & 
  * @since 0.1.0
  * @category layout
  */
-export const repeat = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, repeats: number, axis?: number): Tensor<Dim[], D, V> => {
-  if (!Number.isInteger(repeats) || repeats < 0) throw ShapeError.of("repeat", `repeats must be a non-negative integer, got ${repeats}`, x.shape)
+export const repeat = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  repeats: number,
+  axis?: number,
+): Tensor<Dim[], D, V> => {
+  if (!Number.isInteger(repeats) || repeats < 0)
+    throw ShapeError.of("repeat", `repeats must be a non-negative integer, got ${repeats}`, x.shape)
   const src: AnyTensor = axis === undefined ? lax.reshape(x, [numel(x.shape)]) : x
   const a = axis === undefined ? 0 : normAxis(axis, x.shape.length, "repeat")
   const s = src.shape as number[]
   const wide = [...s.slice(0, a + 1), repeats, ...s.slice(a + 1)]
   const y = lax.broadcastTo(lax.reshape(src, [...s.slice(0, a + 1), 1, ...s.slice(a + 1)]), wide)
-  return lax.reshape(y, s.map((n, d) => (d === a ? n * repeats : n))) as never
+  return lax.reshape(
+    y,
+    s.map((n, d) => (d === a ? n * repeats : n)),
+  ) as never
 }
 
 /**
@@ -191,16 +281,23 @@ export const repeat = <S extends Shape, D extends DType, V extends DeviceKind>(x
  * @since 0.1.0
  * @category layout
  */
-export const tile = <S extends Shape, D extends DType, V extends DeviceKind>(x: Tensor<S, D, V>, reps: number | ReadonlyArray<number>): Tensor<Dim[], D, V> => {
+export const tile = <S extends Shape, D extends DType, V extends DeviceKind>(
+  x: Tensor<S, D, V>,
+  reps: number | ReadonlyArray<number>,
+): Tensor<Dim[], D, V> => {
   const rs = typeof reps === "number" ? [reps] : [...reps]
-  if (rs.some((r) => !Number.isInteger(r) || r < 0)) throw ShapeError.of("tile", `repetitions must be non-negative integers, got [${rs.join(", ")}]`, x.shape)
+  if (rs.some((r) => !Number.isInteger(r) || r < 0))
+    throw ShapeError.of("tile", `repetitions must be non-negative integers, got [${rs.join(", ")}]`, x.shape)
   const r = Math.max(rs.length, x.shape.length)
   const s = [...new Array<number>(r - x.shape.length).fill(1), ...(x.shape as number[])]
   const k = [...new Array<number>(r - rs.length).fill(1), ...rs]
   // [s0, s1, …] → [1, s0, 1, s1, …] → broadcast [k0, s0, k1, s1, …] → [k0·s0, k1·s1, …]
   const inter = s.flatMap((n) => [1, n])
   const wide = s.flatMap((n, d) => [k[d]!, n])
-  return lax.reshape(lax.broadcastTo(lax.reshape(x, inter), wide), s.map((n, d) => n * k[d]!)) as never
+  return lax.reshape(
+    lax.broadcastTo(lax.reshape(x, inter), wide),
+    s.map((n, d) => n * k[d]!),
+  ) as never
 }
 
 /** NumPy's `hsplit`/`vsplit`/`dsplit`: an exact split (no uneven sections) along a rank-dependent axis. */
@@ -222,9 +319,9 @@ const splitAt = (op: string, x: AnyTensor, sections: number | ReadonlyArray<numb
  * @category layout
  */
 export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
-  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
-): Array<Tensor<Dim[], D, V>> =>
-  splitAt("hsplit", x, sections, 1, x.shape.length === 1 ? 0 : 1) as never
+  x: Tensor<S, D, V>,
+  sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> => splitAt("hsplit", x, sections, 1, x.shape.length === 1 ? 0 : 1) as never
 
 /**
  * Split into equal parts (or at split points) along the first axis of a tensor of rank ≥ 2
@@ -236,9 +333,9 @@ export const hsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @category layout
  */
 export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
-  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
-): Array<Tensor<Dim[], D, V>> =>
-  splitAt("vsplit", x, sections, 2, 0) as never
+  x: Tensor<S, D, V>,
+  sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> => splitAt("vsplit", x, sections, 2, 0) as never
 
 /**
  * Split into equal parts (or at split points) along the third axis of a tensor of rank ≥ 3
@@ -250,9 +347,9 @@ export const vsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @category layout
  */
 export const dsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
-  x: Tensor<S, D, V>, sections: number | ReadonlyArray<number>,
-): Array<Tensor<Dim[], D, V>> =>
-  splitAt("dsplit", x, sections, 3, 2) as never
+  x: Tensor<S, D, V>,
+  sections: number | ReadonlyArray<number>,
+): Array<Tensor<Dim[], D, V>> => splitAt("dsplit", x, sections, 3, 2) as never
 
 /**
  * Values appended to the end of `x` along `axis` (NumPy's `append`): without an axis both are
@@ -265,11 +362,29 @@ export const dsplit = <S extends Shape, D extends DType, V extends DeviceKind>(
  * @category layout
  */
 export const append = <S extends Shape, D extends DType, V extends DeviceKind, T extends Shape, D2 extends DType>(
-  x: Tensor<S, D, V>, values: Tensor<T, D2, V>, axis?: number,
+  x: Tensor<S, D, V>,
+  values: Tensor<T, D2, V>,
+  axis?: number,
 ): Tensor<Dim[], D, V> => {
-  if (axis === undefined) return join([lax.reshape(x, [numel(x.shape)]), lax.reshape(values, [numel(values.shape)])], "append", (t) => t, () => 0) as never
+  if (axis === undefined)
+    return join(
+      [lax.reshape(x, [numel(x.shape)]), lax.reshape(values, [numel(values.shape)])],
+      "append",
+      (t) => t,
+      () => 0,
+    ) as never
   const a = normAxis(axis, x.shape.length, "append")
   if (values.shape.length !== x.shape.length || values.shape.some((n, d) => d !== a && n !== x.shape[d]))
-    throw ShapeError.of("append", `values [${values.shape.join(", ")}] must match [${x.shape.join(", ")}] off axis ${a}`, x.shape, values.shape)
-  return join([x, values], "append", (t) => t, () => a) as never
+    throw ShapeError.of(
+      "append",
+      `values [${values.shape.join(", ")}] must match [${x.shape.join(", ")}] off axis ${a}`,
+      x.shape,
+      values.shape,
+    )
+  return join(
+    [x, values],
+    "append",
+    (t) => t,
+    () => a,
+  ) as never
 }

@@ -16,9 +16,8 @@ import type { AnyTensor, Tensor } from "../core/tensor.js"
  * @since 0.1.0
  * @category types
  */
-export type Out<R, D extends DType, V extends DeviceKind> = IsError<R> extends true
-  ? Tensor<Dim[], D, V>
-  : R extends Shape ? Tensor<R, D, V> : never
+export type Out<R, D extends DType, V extends DeviceKind> =
+  IsError<R> extends true ? Tensor<Dim[], D, V> : R extends Shape ? Tensor<R, D, V> : never
 
 /**
  * The shape type of a tensor type (`[]` for a plain number).
@@ -98,7 +97,9 @@ export type Elem<D extends DType> = D extends "bool" ? boolean : number
  */
 export type Nested<S extends Shape, T> = number extends S["length"]
   ? NestedArray<T>
-  : S extends readonly [Dim, ...infer R extends Shape] ? Array<Nested<R, T>> : T
+  : S extends readonly [Dim, ...infer R extends Shape]
+    ? Array<Nested<R, T>>
+    : T
 export type NestedArray<T> = T | Array<NestedArray<T>>
 
 /**
@@ -114,7 +115,15 @@ export type NestedArray<T> = T | Array<NestedArray<T>>
 export type NestedData = number | boolean | ReadonlyArray<NestedData>
 /** The shape of a nested literal: `[[1, 2, 3], [4, 5, 6]]` → `[2, 3]`; ragged lengths become `number`. */
 export type ShapeOfNested<T> = [T] extends [ReadonlyArray<infer E>]
-  ? [E] extends [never] ? [T["length"]] : [T["length"], ...ShapeOfNested<E>]
+  ? [E] extends [never]
+    ? [T["length"]]
+    : [T["length"], ...ShapeOfNested<E>]
   : []
 /** The dtype of nested literal data: booleans make `"bool"`, numbers `"f32"`. */
-export type DTypeOfNested<T> = [T] extends [boolean] ? "bool" : [T] extends [ReadonlyArray<infer E>] ? ([E] extends [never] ? "f32" : DTypeOfNested<E>) : "f32"
+export type DTypeOfNested<T> = [T] extends [boolean]
+  ? "bool"
+  : [T] extends [ReadonlyArray<infer E>]
+    ? [E] extends [never]
+      ? "f32"
+      : DTypeOfNested<E>
+    : "f32"

@@ -25,7 +25,15 @@ export const requireFloat = (op: string, dtype: DType): void => {
 
 /** The dtype a host array holds (undefined for any other array type). */
 export const hostDType = (a: ArrayLike<number>): DType | undefined =>
-  a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : a instanceof Uint8Array ? "bool" : undefined
+  a instanceof Float32Array
+    ? "f32"
+    : a instanceof Float64Array
+      ? "f64"
+      : a instanceof Int32Array
+        ? "i32"
+        : a instanceof Uint8Array
+          ? "bool"
+          : undefined
 
 /** Allocate zeroed host storage for `n` elements of dtype `d` (a refusal by the engine is `OutOfMemory`). */
 export const hostAlloc = (d: DType, n: number): HostArray => {

@@ -31,7 +31,11 @@ export const describeValue = (v: unknown): string => {
   }
   if (v instanceof Tensor) return `a tensor ${v.dtype}[${v.shape.join(", ")}]`
   if (Array.isArray(v)) {
-    const shown = v.slice(0, 4).map((x) => (typeof x === "object" && x !== null ? (Array.isArray(x) ? "[…]" : "{…}") : typeof x === "string" ? JSON.stringify(x) : String(x)))
+    const shown = v
+      .slice(0, 4)
+      .map((x) =>
+        typeof x === "object" && x !== null ? (Array.isArray(x) ? "[…]" : "{…}") : typeof x === "string" ? JSON.stringify(x) : String(x),
+      )
     return `an array [${shown.join(", ")}${v.length > 4 ? ", …" : ""}]`
   }
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`
@@ -46,7 +50,12 @@ export const describeValue = (v: unknown): string => {
 
 /** An `InvalidArgument` for `argument` of `op`: what it got and what is accepted. */
 export const invalidArgument = (op: string, argument: string, value: unknown, expected: string, hint?: string): InvalidArgument =>
-  new InvalidArgument({ op, argument, expected, message: `${op}: ${argument} is ${describeValue(value)}, expected ${expected}${hint === undefined ? "" : ` (${hint})`}` })
+  new InvalidArgument({
+    op,
+    argument,
+    expected,
+    message: `${op}: ${argument} is ${describeValue(value)}, expected ${expected}${hint === undefined ? "" : ` (${hint})`}`,
+  })
 
 /** Throw unless `x` is a tensor. */
 export const checkTensor = (x: unknown, op: string, argument = "the input"): void => {
@@ -64,25 +73,45 @@ export const checkOperand = (x: unknown, op: string, argument: string): void => 
 }
 
 const hintFor = (x: unknown): string | undefined =>
-  Array.isArray(x) ? "make a tensor of nested data with tg.tensor(...)"
-  : typeof x === "string" && x.trim() !== "" && !Number.isNaN(Number(x)) ? "parse it with Number(...) first"
-  : typeof x === "boolean" ? "use a bool tensor, or 0/1"
-  : undefined
+  Array.isArray(x)
+    ? "make a tensor of nested data with tg.tensor(...)"
+    : typeof x === "string" && x.trim() !== "" && !Number.isNaN(Number(x))
+      ? "parse it with Number(...) first"
+      : typeof x === "boolean"
+        ? "use a bool tensor, or 0/1"
+        : undefined
 
 /** Every dtype, in the order messages list them. */
 export const DTYPES: ReadonlyArray<DType> = ["f32", "f64", "f16", "i32", "bool"]
 const isDType = (d: unknown): d is DType => d === "f32" || d === "f64" || d === "i32" || d === "bool" || d === "f16"
 // NumPy/PyTorch spellings and the typegrad dtype they mean
 const dtypeAliases: Readonly<Record<string, DType>> = {
-  float32: "f32", float: "f32", single: "f32", float64: "f64", double: "f64", float16: "f16", half: "f16",
-  int32: "i32", int: "i32", int64: "i32", i64: "i32", long: "i32", boolean: "bool", bool_: "bool",
+  float32: "f32",
+  float: "f32",
+  single: "f32",
+  float64: "f64",
+  double: "f64",
+  float16: "f16",
+  half: "f16",
+  int32: "i32",
+  int: "i32",
+  int64: "i32",
+  i64: "i32",
+  long: "i32",
+  boolean: "bool",
+  bool_: "bool",
 }
 
 /** Throw unless `d` is a dtype name; the message suggests the typegrad spelling of NumPy's names. */
 export const checkDTypeName = (d: unknown, op: string, argument = "dtype"): DType => {
   if (isDType(d)) return d
   const alias = typeof d === "string" ? dtypeAliases[d.toLowerCase()] : undefined
-  const hint = alias === undefined ? "" : /64$|long/.test(String(d)) && alias === "i32" ? ` (typegrad has no 64-bit integers: did you mean "i32"?)` : ` (did you mean "${alias}"?)`
+  const hint =
+    alias === undefined
+      ? ""
+      : /64$|long/.test(String(d)) && alias === "i32"
+        ? ` (typegrad has no 64-bit integers: did you mean "i32"?)`
+        : ` (did you mean "${alias}"?)`
   const got = typeof d === "string" ? `"${d}"` : describeValue(d)
   throw new DTypeError({ op, dtypes: [String(d)], message: `${op}: ${argument} ${got} is not one of ${DTYPES.join(", ")}${hint}` })
 }
@@ -91,7 +120,13 @@ export const checkDTypeName = (d: unknown, op: string, argument = "dtype"): DTyp
 export const checkDevice = (d: unknown, op: string, argument = "device"): Device => {
   const backend = typeof d === "object" && d !== null ? (d as { backend?: { upload?: unknown } }).backend : undefined
   if (typeof backend?.upload !== "function")
-    throw invalidArgument(op, argument, d, "a Device (tg.cpu, or one acquired with acquireWebGpu or WebGpu)", typeof d === "string" ? "devices are values, not names" : undefined)
+    throw invalidArgument(
+      op,
+      argument,
+      d,
+      "a Device (tg.cpu, or one acquired with acquireWebGpu or WebGpu)",
+      typeof d === "string" ? "devices are values, not names" : undefined,
+    )
   return d as Device
 }
 
@@ -99,7 +134,12 @@ export const checkDevice = (d: unknown, op: string, argument = "device"): Device
  * Throw unless `o` is `undefined` or a record whose keys are all in `allowed`; `renamed` maps
  * other libraries' option names to typegrad's (`ddof` → `correction`) for the hint.
  */
-export const checkOptions = (o: unknown, op: string, allowed: ReadonlyArray<string>, renamed: Readonly<Record<string, string>> = {}): void => {
+export const checkOptions = (
+  o: unknown,
+  op: string,
+  allowed: ReadonlyArray<string>,
+  renamed: Readonly<Record<string, string>> = {},
+): void => {
   if (o === undefined) return
   if (typeof o !== "object" || o === null || Array.isArray(o) || o instanceof Tensor)
     throw invalidArgument(op, "options", o, `an options object with ${list(allowed)}`)
@@ -107,12 +147,20 @@ export const checkOptions = (o: unknown, op: string, allowed: ReadonlyArray<stri
     if (!allowed.includes(k)) {
       const r = renamed[k]
       throw new InvalidArgument({
-        op, argument: `options.${k}`, expected: list(allowed),
+        op,
+        argument: `options.${k}`,
+        expected: list(allowed),
         message: `${op}: unknown option "${k}", expected ${list(allowed)}${r === undefined ? "" : ` (did you mean "${r}"?)`}`,
       })
     }
 }
-const list = (xs: ReadonlyArray<string>): string => (xs.length === 1 ? `"${xs[0]}"` : `${xs.slice(0, -1).map((x) => `"${x}"`).join(", ")} or "${xs[xs.length - 1]}"`)
+const list = (xs: ReadonlyArray<string>): string =>
+  xs.length === 1
+    ? `"${xs[0]}"`
+    : `${xs
+        .slice(0, -1)
+        .map((x) => `"${x}"`)
+        .join(", ")} or "${xs[xs.length - 1]}"`
 
 /** Throw unless `v` is one of `choices` (an enumerated option such as a pad mode). */
 export const checkChoice = <C extends string>(v: unknown, op: string, argument: string, choices: ReadonlyArray<C>): C => {
@@ -143,17 +191,21 @@ export const checkNumber = (v: unknown, op: string, argument: string, min = -Inf
 export const checkAcyclic = (x: unknown, path: ReadonlyArray<unknown>, op: string): void => {
   if (path.length < 16 || !path.includes(x)) return
   // the first two times the walk met x: the path to the second one leads back to the first
-  const first = path.indexOf(x), again = path.indexOf(x, first + 1)
+  const first = path.indexOf(x),
+    again = path.indexOf(x, first + 1)
   const second = again === -1 ? path.length : again
   const keys: string[] = []
   for (let i = 0; i < second; i++) {
-    const parent = path[i] as Record<string, unknown>, child = i + 1 < path.length ? path[i + 1] : x
+    const parent = path[i] as Record<string, unknown>,
+      child = i + 1 < path.length ? path[i + 1] : x
     const k = Object.keys(parent).find((key) => parent[key] === child)
     keys.push(Array.isArray(parent) ? `[${k}]` : `.${k}`)
   }
   const name = (ks: ReadonlyArray<string>) => (ks.length === 0 ? "the root" : ks.join("").replace(/^\./, ""))
   throw new InvalidArgument({
-    op, argument: "tree", expected: "a tree (nested arrays, records and tree nodes without cycles)",
+    op,
+    argument: "tree",
+    expected: "a tree (nested arrays, records and tree nodes without cycles)",
     message: `${op}: the tree is cyclic: ${name(keys)} refers back to ${name(keys.slice(0, first))}; a tree of tensors cannot contain itself`,
   })
 }

@@ -11,7 +11,8 @@ let defaultDevice: Device | undefined
 
 /** The device factories use when none is given (the CPU unless changed with {@link setDefaultDevice}). */
 export const getDefaultDevice = (): Device => {
-  if (defaultDevice === undefined) throw new InternalError({ message: "typegrad: no default device installed (import from \"typegrad\", not from internal modules)" })
+  if (defaultDevice === undefined)
+    throw new InternalError({ message: 'typegrad: no default device installed (import from "typegrad", not from internal modules)' })
   return defaultDevice
 }
 

@@ -38,8 +38,7 @@ const formatter = (dtype: DType, shown: ReadonlyArray<number>): { readonly width
   const whole = finite.every((v) => Number.isInteger(v))
   // all whole: `2.`; scientific when the magnitudes are far apart (or tiny, for fractions)
   const sci = finite.length > 0 && (max / min > 1000 || max > 1e8 || (!whole && min < 1e-4))
-  const text = (v: number) =>
-    !Number.isFinite(v) ? nonFinite(v) : sci ? exponential(v, p) : whole ? `${v.toFixed(0)}.` : v.toFixed(p)
+  const text = (v: number) => (!Number.isFinite(v) ? nonFinite(v) : sci ? exponential(v, p) : whole ? `${v.toFixed(0)}.` : v.toFixed(p))
   const width = finite.reduce((w, v) => Math.max(w, text(v).length), 1)
   return { width, format: (v) => text(v).padStart(width) }
 }

@@ -115,7 +115,8 @@ export const withInterpreter = <A>(interp: Interpreter, f: () => A): A => {
 
 /** Every input of a primitive is a tensor: the one run-time check all ops pass through (an untyped caller's `undefined` or `{}`). */
 const checkArgs = (name: string, args: ReadonlyArray<AnyTensor>): void => {
-  for (let i = 0; i < args.length; i++) if (!(args[i] instanceof Tensor)) checkTensor(args[i], name, args.length === 1 ? "the input" : `input ${i}`)
+  for (let i = 0; i < args.length; i++)
+    if (!(args[i] instanceof Tensor)) checkTensor(args[i], name, args.length === 1 ? "the input" : `input ${i}`)
 }
 
 /** Apply a primitive under the current interpreter. */

@@ -61,28 +61,51 @@ export const compare = (a: TensorLike, b: TensorLike, op: CompareOp): AnyTensor 
 export const where = (c: AnyTensor, a: TensorLike, b: TensorLike): AnyTensor => {
   const like = typeof a === "number" ? (typeof b === "number" ? c : b) : a
   const dt = typeof a === "number" ? (typeof b === "number" ? "f32" : b.dtype) : a.dtype
-  return bind1(primitive("where"), [c, typeof a === "number" ? scalar(a, like, dt) : a, typeof b === "number" ? scalar(b, like, dt) : b], {})
+  return bind1(
+    primitive("where"),
+    [c, typeof a === "number" ? scalar(a, like, dt) : a, typeof b === "number" ? scalar(b, like, dt) : b],
+    {},
+  )
 }
 export const cast = (x: AnyTensor, dtype: DType): AnyTensor => (x.dtype === dtype ? x : bind1(primitive("cast"), [x], { dtype }))
 export const stopGradient = (x: AnyTensor): AnyTensor => bind1(primitive("stopGradient"), [x], {})
 
-export const reduceSum = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceSum"), [x], { axes }))
-export const reduceMax = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceMax"), [x], { axes }))
-export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceMin"), [x], { axes }))
-export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor => (axes.length === 0 ? x : bind1(primitive("reduceProd"), [x], { axes }))
+export const reduceSum = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor =>
+  axes.length === 0 ? x : bind1(primitive("reduceSum"), [x], { axes })
+export const reduceMax = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor =>
+  axes.length === 0 ? x : bind1(primitive("reduceMax"), [x], { axes })
+export const reduceMin = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor =>
+  axes.length === 0 ? x : bind1(primitive("reduceMin"), [x], { axes })
+export const reduceProd = (x: AnyTensor, axes: ReadonlyArray<number>): AnyTensor =>
+  axes.length === 0 ? x : bind1(primitive("reduceProd"), [x], { axes })
 export const argReduce = (x: AnyTensor, axis: number, op: "max" | "min"): AnyTensor => bind1(primitive("argReduce"), [x], { axis, op })
-export const argsort = (x: AnyTensor, axis: number, descending: boolean): AnyTensor => bind1(primitive("argsort"), [x], { axis, descending })
+export const argsort = (x: AnyTensor, axis: number, descending: boolean): AnyTensor =>
+  bind1(primitive("argsort"), [x], { axis, descending })
 
-export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor => (sameShape(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape }))
+export const reshape = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor =>
+  sameShape(x.shape, shape) ? x : bind1(primitive("reshape"), [x], { shape })
 export const broadcastTo = (x: AnyTensor, shape: ReadonlyArray<number>): AnyTensor =>
   sameShape(x.shape, shape) ? x : bind1(primitive("broadcastTo"), [x], { shape })
 export const transpose = (x: AnyTensor, perm: ReadonlyArray<number>): AnyTensor =>
   perm.every((p, i) => p === i) ? x : bind1(primitive("transpose"), [x], { perm })
-export const slice = (x: AnyTensor, starts: ReadonlyArray<number>, steps: ReadonlyArray<number>, sizes: ReadonlyArray<number>): AnyTensor =>
-  sameShape(sizes, x.shape) ? x : bind1(primitive("slice"), [x], { starts, steps, sizes })
-export const pad = (x: AnyTensor, lo: ReadonlyArray<number>, hi: ReadonlyArray<number>, interior: ReadonlyArray<number>, value = 0): AnyTensor =>
-  lo.every((v) => v === 0) && hi.every((v) => v === 0) && interior.every((v) => v === 0) ? x : bind1(primitive("pad"), [x], { lo, hi, interior, value })
-export const concat = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor => (xs.length === 1 ? xs[0]! : bind1(primitive("concat"), xs, { axis }))
+export const slice = (
+  x: AnyTensor,
+  starts: ReadonlyArray<number>,
+  steps: ReadonlyArray<number>,
+  sizes: ReadonlyArray<number>,
+): AnyTensor => (sameShape(sizes, x.shape) ? x : bind1(primitive("slice"), [x], { starts, steps, sizes }))
+export const pad = (
+  x: AnyTensor,
+  lo: ReadonlyArray<number>,
+  hi: ReadonlyArray<number>,
+  interior: ReadonlyArray<number>,
+  value = 0,
+): AnyTensor =>
+  lo.every((v) => v === 0) && hi.every((v) => v === 0) && interior.every((v) => v === 0)
+    ? x
+    : bind1(primitive("pad"), [x], { lo, hi, interior, value })
+export const concat = (xs: ReadonlyArray<AnyTensor>, axis: number): AnyTensor =>
+  xs.length === 1 ? xs[0]! : bind1(primitive("concat"), xs, { axis })
 export const matmul = (a: AnyTensor, b: AnyTensor): AnyTensor => bind1(primitive("matmul"), [a, b], {})
 export const unfold = (x: AnyTensor, p: UnfoldParams): AnyTensor => bind1(primitive("unfold"), [x], p)
 export const fold = (x: AnyTensor, p: UnfoldParams & { readonly size: Pair }): AnyTensor => bind1(primitive("fold"), [x], p)

@@ -52,8 +52,15 @@ export type ElementwiseName = NamesOfKind<"elementwise">
 export type LinearPrimitiveName = { [P in PrimitiveName]: Decl<P> extends { readonly linear: true } ? P : never }[PrimitiveName]
 
 /** Shorthand declarations for the common cases. */
-export interface ElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise" }
-export interface LinearElementwiseDecl<Pr extends object = {}> { readonly params: Pr; readonly kind: "elementwise"; readonly linear: true }
+export interface ElementwiseDecl<Pr extends object = {}> {
+  readonly params: Pr
+  readonly kind: "elementwise"
+}
+export interface LinearElementwiseDecl<Pr extends object = {}> {
+  readonly params: Pr
+  readonly kind: "elementwise"
+  readonly linear: true
+}
 
 /** Parameters of the `threefry` primitive (counter blocks of Threefry-2x32 under i32 key data). */
 export interface ThreefryParams {
@@ -163,6 +170,9 @@ export const installPrimitives = (r: Registry): void => {
  * this lookup, so definition files never import one another.
  */
 export const primitive = <P extends PrimitiveName>(name: P): Primitive<P> => {
-  if (installed === undefined) throw new InternalError({ message: `typegrad: primitives are not installed (import from "typegrad", or src/ops/index.ts); looked up ${name}` })
+  if (installed === undefined)
+    throw new InternalError({
+      message: `typegrad: primitives are not installed (import from "typegrad", or src/ops/index.ts); looked up ${name}`,
+    })
   return installed[name] as Primitive<P>
 }

@@ -40,6 +40,9 @@ describe("Tensor shape is frozen", () => {
     expect(() => {
       ;(view.shape as number[])[0] = 1000
     }).toThrow(TypeError)
-    expect(v.toArraySync()).toEqual([[1, 2, 3], [9, 10, 11]])
+    expect(v.toArraySync()).toEqual([
+      [1, 2, 3],
+      [9, 10, 11],
+    ])
   })
 })

@@ -118,7 +118,10 @@ export class Tensor<in out S extends Shape = Shape, in out D extends DType = "f3
  * shape rule) is shared; any other is copied, so a caller's array is never frozen in place.
  */
 const frozenAval = (a: Aval): Aval =>
-  Object.freeze({ shape: a.shape.length === 0 ? noDims : Object.isFrozen(a.shape) ? a.shape : Object.freeze(a.shape.slice()), dtype: a.dtype })
+  Object.freeze({
+    shape: a.shape.length === 0 ? noDims : Object.isFrozen(a.shape) ? a.shape : Object.freeze(a.shape.slice()),
+    dtype: a.dtype,
+  })
 /** The shape of every scalar (the most common shape: constants), frozen once. */
 const noDims: ReadonlyArray<number> = Object.freeze([])
 

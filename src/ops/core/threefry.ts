@@ -34,7 +34,13 @@ export const threefry2x32 = (k: readonly [number, number], x0: number, x1: numbe
  * `n` uniform floats in [0, 1) from key `k`: 53 bits from two words (pair i) for f64, 24 bits of
  * one word (word i mod 2 of pair ⌊i/2⌋) otherwise; pair i is Threefry of `(BITS_SALT, i)`.
  */
-export const uniformFromKey = (k: readonly [number, number], n: number, wide: boolean, out: { [i: number]: number } = new Float64Array(n), at = 0): { [i: number]: number } => {
+export const uniformFromKey = (
+  k: readonly [number, number],
+  n: number,
+  wide: boolean,
+  out: { [i: number]: number } = new Float64Array(n),
+  at = 0,
+): { [i: number]: number } => {
   if (wide)
     for (let i = 0; i < n; i++) {
       const [a, b] = threefry2x32(k, BITS_SALT, i)

@@ -5,7 +5,17 @@
  * @since 0.1.0
  */
 import { checkOperand, checkTensor } from "../core/check.js"
-import { broadcastShapes, type Broadcast, type DeviceKind, type Dim, type DType, type Guard, type Promote, type SameDevice, type Shape } from "../../shape/index.js"
+import {
+  broadcastShapes,
+  type Broadcast,
+  type DeviceKind,
+  type Dim,
+  type DType,
+  type Guard,
+  type Promote,
+  type SameDevice,
+  type Shape,
+} from "../../shape/index.js"
 import { DTypeError, TransformError } from "../../errors.js"
 import { promote, type Aval } from "../core/aval.js"
 import { bind1, commonDevice } from "../core/interpreter.js"
@@ -41,7 +51,8 @@ const whereP: Primitive<"where"> = {
   name: "where",
   kind: "elementwise",
   abstractEval: ([c, a, b]) => {
-    if (c!.dtype !== "bool") throw new DTypeError({ op: "where", dtypes: [c!.dtype], message: `where: the condition must be bool, got ${c!.dtype}` })
+    if (c!.dtype !== "bool")
+      throw new DTypeError({ op: "where", dtypes: [c!.dtype], message: `where: the condition must be bool, got ${c!.dtype}` })
     return [{ shape: elementwiseShape("where", [c!, a!, b!], false), dtype: elementwiseDType("where", a!, b!) }]
   },
   jvp: ([c, a, b], [, ta, tb]) => {
@@ -50,7 +61,8 @@ const whereP: Primitive<"where"> = {
     return [[y], [lax.where(c!, inst(ta!, y.shape, y), inst(tb!, y.shape, y))]]
   },
   transpose: ([ct], [c, a, b]) => {
-    if (c instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "where: transpose with respect to the condition (not linear)" })
+    if (c instanceof LinearIn)
+      throw new TransformError({ transform: "transpose", message: "where: transpose with respect to the condition (not linear)" })
     const cond = c as AnyTensor
     return [null, ctFor(ct!, a!, (g) => lax.where(cond, g, 0)), ctFor(ct!, b!, (g) => lax.where(cond, 0, g))]
   },
@@ -58,7 +70,8 @@ const whereP: Primitive<"where"> = {
   domain: { kind: "custom", dtypes: ["bool", "float", "float"], diffArgs: [1, 2] },
 }
 const elementwiseDType = (op: string, a: Aval, b: Aval) => {
-  if (a.dtype !== b.dtype) throw new DTypeError({ op, dtypes: [a.dtype, b.dtype], message: `${op}: branches differ in dtype (${a.dtype} vs ${b.dtype})` })
+  if (a.dtype !== b.dtype)
+    throw new DTypeError({ op, dtypes: [a.dtype, b.dtype], message: `${op}: branches differ in dtype (${a.dtype} vs ${b.dtype})` })
   return a.dtype
 }
 
@@ -68,7 +81,8 @@ export default { compare: compareP, where: whereP }
 // ------------------------------------------------------------------ typed public ops
 
 type CompareFn<Op extends string> = <A extends Shape, D extends DType, V extends DeviceKind, T extends Operand>(
-  a: Tensor<A, D, V>, b: T & NoInfer<BinCheck<A, V, T, Op>>,
+  a: Tensor<A, D, V>,
+  b: T & NoInfer<BinCheck<A, V, T, Op>>,
 ) => CmpOut<A, V, T>
 const compare = <Op extends CompareOp>(op: Op): CompareFn<Op> =>
   ((a: AnyTensor, b: Operand) => binaryOp(op, (x, y) => lax.compare(x, y, op), a, b)) as CompareFn<Op>
@@ -117,5 +131,10 @@ export const where = <C extends Shape, V extends DeviceKind, TA extends Operand,
 /** Broadcast of three shapes; `OnError` stands in when the first two already clash (reported on `a`). */
 type Broadcast3<C extends Shape, A extends Shape, B extends Shape, OnError = never> =
   Broadcast<C, A, "where"> extends infer R ? (R extends Shape ? Broadcast<R, B, "where"> : [OnError] extends [never] ? R : OnError) : never
-type WhereDType<TA, TB> = TA extends number ? (TB extends number ? "f32" : DTypeOf<TB>) : TB extends number ? DTypeOf<TA> : Promote<DTypeOf<TA>, DTypeOf<TB>>
-
+type WhereDType<TA, TB> = TA extends number
+  ? TB extends number
+    ? "f32"
+    : DTypeOf<TB>
+  : TB extends number
+    ? DTypeOf<TA>
+    : Promote<DTypeOf<TA>, DTypeOf<TB>>

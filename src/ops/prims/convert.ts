@@ -44,7 +44,6 @@ const stopGradientP: Primitive<"stopGradient"> = {
   domain: { kind: "unary", nonDiff: true },
 }
 
-
 /** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
 export default { cast: castP, stopGradient: stopGradientP }
 
@@ -59,7 +58,10 @@ export default { cast: castP, stopGradient: stopGradientP }
  * @since 0.1.0
  * @category dtypes
  */
-export const cast = <S extends Shape, D extends DType, V extends DeviceKind, D2 extends DType>(x: Tensor<S, D, V>, dtype: D2): Tensor<S, D2, V> => {
+export const cast = <S extends Shape, D extends DType, V extends DeviceKind, D2 extends DType>(
+  x: Tensor<S, D, V>,
+  dtype: D2,
+): Tensor<S, D2, V> => {
   checkTensor(x, "cast")
   return lax.cast(x, checkDTypeName(dtype, "cast")) as Tensor<S, D2, V>
 }

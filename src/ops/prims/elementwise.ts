@@ -22,22 +22,28 @@ export const elementwiseShape = (op: string, avals: ReadonlyArray<Aval>, sameDTy
   if (sameDType)
     for (const a of avals)
       if (a.dtype !== avals[0]!.dtype)
-        throw new DTypeError({ op, dtypes: avals.map((x) => x.dtype), message: `${op}: dtypes differ (${avals.map((x) => x.dtype).join(" vs ")}); cast one first` })
+        throw new DTypeError({
+          op,
+          dtypes: avals.map((x) => x.dtype),
+          message: `${op}: dtypes differ (${avals.map((x) => x.dtype).join(" vs ")}); cast one first`,
+        })
   return [...shape]
 }
 
 /** Batching for any elementwise primitive: batch axes to the front, then rank-align batched operands. */
-export const batchElementwise = <P extends PrimitiveName>(p: Primitive<P>): BatchRule<P> => (args, dims, params) => {
-  const rank = Math.max(...args.map((x, i) => x.shape.length - (dims[i] === null ? 0 : 1)))
-  const moved = args.map((x, i) => {
-    const d = dims[i]
-    if (d === null || d === undefined) return x
-    const front = lax.moveAxis(x, d, 0)
-    const pad = rank - (x.shape.length - 1)
-    return pad === 0 ? front : lax.reshape(front, [front.shape[0]!, ...new Array<number>(pad).fill(1), ...front.shape.slice(1)])
-  })
-  return [[bind1(p, moved, params)], [0]]
-}
+export const batchElementwise =
+  <P extends PrimitiveName>(p: Primitive<P>): BatchRule<P> =>
+  (args, dims, params) => {
+    const rank = Math.max(...args.map((x, i) => x.shape.length - (dims[i] === null ? 0 : 1)))
+    const moved = args.map((x, i) => {
+      const d = dims[i]
+      if (d === null || d === undefined) return x
+      const front = lax.moveAxis(x, d, 0)
+      const pad = rank - (x.shape.length - 1)
+      return pad === 0 ? front : lax.reshape(front, [front.shape[0]!, ...new Array<number>(pad).fill(1), ...front.shape.slice(1)])
+    })
+    return [[bind1(p, moved, params)], [0]]
+  }
 
 /** Broadcast a tangent to the output shape (a lone tangent of a broadcast operand). */
 export const toOut = (t: AnyTensor, shape: ReadonlyArray<number>) => lax.broadcastTo(t, shape)
@@ -47,7 +53,6 @@ export const inst = (t: Tangent, shape: ReadonlyArray<number>, like: AnyTensor):
 /** Cotangent of a linear operand of a broadcasting op: sum back down to its shape. */
 export const ctFor = (ct: Tangent, arg: AnyTensor | LinearIn, f: (c: AnyTensor) => AnyTensor): Tangent | null =>
   !(arg instanceof LinearIn) ? null : ct instanceof Zero ? new Zero(arg.aval) : lax.unbroadcast(f(ct), arg.aval.shape)
-
 
 /** Run a broadcasting binary op with promotion, checking devices and shapes under the public op's name. @internal */
 export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => AnyTensor, a: AnyTensor, b: Operand): AnyTensor => {
@@ -60,4 +65,3 @@ export const binaryOp = (op: string, f: (a: AnyTensor, b: lax.TensorLike) => Any
   const dt = promote(a.dtype, b.dtype)
   return f(lax.cast(a, dt), lax.cast(b, dt))
 }
-

@@ -28,11 +28,14 @@ const fmt = (s: ReadonlyArray<number>) => `[${s.join(", ")}]`
 /** The shared checks: an i32 index of the data's rank, equal to it off `axis`. */
 const checkIndex = (op: string, x: Aval, idx: Aval, axis: number, dataSize: number): void => {
   const r = x.shape.length
-  if (!Number.isInteger(axis) || axis < 0 || axis >= r) throw ShapeError.of(op, `axis ${axis} out of range for rank ${r}`, x.shape, idx.shape)
-  if (idx.dtype !== "i32") throw new DTypeError({ op, dtypes: [x.dtype, idx.dtype], message: `${op}: indices must be i32, got ${idx.dtype}` })
+  if (!Number.isInteger(axis) || axis < 0 || axis >= r)
+    throw ShapeError.of(op, `axis ${axis} out of range for rank ${r}`, x.shape, idx.shape)
+  if (idx.dtype !== "i32")
+    throw new DTypeError({ op, dtypes: [x.dtype, idx.dtype], message: `${op}: indices must be i32, got ${idx.dtype}` })
   if (idx.shape.length !== r || idx.shape.some((d, i) => i !== axis && d !== x.shape[i]))
     throw ShapeError.of(op, `indices ${fmt(idx.shape)} must match ${fmt(x.shape)} on every axis but ${axis}`, x.shape, idx.shape)
-  if (dataSize === 0 && idx.shape.every((d) => d > 0)) throw ShapeError.of(op, `cannot index the empty axis ${axis} of ${fmt(x.shape)}`, x.shape, idx.shape)
+  if (dataSize === 0 && idx.shape.every((d) => d > 0))
+    throw ShapeError.of(op, `cannot index the empty axis ${axis} of ${fmt(x.shape)}`, x.shape, idx.shape)
 }
 
 const lin = (x: AnyTensor | LinearIn): Aval => (x instanceof LinearIn ? x.aval : x.aval)
@@ -43,7 +46,9 @@ const zeroOr = (ct: Tangent | undefined, av: Aval, f: (c: AnyTensor) => AnyTenso
 const batchFront = (args: ReadonlyArray<AnyTensor>, dims: ReadonlyArray<number | null>): AnyTensor[] => {
   const k = dims.findIndex((d) => d !== null)
   const b = args[k]!.shape[dims[k]!]!
-  return args.map((x, i) => (dims[i] === null || dims[i] === undefined ? lax.broadcastTo(x, [b, ...x.shape]) : lax.moveAxis(x, dims[i]!, 0)))
+  return args.map((x, i) =>
+    dims[i] === null || dims[i] === undefined ? lax.broadcastTo(x, [b, ...x.shape]) : lax.moveAxis(x, dims[i]!, 0),
+  )
 }
 
 // gather: d gather(x, idx) = gather(dx, idx); transpose: scatterAdd of the cotangent
@@ -63,7 +68,15 @@ const gatherP: Primitive<"gather"> = {
     return [zeroOr(ct, av, (c) => bind1(scatterAddP, [c, idx as AnyTensor], { axis, size: av.shape[axis]! })), null]
   },
   batch: (args, dims, { axis }) => [[bind1(gatherP, batchFront(args, dims), { axis: axis + 1 })], [0]],
-  domain: { kind: "custom", dtypes: ["float", "i32"], diffArgs: [0], ranges: [[-2, 2], [-4, 5]] },
+  domain: {
+    kind: "custom",
+    dtypes: ["float", "i32"],
+    diffArgs: [0],
+    ranges: [
+      [-2, 2],
+      [-4, 5],
+    ],
+  },
 }
 
 // scatterAdd: d scatterAdd(u, idx) = scatterAdd(du, idx); transpose: gather of the cotangent
@@ -73,8 +86,14 @@ const scatterAddP: Primitive<"scatterAdd"> = {
   abstractEval: ([u, idx], { axis, size }) => {
     if (!Number.isInteger(size) || size < 0) throw ShapeError.of("scatterAdd", `size ${size} must be a non-negative integer`, u!.shape)
     checkIndex("scatterAdd", u!, idx!, axis, size)
-    if (u!.dtype === "bool") throw new DTypeError({ op: "scatterAdd", dtypes: ["bool"], message: "scatterAdd: cannot add bool updates (cast to i32 or a float first)" })
-    if (idx!.shape[axis] !== u!.shape[axis]) throw ShapeError.of("scatterAdd", `indices ${fmt(idx!.shape)} and updates ${fmt(u!.shape)} differ`, u!.shape, idx!.shape)
+    if (u!.dtype === "bool")
+      throw new DTypeError({
+        op: "scatterAdd",
+        dtypes: ["bool"],
+        message: "scatterAdd: cannot add bool updates (cast to i32 or a float first)",
+      })
+    if (idx!.shape[axis] !== u!.shape[axis])
+      throw ShapeError.of("scatterAdd", `indices ${fmt(idx!.shape)} and updates ${fmt(u!.shape)} differ`, u!.shape, idx!.shape)
     return [{ shape: u!.shape.map((d, i) => (i === axis ? size : d)), dtype: u!.dtype }]
   },
   jvp: ([u, idx], [t], params) => {
@@ -83,7 +102,15 @@ const scatterAddP: Primitive<"scatterAdd"> = {
   },
   transpose: ([ct], [u, idx], { axis }) => [zeroOr(ct, lin(u!), (c) => bind1(gatherP, [c, idx as AnyTensor], { axis })), null],
   batch: (args, dims, { axis, size }) => [[bind1(scatterAddP, batchFront(args, dims), { axis: axis + 1, size })], [0]],
-  domain: { kind: "custom", dtypes: ["float", "i32"], diffArgs: [0], ranges: [[-2, 2], [-4, 5]] },
+  domain: {
+    kind: "custom",
+    dtypes: ["float", "i32"],
+    diffArgs: [0],
+    ranges: [
+      [-2, 2],
+      [-4, 5],
+    ],
+  },
 }
 
 /** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
@@ -95,7 +122,13 @@ export default { gather: gatherP, scatterAdd: scatterAddP }
  * The shape of `takeAlongAxis(x: S, idx: I, axis)`: `I`, since the index matches `x` off the axis.
  * @internal
  */
-type SameRank<S extends Shape, I extends Shape> = number extends S["length"] ? unknown : number extends I["length"] ? unknown : S["length"] extends I["length"] ? unknown : never
+type SameRank<S extends Shape, I extends Shape> = number extends S["length"]
+  ? unknown
+  : number extends I["length"]
+    ? unknown
+    : S["length"] extends I["length"]
+      ? unknown
+      : never
 
 /**
  * Pick values along one axis with an integer index tensor of the same rank (NumPy's
@@ -113,7 +146,9 @@ type SameRank<S extends Shape, I extends Shape> = number extends S["length"] ? u
  * @category indexing
  */
 export const takeAlongAxis = <S extends Shape, D extends DType, V extends DeviceKind, I extends Shape>(
-  x: Tensor<S, D, V> & SameRank<S, I>, idx: Tensor<I, "i32", V>, axis: number,
+  x: Tensor<S, D, V> & SameRank<S, I>,
+  idx: Tensor<I, "i32", V>,
+  axis: number,
 ): Tensor<I, D, V> => bind1(gatherP, [x, idx], { axis: normAxis(axis, x.shape.length, "takeAlongAxis") }) as never
 
 /**
@@ -130,5 +165,8 @@ export const takeAlongAxis = <S extends Shape, D extends DType, V extends Device
  * @category indexing
  */
 export const scatterAdd = <S extends Shape, D extends DType, V extends DeviceKind, I extends Shape>(
-  updates: Tensor<S, D, V>, idx: Tensor<I, "i32", V>, axis: number, size: number,
+  updates: Tensor<S, D, V>,
+  idx: Tensor<I, "i32", V>,
+  axis: number,
+  size: number,
 ): Tensor<number[], D, V> => bind1(scatterAddP, [updates, idx], { axis: normAxis(axis, updates.shape.length, "scatterAdd"), size }) as never

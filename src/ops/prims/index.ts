@@ -24,15 +24,35 @@ import windowPrimitives from "./window.js"
  * The families' union type, spelled out so that the emitted typings import every family file and
  * so see the names each one declares into `Primitives`.
  */
-type Families = typeof unaryPrimitives & typeof binaryPrimitives & typeof comparePrimitives & typeof convertPrimitives &
-  typeof gatherPrimitives & typeof roundingPrimitives & typeof reducePrimitives & typeof structuralPrimitives &
-  typeof matmulPrimitives & typeof windowPrimitives & typeof linalgPrimitives & typeof sortPrimitives & typeof randomPrimitives
+type Families = typeof unaryPrimitives &
+  typeof binaryPrimitives &
+  typeof comparePrimitives &
+  typeof convertPrimitives &
+  typeof gatherPrimitives &
+  typeof roundingPrimitives &
+  typeof reducePrimitives &
+  typeof structuralPrimitives &
+  typeof matmulPrimitives &
+  typeof windowPrimitives &
+  typeof linalgPrimitives &
+  typeof sortPrimitives &
+  typeof randomPrimitives
 
 /** Every kernel primitive by name. @internal */
 export const primitives: Families = {
-  ...unaryPrimitives, ...binaryPrimitives, ...comparePrimitives, ...convertPrimitives,
-  ...reducePrimitives, ...structuralPrimitives, ...matmulPrimitives, ...windowPrimitives,
-  ...gatherPrimitives, ...roundingPrimitives, ...linalgPrimitives, ...sortPrimitives, ...randomPrimitives,
+  ...unaryPrimitives,
+  ...binaryPrimitives,
+  ...comparePrimitives,
+  ...convertPrimitives,
+  ...reducePrimitives,
+  ...structuralPrimitives,
+  ...matmulPrimitives,
+  ...windowPrimitives,
+  ...gatherPrimitives,
+  ...roundingPrimitives,
+  ...linalgPrimitives,
+  ...sortPrimitives,
+  ...randomPrimitives,
 } as const satisfies Registry
 
 installPrimitives(primitives)

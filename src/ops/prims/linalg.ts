@@ -45,7 +45,8 @@ const fmt = (s: ReadonlyArray<number>) => `[${s.join(", ")}]`
 const checkMatrix = (op: string, a: Aval, shape: "square" | "tall"): void => {
   const r = a.shape.length
   if (r < 2) throw ShapeError.of(op, `needs a matrix [..., m, n], got ${fmt(a.shape)}`, a.shape)
-  const m = a.shape[r - 2]!, n = a.shape[r - 1]!
+  const m = a.shape[r - 2]!,
+    n = a.shape[r - 1]!
   if (shape === "square" && m !== n) throw ShapeError.of(op, `needs square matrices, got ${m} × ${n} in ${fmt(a.shape)}`, a.shape)
   if (shape === "tall" && m < n) throw ShapeError.of(op, `needs m ≥ n (reduced QR), got ${m} × ${n} in ${fmt(a.shape)}`, a.shape)
   if (!isFloat(a.dtype)) throw new DTypeError({ op, dtypes: [a.dtype], message: `${op}: expected a float tensor, got ${a.dtype}` })
@@ -64,20 +65,26 @@ const n2 = (x: AnyTensor | Aval): number => x.shape[x.shape.length - 1]!
 
 /** `x` with entries off `keep(i, j)` zeroed (triangles; `diag` replaces the diagonal's factor). */
 const mask = (x: AnyTensor, keep: (i: number, j: number) => boolean, diag?: number): AnyTensor =>
-  lax.mul(x, matrixConst(x, n2(x), (i, j) => (i === j && diag !== undefined ? diag : keep(i, j) ? 1 : 0), x))
+  lax.mul(
+    x,
+    matrixConst(x, n2(x), (i, j) => (i === j && diag !== undefined ? diag : keep(i, j) ? 1 : 0), x),
+  )
 const tril = (x: AnyTensor, k = 0) => mask(x, (i, j) => j - i <= k)
 const triu = (x: AnyTensor, k = 0) => mask(x, (i, j) => j - i >= k)
 const eyeLike = (x: AnyTensor) => matrixConst(x, n2(x), (i, j) => (i === j ? 1 : 0), x)
 
 const tsolve = (a: AnyTensor, b: AnyTensor, p: TriangularParams): AnyTensor => bind1(triangularSolveP, [a, b], p)
 /** x·T⁻¹ for T the upper triangle of `a`: (T⁻ᵀ·xᵀ)ᵀ. */
-const rightSolveUpper = (x: AnyTensor, a: AnyTensor): AnyTensor => lax.mT(tsolve(a, lax.mT(x), { lower: false, unitDiagonal: false, transposeA: true }))
+const rightSolveUpper = (x: AnyTensor, a: AnyTensor): AnyTensor =>
+  lax.mT(tsolve(a, lax.mT(x), { lower: false, unitDiagonal: false, transposeA: true }))
 
 /** Every operand with the batch axis in front (an unbatched one is broadcast along it). */
 const batchFront = (args: ReadonlyArray<AnyTensor>, dims: ReadonlyArray<number | null>): AnyTensor[] => {
   const k = dims.findIndex((d) => d !== null && d !== undefined)
   const b = args[k]!.shape[dims[k]!]!
-  return args.map((x, i) => (dims[i] === null || dims[i] === undefined ? lax.broadcastTo(x, [b, ...x.shape]) : lax.moveAxis(x, dims[i]!, 0)))
+  return args.map((x, i) =>
+    dims[i] === null || dims[i] === undefined ? lax.broadcastTo(x, [b, ...x.shape]) : lax.moveAxis(x, dims[i]!, 0),
+  )
 }
 
 // luPivots: piecewise constant (not differentiable)
@@ -129,9 +136,15 @@ const triangularSolveP: Primitive<"triangularSolve"> = {
   kind: "other",
   abstractEval: ([a, b]) => {
     checkMatrix("triangularSolve", a!, "square")
-    const r = a!.shape.length, n = a!.shape[r - 1]!
+    const r = a!.shape.length,
+      n = a!.shape[r - 1]!
     if (b!.shape.length !== r || b!.shape[r - 2] !== n || a!.shape.slice(0, r - 2).some((d, i) => d !== b!.shape[i]))
-      throw ShapeError.of("triangularSolve", `right-hand side ${fmt(b!.shape)} does not fit ${fmt(a!.shape)} (expected [..., ${n}, k])`, a!.shape, b!.shape)
+      throw ShapeError.of(
+        "triangularSolve",
+        `right-hand side ${fmt(b!.shape)} does not fit ${fmt(a!.shape)} (expected [..., ${n}, k])`,
+        a!.shape,
+        b!.shape,
+      )
     if (a!.dtype !== b!.dtype) {
       const message = `triangularSolve: needs equal float dtypes, got ${a!.dtype} and ${b!.dtype}`
       throw new DTypeError({ op: "triangularSolve", dtypes: [a!.dtype, b!.dtype], message })
@@ -140,7 +153,8 @@ const triangularSolveP: Primitive<"triangularSolve"> = {
   },
   jvp: ([a, b], [ta, tb], p) => {
     const x = tsolve(a!, b!, p)
-    const za = ta === undefined || ta instanceof Zero, zb = tb === undefined || tb instanceof Zero
+    const za = ta === undefined || ta instanceof Zero,
+      zb = tb === undefined || tb instanceof Zero
     if (za && zb) return [[x], [new Zero(x.aval)]]
     const opDa = za ? null : ((t) => (p.transposeA ? lax.mT(t) : t))(triangleOf(ta as AnyTensor, p))
     const rhs = opDa === null ? (tb as AnyTensor) : zb ? lax.neg(lax.matmul(opDa, x)) : lax.sub(tb as AnyTensor, lax.matmul(opDa, x))
@@ -171,7 +185,15 @@ const choleskyP: Primitive<"cholesky"> = {
     const lower = { lower: true, unitDiagonal: false, transposeA: false }
     const y = tsolve(l, s, lower)
     const inner = lax.mT(tsolve(l, lax.mT(y), lower))
-    return [[l], [lax.matmul(l, mask(inner, (i, j) => j < i, 0.5))]]
+    return [
+      [l],
+      [
+        lax.matmul(
+          l,
+          mask(inner, (i, j) => j < i, 0.5),
+        ),
+      ],
+    ]
   },
   transpose: null,
   batch: (args, dims) => [[bind1(choleskyP, batchFront(args, dims), {})], [0]],
@@ -185,7 +207,8 @@ const qrP: Primitive<"qr"> = {
   kind: "other",
   abstractEval: ([a], { output }) => {
     checkMatrix("qr", a!, "tall")
-    const r = a!.shape.length, n = a!.shape[r - 1]!
+    const r = a!.shape.length,
+      n = a!.shape[r - 1]!
     if (output !== "q" && output !== "r") throw ShapeError.of("qr", `output must be "q" or "r", got ${String(output)}`, a!.shape)
     return [{ shape: output === "q" ? [...a!.shape] : [...a!.shape.slice(0, r - 2), n, n], dtype: a!.dtype }]
   },

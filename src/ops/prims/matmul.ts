@@ -5,7 +5,17 @@
  * @since 0.1.0
  */
 import { checkTensor } from "../core/check.js"
-import { broadcastShapes, matmulShape, type DeviceKind, type DType, type Guard, type Matmul, type SameDevice, type SameDType, type Shape } from "../../shape/index.js"
+import {
+  broadcastShapes,
+  matmulShape,
+  type DeviceKind,
+  type DType,
+  type Guard,
+  type Matmul,
+  type SameDevice,
+  type SameDType,
+  type Shape,
+} from "../../shape/index.js"
 import { DTypeError, ShapeError, TransformError } from "../../errors.js"
 import { commonDevice } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
@@ -28,10 +38,15 @@ const matmulP: Primitive<"matmul"> = {
   kind: "other",
   abstractEval: ([a, b]) => {
     const r = a!.shape.length
-    const ok = r >= 2 && b!.shape.length === r && a!.shape[r - 1] === b!.shape[r - 2] && a!.shape.slice(0, r - 2).every((d, i) => d === b!.shape[i])
+    const ok =
+      r >= 2 && b!.shape.length === r && a!.shape[r - 1] === b!.shape[r - 2] && a!.shape.slice(0, r - 2).every((d, i) => d === b!.shape[i])
     if (!ok) throw ShapeError.of("matmul", `cannot multiply ${fmt(a!.shape)} @ ${fmt(b!.shape)}`, a!.shape, b!.shape)
     if (a!.dtype !== b!.dtype || a!.dtype === "bool")
-      throw new DTypeError({ op: "matmul", dtypes: [a!.dtype, b!.dtype], message: `matmul: needs equal numeric dtypes, got ${a!.dtype} and ${b!.dtype}` })
+      throw new DTypeError({
+        op: "matmul",
+        dtypes: [a!.dtype, b!.dtype],
+        message: `matmul: needs equal numeric dtypes, got ${a!.dtype} and ${b!.dtype}`,
+      })
     return [{ shape: [...a!.shape.slice(0, r - 1), b!.shape[r - 1]!], dtype: a!.dtype }]
   },
   jvp: ([a, b], [ta, tb]) => {
@@ -41,7 +56,8 @@ const matmulP: Primitive<"matmul"> = {
     return [[y], [l === null ? (r === null ? new Zero(y.aval) : r) : r === null ? l : lax.add(l, r)]]
   },
   transpose: ([ct], [a, b]) => {
-    if (a instanceof LinearIn && b instanceof LinearIn) throw new TransformError({ transform: "transpose", message: "matmul: transpose of a product of two linear values (not linear)" })
+    if (a instanceof LinearIn && b instanceof LinearIn)
+      throw new TransformError({ transform: "transpose", message: "matmul: transpose of a product of two linear values (not linear)" })
     const z = ct instanceof Zero
     return [
       a instanceof LinearIn ? (z ? new Zero(a.aval) : lax.matmul(ct!, lax.mT(b as AnyTensor))) : null,
@@ -97,4 +113,3 @@ export const matmul = <A extends Shape, B extends Shape, D1 extends DType, D2 ex
   checkTensor(b, "matmul", "b")
   return matmulE(a, b) as never
 }
-

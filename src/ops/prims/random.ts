@@ -26,12 +26,14 @@ const threefryP: Primitive<"threefry"> = {
   kind: "other",
   abstractEval: ([k], p) => {
     const s = k!.shape
-    if (k!.dtype !== "i32") throw new DTypeError({ op: "random", dtypes: [k!.dtype], message: `random: key data must be i32, got ${k!.dtype}` })
+    if (k!.dtype !== "i32")
+      throw new DTypeError({ op: "random", dtypes: [k!.dtype], message: `random: key data must be i32, got ${k!.dtype}` })
     if (s.length === 0 || s[s.length - 1] !== 2) throw ShapeError.of("random", `key data must have shape [..., 2], got ${fmt(s)}`, s)
     if (!Number.isInteger(p.count) || p.count < 0) throw ShapeError.of("random", `count must be a non-negative integer, got ${p.count}`, s)
     const lead = s.slice(0, -1)
     if (p.mode === "key") return [{ shape: [...lead, p.count, 2], dtype: "i32" }]
-    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16") throw new DTypeError({ op: "random", dtypes: [p.dtype], message: `random: uniform samples must be a float dtype, got ${p.dtype}` })
+    if (p.dtype !== "f32" && p.dtype !== "f64" && p.dtype !== "f16")
+      throw new DTypeError({ op: "random", dtypes: [p.dtype], message: `random: uniform samples must be a float dtype, got ${p.dtype}` })
     return [{ shape: [...lead, p.count], dtype: p.dtype }]
   },
   jvp: ([k], _t, p) => {

@@ -47,7 +47,10 @@ const rounding = <P extends RoundName>(name: P): Primitive<P> => {
   return p
 }
 
-const floorP = rounding("floor"), ceilP = rounding("ceil"), roundP = rounding("round"), truncP = rounding("trunc")
+const floorP = rounding("floor"),
+  ceilP = rounding("ceil"),
+  roundP = rounding("round"),
+  truncP = rounding("trunc")
 
 // d atan2(y, x) = (x·dy - y·dx) / (x² + y²)
 const atan2P: Primitive<"atan2"> = {
@@ -55,7 +58,12 @@ const atan2P: Primitive<"atan2"> = {
   kind: "elementwise",
   abstractEval: (avals) => {
     const shape = elementwiseShape("atan2", avals)
-    if (!isFloat(avals[0]!.dtype)) throw new DTypeError({ op: "atan2", dtypes: avals.map((a) => a.dtype), message: `atan2: expected float tensors, got ${avals[0]!.dtype}` })
+    if (!isFloat(avals[0]!.dtype))
+      throw new DTypeError({
+        op: "atan2",
+        dtypes: avals.map((a) => a.dtype),
+        message: `atan2: expected float tensors, got ${avals[0]!.dtype}`,
+      })
     return [{ shape, dtype: avals[0]!.dtype }]
   },
   jvp: ([y, x], [ty, tx]) => {
@@ -88,7 +96,8 @@ export const round: Unary = unaryOp(roundP)
 export const trunc: Unary = unaryOp(truncP)
 
 type Atan2 = <A extends Shape, D extends FloatDType, V extends DeviceKind, T extends Operand>(
-  y: Tensor<A, D, V>, x: T & NoInfer<BinCheck<A, V, T, "atan2">>,
+  y: Tensor<A, D, V>,
+  x: T & NoInfer<BinCheck<A, V, T, "atan2">>,
 ) => BinOut<A, D, V, T>
 /**
  * The angle of the point `(x, y)`: `atan(y / x)` in the right quadrant, in `[-π, π]`.
@@ -98,4 +107,5 @@ type Atan2 = <A extends Shape, D extends FloatDType, V extends DeviceKind, T ext
  * @since 0.1.0
  * @category math
  */
-export const atan2: Atan2 = ((y: AnyTensor, x: Operand) => binaryOp("atan2", (a, b) => bind1(atan2P, [a, typeof b === "number" ? lax.scalar(b, a) : b], {}), y, x)) as Atan2
+export const atan2: Atan2 = ((y: AnyTensor, x: Operand) =>
+  binaryOp("atan2", (a, b) => bind1(atan2P, [a, typeof b === "number" ? lax.scalar(b, a) : b], {}), y, x)) as Atan2

@@ -18,9 +18,17 @@ declare module "../core/primitive.js" {
     broadcastTo: { readonly params: { readonly shape: Sizes }; readonly kind: "view"; readonly linear: true }
     transpose: { readonly params: { readonly perm: Sizes }; readonly kind: "view"; readonly linear: true }
     /** strided slice: out[i] = x[start + i*step] per axis, `sizes` = output shape */
-    slice: { readonly params: { readonly starts: Sizes; readonly steps: Sizes; readonly sizes: Sizes }; readonly kind: "view"; readonly linear: true }
+    slice: {
+      readonly params: { readonly starts: Sizes; readonly steps: Sizes; readonly sizes: Sizes }
+      readonly kind: "view"
+      readonly linear: true
+    }
     /** lo/hi may be negative (cropping); interior inserts `interior[d]` fill values between elements */
-    pad: { readonly params: { readonly lo: Sizes; readonly hi: Sizes; readonly interior: Sizes; readonly value: number }; readonly kind: "view"; readonly linear: true }
+    pad: {
+      readonly params: { readonly lo: Sizes; readonly hi: Sizes; readonly interior: Sizes; readonly value: number }
+      readonly kind: "view"
+      readonly linear: true
+    }
     concat: { readonly params: { readonly axis: number }; readonly kind: "other"; readonly linear: true }
   }
 }
@@ -36,10 +44,18 @@ const reshapeP: Primitive<"reshape"> = {
   kind: "view",
   abstractEval: ([x], { shape }) => {
     if (numel(shape) !== numel(x!.shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
-      throw ShapeError.of("reshape", `cannot reshape [${x!.shape.join(", ")}] (${numel(x!.shape)} elements) into [${shape.join(", ")}]`, x!.shape, shape)
+      throw ShapeError.of(
+        "reshape",
+        `cannot reshape [${x!.shape.join(", ")}] (${numel(x!.shape)} elements) into [${shape.join(", ")}]`,
+        x!.shape,
+        shape,
+      )
     return [{ shape: [...shape], dtype: x!.dtype }]
   },
-  jvp: ([x], [t], params) => [[bind1(reshapeP, [x!], params)], [t instanceof Zero ? new Zero({ shape: params.shape, dtype: t.aval.dtype }) : lax.reshape(t!, params.shape)]],
+  jvp: ([x], [t], params) => [
+    [bind1(reshapeP, [x!], params)],
+    [t instanceof Zero ? new Zero({ shape: params.shape, dtype: t.aval.dtype }) : lax.reshape(t!, params.shape)],
+  ],
   transpose: ([ct], [x]) => [zeroOr(ct, lin(x!), (c) => lax.reshape(c, lin(x!).shape))],
   batch: ([x], [d], { shape }) => {
     const f = front(x!, d)
@@ -58,7 +74,10 @@ const broadcastToP: Primitive<"broadcastTo"> = {
       throw ShapeError.of("broadcastTo", `cannot broadcast [${x!.shape.join(", ")}] to [${shape.join(", ")}]`, x!.shape, shape)
     return [{ shape: [...shape], dtype: x!.dtype }]
   },
-  jvp: ([x], [t], params) => [[bind1(broadcastToP, [x!], params)], [t instanceof Zero ? new Zero({ shape: params.shape, dtype: t.aval.dtype }) : lax.broadcastTo(t!, params.shape)]],
+  jvp: ([x], [t], params) => [
+    [bind1(broadcastToP, [x!], params)],
+    [t instanceof Zero ? new Zero({ shape: params.shape, dtype: t.aval.dtype }) : lax.broadcastTo(t!, params.shape)],
+  ],
   transpose: ([ct], [x]) => [zeroOr(ct, lin(x!), (c) => lax.unbroadcast(c, lin(x!).shape))],
   batch: ([x], [d], { shape }) => {
     const f = front(x!, d)
@@ -98,9 +117,19 @@ const sliceP: Primitive<"slice"> = {
   kind: "view",
   abstractEval: ([x], { starts, steps, sizes }) => {
     const r = x!.shape.length
-    const bad = starts.length !== r || steps.length !== r || sizes.length !== r ||
-      x!.shape.some((n, i) => steps[i]! < 1 || starts[i]! < 0 || sizes[i]! < 0 || (sizes[i]! > 0 && starts[i]! + (sizes[i]! - 1) * steps[i]! >= n))
-    if (bad) throw ShapeError.of("slice", `window starts [${starts.join(", ")}] steps [${steps.join(", ")}] sizes [${sizes.join(", ")}] does not fit [${x!.shape.join(", ")}]`, x!.shape)
+    const bad =
+      starts.length !== r ||
+      steps.length !== r ||
+      sizes.length !== r ||
+      x!.shape.some(
+        (n, i) => steps[i]! < 1 || starts[i]! < 0 || sizes[i]! < 0 || (sizes[i]! > 0 && starts[i]! + (sizes[i]! - 1) * steps[i]! >= n),
+      )
+    if (bad)
+      throw ShapeError.of(
+        "slice",
+        `window starts [${starts.join(", ")}] steps [${steps.join(", ")}] sizes [${sizes.join(", ")}] does not fit [${x!.shape.join(", ")}]`,
+        x!.shape,
+      )
     return [{ shape: [...sizes], dtype: x!.dtype }]
   },
   jvp: ([x], [t], params) => {
@@ -109,11 +138,19 @@ const sliceP: Primitive<"slice"> = {
   },
   transpose: ([ct], [x], { starts, steps, sizes }) => {
     const av = lin(x!)
-    return [zeroOr(ct, av, (c) => {
-      if (sizes.some((s) => s === 0)) return lax.zerosLike(av, c)
-      const hi = av.shape.map((n, i) => n - starts[i]! - ((sizes[i]! - 1) * steps[i]! + 1))
-      return lax.pad(c, starts, hi, steps.map((s) => s - 1), 0)
-    })]
+    return [
+      zeroOr(ct, av, (c) => {
+        if (sizes.some((s) => s === 0)) return lax.zerosLike(av, c)
+        const hi = av.shape.map((n, i) => n - starts[i]! - ((sizes[i]! - 1) * steps[i]! + 1))
+        return lax.pad(
+          c,
+          starts,
+          hi,
+          steps.map((s) => s - 1),
+          0,
+        )
+      }),
+    ]
   },
   batch: ([x], [d], { starts, steps, sizes }) => {
     const f = front(x!, d)
@@ -133,7 +170,11 @@ const padP: Primitive<"pad"> = {
     const r = x!.shape.length
     const shape = x!.shape.map((n, i) => paddedLen(n, lo[i]!, hi[i]!, interior[i]!))
     if (lo.length !== r || hi.length !== r || interior.length !== r || interior.some((v) => v < 0) || shape.some((n) => !(n >= 0)))
-      throw ShapeError.of("pad", `padding lo [${lo.join(", ")}] hi [${hi.join(", ")}] interior [${interior.join(", ")}] does not fit [${x!.shape.join(", ")}]`, x!.shape)
+      throw ShapeError.of(
+        "pad",
+        `padding lo [${lo.join(", ")}] hi [${hi.join(", ")}] interior [${interior.join(", ")}] does not fit [${x!.shape.join(", ")}]`,
+        x!.shape,
+      )
     return [{ shape, dtype: x!.dtype }]
   },
   jvp: ([x], [t], params) => {
@@ -142,11 +183,24 @@ const padP: Primitive<"pad"> = {
   },
   transpose: ([ct], [x], { lo, hi, interior }) => {
     const av = lin(x!)
-    return [zeroOr(ct, av, (c) => {
-      if (numel(av.shape) === 0) return lax.zerosLike(av, c)
-      const unCropped = lax.pad(c, lo.map((v) => Math.max(-v, 0)), hi.map((v) => Math.max(-v, 0)), lo.map(() => 0), 0)
-      return lax.slice(unCropped, lo.map((v) => Math.max(v, 0)), interior.map((v) => v + 1), av.shape)
-    })]
+    return [
+      zeroOr(ct, av, (c) => {
+        if (numel(av.shape) === 0) return lax.zerosLike(av, c)
+        const unCropped = lax.pad(
+          c,
+          lo.map((v) => Math.max(-v, 0)),
+          hi.map((v) => Math.max(-v, 0)),
+          lo.map(() => 0),
+          0,
+        )
+        return lax.slice(
+          unCropped,
+          lo.map((v) => Math.max(v, 0)),
+          interior.map((v) => v + 1),
+          av.shape,
+        )
+      }),
+    ]
   },
   batch: ([x], [d], { lo, hi, interior, value }) => [[lax.pad(front(x!, d), [0, ...lo], [0, ...hi], [0, ...interior], value)], [0]],
   domain: { kind: "custom" },
@@ -162,8 +216,17 @@ const concatP: Primitive<"concat"> = {
     if (axis < 0 || axis >= r) throw ShapeError.of("concat", `axis ${axis} out of range for rank ${r}`, ...xs.map((x) => x.shape))
     xs.forEach((x, k) => {
       if (x.shape.length !== r || x.shape.some((d, i) => i !== axis && d !== first.shape[i]))
-        throw ShapeError.of("concat", `tensor ${k} [${x.shape.join(", ")}] differs from [${first.shape.join(", ")}] outside axis ${axis}`, ...xs.map((y) => y.shape))
-      if (x.dtype !== first.dtype) throw new DTypeError({ op: "concat", dtypes: xs.map((y) => y.dtype), message: `concat: dtypes differ (${xs.map((y) => y.dtype).join(", ")})` })
+        throw ShapeError.of(
+          "concat",
+          `tensor ${k} [${x.shape.join(", ")}] differs from [${first.shape.join(", ")}] outside axis ${axis}`,
+          ...xs.map((y) => y.shape),
+        )
+      if (x.dtype !== first.dtype)
+        throw new DTypeError({
+          op: "concat",
+          dtypes: xs.map((y) => y.dtype),
+          message: `concat: dtypes differ (${xs.map((y) => y.dtype).join(", ")})`,
+        })
     })
     const shape = [...first.shape]
     shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0)
@@ -172,7 +235,15 @@ const concatP: Primitive<"concat"> = {
   jvp: (xs, ts, params) => {
     const y = bind1(concatP, xs, params)
     if (!ts.some((t) => !(t instanceof Zero))) return [[y], [new Zero(y.aval)]]
-    return [[y], [lax.concat(ts.map((t, i) => (t instanceof Zero ? lax.zerosLike(xs[i]!) : t)), params.axis)]]
+    return [
+      [y],
+      [
+        lax.concat(
+          ts.map((t, i) => (t instanceof Zero ? lax.zerosLike(xs[i]!) : t)),
+          params.axis,
+        ),
+      ],
+    ]
   },
   transpose: ([ct], xs, { axis }) => {
     let offset = 0
@@ -181,7 +252,14 @@ const concatP: Primitive<"concat"> = {
       const start = offset
       offset += av.shape[axis]!
       if (!(x instanceof LinearIn)) return null
-      return zeroOr(ct, av, (c) => lax.slice(c, av.shape.map((_, i) => (i === axis ? start : 0)), av.shape.map(() => 1), av.shape))
+      return zeroOr(ct, av, (c) =>
+        lax.slice(
+          c,
+          av.shape.map((_, i) => (i === axis ? start : 0)),
+          av.shape.map(() => 1),
+          av.shape,
+        ),
+      )
     })
   },
   batch: (xs, dims, { axis }) => {

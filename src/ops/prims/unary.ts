@@ -10,7 +10,15 @@ import type { DeviceKind, DType, FloatDType, Shape } from "../../shape/index.js"
 import { isFloat, type Aval } from "../core/aval.js"
 import { bind1 } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { Zero, type Domain, type ElementwiseDecl, type LinearElementwiseDecl, type ParamsOf, type Primitive, type Tangent } from "../core/primitive.js"
+import {
+  Zero,
+  type Domain,
+  type ElementwiseDecl,
+  type LinearElementwiseDecl,
+  type ParamsOf,
+  type Primitive,
+  type Tangent,
+} from "../core/primitive.js"
 import type { AnyTensor, Tensor } from "../core/tensor.js"
 
 declare module "../core/primitive.js" {
@@ -63,62 +71,108 @@ const unary = <P extends UnaryName>(
 }
 
 // d(-x) = -dx
-const negP: Primitive<"neg"> = unary("neg", { floatOnly: false, jvp: (_x, _y, t) => lax.neg(t) },
-  ([ct]) => [ct instanceof Zero ? ct : lax.neg(ct!)])
+const negP: Primitive<"neg"> = unary("neg", { floatOnly: false, jvp: (_x, _y, t) => lax.neg(t) }, ([ct]) => [
+  ct instanceof Zero ? ct : lax.neg(ct!),
+])
 // d exp(x) = exp(x)·dx
 const expP: Primitive<"exp"> = unary("exp", { floatOnly: true, jvp: (_x, y, t) => lax.mul(t, y) }, null)
 // d expm1(x) = exp(x)·dx = (expm1(x) + 1)·dx
 const expm1P: Primitive<"expm1"> = unary("expm1", { floatOnly: true, jvp: (_x, y, t) => lax.mul(t, lax.add(y, 1)) }, null)
 // d log(x) = dx / x
-const logP: Primitive<"log"> = unary("log", {
-  floatOnly: true, jvp: (x, _y, t) => lax.div(t, x),
-  domain: { ranges: [[0.1, 3]] },
-}, null)
+const logP: Primitive<"log"> = unary(
+  "log",
+  {
+    floatOnly: true,
+    jvp: (x, _y, t) => lax.div(t, x),
+    domain: { ranges: [[0.1, 3]] },
+  },
+  null,
+)
 // d log1p(x) = dx / (1 + x)
-const log1pP: Primitive<"log1p"> = unary("log1p", {
-  floatOnly: true,
-  jvp: (x, _y, t) => lax.div(t, lax.add(x, 1)),
-  domain: { ranges: [[-0.5, 2]] },
-}, null)
+const log1pP: Primitive<"log1p"> = unary(
+  "log1p",
+  {
+    floatOnly: true,
+    jvp: (x, _y, t) => lax.div(t, lax.add(x, 1)),
+    domain: { ranges: [[-0.5, 2]] },
+  },
+  null,
+)
 // d sin(x) = cos(x)·dx
 const sinP: Primitive<"sin"> = unary("sin", { floatOnly: true, jvp: (x, _y, t) => lax.mul(t, lax.cos(x)) }, null)
 // d cos(x) = -sin(x)·dx
 const cosP: Primitive<"cos"> = unary("cos", { floatOnly: true, jvp: (x, _y, t) => lax.neg(lax.mul(t, lax.sin(x))) }, null)
 // d sqrt(x) = dx / (2·sqrt(x))   NOTE: infinite at 0
-const sqrtP: Primitive<"sqrt"> = unary("sqrt", {
-  floatOnly: true, jvp: (_x, y, t) => lax.div(t, lax.mul(y, 2)),
-  domain: { ranges: [[0.1, 3]] },
-}, null)
+const sqrtP: Primitive<"sqrt"> = unary(
+  "sqrt",
+  {
+    floatOnly: true,
+    jvp: (_x, y, t) => lax.div(t, lax.mul(y, 2)),
+    domain: { ranges: [[0.1, 3]] },
+  },
+  null,
+)
 // d tanh(x) = (1 - tanh²(x))·dx
-const tanhP: Primitive<"tanh"> = unary("tanh", {
-  floatOnly: true, jvp: (_x, y, t) => lax.mul(t, lax.sub(1, lax.mul(y, y))),
-}, null)
+const tanhP: Primitive<"tanh"> = unary(
+  "tanh",
+  {
+    floatOnly: true,
+    jvp: (_x, y, t) => lax.mul(t, lax.sub(1, lax.mul(y, y))),
+  },
+  null,
+)
 // d σ(x) = σ(x)(1 - σ(x))·dx
-const sigmoidP: Primitive<"sigmoid"> = unary("sigmoid", {
-  floatOnly: true,
-  jvp: (_x, y, t) => lax.mul(t, lax.mul(y, lax.sub(1, y))),
-  domain: { ranges: [[-4, 4]] },
-}, null)
+const sigmoidP: Primitive<"sigmoid"> = unary(
+  "sigmoid",
+  {
+    floatOnly: true,
+    jvp: (_x, y, t) => lax.mul(t, lax.mul(y, lax.sub(1, y))),
+    domain: { ranges: [[-4, 4]] },
+  },
+  null,
+)
 // d |x| = sign(x)·dx   (kink at 0)
-const absP: Primitive<"abs"> = unary("abs", {
-  floatOnly: false, jvp: (x, _y, t) => lax.mul(t, lax.sign(x)),
-  domain: { awayFromZero: 0.1 },
-}, null)
+const absP: Primitive<"abs"> = unary(
+  "abs",
+  {
+    floatOnly: false,
+    jvp: (x, _y, t) => lax.mul(t, lax.sign(x)),
+    domain: { awayFromZero: 0.1 },
+  },
+  null,
+)
 // d sign(x) = 0
-const signP: Primitive<"sign"> = unary("sign", {
-  floatOnly: false, jvp: (x) => new Zero(x.aval),
-  domain: { awayFromZero: 0.1, nonDiff: true },
-}, null)
+const signP: Primitive<"sign"> = unary(
+  "sign",
+  {
+    floatOnly: false,
+    jvp: (x) => new Zero(x.aval),
+    domain: { awayFromZero: 0.1, nonDiff: true },
+  },
+  null,
+)
 
 /** The family, for the registry (a default export, so the public barrel's `export *` leaves it out). */
 export default {
-  neg: negP, exp: expP, expm1: expm1P, log: logP, log1p: log1pP, sin: sinP, cos: cosP, sqrt: sqrtP, tanh: tanhP, sigmoid: sigmoidP, abs: absP, sign: signP,
+  neg: negP,
+  exp: expP,
+  expm1: expm1P,
+  log: logP,
+  log1p: log1pP,
+  sin: sinP,
+  cos: cosP,
+  sqrt: sqrtP,
+  tanh: tanhP,
+  sigmoid: sigmoidP,
+  abs: absP,
+  sign: signP,
 }
 
 // ------------------------------------------------------------------ typed public ops
 
 type Unary<Dc extends DType = DType> = <S extends Shape, D extends Dc, V extends DeviceKind>(x: Tensor<S, D, V>) => Tensor<S, D, V>
-const unaryOp = <Dc extends DType, P extends UnaryName = UnaryName>(p: Primitive<P>): Unary<Dc> => ((x: AnyTensor) => bind1(p, [x], {} as ParamsOf<P>)) as Unary<Dc>
+const unaryOp = <Dc extends DType, P extends UnaryName = UnaryName>(p: Primitive<P>): Unary<Dc> =>
+  ((x: AnyTensor) => bind1(p, [x], {} as ParamsOf<P>)) as Unary<Dc>
 
 /** `-x`. @example tg.neg(tg.tensor([1, -2])) // [-1, 2] @since 0.1.0 @category math */
 export const neg: Unary = unaryOp(negP)

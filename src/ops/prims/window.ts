@@ -30,16 +30,19 @@ const unfoldOut = (op: string, x: Aval, p: UnfoldParams): [number, number] => {
   const [kh, kw] = p.kernel
   const oh = windowCount(x.shape[2]!, kh, p.stride[0], p.dilation[0], p.padding[0], p.padding[1])
   const ow = windowCount(x.shape[3]!, kw, p.stride[1], p.dilation[1], p.padding[2], p.padding[3])
-  if (oh < 1 || ow < 1) throw ShapeError.of(op, `window ${kh}x${kw} (dilation ${p.dilation.join("x")}) larger than the padded input ${fmt(x.shape)}`, x.shape)
+  if (oh < 1 || ow < 1)
+    throw ShapeError.of(op, `window ${kh}x${kw} (dilation ${p.dilation.join("x")}) larger than the padded input ${fmt(x.shape)}`, x.shape)
   return [oh, ow]
 }
 
-const batchWindow = (f: (x: AnyTensor) => AnyTensor) => ([x]: ReadonlyArray<AnyTensor>, [d]: ReadonlyArray<number | null>) => {
-  const fx = lax.moveAxis(x!, d!, 0)
-  const [B, N] = fx.shape as number[]
-  const y = f(lax.reshape(fx, [B! * N!, ...fx.shape.slice(2)]))
-  return [[lax.reshape(y, [B!, N!, ...y.shape.slice(1)])], [0]] as const
-}
+const batchWindow =
+  (f: (x: AnyTensor) => AnyTensor) =>
+  ([x]: ReadonlyArray<AnyTensor>, [d]: ReadonlyArray<number | null>) => {
+    const fx = lax.moveAxis(x!, d!, 0)
+    const [B, N] = fx.shape as number[]
+    const y = f(lax.reshape(fx, [B! * N!, ...fx.shape.slice(2)]))
+    return [[lax.reshape(y, [B!, N!, ...y.shape.slice(1)])], [0]] as const
+  }
 
 // unfold is linear in x (the fill value is a constant): d unfold(x) = unfold(dx) with fill 0 ; transpose = fold
 const unfoldP: Primitive<"unfold"> = {

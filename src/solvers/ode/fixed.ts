@@ -47,23 +47,30 @@ export interface OdeSolution<Y> {
   readonly ts: Float64Array
 }
 
-const fixedStep = (op: string, tab: Tableau) => <Y>(f: VectorField<Y>, y0: Y, options: FixedStepOptions): OdeSolution<Y> => {
-  const t0 = options.t0 ?? 0, { t1, steps } = options
-  if (!(Number.isInteger(steps) && steps >= 1))
-    throw new SolverError({ op, parameter: "steps", value: steps, message: `${op}: steps = ${steps}, expected a positive integer` })
-  if (!(Number.isFinite(t0) && Number.isFinite(t1)))
-    throw new SolverError({ op, parameter: "t1", value: t1, message: `${op}: t0 = ${t0} and t1 = ${t1} must be finite` })
-  const { like } = stateInfo(op, y0)
-  const h = (t1 - t0) / steps
-  // the start time of each step; the body steps from it
-  const starts = Float64Array.from({ length: steps }, (_, i) => t0 + i * h)
-  const times = tensor(starts, [steps], { dtype: like.dtype, device: like.device }) as AnyTensor
-  const [y, ys] = scan((yi: Y, t: AnyTensor) => {
-    const next = rkStep(f, tab, t, yi, h)
-    return [next, next] as const
-  }, y0, times)
-  return { y, ys: ys as Stacked<Y, number>, ts: Float64Array.from({ length: steps }, (_, i) => t0 + (i + 1) * h) }
-}
+const fixedStep =
+  (op: string, tab: Tableau) =>
+  <Y>(f: VectorField<Y>, y0: Y, options: FixedStepOptions): OdeSolution<Y> => {
+    const t0 = options.t0 ?? 0,
+      { t1, steps } = options
+    if (!(Number.isInteger(steps) && steps >= 1))
+      throw new SolverError({ op, parameter: "steps", value: steps, message: `${op}: steps = ${steps}, expected a positive integer` })
+    if (!(Number.isFinite(t0) && Number.isFinite(t1)))
+      throw new SolverError({ op, parameter: "t1", value: t1, message: `${op}: t0 = ${t0} and t1 = ${t1} must be finite` })
+    const { like } = stateInfo(op, y0)
+    const h = (t1 - t0) / steps
+    // the start time of each step; the body steps from it
+    const starts = Float64Array.from({ length: steps }, (_, i) => t0 + i * h)
+    const times = tensor(starts, [steps], { dtype: like.dtype, device: like.device }) as AnyTensor
+    const [y, ys] = scan(
+      (yi: Y, t: AnyTensor) => {
+        const next = rkStep(f, tab, t, yi, h)
+        return [next, next] as const
+      },
+      y0,
+      times,
+    )
+    return { y, ys: ys as Stacked<Y, number>, ts: Float64Array.from({ length: steps }, (_, i) => t0 + (i + 1) * h) }
+  }
 
 /**
  * Integrate dy/dt = f(t, y) from `t0` to `t1` with `steps` forward-Euler steps (first order:

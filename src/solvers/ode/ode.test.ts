@@ -40,7 +40,8 @@ describe("odeEuler and odeRk4", () => {
     const sol = tg.odeRk4(field, { q: f64(1), p: f64(0) }, { t1: 10, steps: 1000 })
     expect(Math.abs(sol.y.q.item() - Math.cos(10))).toBeLessThan(1e-8)
     expect(Math.abs(sol.y.p.item() + Math.sin(10))).toBeLessThan(1e-8)
-    const q = sol.ys.q.dataSync(), p = sol.ys.p.dataSync()
+    const q = sol.ys.q.dataSync(),
+      p = sol.ys.p.dataSync()
     for (let i = 0; i < 1000; i++) expect(Math.abs(0.5 * (q[i]! ** 2 + p[i]! ** 2) - 0.5)).toBeLessThan(1e-9)
     // forward Euler gains energy by the factor (1 + h²) each step: E_N = E_0 (1 + h²)^N
     const eu = tg.odeEuler(field, { q: f64(1), p: f64(0) }, { t1: 1, steps: 100 })
@@ -57,7 +58,8 @@ describe("odeEuler and odeRk4", () => {
     expect(Math.abs(g.q.item() - Math.cos(2))).toBeLessThan(1e-8)
     expect(Math.abs(g.p.item() - Math.sin(2))).toBeLessThan(1e-8)
     // Euler: y_N = y0 (1 − k h)^N, so dy_N/dk = −N h y0 (1 − k h)^(N−1)
-    const n = 30, h = t / n
+    const n = 30,
+      h = t / n
     const de = tg.grad((kk: S) => tg.odeEuler(decay(kk), f64(y0), { t1: t, steps: n }).y)(f64(k))
     expect(de.item()).toBeCloseTo(-n * h * y0 * (1 - k * h) ** (n - 1), 12)
   })
@@ -66,7 +68,8 @@ describe("odeEuler and odeRk4", () => {
     type V = tg.Tensor<[3], "f64", "cpu">
     const solve = (y0: V) => tg.odeRk4((t: S, y: V) => y.mul(t.cos()), y0, { t1: 2, steps: 50 }).y // y = y0·e^(sin t)
     const y0 = tg.tensor(new Float64Array([1, -2, 0.5]), [3])
-    const eager = solve(y0).dataSync(), staged = tg.jit(solve)(y0).dataSync()
+    const eager = solve(y0).dataSync(),
+      staged = tg.jit(solve)(y0).dataSync()
     eager.forEach((v, i) => {
       expect(staged[i]!).toBeCloseTo(v, 12)
       expect(Math.abs(v - y0.dataSync()[i]! * Math.exp(Math.sin(2)))).toBeLessThan(1e-6)
@@ -78,10 +81,15 @@ describe("odeEuler and odeRk4", () => {
   })
 
   it("refuses bad options and non-float states with a SolverError", () => {
-    expect(() => tg.odeRk4(decay(1), f64(1), { t1: 1, steps: 0 })).toThrow(expect.objectContaining({ _tag: "SolverError", parameter: "steps" }))
-    expect(() => tg.odeEuler(decay(1), f64(1), { t1: Number.NaN, steps: 3 })).toThrow(expect.objectContaining({ _tag: "SolverError", parameter: "t1" }))
-    expect(() => tg.odeEuler((_t, y) => y, tg.scalar(1, { dtype: "i32" }), { t1: 1, steps: 3 }))
-      .toThrow(expect.objectContaining({ _tag: "SolverError", message: expect.stringContaining("pytree of float tensors, got i32") }))
+    expect(() => tg.odeRk4(decay(1), f64(1), { t1: 1, steps: 0 })).toThrow(
+      expect.objectContaining({ _tag: "SolverError", parameter: "steps" }),
+    )
+    expect(() => tg.odeEuler(decay(1), f64(1), { t1: Number.NaN, steps: 3 })).toThrow(
+      expect.objectContaining({ _tag: "SolverError", parameter: "t1" }),
+    )
+    expect(() => tg.odeEuler((_t, y) => y, tg.scalar(1, { dtype: "i32" }), { t1: 1, steps: 3 })).toThrow(
+      expect.objectContaining({ _tag: "SolverError", message: expect.stringContaining("pytree of float tensors, got i32") }),
+    )
   })
 })
 

@@ -12,11 +12,16 @@ import type { AnyTensor } from "../../ops/core/tensor.js"
 import type { DeviceKind, FloatDType } from "../../shape/index.js"
 
 /** The first tensor type found in a pytree `Y`. */
-type FirstLeaf<Y> = Y extends Tensor<infer _S, infer _D, infer _V> ? Y
-  : Y extends readonly [infer H, ...ReadonlyArray<unknown>] ? FirstLeaf<H>
-  : Y extends ReadonlyArray<infer E> ? FirstLeaf<E>
-  : Y extends object ? FirstLeaf<Y[keyof Y]>
-  : never
+type FirstLeaf<Y> =
+  Y extends Tensor<infer _S, infer _D, infer _V>
+    ? Y
+    : Y extends readonly [infer H, ...ReadonlyArray<unknown>]
+      ? FirstLeaf<H>
+      : Y extends ReadonlyArray<infer E>
+        ? FirstLeaf<E>
+        : Y extends object
+          ? FirstLeaf<Y[keyof Y]>
+          : never
 
 /**
  * The time argument of a vector field over states `Y`: a scalar of the states' dtype and device.
@@ -27,7 +32,9 @@ type FirstLeaf<Y> = Y extends Tensor<infer _S, infer _D, infer _V> ? Y
  * @since 0.1.0
  * @category solvers
  */
-export type Time<Y> = [FirstLeaf<Y>] extends [Tensor<infer _S, infer D extends FloatDType, infer V extends DeviceKind>] ? Tensor<[], D, V> : Tensor<[], "f32", DeviceKind>
+export type Time<Y> = [FirstLeaf<Y>] extends [Tensor<infer _S, infer D extends FloatDType, infer V extends DeviceKind>]
+  ? Tensor<[], D, V>
+  : Tensor<[], "f32", DeviceKind>
 
 /**
  * A vector field: dy/dt = f(t, y) over a pytree of float tensors (a tensor, an array or record
@@ -81,15 +88,18 @@ export const dopri5Tableau: Tableau = {
 export const combine = <Y>(y: Y, h: number | AnyTensor, w: ReadonlyArray<number>, ks: ReadonlyArray<Y>): Y => {
   const [yl, def] = Tree.flatten(y)
   const kl = ks.map((k) => Tree.flatten(k)[0])
-  return Tree.unflatten<Y>(def, yl.map((leaf, i) => {
-    let acc: AnyTensor | null = null
-    w.forEach((wj, j) => {
-      if (wj === 0) return
-      const term: AnyTensor = kl[j]![i]!.mul(wj)
-      acc = acc === null ? term : acc.add(term)
-    })
-    return acc === null ? leaf : leaf.add((acc as AnyTensor).mul(h))
-  }))
+  return Tree.unflatten<Y>(
+    def,
+    yl.map((leaf, i) => {
+      let acc: AnyTensor | null = null
+      w.forEach((wj, j) => {
+        if (wj === 0) return
+        const term: AnyTensor = kl[j]![i]!.mul(wj)
+        acc = acc === null ? term : acc.add(term)
+      })
+      return acc === null ? leaf : leaf.add((acc as AnyTensor).mul(h))
+    }),
+  )
 }
 
 /** The stages k_1..k_s of one step from (t, y) with step h; `k1` reuses a known first stage. */
@@ -113,7 +123,9 @@ export const stateInfo = (op: string, y: unknown): { readonly dtype: FloatDType;
   const like = leaves[0]
   if (like === undefined || leaves.some((l) => !["f32", "f64", "f16"].includes(l.dtype)))
     throw new SolverError({
-      op, parameter: "y0", value: leaves.length,
+      op,
+      parameter: "y0",
+      value: leaves.length,
       message: `${op}: the state must be a non-empty pytree of float tensors, got ${leaves.length === 0 ? "no tensor" : leaves.map((l) => l.dtype).join(", ")}`,
     })
   return { dtype: like.dtype as FloatDType, like }

@@ -36,7 +36,8 @@ export class Arena {
     this.#scratchStride = roundUp(bytes, ALIGN)
     this.#dataBase = roundUp(this.#scratchBase + threads * this.#scratchStride, ALIGN)
     this.#top = this.#dataBase
-    if (!this.#ensure(this.#top)) throw new OutOfMemory({ bytes: this.#top, message: `cpu (WebAssembly): cannot grow the memory to ${this.#top} bytes of scratch` })
+    if (!this.#ensure(this.#top))
+      throw new OutOfMemory({ bytes: this.#top, message: `cpu (WebAssembly): cannot grow the memory to ${this.#top} bytes of scratch` })
   }
 
   /** Byte address of thread `id`'s scratch region. */

@@ -7,7 +7,8 @@ const bytesOf = (f: (out: number[]) => void) => {
   f(out)
   return out
 }
-const instance = (m: ModuleBuilder, imports: WebAssembly.Imports = {}) => new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), imports).exports
+const instance = (m: ModuleBuilder, imports: WebAssembly.Imports = {}) =>
+  new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), imports).exports
 
 describe("wasm emitter", () => {
   it("encodes LEB128 as the spec's worked examples", () => {
@@ -36,7 +37,9 @@ describe("wasm emitter", () => {
   it("runs a loop with locals: the sum 1 + … + n", () => {
     const m = new ModuleBuilder()
     m.func("tri", [I32], [I32], (f) => {
-      const n = f.param(0, I32), i = f.local(I32), s = f.local(I32)
+      const n = f.param(0, I32),
+        i = f.local(I32),
+        s = f.local(I32)
       f.for(i, 1, n, 1, () => f.get(s).get(i).i32Add().set(s))
       f.get(s).get(n).i32Add()
     })
@@ -47,7 +50,12 @@ describe("wasm emitter", () => {
   it("defines and exports a memory; f32 loads and stores round like Math.fround", () => {
     const m = new ModuleBuilder().memory({ initial: 1 }, "mem")
     m.func("axpy", [F32, I32, I32, I32], [], (f) => {
-      const alpha = f.param(0, F32), x = f.param(1, I32), y = f.param(2, I32), n = f.param(3, I32), i = f.local(I32), at = f.local(I32)
+      const alpha = f.param(0, F32),
+        x = f.param(1, I32),
+        y = f.param(2, I32),
+        n = f.param(3, I32),
+        i = f.local(I32),
+        at = f.local(I32)
       f.for(i, 0, n, 1, () => {
         f.get(i).i32Const(4).i32Mul().set(at)
         f.get(y).get(at).i32Add()
@@ -58,7 +66,8 @@ describe("wasm emitter", () => {
     })
     const ex = instance(m)
     const mem = new Float32Array((ex.mem as WebAssembly.Memory).buffer)
-    const xs = [0.1, -2.5, 3e-8, 7], ys = [1, 1 / 3, -4, 0.7]
+    const xs = [0.1, -2.5, 3e-8, 7],
+      ys = [1, 1 / 3, -4, 0.7]
     mem.set(xs, 0)
     mem.set(ys, 16)
     ;(ex.axpy as (a: number, x: number, y: number, n: number) => void)(1.5, 0, 64, 4)
@@ -70,8 +79,12 @@ describe("wasm emitter", () => {
     const memory = new WebAssembly.Memory({ initial: 1 })
     const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1 })
     m.func("saxpy4", [F32, I32, I32, I32], [], (f) => {
-      const alpha = f.param(0, F32), x = f.param(1, I32), y = f.param(2, I32), n = f.param(3, I32)
-      const i = f.local(I32), a = f.local(V128)
+      const alpha = f.param(0, F32),
+        x = f.param(1, I32),
+        y = f.param(2, I32),
+        n = f.param(3, I32)
+      const i = f.local(I32),
+        a = f.local(V128)
       f.get(alpha).f32x4Splat().set(a)
       f.for(i, 0, n, 16, () => {
         f.get(y).get(i).i32Add()
@@ -82,14 +95,26 @@ describe("wasm emitter", () => {
     })
     // lanes: sum of the four lanes of (x - y) via extract_lane
     m.func("lanesum", [I32], [F32], (f) => {
-      const p = f.param(0, I32), v = f.local(V128)
+      const p = f.param(0, I32),
+        v = f.local(V128)
       f.get(p).v128Load().get(p).v128Load(16).f32x4Sub().set(v)
-      f.get(v).f32x4ExtractLane(0).get(v).f32x4ExtractLane(1).f32Add().get(v).f32x4ExtractLane(2).f32Add().get(v).f32x4ExtractLane(3).f32Add()
+      f.get(v)
+        .f32x4ExtractLane(0)
+        .get(v)
+        .f32x4ExtractLane(1)
+        .f32Add()
+        .get(v)
+        .f32x4ExtractLane(2)
+        .f32Add()
+        .get(v)
+        .f32x4ExtractLane(3)
+        .f32Add()
     })
     const ex = instance(m, { env: { memory } })
     const mem = new Float32Array(memory.buffer)
     const n = 64
-    const xs = Array.from({ length: n }, (_, i) => Math.sin(i) * 10), ys = Array.from({ length: n }, (_, i) => Math.cos(i * 3))
+    const xs = Array.from({ length: n }, (_, i) => Math.sin(i) * 10),
+      ys = Array.from({ length: n }, (_, i) => Math.cos(i * 3))
     mem.set(xs, 0)
     mem.set(ys, n)
     ;(ex.saxpy4 as (a: number, x: number, y: number, n: number) => void)(-0.75, 0, 4 * n, 4 * n)
@@ -101,10 +126,14 @@ describe("wasm emitter", () => {
 
   it.runIf(wasmFeatures().relaxed)("relaxed madd computes a·b + c (fused or not, within one rounding)", () => {
     const m = new ModuleBuilder().memory({ initial: 1 }, "mem")
-    m.func("madd", [], [], (f) => f.i32Const(48).i32Const(0).v128Load().i32Const(16).v128Load().i32Const(32).v128Load().f32x4RelaxedMadd().v128Store())
+    m.func("madd", [], [], (f) =>
+      f.i32Const(48).i32Const(0).v128Load().i32Const(16).v128Load().i32Const(32).v128Load().f32x4RelaxedMadd().v128Store(),
+    )
     const ex = instance(m)
     const mem = new Float32Array((ex.mem as WebAssembly.Memory).buffer)
-    const a = [1.5, -2, 1 + 2 ** -12, 3], b = [2, 0.25, 1 - 2 ** -12, -1], c = [0.5, 4, -1, 3]
+    const a = [1.5, -2, 1 + 2 ** -12, 3],
+      b = [2, 0.25, 1 - 2 ** -12, -1],
+      c = [0.5, 4, -1, 3]
     mem.set([...a, ...b, ...c])
     ;(ex.madd as () => void)()
     a.forEach((x, i) => {

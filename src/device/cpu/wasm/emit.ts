@@ -8,7 +8,10 @@
  */
 
 /** Value types, by their binary encoding. */
-export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b
+export const I32 = 0x7f,
+  F32 = 0x7d,
+  F64 = 0x7c,
+  V128 = 0x7b
 export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128
 
 /** A local (or parameter) of a known value type; the brand keeps a v128 local out of an i32 slot. */
@@ -77,7 +80,7 @@ export class Body {
     }
     const out: number[] = []
     uleb(out, runs.length)
-    for (const [n, t] of runs) (uleb(out, n), out.push(t))
+    for (const [n, t] of runs) uleb(out, n), out.push(t)
     return out
   }
 
@@ -109,31 +112,69 @@ export class Body {
   }
 
   // control
-  block(t: BlockType = "void"): this { return this.#op(0x02, t === "void" ? 0x40 : t) }
-  loop(t: BlockType = "void"): this { return this.#op(0x03, t === "void" ? 0x40 : t) }
-  if(t: BlockType = "void"): this { return this.#op(0x04, t === "void" ? 0x40 : t) }
-  else(): this { return this.#op(0x05) }
-  end(): this { return this.#op(0x0b) }
-  br(depth: number): this { return this.#uop(0x0c, depth) }
-  brIf(depth: number): this { return this.#uop(0x0d, depth) }
-  return(): this { return this.#op(0x0f) }
-  call(func: number): this { return this.#uop(0x10, func) }
-  drop(): this { return this.#op(0x1a) }
+  block(t: BlockType = "void"): this {
+    return this.#op(0x02, t === "void" ? 0x40 : t)
+  }
+  loop(t: BlockType = "void"): this {
+    return this.#op(0x03, t === "void" ? 0x40 : t)
+  }
+  if(t: BlockType = "void"): this {
+    return this.#op(0x04, t === "void" ? 0x40 : t)
+  }
+  else(): this {
+    return this.#op(0x05)
+  }
+  end(): this {
+    return this.#op(0x0b)
+  }
+  br(depth: number): this {
+    return this.#uop(0x0c, depth)
+  }
+  brIf(depth: number): this {
+    return this.#uop(0x0d, depth)
+  }
+  return(): this {
+    return this.#op(0x0f)
+  }
+  call(func: number): this {
+    return this.#uop(0x10, func)
+  }
+  drop(): this {
+    return this.#op(0x1a)
+  }
 
   // locals
-  get(l: Local<ValType>): this { return this.#uop(0x20, l.index) }
-  set(l: Local<ValType>): this { return this.#uop(0x21, l.index) }
-  tee(l: Local<ValType>): this { return this.#uop(0x22, l.index) }
+  get(l: Local<ValType>): this {
+    return this.#uop(0x20, l.index)
+  }
+  set(l: Local<ValType>): this {
+    return this.#uop(0x21, l.index)
+  }
+  tee(l: Local<ValType>): this {
+    return this.#uop(0x22, l.index)
+  }
 
   // memory (align is log2 of the byte alignment hint)
-  i32Load(offset = 0): this { return this.#mem(0x28, 2, offset) }
-  f32Load(offset = 0): this { return this.#mem(0x2a, 2, offset) }
-  i32Store(offset = 0): this { return this.#mem(0x36, 2, offset) }
-  f32Store(offset = 0): this { return this.#mem(0x38, 2, offset) }
+  i32Load(offset = 0): this {
+    return this.#mem(0x28, 2, offset)
+  }
+  f32Load(offset = 0): this {
+    return this.#mem(0x2a, 2, offset)
+  }
+  i32Store(offset = 0): this {
+    return this.#mem(0x36, 2, offset)
+  }
+  f32Store(offset = 0): this {
+    return this.#mem(0x38, 2, offset)
+  }
   /** memory.fill(dest, value, n) of memory 0 (bulk memory). */
-  memoryFill(): this { return this.#op(0xfc, 0x0b, 0x00) }
+  memoryFill(): this {
+    return this.#op(0xfc, 0x0b, 0x00)
+  }
   /** memory.copy(dest, src, n) within memory 0 (bulk memory). */
-  memoryCopy(): this { return this.#op(0xfc, 0x0a, 0x00, 0x00) }
+  memoryCopy(): this {
+    return this.#op(0xfc, 0x0a, 0x00, 0x00)
+  }
 
   // i32
   i32Const(v: number): this {
@@ -141,25 +182,63 @@ export class Body {
     sleb(this.code, v)
     return this
   }
-  i32Eqz(): this { return this.#op(0x45) }
-  i32Eq(): this { return this.#op(0x46) }
-  i32Ne(): this { return this.#op(0x47) }
-  i32LtS(): this { return this.#op(0x48) }
-  i32LtU(): this { return this.#op(0x49) }
-  i32GtS(): this { return this.#op(0x4a) }
-  i32LeS(): this { return this.#op(0x4c) }
-  i32GeS(): this { return this.#op(0x4e) }
-  i32GeU(): this { return this.#op(0x4f) }
-  i32Add(): this { return this.#op(0x6a) }
-  i32Sub(): this { return this.#op(0x6b) }
-  i32Mul(): this { return this.#op(0x6c) }
-  i32DivU(): this { return this.#op(0x6e) }
-  i32RemU(): this { return this.#op(0x70) }
-  i32And(): this { return this.#op(0x71) }
-  i32Or(): this { return this.#op(0x72) }
-  i32Shl(): this { return this.#op(0x74) }
-  i32ShrU(): this { return this.#op(0x76) }
-  select(): this { return this.#op(0x1b) }
+  i32Eqz(): this {
+    return this.#op(0x45)
+  }
+  i32Eq(): this {
+    return this.#op(0x46)
+  }
+  i32Ne(): this {
+    return this.#op(0x47)
+  }
+  i32LtS(): this {
+    return this.#op(0x48)
+  }
+  i32LtU(): this {
+    return this.#op(0x49)
+  }
+  i32GtS(): this {
+    return this.#op(0x4a)
+  }
+  i32LeS(): this {
+    return this.#op(0x4c)
+  }
+  i32GeS(): this {
+    return this.#op(0x4e)
+  }
+  i32GeU(): this {
+    return this.#op(0x4f)
+  }
+  i32Add(): this {
+    return this.#op(0x6a)
+  }
+  i32Sub(): this {
+    return this.#op(0x6b)
+  }
+  i32Mul(): this {
+    return this.#op(0x6c)
+  }
+  i32DivU(): this {
+    return this.#op(0x6e)
+  }
+  i32RemU(): this {
+    return this.#op(0x70)
+  }
+  i32And(): this {
+    return this.#op(0x71)
+  }
+  i32Or(): this {
+    return this.#op(0x72)
+  }
+  i32Shl(): this {
+    return this.#op(0x74)
+  }
+  i32ShrU(): this {
+    return this.#op(0x76)
+  }
+  select(): this {
+    return this.#op(0x1b)
+  }
 
   // f32
   f32Const(v: number): this {
@@ -167,35 +246,67 @@ export class Body {
     for (const b of new Uint8Array(new Float32Array([v]).buffer)) this.code.push(b)
     return this
   }
-  f32Add(): this { return this.#op(0x92) }
-  f32Sub(): this { return this.#op(0x93) }
-  f32Mul(): this { return this.#op(0x94) }
+  f32Add(): this {
+    return this.#op(0x92)
+  }
+  f32Sub(): this {
+    return this.#op(0x93)
+  }
+  f32Mul(): this {
+    return this.#op(0x94)
+  }
 
   // SIMD128
-  v128Load(offset = 0): this { return this.#simdMem(0x00, 4, offset) }
+  v128Load(offset = 0): this {
+    return this.#simdMem(0x00, 4, offset)
+  }
   /** Load one f32 and splat it to all four lanes. */
-  v128Load32Splat(offset = 0): this { return this.#simdMem(0x09, 2, offset) }
-  v128Store(offset = 0): this { return this.#simdMem(0x0b, 4, offset) }
+  v128Load32Splat(offset = 0): this {
+    return this.#simdMem(0x09, 2, offset)
+  }
+  v128Store(offset = 0): this {
+    return this.#simdMem(0x0b, 4, offset)
+  }
   v128Const(lanes: readonly [number, number, number, number]): this {
     this.#simd(0x0c)
     for (const b of new Uint8Array(new Float32Array(lanes).buffer)) this.code.push(b)
     return this
   }
-  f32x4Splat(): this { return this.#simd(0x13) }
-  f32x4ExtractLane(lane: number): this { return this.#simd(0x1f).#op(lane) }
-  f32x4ReplaceLane(lane: number): this { return this.#simd(0x20).#op(lane) }
-  f32x4Add(): this { return this.#simd(0xe4) }
-  f32x4Sub(): this { return this.#simd(0xe5) }
-  f32x4Mul(): this { return this.#simd(0xe6) }
+  f32x4Splat(): this {
+    return this.#simd(0x13)
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.#simd(0x1f).#op(lane)
+  }
+  f32x4ReplaceLane(lane: number): this {
+    return this.#simd(0x20).#op(lane)
+  }
+  f32x4Add(): this {
+    return this.#simd(0xe4)
+  }
+  f32x4Sub(): this {
+    return this.#simd(0xe5)
+  }
+  f32x4Mul(): this {
+    return this.#simd(0xe6)
+  }
   /** Relaxed SIMD: a·b + c, fused where the hardware has FMA (stack: a, b, c). */
-  f32x4RelaxedMadd(): this { return this.#simd(0x105) }
+  f32x4RelaxedMadd(): this {
+    return this.#simd(0x105)
+  }
 
   // helpers for structured loops
   /**
    * `for (i = start; i < end; i += step) body()` with `i` an i32 local and `end` a local or
    * constant (signed comparison). `start` and `step` are constants or locals.
    */
-  for(i: Local<typeof I32>, start: number | Local<typeof I32>, end: number | Local<typeof I32>, step: number | Local<typeof I32>, body: () => void): this {
+  for(
+    i: Local<typeof I32>,
+    start: number | Local<typeof I32>,
+    end: number | Local<typeof I32>,
+    step: number | Local<typeof I32>,
+    body: () => void,
+  ): this {
     const push = (v: number | Local<typeof I32>) => (typeof v === "number" ? this.i32Const(v) : this.get(v))
     push(start).set(i)
     this.block().loop()
@@ -297,7 +408,16 @@ export class ModuleBuilder {
       c.push(0x02, ...limits(this.#memoryImport.limits))
       section(2, vec([c]))
     }
-    section(3, vec(this.#funcs.map((f) => { const c: number[] = []; uleb(c, f.type); return c })))
+    section(
+      3,
+      vec(
+        this.#funcs.map((f) => {
+          const c: number[] = []
+          uleb(c, f.type)
+          return c
+        }),
+      ),
+    )
     if (this.#memory !== undefined) section(5, vec([limits(this.#memory)]))
     const exports: number[][] = []
     this.#funcs.forEach((f, i) => {
@@ -315,13 +435,18 @@ export class ModuleBuilder {
       exports.push(c)
     }
     section(7, vec(exports))
-    section(10, vec(this.#funcs.map((f) => {
-      const body = [...f.body.localDecls(), ...f.body.code, 0x0b]
-      const c: number[] = []
-      uleb(c, body.length)
-      for (const b of body) c.push(b)
-      return c
-    })))
+    section(
+      10,
+      vec(
+        this.#funcs.map((f) => {
+          const body = [...f.body.localDecls(), ...f.body.code, 0x0b]
+          const c: number[] = []
+          uleb(c, body.length)
+          for (const b of body) c.push(b)
+          return c
+        }),
+      ),
+    )
     return new Uint8Array(out)
   }
 }

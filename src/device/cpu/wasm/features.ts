@@ -59,10 +59,11 @@ export const wasmFeatures = (): WasmFeatures => {
   const hasWasm = typeof WebAssembly === "object" && compiles(probe([], (b) => b.i32Const(0)))
   if (!hasWasm) return (cached = { wasm: false, simd: false, relaxed: false, shared: false })
   const simd = compiles(probe([], (b) => b.v128Const([0, 0, 0, 0])))
-  const madd = () => probe([V128], (b) => {
-    const x = b.param(0, V128)
-    b.get(x).get(x).get(x).f32x4RelaxedMadd()
-  })
+  const madd = () =>
+    probe([V128], (b) => {
+      const x = b.param(0, V128)
+      b.get(x).get(x).get(x).f32x4RelaxedMadd()
+    })
   let relaxed = simd && compiles(madd())
   if (simd && !relaxed) {
     // V8 11.x (Node 20) ships relaxed SIMD behind a flag; it takes effect for modules compiled after

@@ -67,8 +67,14 @@ const micro = (f: Body, s: GemmShape, mode: GemmMode) => {
       }
     }
   }
-  f.get(pa).i32Const(4 * s.mr * s.ku).i32Add().set(pa)
-  f.get(pb).i32Const(4 * s.nr * s.ku).i32Add().set(pb)
+  f.get(pa)
+    .i32Const(4 * s.mr * s.ku)
+    .i32Add()
+    .set(pa)
+  f.get(pb)
+    .i32Const(4 * s.nr * s.ku)
+    .i32Add()
+    .set(pb)
   f.get(kc).i32Const(s.ku).i32Sub().tee(kc).brIf(0).end()
   // store: C = acc, or C += acc on later depth slices
   const row = f.local(I32)
@@ -91,7 +97,15 @@ const micro = (f: Body, s: GemmShape, mode: GemmMode) => {
 
 /** Zero rows kc..kp of a strip (each `width` floats) at dst, and move dst past them. */
 const zeroTail = (f: Body, dst: L, kc: L, kp: L, width: number) => {
-  f.get(dst).i32Const(0).get(kp).get(kc).i32Sub().i32Const(4 * width).i32Mul().tee(kc).memoryFill()
+  f.get(dst)
+    .i32Const(0)
+    .get(kp)
+    .get(kc)
+    .i32Sub()
+    .i32Const(4 * width)
+    .i32Mul()
+    .tee(kc)
+    .memoryFill()
   f.get(dst).get(kc).i32Add().set(dst)
 }
 
@@ -99,27 +113,51 @@ const zeroTail = (f: Body, dst: L, kc: L, kp: L, width: number) => {
 const packB = (f: Body, s: GemmShape, simd: boolean) => {
   const [b, ldb, kc, nc, pb, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
   const tail = f.local(I32)
-  const js = f.local(I32), w = f.local(I32), src = f.local(I32), dst = f.local(I32), p = f.local(I32), rest = f.local(I32)
+  const js = f.local(I32),
+    w = f.local(I32),
+    src = f.local(I32),
+    dst = f.local(I32),
+    p = f.local(I32),
+    rest = f.local(I32)
   f.get(pb).set(dst)
   f.for(js, 0, nc, s.nr, () => {
     f.get(nc).get(js).i32Sub().set(rest)
     f.get(b).get(js).i32Const(4).i32Mul().i32Add().set(src)
     f.get(rest).i32Const(s.nr).i32GeS().if()
     f.for(p, 0, kc, 1, () => {
-      if (simd) for (let v = 0; v < s.nr / 4; v++) f.get(dst).get(src).v128Load(16 * v).v128Store(16 * v)
-      else for (let q = 0; q < s.nr; q++) f.get(dst).get(src).f32Load(4 * q).f32Store(4 * q)
+      if (simd)
+        for (let v = 0; v < s.nr / 4; v++)
+          f.get(dst)
+            .get(src)
+            .v128Load(16 * v)
+            .v128Store(16 * v)
+      else
+        for (let q = 0; q < s.nr; q++)
+          f.get(dst)
+            .get(src)
+            .f32Load(4 * q)
+            .f32Store(4 * q)
       f.get(src).get(ldb).i32Add().set(src)
-      f.get(dst).i32Const(4 * s.nr).i32Add().set(dst)
+      f.get(dst)
+        .i32Const(4 * s.nr)
+        .i32Add()
+        .set(dst)
     })
     f.get(kc).set(tail)
     zeroTail(f, dst, tail, kp, s.nr)
     f.else()
     f.get(rest).set(w)
     f.for(p, 0, kc, 1, () => {
-      f.get(dst).i32Const(0).i32Const(4 * s.nr).memoryFill()
+      f.get(dst)
+        .i32Const(0)
+        .i32Const(4 * s.nr)
+        .memoryFill()
       f.get(dst).get(src).get(w).i32Const(4).i32Mul().memoryCopy()
       f.get(src).get(ldb).i32Add().set(src)
-      f.get(dst).i32Const(4 * s.nr).i32Add().set(dst)
+      f.get(dst)
+        .i32Const(4 * s.nr)
+        .i32Add()
+        .set(dst)
     })
     f.get(kc).set(tail)
     zeroTail(f, dst, tail, kp, s.nr)
@@ -131,9 +169,15 @@ const packB = (f: Body, s: GemmShape, simd: boolean) => {
 const packA = (f: Body, s: GemmShape) => {
   const [a, lda, kc, mc, pa, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
   const tail = f.local(I32)
-  const ir = f.local(I32), h = f.local(I32), r = f.local(I32), p = f.local(I32), src = f.local(I32), dst = f.local(I32)
+  const ir = f.local(I32),
+    h = f.local(I32),
+    r = f.local(I32),
+    p = f.local(I32),
+    src = f.local(I32),
+    dst = f.local(I32)
   const rows = Array.from({ length: s.mr }, () => f.local(I32))
-  const d = f.local(I32), sp = f.local(I32)
+  const d = f.local(I32),
+    sp = f.local(I32)
   f.get(pa).set(dst)
   f.for(ir, 0, mc, s.mr, () => {
     f.get(mc).get(ir).i32Sub().set(h)
@@ -142,24 +186,46 @@ const packA = (f: Body, s: GemmShape) => {
     // full strip: MR row pointers walk their rows together
     rows.forEach((rp, i) => f.get(src).i32Const(i).get(lda).i32Mul().i32Add().set(rp))
     f.for(p, 0, kc, 1, () => {
-      rows.forEach((rp, i) => f.get(dst).get(rp).f32Load().f32Store(4 * i))
+      rows.forEach((rp, i) =>
+        f
+          .get(dst)
+          .get(rp)
+          .f32Load()
+          .f32Store(4 * i),
+      )
       rows.forEach((rp) => f.get(rp).i32Const(4).i32Add().set(rp))
-      f.get(dst).i32Const(4 * s.mr).i32Add().set(dst)
+      f.get(dst)
+        .i32Const(4 * s.mr)
+        .i32Add()
+        .set(dst)
     })
     f.get(kc).set(tail)
     zeroTail(f, dst, tail, kp, s.mr)
     f.else()
-    f.get(dst).i32Const(0).get(kp).i32Const(4 * s.mr).i32Mul().memoryFill()
+    f.get(dst)
+      .i32Const(0)
+      .get(kp)
+      .i32Const(4 * s.mr)
+      .i32Mul()
+      .memoryFill()
     f.for(r, 0, h, 1, () => {
       f.get(dst).get(r).i32Const(4).i32Mul().i32Add().set(d)
       f.get(src).get(r).get(lda).i32Mul().i32Add().set(sp)
       f.for(p, 0, kc, 1, () => {
         f.get(d).get(sp).f32Load().f32Store()
-        f.get(d).i32Const(4 * s.mr).i32Add().set(d)
+        f.get(d)
+          .i32Const(4 * s.mr)
+          .i32Add()
+          .set(d)
         f.get(sp).i32Const(4).i32Add().set(sp)
       })
     })
-    f.get(dst).get(kp).i32Const(4 * s.mr).i32Mul().i32Add().set(dst)
+    f.get(dst)
+      .get(kp)
+      .i32Const(4 * s.mr)
+      .i32Mul()
+      .i32Add()
+      .set(dst)
     f.end()
   })
 }
@@ -167,10 +233,18 @@ const packA = (f: Body, s: GemmShape) => {
 /** C[h×w at c] (+)= tile[h×w, row stride NR] — the valid part of an edge micro-tile. */
 const merge = (f: Body, s: GemmShape) => {
   const [tile, c, ldc, h, w, accum] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
-  const r = f.local(I32), j = f.local(I32), d = f.local(I32), t = f.local(I32)
+  const r = f.local(I32),
+    j = f.local(I32),
+    d = f.local(I32),
+    t = f.local(I32)
   f.for(r, 0, h, 1, () => {
     f.get(c).get(r).get(ldc).i32Mul().i32Add().set(d)
-    f.get(tile).get(r).i32Const(4 * s.nr).i32Mul().i32Add().set(t)
+    f.get(tile)
+      .get(r)
+      .i32Const(4 * s.nr)
+      .i32Mul()
+      .i32Add()
+      .set(t)
     f.for(j, 0, w, 1, () => {
       f.get(d)
       f.get(accum).if(F32).get(t).f32Load().get(d).f32Load().f32Add().else().get(t).f32Load().end()
@@ -183,7 +257,8 @@ const merge = (f: Body, s: GemmShape) => {
 
 /** Build the module: exports `block` and `task`; memory 0 is imported as `env.memory`. */
 export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: number; shared: boolean }): Uint8Array<ArrayBuffer> => {
-  if (s.mc % s.mr !== 0 || s.nc % s.nr !== 0 || (mode !== "scalar" && s.nr % 4 !== 0)) throw new Error("gemm codegen: inconsistent geometry")
+  if (s.mc % s.mr !== 0 || s.nc % s.nr !== 0 || (mode !== "scalar" && s.nr % 4 !== 0))
+    throw new Error("gemm codegen: inconsistent geometry")
   const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1, maximum: memory.maximum, shared: memory.shared })
   const fMicro = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => micro(f, s, mode))
   const fPackB = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packB(f, s, mode !== "scalar"))
@@ -191,18 +266,48 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
   const fMerge = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => merge(f, s))
   // block(a, b, c, mc, nc, k, lda, ldb, ldc, scratch): strides in bytes
   const fBlock = m.func("block", Array<typeof I32>(10).fill(I32), [], (f) => {
-    const [a, b, c, mc, nc, k, lda, ldb, ldc, scratch] = Array.from({ length: 10 }, (_, i) => f.param(i, I32)) as [L, L, L, L, L, L, L, L, L, L]
-    const pc = f.local(I32), kc = f.local(I32), rest = f.local(I32), jr = f.local(I32), ir = f.local(I32)
-    const w = f.local(I32), h = f.local(I32), pa = f.local(I32), pb = f.local(I32), accum = f.local(I32), kcMax = f.local(I32)
-    const sa = f.local(I32), sb = f.local(I32), kp = f.local(I32)
+    const [a, b, c, mc, nc, k, lda, ldb, ldc, scratch] = Array.from({ length: 10 }, (_, i) => f.param(i, I32)) as [
+      L,
+      L,
+      L,
+      L,
+      L,
+      L,
+      L,
+      L,
+      L,
+      L,
+    ]
+    const pc = f.local(I32),
+      kc = f.local(I32),
+      rest = f.local(I32),
+      jr = f.local(I32),
+      ir = f.local(I32)
+    const w = f.local(I32),
+      h = f.local(I32),
+      pa = f.local(I32),
+      pb = f.local(I32),
+      accum = f.local(I32),
+      kcMax = f.local(I32)
+    const sa = f.local(I32),
+      sb = f.local(I32),
+      kp = f.local(I32)
     const tile = scratch
     f.get(scratch).i32Const(256).i32Add().set(pa)
-    f.get(pa).i32Const(4 * s.mc * (s.kc + s.ku)).i32Add().set(pb)
+    f.get(pa)
+      .i32Const(4 * s.mc * (s.kc + s.ku))
+      .i32Add()
+      .set(pb)
     f.i32Const(s.kc).set(kcMax)
     f.for(pc, 0, k, s.kc, () => {
       f.get(k).get(pc).i32Sub().set(rest)
       min(f, rest, kcMax).set(kc)
-      f.get(kc).i32Const(s.ku - 1).i32Add().i32Const(-s.ku).i32And().set(kp)
+      f.get(kc)
+        .i32Const(s.ku - 1)
+        .i32Add()
+        .i32Const(-s.ku)
+        .i32And()
+        .set(kp)
       f.get(b).get(pc).get(ldb).i32Mul().i32Add().get(ldb).get(kc).get(nc).get(pb).get(kp).call(fPackB)
       f.get(a).get(pc).i32Const(4).i32Mul().i32Add().get(lda).get(kc).get(mc).get(pa).get(kp).call(fPackA)
       f.get(pc).i32Const(0).i32GtS().set(accum)
@@ -217,7 +322,13 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
           f.get(sa).get(sb).get(kp)
           f.get(c).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32Const(4).i32Mul().i32Add().get(ldc).get(accum).call(fMicro)
           f.else()
-          f.get(sa).get(sb).get(kp).get(tile).i32Const(4 * s.nr).i32Const(0).call(fMicro)
+          f.get(sa)
+            .get(sb)
+            .get(kp)
+            .get(tile)
+            .i32Const(4 * s.nr)
+            .i32Const(0)
+            .call(fMicro)
           f.get(tile)
           f.get(c).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32Const(4).i32Mul().i32Add()
           f.get(ldc).get(h).i32Const(s.mr).get(h).i32Const(s.mr).i32LtS().select()
@@ -232,9 +343,22 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
   // (row blocks of mb rows, column blocks of nb columns: multiples of MR and NR, at most MC and NC)
   m.func("task", [I32, I32, I32], [], (f) => {
     const [pp, t, scratch] = [0, 1, 2].map((i) => f.param(i, I32)) as [L, L, L]
-    const tm = f.local(I32), tn = f.local(I32), per = f.local(I32), bt = f.local(I32), ib = f.local(I32), jb = f.local(I32)
-    const mm = f.local(I32), kk = f.local(I32), nn = f.local(I32), i0 = f.local(I32), j0 = f.local(I32)
-    const rest = f.local(I32), mb = f.local(I32), nb = f.local(I32), mcv = f.local(I32), ncv = f.local(I32)
+    const tm = f.local(I32),
+      tn = f.local(I32),
+      per = f.local(I32),
+      bt = f.local(I32),
+      ib = f.local(I32),
+      jb = f.local(I32)
+    const mm = f.local(I32),
+      kk = f.local(I32),
+      nn = f.local(I32),
+      i0 = f.local(I32),
+      j0 = f.local(I32)
+    const rest = f.local(I32),
+      mb = f.local(I32),
+      nb = f.local(I32),
+      mcv = f.local(I32),
+      ncv = f.local(I32)
     f.get(pp).i32Load(P.m).set(mm)
     f.get(pp).i32Load(P.k).set(kk)
     f.get(pp).i32Load(P.n).set(nn)
@@ -257,7 +381,22 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
     // a = A + 4·(bt·m·k + i0·k), b = B + 4·(bt·k·n + j0), c = C + 4·(bt·m·n + i0·n + j0)
     f.get(pp).i32Load(P.a).get(bt).get(mm).i32Mul().get(kk).i32Mul().get(i0).get(kk).i32Mul().i32Add().i32Const(4).i32Mul().i32Add()
     f.get(pp).i32Load(P.b).get(bt).get(kk).i32Mul().get(nn).i32Mul().get(j0).i32Add().i32Const(4).i32Mul().i32Add()
-    f.get(pp).i32Load(P.c).get(bt).get(mm).i32Mul().get(nn).i32Mul().get(i0).get(nn).i32Mul().i32Add().get(j0).i32Add().i32Const(4).i32Mul().i32Add()
+    f.get(pp)
+      .i32Load(P.c)
+      .get(bt)
+      .get(mm)
+      .i32Mul()
+      .get(nn)
+      .i32Mul()
+      .get(i0)
+      .get(nn)
+      .i32Mul()
+      .i32Add()
+      .get(j0)
+      .i32Add()
+      .i32Const(4)
+      .i32Mul()
+      .i32Add()
     f.get(mcv).get(ncv).get(kk)
     f.get(kk).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul()
     f.get(scratch).call(fBlock)

@@ -17,7 +17,8 @@ const rand = (n: number, seed: number): Float32Array => {
 
 /** Plain f64 reference and, per element, Σ|a||b| (the scale of the f32 rounding error). */
 const reference = (a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number) => {
-  const c = new Float64Array(batch * m * n), mag = new Float64Array(batch * m * n)
+  const c = new Float64Array(batch * m * n),
+    mag = new Float64Array(batch * m * n)
   for (let q = 0; q < batch; q++)
     for (let i = 0; i < m; i++)
       for (let p = 0; p < k; p++) {
@@ -43,7 +44,8 @@ const expectClose = (got: Float32Array, want: { c: Float64Array; mag: Float64Arr
 }
 
 const modes: GemmMode[] = (["relaxed", "simd", "scalar"] as const).filter((m) =>
-  m === "relaxed" ? wasmFeatures().relaxed : m === "simd" ? wasmFeatures().simd : wasmFeatures().wasm)
+  m === "relaxed" ? wasmFeatures().relaxed : m === "simd" ? wasmFeatures().simd : wasmFeatures().wasm,
+)
 const saved: WasmSettings = wasmSettings()
 afterAll(() => {
   configureWasm(saved)
@@ -53,8 +55,14 @@ afterAll(() => {
 const edges = [1, 3, 17, 63, 64, 65, 257]
 const shapes: Array<[number, number, number, number]> = [
   ...edges.flatMap((m, i) => [[1, m, edges[(i + 3) % 7]!, edges[(i + 5) % 7]!] as [number, number, number, number]]),
-  [1, 65, 257, 17], [1, 257, 3, 64], [1, 64, 64, 64], [1, 97, 300, 263], [1, 3, 513, 5],
-  [4, 17, 63, 65], [3, 64, 1, 257], [2, 200, 129, 300],
+  [1, 65, 257, 17],
+  [1, 257, 3, 64],
+  [1, 64, 64, 64],
+  [1, 97, 300, 263],
+  [1, 3, 513, 5],
+  [4, 17, 63, 65],
+  [3, 64, 1, 257],
+  [2, 200, 129, 300],
 ]
 
 describe("wasm f32 GEMM", () => {
@@ -69,7 +77,8 @@ describe("wasm f32 GEMM", () => {
       configureWasm({ mode, threads: 1 })
       expect(wasmSettings().mode).toBe(mode)
       shapes.forEach(([batch, m, k, n], s) => {
-        const a = rand(batch * m * k, 10 + s), b = rand(batch * k * n, 100 + s)
+        const a = rand(batch * m * k, 10 + s),
+          b = rand(batch * k * n, 100 + s)
         const c = new Float32Array(batch * m * n).fill(NaN)
         const took = wasmGemm(a, b, c, batch, m, k, n)
         // the tiniest problems stay on the JS path by design
@@ -79,7 +88,11 @@ describe("wasm f32 GEMM", () => {
     })
 
   it("gives bit-identical results on 1, 2 and 3 threads (the task split does not change the arithmetic)", () => {
-    const cases: Array<[number, number, number, number]> = [[1, 300, 257, 520], [3, 129, 200, 257], [1, 1, 4096, 600]]
+    const cases: Array<[number, number, number, number]> = [
+      [1, 300, 257, 520],
+      [3, 129, 200, 257],
+      [1, 1, 4096, 600],
+    ]
     const inputs = cases.map(([batch, m, k, n], i) => [rand(batch * m * k, 7 + i), rand(batch * k * n, 8 + i)] as const)
     // threads outermost: each count starts its pool once
     const outs = [1, 2, 3].map((threads) => {
@@ -118,11 +131,13 @@ const host = (t: M) => Float32Array.from(t.dataSync() as ArrayLike<number>)
 
 describe("CPU backend matmul on the Wasm kernel", () => {
   it("batched f32 matmul and transposed operands match the reference, with threads on and off", () => {
-    const a = rand(3 * 70 * 90, 21), b = rand(3 * 90 * 65, 22)
+    const a = rand(3 * 70 * 90, 21),
+      b = rand(3 * 90 * 65, 22)
     const want = reference(a, b, 3, 70, 90, 65)
     for (const threads of [1, 2]) {
       configureWasm({ threads, mode: modes[0]!, enabled: true })
-      const ta = tg.tensor(a, [3, 70, 90]), tb = tg.tensor(b, [3, 90, 65])
+      const ta = tg.tensor(a, [3, 70, 90]),
+        tb = tg.tensor(b, [3, 90, 65])
       expectClose(host(tg.matmul(ta, tb) as unknown as M), want, 90)
       // a transposed twice (a strided view in between): the kernel sees the same matrices
       const back = ta.transpose().transpose()
@@ -136,18 +151,26 @@ describe("CPU backend matmul on the Wasm kernel", () => {
   it("the gradient of sum((X·W)²) is 2·(X·W)·Wᵀ and 2·Xᵀ·(X·W)", () => {
     configureWasm({ threads: 2, mode: modes[0]!, enabled: true })
     const [m, k, n] = [40, 50, 30]
-    const x = rand(m * k, 31), w = rand(k * n, 32)
+    const x = rand(m * k, 31),
+      w = rand(k * n, 32)
     const { c: y } = reference(x, w, 1, m, k, n)
-    const [gx, gw] = tg.grad((xs: tg.Tensor<[40, 50], "f32", "cpu">, ws: tg.Tensor<[50, 30], "f32", "cpu">) => tg.matmul(xs, ws).square().sum(), { argnums: [0, 1] as const })(
-      tg.tensor(x, [40, 50]), tg.tensor(w, [50, 30])) as unknown as [M, M]
+    const [gx, gw] = tg.grad(
+      (xs: tg.Tensor<[40, 50], "f32", "cpu">, ws: tg.Tensor<[50, 30], "f32", "cpu">) => tg.matmul(xs, ws).square().sum(),
+      { argnums: [0, 1] as const },
+    )(tg.tensor(x, [40, 50]), tg.tensor(w, [50, 30])) as unknown as [M, M]
     // closed forms in f64 from the f64 product
-    const gxRef = new Float64Array(m * k), gwRef = new Float64Array(k * n), gxMag = new Float64Array(m * k), gwMag = new Float64Array(k * n)
-    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) {
-      gxRef[i * k + p]! += 2 * y[i * n + j]! * w[p * n + j]!
-      gxMag[i * k + p]! += Math.abs(2 * y[i * n + j]! * w[p * n + j]!)
-      gwRef[p * n + j]! += 2 * x[i * k + p]! * y[i * n + j]!
-      gwMag[p * n + j]! += Math.abs(2 * x[i * k + p]! * y[i * n + j]!)
-    }
+    const gxRef = new Float64Array(m * k),
+      gwRef = new Float64Array(k * n),
+      gxMag = new Float64Array(m * k),
+      gwMag = new Float64Array(k * n)
+    for (let i = 0; i < m; i++)
+      for (let p = 0; p < k; p++)
+        for (let j = 0; j < n; j++) {
+          gxRef[i * k + p]! += 2 * y[i * n + j]! * w[p * n + j]!
+          gxMag[i * k + p]! += Math.abs(2 * y[i * n + j]! * w[p * n + j]!)
+          gwRef[p * n + j]! += 2 * x[i * k + p]! * y[i * n + j]!
+          gwMag[p * n + j]! += Math.abs(2 * x[i * k + p]! * y[i * n + j]!)
+        }
     // two f32 products in a row: allow twice the single-product bound, over the longer depth
     const check = (got: Float32Array, want: Float64Array, mag: Float64Array) =>
       got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(8 * Math.max(k, m, n) * 2 ** -24 * mag[i]! + 1e-6))

@@ -151,10 +151,12 @@ const startPool = (rt: Runtime, s: WasmSettings): Pool | undefined => {
  * until there are about four tasks per thread, so small problems still spread over the threads.
  */
 const blocks = (s: GemmShape, batch: number, m: number, n: number, threads: number): [number, number] => {
-  let mb = s.mc, nb = s.nc
+  let mb = s.mc,
+    nb = s.nc
   const up = (x: number, q: number) => Math.ceil(x / q) * q
   while (batch * Math.ceil(m / mb) * Math.ceil(n / nb) < 4 * threads) {
-    const canM = mb > 8 * s.mr && mb / 2 < m, canN = nb > 4 * s.nr && nb / 2 < n
+    const canM = mb > 8 * s.mr && mb / 2 < m,
+      canN = nb > 4 * s.nr && nb / 2 < n
     if (canN && (!canM || Math.min(nb, n) >= Math.min(mb, m))) nb = up(nb / 2, s.nr)
     else if (canM) mb = up(mb / 2, s.mr)
     else break
@@ -184,10 +186,13 @@ export const wasmGemm = (a: Float32Array, b: Float32Array, c: Float32Array, batc
   const { arena, shape } = rt
   const threaded = s.threads > 1 && macs >= THREADS_MIN_MACS && arena.shared && poolAvailable()
   const [mb, nb] = blocks(shape, batch, m, n, threaded ? s.threads : 1)
-  const tilesM = Math.ceil(m / mb), tilesN = Math.ceil(n / nb)
+  const tilesM = Math.ceil(m / mb),
+    tilesN = Math.ceil(n / nb)
   const tasks = batch * tilesM * tilesN
   arena.reset()
-  const pa = arena.reserve(4 * a.length), pb = arena.reserve(4 * b.length), pc = arena.reserve(4 * c.length)
+  const pa = arena.reserve(4 * a.length),
+    pb = arena.reserve(4 * b.length),
+    pc = arena.reserve(4 * c.length)
   if (pa === undefined || pb === undefined || pc === undefined || tasks > MAX_TASKS) return false
   arena.f32(pa, a.length).set(a)
   arena.f32(pb, b.length).set(b)

@@ -16,8 +16,16 @@ import type { Arena } from "./arena.js"
 import { nodeBuiltin } from "./features.js"
 
 // control words (Int32Array indices)
-const EPOCH = 0, NEXT = 1, DONE = 2, NTASKS = 3, STOP = 4, FAILED = 5, LIVE = 6
-const TAG_SHIFT = 20, TASK_MASK = (1 << TAG_SHIFT) - 1, TAG_MASK = 0x3ff
+const EPOCH = 0,
+  NEXT = 1,
+  DONE = 2,
+  NTASKS = 3,
+  STOP = 4,
+  FAILED = 5,
+  LIVE = 6
+const TAG_SHIFT = 20,
+  TASK_MASK = (1 << TAG_SHIFT) - 1,
+  TAG_MASK = 0x3ff
 /** Most tasks one job may have (the task number shares a word with the epoch tag). */
 export const MAX_TASKS = TASK_MASK
 
@@ -94,7 +102,11 @@ export class Pool {
     Atomics.store(this.#ctl, STOP, 0)
     Atomics.store(this.#ctl, LIVE, threads - 1)
     for (let id = 1; id < threads; id++) {
-      const w = new wt.Worker(workerSource, { eval: true, execArgv: [], workerData: { module, memory: arena.memory, params, scratch: arena.scratch(id) } })
+      const w = new wt.Worker(workerSource, {
+        eval: true,
+        execArgv: [],
+        workerData: { module, memory: arena.memory, params, scratch: arena.scratch(id) },
+      })
       // a worker that fails never takes a task: the caller and the other workers do its share
       w.on("error", () => {})
       w.unref()

@@ -24,26 +24,37 @@ console.log(JSON.stringify({ took, settings: m.wasmSettings(), pool: m.poolThrea
 
 describe("Wasm kernels in a fresh process", () => {
   it("TYPEGRAD_WASM=0 keeps matmul on the JS path; TYPEGRAD_THREADS sets the thread count", () => {
-    const r = JSON.parse(node(threaded, { TYPEGRAD_WASM: "0", TYPEGRAD_THREADS: "3" })) as { took: boolean; settings: { enabled: boolean; threads: number } }
+    const r = JSON.parse(node(threaded, { TYPEGRAD_WASM: "0", TYPEGRAD_THREADS: "3" })) as {
+      took: boolean
+      settings: { enabled: boolean; threads: number }
+    }
     expect(r.took).toBe(false)
     expect(r.settings).toMatchObject({ enabled: false, threads: 3 })
   })
 
   it("the process exits on its own after a threaded GEMM (workers are unref'd)", () => {
     // the pool is running when the script ends; execFileSync would time out if its workers held the process
-    const r = JSON.parse(node(threaded, { TYPEGRAD_THREADS: "2" })) as { took: boolean; ok: boolean; pool: number; settings: { threads: number } }
+    const r = JSON.parse(node(threaded, { TYPEGRAD_THREADS: "2" })) as {
+      took: boolean
+      ok: boolean
+      pool: number
+      settings: { threads: number }
+    }
     expect(r).toMatchObject({ took: true, ok: true, pool: 2, settings: { threads: 2 } })
   })
 
   it("shutdownWasm stops the workers, and a later GEMM starts them again", () => {
-    const out = node(`${threaded}
+    const out = node(
+      `${threaded}
 m.shutdownWasm()
 const stopped = m.poolThreads()
 const c2 = new Float32Array(n * n)
 m.wasmGemm(a, b, c2, 1, n, n, n)
 const restarted = m.poolThreads()
 m.shutdownWasm()
-console.log(JSON.stringify([stopped, restarted, c2.every((v) => v === 2 * n)]))`, { TYPEGRAD_THREADS: "2" })
+console.log(JSON.stringify([stopped, restarted, c2.every((v) => v === 2 * n)]))`,
+      { TYPEGRAD_THREADS: "2" },
+    )
     expect(JSON.parse(out.split("\n").pop()!)).toEqual([0, 2, true])
   })
 })

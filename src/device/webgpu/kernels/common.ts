@@ -13,7 +13,13 @@ import type { GpuStorage } from "../memory.js"
 export const WG = 256
 
 /** A kernel of the backend table: inputs already validated by the primitive's shape rule. */
-export type GpuKernel<Params> = (g: GpuContext, xs: ReadonlyArray<GpuStorage>, inAvals: ReadonlyArray<Aval>, params: Params, out: Aval) => GpuStorage
+export type GpuKernel<Params> = (
+  g: GpuContext,
+  xs: ReadonlyArray<GpuStorage>,
+  inAvals: ReadonlyArray<Aval>,
+  params: Params,
+  out: Aval,
+) => GpuStorage
 
 /** `enable f16;` when any dtype needs it. */
 export const enables = (dtypes: ReadonlyArray<DType>): string => (dtypes.includes("f16") ? "enable f16;\n" : "")
@@ -98,7 +104,10 @@ export const lit = (x: number, d: DType): string => {
  * Collapse axes: drop size-1 axes and merge neighbours that every stride vector walks
  * contiguously. `strides[k]` are per-axis strides of operand k over `shape`.
  */
-export const collapse = (shape: ReadonlyArray<number>, strides: ReadonlyArray<ReadonlyArray<number>>): { shape: number[]; strides: number[][] } => {
+export const collapse = (
+  shape: ReadonlyArray<number>,
+  strides: ReadonlyArray<ReadonlyArray<number>>,
+): { shape: number[]; strides: number[][] } => {
   const sh: number[] = []
   const st: number[][] = strides.map(() => [])
   for (let i = 0; i < shape.length; i++) {

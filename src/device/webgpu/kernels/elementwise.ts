@@ -11,7 +11,22 @@ import type { CompareOp, ElementwiseName, ParamsOf } from "../../../ops/core/pri
 import { sameShape, stridesOf as contiguous } from "../../../shape/index.js"
 import type { GpuContext } from "../context.js"
 import type { GpuStorage } from "../memory.js"
-import { alloc, binding, collapse, enables, isFloat, isInf, isNan, main, signBit, T, uniforms, WG, Words, type GpuKernel } from "./common.js"
+import {
+  alloc,
+  binding,
+  collapse,
+  enables,
+  isFloat,
+  isInf,
+  isNan,
+  main,
+  signBit,
+  T,
+  uniforms,
+  WG,
+  Words,
+  type GpuKernel,
+} from "./common.js"
 import type { PadMap } from "../../program-view.js"
 import { InternalError } from "../../../errors.js"
 
@@ -42,11 +57,16 @@ const floatToI32 = `select(select(i32(a), 2147483647i, f32(a) >= 2147483648.0), 
  * and -Inf); b = 0 or a = 1 give 1 even against NaN. Computed in f32.
  */
 const powC99 = ((): string => {
-  const a = "f32(a)", b = "f32(b)", inf = "bits(0x7f800000u)", nan = "bits(0x7fc00000u)"
+  const a = "f32(a)",
+    b = "f32(b)",
+    inf = "bits(0x7f800000u)",
+    nan = "bits(0x7fc00000u)"
   const ax = `abs(${a})`
-  const mag = `select(select(select(pow(${ax}, ${b}), select(${inf}, 0.0, ${b} < 0.0), ${isInf("a")}), select(0.0, ${inf}, ${b} < 0.0), ${ax} == 0.0), ` +
+  const mag =
+    `select(select(select(pow(${ax}, ${b}), select(${inf}, 0.0, ${b} < 0.0), ${isInf("a")}), select(0.0, ${inf}, ${b} < 0.0), ${ax} == 0.0), ` +
     `select(select(0.0, ${inf}, (${ax} > 1.0) == (${b} > 0.0)), 1.0, ${ax} == 1.0), ${isInf("b")})`
-  const isInt = `(fract(${b}) == 0.0)`, odd = `(abs(${b}) < 16777216.0 && ${isInt} && (i32(${b}) & 1) == 1)`
+  const isInt = `(fract(${b}) == 0.0)`,
+    odd = `(abs(${b}) < 16777216.0 && ${isInt} && (i32(${b}) & 1) == 1)`
   const negBase = `(${signBit("a")} && !${isInf("b")})`
   const signed = `select(select(select(${nan}, ${mag}, ${isInf("a")} || ${a} == 0.0), ${mag}, ${isInt}), -${mag}, ${odd})`
   return `select(select(select(select(${mag}, ${signed}, ${negBase}), ${nan}, ${isNan("a")} || ${isNan("b")}), 1.0, ${a} == 1.0), 1.0, ${b} == 0.0)`
@@ -64,11 +84,15 @@ export const wgslElementwise = {
   exp: fixed("exp(a)"),
   // NOTE: WGSL has no expm1. Near 0 a degree-6 Taylor polynomial (relative error < 2e-8 for
   // |x| < 0.1); Kahan's (u - 1)·x / log(u) trick is folded away by shader compilers (log(exp(x)) = x)
-  expm1: fixed("select(exp(a) - 1.0, a * (1.0 + a * (0.5 + a * (0.16666667 + a * (0.041666668 + a * (0.008333334 + a * 0.0013888889))))), abs(a) < 0.1)"),
+  expm1: fixed(
+    "select(exp(a) - 1.0, a * (1.0 + a * (0.5 + a * (0.16666667 + a * (0.041666668 + a * (0.008333334 + a * 0.0013888889))))), abs(a) < 0.1)",
+  ),
   log: fixed("log(a)"),
   // NOTE: WGSL has no log1p. Near 0 a degree-7 Taylor polynomial (relative error < 2e-8 for
   // |x| < 0.1); the Kahan/Goldberg trick x·log(u)/(u - 1) is folded away by shader compilers
-  log1p: fixed("select(log(1.0 + a), a * (1.0 - a * (0.5 - a * (0.33333334 - a * (0.25 - a * (0.2 - a * (0.16666667 - a * 0.14285715)))))), abs(a) < 0.1)"),
+  log1p: fixed(
+    "select(log(1.0 + a), a * (1.0 - a * (0.5 - a * (0.33333334 - a * (0.25 - a * (0.2 - a * (0.16666667 - a * 0.14285715)))))), abs(a) < 0.1)",
+  ),
   sin: fixed("sin(a)"),
   cos: fixed("cos(a)"),
   sqrt: fixed("sqrt(a)"),
@@ -87,7 +111,9 @@ export const wgslElementwise = {
   round: (_p, ins) => (ins[0] === "i32" ? "a" : "round(a)"),
   trunc: (_p, ins) => (ins[0] === "i32" ? "a" : "trunc(a)"),
   // NOTE: WGSL leaves atan2(±0, ±0) undefined; IEEE's ±0 (b = +0) and ±π (b = -0) are taken there
-  atan2: fixed(`select(atan2(a, b), select(a, select(3.141592653589793, -3.141592653589793, ${signBit("a")}), ${signBit("b")}), a == 0.0 && b == 0.0)`),
+  atan2: fixed(
+    `select(atan2(a, b), select(a, select(3.141592653589793, -3.141592653589793, ${signBit("a")}), ${signBit("b")}), a == 0.0 && b == 0.0)`,
+  ),
   add: fixed("a + b"),
   sub: fixed("a - b"),
   mul: fixed("a * b"),
@@ -118,8 +144,11 @@ export const wgslElementwise = {
 export const isElementwise = (name: string): name is ElementwiseName => Object.hasOwn(wgslElementwise, name)
 
 /** The WGSL expression of an elementwise primitive at the given dtypes. */
-export const scalarFn = <P extends ElementwiseName>(prim: P, params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType): ScalarFn =>
-  ({ expr: (wgslElementwise[prim] as Wgsl<P>)(params, ins, out), ins, out })
+export const scalarFn = <P extends ElementwiseName>(prim: P, params: ParamsOf<P>, ins: ReadonlyArray<DType>, out: DType): ScalarFn => ({
+  expr: (wgslElementwise[prim] as Wgsl<P>)(params, ins, out),
+  ins,
+  out,
+})
 
 /**
  * `fn name(...)`. With `vec`, a vec4 function applying the scalar one per lane: the primitives'
@@ -152,7 +181,6 @@ export interface Operand {
   readonly strides?: ReadonlyArray<number>
   readonly pad?: PadView
 }
-
 
 /** Strides of an operand over the output shape (0 on broadcast axes). */
 const stridesOver = (op: Operand, out: ReadonlyArray<number>): number[] => {
@@ -195,7 +223,11 @@ export const elementwise = (
     return (o.offset ?? 0) === 0 && st.every((s, d) => s === outSt[d]) ? "same" : "strided"
   })
   const dtypes = [...ops.map((o) => o.aval.dtype), ...outs.map((o) => o.dtype)]
-  const vec = vecDecls !== undefined && n % 4 === 0 && modes.every((m) => m === "same" || m === "scalar") && dtypes.every((d) => d === "f32") &&
+  const vec =
+    vecDecls !== undefined &&
+    n % 4 === 0 &&
+    modes.every((m) => m === "same" || m === "scalar") &&
+    dtypes.every((d) => d === "f32") &&
     ops.every((o, k) => modes[k] !== "scalar" || (o.offset ?? 0) === 0)
   const w = new Words().u(vec ? n / 4 : n)
   if (!vec) w.u(...col.shape)
@@ -226,11 +258,15 @@ export const elementwise = (
   // padded operands: the fill value unless every axis lands on an input element
   modes.forEach((m, k) => {
     if (m !== "padded") return
-    const a = at[k]!, fill = a + 1 + 4 * rank, d = ops[k]!.aval.dtype
+    const a = at[k]!,
+      fill = a + 1 + 4 * rank,
+      d = ops[k]!.aval.dtype
     src += `  var v${k} = ${d === "f32" ? `pf(${fill}u)` : d === "f16" ? `f16(pf(${fill}u))` : d === "i32" ? `ps(${fill}u)` : `p(${fill}u)`};\n`
-    let ok = "true", idx = `p(${a}u)`
+    let ok = "true",
+      idx = `p(${a}u)`
     for (let i = 0; i < rank; i++) {
-      const q = `q${k}_${i}`, b = a + 1 + 4 * i
+      const q = `q${k}_${i}`,
+        b = a + 1 + 4 * i
       src += `  let ${q} = i32(c${i}) - ps(${b + 1}u);\n`
       ok += ` && ${q} >= 0 && ${q} % ps(${b + 2}u) == 0 && ${q} / ps(${b + 2}u) < ps(${b + 3}u)`
       idx += ` + u32(${q} / ps(${b + 2}u)) * p(${b}u)`
@@ -257,9 +293,22 @@ export const ewKernel = (prim: ElementwiseName): GpuKernel<unknown> => {
   if (k === undefined) ewKernels.set(prim, (k = ewKernelOf(prim)))
   return k
 }
-const ewKernelOf = (prim: ElementwiseName): GpuKernel<unknown> => (g, xs, inAvals, params, out) => {
-  const f = scalarFn(prim, params as never, inAvals.map((a) => a.dtype), out.dtype)
-  const call = (names: ReadonlyArray<string>) => ({ lines: "", results: [`f(${names.join(", ")})`] })
-  return elementwise(g, xs.map((storage, k) => ({ storage, aval: inAvals[k]! })), [out], fnDecl("f", f, false), call, fnDecl("f", f, true))[0]!
-}
-
+const ewKernelOf =
+  (prim: ElementwiseName): GpuKernel<unknown> =>
+  (g, xs, inAvals, params, out) => {
+    const f = scalarFn(
+      prim,
+      params as never,
+      inAvals.map((a) => a.dtype),
+      out.dtype,
+    )
+    const call = (names: ReadonlyArray<string>) => ({ lines: "", results: [`f(${names.join(", ")})`] })
+    return elementwise(
+      g,
+      xs.map((storage, k) => ({ storage, aval: inAvals[k]! })),
+      [out],
+      fnDecl("f", f, false),
+      call,
+      fnDecl("f", f, true),
+    )[0]!
+  }

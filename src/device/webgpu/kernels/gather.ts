@@ -18,8 +18,16 @@ export const gather: GpuKernel<ParamsOf<"gather">> = (g, [x, idx], [ax], { axis 
   const y = alloc(g, out)
   const total = numel(out.shape)
   if (total === 0) return y
-  const n = ax!.shape[axis]!, m = out.shape[axis]!, inner = numel(out.shape.slice(axis + 1))
-  let src = enables([ax!.dtype]) + uniforms(4) + binding(1, "x", T(ax!.dtype)) + binding(2, "idx", "i32") + binding(3, "y", T(out.dtype), true) + norm
+  const n = ax!.shape[axis]!,
+    m = out.shape[axis]!,
+    inner = numel(out.shape.slice(axis + 1))
+  let src =
+    enables([ax!.dtype]) +
+    uniforms(4) +
+    binding(1, "x", T(ax!.dtype)) +
+    binding(2, "idx", "i32") +
+    binding(3, "y", T(out.dtype), true) +
+    norm
   src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let m = p(2); let inner = p(3);\n`
   src += "  let i = gid % inner; let o = gid / (inner * m);\n"
   src += "  y[gid] = x[(o * n + u32(norm(idx[gid], i32(n)))) * inner + i];\n}\n"
@@ -32,7 +40,8 @@ export const scatterAdd: GpuKernel<ParamsOf<"scatterAdd">> = (g, [u, idx], [au],
   const y = alloc(g, out)
   const total = numel(out.shape)
   if (total === 0) return y
-  const m = au!.shape[axis]!, inner = numel(au!.shape.slice(axis + 1))
+  const m = au!.shape[axis]!,
+    inner = numel(au!.shape.slice(axis + 1))
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(4) + binding(1, "u", t) + binding(2, "idx", "i32") + binding(3, "y", t, true) + norm
   src += `${main()}  if (gid >= p(0)) { return; }\n  let size = p(1); let m = p(2); let inner = p(3);\n`

@@ -20,15 +20,35 @@ import { threefry } from "./random.js"
 export const gpuKernels = {
   // immutable storage: a reshape shares its input's buffer
   reshape: (g, [x]) => g.pool.share(x!),
-  reduceSum, reduceMax, reduceMin, reduceProd, argReduce,
-  broadcastTo, transpose, slice, pad, concat,
-  matmul, unfold, fold, gather, scatterAdd, argsort, threefry,
-  luPivots, lu, triangularSolve, cholesky, qr,
+  reduceSum,
+  reduceMax,
+  reduceMin,
+  reduceProd,
+  argReduce,
+  broadcastTo,
+  transpose,
+  slice,
+  pad,
+  concat,
+  matmul,
+  unfold,
+  fold,
+  gather,
+  scatterAdd,
+  argsort,
+  threefry,
+  luPivots,
+  lu,
+  triangularSolve,
+  cholesky,
+  qr,
 } satisfies { readonly [P in Exclude<PrimitiveName, ElementwiseName>]: GpuKernel<ParamsOf<P>> }
 
 /** The kernel of any primitive. */
 export const gpuKernel = <P extends PrimitiveName>(prim: P): GpuKernel<ParamsOf<P>> =>
   // immutable storage: stopGradient shares its input's buffer
-  prim === "stopGradient" ? (g, [x]) => g.pool.share(x!)
-  : isElementwise(prim) ? ewKernel(prim) as GpuKernel<ParamsOf<P>>
-  : gpuKernels[prim as Exclude<P, ElementwiseName>] as GpuKernel<ParamsOf<P>>
+  prim === "stopGradient"
+    ? (g, [x]) => g.pool.share(x!)
+    : isElementwise(prim)
+      ? (ewKernel(prim) as GpuKernel<ParamsOf<P>>)
+      : (gpuKernels[prim as Exclude<P, ElementwiseName>] as GpuKernel<ParamsOf<P>>)

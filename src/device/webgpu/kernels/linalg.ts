@@ -20,7 +20,9 @@ const scratch = (g: GpuContext, n: number): GpuStorage => alloc(g, { shape: [Mat
 /** WGSL: Gaussian elimination of the n × n block at `o` of `w` (an f32 array or the output via `rd`/`wr`). */
 const eliminate = (rd: (i: string) => string, wr: (i: string, v: string) => string, pivot: boolean): string => `
   for (var k = 0u; k < n; k++) {
-${pivot ? `    var piv_row = k;
+${
+  pivot
+    ? `    var piv_row = k;
     var best = abs(${rd("o + k * n + k")});
     for (var i = k + 1u; i < n; i++) {
       let v = abs(${rd("o + i * n + k")});
@@ -36,7 +38,9 @@ ${pivot ? `    var piv_row = k;
       perm[gid * n + k] = perm[gid * n + piv_row];
       perm[gid * n + piv_row] = t;
     }
-` : ""}    let piv = ${rd("o + k * n + k")};
+`
+    : ""
+}    let piv = ${rd("o + k * n + k")};
     for (var i = k + 1u; i < n; i++) {
       let f = ${rd("o + i * n + k")} / piv;
       ${wr("o + i * n + k", "f")};
@@ -50,13 +54,20 @@ ${pivot ? `    var piv_row = k;
 // one invocation per matrix: copy to f32 scratch, eliminate with pivoting, write the row order
 export const luPivots: GpuKernel<ParamsOf<"luPivots">> = (g, [a], [aa], _p, out) => {
   const y = alloc(g, out)
-  const nb = batchOf(aa!.shape), n = aa!.shape[aa!.shape.length - 1]!
+  const nb = batchOf(aa!.shape),
+    n = aa!.shape[aa!.shape.length - 1]!
   if (nb === 0 || n === 0) return y
   const w = scratch(g, nb * n * n)
-  let src = enables([aa!.dtype]) + uniforms(2) + binding(1, "a", T(aa!.dtype)) + binding(2, "w", "f32", true) + binding(3, "perm", "i32", true)
+  let src =
+    enables([aa!.dtype]) + uniforms(2) + binding(1, "a", T(aa!.dtype)) + binding(2, "w", "f32", true) + binding(3, "perm", "i32", true)
   src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n`
-  src += "  for (var i = 0u; i < n * n; i++) { w[o + i] = f32(a[o + i]); }\n  for (var i = 0u; i < n; i++) { perm[gid * n + i] = i32(i); }\n"
-  src += `${eliminate((i) => `w[${i}]`, (i, v) => `w[${i}] = ${v}`, true)}}\n`
+  src +=
+    "  for (var i = 0u; i < n * n; i++) { w[o + i] = f32(a[o + i]); }\n  for (var i = 0u; i < n; i++) { perm[gid * n + i] = i32(i); }\n"
+  src += `${eliminate(
+    (i) => `w[${i}]`,
+    (i, v) => `w[${i}] = ${v}`,
+    true,
+  )}}\n`
   g.dispatch(src, [a!, w, y], new Uint32Array([nb, n]), Math.ceil(nb / WG))
   w.release()
   return y
@@ -65,13 +76,18 @@ export const luPivots: GpuKernel<ParamsOf<"luPivots">> = (g, [a], [aa], _p, out)
 // one invocation per matrix, eliminating in the output buffer
 export const lu: GpuKernel<ParamsOf<"lu">> = (g, [a], [aa], _p, out) => {
   const y = alloc(g, out)
-  const nb = batchOf(aa!.shape), n = aa!.shape[aa!.shape.length - 1]!
+  const nb = batchOf(aa!.shape),
+    n = aa!.shape[aa!.shape.length - 1]!
   if (nb === 0 || n === 0) return y
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(2) + binding(1, "a", t) + binding(2, "y", t, true)
   src += `${main()}  if (gid >= p(0)) { return; }\n  let n = p(1); let o = gid * n * n;\n`
   src += "  for (var i = 0u; i < n * n; i++) { y[o + i] = a[o + i]; }\n"
-  src += `${eliminate((i) => `f32(y[${i}])`, (i, v) => `y[${i}] = ${t}(${v})`, false)}}\n`
+  src += `${eliminate(
+    (i) => `f32(y[${i}])`,
+    (i, v) => `y[${i}] = ${t}(${v})`,
+    false,
+  )}}\n`
   g.dispatch(src, [a!, y], new Uint32Array([nb, n]), Math.ceil(nb / WG))
   return y
 }
@@ -79,7 +95,9 @@ export const lu: GpuKernel<ParamsOf<"lu">> = (g, [a], [aa], _p, out) => {
 // one invocation per (matrix, right-hand-side column): forward or back substitution
 export const triangularSolve: GpuKernel<ParamsOf<"triangularSolve">> = (g, [a, b], [aa, ab], { lower, unitDiagonal, transposeA }, out) => {
   const y = alloc(g, out)
-  const r = aa!.shape.length, n = aa!.shape[r - 1]!, k = ab!.shape[r - 1]!
+  const r = aa!.shape.length,
+    n = aa!.shape[r - 1]!,
+    k = ab!.shape[r - 1]!
   const total = batchOf(aa!.shape) * k
   if (total === 0 || n === 0) return y
   const t = T(out.dtype)
@@ -102,7 +120,8 @@ export const triangularSolve: GpuKernel<ParamsOf<"triangularSolve">> = (g, [a, b
 // one invocation per matrix: Cholesky–Banachiewicz on the lower triangle, NaN when not positive definite
 export const cholesky: GpuKernel<ParamsOf<"cholesky">> = (g, [a], [aa], _p, out) => {
   const y = alloc(g, out)
-  const nb = batchOf(aa!.shape), n = aa!.shape[aa!.shape.length - 1]!
+  const nb = batchOf(aa!.shape),
+    n = aa!.shape[aa!.shape.length - 1]!
   if (nb === 0 || n === 0) return y
   const t = T(out.dtype)
   let src = enables([out.dtype]) + uniforms(2) + binding(1, "a", t) + binding(2, "y", t, true)
@@ -123,7 +142,10 @@ export const cholesky: GpuKernel<ParamsOf<"cholesky">> = (g, [a], [aa], _p, out)
 // the unit reflection vectors), then Q or R with R's diagonal made non-negative
 export const qr: GpuKernel<ParamsOf<"qr">> = (g, [a], [aa], { output }, out: Aval) => {
   const y = alloc(g, out)
-  const r = aa!.shape.length, m = aa!.shape[r - 2]!, n = aa!.shape[r - 1]!, nb = batchOf(aa!.shape)
+  const r = aa!.shape.length,
+    m = aa!.shape[r - 2]!,
+    n = aa!.shape[r - 1]!,
+    nb = batchOf(aa!.shape)
   if (nb === 0 || n === 0) return y
   const t = T(out.dtype)
   const w = scratch(g, 2 * nb * m * n)

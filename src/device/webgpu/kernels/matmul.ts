@@ -36,7 +36,9 @@ const pick = (m: number, n: number): Tile => (m >= 512 && n >= 512 ? BIG : m >= 
  */
 export const matmulWgsl = (t: Tile, d: DType, vec: boolean): string => {
   const { BM, BN, BK, TM, TN } = t
-  const WX = BN / TN, WY = BM / TM, threads = WX * WY
+  const WX = BN / TN,
+    WY = BM / TM,
+    threads = WX * WY
   const et = T(d)
   let s = enables([d]) + uniforms(8)
   s += binding(1, "A", vec ? `vec4<${et}>` : et) + binding(2, "B", vec ? `vec4<${et}>` : et) + binding(3, "C", et, true)
@@ -142,17 +144,31 @@ export const matmul: GpuKernel<ParamsOf<"matmul">> = (g, [a, b], [aa, ab], _p, o
 
 /** One dispatch: splits of `kc` products (0: no inner dimension) into `out` ([splits, B·M·N] or the output itself). */
 const matmulPass = (
-  g: GpuContext, a: GpuStorage, b: GpuStorage, sa: ReadonlyArray<number>, sb: ReadonlyArray<number>, out: Aval, kc: number,
+  g: GpuContext,
+  a: GpuStorage,
+  b: GpuStorage,
+  sa: ReadonlyArray<number>,
+  sb: ReadonlyArray<number>,
+  out: Aval,
+  kc: number,
 ): GpuStorage => {
   const y = alloc(g, out)
   if (numel(out.shape) === 0) return y
   const r = sa.length
-  const M = sa[r - 2]!, K = sa[r - 1]!, N = sb[r - 1]!
+  const M = sa[r - 2]!,
+    K = sa[r - 1]!,
+    N = sb[r - 1]!
   const batch = numel(sa.slice(0, r - 2))
   const splits = kc === 0 ? 1 : Math.ceil(K / kc)
   const t = pick(M, N)
   const vec = out.dtype !== "f16" && K % 4 === 0 && N % 4 === 0
-  const tilesN = Math.ceil(N / t.BN), tilesM = Math.ceil(M / t.BM)
-  g.dispatch(matmulWgsl(t, out.dtype, vec), [a, b, y], new Uint32Array([M, N, K, tilesN, tilesM, kc, batch, splits]), tilesN * tilesM * batch * splits)
+  const tilesN = Math.ceil(N / t.BN),
+    tilesM = Math.ceil(M / t.BM)
+  g.dispatch(
+    matmulWgsl(t, out.dtype, vec),
+    [a, b, y],
+    new Uint32Array([M, N, K, tilesN, tilesM, kc, batch, splits]),
+    tilesN * tilesM * batch * splits,
+  )
   return y
 }

@@ -36,7 +36,8 @@ const combDecl = (op: ReduceOp, d: DType): string => {
 }
 // NOTE: i32's max identity is INT_MIN, which `lit` (clamping to ±INT_MAX) cannot write
 const identity = (op: ReduceOp, d: DType): string =>
-  d === "i32" && op === "max" ? "(-2147483647i - 1i)"
+  d === "i32" && op === "max"
+    ? "(-2147483647i - 1i)"
     : lit(op === "sum" ? 0 : op === "prod" ? 1 : d === "i32" ? 2147483647 : op === "max" ? -Infinity : Infinity, accType(d))
 const accType = (d: DType): DType => (d === "f16" ? "f32" : d)
 
@@ -47,7 +48,8 @@ export const reduceView = (shape: ReadonlyArray<number>, axes: ReadonlyArray<num
     // a gap of size-1 axes is still one run
     for (let a = live[0]!; a <= live[live.length - 1]!; a++) if (!axes.includes(a) && shape[a] !== 1) return null
   }
-  const first = live[0] ?? shape.length, last = live[live.length - 1] ?? shape.length - 1
+  const first = live[0] ?? shape.length,
+    last = live[live.length - 1] ?? shape.length - 1
   return [numel(shape.slice(0, first)), numel(live.map((a) => shape[a]!)), numel(shape.slice(last + 1))]
 }
 
@@ -56,7 +58,11 @@ export const reduceView = (shape: ReadonlyArray<number>, axes: ReadonlyArray<num
  * accumulated value (fusion passes an elementwise body there, applied in the first pass only).
  */
 export const reduceRows = (
-  g: GpuContext, xs: ReadonlyArray<GpuStorage>, inDTypes: ReadonlyArray<DType>, out: Aval, op: ReduceOp,
+  g: GpuContext,
+  xs: ReadonlyArray<GpuStorage>,
+  inDTypes: ReadonlyArray<DType>,
+  out: Aval,
+  op: ReduceOp,
   [outer, R, inner]: readonly [number, number, number],
   load: (idx: string) => { readonly lines: string; readonly value: string } = (i) => ({ lines: "", value: `x0[${i}]` }),
   decls = "",
@@ -65,7 +71,11 @@ export const reduceRows = (
   if (n === 0 || R <= 1) return reducePass(g, xs, inDTypes, out, op, [outer, R, inner], 1, load, decls)
   const acc = accType(out.dtype)
   const plain = (i: string) => ({ lines: "", value: `x0[${i}]` })
-  let src = xs, dts = inDTypes, ld = load, dc = decls, r = R
+  let src = xs,
+    dts = inDTypes,
+    ld = load,
+    dc = decls,
+    r = R
   let first = true
   for (;;) {
     const chunk = inner === 1 && r >= 64 ? ROW_CHUNK : COL_CHUNK
@@ -85,9 +95,15 @@ export const reduceRows = (
 
 /** One pass: [outer, R, inner] → [outer, parts, inner], each part folding ⌈R / parts⌉ consecutive elements. */
 const reducePass = (
-  g: GpuContext, xs: ReadonlyArray<GpuStorage>, inDTypes: ReadonlyArray<DType>, out: Aval, op: ReduceOp,
-  [outer, R, inner]: readonly [number, number, number], parts: number,
-  load: (idx: string) => { readonly lines: string; readonly value: string }, decls: string,
+  g: GpuContext,
+  xs: ReadonlyArray<GpuStorage>,
+  inDTypes: ReadonlyArray<DType>,
+  out: Aval,
+  op: ReduceOp,
+  [outer, R, inner]: readonly [number, number, number],
+  parts: number,
+  load: (idx: string) => { readonly lines: string; readonly value: string },
+  decls: string,
 ): GpuStorage => {
   const y = alloc(g, out)
   const n = outer * parts * inner
@@ -106,7 +122,8 @@ const reducePass = (
   if (rowWise) {
     // workgroup `group` reduces row group / parts, elements [c·chunk, (c+1)·chunk)
     src += `var<workgroup> part: array<${A}, ${WG}>;\n${main()}`
-    src += "  let R = p(1);\n  let parts = p(4);\n  let row = group / parts;\n  let k0 = (group % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
+    src +=
+      "  let R = p(1);\n  let parts = p(4);\n  let row = group / parts;\n  let k0 = (group % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
     src += `  var acc = ${identity(op, out.dtype)};\n`
     // each thread's ROW_PER_THREAD elements (strided by WG, coalesced) pairwise in registers, then the tree
     src += `  var v: array<${A}, ${ROW_PER_THREAD}>;\n  for (var j = 0u; j < ${ROW_PER_THREAD}u; j++) {\n    v[j] = acc;\n    let k = k0 + lid + j * ${WG}u;\n`
@@ -114,12 +131,14 @@ const reducePass = (
     for (let h = ROW_PER_THREAD / 2; h >= 1; h /= 2) src += `  for (var j = 0u; j < ${h}u; j++) { v[j] = red_comb(v[j], v[j + ${h}u]); }\n`
     src += "  acc = v[0];\n"
     src += "  part[lid] = acc;\n  workgroupBarrier();\n"
-    for (let s = WG / 2; s >= 1; s /= 2) src += `  if (lid < ${s}u) { part[lid] = red_comb(part[lid], part[lid + ${s}u]); }\n  workgroupBarrier();\n`
+    for (let s = WG / 2; s >= 1; s /= 2)
+      src += `  if (lid < ${s}u) { part[lid] = red_comb(part[lid], part[lid + ${s}u]); }\n  workgroupBarrier();\n`
     src += `  if (lid == 0u && group < p(0)) { y[group] = ${T(out.dtype)}(part[0]); }\n}\n`
   } else {
     // thread gid → (row o, part c, column i0), folding elements [c·chunk, (c+1)·chunk) of its column
     src += `${main()}  if (gid >= p(0)) { return; }\n  let R = p(1);\n  let inner = p(3);\n  let parts = p(4);\n`
-    src += "  let i0 = gid % inner;\n  let oc = gid / inner;\n  let o = oc / parts;\n  let k0 = (oc % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
+    src +=
+      "  let i0 = gid % inner;\n  let oc = gid / inner;\n  let o = oc / parts;\n  let k0 = (oc % parts) * p(2);\n  let k1 = min(R, k0 + p(2));\n"
     src += `  var acc = ${identity(op, out.dtype)};\n`
     src += `  for (var k = k0; k < k1; k++) {\n    let i = (o * R + k) * inner + i0;\n${step("acc", "i")}  }\n`
     src += `  y[gid] = ${T(out.dtype)}(acc);\n}\n`
@@ -137,14 +156,16 @@ const toEnd = (g: GpuContext, x: GpuStorage, ax: Aval, axes: ReadonlyArray<numbe
   return [t, [numel(ax.shape) / Math.max(R, 1), R, 1]]
 }
 
-const reduce = (op: ReduceOp): GpuKernel<{ readonly axes: ReadonlyArray<number> }> => (g, [x], [ax], { axes }, out) => {
-  const view = reduceView(ax!.shape, axes)
-  if (view !== null) return reduceRows(g, [x!], [ax!.dtype], out, op, view)
-  const [t, v] = toEnd(g, x!, ax!, axes)
-  const y = reduceRows(g, [t], [ax!.dtype], out, op, [numel(out.shape), v[1], 1])
-  t.release()
-  return y
-}
+const reduce =
+  (op: ReduceOp): GpuKernel<{ readonly axes: ReadonlyArray<number> }> =>
+  (g, [x], [ax], { axes }, out) => {
+    const view = reduceView(ax!.shape, axes)
+    if (view !== null) return reduceRows(g, [x!], [ax!.dtype], out, op, view)
+    const [t, v] = toEnd(g, x!, ax!, axes)
+    const y = reduceRows(g, [t], [ax!.dtype], out, op, [numel(out.shape), v[1], 1])
+    t.release()
+    return y
+  }
 
 export const reduceSum = reduce("sum")
 export const reduceProd = reduce("prod")
@@ -155,7 +176,9 @@ export const reduceMin = reduce("min")
 export const argReduce: GpuKernel<ParamsOf<"argReduce">> = (g, [x], [ax], { axis, op }, out) => {
   const y = alloc(g, out)
   const shape = ax!.shape
-  const R = shape[axis]!, inner = numel(shape.slice(axis + 1)), n = numel(out.shape)
+  const R = shape[axis]!,
+    inner = numel(shape.slice(axis + 1)),
+    n = numel(out.shape)
   if (n === 0) return y
   // the first NaN wins (as on the CPU and in NumPy): NaN compares false, so its bit pattern is tested
   const better = `v ${op === "max" ? ">" : "<"} best${isFloat(ax!.dtype) ? ` || (${isNan("v")} && !${isNan("best")})` : ""}`

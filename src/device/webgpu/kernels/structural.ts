@@ -13,8 +13,15 @@ import { alloc, binding, collapse, enables, lit, main, T, uniforms, WG, Words, t
 
 /** dst[dOff + Σ c_d·dStr_d] = src[sOff + Σ c_d·sStr_d] over `shape`. */
 export const stridedCopy = (
-  g: GpuContext, x: GpuStorage, y: GpuStorage, av: Aval,
-  shape: ReadonlyArray<number>, sOff: number, sStr: ReadonlyArray<number>, dOff: number, dStr: ReadonlyArray<number>,
+  g: GpuContext,
+  x: GpuStorage,
+  y: GpuStorage,
+  av: Aval,
+  shape: ReadonlyArray<number>,
+  sOff: number,
+  sStr: ReadonlyArray<number>,
+  dOff: number,
+  dStr: ReadonlyArray<number>,
 ): void => {
   const n = numel(shape)
   if (n === 0) return
@@ -42,12 +49,26 @@ export const broadcastTo: GpuKernel<ParamsOf<"broadcastTo">> = (g, [x], [ax], _p
 
 export const transpose: GpuKernel<ParamsOf<"transpose">> = (g, [x], [ax], { perm }, out) => {
   const st = contiguous(ax!.shape)
-  return gather(g, x!, ax!, out, 0, perm.map((p) => st[p]!))
+  return gather(
+    g,
+    x!,
+    ax!,
+    out,
+    0,
+    perm.map((p) => st[p]!),
+  )
 }
 
 export const slice: GpuKernel<ParamsOf<"slice">> = (g, [x], [ax], { starts, steps }, out) => {
   const st = contiguous(ax!.shape)
-  return gather(g, x!, ax!, out, starts.reduce((s, v, i) => s + v * st[i]!, 0), steps.map((s, i) => s * st[i]!))
+  return gather(
+    g,
+    x!,
+    ax!,
+    out,
+    starts.reduce((s, v, i) => s + v * st[i]!, 0),
+    steps.map((s, i) => s * st[i]!),
+  )
 }
 
 export const concat: GpuKernel<ParamsOf<"concat">> = (g, xs, avals, { axis }, out) => {

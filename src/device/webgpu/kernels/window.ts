@@ -11,8 +11,11 @@ import { alloc, binding, enables, lit, main, T, uniforms, WG, Words, type GpuKer
 // uniforms: n, H, W, kh, kw, OH, OW, sh, sw, dh, dw, pt, pl
 const header = 13
 const words = (n: number, H: number, W: number, s: ReadonlyArray<number>, p: ParamsOf<"unfold">) =>
-  new Words().u(n, H, W, p.kernel[0], p.kernel[1], s[4]!, s[5]!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2]).build()
-const names = "let H = ps(1u); let W = ps(2u); let kh = ps(3u); let kw = ps(4u); let OH = ps(5u); let OW = ps(6u); let sh = ps(7u); let sw = ps(8u); let dh = ps(9u); let dw = ps(10u); let pt = ps(11u); let pl = ps(12u);\n"
+  new Words()
+    .u(n, H, W, p.kernel[0], p.kernel[1], s[4]!, s[5]!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2])
+    .build()
+const names =
+  "let H = ps(1u); let W = ps(2u); let kh = ps(3u); let kw = ps(4u); let OH = ps(5u); let OW = ps(6u); let sh = ps(7u); let sw = ps(8u); let dh = ps(9u); let dw = ps(10u); let pt = ps(11u); let pl = ps(12u);\n"
 
 // out[nc, i, j, oh, ow] = x[nc, oh·sh − pt + i·dh, ow·sw − pl + j·dw] (or the fill value)
 export const unfold: GpuKernel<ParamsOf<"unfold">> = (g, [x], [ax], p, out) => {
@@ -37,7 +40,8 @@ export const fold: GpuKernel<ParamsOf<"fold">> = (g, [x], [ax], p, out) => {
   const y = alloc(g, out)
   const n = numel(out.shape)
   if (n === 0) return y
-  const d = out.dtype, A = d === "f16" ? "f32" : T(d)
+  const d = out.dtype,
+    A = d === "f16" ? "f32" : T(d)
   let src = enables([d]) + uniforms(header) + binding(1, "x", T(d)) + binding(2, "y", T(d), true) + main()
   src += `  if (gid >= p(0)) { return; }\n  ${names}`
   src += `  var r = i32(gid);
