@@ -122,10 +122,10 @@ export type Jacobian<R, X> =
             : ShapeMismatch<"jacobian: the function must return a tensor or a tree of tensors">
 
 /** One output tensor `R` against the input tree `X`. */
-// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 type JacobianIn<R, X> =
   IsAny<X> extends true
-    ? Tensor<any, any, any>
+    ? // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+      Tensor<any, any, any>
     : X extends Tensor<infer _I, infer _D, infer _V>
       ? JacobianLeaf<R, X>
       : X extends (...args: never) => unknown
@@ -186,10 +186,10 @@ type SameLength<A, B> = number extends A ? true : number extends B ? true : [A] 
 type At<T, K> = K extends keyof T ? T[K] : any
 type AxisSpecLike = { readonly [k: string]: never }
 
-// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 type VLeaves<D, X, Ax> =
   IsAny<D> extends true
-    ? VLeaf<any, ShapeOfT<X>, Ax>
+    ? // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+      VLeaf<any, ShapeOfT<X>, Ax>
     : D extends Tensor<infer S, infer _D, infer _V>
       ? VLeaf<S, ShapeOfT<X>, Ax>
       : D extends ReadonlyArray<unknown>

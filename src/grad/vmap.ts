@@ -157,10 +157,10 @@ export interface VmapOptions {
  * @since 0.1.0
  * @category transforms
  */
-// biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
 export type Unshaped<T> =
   T extends Tensor<infer _S, infer D, infer V>
-    ? Tensor<any, D, V>
+    ? // biome-ignore lint/suspicious/noExplicitAny: type-level code: `any` is the one type every tensor type is assignable to here
+      Tensor<any, D, V>
     : T extends ReadonlyArray<unknown>
       ? { -readonly [K in keyof T]: Unshaped<T[K]> }
       : T extends object

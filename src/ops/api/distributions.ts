@@ -47,7 +47,6 @@ export interface SampleOptions<D extends DType = "f32", V extends DeviceKind = "
   readonly device?: Device<V>
 }
 
-// biome-ignore lint/correctness/noUnusedFunctionParameters: the parameter is part of the signature under test
 const place = (
   op: string,
   data: Float64Array | Int32Array,
@@ -56,7 +55,7 @@ const place = (
   dflt: DType = "f32",
 ): AnyTensor => {
   const dt = o?.dtype ?? dflt
-  return fromHost(data, shape, dt, o?.device ?? getDefaultDevice())
+  return fromHost(data, shape, dt, o?.device ?? getDefaultDevice(), op)
 }
 /** `n` host draws of `f(stream)` from one stream of the key. */
 const stream = (k: Key, n: number, f: (s: HostStream) => number): Float64Array => {
