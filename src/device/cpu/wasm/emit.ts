@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { InternalError } from "../../../errors.js"
 
 /** Value types, by their binary encoding. */
 export const I32 = 0x7f,
@@ -62,7 +63,7 @@ export class Body {
 
   /** Parameter `i` as a typed local. */
   param<T extends ValType>(i: number, type: T): Local<T> {
-    if (this.params[i] !== type) throw new Error(`wasm emit: parameter ${i} is not of type 0x${type.toString(16)}`)
+    if (this.params[i] !== type) throw new InternalError({ message: `wasm emit: parameter ${i} is not of type 0x${type.toString(16)}` })
     return { index: i, type }
   }
   /** A fresh local of `type`. */

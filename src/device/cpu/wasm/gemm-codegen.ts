@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { InternalError } from "../../../errors.js"
 import { type Body, I32, ModuleBuilder, V128, F32, type Local } from "./emit.js"
 
 /** How the micro-kernel multiplies and adds. */
@@ -258,7 +259,7 @@ const merge = (f: Body, s: GemmShape) => {
 /** Build the module: exports `block` and `task`; memory 0 is imported as `env.memory`. */
 export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: number; shared: boolean }): Uint8Array<ArrayBuffer> => {
   if (s.mc % s.mr !== 0 || s.nc % s.nr !== 0 || (mode !== "scalar" && s.nr % 4 !== 0))
-    throw new Error("gemm codegen: inconsistent geometry")
+    throw new InternalError({ message: "gemm codegen: inconsistent geometry" })
   const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1, maximum: memory.maximum, shared: memory.shared })
   const fMicro = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => micro(f, s, mode))
   const fPackB = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packB(f, s, mode !== "scalar"))

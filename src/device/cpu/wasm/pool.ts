@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import { InternalError } from "../../../errors.js"
 import type { Arena } from "./arena.js"
 import { nodeBuiltin } from "./features.js"
 
@@ -96,7 +97,7 @@ export class Pool {
     params: number,
   ) {
     const wt = nodeBuiltin<WorkerThreads>("node:worker_threads")
-    if (wt === undefined || !arena.shared) throw new Error("wasm pool: worker_threads and shared memory are required")
+    if (wt === undefined || !arena.shared) throw new InternalError({ message: "wasm pool: worker_threads and shared memory are required" })
     this.#ctl = arena.control()
     // the epoch keeps counting across pools; the previous pool's workers have all exited (close)
     Atomics.store(this.#ctl, STOP, 0)
@@ -139,7 +140,7 @@ export class Pool {
       if (d >= n) break
       Atomics.wait(ctl, DONE, d)
     }
-    if (Atomics.load(ctl, FAILED) !== 0) throw new Error("wasm pool: a worker's task trapped")
+    if (Atomics.load(ctl, FAILED) !== 0) throw new InternalError({ message: "wasm pool: a worker's task trapped" })
   }
 
   /**
