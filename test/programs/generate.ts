@@ -121,8 +121,8 @@ const apply = (op: Op, nodes: ReadonlyArray<AnyTensor>): AnyTensor => {
     }
     case "slice": {
       const a = at(op.a)
-      const starts = a.shape.map((d: number, i: number) => op.starts[i]! % d)
-      const steps = a.shape.map((_: number, i: number) => op.steps[i]!)
+      const starts = a.shape.map((d: number, i: number) => op.starts[i % op.starts.length]! % d)
+      const steps = a.shape.map((_: number, i: number) => op.steps[i % op.steps.length]!)
       const sizes = a.shape.map((d: number, i: number) => Math.ceil((d - starts[i]!) / steps[i]!))
       return lax.slice(a, starts, steps, sizes)
     }
@@ -138,7 +138,7 @@ const apply = (op: Op, nodes: ReadonlyArray<AnyTensor>): AnyTensor => {
     }
     case "reduce": {
       const a = at(op.a)
-      const axes = allAxes(a).filter((i: number) => op.axes[i])
+      const axes = allAxes(a).filter((i: number) => op.axes[i % op.axes.length])
       return op.f === "sum" ? lax.reduceSum(a, axes) : lax.reduceMax(a, axes)
     }
     case "matmul": return lax.mul(lax.matmul(fit(at(op.a), [op.m, op.k]), fit(at(op.b), [op.k, op.n])), 1 / op.k)
