@@ -33,5 +33,5 @@ describe("random programs", () => {
         const vals = inputValues(p, seed)
         checkGrads(total(p), p.inputs.map((s, i) => fromHost(vals[i]!, s, "f64", cpu)), { rtol: 1e-4, atol: 1e-6 })
       },
-    ), { numRuns: 8 }))
+    ), { numRuns: 20 }))
 })
