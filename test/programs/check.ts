@@ -19,13 +19,17 @@ export const TOL = {
   jitCpu: { rtol: 1e-6, atol: 1e-6 },
   /** eager or jit WebGPU vs eager CPU (both f32; transcendental functions differ in the last bits) */
   gpu: { rtol: 1e-4, atol: 1e-5 },
+  /** jit of the gradient on the CPU vs eager: the staged backward pass may sum cotangents in another order (a few f32 ulps) */
+  jitGradCpu: { rtol: 1e-5, atol: 1e-6 },
+  /** eager CPU f32 vs eager CPU f64 (the f32 roundings of a program of a few ops) */
+  f64: { rtol: 1e-4, atol: 1e-5 },
   /** gradients on WebGPU vs on the CPU */
   grad: { rtol: 1e-4, atol: 1e-5 },
 } as const
 
-const tensorOn = (dev: Device, data: ReadonlyArray<number>, shape: ReadonlyArray<number>): AnyTensor => {
-  const av = { shape: [...shape], dtype: "f32" as const }
-  return new Tensor(av, dev, dev.backend.upload(hostConvert(data, "f32"), av))
+const tensorOn = (dev: Device, data: ReadonlyArray<number>, shape: ReadonlyArray<number>, dtype: "f32" | "f64" = "f32"): AnyTensor => {
+  const av = { shape: [...shape], dtype }
+  return new Tensor(av, dev, dev.backend.upload(hostConvert(data, dtype), av))
 }
 const read = async (x: AnyTensor): Promise<number[]> => Array.from(await x.device.backend.read(x._impl as never, x.aval) as ArrayLike<number>)
 
@@ -38,7 +42,7 @@ const agree = async (got: ReadonlyArray<AnyTensor>, want: ReadonlyArray<AnyTenso
     for (let i = 0; i < b.length; i++) {
       const x = a[i]!, y = b[i]!
       const ok = Number.isFinite(y) ? Math.abs(x - y) <= tol.atol + tol.rtol * Math.abs(y) : Object.is(x, y)
-      if (!ok) throw new Error(`${what}: result ${k} element ${i}: ${x} vs eager CPU ${y} (rtol ${tol.rtol}, atol ${tol.atol})`)
+      if (!ok) throw new Error(`${what}: result ${k} element ${i}: ${x} vs reference ${y} (rtol ${tol.rtol}, atol ${tol.atol})`)
     }
   }
 }
@@ -55,8 +59,10 @@ export const checkProgram = async (p: Program, seed: number, gpu: Device | null)
   const on = (dev: Device) => p.inputs.map((s, i) => tensorOn(dev, vals[i]!, s))
   const f = evaluate(p)
   const want = f(...on(cpu))
+  await agree(want, f(...p.inputs.map((s, i) => tensorOn(cpu, vals[i]!, s, "f64"))), TOL.f64, "eager CPU f32 vs f64")
   await agree(jit(f)(...on(cpu)), want, TOL.jitCpu, "jit CPU")
   const gWant = gradOf(p, on(cpu))
+  await agree(jit((...xs: AnyTensor[]) => gradOf(p, xs))(...on(cpu)), gWant, TOL.jitGradCpu, "jit grad CPU")
   // a data-dependent `cond` reads its predicate on the host, which WebGPU refuses by design (a
   // HostAccessError; docs/transforms.md): programs with one are checked on the CPU only
   if (gpu === null || p.ops.some((op) => op.op === "cond")) return

@@ -18,7 +18,7 @@ gpuSuite()
 const RUNS = Number(process.env["PROGRAM_RUNS"] ?? 60)
 
 describe("random programs", () => {
-  it("eager and jit on the CPU agree", () => fc.assert(programProperty(null), { numRuns: RUNS }))
+  it("eager f32, eager f64 and jit on the CPU agree, and so do the eager and jitted gradients", () => fc.assert(programProperty(null), { numRuns: RUNS }))
 
   it.skipIf(gpu === null)("eager CPU, jit CPU, eager WebGPU, jit WebGPU and the gradients on both agree", () =>
     fc.assert(programProperty(gpu), { numRuns: RUNS }))
