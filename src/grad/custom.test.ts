@@ -26,6 +26,22 @@ describe("cond", () => {
     expect(item(jvp(f, [t(2)], [t(1)])[1])).toBe(4)
     expect(item(grad(grad(f))(t(-0.5)))).toBeCloseTo(-Math.sin(-0.5), 15)
   })
+  it("reverse mode through a product of the cond's output with another traced value (the primal output stays known)", () => {
+    // d/dx x·cond(x > 0, sin 2x, tanh(x + 1/2)): sin 2x + 2x·cos 2x, or tanh(x + 1/2) + x·(1 − tanh²(x + 1/2))
+    const h = (x: AnyTensor) =>
+      lax.mul(
+        x,
+        cond(
+          lax.compare(x, 0, "gt"),
+          (v: AnyTensor) => lax.sin(lax.mul(v, 2)),
+          (v: AnyTensor) => lax.tanh(lax.add(v, 0.5)),
+          x,
+        ),
+      )
+    expect(item(grad(h)(t(0.3)))).toBeCloseTo(Math.sin(0.6) + 0.6 * Math.cos(0.6), 14)
+    expect(item(grad(h)(t(-0.3)))).toBeCloseTo(Math.tanh(0.2) - 0.3 * (1 - Math.tanh(0.2) ** 2), 14)
+    expect(item(grad(grad(h))(t(0.3)))).toBeCloseTo(4 * Math.cos(0.6) - 1.2 * Math.sin(0.6), 12)
+  })
   it("vmap with a batched predicate selects per example", () => {
     expect(arr(vmap(f)(t([3, -1, 2])))).toEqual([9, Math.sin(-1), 4])
     expect(arr(vmap(grad(f))(t([3, -1, 2])))).toEqual([6, Math.cos(-1), 4])

@@ -107,22 +107,24 @@ export const condP: Primitive<"cond"> = {
     return f.outs.map((v) => v.aval)
   },
   impl: ([p, ...ops], { branches }) => evalJaxpr(branches[readBool(p!) ? 1 : 0], ops),
-  // d cond(p, f, g)(x) = cond(p, jvp f, jvp g)(x, dx)
-  jvp: ([p, ...ops], [, ...ts], { branches }) => {
+  // d cond(p, f, g)(x) = cond(p, jvp f, jvp g)(x, dx): the primal outputs come from their own cond
+  // of the primal operands, so under linearize they stay known values, not staged (linear) ones
+  jvp: ([p, ...ops], [, ...ts], params) => {
+    const { branches } = params
     const nz = ts.flatMap((t, i) => (t instanceof Zero ? [] : [i]))
-    const outs0 = branches[0].outs
+    const outs = bind(condP, [p!, ...ops], params)
+    const floats = outs.flatMap((o, i) => (isFloat(o.dtype) ? [i] : []))
+    if (floats.length === 0) return [outs, outs.map((o) => new Zero(o.aval))]
     const jb =
       (b: Jaxpr): Flat =>
       (xs) => {
         const tIn: Tangent[] = ops.map((o, i) => (nz.includes(i) ? xs[ops.length + nz.indexOf(i)]! : new Zero(o.aval)))
-        const [outs, touts] = jvpFlat("cond", (ys) => evalJaxpr(b, ys), xs.slice(0, ops.length), tIn)
-        return [...outs, ...touts.flatMap((t, i) => (isFloat(outs[i]!.dtype) ? [instantiate(t, outs[i]!)] : []))]
+        const [ys, touts] = jvpFlat("cond", (zs) => evalJaxpr(b, zs), xs.slice(0, ops.length), tIn)
+        return floats.map((i) => instantiate(touts[i]!, ys[i]!))
       }
     const all = [...ops, ...nz.map((i) => ts[i] as AnyTensor)]
     const res = bindCond(p!, jb(branches[0]), jb(branches[1]), all, p!)
-    const outs = res.slice(0, outs0.length)
-    let k = outs0.length
-    return [outs, outs.map((o) => (isFloat(o.dtype) ? res[k++]! : new Zero(o.aval)))]
+    return [outs, outs.map((o, i) => (floats.includes(i) ? res[floats.indexOf(i)]! : new Zero(o.aval)))]
   },
   // transpose each branch with respect to the linear operands
   transpose: (cts, [p, ...ops], { branches }) => {
