@@ -11,7 +11,7 @@ import type { Device } from "../core/backend.js"
 import { getDefaultDevice } from "../core/defaults.js"
 import { checkDType } from "../core/interpreter.js"
 import * as lax from "../core/lax.js"
-import { checkKey, isKeyData, normalHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
+import { checkKey, checkShape, isKeyData, normalHost, uniformData, uniformHost, type Key, type KeyData } from "./random.js"
 import { checkDTypeName, checkDevice, checkNumber, checkOptions, describeValue, invalidArgument } from "../core/check.js"
 import { adoptHost, fromHost } from "../core/host.js"
 import { Tensor, type AnyTensor } from "../core/tensor.js"
@@ -175,12 +175,6 @@ export const scalar = <D extends DType = "f32", V extends DeviceKind = "cpu">(
 const fromHostChecked = (op: string, data: ArrayLike<number>, shape: ReadonlyArray<number>, o: CreateOptions | undefined): AnyTensor => {
   const [dt, device] = place(op, o)
   return fromHost(data, shape, dt ?? "f32", device, op)
-}
-
-const checkShape = (op: string, shape: ReadonlyArray<number>) => {
-  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
-  if (shape.some((d) => !Number.isInteger(d) || d < 0))
-    throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
 
 /** Check a new tensor's shape, dtype and size on its device before anything is allocated (`OutOfMemory` past the device's limit). */

@@ -153,8 +153,9 @@ export const uniformData = (op: string, k: AnyTensor, shape: ReadonlyArray<numbe
   return u.reshape([...k.shape.slice(0, -1), ...shape] as number[]) as AnyTensor
 }
 
-/** Sample shapes are lists of non-negative integers. */
+/** A new tensor's shape (of a sampler or a constructor) is a list of non-negative integers. */
 export const checkShape = (op: string, shape: ReadonlyArray<number>) => {
+  if (!Array.isArray(shape)) throw invalidArgument(op, "shape", shape, "an array of dims (e.g. [2, 3])")
   if (shape.some((d) => !Number.isInteger(d) || d < 0))
     throw ShapeError.of(op, `dims must be non-negative integers, got [${shape.join(", ")}]`, shape)
 }
