@@ -90,10 +90,22 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   const views = new Map<ProgramVar, View>()
   const producer = new Map<ProgramVar, ProgramEqn>()
   program.eqns.forEach((e) => e.outs.forEach((v) => producer.set(v, e)))
-  let group: ProgramEqn[] = []
+  /**
+   * Open groups of elementwise equations, one per loop shape. A group runs when it is closed: when
+   * a later step reads one of its values (directly, or through a view that would index its
+   * buffer), or at the end. Equations of other shapes and kernels in between do not close it, so
+   * a tree of parameters updated leaf by leaf (an optimizer's `Tree.map`s interleave the leaves'
+   * shapes) still gets one loop per leaf.
+   */
+  interface Group {
+    readonly eqns: ProgramEqn[]
+    readonly made: Set<ProgramVar>
+  }
+  const groups = new Map<string, Group>()
+  /** the open group that computes a value */
+  const openOf = new Map<ProgramVar, Group>()
   /** values whose loop writes a buffer reused across calls */
   const reused = new Set<ProgramVar>()
-  let made = new Set<ProgramVar>()
 
   const sourceOf = (v: ProgramVar): Source => {
     const w = ready.has(v) ? undefined : views.get(v)
@@ -157,20 +169,29 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     steps.push({ spec, outs, eqns })
     outs.forEach((v) => ready.add(v))
   }
-  const close = () => {
-    if (group.length === 0) return
-    const members = new Set(group)
-    const live = [...made].filter((v) => outSet.has(v) || (usedBy.get(v) ?? []).some((q) => !members.has(q)))
-    const g = group
-    group = []
-    made = new Set()
-    emitLoop(g[0]!.outs[0]!.aval.shape, g, live)
+  /** Run group `g` now: one loop computing its values that anything outside it reads. */
+  const close = (g: Group | undefined) => {
+    if (g === undefined) return
+    const shape = g.eqns[0]!.outs[0]!.aval.shape
+    groups.delete(shape.join(","))
+    g.made.forEach((v) => openOf.delete(v))
+    const members = new Set(g.eqns)
+    const live = [...g.made].filter((v) => outSet.has(v) || (usedBy.get(v) ?? []).some((q) => !members.has(q)))
+    emitLoop(shape, g.eqns, live)
+  }
+  /** Close the group computing `v`, or `v`'s base when `v` is a deferred view: a step is about to read it. */
+  const need = (v: ProgramVar) => {
+    close(openOf.get(v))
+    if (!ready.has(v)) {
+      const w = views.get(v)
+      if (w !== undefined) close(openOf.get(w.base))
+    }
   }
   /** Give a deferred view its own register (a copy loop through its index transform). */
   const materialize = (v: ProgramVar) => {
     if (ready.has(v)) return
     const w = views.get(v)!
-    if (made.has(w.base)) close()
+    close(openOf.get(w.base))
     // a view that is its whole base in order (a reshape, a size-1 transpose) shares the base's
     // array, as eager reshape does; a buffer reused across calls only when the view, too, never
     // leaves the call (the next call overwrites it)
@@ -184,9 +205,6 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     }
     emitLoop(v.aval.shape, [], [v], [v])
   }
-  /** `v`'s own base when it is a deferred view, else `v`. */
-  const baseOf = (v: ProgramVar) => (ready.has(v) ? v : (views.get(v)?.base ?? v))
-
   for (const e of program.eqns) {
     const out = e.outs[0]!
     if (e.prim.kind === "view") {
@@ -203,17 +221,22 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       }
     }
     if (exprFor(e) !== undefined) {
-      // a loop cannot read what it is still computing through an index transform
-      if (
-        group.length > 0 &&
-        (!sameShape(group[0]!.outs[0]!.aval.shape, out.aval.shape) || e.inputs.some((v) => !made.has(v) && made.has(baseOf(v))))
-      )
-        close()
-      group.push(e)
-      made.add(out)
+      const key = out.aval.shape.join(",")
+      // another group's values must be in their registers before this group's loop runs, and a
+      // loop cannot read what it is still computing through an index transform
+      for (const v of e.inputs) {
+        const h = openOf.get(v)
+        if (h !== undefined && h !== groups.get(key)) close(h)
+        if (!ready.has(v) && views.has(v)) close(openOf.get(views.get(v)!.base))
+      }
+      let g = groups.get(key)
+      if (g === undefined) groups.set(key, (g = { eqns: [], made: new Set() }))
+      g.eqns.push(e)
+      g.made.add(out)
+      openOf.set(out, g)
       continue
     }
-    close()
+    e.inputs.forEach(need)
     e.inputs.forEach(materialize)
     // every kernel primitive has one output
     const k = cpuKernels[e.prim.name as Exclude<PrimitiveName, ElementwiseName>] as CpuKernel<PrimitiveName>
@@ -233,7 +256,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     )
     ready.add(out)
   }
-  close()
+  ;[...groups.values()].forEach(close)
   program.outs.forEach(materialize)
 
   const sources: string[] = []
