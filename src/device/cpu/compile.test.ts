@@ -215,6 +215,91 @@ describe("cpu jit: fused loops with folded views", () => {
     expect(read(outs[1]![2]!)).toEqual(want)
   })
 
+  it("folds f32 sum, max and min of a loop's value into the loop, over any axes, equal to a reference", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => {
+        const r = rng(seed)
+        const shape = Array.from({ length: r.int(1, 4) }, () => r.int(1, 4))
+        const axes = shape.map((_, d) => d).filter(() => r.int(0, 1) === 1)
+        if (axes.length === 0) axes.push(r.int(0, shape.length - 1))
+        const n = numel(shape)
+        // small halves: x·y + z is exact in f32, so the reference is exact too
+        const mk = () => Array.from({ length: n }, () => (r.int(0, 9) === 0 ? Number.NaN : r.int(-8, 8) / 2))
+        const [xh, yh, zh] = [mk(), mk(), mk()]
+        const [x, y, z] = [xh, yh, zh].map((h) => fromHost(h, shape, "f32", cpu))
+        const f = (a: AnyTensor, b: AnyTensor, c: AnyTensor) => {
+          const v = lax.add(lax.mul(a, b), c)
+          return [lax.reduceSum(v, axes), lax.reduceMax(v, axes), lax.reduceMin(v, axes), v]
+        }
+        const p = compiled(f as never, x, y, z)
+        expect(p.loops).toBe(1)
+        expect(p.steps).toBe(1)
+        const [sum, max, min, v] = tg.jit(f)(x!, y!, z!)
+        const vals = xh.map((a, i) => a * yh[i]! + zh[i]!)
+        expect(read(v!)).toEqual(vals)
+        // reference: fold each kept index's elements in order
+        const kept = shape.map((_, d) => !axes.includes(d))
+        const outShape = shape.filter((_, d) => kept[d])
+        const ref = {
+          sum: new Array<number>(numel(outShape)).fill(0),
+          max: new Array<number>(numel(outShape)).fill(-Infinity),
+          min: new Array<number>(numel(outShape)).fill(Infinity),
+        }
+        vals.forEach((val, i) => {
+          let o = 0,
+            rest = i
+          const idx = shape.map((_, d) => {
+            const inner = numel(shape.slice(d + 1))
+            const c = Math.floor(rest / inner)
+            rest -= c * inner
+            return c
+          })
+          shape.forEach((d, k) => kept[k] && (o = o * d + idx[k]!))
+          ref.sum[o] = ref.sum[o]! + val
+          ref.max[o] =
+            val > ref.max[o]! || Number.isNaN(val) || Number.isNaN(ref.max[o]!)
+              ? Number.isNaN(ref.max[o]!)
+                ? ref.max[o]!
+                : val
+              : ref.max[o]!
+          ref.min[o] =
+            val < ref.min[o]! || Number.isNaN(val) || Number.isNaN(ref.min[o]!)
+              ? Number.isNaN(ref.min[o]!)
+                ? ref.min[o]!
+                : val
+              : ref.min[o]!
+        })
+        expect(sum!.shape).toEqual(outShape)
+        expect(read(sum!)).toEqual(ref.sum)
+        expect(read(max!)).toEqual(ref.max)
+        expect(read(min!)).toEqual(ref.min)
+      }),
+      { numRuns: 200, seed: 0x7ed },
+    )
+  })
+
+  it("keeps a folded reduction's result intact across calls and feeds it to later steps", () => {
+    const f = (a: AnyTensor) => {
+      const s = lax.reduceSum(lax.mul(a, a), [1])
+      return [lax.add(s, 1), lax.matmul(lax.reshape(s, [1, 3]), lax.reshape(s, [3, 1]))]
+    }
+    const mk = (k: number) =>
+      fromHost(
+        Array.from({ length: 12 }, (_, i) => (i % 5) - k),
+        [3, 4],
+        "f32",
+        cpu,
+      )
+    const jf = tg.jit(f)
+    const outs = [mk(0), mk(1), mk(2)].map((x) => jf(x))
+    ;[mk(0), mk(1), mk(2)].forEach((x, c) => {
+      const h = read(x)
+      const s = [0, 1, 2].map((i) => h.slice(4 * i, 4 * i + 4).reduce((a, b) => a + b * b, 0))
+      expect(read(outs[c]![0]!)).toEqual(s.map((v) => v + 1))
+      expect(read(outs[c]![1]!)).toEqual([s.reduce((a, b) => a + b * b, 0)])
+    })
+  })
+
   it("handles empty and size-1 shapes, and views as outputs", () => {
     const f = (x: AnyTensor) => [
       x.shape[1]! >= 2

@@ -27,6 +27,7 @@ import {
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { contiguous, type Expr } from "./codegen.js"
 import { exprOf, isElementwise } from "./elementwise.js"
+import { canGenerate } from "./eval.js"
 import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
 import { cpuKernels, type CpuKernel } from "./kernels.js"
@@ -40,6 +41,14 @@ const freshResult = (e: ProgramEqn): boolean => {
   if (n === "matmul") return true
   const reduction = n === "reduceSum" || n === "reduceMax" || n === "reduceMin" || n === "reduceProd"
   return reduction && (e.params as ParamsOf<"reduceSum">).axes.length > 0
+}
+
+/** The reduction a loop can fold in: an f32 sum, max or min over at least one axis of an f32 value. */
+const reduceOp = (e: ProgramEqn): "sum" | "max" | "min" | undefined => {
+  const n = e.prim.name
+  const op = n === "reduceSum" ? "sum" : n === "reduceMax" ? "max" : n === "reduceMin" ? "min" : undefined
+  if (op === undefined || (e.params as ParamsOf<"reduceSum">).axes.length === 0) return undefined
+  return e.outs[0]!.aval.dtype === "f32" && e.inputs[0]!.aval.dtype === "f32" ? op : undefined
 }
 
 /** `w` reads all of its base, in order, with no pad: the same array under another shape. */
@@ -100,6 +109,8 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
   interface Group {
     readonly eqns: ProgramEqn[]
     readonly made: Set<ProgramVar>
+    /** f32 reductions of the group's values, computed in its loop */
+    readonly reds: ProgramEqn[]
   }
   const groups = new Map<string, Group>()
   /** the open group that computes a value */
@@ -129,7 +140,8 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       return undefined
     if (pe === undefined || pe.inputs[0] !== b || !w.pad.step.every((t) => t === 1) || (usedBy.get(b) ?? []).length !== 1) return undefined
     if (!(usedBy.get(u) ?? []).every((q) => members.has(q))) return undefined
-    if (last.spec.inputs.some((x) => x.src.pad !== undefined || x.inline !== undefined)) return undefined
+    if (last.spec.inputs.some((x) => x.src.pad !== undefined || x.inline !== undefined) || last.spec.reductions !== undefined)
+      return undefined
     return last
   }
   const emitLoop = (
@@ -137,6 +149,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     eqns: ReadonlyArray<ProgramEqn>,
     outs: ReadonlyArray<ProgramVar>,
     extra: ReadonlyArray<ProgramVar> = [],
+    reds: ReadonlyArray<ProgramEqn> = [],
   ) => {
     const inside = new Set(eqns.flatMap((e) => e.outs))
     const members = new Set(eqns)
@@ -164,8 +177,26 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       inputs: loopInputs,
       eqns: loopEqns,
       outputs: outs.map((v) => ({ value: index.get(v)!, slot: slot(v), dtype: v.aval.dtype, reuse: scratch(v) })),
+      ...(reds.length === 0
+        ? {}
+        : {
+            reductions: reds.map((e) => {
+              const { axes } = e.params as ParamsOf<"reduceSum">
+              return {
+                value: index.get(e.inputs[0]!)!,
+                slot: slot(e.outs[0]!),
+                op: reduceOp(e)!,
+                kept: shape.map((_, d) => !axes.includes(d)),
+                reuse: scratch(e.outs[0]!),
+              }
+            }),
+          }),
     }
     outs.forEach((v) => scratch(v) && reused.add(v))
+    reds.forEach((e) => {
+      ready.add(e.outs[0]!)
+      if (scratch(e.outs[0]!)) reused.add(e.outs[0]!)
+    })
     steps.push({ spec, outs, eqns })
     outs.forEach((v) => ready.add(v))
   }
@@ -175,9 +206,10 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     const shape = g.eqns[0]!.outs[0]!.aval.shape
     groups.delete(shape.join(","))
     g.made.forEach((v) => openOf.delete(v))
-    const members = new Set(g.eqns)
+    g.reds.forEach((e) => openOf.delete(e.outs[0]!))
+    const members = new Set([...g.eqns, ...g.reds])
     const live = [...g.made].filter((v) => outSet.has(v) || (usedBy.get(v) ?? []).some((q) => !members.has(q)))
-    emitLoop(shape, g.eqns, live)
+    emitLoop(shape, g.eqns, live, [], g.reds)
   }
   /** Close the group computing `v`, or `v`'s base when `v` is a deferred view: a step is about to read it. */
   const need = (v: ProgramVar) => {
@@ -230,10 +262,17 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
         if (!ready.has(v) && views.has(v)) close(openOf.get(views.get(v)!.base))
       }
       let g = groups.get(key)
-      if (g === undefined) groups.set(key, (g = { eqns: [], made: new Set() }))
+      if (g === undefined) groups.set(key, (g = { eqns: [], made: new Set(), reds: [] }))
       g.eqns.push(e)
       g.made.add(out)
       openOf.set(out, g)
+      continue
+    }
+    // an f32 reduction of a value an open loop computes runs in that loop
+    const into = reduceOp(e) === undefined ? undefined : openOf.get(e.inputs[0]!)
+    if (into !== undefined && canGenerate()) {
+      into.reds.push(e)
+      openOf.set(out, into)
       continue
     }
     e.inputs.forEach(need)

@@ -48,13 +48,36 @@ export interface LoopEqn {
   readonly boolean: boolean
 }
 
+/**
+ * A reduction folded into a loop: value `value` (an f32 result of the loop) reduced over the loop
+ * axes where `kept` is false, into register `slot` (contiguous over the kept axes). It accumulates
+ * in f64, as the reduction kernels do, from the value rounded to f32 as its store would round it,
+ * so the f32 result carries one rounding, and the value itself is never written to memory.
+ */
+export interface LoopReduction {
+  readonly value: number
+  readonly slot: number
+  readonly op: "sum" | "max" | "min"
+  readonly kept: ReadonlyArray<boolean>
+  readonly reuse?: boolean
+}
+
 export interface LoopSpec {
   readonly shape: ReadonlyArray<number>
   readonly inputs: ReadonlyArray<LoopInput>
   readonly eqns: ReadonlyArray<LoopEqn>
   /** values (same numbering as `LoopEqn.inputs`) stored to fresh contiguous registers */
   readonly outputs: ReadonlyArray<{ readonly value: number; readonly slot: number; readonly dtype: DType; readonly reuse?: boolean }>
+  /** f32 reductions of loop values computed in the same pass (only where code generation is available) */
+  readonly reductions?: ReadonlyArray<LoopReduction>
 }
+
+/** A reduction's identity and its accumulate step over the running value `a` and the element `v`, in JS. */
+const reducer = {
+  sum: { init: 0, js: (a: string, v: string) => `${a} + ${v}` },
+  max: { init: -Infinity, js: (a: string, v: string) => `(${v} > ${a} || ${v} !== ${v} ? ${v} : ${a})` },
+  min: { init: Infinity, js: (a: string, v: string) => `(${v} < ${a} || ${v} !== ${v} ? ${v} : ${a})` },
+} as const
 
 export type Regs = Array<HostArray | undefined>
 export type LoopFn = (R: Regs) => void
@@ -173,7 +196,19 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     K.push(hostAlloc(o.dtype, n) as unknown as number)
     return `const o${m} = R[${o.slot}] = K[${K.length - 1}];`
   })
-  if (n === 0) return finish(spec, allocs.join("\n"), K, F)
+  const reds = spec.reductions ?? []
+  // per reduction: the f32 result register and an f64 accumulator, both the size of the kept shape
+  reds.forEach((rd, m) => {
+    const size = spec.shape.reduce((a, d, i) => (rd.kept[i] ? a * d : a), 1)
+    if (rd.reuse === true) {
+      K.push(hostAlloc("f32", size) as unknown as number)
+      allocs.push(`const r${m} = R[${rd.slot}] = K[${K.length - 1}];`)
+    } else allocs.push(`const r${m} = R[${rd.slot}] = new Float32Array(${size});`)
+    K.push(new Float64Array(size) as unknown as number)
+    allocs.push(`const acc${m} = K[${K.length - 1}].fill(${lit(reducer[rd.op].init)});`)
+  })
+  const store = reds.map((_, m) => `r${m}.set(acc${m});`)
+  if (n === 0) return finish(spec, [...allocs, ...store].join("\n"), K, F)
   // inlined inputs: a virtual operand carrying the pad's geometry, and the group's own inputs read
   // through the same pad (so they share its valid interval)
   const nSpec = spec.inputs.length
@@ -201,10 +236,20 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       }),
     )
   })
-  const { shape, ops } = mergeAxes(
-    spec.shape,
-    phys.map((x) => operandOf(x, spec.shape)),
-  )
+  // each accumulator walks the loop as an operand would: contiguous over the kept axes, still on the others
+  const accOps: Operand[] = reds.map((rd) => {
+    const strides = new Array<number>(spec.shape.length).fill(0)
+    for (let d = spec.shape.length - 1, st = 1; d >= 0; d--)
+      if (rd.kept[d]) {
+        strides[d] = spec.shape[d] === 1 ? 0 : st
+        st *= spec.shape[d]!
+      }
+    return { kind: "array", slot: -2, offset: 0, strides, checks: strides.map(() => undefined), fill: 0 }
+  })
+  const merged = mergeAxes(spec.shape, [...phys.map((x) => operandOf(x, spec.shape)), ...accOps])
+  const shape = merged.shape
+  const ops = merged.ops.slice(0, phys.length)
+  const accs = merged.ops.slice(phys.length) as Array<Extract<Operand, { kind: "array" }>>
   const r = shape.length,
     inner = r - 1,
     nIn = shape[inner]!
@@ -356,8 +401,25 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
       v < nSpec ? spec.inputs[v]!.inline !== undefined && spec.inputs[v]!.dtype === "f32" : spec.eqns[v - nSpec]!.dtype === "f32"
     emitEqns(spec.eqns, name, computedF32, (i) => `t${i}`, lines)
     spec.outputs.forEach((o, m) => lines.push(`o${m}[p + j] = ${name(o.value)};`))
+    reds.forEach((rd, m) => {
+      const v = computedF32(rd.value) ? `Math.fround(${name(rd.value)})` : name(rd.value)
+      const s = accs[m]!.strides[inner]!
+      if (s === 0) lines.push(`s${m} = ${reducer[rd.op].js(`s${m}`, v)};`)
+      else {
+        const at = `acc${m}[w${m} + j${s === 1 ? "" : ` * ${s}`}]`
+        lines.push(`${at} = ${reducer[rd.op].js(at, v)};`)
+      }
+    })
     return lines
   }
+  // each accumulator's position in this row; one that stays put along the row runs in a local
+  reds.forEach((_, m) => {
+    const a = accs[m]!
+    const terms = ["0"]
+    for (let d = 0; d < inner; d++) if (a.strides[d] !== 0) terms.push(`i${d} * ${a.strides[d]}`)
+    L.push(`const w${m} = ${terms.join(" + ")};`)
+    if (a.strides[inner] === 0) L.push(`let s${m} = acc${m}[w${m}];`)
+  })
   const loop = (from: string, to: string, mode: "in" | "out" | "direct") =>
     L.push(`for (let j = ${from}; j < ${to}; j++) {`, ...body(mode), "}")
   const intervals = reads.flatMap((rd) => (rd.kind === "interval" ? [rd] : []))
@@ -372,8 +434,9 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
     loop("b", "e", "in")
     loop("e", String(nIn), "out")
   }
+  reds.forEach((_, m) => accs[m]!.strides[inner] === 0 && L.push(`acc${m}[w${m}] = s${m};`))
   for (let d = 0; d < inner; d++) L.push("}")
-  return finish(spec, [...head, ...L].join("\n"), K, F)
+  return finish(spec, [...head, ...L, ...store].join("\n"), K, F)
 }
 
 /** The loop as a function: compiled from `src`, or interpreted from `spec` where code generation is forbidden. */
