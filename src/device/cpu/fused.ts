@@ -13,6 +13,7 @@ import type { DType } from "../../shape/index.js"
 import { contiguous, type Expr } from "./codegen.js"
 import { canGenerate } from "./eval.js"
 import { interpretLoop } from "./fused-interp.js"
+import { wasmLoop } from "./wasm/loops.js"
 
 import type { PadMap } from "../program-view.js"
 export type { PadMap }
@@ -191,9 +192,10 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
   const F: Array<(...xs: number[]) => number> = []
   const fnName = (e: LoopEqn) => (F.push(e.expr.f), `F[${F.length - 1}]`)
   // an output no one keeps past the call (read only by later loops) reuses one buffer across calls
+  const reuse = spec.outputs.map((o) => (o.reuse === true ? hostAlloc(o.dtype, n) : undefined))
   const allocs = spec.outputs.map((o, m) => {
     if (o.reuse !== true) return `const o${m} = R[${o.slot}] = new ${ctor[o.dtype]}(${n});`
-    K.push(hostAlloc(o.dtype, n) as unknown as number)
+    K.push(reuse[m] as unknown as number)
     return `const o${m} = R[${o.slot}] = K[${K.length - 1}];`
   })
   const reds = spec.reductions ?? []
@@ -250,6 +252,7 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
   const shape = merged.shape
   const ops = merged.ops.slice(0, phys.length)
   const accs = merged.ops.slice(phys.length) as Array<Extract<Operand, { kind: "array" }>>
+  const wasm = wasmVersion(spec, shape, ops, reuse)
   const r = shape.length,
     inner = r - 1,
     nIn = shape[inner]!
@@ -436,7 +439,33 @@ export const generateLoop = (spec: LoopSpec): { fn: LoopFn; source: string } => 
   }
   reds.forEach((_, m) => accs[m]!.strides[inner] === 0 && L.push(`acc${m}[w${m}] = s${m};`))
   for (let d = 0; d < inner; d++) L.push("}")
-  return finish(spec, [...head, ...L, ...store].join("\n"), K, F)
+  const js = finish(spec, [...head, ...L, ...store].join("\n"), K, F)
+  if (wasm === undefined) return js
+  // the JS loop stays as the fallback for a call whose data the Wasm memory cannot hold
+  const jsFn = js.fn
+  return {
+    fn: (R) => void (wasm(R) || jsFn(R)),
+    source: `// wasm simd128 loop over [${shape.join(", ")}]: ${spec.eqns.map((e) => e.expr.name).join(", ")}\n${js.source}`,
+  }
+}
+
+/** The loop on WebAssembly SIMD when it applies: f32 throughout, no pads, inlined producers or reductions, every operation lowered. */
+const wasmVersion = (
+  spec: LoopSpec,
+  shape: ReadonlyArray<number>,
+  ops: ReadonlyArray<Operand>,
+  reuse: ReadonlyArray<HostArray | undefined>,
+) => {
+  if (!canGenerate() || spec.reductions !== undefined) return undefined
+  if (!spec.inputs.every((x) => x.inline === undefined && x.dtype === "f32") || !spec.outputs.every((o) => o.dtype === "f32"))
+    return undefined
+  if (!ops.every((o) => o.kind === "const" || o.checks.every((c) => c === undefined))) return undefined
+  return wasmLoop(
+    shape,
+    ops.map((o) => (o.kind === "const" ? o : { kind: "array", slot: o.slot, offset: o.offset, strides: o.strides })),
+    spec.eqns.map((e) => ({ op: e.expr.name, inputs: e.inputs })),
+    spec.outputs.map((o, m) => ({ value: o.value, slot: o.slot, ...(reuse[m] === undefined ? {} : { reuse: reuse[m] as Float32Array }) })),
+  )
 }
 
 /** The loop as a function: compiled from `src`, or interpreted from `spec` where code generation is forbidden. */

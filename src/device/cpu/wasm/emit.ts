@@ -49,6 +49,9 @@ const utf8 = (out: number[], s: string): void => {
   for (const x of b) out.push(x)
 }
 
+/** The six IEEE comparisons. */
+export type CompareOp = "eq" | "ne" | "lt" | "gt" | "le" | "ge"
+
 /** A block's result: none, or one value type. */
 export type BlockType = ValType | "void"
 
@@ -256,6 +259,22 @@ export class Body {
   f32Mul(): this {
     return this.#op(0x94)
   }
+  f32Div(): this {
+    return this.#op(0x95)
+  }
+  f32Abs(): this {
+    return this.#op(0x8b)
+  }
+  f32Neg(): this {
+    return this.#op(0x8c)
+  }
+  f32Sqrt(): this {
+    return this.#op(0x91)
+  }
+  /** f32 comparison to an i32 0/1: `eq`, `ne`, `lt`, `gt`, `le`, `ge` (IEEE: false on NaN except `ne`). */
+  f32Compare(op: CompareOp): this {
+    return this.#op({ eq: 0x5b, ne: 0x5c, lt: 0x5d, gt: 0x5e, le: 0x5f, ge: 0x60 }[op])
+  }
 
   // SIMD128
   v128Load(offset = 0): this {
@@ -290,6 +309,32 @@ export class Body {
   }
   f32x4Mul(): this {
     return this.#simd(0xe6)
+  }
+  f32x4Div(): this {
+    return this.#simd(0xe7)
+  }
+  f32x4Abs(): this {
+    return this.#simd(0xe0)
+  }
+  f32x4Neg(): this {
+    return this.#simd(0xe1)
+  }
+  f32x4Sqrt(): this {
+    return this.#simd(0xe3)
+  }
+  /** Lane-wise f32 comparison to an all-ones / all-zeros lane mask. */
+  f32x4Compare(op: CompareOp): this {
+    return this.#simd({ eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46 }[op])
+  }
+  v128And(): this {
+    return this.#simd(0x4e)
+  }
+  v128Or(): this {
+    return this.#simd(0x50)
+  }
+  /** (a & mask) | (b & ~mask) (stack: a, b, mask). */
+  v128Bitselect(): this {
+    return this.#simd(0x52)
   }
   /** Relaxed SIMD: a·b + c, fused where the hardware has FMA (stack: a, b, c). */
   f32x4RelaxedMadd(): this {

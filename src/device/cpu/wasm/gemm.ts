@@ -124,6 +124,20 @@ export const configureWasm = (patch: Partial<WasmSettings>): WasmSettings => {
   return settings
 }
 
+/**
+ * The Wasm runtime's memory, for the other generated kernels that run on the calling thread (the
+ * fused loops): undefined when Wasm is off or cannot start here.
+ */
+export const wasmArena = (): Arena | undefined => {
+  const s = current()
+  if (!s.enabled || s.mode === "scalar") return undefined
+  try {
+    return ensure(s).arena
+  } catch {
+    return undefined
+  }
+}
+
 /** The settings in force. */
 export const wasmSettings = (): WasmSettings => current()
 
