@@ -285,27 +285,67 @@ const packAT = (f: Body, s: GemmShape) => {
 
 /**
  * packB from Bᵀ (row stride `ldb` bytes between columns of B): pb[strip][p][q] = Bᵀ[strip·NR + q, p]
- * for p < kc, zero for kc ≤ p < kp and past column nc. NR column pointers walk their rows of Bᵀ together.
+ * for p < kc, zero for kc ≤ p < kp and past column nc. NR column pointers walk their rows of Bᵀ
+ * together; with SIMD, four depth steps at a time: 4×4 blocks loaded from four columns and
+ * transposed by shuffles into four packed rows.
  */
-const packBT = (f: Body, s: GemmShape) => {
+const packBT = (f: Body, s: GemmShape, simd: boolean) => {
   const [b, ldb, kc, nc, pb, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
   const tail = f.local(I32)
   const js = f.local(I32),
     w = f.local(I32),
     q = f.local(I32),
     p = f.local(I32),
+    kc4 = f.local(I32),
     src = f.local(I32),
     dst = f.local(I32)
   const cols = Array.from({ length: s.nr }, () => f.local(I32))
   const d = f.local(I32),
     sp = f.local(I32)
+  const r = simd ? Array.from({ length: 4 }, () => f.local(V128)) : [],
+    t = simd ? Array.from({ length: 4 }, () => f.local(V128)) : []
   f.get(pb).set(dst)
+  // depth steps the SIMD loop packs (a multiple of 4); the scalar loop packs the rest
+  if (simd) f.get(kc).i32Const(-4).i32And().set(kc4)
+  else f.i32Const(0).set(kc4)
   f.for(js, 0, nc, s.nr, () => {
     f.get(nc).get(js).i32Sub().set(w)
     f.get(b).get(js).get(ldb).i32Mul().i32Add().set(src)
     f.get(w).i32Const(s.nr).i32GeS().if()
     cols.forEach((cp, i) => f.get(src).i32Const(i).get(ldb).i32Mul().i32Add().set(cp))
-    f.for(p, 0, kc, 1, () => {
+    if (simd)
+      f.for(p, 0, kc4, 4, () => {
+        for (let g = 0; g < s.nr / 4; g++) {
+          // r[i] = column 4g+i at depths p..p+3; t: pairs interleaved; rows: depth p+j across the four columns
+          r.forEach((x, i) =>
+            f
+              .get(cols[4 * g + i]!)
+              .v128Load()
+              .set(x),
+          )
+          f.get(r[0]!).get(r[1]!).f32x4Shuffle([0, 4, 1, 5]).set(t[0]!)
+          f.get(r[0]!).get(r[1]!).f32x4Shuffle([2, 6, 3, 7]).set(t[1]!)
+          f.get(r[2]!).get(r[3]!).f32x4Shuffle([0, 4, 1, 5]).set(t[2]!)
+          f.get(r[2]!).get(r[3]!).f32x4Shuffle([2, 6, 3, 7]).set(t[3]!)
+          const row = (j: number, x: number, y: number, lanes: readonly [number, number, number, number]) =>
+            f
+              .get(dst)
+              .get(t[x]!)
+              .get(t[y]!)
+              .f32x4Shuffle(lanes)
+              .v128Store(4 * (j * s.nr + 4 * g))
+          row(0, 0, 2, [0, 1, 4, 5])
+          row(1, 0, 2, [2, 3, 6, 7])
+          row(2, 1, 3, [0, 1, 4, 5])
+          row(3, 1, 3, [2, 3, 6, 7])
+        }
+        cols.forEach((cp) => f.get(cp).i32Const(16).i32Add().set(cp))
+        f.get(dst)
+          .i32Const(16 * s.nr)
+          .i32Add()
+          .set(dst)
+      })
+    f.for(p, kc4, kc, 1, () => {
       cols.forEach((cp, i) =>
         f
           .get(dst)
@@ -384,7 +424,7 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
   const fPackB = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packB(f, s, mode !== "scalar"))
   const fPackA = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packA(f, s))
   const fPackAT = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packAT(f, s))
-  const fPackBT = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packBT(f, s))
+  const fPackBT = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packBT(f, s, mode !== "scalar"))
   const fMerge = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => merge(f, s))
   // block(a, b, c, mc, nc, k, lda, ldb, ldc, scratch, ta, tb): strides in bytes; lda steps rows of
   // A (depth steps of Aᵀ when ta), ldb depth steps of B (columns of B, rows of Bᵀ, when tb)
