@@ -1,7 +1,7 @@
 /**
  * Kernels that read and make strided views instead of copying: `slice`, `broadcastTo` and a
- * `transpose` of the last two axes (the matrix transpose `mT`, which matmul reads in place)
- * return views; elementwise primitives read views in place (`mapElementwise`). The stencil's slices thus
+ * `transpose` of the last two axes (the matrix transpose `mT`, which matmul reads in place) return
+ * views; elementwise primitives read views in place (`mapElementwise`). The stencil's slices thus
  * cost no pass of their own. The backend tries these first; everything else goes through
  * `kernels.ts`.
  *

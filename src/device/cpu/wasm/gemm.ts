@@ -167,8 +167,9 @@ const blocks = (s: GemmShape, batch: number, m: number, n: number, threads: numb
 /**
  * C = A·B over `batch` row-major f32 matrices ([batch, m, k] · [batch, k, n] → [batch, m, n]),
  * into `c`. With `ta` A holds the transposes ([batch, k, m]), with `tb` B does ([batch, n, k]):
- * the kernel packs from that layout, so no transposed copy is made. Returns false (and leaves `c` alone) when the Wasm path does not take the problem: Wasm
- * disabled or missing, too small to pay, or too large for the 2 GiB memory.
+ * the kernel packs from that layout, so no transposed copy is made. Returns false (and leaves `c`
+ * alone) when the Wasm path does not take the problem: Wasm disabled or missing, too small to
+ * pay, or too large for the 2 GiB memory.
  */
 export const wasmGemm = (
   a: Float32Array,
