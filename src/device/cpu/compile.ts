@@ -30,7 +30,8 @@ import { exprOf, isElementwise } from "./elementwise.js"
 import { canGenerate } from "./eval.js"
 import { generateLoop, type LoopEqn, type LoopInput, type LoopSpec, type Regs, type Source } from "./fused.js"
 import { CpuStorage } from "./storage.js"
-import { cpuKernels, type CpuKernel } from "./kernels.js"
+import { cpuKernels, matmulKernel, type CpuKernel } from "./kernels.js"
+import { matmulLayout } from "./matmul.js"
 import { viewOf, type View } from "../program-view.js"
 
 type Step = (regs: Regs) => void
@@ -237,6 +238,29 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     }
     emitLoop(v.aval.shape, [], [v], [v])
   }
+  /**
+   * A matmul step: an input that is a deferred view reading a ready register in order or with
+   * its last two axes swapped (`mT`, as in every Linear layer's backward) is read there in place,
+   * flagged transposed, instead of materialised by a copy loop.
+   */
+  const matmulStep = (e: ProgramEqn): Step => {
+    const ops = e.inputs.map((v) => {
+      const w = ready.has(v) ? undefined : views.get(v)
+      const layout = w === undefined || w.pad !== undefined || !ready.has(w.base) ? undefined : matmulLayout(v.aval.shape, w.strides)
+      if (w === undefined || layout === undefined) return (materialize(v), { slot: slot(v), offset: 0, n: -1, t: false })
+      return { slot: slot(w.base), offset: w.offset, n: numel(v.aval.shape), t: layout === "transposed" }
+    })
+    const read = (R: Regs, i: number) => {
+      const { slot: s, offset, n } = ops[i]!
+      const x = R[s]!
+      return n < 0 || (offset === 0 && n === x.length) ? x : x.subarray(offset, offset + n)
+    }
+    const [aa, ab] = e.inputs.map((v) => v.aval),
+      outAval = e.outs[0]!.aval,
+      o = slot(e.outs[0]!)
+    return (R) => void (R[o] = matmulKernel(read(R, 0), ops[0]!.t, read(R, 1), ops[1]!.t, aa!, ab!, outAval))
+  }
+
   for (const e of program.eqns) {
     const out = e.outs[0]!
     if (e.prim.kind === "view") {
@@ -276,6 +300,11 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       continue
     }
     e.inputs.forEach(need)
+    if (e.prim.name === "matmul") {
+      steps.push(matmulStep(e))
+      ready.add(out)
+      continue
+    }
     e.inputs.forEach(materialize)
     // every kernel primitive has one output
     const k = cpuKernels[e.prim.name as Exclude<PrimitiveName, ElementwiseName>] as CpuKernel<PrimitiveName>

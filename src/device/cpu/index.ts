@@ -10,13 +10,26 @@ import type { Backend, Device, Storage } from "../../ops/core/backend.js"
 import type { ElementwiseName, ParamsOf, PrimitiveName } from "../../ops/core/primitive.js"
 import { compileCpu } from "./compile.js"
 import { exprOf, isElementwise } from "./elementwise.js"
-import { cpuKernels, type CpuKernel } from "./kernels.js"
+import { cpuKernels, matmulKernel, type CpuKernel } from "./kernels.js"
+import { matmulLayout } from "./matmul.js"
 import { CpuStorage } from "./storage.js"
 import { mapElementwise, viewKernels } from "./views.js"
 
 export { CpuStorage }
 
 const data = (s: Storage): HostArray => (s as CpuStorage).data
+
+/** A matmul operand: a view that is its base in order or with the last two axes swapped is read in place. */
+const matmulOperand = (s: CpuStorage, shape: ReadonlyArray<number>): { data: HostArray; transposed: boolean } => {
+  const v = s.view
+  const layout = v === undefined ? undefined : matmulLayout(shape, v.strides)
+  if (v === undefined || layout === undefined) return { data: s.data, transposed: false }
+  const n = numel(shape)
+  return {
+    data: v.offset === 0 && n === v.base.length ? v.base : v.base.subarray(v.offset, v.offset + n),
+    transposed: layout === "transposed",
+  }
+}
 
 /**
  * The most elements one CPU tensor may have: the longest typed array JavaScript engines allow
@@ -53,8 +66,13 @@ export const cpuBackend: Backend = {
       const e = exprOf(prim, params as ParamsOf<typeof prim>, outAvals[0]!.dtype)
       return [mapElementwise(e, inputs as ReadonlyArray<CpuStorage>, inAvals, outAvals[0]!)]
     }
-    const v = viewKernels[prim]
-    if (v !== undefined) return [v(inputs as ReadonlyArray<CpuStorage>, inAvals, params, outAvals[0]!)]
+    const v = viewKernels[prim]?.(inputs as ReadonlyArray<CpuStorage>, inAvals, params, outAvals[0]!)
+    if (v !== undefined) return [v]
+    if (prim === "matmul") {
+      // a transposed (or offset) view is read in its stored layout: no copy of the operand
+      const [a, b] = inputs.map((s, i) => matmulOperand(s as CpuStorage, inAvals[i]!.shape))
+      return [new CpuStorage(matmulKernel(a!.data, a!.transposed, b!.data, b!.transposed, inAvals[0]!, inAvals[1]!, outAvals[0]!))]
+    }
     const k = cpuKernels[prim as Exclude<P, ElementwiseName>] as CpuKernel<P>
     return [new CpuStorage(k(inputs.map(data), inAvals, params, outAvals[0]!))]
   },

@@ -158,41 +158,98 @@ const WASM_K_CHUNK = 1024
 /**
  * f32 GEMM with a long inner dimension: the Wasm kernel (f32 accumulators) on slices of
  * WASM_K_CHUNK products, the slices summed in f64, so the rounding error stays that of one slice
- * whatever K (the JS kernel, which accumulates in f64, takes a slice the Wasm one declines).
+ * whatever K (the JS kernel, which accumulates in f64, takes a slice the Wasm one declines). A
+ * transposed operand (`ta`: A stored [batch, k, m], `tb`: B stored [batch, n, k]) is sliced in its
+ * own layout and handed on transposed: every slice is a set of contiguous runs, never a transpose.
  */
-const f32GemmLongK = (a: Float32Array, b: Float32Array, y: Float32Array, batch: number, m: number, k: number, n: number): void => {
+const f32GemmLongK = (
+  a: Float32Array,
+  b: Float32Array,
+  y: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): void => {
   const kc = WASM_K_CHUNK
   const acc = new Float64Array(y.length)
-  const ta = new Float32Array(batch * m * kc),
-    tb = new Float32Array(batch * kc * n),
+  const sa = new Float32Array(batch * m * kc),
+    sb = new Float32Array(batch * kc * n),
     ty = new Float32Array(y.length)
   for (let k0 = 0; k0 < k; k0 += kc) {
     const w = Math.min(kc, k - k0)
-    // A[:, :, k0:k0+w] and B[:, k0:k0+w, :] as contiguous operands
+    // A[:, :, k0:k0+w] and B[:, k0:k0+w, :] as contiguous operands, each in its stored layout
     for (let p = 0; p < batch; p++) {
-      for (let i = 0; i < m; i++) ta.set(a.subarray((p * m + i) * k + k0, (p * m + i) * k + k0 + w), (p * m + i) * w)
-      tb.set(b.subarray((p * k + k0) * n, (p * k + k0 + w) * n), p * w * n)
+      if (ta) sa.set(a.subarray((p * k + k0) * m, (p * k + k0 + w) * m), p * w * m)
+      else for (let i = 0; i < m; i++) sa.set(a.subarray((p * m + i) * k + k0, (p * m + i) * k + k0 + w), (p * m + i) * w)
+      if (tb) for (let j = 0; j < n; j++) sb.set(b.subarray((p * n + j) * k + k0, (p * n + j) * k + k0 + w), (p * n + j) * w)
+      else sb.set(b.subarray((p * k + k0) * n, (p * k + k0 + w) * n), p * w * n)
     }
-    const sa = ta.subarray(0, batch * m * w),
-      sb = tb.subarray(0, batch * w * n)
-    if (!wasmGemm(sa, sb, ty, batch, m, w, n)) gemm(sa, sb, ty, batch, m, w, n)
+    const xa = sa.subarray(0, batch * m * w),
+      xb = sb.subarray(0, batch * w * n)
+    if (!wasmGemm(xa, xb, ty, batch, m, w, n, ta, tb)) gemm(xa, xb, ty, batch, m, w, n, ta, tb)
     for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + ty[i]!
   }
   y.set(acc)
 }
 
-/** i32 GEMM wrapping modulo 2³² at every step (exact, as WebGPU's i32 arithmetic; f64 sums of i32 products lose low bits). */
-const gemmI32 = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: number, k: number, n: number): void => {
+/**
+ * i32 GEMM wrapping modulo 2³² at every step (exact, as WebGPU's i32 arithmetic; f64 sums of i32
+ * products lose low bits); `ta`/`tb` read A as [batch, k, m], B as [batch, n, k].
+ */
+const gemmI32 = (
+  a: HostArray,
+  b: HostArray,
+  c: HostArray,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): void => {
+  const ars = ta ? 1 : k,
+    acs = ta ? m : 1,
+    brs = tb ? 1 : n,
+    bcs = tb ? k : 1
   for (let q = 0; q < batch; q++)
     for (let i = 0; i < m; i++) {
       const ci = (q * m + i) * n
       for (let j = 0; j < n; j++) c[ci + j] = 0
       for (let p = 0; p < k; p++) {
-        const av = a[(q * m + i) * k + p]!,
-          bo = (q * k + p) * n
-        for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j]! + Math.imul(av, b[bo + j]!)) | 0
+        const av = a[q * m * k + i * ars + p * acs]!,
+          bo = q * k * n + p * brs
+        for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j]! + Math.imul(av, b[bo + j * bcs]!)) | 0
       }
     }
+}
+
+/** How many matmul operands were read in their transposed layout in place (no copy); for tests. */
+export const matmulTrace = { transposedA: 0, transposedB: 0 }
+
+/**
+ * The matmul kernel, either operand possibly stored transposed: with `ta`, `a` holds A's matrices
+ * transposed ([…batch, k, m], contiguous) while `aa` stays A's logical aval ([…batch, m, k]);
+ * likewise `tb` for B ([…batch, n, k]). Every path (Wasm f32, long-K f32, JS f64/f32, i32) reads
+ * the stored layout while packing, so transposed operands are never copied into place.
+ */
+export const matmulKernel = (a: HostArray, ta: boolean, b: HostArray, tb: boolean, aa: Aval, ab: Aval, out: Aval): HostArray => {
+  const r = aa.shape.length
+  const m = aa.shape[r - 2]!,
+    k = aa.shape[r - 1]!,
+    n = ab.shape[r - 1]!
+  const y = alloc(out),
+    batch = numel(aa.shape.slice(0, r - 2))
+  if (ta) matmulTrace.transposedA++
+  if (tb) matmulTrace.transposedB++
+  // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
+  const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
+  if (out.dtype === "i32") gemmI32(a, b, y, batch, m, k, n, ta, tb)
+  else if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n, ta, tb)
+  else if (!(f32 && wasmGemm(a, b, y, batch, m, k, n, ta, tb))) gemm(a, b, y, batch, m, k, n, ta, tb)
+  return y
 }
 
 export const cpuKernels = {
@@ -295,20 +352,7 @@ export const cpuKernels = {
     })
     return y
   },
-  matmul: ([a, b], [aa, ab], _p, out) => {
-    const r = aa!.shape.length
-    const m = aa!.shape[r - 2]!,
-      k = aa!.shape[r - 1]!,
-      n = ab!.shape[r - 1]!
-    const y = alloc(out),
-      batch = numel(aa!.shape.slice(0, r - 2))
-    // f32 above a size threshold runs on WebAssembly (SIMD, threads); f64 and the fallback stay in JS
-    const f32 = out.dtype === "f32" && a instanceof Float32Array && b instanceof Float32Array && y instanceof Float32Array
-    if (out.dtype === "i32") gemmI32(a!, b!, y, batch, m, k, n)
-    else if (f32 && k > WASM_K_CHUNK) f32GemmLongK(a, b, y, batch, m, k, n)
-    else if (!(f32 && wasmGemm(a, b, y, batch, m, k, n))) gemm(a!, b!, y, batch, m, k, n)
-    return y
-  },
+  matmul: ([a, b], [aa, ab], _p, out) => matmulKernel(a!, false, b!, false, aa!, ab!, out),
   unfold: ([x], [ax], p, out) => {
     const y = alloc(out)
     unfold(x!, ax!.shape, p, y, out.shape)

@@ -5,6 +5,10 @@
  * keeps its 16 accumulators in registers. Panels accumulate into an f64 block of C, so f32 results
  * carry one rounding whatever the depth. Only the packing loops see the caller's array types.
  *
+ * Either operand may come transposed (`ta`, `tb`): its matrices are then stored as their
+ * transposes ([batch, k, m] for A, [batch, n, k] for B), and the packing loops read that layout
+ * directly, so `x·Wᵀ` and `xᵀ·g` never make a transposed copy.
+ *
  * @since 0.1.0
  */
 import type { HostArray } from "../../ops/core/aval.js"
@@ -14,21 +18,66 @@ const NR = 4
 const KC = 256
 const NC = 512
 
-export const gemm = (a: HostArray, b: HostArray, c: HostArray, batch: number, m: number, k: number, n: number): void => {
+/**
+ * How a strided operand of a matmul of logical shape `shape` can be read in place: "plain" when
+ * its strides are row-major contiguous, "transposed" when they are those of a contiguous array
+ * with the last two axes swapped (what `mT` of a contiguous array reads), undefined otherwise.
+ * Size-1 axes may carry any stride (they are never stepped).
+ */
+export const matmulLayout = (shape: ReadonlyArray<number>, strides: ReadonlyArray<number>): "plain" | "transposed" | undefined => {
+  const r = shape.length
+  const want: number[] = new Array<number>(r)
+  for (let i = r - 1, s = 1; i >= 0; i--) (want[i] = s), (s *= shape[i]!)
+  const fits = (w: ReadonlyArray<number>) => strides.length === r && shape.every((d, i) => d === 1 || strides[i] === w[i])
+  if (fits(want)) return "plain"
+  if (r < 2) return undefined
+  want[r - 1] = shape[r - 2]!
+  want[r - 2] = 1
+  return fits(want) ? "transposed" : undefined
+}
+
+/**
+ * Strides (in elements) of one matrix operand: element (i, j) of the logical matrix sits at
+ * `offset + i·rs + j·cs`. A row-major operand has `cs = 1`, a transposed one `rs = 1`.
+ */
+interface Layout {
+  readonly rs: number
+  readonly cs: number
+}
+
+/**
+ * C[q] = op(A[q])·op(B[q]) for q < batch: A is [batch, m, k] (or [batch, k, m] when `ta`), B
+ * [batch, k, n] (or [batch, n, k] when `tb`), C [batch, m, n], all contiguous row-major.
+ */
+export const gemm = (
+  a: HostArray,
+  b: HostArray,
+  c: HostArray,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  ta = false,
+  tb = false,
+): void => {
   if (m === 0 || n === 0) return
   const nc = Math.min(NC, n)
   const kc = Math.min(KC, k)
   const pa = new Float64Array(kc * MR)
   const pb = new Float64Array(kc * (Math.ceil(nc / NR) * NR))
   const acc = new Float64Array(m * nc)
-  for (let p = 0; p < batch; p++) gemm1(a, p * m * k, b, p * k * n, c, p * m * n, m, k, n, pa, pb, acc)
+  const la: Layout = ta ? { rs: 1, cs: m } : { rs: k, cs: 1 },
+    lb: Layout = tb ? { rs: 1, cs: k } : { rs: n, cs: 1 }
+  for (let p = 0; p < batch; p++) gemm1(a, p * m * k, la, b, p * k * n, lb, c, p * m * n, m, k, n, pa, pb, acc)
 }
 
 const gemm1 = (
   a: HostArray,
   ao: number,
+  la: Layout,
   b: HostArray,
   bo: number,
+  lb: Layout,
   c: HostArray,
   co: number,
   m: number,
@@ -43,10 +92,14 @@ const gemm1 = (
     acc.fill(0, 0, m * nc)
     for (let k0 = 0; k0 < k; k0 += KC) {
       const kc = Math.min(KC, k - k0)
-      packB(b, bo + k0 * n + j0, n, kc, nc, pb)
+      const bOff = bo + k0 * lb.rs + j0 * lb.cs
+      if (lb.cs === 1) packB(b, bOff, lb.rs, kc, nc, pb)
+      else packBT(b, bOff, lb.cs, kc, nc, pb)
       for (let i0 = 0; i0 < m; i0 += MR) {
         const h = Math.min(MR, m - i0)
-        packA(a, ao + i0 * k + k0, k, kc, h, pa)
+        const aOff = ao + i0 * la.rs + k0 * la.cs
+        if (la.cs === 1) packA(a, aOff, la.rs, kc, h, pa)
+        else packAT(a, aOff, la.cs, kc, h, pa)
         for (let js = 0; js < nc; js += NR) micro4x4(pa, pb, js * kc, kc, acc, i0 * nc + js, nc, h, Math.min(NR, nc - js))
       }
     }
@@ -74,11 +127,35 @@ const packB = (b: HostArray, off: number, ld: number, kc: number, nc: number, pb
   }
 }
 
+/** packB from Bᵀ: pb[strip s][p][q] = Bᵀ[j0 + s·NR + q, k0 + p], column q of a strip read along its contiguous row of Bᵀ. */
+const packBT = (b: HostArray, off: number, ld: number, kc: number, nc: number, pb: Float64Array): void => {
+  for (let js = 0; js < nc; js += NR) {
+    const w = Math.min(NR, nc - js),
+      d = js * kc
+    for (let q = 0; q < NR; q++) {
+      if (q < w) for (let p = 0, s = off + (js + q) * ld, t = d + q; p < kc; p++, s++, t += NR) pb[t] = b[s]!
+      else for (let p = 0, t = d + q; p < kc; p++, t += NR) pb[t] = 0
+    }
+  }
+}
+
 /** pa[p][r] = A[i0 + r, k0 + p] (zero past the last row). */
 const packA = (a: HostArray, off: number, ld: number, kc: number, h: number, pa: Float64Array): void => {
   for (let r = 0; r < MR; r++) {
     if (r < h) for (let p = 0, s = off + r * ld; p < kc; p++, s++) pa[p * MR + r] = a[s]!
     else for (let p = 0; p < kc; p++) pa[p * MR + r] = 0
+  }
+}
+
+/** packA from Aᵀ: pa[p][r] = Aᵀ[k0 + p, i0 + r], the MR values of each depth step contiguous in Aᵀ (zero past the last row). */
+const packAT = (a: HostArray, off: number, ld: number, kc: number, h: number, pa: Float64Array): void => {
+  for (let p = 0, s = off, d = 0; p < kc; p++, s += ld, d += MR) {
+    if (h === MR) {
+      pa[d] = a[s]!
+      pa[d + 1] = a[s + 1]!
+      pa[d + 2] = a[s + 2]!
+      pa[d + 3] = a[s + 3]!
+    } else for (let r = 0; r < MR; r++) pa[d + r] = r < h ? a[s + r]! : 0
   }
 }
 

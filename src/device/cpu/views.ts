@@ -1,5 +1,6 @@
 /**
- * Kernels that read and make strided views instead of copying: `slice` and `broadcastTo` return
+ * Kernels that read and make strided views instead of copying: `slice`, `broadcastTo` and a
+ * `transpose` of the last two axes (the matrix transpose `mT`, which matmul reads in place) return
  * views; elementwise primitives read views in place (`mapElementwise`). The stencil's slices thus
  * cost no pass of their own. The backend tries these first; everything else goes through
  * `kernels.ts`.
@@ -17,7 +18,7 @@ type ViewKernel<P extends PrimitiveName> = (
   inAvals: ReadonlyArray<Aval>,
   params: ParamsOf<P>,
   out: Aval,
-) => CpuStorage
+) => CpuStorage | undefined
 
 /** `x` as an operand over the broadcast shape `outShape` (stride 0 on broadcast axes). */
 const broadcastOperand = (x: CpuStorage, shape: ReadonlyArray<number>, outShape: ReadonlyArray<number>): Operand => {
@@ -73,6 +74,19 @@ export const viewKernels: { readonly [P in PrimitiveName]?: ViewKernel<P> } = {
       o.data as HostArray,
       offset,
       steps.map((s, d) => s * o.strides[d]!),
+      out.shape,
+    )
+  },
+  // only a swap of the last two axes: matmul reads it without a copy, and elementwise kernels read
+  // any view in place; other permutations stay copies, as every other reader would copy them anyway
+  transpose: ([x], [ax], { perm }, out) => {
+    const r = perm.length
+    if (r < 2 || perm[r - 2] !== r - 1 || perm[r - 1] !== r - 2 || perm.some((p, i) => i < r - 2 && p !== i)) return undefined
+    const o = x!.operand(ax!.shape)
+    return view(
+      o.data as HostArray,
+      o.offset,
+      perm.map((p) => o.strides[p]!),
       out.shape,
     )
   },

@@ -75,6 +75,42 @@ describe("wasm emitter", () => {
     xs.forEach((x, i) => expect(mem[16 + i]).toBe(f(f(f(1.5) * f(x)) + f(ys[i]!))))
   })
 
+  it.runIf(wasmFeatures().simd)("f32x4Shuffle picks 32-bit lanes of two vectors (a 4×4 transpose by two rounds)", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 })
+    const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1 })
+    // pick: bytes [32, 48) = the chosen lanes of (bytes [0, 16), bytes [16, 32))
+    const lanes = [3, 4, 0, 7] as const
+    m.func("pick", [], [], (f) => f.i32Const(32).i32Const(0).v128Load().i32Const(16).v128Load().f32x4Shuffle(lanes).v128Store())
+    // transpose the 4×4 matrix at 0 into 64, rows r_i → pairs t → columns
+    m.func("transpose", [], [], (f) => {
+      const r = Array.from({ length: 4 }, () => f.local(V128)),
+        t = Array.from({ length: 4 }, () => f.local(V128))
+      r.forEach((x, i) =>
+        f
+          .i32Const(16 * i)
+          .v128Load()
+          .set(x),
+      )
+      f.get(r[0]!).get(r[1]!).f32x4Shuffle([0, 4, 1, 5]).set(t[0]!)
+      f.get(r[0]!).get(r[1]!).f32x4Shuffle([2, 6, 3, 7]).set(t[1]!)
+      f.get(r[2]!).get(r[3]!).f32x4Shuffle([0, 4, 1, 5]).set(t[2]!)
+      f.get(r[2]!).get(r[3]!).f32x4Shuffle([2, 6, 3, 7]).set(t[3]!)
+      f.i32Const(64).get(t[0]!).get(t[2]!).f32x4Shuffle([0, 1, 4, 5]).v128Store()
+      f.i32Const(80).get(t[0]!).get(t[2]!).f32x4Shuffle([2, 3, 6, 7]).v128Store()
+      f.i32Const(96).get(t[1]!).get(t[3]!).f32x4Shuffle([0, 1, 4, 5]).v128Store()
+      f.i32Const(112).get(t[1]!).get(t[3]!).f32x4Shuffle([2, 3, 6, 7]).v128Store()
+    })
+    const ex = instance(m, { env: { memory } }) as { pick: () => void; transpose: () => void }
+    const mem = new Float32Array(memory.buffer)
+    mem.set(Array.from({ length: 16 }, (_, i) => i + 1))
+    ex.pick()
+    expect(Array.from(mem.subarray(8, 12))).toEqual(lanes.map((l) => l + 1))
+    mem.set(Array.from({ length: 16 }, (_, i) => i + 1))
+    ex.transpose()
+    const want = Array.from({ length: 16 }, (_, i) => 4 * (i % 4) + Math.floor(i / 4) + 1)
+    expect(Array.from(mem.subarray(16, 32))).toEqual(want)
+  })
+
   it.runIf(wasmFeatures().simd)("runs a SIMD128 kernel (y = a·x + y on f32x4 lanes) equal to a JS reference", () => {
     const memory = new WebAssembly.Memory({ initial: 1 })
     const m = new ModuleBuilder().importMemory("env", "memory", { initial: 1 })

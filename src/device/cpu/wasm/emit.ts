@@ -292,6 +292,12 @@ export class Body {
     for (const b of new Uint8Array(new Float32Array(lanes).buffer)) this.code.push(b)
     return this
   }
+  /** `i8x16.shuffle` by 32-bit lanes: lane i of the result is lane `lanes[i]` of (a, b) (0–3 from a, 4–7 from b). */
+  f32x4Shuffle(lanes: readonly [number, number, number, number]): this {
+    this.#simd(0x0d)
+    for (const l of lanes) for (let b = 0; b < 4; b++) this.code.push(4 * l + b)
+    return this
+  }
   f32x4Splat(): this {
     return this.#simd(0x13)
   }

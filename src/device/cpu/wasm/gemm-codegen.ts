@@ -6,6 +6,10 @@
  * a (batch, row block, column block) of the problem described in the parameter block, so every
  * thread runs the same code on its own share.
  *
+ * Either operand may be stored transposed (flags `ta`, `tb` in the parameter block): A as
+ * [batch, k, m], B as [batch, n, k]. The packing routines then read that layout (`packAT`,
+ * `packBT`), so a product with a transposed operand needs no transposed copy.
+ *
  * @since 0.1.0
  */
 import { InternalError } from "../../../errors.js"
@@ -26,7 +30,7 @@ export interface GemmShape {
 }
 
 /** Byte offsets of the problem description inside the parameter block (i32 fields). */
-export const P = { a: 0, b: 4, c: 8, m: 12, k: 16, n: 20, tilesM: 24, tilesN: 28, mb: 32, nb: 36 } as const
+export const P = { a: 0, b: 4, c: 8, m: 12, k: 16, n: 20, tilesM: 24, tilesN: 28, mb: 32, nb: 36, ta: 40, tb: 44 } as const
 
 /** Bytes of one thread's scratch: the edge tile, packed A (MC×KC) and packed B (KC×NC). */
 export const scratchBytes = (s: GemmShape): number => 256 + 4 * (s.kc + s.ku) * (s.mc + s.nc)
@@ -231,6 +235,161 @@ const packA = (f: Body, s: GemmShape) => {
   })
 }
 
+/**
+ * packA from Aᵀ (row stride `lda` bytes between depth steps): pa[strip][p][r] = Aᵀ[p, strip·MR + r]
+ * for p < kc, zero for kc ≤ p < kp and past row mc. The MR values of a depth step are contiguous.
+ */
+const packAT = (f: Body, s: GemmShape) => {
+  const [a, lda, kc, mc, pa, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const tail = f.local(I32)
+  const ir = f.local(I32),
+    h = f.local(I32),
+    src = f.local(I32),
+    dst = f.local(I32),
+    p = f.local(I32)
+  f.get(pa).set(dst)
+  f.for(ir, 0, mc, s.mr, () => {
+    f.get(mc).get(ir).i32Sub().set(h)
+    f.get(a).get(ir).i32Const(4).i32Mul().i32Add().set(src)
+    f.get(h).i32Const(s.mr).i32GeS().if()
+    f.for(p, 0, kc, 1, () => {
+      for (let r = 0; r < s.mr; r++)
+        f.get(dst)
+          .get(src)
+          .f32Load(4 * r)
+          .f32Store(4 * r)
+      f.get(src).get(lda).i32Add().set(src)
+      f.get(dst)
+        .i32Const(4 * s.mr)
+        .i32Add()
+        .set(dst)
+    })
+    f.else()
+    f.for(p, 0, kc, 1, () => {
+      f.get(dst)
+        .i32Const(0)
+        .i32Const(4 * s.mr)
+        .memoryFill()
+      f.get(dst).get(src).get(h).i32Const(4).i32Mul().memoryCopy()
+      f.get(src).get(lda).i32Add().set(src)
+      f.get(dst)
+        .i32Const(4 * s.mr)
+        .i32Add()
+        .set(dst)
+    })
+    f.end()
+    f.get(kc).set(tail)
+    zeroTail(f, dst, tail, kp, s.mr)
+  })
+}
+
+/**
+ * packB from Bᵀ (row stride `ldb` bytes between columns of B): pb[strip][p][q] = Bᵀ[strip·NR + q, p]
+ * for p < kc, zero for kc ≤ p < kp and past column nc. NR column pointers walk their rows of Bᵀ
+ * together; with SIMD, four depth steps at a time: 4×4 blocks loaded from four columns and
+ * transposed by shuffles into four packed rows.
+ */
+const packBT = (f: Body, s: GemmShape, simd: boolean) => {
+  const [b, ldb, kc, nc, pb, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
+  const tail = f.local(I32)
+  const js = f.local(I32),
+    w = f.local(I32),
+    q = f.local(I32),
+    p = f.local(I32),
+    kc4 = f.local(I32),
+    src = f.local(I32),
+    dst = f.local(I32)
+  const cols = Array.from({ length: s.nr }, () => f.local(I32))
+  const d = f.local(I32),
+    sp = f.local(I32)
+  const r = simd ? Array.from({ length: 4 }, () => f.local(V128)) : [],
+    t = simd ? Array.from({ length: 4 }, () => f.local(V128)) : []
+  f.get(pb).set(dst)
+  // depth steps the SIMD loop packs (a multiple of 4); the scalar loop packs the rest
+  if (simd) f.get(kc).i32Const(-4).i32And().set(kc4)
+  else f.i32Const(0).set(kc4)
+  f.for(js, 0, nc, s.nr, () => {
+    f.get(nc).get(js).i32Sub().set(w)
+    f.get(b).get(js).get(ldb).i32Mul().i32Add().set(src)
+    f.get(w).i32Const(s.nr).i32GeS().if()
+    cols.forEach((cp, i) => f.get(src).i32Const(i).get(ldb).i32Mul().i32Add().set(cp))
+    if (simd)
+      f.for(p, 0, kc4, 4, () => {
+        for (let g = 0; g < s.nr / 4; g++) {
+          // r[i] = column 4g+i at depths p..p+3; t: pairs interleaved; rows: depth p+j across the four columns
+          r.forEach((x, i) =>
+            f
+              .get(cols[4 * g + i]!)
+              .v128Load()
+              .set(x),
+          )
+          f.get(r[0]!).get(r[1]!).f32x4Shuffle([0, 4, 1, 5]).set(t[0]!)
+          f.get(r[0]!).get(r[1]!).f32x4Shuffle([2, 6, 3, 7]).set(t[1]!)
+          f.get(r[2]!).get(r[3]!).f32x4Shuffle([0, 4, 1, 5]).set(t[2]!)
+          f.get(r[2]!).get(r[3]!).f32x4Shuffle([2, 6, 3, 7]).set(t[3]!)
+          const row = (j: number, x: number, y: number, lanes: readonly [number, number, number, number]) =>
+            f
+              .get(dst)
+              .get(t[x]!)
+              .get(t[y]!)
+              .f32x4Shuffle(lanes)
+              .v128Store(4 * (j * s.nr + 4 * g))
+          row(0, 0, 2, [0, 1, 4, 5])
+          row(1, 0, 2, [2, 3, 6, 7])
+          row(2, 1, 3, [0, 1, 4, 5])
+          row(3, 1, 3, [2, 3, 6, 7])
+        }
+        cols.forEach((cp) => f.get(cp).i32Const(16).i32Add().set(cp))
+        f.get(dst)
+          .i32Const(16 * s.nr)
+          .i32Add()
+          .set(dst)
+      })
+    f.for(p, kc4, kc, 1, () => {
+      cols.forEach((cp, i) =>
+        f
+          .get(dst)
+          .get(cp)
+          .f32Load()
+          .f32Store(4 * i),
+      )
+      cols.forEach((cp) => f.get(cp).i32Const(4).i32Add().set(cp))
+      f.get(dst)
+        .i32Const(4 * s.nr)
+        .i32Add()
+        .set(dst)
+    })
+    f.get(kc).set(tail)
+    zeroTail(f, dst, tail, kp, s.nr)
+    f.else()
+    f.get(dst)
+      .i32Const(0)
+      .get(kp)
+      .i32Const(4 * s.nr)
+      .i32Mul()
+      .memoryFill()
+    f.for(q, 0, w, 1, () => {
+      f.get(dst).get(q).i32Const(4).i32Mul().i32Add().set(d)
+      f.get(src).get(q).get(ldb).i32Mul().i32Add().set(sp)
+      f.for(p, 0, kc, 1, () => {
+        f.get(d).get(sp).f32Load().f32Store()
+        f.get(d)
+          .i32Const(4 * s.nr)
+          .i32Add()
+          .set(d)
+        f.get(sp).i32Const(4).i32Add().set(sp)
+      })
+    })
+    f.get(dst)
+      .get(kp)
+      .i32Const(4 * s.nr)
+      .i32Mul()
+      .i32Add()
+      .set(dst)
+    f.end()
+  })
+}
+
 /** C[h×w at c] (+)= tile[h×w, row stride NR] — the valid part of an edge micro-tile. */
 const merge = (f: Body, s: GemmShape) => {
   const [tile, c, ldc, h, w, accum] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
@@ -264,10 +423,15 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
   const fMicro = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => micro(f, s, mode))
   const fPackB = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packB(f, s, mode !== "scalar"))
   const fPackA = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packA(f, s))
+  const fPackAT = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packAT(f, s))
+  const fPackBT = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => packBT(f, s, mode !== "scalar"))
   const fMerge = m.func(undefined, [I32, I32, I32, I32, I32, I32], [], (f) => merge(f, s))
-  // block(a, b, c, mc, nc, k, lda, ldb, ldc, scratch): strides in bytes
-  const fBlock = m.func("block", Array<typeof I32>(10).fill(I32), [], (f) => {
-    const [a, b, c, mc, nc, k, lda, ldb, ldc, scratch] = Array.from({ length: 10 }, (_, i) => f.param(i, I32)) as [
+  // block(a, b, c, mc, nc, k, lda, ldb, ldc, scratch, ta, tb): strides in bytes; lda steps rows of
+  // A (depth steps of Aᵀ when ta), ldb depth steps of B (columns of B, rows of Bᵀ, when tb)
+  const fBlock = m.func("block", Array<typeof I32>(12).fill(I32), [], (f) => {
+    const [a, b, c, mc, nc, k, lda, ldb, ldc, scratch, ta, tb] = Array.from({ length: 12 }, (_, i) => f.param(i, I32)) as [
+      L,
+      L,
       L,
       L,
       L,
@@ -309,8 +473,16 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
         .i32Const(-s.ku)
         .i32And()
         .set(kp)
+      f.get(tb).if()
+      f.get(b).get(pc).i32Const(4).i32Mul().i32Add().get(ldb).get(kc).get(nc).get(pb).get(kp).call(fPackBT)
+      f.else()
       f.get(b).get(pc).get(ldb).i32Mul().i32Add().get(ldb).get(kc).get(nc).get(pb).get(kp).call(fPackB)
+      f.end()
+      f.get(ta).if()
+      f.get(a).get(pc).get(lda).i32Mul().i32Add().get(lda).get(kc).get(mc).get(pa).get(kp).call(fPackAT)
+      f.else()
       f.get(a).get(pc).i32Const(4).i32Mul().i32Add().get(lda).get(kc).get(mc).get(pa).get(kp).call(fPackA)
+      f.end()
       f.get(pc).i32Const(0).i32GtS().set(accum)
       f.for(jr, 0, nc, s.nr, () => {
         f.get(nc).get(jr).i32Sub().set(w)
@@ -359,7 +531,9 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
       mb = f.local(I32),
       nb = f.local(I32),
       mcv = f.local(I32),
-      ncv = f.local(I32)
+      ncv = f.local(I32),
+      ta = f.local(I32),
+      tb = f.local(I32)
     f.get(pp).i32Load(P.m).set(mm)
     f.get(pp).i32Load(P.k).set(kk)
     f.get(pp).i32Load(P.n).set(nn)
@@ -368,6 +542,8 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
     // block sizes (at most MC×NC: the scratch is sized for those)
     f.get(pp).i32Load(P.mb).set(mb)
     f.get(pp).i32Load(P.nb).set(nb)
+    f.get(pp).i32Load(P.ta).set(ta)
+    f.get(pp).i32Load(P.tb).set(tb)
     f.get(tm).get(tn).i32Mul().set(per)
     f.get(t).get(per).i32DivU().set(bt)
     f.get(t).get(per).i32RemU().set(t)
@@ -379,9 +555,13 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
     min(f, rest, mb).set(mcv)
     f.get(nn).get(j0).i32Sub().set(rest)
     min(f, rest, nb).set(ncv)
-    // a = A + 4·(bt·m·k + i0·k), b = B + 4·(bt·k·n + j0), c = C + 4·(bt·m·n + i0·n + j0)
-    f.get(pp).i32Load(P.a).get(bt).get(mm).i32Mul().get(kk).i32Mul().get(i0).get(kk).i32Mul().i32Add().i32Const(4).i32Mul().i32Add()
-    f.get(pp).i32Load(P.b).get(bt).get(kk).i32Mul().get(nn).i32Mul().get(j0).i32Add().i32Const(4).i32Mul().i32Add()
+    // a = A + 4·(bt·m·k + i0·k) (+ 4·i0 when ta), b = B + 4·(bt·k·n + j0) (+ 4·j0·k when tb), c = C + 4·(bt·m·n + i0·n + j0)
+    f.get(pp).i32Load(P.a).get(bt).get(mm).i32Mul().get(kk).i32Mul()
+    f.get(ta).if(I32).get(i0).else().get(i0).get(kk).i32Mul().end()
+    f.i32Add().i32Const(4).i32Mul().i32Add()
+    f.get(pp).i32Load(P.b).get(bt).get(kk).i32Mul().get(nn).i32Mul()
+    f.get(tb).if(I32).get(j0).get(kk).i32Mul().else().get(j0).end()
+    f.i32Add().i32Const(4).i32Mul().i32Add()
     f.get(pp)
       .i32Load(P.c)
       .get(bt)
@@ -399,8 +579,11 @@ export const gemmModule = (s: GemmShape, mode: GemmMode, memory: { maximum: numb
       .i32Mul()
       .i32Add()
     f.get(mcv).get(ncv).get(kk)
-    f.get(kk).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul().get(nn).i32Const(4).i32Mul()
-    f.get(scratch).call(fBlock)
+    // lda: 4·m between depth steps of Aᵀ, else 4·k between rows of A; ldb: 4·k between rows of Bᵀ, else 4·n between rows of B
+    f.get(ta).if(I32).get(mm).else().get(kk).end().i32Const(4).i32Mul()
+    f.get(tb).if(I32).get(kk).else().get(nn).end().i32Const(4).i32Mul()
+    f.get(nn).i32Const(4).i32Mul()
+    f.get(scratch).get(ta).get(tb).call(fBlock)
   })
   return m.bytes()
 }

@@ -180,10 +180,22 @@ const blocks = (s: GemmShape, batch: number, m: number, n: number, threads: numb
 
 /**
  * C = A·B over `batch` row-major f32 matrices ([batch, m, k] · [batch, k, n] → [batch, m, n]),
- * into `c`. Returns false (and leaves `c` alone) when the Wasm path does not take the problem: Wasm
- * disabled or missing, too small to pay, or too large for the 2 GiB memory.
+ * into `c`. With `ta` A holds the transposes ([batch, k, m]), with `tb` B does ([batch, n, k]):
+ * the kernel packs from that layout, so no transposed copy is made. Returns false (and leaves `c`
+ * alone) when the Wasm path does not take the problem: Wasm disabled or missing, too small to
+ * pay, or too large for the 2 GiB memory.
  */
-export const wasmGemm = (a: Float32Array, b: Float32Array, c: Float32Array, batch: number, m: number, k: number, n: number): boolean => {
+export const wasmGemm = (
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  ta = false,
+  tb = false,
+): boolean => {
   const s = current()
   const macs = batch * m * k * n
   if (!s.enabled) return false
@@ -210,7 +222,7 @@ export const wasmGemm = (a: Float32Array, b: Float32Array, c: Float32Array, batc
   if (pa === undefined || pb === undefined || pc === undefined || tasks > MAX_TASKS) return false
   arena.f32(pa, a.length).set(a)
   arena.f32(pb, b.length).set(b)
-  arena.i32(PARAMS, 10).set([pa, pb, pc, m, k, n, tilesM, tilesN, mb, nb])
+  arena.i32(PARAMS, 12).set([pa, pb, pc, m, k, n, tilesM, tilesN, mb, nb, ta ? 1 : 0, tb ? 1 : 0])
   const local = arena.scratch(0)
   const pool = threaded && tasks > 1 ? startPool(rt, s) : undefined
   if (pool !== undefined) pool.run(tasks, (t) => rt.task(PARAMS, t, local))
