@@ -115,6 +115,45 @@ const zeroTail = (f: Body, dst: L, kc: L, kp: L, width: number) => {
 }
 
 /** pb[strip][p][0..NR) = B[p, strip·NR + q] for p < kc, zero for kc ≤ p < kp and past column nc. */
+/**
+ * An edge strip with `count` < `width` lanes (packA's last rows, packBT's last columns): zero the
+ * kp×width strip at `dst`, copy lane i's kc contiguous values from `src + i·ld` into it, and step
+ * `dst` past the strip.
+ */
+const packEdge = (
+  f: Body,
+  { dst, src, ld, count, kc, kp, width }: { dst: L; src: L; ld: L; count: L; kc: L; kp: L; width: number },
+  { lane, p, d, sp }: { lane: L; p: L; d: L; sp: L },
+) => {
+  f.get(dst)
+    .i32Const(0)
+    .get(kp)
+    .i32Const(4 * width)
+    .i32Mul()
+    .memoryFill()
+  f.for(lane, 0, count, 1, () => {
+    f.get(dst).get(lane).i32Const(4).i32Mul().i32Add().set(d)
+    f.get(src).get(lane).get(ld).i32Mul().i32Add().set(sp)
+    f.for(p, 0, kc, 1, () => {
+      f.get(d)
+        .get(sp)
+        .f32Load()
+        .f32Store()
+        .get(d)
+        .i32Const(4 * width)
+        .i32Add()
+        .set(d)
+      f.get(sp).i32Const(4).i32Add().set(sp)
+    })
+  })
+  f.get(dst)
+    .get(kp)
+    .i32Const(4 * width)
+    .i32Mul()
+    .i32Add()
+    .set(dst)
+}
+
 const packB = (f: Body, s: GemmShape, simd: boolean) => {
   const [b, ldb, kc, nc, pb, kp] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i, I32)) as [L, L, L, L, L, L]
   const tail = f.local(I32)
@@ -207,30 +246,7 @@ const packA = (f: Body, s: GemmShape) => {
     f.get(kc).set(tail)
     zeroTail(f, dst, tail, kp, s.mr)
     f.else()
-    f.get(dst)
-      .i32Const(0)
-      .get(kp)
-      .i32Const(4 * s.mr)
-      .i32Mul()
-      .memoryFill()
-    f.for(r, 0, h, 1, () => {
-      f.get(dst).get(r).i32Const(4).i32Mul().i32Add().set(d)
-      f.get(src).get(r).get(lda).i32Mul().i32Add().set(sp)
-      f.for(p, 0, kc, 1, () => {
-        f.get(d).get(sp).f32Load().f32Store()
-        f.get(d)
-          .i32Const(4 * s.mr)
-          .i32Add()
-          .set(d)
-        f.get(sp).i32Const(4).i32Add().set(sp)
-      })
-    })
-    f.get(dst)
-      .get(kp)
-      .i32Const(4 * s.mr)
-      .i32Mul()
-      .i32Add()
-      .set(dst)
+    packEdge(f, { dst, src, ld: lda, count: h, kc, kp, width: s.mr }, { lane: r, p, d, sp })
     f.end()
   })
 }
@@ -362,30 +378,7 @@ const packBT = (f: Body, s: GemmShape, simd: boolean) => {
     f.get(kc).set(tail)
     zeroTail(f, dst, tail, kp, s.nr)
     f.else()
-    f.get(dst)
-      .i32Const(0)
-      .get(kp)
-      .i32Const(4 * s.nr)
-      .i32Mul()
-      .memoryFill()
-    f.for(q, 0, w, 1, () => {
-      f.get(dst).get(q).i32Const(4).i32Mul().i32Add().set(d)
-      f.get(src).get(q).get(ldb).i32Mul().i32Add().set(sp)
-      f.for(p, 0, kc, 1, () => {
-        f.get(d).get(sp).f32Load().f32Store()
-        f.get(d)
-          .i32Const(4 * s.nr)
-          .i32Add()
-          .set(d)
-        f.get(sp).i32Const(4).i32Add().set(sp)
-      })
-    })
-    f.get(dst)
-      .get(kp)
-      .i32Const(4 * s.nr)
-      .i32Mul()
-      .i32Add()
-      .set(dst)
+    packEdge(f, { dst, src, ld: ldb, count: w, kc, kp, width: s.nr }, { lane: q, p, d, sp })
     f.end()
   })
 }
