@@ -212,13 +212,15 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
     const live = [...g.made].filter((v) => outSet.has(v) || (usedBy.get(v) ?? []).some((q) => !members.has(q)))
     emitLoop(shape, g.eqns, live, [], g.reds)
   }
+  /** Close the group computing `v`'s base when `v` is a deferred view (reading it indexes that buffer). */
+  const needBase = (v: ProgramVar) => {
+    const w = ready.has(v) ? undefined : views.get(v)
+    if (w !== undefined) close(openOf.get(w.base))
+  }
   /** Close the group computing `v`, or `v`'s base when `v` is a deferred view: a step is about to read it. */
   const need = (v: ProgramVar) => {
     close(openOf.get(v))
-    if (!ready.has(v)) {
-      const w = views.get(v)
-      if (w !== undefined) close(openOf.get(w.base))
-    }
+    needBase(v)
   }
   /** Give a deferred view its own register (a copy loop through its index transform). */
   const materialize = (v: ProgramVar) => {
@@ -283,7 +285,7 @@ export const compileCpu = (program: Program, consts: ReadonlyArray<Storage>): Cp
       for (const v of e.inputs) {
         const h = openOf.get(v)
         if (h !== undefined && h !== groups.get(key)) close(h)
-        if (!ready.has(v) && views.has(v)) close(openOf.get(views.get(v)!.base))
+        needBase(v)
       }
       let g = groups.get(key)
       if (g === undefined) groups.set(key, (g = { eqns: [], made: new Set(), reds: [] }))

@@ -37,8 +37,8 @@ const compares = new Set(["compare.eq", "compare.ne", "compare.lt", "compare.gt"
 
 /**
  * Whether the Wasm loop lowers these equations: f32 arithmetic (`add sub mul div max min neg abs
- * sqrt`), comparisons of f32 values whose masks only `where` reads, and `where` of a mask.
- * `kinds` receives each value's kind (f32 or mask); outputs must be f32.
+ * sqrt`), comparisons of f32 values whose masks only `where` reads, and `where` of a mask. Every
+ * output must be an f32 value, not a mask.
  */
 export const lowerable = (nOperands: number, eqns: ReadonlyArray<WasmEqn>, outputs: ReadonlyArray<number>): boolean => {
   const kind: Array<"f" | "m"> = new Array<"f" | "m">(nOperands).fill("f")
